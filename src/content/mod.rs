@@ -1,0 +1,366 @@
+//! Stage 1, load: reads `content/` into a [`Site`]. Every file is read and parsed even when
+//! others fail, so one run reports every problem. Markdown files are read in parallel; the
+//! result is sorted so it never depends on thread timing.
+
+pub mod frontmatter;
+pub mod model;
+pub mod tables;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceFile, Sources};
+use model::*;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Everything a site's `content/` holds, as read.
+#[derive(Debug, Default)]
+pub struct Site {
+    pub root: PathBuf,
+    pub sources: Sources,
+    /// `None` when `site.toml` is missing or broken (the diagnostics say why).
+    pub config: Option<SiteConfig>,
+    pub config_file: Option<FileId>,
+    pub cities: Vec<City>,
+    pub themes: Vec<Theme>,
+    pub indicators: Vec<Indicator>,
+    pub projects: Vec<Project>,
+    pub observations: Vec<Observation>,
+    pub articles: Vec<Document>,
+    pub pages: Vec<Document>,
+    pub reports: Vec<Document>,
+    pub newsletters: Vec<Document>,
+    /// Files under `content/static/`, relative to it, `/`-separated, sorted.
+    pub static_files: Vec<String>,
+}
+
+impl Site {
+    pub fn docs(&self, kind: DocKind) -> &[Document] {
+        match kind {
+            DocKind::Article => &self.articles,
+            DocKind::Page => &self.pages,
+            DocKind::Report => &self.reports,
+            DocKind::Newsletter => &self.newsletters,
+        }
+    }
+
+    fn docs_mut(&mut self, kind: DocKind) -> &mut Vec<Document> {
+        match kind {
+            DocKind::Article => &mut self.articles,
+            DocKind::Page => &mut self.pages,
+            DocKind::Report => &mut self.reports,
+            DocKind::Newsletter => &mut self.newsletters,
+        }
+    }
+
+    /// The Markdown body of a document.
+    pub fn body(&self, doc: &Document) -> &str {
+        &self.sources.get(doc.file).text[doc.body.clone()]
+    }
+
+    pub fn source(&self, file: FileId) -> &SourceFile {
+        self.sources.get(file)
+    }
+}
+
+const CONTENT_ENTRIES: [&str; 6] = ["site.toml", "data", "articles", "pages", "reports", "newsletters"];
+const DATA_ENTRIES: [&str; 5] = [
+    "cities.toml",
+    "themes.toml",
+    "indicators.toml",
+    "projects",
+    "observations",
+];
+
+/// Loads the site below `root` (the folder that holds `content/`).
+pub fn load(root: &Path) -> (Site, Diagnostics) {
+    let mut site = Site {
+        root: root.to_path_buf(),
+        ..Site::default()
+    };
+    let mut diags = Diagnostics::default();
+    let content = root.join("content");
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::file_error("content", "no `content/` folder here")
+                .with_hint(format!(
+                    "run innopress in a site folder, pass --root DIR, or create one with `innopress init DIR` (looked in {})",
+                    root.display()
+                )),
+        );
+        return (site, diags);
+    }
+    warn_unknown_entries(&content, "content", &CONTENT_ENTRIES, &["static"], &mut diags);
+    warn_unknown_entries(&content.join("data"), "content/data", &DATA_ENTRIES, &[], &mut diags);
+
+    match read_source(root, "content/site.toml") {
+        Some(Ok(src)) => {
+            let range = 0..src.text.len();
+            site.config = tables::load_one::<SiteConfig>(&src, range, &mut diags);
+            site.config_file = Some(site.sources.add_file(src));
+        }
+        Some(Err(d)) => diags.push(d),
+        None => diags.push(
+            Diagnostic::file_error("content/site.toml", "missing `content/site.toml`").with_hint(
+                "create it with at least: title = \"…\", base_url = \"https://…\", as_of = 2025-04-10",
+            ),
+        ),
+    }
+
+    site.cities = load_data(&mut site.sources, root, &["content/data/cities.toml".into()], "city", &mut diags);
+    site.themes = load_data(&mut site.sources, root, &["content/data/themes.toml".into()], "theme", &mut diags);
+    site.indicators = load_data(&mut site.sources, root, &["content/data/indicators.toml".into()], "indicator", &mut diags);
+    let projects = list_files(root, "content/data/projects", "toml", &mut diags);
+    site.projects = load_data(&mut site.sources, root, &projects, "project", &mut diags);
+    let observations = list_files(root, "content/data/observations", "toml", &mut diags);
+    site.observations = load_data(&mut site.sources, root, &observations, "observation", &mut diags);
+
+    for kind in DocKind::ALL {
+        let files = list_files(root, &format!("content/{}", kind.folder()), "md", &mut diags);
+        let loaded: Vec<(Option<SourceFile>, Option<Document>, Diagnostics)> = files
+            .par_iter()
+            .map(|rel| load_document(root, rel, kind))
+            .collect();
+        for (src, doc, d) in loaded {
+            diags.extend(d);
+            if let Some(src) = src {
+                let id = site.sources.add_file(src);
+                if let Some(mut doc) = doc {
+                    doc.file = id;
+                    site.docs_mut(kind).push(doc);
+                }
+            }
+        }
+    }
+
+    site.static_files = list_static(&content.join("static"), &mut diags);
+    (site, diags)
+}
+
+trait AddFile {
+    fn add_file(&mut self, src: SourceFile) -> FileId;
+}
+
+impl AddFile for Sources {
+    fn add_file(&mut self, src: SourceFile) -> FileId {
+        self.add(src.path, src.text)
+    }
+}
+
+/// Items that carry where they came from.
+trait HasOrigin {
+    fn set_origin(&mut self, origin: Origin);
+}
+
+macro_rules! has_origin {
+    ($($t:ty),*) => {$(
+        impl HasOrigin for $t {
+            fn set_origin(&mut self, origin: Origin) {
+                self.origin = origin;
+            }
+        }
+    )*};
+}
+has_origin!(City, Theme, Indicator, Project, Observation);
+
+fn load_data<T: serde::de::DeserializeOwned + HasOrigin>(
+    sources: &mut Sources,
+    root: &Path,
+    files: &[String],
+    key: &str,
+    diags: &mut Diagnostics,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    for rel in files {
+        match read_source(root, rel) {
+            Some(Ok(src)) => {
+                let items = tables::load_array::<T>(&src, key, diags);
+                let file = sources.add_file(src);
+                out.extend(items.into_iter().map(|(mut item, span)| {
+                    item.set_origin(Origin { file, span });
+                    item
+                }));
+            }
+            Some(Err(d)) => diags.push(d),
+            None => {}
+        }
+    }
+    out
+}
+
+fn load_document(
+    root: &Path,
+    rel: &str,
+    kind: DocKind,
+) -> (Option<SourceFile>, Option<Document>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let src = match read_source(root, rel) {
+        Some(Ok(src)) => src,
+        Some(Err(d)) => {
+            diags.push(d);
+            return (None, None, diags);
+        }
+        None => return (None, None, diags),
+    };
+    let file_name = rel.rsplit('/').next().unwrap_or(rel);
+    let slug = file_name.strip_suffix(".md").unwrap_or(file_name).to_string();
+    if !crate::validate::is_slug(&slug) {
+        diags.push(
+            Diagnostic::file_error(rel, format!("file name `{file_name}` is not a valid slug"))
+                .with_hint(format!(
+                    "the file name becomes the page address: use lowercase letters, digits and hyphens, e.g. `{}.md`",
+                    crate::validate::suggest_slug(&slug)
+                )),
+        );
+    }
+    let split = match frontmatter::split(&src.text) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.error(&src, e.span, e.message, Some(e.hint.to_string()));
+            return (Some(src), None, diags);
+        }
+    };
+    let matter = match kind {
+        DocKind::Newsletter => {
+            tables::load_one::<IssueMatter>(&src, split.matter.clone(), &mut diags).map(Matter::Issue)
+        }
+        _ => tables::load_one::<FrontMatter>(&src, split.matter.clone(), &mut diags).map(Matter::Doc),
+    };
+    let doc = matter.map(|matter| Document {
+        kind,
+        slug,
+        file: 0,
+        matter_offset: split.matter.start,
+        body: split.body,
+        matter,
+    });
+    (Some(src), doc, diags)
+}
+
+/// Reads a file as UTF-8. `None` when it does not exist; an error diagnostic when it cannot
+/// be read or is not UTF-8 (pointing at the first bad byte).
+pub fn read_source(root: &Path, rel: &str) -> Option<Result<SourceFile, Diagnostic>> {
+    let bytes = match std::fs::read(root.join(rel)) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => {
+            return Some(Err(Diagnostic::file_error(rel, format!("cannot read the file: {e}"))
+                .with_hint("check that the file exists and is readable")));
+        }
+    };
+    Some(match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile {
+            path: rel.to_string(),
+            text: Arc::from(text),
+        }),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes());
+            let (line, column, snippet, _) =
+                crate::diagnostics::locate(&text, valid..valid + 1);
+            Err(Diagnostic {
+                line,
+                column,
+                snippet: Some((snippet, 1)),
+                ..Diagnostic::file_error(rel, "the file is not valid UTF-8 text")
+                    .with_hint("save the file with UTF-8 encoding in your editor")
+            })
+        }
+    })
+}
+
+/// Files with extension `ext` directly in folder `rel`, sorted by name, as paths relative to
+/// the root. Other files there get a warning, since they are probably misplaced.
+fn list_files(root: &Path, rel: &str, ext: &str, diags: &mut Diagnostics) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(root.join(rel)) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && name.ends_with(&format!(".{ext}")) {
+            out.push(format!("{rel}/{name}"));
+        } else {
+            diags.push(
+                Diagnostic {
+                    severity: crate::diagnostics::Severity::Warning,
+                    ..Diagnostic::file_error(format!("{rel}/{name}"), "ignored: not a .".to_string() + ext + " file")
+                }
+                .with_hint(format!("only `*.{ext}` files directly in `{rel}/` are read")),
+            );
+        }
+    }
+    out.sort();
+    out
+}
+
+fn warn_unknown_entries(
+    dir: &Path,
+    rel: &str,
+    known: &[&str],
+    also: &[&str],
+    diags: &mut Diagnostics,
+) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    for name in names {
+        if known.contains(&name.as_str()) || also.contains(&name.as_str()) {
+            continue;
+        }
+        let all = known.iter().chain(also).copied();
+        let hint = match crate::diagnostics::did_you_mean(&name, all) {
+            Some(right) => format!("did you mean `{right}`?"),
+            None => format!("`{rel}/` may hold: {}", known.iter().chain(also).copied().collect::<Vec<_>>().join(", ")),
+        };
+        diags.push(
+            Diagnostic {
+                severity: crate::diagnostics::Severity::Warning,
+                ..Diagnostic::file_error(format!("{rel}/{name}"), "ignored: innopress does not read this")
+            }
+            .with_hint(hint),
+        );
+    }
+}
+
+/// Every regular file below `content/static/`, recursively. Symbolic links are skipped with
+/// a warning: following them could copy files from outside the site into the output.
+fn list_static(dir: &Path, diags: &mut Diagnostics) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![(dir.to_path_buf(), String::new())];
+    while let Some((path, rel)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&path) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            let child = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+            match entry.file_type() {
+                Ok(t) if t.is_symlink() => diags.push(
+                    Diagnostic {
+                        severity: crate::diagnostics::Severity::Warning,
+                        ..Diagnostic::file_error(format!("content/static/{child}"), "symbolic link skipped")
+                    }
+                    .with_hint("copy the file into content/static/ instead of linking it"),
+                ),
+                Ok(t) if t.is_dir() => stack.push((entry.path(), child)),
+                Ok(t) if t.is_file() => out.push(child),
+                _ => {}
+            }
+        }
+    }
+    out.sort();
+    out
+}

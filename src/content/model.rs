@@ -1,0 +1,349 @@
+//! The content format as Rust types: what `content/site.toml`, the data tables and the front
+//! matter may contain. Every struct denies unknown fields so a typo is an error, not a silently
+//! ignored setting. Fields that later checks point at are `Spanned` so those checks can name
+//! the line.
+
+use crate::date::Date;
+use crate::diagnostics::FileId;
+use crate::money::Money;
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+use toml::Spanned;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub base_url: Spanned<String>,
+    #[serde(default)]
+    pub organisation: String,
+    /// The date that decides whether a project is planned, ongoing or closed.
+    pub as_of: Date,
+    #[serde(default)]
+    pub newsletter: Option<NewsletterConfig>,
+    #[serde(default)]
+    pub smtp: Option<SmtpConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewsletterConfig {
+    pub from: String,
+    #[serde(default)]
+    pub reply_to: Option<String>,
+    #[serde(default)]
+    pub unsubscribe: Option<String>,
+    #[serde(default)]
+    pub dkim_domain: Option<String>,
+    #[serde(default)]
+    pub dkim_selector: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub per_minute: Option<u32>,
+    #[serde(default)]
+    pub ca_file: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct City {
+    pub id: Spanned<String>,
+    pub name: String,
+    pub region: String,
+    #[serde(default)]
+    pub population: Option<u64>,
+    #[serde(default)]
+    pub lead_theme: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Theme {
+    pub id: Spanned<String>,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Aggregate {
+    #[default]
+    Sum,
+    Mean,
+    Median,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub id: Spanned<String>,
+    pub name: String,
+    pub unit: String,
+    #[serde(default)]
+    pub aggregate: Aggregate,
+    #[serde(default = "yes")]
+    pub higher_is_better: bool,
+    #[serde(default)]
+    pub description: String,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Funding {
+    #[serde(default)]
+    pub eu: Money,
+    #[serde(default)]
+    pub state: Money,
+    #[serde(default)]
+    pub city: Money,
+    #[serde(default)]
+    pub other: Money,
+}
+
+impl Funding {
+    pub fn total(&self) -> Money {
+        self.eu + self.state + self.city + self.other
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Project {
+    pub id: Spanned<String>,
+    pub title: String,
+    /// The owning city; `None` for a network-wide project.
+    #[serde(default)]
+    pub city: Option<Spanned<String>>,
+    #[serde(default)]
+    pub partners: Vec<Spanned<String>>,
+    pub themes: Spanned<Vec<Spanned<String>>>,
+    pub start: Spanned<Date>,
+    pub end: Spanned<Date>,
+    pub programme: String,
+    #[serde(default)]
+    pub international: bool,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub funding: Funding,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Planned,
+    Ongoing,
+    Closed,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Planned => "Planned",
+            Status::Ongoing => "Ongoing",
+            Status::Closed => "Closed",
+        }
+    }
+}
+
+impl Project {
+    /// Status on `as_of`: a project starting or ending that very day is ongoing.
+    pub fn status(&self, as_of: Date) -> Status {
+        if *self.start.get_ref() > as_of {
+            Status::Planned
+        } else if *self.end.get_ref() < as_of {
+            Status::Closed
+        } else {
+            Status::Ongoing
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Observation {
+    pub city: Spanned<String>,
+    pub indicator: Spanned<String>,
+    pub year: Spanned<i32>,
+    pub value: f64,
+    #[serde(default)]
+    pub target: Option<f64>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// Where an item was read: its file and the span of its table, for diagnostics.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub file: FileId,
+    pub span: Range<usize>,
+}
+
+/// Front matter of articles, pages and reports.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    #[serde(default)]
+    pub date: Option<Spanned<Date>>,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub cities: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub themes: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// Front matter of a newsletter issue.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueMatter {
+    pub title: String,
+    pub date: Spanned<Date>,
+    pub number: Spanned<u32>,
+    #[serde(default)]
+    pub subject: Option<String>,
+    #[serde(default)]
+    pub preheader: Option<String>,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub articles: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub cities: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub themes: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    Article,
+    Page,
+    Report,
+    Newsletter,
+}
+
+impl DocKind {
+    pub const ALL: [DocKind; 4] = [
+        DocKind::Article,
+        DocKind::Page,
+        DocKind::Report,
+        DocKind::Newsletter,
+    ];
+
+    /// The folder under `content/` holding this kind of document.
+    pub fn folder(self) -> &'static str {
+        match self {
+            DocKind::Article => "articles",
+            DocKind::Page => "pages",
+            DocKind::Report => "reports",
+            DocKind::Newsletter => "newsletters",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Matter {
+    Doc(FrontMatter),
+    Issue(IssueMatter),
+}
+
+/// A Markdown file: its front matter and where its body lies in the source text (the text
+/// itself stays in [`crate::diagnostics::Sources`], so it is held once).
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub kind: DocKind,
+    pub slug: String,
+    pub file: FileId,
+    /// Byte offset of the front matter within the file: spans in `matter` are relative to it.
+    pub matter_offset: usize,
+    pub body: Range<usize>,
+    pub matter: Matter,
+}
+
+impl Document {
+    pub fn title(&self) -> &str {
+        match &self.matter {
+            Matter::Doc(m) => &m.title,
+            Matter::Issue(m) => &m.title,
+        }
+    }
+
+    pub fn summary(&self) -> &str {
+        match &self.matter {
+            Matter::Doc(m) => &m.summary,
+            Matter::Issue(m) => &m.summary,
+        }
+    }
+
+    pub fn date(&self) -> Option<Date> {
+        match &self.matter {
+            Matter::Doc(m) => m.date.as_ref().map(|d| *d.get_ref()),
+            Matter::Issue(m) => Some(*m.date.get_ref()),
+        }
+    }
+
+    pub fn draft(&self) -> bool {
+        match &self.matter {
+            Matter::Doc(m) => m.draft,
+            Matter::Issue(m) => m.draft,
+        }
+    }
+
+    pub fn cities(&self) -> &[Spanned<String>] {
+        match &self.matter {
+            Matter::Doc(m) => &m.cities,
+            Matter::Issue(m) => &m.cities,
+        }
+    }
+
+    pub fn themes(&self) -> &[Spanned<String>] {
+        match &self.matter {
+            Matter::Doc(m) => &m.themes,
+            Matter::Issue(m) => &m.themes,
+        }
+    }
+
+    pub fn issue(&self) -> Option<&IssueMatter> {
+        match &self.matter {
+            Matter::Issue(m) => Some(m),
+            Matter::Doc(_) => None,
+        }
+    }
+
+    /// A span inside the front matter, made relative to the whole file.
+    pub fn file_span(&self, span: Range<usize>) -> Range<usize> {
+        span.start + self.matter_offset..span.end + self.matter_offset
+    }
+}

@@ -1,0 +1,220 @@
+//! Reading the TOML data files. Each file holds one kind of array of tables (`[[project]]`);
+//! every table is deserialised on its own, so one bad project does not hide the problems of
+//! the next, and every serde error keeps its span into the file.
+
+use crate::diagnostics::{Diagnostics, SourceFile, did_you_mean};
+use serde::de::DeserializeOwned;
+use std::ops::Range;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+/// Deserialises the `[[key]]` tables of `src`, reporting syntax errors, unknown top-level
+/// keys and per-table field errors. Returns the good items with the span of their table.
+pub fn load_array<T: DeserializeOwned>(
+    src: &SourceFile,
+    key: &str,
+    diags: &mut Diagnostics,
+) -> Vec<(T, Range<usize>)> {
+    let text: &str = &src.text;
+    let (root, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        for e in errors {
+            syntax_error(src, &e, 0, diags);
+        }
+        return Vec::new();
+    }
+    let mut items = Vec::new();
+    for (k, v) in root.into_inner() {
+        let name = k.get_ref().as_ref();
+        if name != key {
+            let hint = match did_you_mean(name, [key]) {
+                Some(_) => format!("did you mean `[[{key}]]`?"),
+                None => format!("this file holds only `[[{key}]]` tables"),
+            };
+            diags.error(
+                src,
+                k.span(),
+                format!("unknown table or key `{name}`"),
+                Some(hint),
+            );
+            continue;
+        }
+        let span = v.span();
+        match v.into_inner() {
+            DeValue::Array(array) => {
+                for item in array {
+                    let item_span = item.span();
+                    if !matches!(item.get_ref(), DeValue::Table(_)) {
+                        diags.error(
+                            src,
+                            item_span,
+                            format!("expected a `[[{key}]]` table"),
+                            Some(format!("write each {key} as a `[[{key}]]` table")),
+                        );
+                        continue;
+                    }
+                    match T::deserialize(ValueDeserializer::from(item)) {
+                        Ok(value) => items.push((value, item_span)),
+                        Err(e) => field_error(src, &e, 0, item_span.start..item_span.start, diags),
+                    }
+                }
+            }
+            _ => diags.error(
+                src,
+                span,
+                format!("`{key}` must be a list of tables"),
+                Some(format!(
+                    "write `[[{key}]]` (double brackets) above each {key}'s fields"
+                )),
+            ),
+        }
+    }
+    items
+}
+
+/// Deserialises a whole document (site.toml, front matter) as one table.
+pub fn load_one<T: DeserializeOwned>(
+    src: &SourceFile,
+    range: Range<usize>,
+    diags: &mut Diagnostics,
+) -> Option<T> {
+    let text = &src.text[range.clone()];
+    let (root, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        for e in errors {
+            syntax_error(src, &e, range.start, diags);
+        }
+        return None;
+    }
+    let span = root.span();
+    let value = toml::Spanned::new(span.clone(), DeValue::Table(root.into_inner()));
+    match T::deserialize(ValueDeserializer::from(value)) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            field_error(src, &e, range.start, range.start..range.start, diags);
+            None
+        }
+    }
+}
+
+/// `offset` is where the parsed text starts in the file (non-zero for front matter).
+fn syntax_error(src: &SourceFile, e: &toml::de::Error, offset: usize, diags: &mut Diagnostics) {
+    let span = shift(e.span().unwrap_or(0..0), offset);
+    let message = first_line(e.message());
+    let hint = if message.contains("date") || message.contains("time") {
+        "write dates as 2025-04-10 (year-month-day, with leading zeros)"
+    } else if message.contains("string") || message.contains("quote") {
+        "text values need double quotes: key = \"value\""
+    } else {
+        "see https://toml.io for the syntax; a value is written `key = value`, text in double quotes"
+    };
+    diags.error(
+        src,
+        span,
+        format!("TOML syntax: {message}"),
+        Some(hint.to_string()),
+    );
+}
+
+/// `fallback` (absolute) locates errors serde gives no span, such as a missing field.
+fn field_error(
+    src: &SourceFile,
+    e: &toml::de::Error,
+    offset: usize,
+    fallback: Range<usize>,
+    diags: &mut Diagnostics,
+) {
+    let message = first_line(e.message());
+    let span = e.span().map_or(fallback, |s| shift(s, offset));
+    let hint = hint_for(&message);
+    diags.error(src, span, message, hint);
+}
+
+fn shift(span: Range<usize>, offset: usize) -> Range<usize> {
+    span.start + offset..span.end + offset
+}
+
+fn first_line(s: &str) -> String {
+    s.trim().lines().next().unwrap_or("").to_string()
+}
+
+/// Turns serde's messages into advice a writer can act on.
+fn hint_for(message: &str) -> Option<String> {
+    let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    if message.starts_with("unknown field") {
+        let wrong = quoted.first().copied().unwrap_or("");
+        let allowed = &quoted.get(1..).unwrap_or(&[]);
+        return Some(match did_you_mean(wrong, allowed.iter().copied()) {
+            Some(right) => format!("did you mean `{right}`? Field names are case-sensitive"),
+            None if allowed.is_empty() => "remove this field".to_string(),
+            None => format!("remove it, or use one of: {}", allowed.join(", ")),
+        });
+    }
+    if message.starts_with("unknown variant") {
+        let allowed = &quoted.get(1..).unwrap_or(&[]);
+        return Some(format!("use one of: {}", allowed.join(", ")));
+    }
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+    {
+        return Some(format!("add `{field} = …` to this table"));
+    }
+    if message.starts_with("invalid type") {
+        if let Some(expected) = message.split("expected ").nth(1) {
+            return Some(format!("write this value as {expected}"));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+    use std::sync::Arc;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Item {
+        #[allow(dead_code)]
+        id: String,
+        #[allow(dead_code)]
+        #[serde(default)]
+        n: i64,
+    }
+
+    fn src(text: &str) -> SourceFile {
+        SourceFile {
+            path: "t.toml".into(),
+            text: Arc::from(text),
+        }
+    }
+
+    #[test]
+    fn every_bad_table_is_reported() {
+        let s = src("[[item]]\nid = \"a\"\nnn = 1\n\n[[item]]\nid = 2\n\n[[item]]\nid = \"c\"\n");
+        let mut d = Diagnostics::default();
+        let items: Vec<(Item, _)> = load_array(&s, "item", &mut d);
+        assert_eq!(items.len(), 1);
+        assert_eq!(d.items.len(), 2, "{}", d.render());
+        assert_eq!((d.items[0].line, d.items[0].column), (3, 1));
+        assert!(d.items[0].message.contains("unknown field `nn`"));
+        assert_eq!(d.items[0].hint.as_deref(), Some("did you mean `n`? Field names are case-sensitive"));
+        assert_eq!(d.items[1].line, 6);
+    }
+
+    #[test]
+    fn syntax_and_top_level_errors() {
+        let s = src("[[itme]]\nid = \"a\"\n");
+        let mut d = Diagnostics::default();
+        let items: Vec<(Item, _)> = load_array(&s, "item", &mut d);
+        assert!(items.is_empty());
+        assert_eq!(d.items[0].hint.as_deref(), Some("did you mean `[[item]]`?"));
+
+        let s = src("[[item]]\nid = \"a\n");
+        let mut d = Diagnostics::default();
+        let _: Vec<(Item, _)> = load_array(&s, "item", &mut d);
+        assert_eq!(d.items[0].line, 2);
+        assert!(d.items[0].message.starts_with("TOML syntax"));
+    }
+}

@@ -1,0 +1,15 @@
+//! innopress: a static site generator for impact reports and an English newsletter.
+//!
+//! The modules follow the pipeline: [`content`] loads, [`validate`] cross-checks, [`impact`]
+//! computes the figures, [`render`] turns them into pages and [`output`] writes them
+//! atomically; [`pipeline`] strings the stages together.
+
+pub mod content;
+pub mod date;
+pub mod diagnostics;
+pub mod impact;
+pub mod money;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod validate;

@@ -1,0 +1,67 @@
+//! The `innopress` binary: parses the command line, runs the pipeline, maps results to exit
+//! codes (0 success, 1 problems in content, data, I/O or sending, 2 usage errors).
+
+mod cli;
+
+use clap::Parser;
+use cli::{Cli, Command};
+use innopress::pipeline::{self, BuildError, BuildOptions};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            drafts,
+            as_of,
+            quiet,
+        } => {
+            let opts = BuildOptions {
+                root,
+                output,
+                drafts,
+                as_of,
+            };
+            match pipeline::build(&opts) {
+                Ok(report) => {
+                    if !report.warnings.items.is_empty() {
+                        eprint!("{}", report.warnings.render());
+                    }
+                    if !quiet {
+                        eprintln!(
+                            "built {} pages ({} files, {} KiB) into {} in {} ms",
+                            report.pages,
+                            report.files,
+                            report.bytes / 1024,
+                            report.output.display(),
+                            report.millis
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    match &e {
+                        BuildError::Content(d) => eprint!("{}", d.render()),
+                        other => eprintln!("error: {other}"),
+                    }
+                    eprintln!("build failed; the previous output was left unchanged");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Check { root } => {
+            let diags = pipeline::check(&root);
+            eprint!("{}", diags.render());
+            if diags.has_errors() {
+                ExitCode::from(1)
+            } else {
+                if diags.items.is_empty() {
+                    eprintln!("no problems found");
+                }
+                ExitCode::SUCCESS
+            }
+        }
+    }
+}

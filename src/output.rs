@@ -1,0 +1,201 @@
+//! Stage 5, write: the whole site is written into a staging folder beside the target and
+//! swapped into place only when every page succeeded, so a failed build leaves the previous
+//! output as it was. Every path is checked so nothing is written outside the output.
+
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("refusing to write to `{path}`: {why}")]
+    Refused { path: String, why: String },
+    #[error("unsafe output path `{0}`: it would leave the output folder")]
+    UnsafePath(String),
+    #[error("cannot write `{path}`: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+}
+
+fn io_err(path: &Path, source: io::Error) -> OutputError {
+    OutputError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Makes a path absolute and removes `.`/`..` lexically, so paths that do not exist yet can
+/// be compared.
+pub fn absolute(path: &Path) -> PathBuf {
+    let base = if path.is_absolute() {
+        PathBuf::new()
+    } else {
+        std::env::current_dir().unwrap_or_default()
+    };
+    let mut out = PathBuf::new();
+    for c in base.join(path).components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    // resolve symlinks where the path exists, so `out -> content` is caught too
+    fs::canonicalize(&out).unwrap_or(out)
+}
+
+/// Refuses an output folder that is the site root, `content/`, `themes/`, contains one of
+/// them, or lies inside `content/` or `themes/` (the next build would read its own output).
+pub fn check_target(root: &Path, output: &Path) -> Result<(), OutputError> {
+    let out = absolute(output);
+    let root = absolute(root);
+    let protected = [
+        (root.clone(), "the site folder"),
+        (root.join("content"), "the content folder"),
+        (root.join("themes"), "the themes folder"),
+    ];
+    for (p, name) in &protected {
+        if out == *p || p.starts_with(&out) {
+            return Err(OutputError::Refused {
+                path: output.display().to_string(),
+                why: format!("it is or contains {name}, which a build would replace"),
+            });
+        }
+        if p != &root && out.starts_with(p) {
+            return Err(OutputError::Refused {
+                path: output.display().to_string(),
+                why: format!("it lies inside {name}; choose a folder outside content/ and themes/"),
+            });
+        }
+    }
+    if out.exists() && !out.is_dir() {
+        return Err(OutputError::Refused {
+            path: output.display().to_string(),
+            why: "it is a file, not a folder".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Checks a relative output path: `/`-separated, no empty, `.` or `..` parts, not absolute.
+pub fn safe_relative(rel: &str) -> Result<&str, OutputError> {
+    let bad = rel.is_empty()
+        || rel.starts_with('/')
+        || rel.contains('\\')
+        || rel.contains('\0')
+        || rel
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == "..");
+    if bad {
+        Err(OutputError::UnsafePath(rel.to_string()))
+    } else {
+        Ok(rel)
+    }
+}
+
+/// A folder being filled with the next build. Dropping it without [`Staging::commit`]
+/// removes it.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn create(target: &Path) -> Result<Staging, OutputError> {
+        let target = absolute(target);
+        let parent = target.parent().map(Path::to_path_buf).unwrap_or_default();
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into());
+        fs::create_dir_all(&parent).map_err(|e| io_err(&parent, e))?;
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
+        }
+        fs::create_dir(&dir).map_err(|e| io_err(&dir, e))?;
+        Ok(Staging {
+            dir,
+            target,
+            committed: false,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes one file. Safe to call from many threads at once.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let path = self.dir.join(safe_relative(rel)?);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
+        }
+        fs::write(&path, bytes).map_err(|e| io_err(&path, e))
+    }
+
+    pub fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
+        let path = self.dir.join(safe_relative(rel)?);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
+        }
+        fs::copy(from, &path).map(drop).map_err(|e| io_err(from, e))
+    }
+
+    /// Swaps the staging folder into place: the old output is moved aside, the new one
+    /// renamed in (a rename on the same file system), then the old one removed.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let old = self.dir.with_extension("old");
+        if old.exists() {
+            fs::remove_dir_all(&old).map_err(|e| io_err(&old, e))?;
+        }
+        let had_old = self.target.exists();
+        // a repository may keep an empty output/ with a .gitkeep; keep it across builds
+        let keep = self.target.join(".gitkeep");
+        if keep.is_file() {
+            let _ = fs::copy(&keep, self.dir.join(".gitkeep"));
+        }
+        if had_old {
+            fs::rename(&self.target, &old).map_err(|e| io_err(&self.target, e))?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &self.target) {
+            if had_old {
+                let _ = fs::rename(&old, &self.target);
+            }
+            return Err(io_err(&self.target, e));
+        }
+        self.committed = true;
+        if had_old {
+            let _ = fs::remove_dir_all(&old);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_cannot_escape() {
+        assert!(safe_relative("news/a/index.html").is_ok());
+        for bad in ["", "/etc/passwd", "../x", "a/../../x", "a//b", "a\\b", "./a"] {
+            assert!(safe_relative(bad).is_err(), "{bad}");
+        }
+    }
+}

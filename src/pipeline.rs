@@ -1,0 +1,138 @@
+//! The pipeline in one place: load → validate → impact → render → write. `build` and `check`
+//! are the library entry points the command line calls.
+
+use crate::content::{self, Site};
+use crate::date::Date;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::impact::{self, Summary};
+use crate::output::{self, OutputError, Staging};
+use crate::render::{self, Model, RenderError};
+use crate::validate;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `ROOT/output`.
+    pub output: Option<PathBuf>,
+    pub drafts: bool,
+    /// Overrides `as_of` from `site.toml`.
+    pub as_of: Option<Date>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// Problems in content: all of them, sorted.
+    #[error("{}", .0.render())]
+    Content(Diagnostics),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("{}", render_errors(.0))]
+    Render(Vec<RenderError>),
+}
+
+fn render_errors(errors: &[RenderError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("error: {e}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub output: PathBuf,
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: usize,
+    pub millis: u128,
+    /// Warnings found on the way (the build still succeeded).
+    pub warnings: Diagnostics,
+}
+
+impl Clone for Diagnostics {
+    fn clone(&self) -> Self {
+        Diagnostics {
+            items: self.items.clone(),
+        }
+    }
+}
+
+/// A loaded, validated site with its summary, ready to render.
+pub struct Checked {
+    pub site: Site,
+    pub summary: Summary,
+    pub warnings: Diagnostics,
+}
+
+/// Loads and validates; drafts are dropped unless `drafts`. Returns every problem on failure.
+pub fn load_checked(root: &Path, drafts: bool, as_of: Option<Date>) -> Result<Checked, Diagnostics> {
+    let (mut site, mut diags) = content::load(root);
+    diags.extend(validate::validate(&site, validate::Options { drafts }));
+    diags.sort();
+    if diags.has_errors() || site.config.is_none() {
+        if site.config.is_none() && !diags.has_errors() {
+            diags.push(Diagnostic::file_error("content/site.toml", "site settings are missing"));
+        }
+        return Err(diags);
+    }
+    if !drafts {
+        site.articles.retain(|d| !d.draft());
+        site.pages.retain(|d| !d.draft());
+        site.reports.retain(|d| !d.draft());
+        site.newsletters.retain(|d| !d.draft());
+    }
+    let as_of = as_of.or(site.config.as_ref().map(|c| c.as_of)).unwrap_or(Date {
+        year: 1970,
+        month: 1,
+        day: 1,
+    });
+    let summary = impact::summarise(&site, as_of);
+    Ok(Checked {
+        site,
+        summary,
+        warnings: diags,
+    })
+}
+
+/// Validates everything (content and theme) and builds nothing.
+pub fn check(root: &Path) -> Diagnostics {
+    match load_checked(root, true, None) {
+        Err(d) => d,
+        Ok(checked) => {
+            let mut d = checked.warnings;
+            if let Err(theme) = render::theme::load(root) {
+                d.extend(theme);
+            }
+            d
+        }
+    }
+}
+
+/// Builds the site into the output folder, atomically.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    let root = &opts.root;
+    let target = opts.output.clone().unwrap_or_else(|| root.join("output"));
+    output::check_target(root, &target)?;
+    let checked = load_checked(root, opts.drafts, opts.as_of).map_err(BuildError::Content)?;
+    let theme = render::theme::load(root).map_err(BuildError::Content)?;
+    let cfg = checked
+        .site
+        .config
+        .as_ref()
+        .ok_or_else(|| BuildError::Content(Diagnostics::default()))?;
+    let model = Model::new(&checked.site, cfg, &checked.summary, &theme);
+    let staging = Staging::create(&target)?;
+    let report = render::render_site(&model, &staging).map_err(BuildError::Render)?;
+    staging.commit()?;
+    Ok(BuildReport {
+        output: target,
+        pages: report.pages,
+        files: report.files,
+        bytes: report.bytes,
+        millis: started.elapsed().as_millis(),
+        warnings: checked.warnings,
+    })
+}

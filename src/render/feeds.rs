@@ -1,0 +1,119 @@
+//! Machine-read files: the Atom feed, `sitemap.xml` and `robots.txt`. Written in Rust rather
+//! than templates because their syntax is a contract with other programs.
+
+use super::urls::BaseUrl;
+use crate::date::Date;
+
+pub struct FeedEntry {
+    pub title: String,
+    pub url: String,
+    pub date: Date,
+    pub summary: String,
+    pub content_html: String,
+}
+
+/// XML text escaping (also safe inside attribute values).
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // characters XML 1.0 forbids
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Atom 1.0. `updated` is the newest entry's date, so the feed never depends on the clock.
+pub fn atom(title: &str, subtitle: &str, author: &str, base: &BaseUrl, entries: &[FeedEntry]) -> String {
+    let updated = entries
+        .iter()
+        .map(|e| e.date)
+        .max()
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
+    let mut x = String::new();
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    x.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n");
+    x.push_str(&format!("  <title>{}</title>\n", xml_escape(title)));
+    if !subtitle.is_empty() {
+        x.push_str(&format!("  <subtitle>{}</subtitle>\n", xml_escape(subtitle)));
+    }
+    x.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml_escape(&base.abs("feed.xml"))
+    ));
+    x.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(&base.full)
+    ));
+    x.push_str(&format!("  <id>{}</id>\n", xml_escape(&base.full)));
+    x.push_str(&format!("  <updated>{updated}</updated>\n"));
+    if !author.is_empty() {
+        x.push_str(&format!(
+            "  <author><name>{}</name></author>\n",
+            xml_escape(author)
+        ));
+    }
+    for e in entries {
+        x.push_str("  <entry>\n");
+        x.push_str(&format!("    <title>{}</title>\n", xml_escape(&e.title)));
+        x.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml_escape(&e.url)
+        ));
+        x.push_str(&format!("    <id>{}</id>\n", xml_escape(&e.url)));
+        x.push_str(&format!("    <published>{}</published>\n", e.date.rfc3339()));
+        x.push_str(&format!("    <updated>{}</updated>\n", e.date.rfc3339()));
+        if !e.summary.is_empty() {
+            x.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&e.summary)));
+        }
+        x.push_str(&format!(
+            "    <content type=\"html\">{}</content>\n",
+            xml_escape(&e.content_html)
+        ));
+        x.push_str("  </entry>\n");
+    }
+    x.push_str("</feed>\n");
+    x
+}
+
+/// `sitemap.xml` from absolute page URLs with optional last-modified dates.
+pub fn sitemap(urls: &[(String, Option<Date>)]) -> String {
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (url, date) in urls {
+        x.push_str("  <url><loc>");
+        x.push_str(&xml_escape(url));
+        x.push_str("</loc>");
+        if let Some(d) = date {
+            x.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        x.push_str("</url>\n");
+    }
+    x.push_str("</urlset>\n");
+    x
+}
+
+pub fn robots(base: &BaseUrl) -> String {
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        base.abs("sitemap.xml")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_xml() {
+        assert_eq!(xml_escape("a<b>&\"'\u{1}"), "a&lt;b&gt;&amp;&quot;&apos;");
+    }
+}

@@ -1,0 +1,657 @@
+//! Stage 4, render: turns the checked site and its summary into files. Each page is an
+//! independent job with its own small context; jobs run in parallel and write straight into
+//! the staging folder, so memory follows the largest page, not the whole site. Output never
+//! depends on the order jobs finish in.
+
+pub mod feeds;
+pub mod markdown;
+pub mod theme;
+pub mod urls;
+pub mod view;
+
+use crate::content::Site;
+use crate::content::model::{DocKind, Document, SiteConfig, Status};
+use crate::impact::Summary;
+use crate::output::{OutputError, Staging};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tera::Context;
+use theme::Theme;
+use urls::{BaseUrl, page_dir, root_prefix};
+use view::*;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("{page}: template `{template}` failed: {message}")]
+    Template {
+        page: String,
+        template: String,
+        message: String,
+    },
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// What a render produced, for the summary line.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Report {
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: usize,
+}
+
+/// Everything a page job reads; built once and shared by all jobs.
+pub struct Model<'a> {
+    pub site: &'a Site,
+    pub cfg: &'a SiteConfig,
+    pub base: BaseUrl,
+    pub summary: &'a Summary,
+    pub theme: &'a Theme,
+    pub names: Names<'a>,
+    /// Published documents, newest first (articles, reports, newsletters) or by title (pages).
+    pub articles: Vec<&'a Document>,
+    pub pages: Vec<&'a Document>,
+    pub reports: Vec<&'a Document>,
+    pub newsletters: Vec<&'a Document>,
+    /// Projects sorted by title, then id.
+    pub projects: Vec<&'a crate::content::model::Project>,
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    organisation: &'a str,
+    base_url: &'a str,
+    as_of: String,
+    as_of_long: String,
+    nav_pages: Vec<NavLink<'a>>,
+    sections: [Section; 8],
+}
+
+#[derive(Serialize)]
+struct Section {
+    id: &'static str,
+    href: &'static str,
+    title: &'static str,
+}
+
+const SECTIONS: [(&str, &str, &str); 8] = [
+    ("home", "", "Home"),
+    ("news", "news/", "News"),
+    ("projects", "projects/", "Projects"),
+    ("cities", "cities/", "Cities"),
+    ("themes", "themes/", "Themes"),
+    ("impact", "impact/", "Impact"),
+    ("reports", "reports/", "Reports"),
+    ("newsletter", "newsletter/", "Newsletter"),
+];
+
+#[derive(Serialize)]
+struct NavLink<'a> {
+    title: &'a str,
+    href: String,
+}
+
+#[derive(Debug, Clone)]
+enum Job {
+    Home,
+    NewsList,
+    Doc(DocKind, usize),
+    ReportList,
+    Dashboard,
+    Project(usize),
+    CityList,
+    City(usize),
+    ThemeList,
+    Theme(usize),
+    Impact,
+    NewsletterList,
+    NotFound,
+}
+
+impl<'a> Model<'a> {
+    pub fn new(site: &'a Site, cfg: &'a SiteConfig, summary: &'a Summary, theme: &'a Theme) -> Model<'a> {
+        let base = BaseUrl::parse(cfg.base_url.get_ref()).unwrap_or(BaseUrl {
+            full: "/".into(),
+            path: "/".into(),
+        });
+        let newest_first = |docs: &'a [Document]| {
+            let mut v: Vec<&Document> = docs.iter().collect();
+            v.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| a.slug.cmp(&b.slug)));
+            v
+        };
+        let mut pages: Vec<&Document> = site.pages.iter().collect();
+        pages.sort_by(|a, b| a.title().cmp(b.title()).then_with(|| a.slug.cmp(&b.slug)));
+        let mut newsletters: Vec<&Document> = site.newsletters.iter().collect();
+        newsletters.sort_by_key(|d| std::cmp::Reverse(d.issue().map(|i| *i.number.get_ref())));
+        let mut projects: Vec<_> = site.projects.iter().collect();
+        projects.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.id.get_ref().cmp(b.id.get_ref())));
+        Model {
+            site,
+            cfg,
+            base,
+            summary,
+            theme,
+            names: Names::new(site),
+            articles: newest_first(&site.articles),
+            pages,
+            reports: newest_first(&site.reports),
+            newsletters,
+            projects,
+        }
+    }
+
+    fn site_ctx(&self) -> SiteCtx<'_> {
+        SiteCtx {
+            title: &self.cfg.title,
+            description: &self.cfg.description,
+            organisation: &self.cfg.organisation,
+            base_url: &self.base.full,
+            as_of: self.summary.as_of.to_string(),
+            as_of_long: self.summary.as_of.long(),
+            nav_pages: self
+                .pages
+                .iter()
+                .map(|p| NavLink {
+                    title: p.title(),
+                    href: format!("pages/{}/", p.slug),
+                })
+                .collect(),
+            sections: SECTIONS.map(|(id, href, title)| Section { id, href, title }),
+        }
+    }
+
+    fn jobs(&self) -> Vec<Job> {
+        let mut jobs = vec![
+            Job::Home,
+            Job::NewsList,
+            Job::ReportList,
+            Job::Dashboard,
+            Job::CityList,
+            Job::ThemeList,
+            Job::Impact,
+            Job::NewsletterList,
+            Job::NotFound,
+        ];
+        for kind in DocKind::ALL {
+            jobs.extend((0..self.docs(kind).len()).map(|i| Job::Doc(kind, i)));
+        }
+        jobs.extend((0..self.projects.len()).map(Job::Project));
+        jobs.extend((0..self.site.cities.len()).map(Job::City));
+        jobs.extend((0..self.site.themes.len()).map(Job::Theme));
+        jobs
+    }
+
+    fn docs(&self, kind: DocKind) -> &[&'a Document] {
+        match kind {
+            DocKind::Article => &self.articles,
+            DocKind::Page => &self.pages,
+            DocKind::Report => &self.reports,
+            DocKind::Newsletter => &self.newsletters,
+        }
+    }
+
+    /// Where a document's page lives, relative to the site root.
+    pub fn doc_dir(doc: &Document) -> String {
+        match doc.kind {
+            DocKind::Article => format!("news/{}/", doc.slug),
+            DocKind::Page => format!("pages/{}/", doc.slug),
+            DocKind::Report => format!("reports/{}/", doc.slug),
+            DocKind::Newsletter => format!(
+                "newsletter/{}/",
+                doc.issue().map_or(0, |i| *i.number.get_ref())
+            ),
+        }
+    }
+
+    fn base_context(&self, path: &str, section: &str, title: &str) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.site_ctx());
+        let root = if path == "404.html" {
+            // served at any address, so relative links would break
+            self.base.path.clone()
+        } else {
+            root_prefix(path)
+        };
+        ctx.insert("root", &root);
+        ctx.insert("canonical", &self.base.abs(page_dir(path)));
+        ctx.insert("section", section);
+        ctx.insert("page_title", title);
+        ctx
+    }
+
+    fn render(&self, template: &str, path: &str, ctx: &Context) -> Result<String, RenderError> {
+        self.theme
+            .tera
+            .render(template, ctx)
+            .map_err(|e| RenderError::Template {
+                page: path.to_string(),
+                template: template.to_string(),
+                message: theme::error_chain(&e),
+            })
+    }
+
+    fn articles_about(&self, pred: impl Fn(&Document) -> bool) -> Vec<DocLink<'a>> {
+        self.articles
+            .iter()
+            .filter(|d| pred(d))
+            .map(|d| DocLink::new(d, Self::doc_dir(d)))
+            .collect()
+    }
+
+    fn rows(&self, pred: impl Fn(&crate::content::model::Project) -> bool) -> Vec<ProjectRow<'a>> {
+        self.projects
+            .iter()
+            .filter(|p| pred(p))
+            .map(|p| self.names.project_row(p, self.summary.as_of))
+            .collect()
+    }
+
+    /// Renders one job: returns the output path and the page text.
+    fn run(&self, job: &Job) -> Result<(String, String), RenderError> {
+        let s = self.summary;
+        match job {
+            Job::Home => {
+                let path = "index.html".to_string();
+                let mut ctx = self.base_context(&path, "home", &self.cfg.title);
+                ctx.insert(
+                    "figures",
+                    &Figures {
+                        projects: count(s.projects.total),
+                        ongoing: count(s.projects.ongoing),
+                        planned: count(s.projects.planned),
+                        closed: count(s.projects.closed),
+                        cities: count(s.cities.len()),
+                        total_funding: s.funding.total.display(),
+                        ongoing_funding: s.ongoing_funding.display(),
+                        eu_funding: s.funding.eu.display(),
+                        city_share: percent(s.funding.city_share),
+                        international_funding: s.international.funding.display(),
+                        international_projects: count(s.international.projects),
+                    },
+                );
+                let latest: Vec<_> = self.articles.iter().take(5).map(|d| DocLink::new(d, Self::doc_dir(d))).collect();
+                ctx.insert("latest", &latest);
+                let issue = self.newsletters.first().map(|d| DocLink::new(d, Self::doc_dir(d)));
+                ctx.insert("latest_issue", &issue);
+                let reports: Vec<_> = self.reports.iter().take(3).map(|d| DocLink::new(d, Self::doc_dir(d))).collect();
+                ctx.insert("reports", &reports);
+                let themes: Vec<_> = s
+                    .themes
+                    .iter()
+                    .map(|t| ThemeCard {
+                        id: &t.id,
+                        name: &t.name,
+                        projects: count(t.projects),
+                        funding: t.funding.display(),
+                    })
+                    .collect();
+                ctx.insert("themes", &themes);
+                Ok((path.clone(), self.render("index.html", &path, &ctx)?))
+            }
+            Job::NewsList => {
+                let path = "news/index.html".to_string();
+                let mut ctx = self.base_context(&path, "news", "News");
+                ctx.insert("articles", &self.articles_about(|_| true));
+                Ok((path.clone(), self.render("news.html", &path, &ctx)?))
+            }
+            Job::ReportList => {
+                let path = "reports/index.html".to_string();
+                let mut ctx = self.base_context(&path, "reports", "Reports");
+                let list: Vec<_> = self.reports.iter().map(|d| DocLink::new(d, Self::doc_dir(d))).collect();
+                ctx.insert("reports", &list);
+                Ok((path.clone(), self.render("reports.html", &path, &ctx)?))
+            }
+            Job::NewsletterList => {
+                let path = "newsletter/index.html".to_string();
+                let mut ctx = self.base_context(&path, "newsletter", "Newsletter");
+                let list: Vec<_> = self
+                    .newsletters
+                    .iter()
+                    .map(|d| IssueLink {
+                        number: d.issue().map_or(0, |i| *i.number.get_ref()),
+                        link: DocLink::new(d, Self::doc_dir(d)),
+                    })
+                    .collect();
+                ctx.insert("issues", &list);
+                Ok((path.clone(), self.render("newsletters.html", &path, &ctx)?))
+            }
+            Job::Doc(kind, i) => self.doc_page(self.docs(*kind)[*i]),
+            Job::Dashboard => {
+                let path = "projects/index.html".to_string();
+                let mut ctx = self.base_context(&path, "projects", "Project dashboard");
+                ctx.insert("projects", &self.rows(|_| true));
+                ctx.insert("total", &s.funding.total.grouped());
+                let cities: Vec<_> = self.site.cities.iter().map(|c| self.names.city(c.id.get_ref())).collect();
+                let mut cities = cities;
+                cities.sort_by(|a, b| a.name.cmp(b.name));
+                ctx.insert("cities", &cities);
+                let themes: Vec<_> = self.site.themes.iter().map(|t| self.names.theme(t.id.get_ref())).collect();
+                ctx.insert("themes", &themes);
+                ctx.insert("statuses", &[Status::Planned, Status::Ongoing, Status::Closed].map(|s| (s, s.label())));
+                Ok((path.clone(), self.render("projects.html", &path, &ctx)?))
+            }
+            Job::Project(i) => {
+                let p = self.projects[*i];
+                let path = format!("projects/{}/index.html", p.id.get_ref());
+                let mut ctx = self.base_context(&path, "projects", &p.title);
+                ctx.insert("project", &self.names.project_row(p, s.as_of));
+                Ok((path.clone(), self.render("project.html", &path, &ctx)?))
+            }
+            Job::CityList => {
+                let path = "cities/index.html".to_string();
+                let mut ctx = self.base_context(&path, "cities", "Cities");
+                let mut list: Vec<_> = s.cities.iter().map(CityView::new).collect();
+                list.sort_by(|a, b| a.name.cmp(b.name));
+                ctx.insert("cities", &list);
+                let regions: Vec<_> = self.site.cities.iter().map(|c| (c.id.get_ref(), &c.region)).collect();
+                ctx.insert("regions", &regions.into_iter().collect::<std::collections::BTreeMap<_, _>>());
+                Ok((path.clone(), self.render("cities.html", &path, &ctx)?))
+            }
+            Job::City(i) => {
+                let city = &self.site.cities[*i];
+                let id = city.id.get_ref().as_str();
+                let path = format!("cities/{id}/index.html");
+                let mut ctx = self.base_context(&path, "cities", &city.name);
+                ctx.insert(
+                    "city",
+                    &CityInfo {
+                        id,
+                        name: &city.name,
+                        region: &city.region,
+                        population: city.population.map(crate::money::group_thousands),
+                        lead_theme: city.lead_theme.as_deref(),
+                        url: city.url.as_deref(),
+                    },
+                );
+                let summary = s.cities.iter().find(|c| c.id == id).map(CityView::new);
+                ctx.insert("summary", &summary);
+                ctx.insert("projects", &self.rows(|p| p.city.as_ref().is_some_and(|c| c.get_ref() == id)));
+                ctx.insert(
+                    "partner_projects",
+                    &self.rows(|p| {
+                        p.partners.iter().any(|c| c.get_ref() == id)
+                            && !p.city.as_ref().is_some_and(|c| c.get_ref() == id)
+                    }),
+                );
+                ctx.insert("articles", &self.articles_about(|d| d.cities().iter().any(|c| c.get_ref() == id)));
+                Ok((path.clone(), self.render("city.html", &path, &ctx)?))
+            }
+            Job::ThemeList => {
+                let path = "themes/index.html".to_string();
+                let mut ctx = self.base_context(&path, "themes", "Themes");
+                let list: Vec<_> = s
+                    .themes
+                    .iter()
+                    .map(|t| ThemeCard {
+                        id: &t.id,
+                        name: &t.name,
+                        projects: count(t.projects),
+                        funding: t.funding.display(),
+                    })
+                    .collect();
+                ctx.insert("themes", &list);
+                Ok((path.clone(), self.render("themes.html", &path, &ctx)?))
+            }
+            Job::Theme(i) => {
+                let theme = &self.site.themes[*i];
+                let id = theme.id.get_ref().as_str();
+                let path = format!("themes/{id}/index.html");
+                let mut ctx = self.base_context(&path, "themes", &theme.name);
+                let ts = s.themes.iter().find(|t| t.id == id);
+                ctx.insert(
+                    "theme",
+                    &ThemeInfo {
+                        id,
+                        name: &theme.name,
+                        description: &theme.description,
+                        projects: count(ts.map_or(0, |t| t.projects)),
+                        funding: ts.map_or(crate::money::Money::ZERO, |t| t.funding).display(),
+                    },
+                );
+                ctx.insert("projects", &self.rows(|p| p.themes.get_ref().iter().any(|t| t.get_ref() == id)));
+                ctx.insert("articles", &self.articles_about(|d| d.themes().iter().any(|t| t.get_ref() == id)));
+                Ok((path.clone(), self.render("theme.html", &path, &ctx)?))
+            }
+            Job::Impact => {
+                let path = "impact/index.html".to_string();
+                let mut ctx = self.base_context(&path, "impact", "Impact");
+                let list: Vec<_> = s
+                    .indicators
+                    .iter()
+                    .map(|ind| {
+                        let desc = self
+                            .site
+                            .indicators
+                            .iter()
+                            .find(|i| *i.id.get_ref() == ind.id)
+                            .map_or("", |i| i.description.as_str());
+                        IndicatorView::new(ind, desc)
+                    })
+                    .collect();
+                ctx.insert("indicators", &list);
+                let years: Vec<_> = s
+                    .years
+                    .iter()
+                    .map(|y| (y.year, count(y.active_projects), y.funding.display()))
+                    .collect();
+                ctx.insert("years", &years);
+                let funding = FundingView::from_totals(&s.funding);
+                ctx.insert("funding", &funding);
+                Ok((path.clone(), self.render("impact.html", &path, &ctx)?))
+            }
+            Job::NotFound => {
+                let path = "404.html".to_string();
+                let ctx = self.base_context(&path, "", "Page not found");
+                Ok((path.clone(), self.render("404.html", &path, &ctx)?))
+            }
+        }
+    }
+
+    fn doc_page(&self, doc: &Document) -> Result<(String, String), RenderError> {
+        let dir = Self::doc_dir(doc);
+        let path = format!("{dir}index.html");
+        let (section, template) = match doc.kind {
+            DocKind::Article => ("news", "article.html"),
+            DocKind::Page => ("pages", "page.html"),
+            DocKind::Report => ("reports", "report.html"),
+            DocKind::Newsletter => ("newsletter", "newsletter.html"),
+        };
+        let mut ctx = self.base_context(&path, section, doc.title());
+        let root = root_prefix(&path);
+        let body = markdown::render(self.site.body(doc), &root);
+        ctx.insert("content", &body.html);
+        ctx.insert("headings", &body.headings);
+        ctx.insert(
+            "doc",
+            &DocInfo {
+                slug: &doc.slug,
+                title: doc.title(),
+                summary: doc.summary(),
+                date: doc.date().map(|d| d.to_string()),
+                date_long: doc.date().map(|d| d.long()),
+                cities: doc.cities().iter().map(|c| self.names.city(c.get_ref())).collect(),
+                themes: doc.themes().iter().map(|t| self.names.theme(t.get_ref())).collect(),
+                draft: doc.draft(),
+            },
+        );
+        if let Some(issue) = doc.issue() {
+            ctx.insert("number", issue.number.get_ref());
+            ctx.insert("subject", issue.subject.as_deref().unwrap_or(doc.title()));
+            ctx.insert("preheader", &issue.preheader);
+            let teased: Vec<_> = issue
+                .articles
+                .iter()
+                .filter_map(|slug| self.articles.iter().find(|a| a.slug == *slug.get_ref()))
+                .map(|a| DocLink::new(a, Self::doc_dir(a)))
+                .collect();
+            ctx.insert("teased", &teased);
+        }
+        Ok((path.clone(), self.render(template, &path, &ctx)?))
+    }
+}
+
+#[derive(Serialize)]
+struct Figures {
+    projects: String,
+    ongoing: String,
+    planned: String,
+    closed: String,
+    cities: String,
+    total_funding: String,
+    ongoing_funding: String,
+    eu_funding: String,
+    city_share: String,
+    international_funding: String,
+    international_projects: String,
+}
+
+#[derive(Serialize)]
+struct ThemeCard<'a> {
+    id: &'a str,
+    name: &'a str,
+    projects: String,
+    funding: String,
+}
+
+#[derive(Serialize)]
+struct ThemeInfo<'a> {
+    id: &'a str,
+    name: &'a str,
+    description: &'a str,
+    projects: String,
+    funding: String,
+}
+
+#[derive(Serialize)]
+struct CityInfo<'a> {
+    id: &'a str,
+    name: &'a str,
+    region: &'a str,
+    population: Option<String>,
+    lead_theme: Option<&'a str>,
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct IssueLink<'a> {
+    number: u32,
+    link: DocLink<'a>,
+}
+
+#[derive(Serialize)]
+struct DocInfo<'a> {
+    slug: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    date: Option<String>,
+    date_long: Option<String>,
+    cities: Vec<Ref<'a>>,
+    themes: Vec<Ref<'a>>,
+    draft: bool,
+}
+
+/// Renders every page, feed and asset into `staging`. All page errors are collected.
+pub fn render_site(model: &Model, staging: &Staging) -> Result<Report, Vec<RenderError>> {
+    let pages = AtomicUsize::new(0);
+    let bytes = AtomicUsize::new(0);
+    let jobs = model.jobs();
+    let mut errors: Vec<RenderError> = jobs
+        .par_iter()
+        .filter_map(|job| {
+            let (path, html) = match model.run(job) {
+                Ok(r) => r,
+                Err(e) => return Some(e),
+            };
+            pages.fetch_add(1, Ordering::Relaxed);
+            bytes.fetch_add(html.len(), Ordering::Relaxed);
+            staging.write(&path, html.as_bytes()).err().map(RenderError::from)
+        })
+        .collect();
+    let mut files = pages.load(Ordering::Relaxed);
+
+    let mut extra: Vec<(String, Vec<u8>)> = Vec::new();
+    extra.push(("feed.xml".into(), feed(model).into_bytes()));
+    extra.push(("sitemap.xml".into(), sitemap(model).into_bytes()));
+    extra.push(("robots.txt".into(), feeds::robots(&model.base).into_bytes()));
+    let summary_json = serde_json::to_string_pretty(model.summary).unwrap_or_default() + "\n";
+    extra.push(("data/summary.json".into(), summary_json.into_bytes()));
+    for (name, data) in &model.theme.assets {
+        extra.push((format!("assets/{name}"), data.to_vec()));
+    }
+    for (path, data) in &extra {
+        bytes.fetch_add(data.len(), Ordering::Relaxed);
+        if let Err(e) = staging.write(path, data) {
+            errors.push(e.into());
+        }
+        files += 1;
+    }
+    let static_dir = model.site.root.join("content/static");
+    for rel in &model.site.static_files {
+        if let Err(e) = staging.copy(rel, &static_dir.join(rel)) {
+            errors.push(e.into());
+        }
+        files += 1;
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.to_string());
+        return Err(errors);
+    }
+    Ok(Report {
+        pages: pages.load(Ordering::Relaxed),
+        files,
+        bytes: bytes.load(Ordering::Relaxed),
+    })
+}
+
+/// The Atom feed: the 20 newest articles, content with absolute links.
+const FEED_ENTRIES: usize = 20;
+
+fn feed(model: &Model) -> String {
+    let entries: Vec<feeds::FeedEntry> = model
+        .articles
+        .iter()
+        .take(FEED_ENTRIES)
+        .filter_map(|d| {
+            Some(feeds::FeedEntry {
+                title: d.title().to_string(),
+                url: model.base.abs(&Model::doc_dir(d)),
+                date: d.date()?,
+                summary: d.summary().to_string(),
+                content_html: markdown::render(model.site.body(d), &model.base.full).html,
+            })
+        })
+        .collect();
+    feeds::atom(
+        &model.cfg.title,
+        &model.cfg.description,
+        &model.cfg.organisation,
+        &model.base,
+        &entries,
+    )
+}
+
+fn sitemap(model: &Model) -> String {
+    let mut urls: Vec<(String, Option<crate::date::Date>)> = Vec::new();
+    for dir in ["", "news/", "reports/", "projects/", "cities/", "themes/", "impact/", "newsletter/"] {
+        urls.push((model.base.abs(dir), None));
+    }
+    for kind in DocKind::ALL {
+        for d in model.docs(kind) {
+            urls.push((model.base.abs(&Model::doc_dir(d)), d.date()));
+        }
+    }
+    for p in &model.projects {
+        urls.push((model.base.abs(&format!("projects/{}/", p.id.get_ref())), None));
+    }
+    for c in &model.site.cities {
+        urls.push((model.base.abs(&format!("cities/{}/", c.id.get_ref())), None));
+    }
+    for t in &model.site.themes {
+        urls.push((model.base.abs(&format!("themes/{}/", t.id.get_ref())), None));
+    }
+    urls.sort();
+    feeds::sitemap(&urls)
+}

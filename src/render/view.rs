@@ -1,0 +1,269 @@
+//! View models: the small, plain structs each template receives. They hold display-ready
+//! strings (formatted money, long dates) so templates stay free of logic, and they borrow
+//! from the site where they can, so building a page's context copies little.
+
+use crate::content::Site;
+use crate::content::model::{Document, Project, Status};
+use crate::impact::{CitySummary, FundingTotals, IndicatorSummary};
+use crate::money::{Money, group_thousands};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ref<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectRow<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub city: Option<Ref<'a>>,
+    pub partners: Vec<Ref<'a>>,
+    pub themes: Vec<Ref<'a>>,
+    pub programme: &'a str,
+    pub start: String,
+    pub end: String,
+    pub start_long: String,
+    pub end_long: String,
+    pub status: Status,
+    pub status_label: &'static str,
+    pub international: bool,
+    pub url: Option<&'a str>,
+    pub funding: FundingView,
+    /// Total in cents, for sorting in the browser.
+    pub total_cents: i64,
+}
+
+/// Money ready to print: full amounts with separators ("1,234,567") and the short form.
+#[derive(Debug, Clone, Serialize)]
+pub struct FundingView {
+    pub eu: String,
+    pub state: String,
+    pub city: String,
+    pub other: String,
+    pub total: String,
+    pub total_short: String,
+    pub city_share: String,
+}
+
+impl FundingView {
+    pub fn new(eu: Money, state: Money, city: Money, other: Money) -> FundingView {
+        let total = eu + state + city + other;
+        let share = if total.cents() == 0 {
+            0.0
+        } else {
+            city.cents() as f64 / total.cents() as f64
+        };
+        FundingView {
+            eu: eu.grouped(),
+            state: state.grouped(),
+            city: city.grouped(),
+            other: other.grouped(),
+            total: total.grouped(),
+            total_short: total.display(),
+            city_share: percent(share),
+        }
+    }
+
+    pub fn from_totals(t: &FundingTotals) -> FundingView {
+        let mut v = FundingView::new(t.eu, t.state, t.city, t.other);
+        v.city_share = percent(t.city_share);
+        v
+    }
+}
+
+/// A 0–1 share as "15.0 %".
+pub fn percent(share: f64) -> String {
+    format!("{:.1} %", share * 100.0)
+}
+
+/// A count with thousands separators.
+pub fn count(n: usize) -> String {
+    group_thousands(n as u64)
+}
+
+/// An indicator value: thousands separators, at most two decimals, no trailing zeros.
+pub fn number(v: f64) -> String {
+    let neg = v < 0.0;
+    let cents = (v.abs() * 100.0).round() as u64;
+    let whole = group_thousands(cents / 100);
+    let frac = cents % 100;
+    let s = if frac == 0 {
+        whole
+    } else if frac % 10 == 0 {
+        format!("{whole}.{}", frac / 10)
+    } else {
+        format!("{whole}.{frac:02}")
+    };
+    if neg && cents != 0 { format!("-{s}") } else { s }
+}
+
+/// Names of cities and themes by id.
+pub struct Names<'a> {
+    pub cities: BTreeMap<&'a str, &'a str>,
+    pub themes: BTreeMap<&'a str, &'a str>,
+}
+
+impl<'a> Names<'a> {
+    pub fn new(site: &'a Site) -> Names<'a> {
+        Names {
+            cities: site
+                .cities
+                .iter()
+                .map(|c| (c.id.get_ref().as_str(), c.name.as_str()))
+                .collect(),
+            themes: site
+                .themes
+                .iter()
+                .map(|t| (t.id.get_ref().as_str(), t.name.as_str()))
+                .collect(),
+        }
+    }
+
+    pub fn city(&self, id: &'a str) -> Ref<'a> {
+        Ref {
+            id,
+            name: self.cities.get(id).copied().unwrap_or(id),
+        }
+    }
+
+    pub fn theme(&self, id: &'a str) -> Ref<'a> {
+        Ref {
+            id,
+            name: self.themes.get(id).copied().unwrap_or(id),
+        }
+    }
+
+    pub fn project_row(&self, p: &'a Project, as_of: crate::date::Date) -> ProjectRow<'a> {
+        let status = p.status(as_of);
+        let f = &p.funding;
+        ProjectRow {
+            id: p.id.get_ref(),
+            title: &p.title,
+            summary: &p.summary,
+            city: p.city.as_ref().map(|c| self.city(c.get_ref())),
+            partners: p.partners.iter().map(|c| self.city(c.get_ref())).collect(),
+            themes: p.themes.get_ref().iter().map(|t| self.theme(t.get_ref())).collect(),
+            programme: &p.programme,
+            start: p.start.get_ref().to_string(),
+            end: p.end.get_ref().to_string(),
+            start_long: p.start.get_ref().long(),
+            end_long: p.end.get_ref().long(),
+            status,
+            status_label: status.label(),
+            international: p.international,
+            url: p.url.as_deref(),
+            funding: FundingView::new(f.eu, f.state, f.city, f.other),
+            total_cents: f.total().cents(),
+        }
+    }
+}
+
+/// A document in a list: title, summary, date, address (relative to the site root).
+#[derive(Debug, Clone, Serialize)]
+pub struct DocLink<'a> {
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub date: Option<String>,
+    pub date_long: Option<String>,
+    pub href: String,
+}
+
+impl<'a> DocLink<'a> {
+    pub fn new(doc: &'a Document, href: String) -> DocLink<'a> {
+        DocLink {
+            title: doc.title(),
+            summary: doc.summary(),
+            date: doc.date().map(|d| d.to_string()),
+            date_long: doc.date().map(|d| d.long()),
+            href,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CityView<'a> {
+    pub funding: FundingView,
+    pub ongoing_funding: String,
+    pub projects: String,
+    pub partner_projects: String,
+    pub ongoing: String,
+    pub international_funding: String,
+    pub name: &'a str,
+    pub id: &'a str,
+}
+
+impl<'a> CityView<'a> {
+    pub fn new(c: &'a CitySummary) -> CityView<'a> {
+        CityView {
+            funding: FundingView::from_totals(&c.funding),
+            ongoing_funding: c.ongoing_funding.display(),
+            projects: count(c.projects),
+            partner_projects: count(c.partner_projects),
+            ongoing: count(c.status.ongoing),
+            international_funding: c.international.funding.display(),
+            name: &c.name,
+            id: &c.id,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub unit: &'a str,
+    pub description: &'a str,
+    pub aggregate: &'static str,
+    pub higher_is_better: bool,
+    pub network: Vec<(i32, String)>,
+    pub latest: Option<String>,
+    pub latest_year: Option<i32>,
+    pub change: Option<String>,
+    pub reporting_cities: usize,
+}
+
+impl<'a> IndicatorView<'a> {
+    pub fn new(s: &'a IndicatorSummary, description: &'a str) -> IndicatorView<'a> {
+        IndicatorView {
+            id: &s.id,
+            name: &s.name,
+            unit: &s.unit,
+            description,
+            aggregate: match s.aggregate {
+                crate::content::model::Aggregate::Sum => "sum",
+                crate::content::model::Aggregate::Mean => "mean",
+                crate::content::model::Aggregate::Median => "median",
+            },
+            higher_is_better: s.higher_is_better,
+            network: s.network.iter().map(|v| (v.year, number(v.value))).collect(),
+            latest: s.latest.map(|v| number(v.value)),
+            latest_year: s.latest.map(|v| v.year),
+            change: s.change.map(|c| {
+                if c > 0.0 {
+                    format!("+{}", number(c))
+                } else {
+                    number(c)
+                }
+            }),
+            reporting_cities: s.cities.len(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(number(1234.5), "1,234.5");
+        assert_eq!(number(12.345), "12.35");
+        assert_eq!(number(-3.0), "-3");
+        assert_eq!(number(-0.001), "0");
+        assert_eq!(percent(0.15), "15.0 %");
+    }
+}

@@ -1,0 +1,321 @@
+//! Stage 2, validate: cross-checks what each file alone cannot know — ids that must be unique
+//! slugs, references between tables and documents, date order. Pure: reads the loaded
+//! [`Site`], returns diagnostics.
+
+use crate::content::Site;
+use crate::content::model::*;
+use crate::diagnostics::{Diagnostics, FileId, did_you_mean};
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use toml::Spanned;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Drafts are part of the build, so newsletters may tease them.
+    pub drafts: bool,
+}
+
+/// `[a-z0-9-]+`: safe in a URL and a file name, the same on every file system.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A slug close to what the user wrote, for hints ("Jyväskylä 2025" → "jyvaskyla-2025").
+pub fn suggest_slug(s: &str) -> String {
+    let slug = slug::slugify(s);
+    if slug.is_empty() { "my-page".into() } else { slug }
+}
+
+pub fn validate(site: &Site, opts: Options) -> Diagnostics {
+    let mut v = Validator {
+        site,
+        diags: Diagnostics::default(),
+    };
+    v.config();
+    let cities = v.ids("city", site.cities.iter().map(|c| (&c.id, c.origin.file)));
+    let themes = v.ids("theme", site.themes.iter().map(|t| (&t.id, t.origin.file)));
+    let indicators = v.ids(
+        "indicator",
+        site.indicators.iter().map(|i| (&i.id, i.origin.file)),
+    );
+    v.ids("project", site.projects.iter().map(|p| (&p.id, p.origin.file)));
+    v.projects(&cities, &themes);
+    v.observations(&cities, &indicators);
+    v.documents(&cities, &themes, opts);
+    v.diags
+}
+
+struct Validator<'a> {
+    site: &'a Site,
+    diags: Diagnostics,
+}
+
+impl Validator<'_> {
+    fn error(&mut self, file: FileId, span: Range<usize>, msg: String, hint: Option<String>) {
+        let src = self.site.source(file);
+        self.diags.error(src, span, msg, hint);
+    }
+
+    fn warning(&mut self, file: FileId, span: Range<usize>, msg: String, hint: Option<String>) {
+        let src = self.site.source(file);
+        self.diags.warning(src, span, msg, hint);
+    }
+
+    fn config(&mut self) {
+        let (Some(cfg), Some(file)) = (&self.site.config, self.site.config_file) else {
+            return;
+        };
+        if let Err(why) = crate::render::urls::BaseUrl::parse(cfg.base_url.get_ref()) {
+            self.error(
+                file,
+                cfg.base_url.span(),
+                format!("base_url is not usable: {why}"),
+                Some("write the full address where the site will be published, e.g. \"https://example.org/innocities/\"".into()),
+            );
+        }
+    }
+
+    /// Checks that ids are slugs and unique; returns the set of ids for reference checks.
+    fn ids<'s>(
+        &mut self,
+        what: &str,
+        items: impl Iterator<Item = (&'s Spanned<String>, FileId)>,
+    ) -> BTreeSet<&'s str> {
+        let mut seen: BTreeMap<&str, (FileId, Range<usize>)> = BTreeMap::new();
+        for (id, file) in items {
+            let name = id.get_ref().as_str();
+            if !is_slug(name) {
+                self.error(
+                    file,
+                    id.span(),
+                    format!("{what} id `{name}` is not a slug"),
+                    Some(format!(
+                        "ids use lowercase ASCII letters, digits and hyphens only, e.g. \"{}\"",
+                        suggest_slug(name)
+                    )),
+                );
+            }
+            if let Some((first_file, first_span)) = seen.get(name).cloned() {
+                let src = self.site.source(first_file);
+                let (line, col, _, _) = crate::diagnostics::locate(&src.text, first_span);
+                let first = format!("{}:{line}:{col}", src.path);
+                self.error(
+                    file,
+                    id.span(),
+                    format!("duplicate {what} id `{name}`"),
+                    Some(format!("it is first used at {first}; give each {what} its own id")),
+                );
+            } else {
+                seen.insert(name, (file, id.span()));
+            }
+        }
+        seen.into_keys().collect()
+    }
+
+    fn reference(
+        &mut self,
+        file: FileId,
+        offset: usize,
+        what: &str,
+        value: &Spanned<String>,
+        known: &BTreeSet<&str>,
+        defined_in: &str,
+    ) -> bool {
+        let name = value.get_ref().as_str();
+        if known.contains(name) {
+            return true;
+        }
+        let hint = match did_you_mean(name, known.iter().copied()) {
+            Some(right) => format!("did you mean `{right}`?"),
+            None => format!("{what} ids are defined in {defined_in}"),
+        };
+        let span = value.span();
+        self.error(
+            file,
+            span.start + offset..span.end + offset,
+            format!("unknown {what} `{name}`"),
+            Some(hint),
+        );
+        false
+    }
+
+    fn projects(&mut self, cities: &BTreeSet<&str>, themes: &BTreeSet<&str>) {
+        const CITIES: &str = "content/data/cities.toml";
+        const THEMES: &str = "content/data/themes.toml";
+        for p in &self.site.projects {
+            let f = p.origin.file;
+            if let Some(city) = &p.city {
+                self.reference(f, 0, "city", city, cities, CITIES);
+            }
+            let mut partners = BTreeSet::new();
+            for partner in &p.partners {
+                self.reference(f, 0, "city", partner, cities, CITIES);
+                if p.city.as_ref().is_some_and(|c| c.get_ref() == partner.get_ref()) {
+                    self.warning(
+                        f,
+                        partner.span(),
+                        format!("`{}` owns this project and is also listed as a partner", partner.get_ref()),
+                        Some("list only the other participating cities in `partners`".into()),
+                    );
+                }
+                if !partners.insert(partner.get_ref().as_str()) {
+                    self.warning(
+                        f,
+                        partner.span(),
+                        format!("partner `{}` is listed twice", partner.get_ref()),
+                        Some("remove the repeated entry".into()),
+                    );
+                }
+            }
+            if p.themes.get_ref().is_empty() {
+                self.error(
+                    f,
+                    p.themes.span(),
+                    format!("project `{}` has no themes", p.id.get_ref()),
+                    Some(format!("add at least one theme id, e.g. themes = [\"{}\"]", themes.first().copied().unwrap_or("wellbeing"))),
+                );
+            }
+            for t in p.themes.get_ref() {
+                self.reference(f, 0, "theme", t, themes, THEMES);
+            }
+            if p.end.get_ref() < p.start.get_ref() {
+                self.error(
+                    f,
+                    p.end.span(),
+                    format!(
+                        "project `{}` ends ({}) before it starts ({})",
+                        p.id.get_ref(),
+                        p.end.get_ref(),
+                        p.start.get_ref()
+                    ),
+                    Some("check the dates: `end` is the last day of the project and must not be before `start`".into()),
+                );
+            }
+        }
+    }
+
+    fn observations(&mut self, cities: &BTreeSet<&str>, indicators: &BTreeSet<&str>) {
+        let mut seen: BTreeMap<(&str, &str, i32), ()> = BTreeMap::new();
+        for o in &self.site.observations {
+            let f = o.origin.file;
+            let ok_city = self.reference(f, 0, "city", &o.city, cities, "content/data/cities.toml");
+            let ok_ind = self.reference(
+                f,
+                0,
+                "indicator",
+                &o.indicator,
+                indicators,
+                "content/data/indicators.toml",
+            );
+            let year = *o.year.get_ref();
+            if !(1900..=2200).contains(&year) {
+                self.error(
+                    f,
+                    o.year.span(),
+                    format!("year {year} is out of range"),
+                    Some("write the calendar year of the observation, e.g. year = 2024".into()),
+                );
+            }
+            if !o.value.is_finite() || o.target.is_some_and(|t| !t.is_finite()) {
+                self.error(
+                    f,
+                    o.origin.span.clone(),
+                    "value and target must be finite numbers".into(),
+                    Some("nan and inf are not observations; leave the observation out instead".into()),
+                );
+            }
+            if ok_city && ok_ind {
+                let key = (o.city.get_ref().as_str(), o.indicator.get_ref().as_str(), year);
+                if seen.insert(key, ()).is_some() {
+                    self.error(
+                        f,
+                        o.year.span(),
+                        format!(
+                            "a second observation of `{}` for `{}` in {year}",
+                            key.1, key.0
+                        ),
+                        Some("keep one observation per city, indicator and year".into()),
+                    );
+                }
+            }
+        }
+    }
+
+    fn documents(&mut self, cities: &BTreeSet<&str>, themes: &BTreeSet<&str>, opts: Options) {
+        let site = self.site;
+        let articles: BTreeMap<&str, &Document> =
+            site.articles.iter().map(|a| (a.slug.as_str(), a)).collect();
+        let mut numbers: BTreeMap<u32, &Document> = BTreeMap::new();
+        for kind in DocKind::ALL {
+            for doc in site.docs(kind) {
+                let f = doc.file;
+                let off = doc.matter_offset;
+                for c in doc.cities() {
+                    self.reference(f, off, "city", c, cities, "content/data/cities.toml");
+                }
+                for t in doc.themes() {
+                    self.reference(f, off, "theme", t, themes, "content/data/themes.toml");
+                }
+                if matches!(kind, DocKind::Article | DocKind::Report) && doc.date().is_none() {
+                    self.error(
+                        f,
+                        off..off,
+                        format!("missing field `date` in this {}", if kind == DocKind::Article { "article" } else { "report" }),
+                        Some("add `date = 2025-04-10` (the publication date) to the front matter".into()),
+                    );
+                }
+                let Some(issue) = doc.issue() else { continue };
+                let n = *issue.number.get_ref();
+                if let Some(other) = numbers.get(&n) {
+                    let other_path = site.source(other.file).path.clone();
+                    self.error(
+                        f,
+                        doc.file_span(issue.number.span()),
+                        format!("newsletter number {n} is already used by {other_path}"),
+                        Some("give each issue its own number".into()),
+                    );
+                } else {
+                    numbers.insert(n, doc);
+                }
+                for slug in &issue.articles {
+                    let name = slug.get_ref().as_str();
+                    match articles.get(name) {
+                        None => {
+                            self.reference(
+                                f,
+                                off,
+                                "article",
+                                slug,
+                                &articles.keys().copied().collect(),
+                                "content/articles/ (the file name without .md)",
+                            );
+                        }
+                        Some(a) if a.draft() && !opts.drafts && !doc.draft() => self.error(
+                            f,
+                            doc.file_span(slug.span()),
+                            format!("article `{name}` is a draft"),
+                            Some("publish the article (draft = false) or remove it from this issue".into()),
+                        ),
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("tampere-5g"));
+        assert!(!is_slug(""));
+        assert!(!is_slug("Tampere"));
+        assert!(!is_slug("../x"));
+        assert!(!is_slug("jyväskylä"));
+        assert_eq!(suggest_slug("Jyväskylä 2025"), "jyvaskyla-2025");
+    }
+}
