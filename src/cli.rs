@@ -18,7 +18,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the site in ROOT/content into ROOT/output (atomically).
-    #[command(after_help = "Examples:\n  innopress build\n  innopress build --root mysite --output /tmp/site --as-of 2025-06-30")]
+    #[command(
+        after_help = "Examples:\n  innopress build\n  innopress build --root mysite --output /tmp/site --as-of 2025-06-30"
+    )]
     Build {
         /// The site folder (the one holding content/).
         #[arg(long, default_value = ".")]

@@ -54,7 +54,12 @@ impl Date {
 
     /// "20 March 2025": unambiguous for international readers.
     pub fn long(&self) -> String {
-        format!("{} {} {}", self.day, MONTHS[usize::from(self.month - 1)], self.year)
+        format!(
+            "{} {} {}",
+            self.day,
+            MONTHS[usize::from(self.month - 1)],
+            self.year
+        )
     }
 
     /// RFC 3339 midnight UTC, for Atom feeds.
@@ -86,25 +91,13 @@ impl Serialize for Date {
 }
 
 impl<'de> Deserialize<'de> for Date {
-    /// Accepts a TOML date (`2025-04-10`, unquoted). A quoted date, a time or an impossible
-    /// day gets a message that says how to write it.
+    /// Accepts a TOML date (`2025-04-10`, unquoted); refuses a date with a time.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let dt = toml::value::Datetime::deserialize(d).map_err(|e| {
-            let msg = e.to_string();
-            if msg.contains("invalid type") {
-                de::Error::custom(format!(
-                    "{msg}; write dates as unquoted TOML dates like 2025-04-10"
-                ))
-            } else {
-                e
-            }
-        })?;
+        // a quoted date fails here with serde's "invalid type"; the loader adds the hint
+        let dt = toml::value::Datetime::deserialize(d)?;
         match (dt.date, dt.time, dt.offset) {
-            (Some(date), None, None) => {
-                Date::new(i32::from(date.year), date.month, date.day).ok_or_else(|| {
-                    de::Error::custom(format!("{date} is not a date in the calendar"))
-                })
-            }
+            (Some(date), None, None) => Date::new(i32::from(date.year), date.month, date.day)
+                .ok_or_else(|| de::Error::custom(format!("{date} is not a date in the calendar"))),
             _ => Err(de::Error::custom(format!(
                 "expected a date like 2025-04-10, found `{dt}` with a time; remove the time"
             ))),

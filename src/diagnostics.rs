@@ -221,13 +221,8 @@ impl Diagnostics {
     /// (some of them parallel) found them in; exact duplicates are dropped.
     pub fn sort(&mut self) {
         self.items.sort_by(|a, b| {
-            (&a.path, a.line, a.column, a.severity, &a.message).cmp(&(
-                &b.path,
-                b.line,
-                b.column,
-                b.severity,
-                &b.message,
-            ))
+            (&a.path, a.line, a.column, a.severity, &a.message)
+                .cmp(&(&b.path, b.line, b.column, b.severity, &b.message))
         });
         self.items.dedup();
     }
@@ -261,7 +256,10 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 
 /// The closest candidate by edit distance, for "did you mean" hints; `None` when nothing is
 /// reasonably close.
-pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         let d = edit_distance(wrong, c);
@@ -293,26 +291,30 @@ mod tests {
     #[test]
     fn locates_lines_and_character_columns() {
         let text = "a = 1\nnimi = \"Jyväskylä\"\nx = y\n";
-        let off = text.find('y').unwrap();
+        let off = text.rfind('y').unwrap();
         // 'ä' is two bytes; the column counts characters.
         let (line, col, lt, w) = locate(text, off..off + 1);
         assert_eq!((line, col, lt.as_str(), w), (3, 5, "x = y", 1));
         let off = text.find("kylä").unwrap();
         let (line, col, _, w) = locate(text, off..off + "kylä".len());
-        assert_eq!((line, col, w), (2, 13, 4));
+        assert_eq!((line, col, w), (2, 14, 4));
     }
 
     #[test]
     fn locate_survives_out_of_range_spans() {
         let (line, col, _, _) = locate("ä", 1..99);
         assert_eq!((line, col), (1, 1));
+        #[allow(clippy::reversed_empty_ranges)]
         let (line, _, _, _) = locate("", 5..2);
         assert_eq!(line, 1);
     }
 
     #[test]
     fn suggests_near_names() {
-        assert_eq!(did_you_mean("tamper", ["turku", "tampere"]), Some("tampere"));
+        assert_eq!(
+            did_you_mean("tamper", ["turku", "tampere"]),
+            Some("tampere")
+        );
         assert_eq!(did_you_mean("xyz", ["tampere"]), None);
     }
 }

@@ -198,7 +198,11 @@ pub fn summarise(site: &Site, as_of: Date) -> Summary {
             international.projects += 1;
             international.funding += total;
         }
-        if let Some(c) = p.city.as_ref().and_then(|c| cities.get_mut(c.get_ref().as_str())) {
+        if let Some(c) = p
+            .city
+            .as_ref()
+            .and_then(|c| cities.get_mut(c.get_ref().as_str()))
+        {
             c.projects += 1;
             c.status.add(status);
             c.funding.add(p);
@@ -221,7 +225,12 @@ pub fn summarise(site: &Site, as_of: Date) -> Summary {
                 c.partner_projects += 1;
             }
         }
-        let mut theme_ids: Vec<&str> = p.themes.get_ref().iter().map(|t| t.get_ref().as_str()).collect();
+        let mut theme_ids: Vec<&str> = p
+            .themes
+            .get_ref()
+            .iter()
+            .map(|t| t.get_ref().as_str())
+            .collect();
         theme_ids.sort_unstable();
         theme_ids.dedup();
         for t in theme_ids {
@@ -255,9 +264,12 @@ pub fn summarise(site: &Site, as_of: Date) -> Summary {
     }
 }
 
+/// A city's (value, target) by year.
+type ByYear = BTreeMap<i32, (f64, Option<f64>)>;
+
 fn indicators(site: &Site) -> Vec<IndicatorSummary> {
     // indicator → city → year → (value, target)
-    let mut by: BTreeMap<&str, BTreeMap<&str, BTreeMap<i32, (f64, Option<f64>)>>> = BTreeMap::new();
+    let mut by: BTreeMap<&str, BTreeMap<&str, ByYear>> = BTreeMap::new();
     for o in &site.observations {
         by.entry(o.indicator.get_ref())
             .or_default()

@@ -43,7 +43,11 @@ impl Money {
             return Err(MoneyError::TooManyDecimals);
         }
         let whole: i64 = whole.parse().map_err(|_| MoneyError::TooLarge)?;
-        let mut cents: i64 = if frac.is_empty() { 0 } else { frac.parse().unwrap_or(0) };
+        let mut cents: i64 = if frac.is_empty() {
+            0
+        } else {
+            frac.parse().unwrap_or(0)
+        };
         if frac.len() == 1 {
             cents *= 10;
         }
@@ -214,10 +218,16 @@ mod tests {
         assert_eq!(Money::parse_decimal("0.10"), Ok(Money(10)));
         assert_eq!(Money::parse_decimal("0.1"), Ok(Money(10)));
         assert_eq!(Money::parse_decimal("1_000.05"), Ok(Money(100_005)));
-        assert_eq!(Money::parse_decimal("0.125"), Err(MoneyError::TooManyDecimals));
+        assert_eq!(
+            Money::parse_decimal("0.125"),
+            Err(MoneyError::TooManyDecimals)
+        );
         assert_eq!(Money::parse_decimal("-1"), Err(MoneyError::Negative));
         assert_eq!(Money::parse_decimal("1e5"), Err(MoneyError::NotANumber));
-        assert_eq!(Money::parse_decimal("99999999999999999999"), Err(MoneyError::TooLarge));
+        assert_eq!(
+            Money::parse_decimal("99999999999999999999"),
+            Err(MoneyError::TooLarge)
+        );
     }
 
     #[test]
@@ -239,7 +249,10 @@ mod tests {
         assert_eq!(Money::from_euros(1_000_000).display(), "EUR 1.0 million");
         assert_eq!(Money::from_euros(79_049_999).display(), "EUR 79.0 million");
         assert_eq!(Money(12_500_050).display(), "EUR 125,000.50");
-        assert_eq!(Money::from_euros(1_234_567_000).display(), "EUR 1,234.6 million");
+        assert_eq!(
+            Money::from_euros(1_234_567_000).display(),
+            "EUR 1,234.6 million"
+        );
         assert_eq!(group_thousands(999), "999");
         assert_eq!(group_thousands(1000), "1,000");
     }

@@ -67,13 +67,20 @@ pub struct Checked {
 }
 
 /// Loads and validates; drafts are dropped unless `drafts`. Returns every problem on failure.
-pub fn load_checked(root: &Path, drafts: bool, as_of: Option<Date>) -> Result<Checked, Diagnostics> {
+pub fn load_checked(
+    root: &Path,
+    drafts: bool,
+    as_of: Option<Date>,
+) -> Result<Checked, Diagnostics> {
     let (mut site, mut diags) = content::load(root);
     diags.extend(validate::validate(&site, validate::Options { drafts }));
     diags.sort();
     if diags.has_errors() || site.config.is_none() {
         if site.config.is_none() && !diags.has_errors() {
-            diags.push(Diagnostic::file_error("content/site.toml", "site settings are missing"));
+            diags.push(Diagnostic::file_error(
+                "content/site.toml",
+                "site settings are missing",
+            ));
         }
         return Err(diags);
     }
@@ -83,11 +90,13 @@ pub fn load_checked(root: &Path, drafts: bool, as_of: Option<Date>) -> Result<Ch
         site.reports.retain(|d| !d.draft());
         site.newsletters.retain(|d| !d.draft());
     }
-    let as_of = as_of.or(site.config.as_ref().map(|c| c.as_of)).unwrap_or(Date {
-        year: 1970,
-        month: 1,
-        day: 1,
-    });
+    let as_of = as_of
+        .or(site.config.as_ref().map(|c| c.as_of))
+        .unwrap_or(Date {
+            year: 1970,
+            month: 1,
+            day: 1,
+        });
     let summary = impact::summarise(&site, as_of);
     Ok(Checked {
         site,
@@ -96,9 +105,10 @@ pub fn load_checked(root: &Path, drafts: bool, as_of: Option<Date>) -> Result<Ch
     })
 }
 
-/// Validates everything (content and theme) and builds nothing.
+/// Validates everything (content, drafts included, and theme) and builds nothing. Drafts are
+/// checked as a build without `--drafts` sees them: a newsletter may not tease one.
 pub fn check(root: &Path) -> Diagnostics {
-    match load_checked(root, true, None) {
+    match load_checked(root, false, None) {
         Err(d) => d,
         Ok(checked) => {
             let mut d = checked.warnings;

@@ -18,13 +18,18 @@ pub struct Options {
 /// `[a-z0-9-]+`: safe in a URL and a file name, the same on every file system.
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// A slug close to what the user wrote, for hints ("Jyväskylä 2025" → "jyvaskyla-2025").
 pub fn suggest_slug(s: &str) -> String {
     let slug = slug::slugify(s);
-    if slug.is_empty() { "my-page".into() } else { slug }
+    if slug.is_empty() {
+        "my-page".into()
+    } else {
+        slug
+    }
 }
 
 pub fn validate(site: &Site, opts: Options) -> Diagnostics {
@@ -33,13 +38,20 @@ pub fn validate(site: &Site, opts: Options) -> Diagnostics {
         diags: Diagnostics::default(),
     };
     v.config();
-    let cities = v.ids("city", site.cities.iter().map(|c| (&c.id, c.origin.file)));
-    let themes = v.ids("theme", site.themes.iter().map(|t| (&t.id, t.origin.file)));
-    let indicators = v.ids(
+    let mut cities = v.ids("city", site.cities.iter().map(|c| (&c.id, c.origin.file)));
+    let mut themes = v.ids("theme", site.themes.iter().map(|t| (&t.id, t.origin.file)));
+    let mut indicators = v.ids(
         "indicator",
         site.indicators.iter().map(|i| (&i.id, i.origin.file)),
     );
-    v.ids("project", site.projects.iter().map(|p| (&p.id, p.origin.file)));
+    // items that failed to load were reported already; references to them are not news
+    cities.extend(site.broken.cities.iter().map(String::as_str));
+    themes.extend(site.broken.themes.iter().map(String::as_str));
+    indicators.extend(site.broken.indicators.iter().map(String::as_str));
+    v.ids(
+        "project",
+        site.projects.iter().map(|p| (&p.id, p.origin.file)),
+    );
     v.projects(&cities, &themes);
     v.observations(&cities, &indicators);
     v.documents(&cities, &themes, opts);
@@ -104,7 +116,9 @@ impl Validator<'_> {
                     file,
                     id.span(),
                     format!("duplicate {what} id `{name}`"),
-                    Some(format!("it is first used at {first}; give each {what} its own id")),
+                    Some(format!(
+                        "it is first used at {first}; give each {what} its own id"
+                    )),
                 );
             } else {
                 seen.insert(name, (file, id.span()));
@@ -151,11 +165,17 @@ impl Validator<'_> {
             let mut partners = BTreeSet::new();
             for partner in &p.partners {
                 self.reference(f, 0, "city", partner, cities, CITIES);
-                if p.city.as_ref().is_some_and(|c| c.get_ref() == partner.get_ref()) {
+                if p.city
+                    .as_ref()
+                    .is_some_and(|c| c.get_ref() == partner.get_ref())
+                {
                     self.warning(
                         f,
                         partner.span(),
-                        format!("`{}` owns this project and is also listed as a partner", partner.get_ref()),
+                        format!(
+                            "`{}` owns this project and is also listed as a partner",
+                            partner.get_ref()
+                        ),
                         Some("list only the other participating cities in `partners`".into()),
                     );
                 }
@@ -173,7 +193,10 @@ impl Validator<'_> {
                     f,
                     p.themes.span(),
                     format!("project `{}` has no themes", p.id.get_ref()),
-                    Some(format!("add at least one theme id, e.g. themes = [\"{}\"]", themes.first().copied().unwrap_or("wellbeing"))),
+                    Some(format!(
+                        "add at least one theme id, e.g. themes = [\"{}\"]",
+                        themes.first().copied().unwrap_or("wellbeing")
+                    )),
                 );
             }
             for t in p.themes.get_ref() {
@@ -222,11 +245,18 @@ impl Validator<'_> {
                     f,
                     o.origin.span.clone(),
                     "value and target must be finite numbers".into(),
-                    Some("nan and inf are not observations; leave the observation out instead".into()),
+                    Some(
+                        "nan and inf are not observations; leave the observation out instead"
+                            .into(),
+                    ),
                 );
             }
             if ok_city && ok_ind {
-                let key = (o.city.get_ref().as_str(), o.indicator.get_ref().as_str(), year);
+                let key = (
+                    o.city.get_ref().as_str(),
+                    o.indicator.get_ref().as_str(),
+                    year,
+                );
                 if seen.insert(key, ()).is_some() {
                     self.error(
                         f,
@@ -261,8 +291,18 @@ impl Validator<'_> {
                     self.error(
                         f,
                         off..off,
-                        format!("missing field `date` in this {}", if kind == DocKind::Article { "article" } else { "report" }),
-                        Some("add `date = 2025-04-10` (the publication date) to the front matter".into()),
+                        format!(
+                            "missing field `date` in this {}",
+                            if kind == DocKind::Article {
+                                "article"
+                            } else {
+                                "report"
+                            }
+                        ),
+                        Some(
+                            "add `date = 2025-04-10` (the publication date) to the front matter"
+                                .into(),
+                        ),
                     );
                 }
                 let Some(issue) = doc.issue() else { continue };
@@ -281,6 +321,7 @@ impl Validator<'_> {
                 for slug in &issue.articles {
                     let name = slug.get_ref().as_str();
                     match articles.get(name) {
+                        None if site.broken.articles.iter().any(|b| b == name) => {}
                         None => {
                             self.reference(
                                 f,
@@ -295,7 +336,10 @@ impl Validator<'_> {
                             f,
                             doc.file_span(slug.span()),
                             format!("article `{name}` is a draft"),
-                            Some("publish the article (draft = false) or remove it from this issue".into()),
+                            Some(
+                                "publish the article (draft = false) or remove it from this issue"
+                                    .into(),
+                            ),
                         ),
                         Some(_) => {}
                     }

@@ -105,8 +105,13 @@ mod tests {
 
     #[test]
     fn reports_missing_and_unclosed() {
-        assert_eq!(split("").unwrap_err().message.contains("empty"), true);
-        assert!(split("title = 1\n").unwrap_err().message.contains("first line"));
+        assert!(split("").unwrap_err().message.contains("empty"));
+        assert!(
+            split("title = 1\n")
+                .unwrap_err()
+                .message
+                .contains("first line")
+        );
         let e = split("+++\ntitle = \"x\"\nbody").unwrap_err();
         assert!(e.message.contains("never closed"));
         assert_eq!(e.span, 0..3);

@@ -31,6 +31,17 @@ pub struct Site {
     pub newsletters: Vec<Document>,
     /// Files under `content/static/`, relative to it, `/`-separated, sorted.
     pub static_files: Vec<String>,
+    /// Ids (and article slugs) of items that exist but failed to load: references to them
+    /// are not reported again as unknown.
+    pub broken: Broken,
+}
+
+#[derive(Debug, Default)]
+pub struct Broken {
+    pub cities: Vec<String>,
+    pub themes: Vec<String>,
+    pub indicators: Vec<String>,
+    pub articles: Vec<String>,
 }
 
 impl Site {
@@ -62,7 +73,14 @@ impl Site {
     }
 }
 
-const CONTENT_ENTRIES: [&str; 6] = ["site.toml", "data", "articles", "pages", "reports", "newsletters"];
+const CONTENT_ENTRIES: [&str; 6] = [
+    "site.toml",
+    "data",
+    "articles",
+    "pages",
+    "reports",
+    "newsletters",
+];
 const DATA_ENTRIES: [&str; 5] = [
     "cities.toml",
     "themes.toml",
@@ -89,8 +107,20 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
         );
         return (site, diags);
     }
-    warn_unknown_entries(&content, "content", &CONTENT_ENTRIES, &["static"], &mut diags);
-    warn_unknown_entries(&content.join("data"), "content/data", &DATA_ENTRIES, &[], &mut diags);
+    warn_unknown_entries(
+        &content,
+        "content",
+        &CONTENT_ENTRIES,
+        &["static"],
+        &mut diags,
+    );
+    warn_unknown_entries(
+        &content.join("data"),
+        "content/data",
+        &DATA_ENTRIES,
+        &[],
+        &mut diags,
+    );
 
     match read_source(root, "content/site.toml") {
         Some(Ok(src)) => {
@@ -106,21 +136,72 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
         ),
     }
 
-    site.cities = load_data(&mut site.sources, root, &["content/data/cities.toml".into()], "city", &mut diags);
-    site.themes = load_data(&mut site.sources, root, &["content/data/themes.toml".into()], "theme", &mut diags);
-    site.indicators = load_data(&mut site.sources, root, &["content/data/indicators.toml".into()], "indicator", &mut diags);
+    let mut broken = Broken::default();
+    let mut ignored = Vec::new();
+    let sources = &mut site.sources;
+    site.cities = load_data(
+        sources,
+        root,
+        &["content/data/cities.toml".into()],
+        "city",
+        &mut diags,
+        &mut broken.cities,
+    );
+    site.themes = load_data(
+        sources,
+        root,
+        &["content/data/themes.toml".into()],
+        "theme",
+        &mut diags,
+        &mut broken.themes,
+    );
+    site.indicators = load_data(
+        sources,
+        root,
+        &["content/data/indicators.toml".into()],
+        "indicator",
+        &mut diags,
+        &mut broken.indicators,
+    );
     let projects = list_files(root, "content/data/projects", "toml", &mut diags);
-    site.projects = load_data(&mut site.sources, root, &projects, "project", &mut diags);
+    site.projects = load_data(
+        sources,
+        root,
+        &projects,
+        "project",
+        &mut diags,
+        &mut ignored,
+    );
     let observations = list_files(root, "content/data/observations", "toml", &mut diags);
-    site.observations = load_data(&mut site.sources, root, &observations, "observation", &mut diags);
+    site.observations = load_data(
+        sources,
+        root,
+        &observations,
+        "observation",
+        &mut diags,
+        &mut ignored,
+    );
 
     for kind in DocKind::ALL {
-        let files = list_files(root, &format!("content/{}", kind.folder()), "md", &mut diags);
+        let files = list_files(
+            root,
+            &format!("content/{}", kind.folder()),
+            "md",
+            &mut diags,
+        );
         let loaded: Vec<(Option<SourceFile>, Option<Document>, Diagnostics)> = files
             .par_iter()
             .map(|rel| load_document(root, rel, kind))
             .collect();
         for (src, doc, d) in loaded {
+            if kind == DocKind::Article && doc.is_none() {
+                if let Some(src) = &src {
+                    let name = src.path.rsplit('/').next().unwrap_or_default();
+                    broken
+                        .articles
+                        .push(name.trim_end_matches(".md").to_string());
+                }
+            }
             diags.extend(d);
             if let Some(src) = src {
                 let id = site.sources.add_file(src);
@@ -133,6 +214,7 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
     }
 
     site.static_files = list_static(&content.join("static"), &mut diags);
+    site.broken = broken;
     (site, diags)
 }
 
@@ -168,12 +250,13 @@ fn load_data<T: serde::de::DeserializeOwned + HasOrigin>(
     files: &[String],
     key: &str,
     diags: &mut Diagnostics,
+    failed_ids: &mut Vec<String>,
 ) -> Vec<T> {
     let mut out = Vec::new();
     for rel in files {
         match read_source(root, rel) {
             Some(Ok(src)) => {
-                let items = tables::load_array::<T>(&src, key, diags);
+                let items = tables::load_array::<T>(&src, key, diags, failed_ids);
                 let file = sources.add_file(src);
                 out.extend(items.into_iter().map(|(mut item, span)| {
                     item.set_origin(Origin { file, span });
@@ -202,7 +285,10 @@ fn load_document(
         None => return (None, None, diags),
     };
     let file_name = rel.rsplit('/').next().unwrap_or(rel);
-    let slug = file_name.strip_suffix(".md").unwrap_or(file_name).to_string();
+    let slug = file_name
+        .strip_suffix(".md")
+        .unwrap_or(file_name)
+        .to_string();
     if !crate::validate::is_slug(&slug) {
         diags.push(
             Diagnostic::file_error(rel, format!("file name `{file_name}` is not a valid slug"))
@@ -221,9 +307,12 @@ fn load_document(
     };
     let matter = match kind {
         DocKind::Newsletter => {
-            tables::load_one::<IssueMatter>(&src, split.matter.clone(), &mut diags).map(Matter::Issue)
+            tables::load_one::<IssueMatter>(&src, split.matter.clone(), &mut diags)
+                .map(Matter::Issue)
         }
-        _ => tables::load_one::<FrontMatter>(&src, split.matter.clone(), &mut diags).map(Matter::Doc),
+        _ => {
+            tables::load_one::<FrontMatter>(&src, split.matter.clone(), &mut diags).map(Matter::Doc)
+        }
     };
     let doc = matter.map(|matter| Document {
         kind,
@@ -243,8 +332,11 @@ pub fn read_source(root: &Path, rel: &str) -> Option<Result<SourceFile, Diagnost
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
         Err(e) => {
-            return Some(Err(Diagnostic::file_error(rel, format!("cannot read the file: {e}"))
-                .with_hint("check that the file exists and is readable")));
+            return Some(Err(Diagnostic::file_error(
+                rel,
+                format!("cannot read the file: {e}"),
+            )
+            .with_hint("check that the file exists and is readable")));
         }
     };
     Some(match String::from_utf8(bytes) {
@@ -255,8 +347,7 @@ pub fn read_source(root: &Path, rel: &str) -> Option<Result<SourceFile, Diagnost
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes());
-            let (line, column, snippet, _) =
-                crate::diagnostics::locate(&text, valid..valid + 1);
+            let (line, column, snippet, _) = crate::diagnostics::locate(&text, valid..valid + 1);
             Err(Diagnostic {
                 line,
                 column,
@@ -287,9 +378,14 @@ fn list_files(root: &Path, rel: &str, ext: &str, diags: &mut Diagnostics) -> Vec
             diags.push(
                 Diagnostic {
                     severity: crate::diagnostics::Severity::Warning,
-                    ..Diagnostic::file_error(format!("{rel}/{name}"), "ignored: not a .".to_string() + ext + " file")
+                    ..Diagnostic::file_error(
+                        format!("{rel}/{name}"),
+                        "ignored: not a .".to_string() + ext + " file",
+                    )
                 }
-                .with_hint(format!("only `*.{ext}` files directly in `{rel}/` are read")),
+                .with_hint(format!(
+                    "only `*.{ext}` files directly in `{rel}/` are read"
+                )),
             );
         }
     }
@@ -320,12 +416,23 @@ fn warn_unknown_entries(
         let all = known.iter().chain(also).copied();
         let hint = match crate::diagnostics::did_you_mean(&name, all) {
             Some(right) => format!("did you mean `{right}`?"),
-            None => format!("`{rel}/` may hold: {}", known.iter().chain(also).copied().collect::<Vec<_>>().join(", ")),
+            None => format!(
+                "`{rel}/` may hold: {}",
+                known
+                    .iter()
+                    .chain(also)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         };
         diags.push(
             Diagnostic {
                 severity: crate::diagnostics::Severity::Warning,
-                ..Diagnostic::file_error(format!("{rel}/{name}"), "ignored: innopress does not read this")
+                ..Diagnostic::file_error(
+                    format!("{rel}/{name}"),
+                    "ignored: innopress does not read this",
+                )
             }
             .with_hint(hint),
         );
@@ -346,12 +453,19 @@ fn list_static(dir: &Path, diags: &mut Diagnostics) -> Vec<String> {
             if name.starts_with('.') {
                 continue;
             }
-            let child = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+            let child = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
             match entry.file_type() {
                 Ok(t) if t.is_symlink() => diags.push(
                     Diagnostic {
                         severity: crate::diagnostics::Severity::Warning,
-                        ..Diagnostic::file_error(format!("content/static/{child}"), "symbolic link skipped")
+                        ..Diagnostic::file_error(
+                            format!("content/static/{child}"),
+                            "symbolic link skipped",
+                        )
                     }
                     .with_hint("copy the file into content/static/ instead of linking it"),
                 ),

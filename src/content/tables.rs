@@ -9,10 +9,13 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 /// Deserialises the `[[key]]` tables of `src`, reporting syntax errors, unknown top-level
 /// keys and per-table field errors. Returns the good items with the span of their table.
+/// The `id` of each table that failed is pushed to `failed_ids`, so later checks do not
+/// report every reference to it as unknown too.
 pub fn load_array<T: DeserializeOwned>(
     src: &SourceFile,
     key: &str,
     diags: &mut Diagnostics,
+    failed_ids: &mut Vec<String>,
 ) -> Vec<(T, Range<usize>)> {
     let text: &str = &src.text;
     let (root, errors) = DeTable::parse_recoverable(text);
@@ -43,6 +46,13 @@ pub fn load_array<T: DeserializeOwned>(
             DeValue::Array(array) => {
                 for item in array {
                     let item_span = item.span();
+                    let id = match item.get_ref() {
+                        DeValue::Table(t) => t.get("id").and_then(|v| match v.get_ref() {
+                            DeValue::String(s) => Some(s.to_string()),
+                            _ => None,
+                        }),
+                        _ => None,
+                    };
                     if !matches!(item.get_ref(), DeValue::Table(_)) {
                         diags.error(
                             src,
@@ -54,7 +64,10 @@ pub fn load_array<T: DeserializeOwned>(
                     }
                     match T::deserialize(ValueDeserializer::from(item)) {
                         Ok(value) => items.push((value, item_span)),
-                        Err(e) => field_error(src, &e, 0, item_span.start..item_span.start, diags),
+                        Err(e) => {
+                            failed_ids.extend(id);
+                            field_error(src, &e, 0, item_span.start..item_span.start, diags)
+                        }
                     }
                 }
             }
@@ -160,9 +173,24 @@ fn hint_for(message: &str) -> Option<String> {
         return Some(format!("add `{field} = …` to this table"));
     }
     if message.starts_with("invalid type") {
-        if let Some(expected) = message.split("expected ").nth(1) {
-            return Some(format!("write this value as {expected}"));
-        }
+        let expected = message.rsplit("expected ").next().unwrap_or("");
+        let how = match expected {
+            e if e.starts_with('u') || e.starts_with('i') => {
+                "a whole number without quotes, e.g. 250000".to_string()
+            }
+            e if e.starts_with('f') => "a number without quotes, e.g. 12.5".to_string(),
+            "a string" => "text in double quotes, e.g. \"Tampere\"".to_string(),
+            "a boolean" => "true or false, without quotes".to_string(),
+            "a sequence" => "a list in brackets, e.g. [\"a\", \"b\"]".to_string(),
+            e if e.contains("datetime") => "an unquoted date, e.g. 2025-04-10".to_string(),
+            other => other.to_string(),
+        };
+        return Some(format!("write this value as {how}"));
+    }
+    if message.starts_with("money") {
+        return Some(
+            "amounts are euros, at most two decimals and not negative, e.g. 125000.50".into(),
+        );
     }
     None
 }
@@ -194,12 +222,17 @@ mod tests {
     fn every_bad_table_is_reported() {
         let s = src("[[item]]\nid = \"a\"\nnn = 1\n\n[[item]]\nid = 2\n\n[[item]]\nid = \"c\"\n");
         let mut d = Diagnostics::default();
-        let items: Vec<(Item, _)> = load_array(&s, "item", &mut d);
+        let mut failed = Vec::new();
+        let items: Vec<(Item, _)> = load_array(&s, "item", &mut d, &mut failed);
         assert_eq!(items.len(), 1);
+        assert_eq!(failed, ["a"]);
         assert_eq!(d.items.len(), 2, "{}", d.render());
         assert_eq!((d.items[0].line, d.items[0].column), (3, 1));
         assert!(d.items[0].message.contains("unknown field `nn`"));
-        assert_eq!(d.items[0].hint.as_deref(), Some("did you mean `n`? Field names are case-sensitive"));
+        assert_eq!(
+            d.items[0].hint.as_deref(),
+            Some("did you mean `n`? Field names are case-sensitive")
+        );
         assert_eq!(d.items[1].line, 6);
     }
 
@@ -207,13 +240,13 @@ mod tests {
     fn syntax_and_top_level_errors() {
         let s = src("[[itme]]\nid = \"a\"\n");
         let mut d = Diagnostics::default();
-        let items: Vec<(Item, _)> = load_array(&s, "item", &mut d);
+        let items: Vec<(Item, _)> = load_array(&s, "item", &mut d, &mut Vec::new());
         assert!(items.is_empty());
         assert_eq!(d.items[0].hint.as_deref(), Some("did you mean `[[item]]`?"));
 
         let s = src("[[item]]\nid = \"a\n");
         let mut d = Diagnostics::default();
-        let _: Vec<(Item, _)> = load_array(&s, "item", &mut d);
+        let _: Vec<(Item, _)> = load_array(&s, "item", &mut d, &mut Vec::new());
         assert_eq!(d.items[0].line, 2);
         assert!(d.items[0].message.starts_with("TOML syntax"));
     }

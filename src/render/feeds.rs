@@ -31,7 +31,13 @@ pub fn xml_escape(s: &str) -> String {
 }
 
 /// Atom 1.0. `updated` is the newest entry's date, so the feed never depends on the clock.
-pub fn atom(title: &str, subtitle: &str, author: &str, base: &BaseUrl, entries: &[FeedEntry]) -> String {
+pub fn atom(
+    title: &str,
+    subtitle: &str,
+    author: &str,
+    base: &BaseUrl,
+    entries: &[FeedEntry],
+) -> String {
     let updated = entries
         .iter()
         .map(|e| e.date)
@@ -42,7 +48,10 @@ pub fn atom(title: &str, subtitle: &str, author: &str, base: &BaseUrl, entries: 
     x.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n");
     x.push_str(&format!("  <title>{}</title>\n", xml_escape(title)));
     if !subtitle.is_empty() {
-        x.push_str(&format!("  <subtitle>{}</subtitle>\n", xml_escape(subtitle)));
+        x.push_str(&format!(
+            "  <subtitle>{}</subtitle>\n",
+            xml_escape(subtitle)
+        ));
     }
     x.push_str(&format!(
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
@@ -68,10 +77,16 @@ pub fn atom(title: &str, subtitle: &str, author: &str, base: &BaseUrl, entries: 
             xml_escape(&e.url)
         ));
         x.push_str(&format!("    <id>{}</id>\n", xml_escape(&e.url)));
-        x.push_str(&format!("    <published>{}</published>\n", e.date.rfc3339()));
+        x.push_str(&format!(
+            "    <published>{}</published>\n",
+            e.date.rfc3339()
+        ));
         x.push_str(&format!("    <updated>{}</updated>\n", e.date.rfc3339()));
         if !e.summary.is_empty() {
-            x.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&e.summary)));
+            x.push_str(&format!(
+                "    <summary>{}</summary>\n",
+                xml_escape(&e.summary)
+            ));
         }
         x.push_str(&format!(
             "    <content type=\"html\">{}</content>\n",

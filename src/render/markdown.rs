@@ -65,7 +65,8 @@ pub fn render(md: &str, root: &str) -> Rendered {
             });
         }
         match &mut events[i] {
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => {
                 if let Some(rest) = dest_url.strip_prefix('/') {
                     if !rest.starts_with('/') {
                         *dest_url = CowStr::from(format!("{root}{rest}"));
@@ -76,11 +77,53 @@ pub fn render(md: &str, root: &str) -> Rendered {
         }
         i += 1;
     }
+    number_footnotes(&mut events);
     let mut out = String::with_capacity(md.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     Rendered {
         html: out,
         headings,
+    }
+}
+
+/// pulldown-cmark gives footnotes bare ids such as `id="1"`, which can clash with heading
+/// anchors and offer no way back. Number them in order of first reference, prefix their ids
+/// and add a back link from each note to its first reference.
+fn number_footnotes(events: &mut [Event]) {
+    let mut numbers: Vec<String> = Vec::new();
+    let number_of = |label: &str, numbers: &mut Vec<String>| -> usize {
+        match numbers.iter().position(|l| l == label) {
+            Some(i) => i + 1,
+            None => {
+                numbers.push(label.to_string());
+                numbers.len()
+            }
+        }
+    };
+    let mut open: Vec<usize> = Vec::new();
+    for ev in events.iter_mut() {
+        match ev {
+            Event::FootnoteReference(label) => {
+                let n = number_of(label, &mut numbers);
+                *ev = Event::InlineHtml(CowStr::from(format!(
+                    "<sup class=\"footnote-reference\"><a href=\"#fn-{n}\" id=\"fnref-{n}\">{n}</a></sup>"
+                )));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let n = number_of(label, &mut numbers);
+                open.push(n);
+                *ev = Event::Html(CowStr::from(format!(
+                    "<div class=\"footnote-definition\" id=\"fn-{n}\"><sup class=\"footnote-definition-label\">{n}</sup>\n"
+                )));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                let n = open.pop().unwrap_or(0);
+                *ev = Event::Html(CowStr::from(format!(
+                    " <a href=\"#fnref-{n}\" class=\"footnote-back\" aria-label=\"Back to reference {n}\">↩</a></div>\n"
+                )));
+            }
+            _ => {}
+        }
     }
 }
 
@@ -101,7 +144,10 @@ mod tests {
 
     #[test]
     fn anchors_are_unique_slugs() {
-        let r = render("## Hello World\n\n## Hello World\n\n### Jyväskylä `x`\n", "./");
+        let r = render(
+            "## Hello World\n\n## Hello World\n\n### Jyväskylä `x`\n",
+            "./",
+        );
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["hello-world", "hello-world-1", "jyvaskyla-x"]);
         assert!(r.html.contains("<h2 id=\"hello-world\">"));

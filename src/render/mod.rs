@@ -112,7 +112,12 @@ enum Job {
 }
 
 impl<'a> Model<'a> {
-    pub fn new(site: &'a Site, cfg: &'a SiteConfig, summary: &'a Summary, theme: &'a Theme) -> Model<'a> {
+    pub fn new(
+        site: &'a Site,
+        cfg: &'a SiteConfig,
+        summary: &'a Summary,
+        theme: &'a Theme,
+    ) -> Model<'a> {
         let base = BaseUrl::parse(cfg.base_url.get_ref()).unwrap_or(BaseUrl {
             full: "/".into(),
             path: "/".into(),
@@ -127,7 +132,11 @@ impl<'a> Model<'a> {
         let mut newsletters: Vec<&Document> = site.newsletters.iter().collect();
         newsletters.sort_by_key(|d| std::cmp::Reverse(d.issue().map(|i| *i.number.get_ref())));
         let mut projects: Vec<_> = site.projects.iter().collect();
-        projects.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.id.get_ref().cmp(b.id.get_ref())));
+        projects.sort_by(|a, b| {
+            a.title
+                .cmp(&b.title)
+                .then_with(|| a.id.get_ref().cmp(b.id.get_ref()))
+        });
         Model {
             site,
             cfg,
@@ -272,11 +281,24 @@ impl<'a> Model<'a> {
                         international_projects: count(s.international.projects),
                     },
                 );
-                let latest: Vec<_> = self.articles.iter().take(5).map(|d| DocLink::new(d, Self::doc_dir(d))).collect();
+                let latest: Vec<_> = self
+                    .articles
+                    .iter()
+                    .take(5)
+                    .map(|d| DocLink::new(d, Self::doc_dir(d)))
+                    .collect();
                 ctx.insert("latest", &latest);
-                let issue = self.newsletters.first().map(|d| DocLink::new(d, Self::doc_dir(d)));
+                let issue = self
+                    .newsletters
+                    .first()
+                    .map(|d| DocLink::new(d, Self::doc_dir(d)));
                 ctx.insert("latest_issue", &issue);
-                let reports: Vec<_> = self.reports.iter().take(3).map(|d| DocLink::new(d, Self::doc_dir(d))).collect();
+                let reports: Vec<_> = self
+                    .reports
+                    .iter()
+                    .take(3)
+                    .map(|d| DocLink::new(d, Self::doc_dir(d)))
+                    .collect();
                 ctx.insert("reports", &reports);
                 let themes: Vec<_> = s
                     .themes
@@ -300,7 +322,11 @@ impl<'a> Model<'a> {
             Job::ReportList => {
                 let path = "reports/index.html".to_string();
                 let mut ctx = self.base_context(&path, "reports", "Reports");
-                let list: Vec<_> = self.reports.iter().map(|d| DocLink::new(d, Self::doc_dir(d))).collect();
+                let list: Vec<_> = self
+                    .reports
+                    .iter()
+                    .map(|d| DocLink::new(d, Self::doc_dir(d)))
+                    .collect();
                 ctx.insert("reports", &list);
                 Ok((path.clone(), self.render("reports.html", &path, &ctx)?))
             }
@@ -324,13 +350,26 @@ impl<'a> Model<'a> {
                 let mut ctx = self.base_context(&path, "projects", "Project dashboard");
                 ctx.insert("projects", &self.rows(|_| true));
                 ctx.insert("total", &s.funding.total.grouped());
-                let cities: Vec<_> = self.site.cities.iter().map(|c| self.names.city(c.id.get_ref())).collect();
+                let cities: Vec<_> = self
+                    .site
+                    .cities
+                    .iter()
+                    .map(|c| self.names.city(c.id.get_ref()))
+                    .collect();
                 let mut cities = cities;
                 cities.sort_by(|a, b| a.name.cmp(b.name));
                 ctx.insert("cities", &cities);
-                let themes: Vec<_> = self.site.themes.iter().map(|t| self.names.theme(t.id.get_ref())).collect();
+                let themes: Vec<_> = self
+                    .site
+                    .themes
+                    .iter()
+                    .map(|t| self.names.theme(t.id.get_ref()))
+                    .collect();
                 ctx.insert("themes", &themes);
-                ctx.insert("statuses", &[Status::Planned, Status::Ongoing, Status::Closed].map(|s| (s, s.label())));
+                ctx.insert(
+                    "statuses",
+                    &[Status::Planned, Status::Ongoing, Status::Closed].map(|s| (s, s.label())),
+                );
                 Ok((path.clone(), self.render("projects.html", &path, &ctx)?))
             }
             Job::Project(i) => {
@@ -346,8 +385,18 @@ impl<'a> Model<'a> {
                 let mut list: Vec<_> = s.cities.iter().map(CityView::new).collect();
                 list.sort_by(|a, b| a.name.cmp(b.name));
                 ctx.insert("cities", &list);
-                let regions: Vec<_> = self.site.cities.iter().map(|c| (c.id.get_ref(), &c.region)).collect();
-                ctx.insert("regions", &regions.into_iter().collect::<std::collections::BTreeMap<_, _>>());
+                let regions: Vec<_> = self
+                    .site
+                    .cities
+                    .iter()
+                    .map(|c| (c.id.get_ref(), &c.region))
+                    .collect();
+                ctx.insert(
+                    "regions",
+                    &regions
+                        .into_iter()
+                        .collect::<std::collections::BTreeMap<_, _>>(),
+                );
                 Ok((path.clone(), self.render("cities.html", &path, &ctx)?))
             }
             Job::City(i) => {
@@ -368,15 +417,21 @@ impl<'a> Model<'a> {
                 );
                 let summary = s.cities.iter().find(|c| c.id == id).map(CityView::new);
                 ctx.insert("summary", &summary);
-                ctx.insert("projects", &self.rows(|p| p.city.as_ref().is_some_and(|c| c.get_ref() == id)));
+                ctx.insert(
+                    "projects",
+                    &self.rows(|p| p.city.as_ref().is_some_and(|c| c.get_ref() == id)),
+                );
                 ctx.insert(
                     "partner_projects",
                     &self.rows(|p| {
                         p.partners.iter().any(|c| c.get_ref() == id)
-                            && !p.city.as_ref().is_some_and(|c| c.get_ref() == id)
+                            && p.city.as_ref().is_none_or(|c| c.get_ref() != id)
                     }),
                 );
-                ctx.insert("articles", &self.articles_about(|d| d.cities().iter().any(|c| c.get_ref() == id)));
+                ctx.insert(
+                    "articles",
+                    &self.articles_about(|d| d.cities().iter().any(|c| c.get_ref() == id)),
+                );
                 Ok((path.clone(), self.render("city.html", &path, &ctx)?))
             }
             Job::ThemeList => {
@@ -408,11 +463,19 @@ impl<'a> Model<'a> {
                         name: &theme.name,
                         description: &theme.description,
                         projects: count(ts.map_or(0, |t| t.projects)),
-                        funding: ts.map_or(crate::money::Money::ZERO, |t| t.funding).display(),
+                        funding: ts
+                            .map_or(crate::money::Money::ZERO, |t| t.funding)
+                            .display(),
                     },
                 );
-                ctx.insert("projects", &self.rows(|p| p.themes.get_ref().iter().any(|t| t.get_ref() == id)));
-                ctx.insert("articles", &self.articles_about(|d| d.themes().iter().any(|t| t.get_ref() == id)));
+                ctx.insert(
+                    "projects",
+                    &self.rows(|p| p.themes.get_ref().iter().any(|t| t.get_ref() == id)),
+                );
+                ctx.insert(
+                    "articles",
+                    &self.articles_about(|d| d.themes().iter().any(|t| t.get_ref() == id)),
+                );
                 Ok((path.clone(), self.render("theme.html", &path, &ctx)?))
             }
             Job::Impact => {
@@ -472,8 +535,16 @@ impl<'a> Model<'a> {
                 summary: doc.summary(),
                 date: doc.date().map(|d| d.to_string()),
                 date_long: doc.date().map(|d| d.long()),
-                cities: doc.cities().iter().map(|c| self.names.city(c.get_ref())).collect(),
-                themes: doc.themes().iter().map(|t| self.names.theme(t.get_ref())).collect(),
+                cities: doc
+                    .cities()
+                    .iter()
+                    .map(|c| self.names.city(c.get_ref()))
+                    .collect(),
+                themes: doc
+                    .themes()
+                    .iter()
+                    .map(|t| self.names.theme(t.get_ref()))
+                    .collect(),
                 draft: doc.draft(),
             },
         );
@@ -567,7 +638,10 @@ pub fn render_site(model: &Model, staging: &Staging) -> Result<Report, Vec<Rende
             };
             pages.fetch_add(1, Ordering::Relaxed);
             bytes.fetch_add(html.len(), Ordering::Relaxed);
-            staging.write(&path, html.as_bytes()).err().map(RenderError::from)
+            staging
+                .write(&path, html.as_bytes())
+                .err()
+                .map(RenderError::from)
         })
         .collect();
     let mut files = pages.load(Ordering::Relaxed);
@@ -635,7 +709,16 @@ fn feed(model: &Model) -> String {
 
 fn sitemap(model: &Model) -> String {
     let mut urls: Vec<(String, Option<crate::date::Date>)> = Vec::new();
-    for dir in ["", "news/", "reports/", "projects/", "cities/", "themes/", "impact/", "newsletter/"] {
+    for dir in [
+        "",
+        "news/",
+        "reports/",
+        "projects/",
+        "cities/",
+        "themes/",
+        "impact/",
+        "newsletter/",
+    ] {
         urls.push((model.base.abs(dir), None));
     }
     for kind in DocKind::ALL {
@@ -644,7 +727,10 @@ fn sitemap(model: &Model) -> String {
         }
     }
     for p in &model.projects {
-        urls.push((model.base.abs(&format!("projects/{}/", p.id.get_ref())), None));
+        urls.push((
+            model.base.abs(&format!("projects/{}/", p.id.get_ref())),
+            None,
+        ));
     }
     for c in &model.site.cities {
         urls.push((model.base.abs(&format!("cities/{}/", c.id.get_ref())), None));

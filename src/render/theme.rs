@@ -71,7 +71,11 @@ pub fn load(root: &Path) -> Result<Theme, Diagnostics> {
             .map(|(_, (shown, _))| shown.clone())
             .unwrap_or_else(|| "themes/default/templates".into());
         let (line, column) = tera_position(&chain).unwrap_or((1, 1));
-        let message = chain.replace('\n', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+        let message = chain
+            .replace('\n', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         diags.push(Diagnostic {
             line,
             column,
@@ -105,7 +109,9 @@ pub fn escape_html(input: &str) -> String {
 /// tera reports parse errors as `--> LINE:COLUMN`.
 fn tera_position(message: &str) -> Option<(usize, usize)> {
     let rest = message.split("--> ").nth(1)?;
-    let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+    let mut it = rest
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty());
     Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
 }
 
@@ -146,7 +152,11 @@ fn list_recursive(dir: &Path) -> Vec<String> {
             if name.starts_with('.') {
                 continue;
             }
-            let child = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+            let child = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
             match e.file_type() {
                 Ok(t) if t.is_dir() => stack.push((e.path(), child)),
                 Ok(t) if t.is_file() => out.push(child),

@@ -63,7 +63,9 @@ pub fn root_prefix(output_path: &str) -> String {
 
 /// The address of a page whose file is `dir/index.html`: `news/a/` (no leading slash).
 pub fn page_dir(output_path: &str) -> &str {
-    output_path.strip_suffix("index.html").unwrap_or(output_path)
+    output_path
+        .strip_suffix("index.html")
+        .unwrap_or(output_path)
 }
 
 #[cfg(test)]

@@ -98,7 +98,11 @@ pub fn number(v: f64) -> String {
     } else {
         format!("{whole}.{frac:02}")
     };
-    if neg && cents != 0 { format!("-{s}") } else { s }
+    if neg && cents != 0 {
+        format!("-{s}")
+    } else {
+        s
+    }
 }
 
 /// Names of cities and themes by id.
@@ -146,7 +150,12 @@ impl<'a> Names<'a> {
             summary: &p.summary,
             city: p.city.as_ref().map(|c| self.city(c.get_ref())),
             partners: p.partners.iter().map(|c| self.city(c.get_ref())).collect(),
-            themes: p.themes.get_ref().iter().map(|t| self.theme(t.get_ref())).collect(),
+            themes: p
+                .themes
+                .get_ref()
+                .iter()
+                .map(|t| self.theme(t.get_ref()))
+                .collect(),
             programme: &p.programme,
             start: p.start.get_ref().to_string(),
             end: p.end.get_ref().to_string(),
@@ -239,7 +248,11 @@ impl<'a> IndicatorView<'a> {
                 crate::content::model::Aggregate::Median => "median",
             },
             higher_is_better: s.higher_is_better,
-            network: s.network.iter().map(|v| (v.year, number(v.value))).collect(),
+            network: s
+                .network
+                .iter()
+                .map(|v| (v.year, number(v.value)))
+                .collect(),
             latest: s.latest.map(|v| number(v.value)),
             latest_year: s.latest.map(|v| v.year),
             change: s.change.map(|c| {

@@ -1,0 +1,159 @@
+//! Every class of bad input: exit code 1, each expected `file:line:column: error: message`
+//! reported (all of them in one run), no panic, and the previous output left unchanged.
+
+use crate::common::*;
+
+fn cases() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(fixtures().join("invalid"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_invalid_case_reports_its_errors_and_keeps_output() {
+    let cases = cases();
+    assert!(cases.len() >= 14, "fixture cases missing: {cases:?}");
+    for case in cases {
+        let dir = site(Some(&case));
+        // a previous good output that must survive the failed build
+        let out = dir.path().join("output");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("index.html"), "previous build").unwrap();
+        let before = tree(&out);
+
+        let expected = read(&fixtures().join("invalid").join(&case).join("expected.txt"));
+        let expected: Vec<&str> = expected.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert!(!expected.is_empty(), "{case}: expected.txt is empty");
+
+        for cmd in ["check", "build"] {
+            let o = run(dir.path(), &[cmd]);
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(1), "{case} {cmd}: exit code\n{err}");
+            assert!(!err.contains("panicked"), "{case} {cmd}: panic\n{err}");
+            let reported: Vec<&str> = err.lines().filter(|l| l.starts_with("content/")).collect();
+            for want in &expected {
+                assert!(
+                    reported.contains(want),
+                    "{case} {cmd}: missing\n  {want}\nin\n{err}"
+                );
+            }
+            assert_eq!(
+                reported.len(),
+                expected.len(),
+                "{case} {cmd}: unexpected extra diagnostics\n{err}"
+            );
+            // each diagnostic quotes the line and gives a hint
+            assert!(err.contains(" | "), "{case}: no source line quoted\n{err}");
+            assert!(err.contains("= hint: "), "{case}: no hint\n{err}");
+        }
+        assert_eq!(tree(&out), before, "{case}: previous output changed");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("staging"))
+            .collect();
+        assert!(
+            leftovers.is_empty(),
+            "{case}: staging left behind: {leftovers:?}"
+        );
+    }
+}
+
+#[test]
+fn check_reports_errors_in_several_files_at_once() {
+    let dir = site(Some("many-errors"));
+    let o = run(dir.path(), &["check"]);
+    let err = stderr(&o);
+    let files: std::collections::BTreeSet<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("content/"))
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    assert!(files.len() >= 4, "{err}");
+    assert!(err.contains("5 errors"), "{err}");
+}
+
+#[test]
+fn missing_site_toml_and_missing_content_are_explained() {
+    let dir = site(None);
+    std::fs::remove_file(dir.path().join("content/site.toml")).unwrap();
+    let o = run(dir.path(), &["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("content/site.toml:1:1: error: missing `content/site.toml`"),
+        "{}",
+        stderr(&o)
+    );
+
+    let empty = tempfile::tempdir().unwrap();
+    let o = run(empty.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("no `content/` folder here"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn bad_file_names_and_non_utf8_files_are_errors() {
+    let dir = site(None);
+    std::fs::write(
+        dir.path().join("content/articles/My Post.md"),
+        "+++\ntitle = \"x\"\ndate = 2025-01-01\n+++\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("content/pages/latin1.md"),
+        b"+++\ntitle = \"J\xe4rvi\"\n+++\n",
+    )
+    .unwrap();
+    let o = run(dir.path(), &["check"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "content/articles/My Post.md:1:1: error: file name `My Post.md` is not a valid slug"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("`my-post.md`"), "{err}");
+    assert!(
+        err.contains("content/pages/latin1.md:2:11: error: the file is not valid UTF-8 text"),
+        "{err}"
+    );
+}
+
+#[test]
+fn template_errors_in_theme_overrides_name_the_file() {
+    let dir = site(None);
+    let t = dir.path().join("themes/default/templates");
+    std::fs::create_dir_all(&t).unwrap();
+    std::fs::write(
+        t.join("news.html"),
+        "{% extends \"base.html\" %}\n{% block content %}{{ oops( }}{% endblock content %}",
+    )
+    .unwrap();
+    let o = run(dir.path(), &["build"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("themes/default/templates/news.html:2:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = site(None);
+    assert_eq!(
+        run(dir.path(), &["build", "--as-of", "2025-13-01"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(run(dir.path(), &["frobnicate"]).status.code(), Some(2));
+}

@@ -1,0 +1,316 @@
+//! Building valid sites: every page family, escaping, drafts, determinism, atomic output,
+//! refused output folders, theme overrides, and snapshots of machine-read files.
+
+use crate::common::*;
+
+const FAMILIES: &[&str] = &[
+    "index.html",
+    "news/index.html",
+    "news/hello-world/index.html",
+    "news/second-news/index.html",
+    "pages/about/index.html",
+    "reports/index.html",
+    "reports/annual-2024/index.html",
+    "projects/index.html",
+    "projects/port-5g/index.html",
+    "projects/care-lab/index.html",
+    "projects/coordination/index.html",
+    "cities/index.html",
+    "cities/tampere/index.html",
+    "cities/oulu/index.html",
+    "themes/index.html",
+    "themes/wellbeing/index.html",
+    "impact/index.html",
+    "newsletter/index.html",
+    "newsletter/1/index.html",
+    "feed.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "404.html",
+    "data/summary.json",
+    "assets/style.css",
+    "assets/dashboard.js",
+    "img/logo.svg",
+];
+
+#[test]
+fn builds_every_page_family() {
+    let (_dir, out) = built(&[]);
+    for f in FAMILIES {
+        assert!(out.join(f).is_file(), "missing {f}");
+    }
+}
+
+#[test]
+fn the_sample_site_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = run(&repo(), &["build", "--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("built "), "{}", stderr(&o));
+    let home = read(&out.join("index.html"));
+    assert!(home.contains("InnoCities"));
+    assert!(
+        out.join("projects/innocities-coordination/index.html")
+            .is_file()
+    );
+    let pages = tree(&out).keys().filter(|k| k.ends_with(".html")).count();
+    assert!(pages > 90, "{pages} pages");
+    let o = run(&repo(), &["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn data_and_text_are_escaped() {
+    let (_dir, out) = built(&[]);
+    for (path, bytes) in tree(&out) {
+        if path.ends_with(".html") || path.ends_with(".xml") {
+            let text = String::from_utf8(bytes).unwrap();
+            assert!(
+                !text.contains("<script>alert"),
+                "{path} has an unescaped script"
+            );
+            assert!(!text.contains("<test bed>"), "{path} has unescaped data");
+            assert!(
+                !text.contains("<Cities>"),
+                "{path} has an unescaped site title"
+            );
+        }
+    }
+    let article = read(&out.join("news/hello-world/index.html"));
+    assert!(
+        article.contains("<h1>Hello &lt;script&gt;alert(1)&lt;&#x2F;script&gt; &amp; world</h1>")
+            || article.contains("<h1>Hello &lt;script&gt;alert(1)&lt;/script&gt; &amp; world</h1>"),
+        "{article}"
+    );
+    assert!(article.contains("A summary with &lt;b&gt;tags&lt;/b&gt; &amp; ampersands."));
+    let project = read(&out.join("projects/port-5g/index.html"));
+    assert!(project.contains("Port 5G &lt;test bed&gt;"));
+    let city = read(&out.join("cities/tampere/index.html"));
+    assert!(city.contains("Smart industry &amp; &lt;energy&gt;"));
+    let feed = read(&out.join("feed.xml"));
+    assert!(
+        feed.contains("<title>Hello &lt;script&gt;alert(1)&lt;/script&gt; &amp; world</title>")
+    );
+}
+
+#[test]
+fn drafts_appear_nowhere_unless_asked() {
+    let (_dir, out) = built(&[]);
+    assert!(!out.join("news/secret-plan").exists());
+    for (path, bytes) in tree(&out) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("secret-plan") && !text.contains("Secret draft plan"),
+            "draft leaked into {path}"
+        );
+    }
+    let (_dir, out) = built(&["--drafts"]);
+    assert!(out.join("news/secret-plan/index.html").is_file());
+    assert!(read(&out.join("news/index.html")).contains("Secret draft plan"));
+    assert!(read(&out.join("feed.xml")).contains("Secret draft plan"));
+}
+
+#[test]
+fn output_is_byte_identical_across_builds() {
+    let dir = site(None);
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    for out in [&a, &b] {
+        let o = run(dir.path(), &["build", "--output", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let (ta, tb) = (tree(&a), tree(&b));
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (k, v) in &ta {
+        assert!(v == &tb[k], "{k} differs between builds");
+    }
+    // no absolute temp paths leak into output
+    let root = dir.path().to_string_lossy().into_owned();
+    for (k, v) in &ta {
+        assert!(
+            !String::from_utf8_lossy(v).contains(&root),
+            "{k} contains the build path"
+        );
+    }
+}
+
+#[test]
+fn successful_build_replaces_output_and_keeps_gitkeep() {
+    let dir = site(None);
+    let out = dir.path().join("output");
+    std::fs::create_dir_all(out.join("stale")).unwrap();
+    std::fs::write(out.join("stale/old.html"), "old").unwrap();
+    std::fs::write(out.join(".gitkeep"), "").unwrap();
+    let o = run(dir.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!out.join("stale").exists(), "stale files survive a build");
+    assert!(out.join(".gitkeep").exists());
+    assert!(out.join("index.html").exists());
+}
+
+#[test]
+fn refuses_dangerous_output_folders() {
+    let dir = site(None);
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("themes")).unwrap();
+    let parent = root.parent().unwrap().to_str().unwrap().to_string();
+    for target in [
+        ".",
+        "content",
+        "themes",
+        "content/out",
+        "..",
+        parent.as_str(),
+        "content/data/x",
+    ] {
+        let o = run(root, &["build", "--output", target]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{target}: {err}");
+        assert!(err.contains("refusing to write"), "{target}: {err}");
+    }
+    assert!(
+        root.join("content/site.toml").is_file(),
+        "content was touched"
+    );
+    std::fs::write(root.join("afile"), "x").unwrap();
+    let o = run(root, &["build", "--output", "afile"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn links_are_relative_and_feeds_absolute_under_a_path_prefix() {
+    let (_dir, out) = built(&[]);
+    let home = read(&out.join("index.html"));
+    assert!(home.contains("href=\"./news/\""));
+    let article = read(&out.join("news/hello-world/index.html"));
+    // a site-root link in Markdown follows the page's relative root
+    assert!(
+        article.contains("href=\"../../projects/port-5g/\""),
+        "{article}"
+    );
+    assert!(article.contains(
+        "<link rel=\"canonical\" href=\"https://example.org/innocities/news/hello-world/\">"
+    ));
+    let not_found = read(&out.join("404.html"));
+    assert!(
+        not_found.contains("href=\"/innocities/news/\""),
+        "404 needs prefix-absolute links"
+    );
+    let feed = read(&out.join("feed.xml"));
+    assert!(feed.contains("href=\"https://example.org/innocities/news/hello-world/\""));
+    // links inside feed content are absolute too
+    assert!(feed.contains("https://example.org/innocities/projects/port-5g/"));
+    let sitemap = read(&out.join("sitemap.xml"));
+    assert!(sitemap.contains("<loc>https://example.org/innocities/cities/oulu/</loc>"));
+    assert!(
+        read(&out.join("robots.txt"))
+            .contains("Sitemap: https://example.org/innocities/sitemap.xml")
+    );
+}
+
+#[test]
+fn markdown_extensions_render() {
+    let (_dir, out) = built(&[]);
+    let article = read(&out.join("news/hello-world/index.html"));
+    assert!(article.contains("<h2 id=\"first-section\">"));
+    assert!(article.contains("<h2 id=\"first-section-1\">"));
+    assert!(article.contains("<del>struck</del>"));
+    assert!(article.contains("<table>"));
+    assert!(article.contains("footnote-definition"));
+}
+
+#[test]
+fn pages_show_their_data() {
+    let (_dir, out) = built(&[]);
+    let dash = read(&out.join("projects/index.html"));
+    for id in ["port-5g", "care-lab", "coordination"] {
+        assert!(
+            dash.contains(&format!("href=\"../projects/{id}/\"")),
+            "{id} not on dashboard"
+        );
+    }
+    assert!(dash.contains("Network-wide"));
+    assert!(dash.contains("1,250,000.50"));
+    let tampere = read(&out.join("cities/tampere/index.html"));
+    assert!(tampere.contains("Port 5G"), "owned project listed");
+    let oulu = read(&out.join("cities/oulu/index.html"));
+    assert!(oulu.contains("Projects with Oulu as a partner"));
+    assert!(
+        oulu.contains("Port 5G &lt;test bed&gt;"),
+        "partner project listed on partner city"
+    );
+    let issue = read(&out.join("newsletter/1/index.html"));
+    assert!(issue.contains("Second news"), "teased articles listed");
+    let theme = read(&out.join("themes/wellbeing/index.html"));
+    assert!(theme.contains("Care lab") && theme.contains("Network coordination"));
+}
+
+#[test]
+fn status_follows_as_of_and_its_override() {
+    let (_dir, out) = built(&[]);
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&out.join("data/summary.json"))).unwrap();
+    // port-5g ends on as_of (ongoing), care-lab starts the day after (planned)
+    assert_eq!(
+        json["projects"],
+        serde_json::json!({"total": 3, "planned": 1, "ongoing": 1, "closed": 1})
+    );
+    assert_eq!(json["ongoing_funding"], serde_json::json!(0.3));
+    let (_dir, out) = built(&["--as-of", "2026-01-01"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&out.join("data/summary.json"))).unwrap();
+    assert_eq!(json["projects"]["ongoing"], 1);
+    assert_eq!(json["projects"]["closed"], 2);
+}
+
+#[test]
+fn theme_files_override_the_embedded_theme() {
+    let dir = site(None);
+    let t = dir.path().join("themes/default");
+    std::fs::create_dir_all(t.join("templates")).unwrap();
+    std::fs::create_dir_all(t.join("static")).unwrap();
+    std::fs::write(
+        t.join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block content %}<h1>Custom missing page</h1>{% endblock content %}",
+    )
+    .unwrap();
+    std::fs::write(t.join("static/style.css"), "body { color: black; }").unwrap();
+    std::fs::write(t.join("static/extra.js"), "// extra").unwrap();
+    let o = run(dir.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.path().join("output");
+    assert!(read(&out.join("404.html")).contains("Custom missing page"));
+    assert_eq!(
+        read(&out.join("assets/style.css")),
+        "body { color: black; }"
+    );
+    assert!(out.join("assets/extra.js").is_file());
+    // templates not overridden still come from the embedded theme
+    assert!(read(&out.join("news/index.html")).contains("<h1>News</h1>"));
+}
+
+#[test]
+fn warnings_do_not_fail_the_build() {
+    let dir = site(None);
+    std::fs::write(dir.path().join("content/articles/notes.txt"), "stray").unwrap();
+    let o = run(dir.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("content/articles/notes.txt:1:1: warning: ignored"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn snapshots_of_machine_read_files() {
+    let (_dir, out) = built(&[]);
+    insta::assert_snapshot!("feed.xml", read(&out.join("feed.xml")));
+    insta::assert_snapshot!("sitemap.xml", read(&out.join("sitemap.xml")));
+    insta::assert_snapshot!("summary.json", read(&out.join("data/summary.json")));
+    insta::assert_snapshot!(
+        "project.html",
+        read(&out.join("projects/port-5g/index.html"))
+    );
+}
