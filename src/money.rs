@@ -75,6 +75,11 @@ impl Money {
         }
     }
 
+    /// Compact form for chart axes and labels: "EUR 1.2 M", "EUR 350 k", "EUR 0".
+    pub fn short(self) -> String {
+        short_euros(self.0 as f64 / 100.0)
+    }
+
     /// Full amount with thousands separators: "1,234,567" or "125,000.50".
     pub fn grouped(self) -> String {
         let sign = if self.0 < 0 { "-" } else { "" };
@@ -95,6 +100,24 @@ impl Money {
         let tenths = (abs + 5_000_000) / 10_000_000;
         let sign = if self.0 < 0 { "-" } else { "" };
         format!("{sign}{}.{}", group_thousands(tenths / 10), tenths % 10)
+    }
+}
+
+/// Compact euros for axes, where values are already floats: "EUR 1.2 M", "EUR 350 k".
+pub fn short_euros(euros: f64) -> String {
+    let a = euros.abs();
+    let sign = if euros < 0.0 { "-" } else { "" };
+    if a >= 1_000_000.0 {
+        let m = a / 1_000_000.0;
+        if m >= 100.0 {
+            format!("EUR {sign}{} M", group_thousands(m.round() as u64))
+        } else {
+            format!("EUR {sign}{m:.1} M")
+        }
+    } else if a >= 1_000.0 {
+        format!("EUR {sign}{} k", (a / 1_000.0).round() as u64)
+    } else {
+        format!("EUR {sign}{}", a.round() as u64)
     }
 }
 
@@ -254,6 +277,10 @@ mod tests {
             "EUR 1,234.6 million"
         );
         assert_eq!(group_thousands(999), "999");
+        assert_eq!(Money::from_euros(1_234_567).short(), "EUR 1.2 M");
+        assert_eq!(Money::from_euros(350_400).short(), "EUR 350 k");
+        assert_eq!(Money::from_euros(140_000_000).short(), "EUR 140 M");
+        assert_eq!(Money::ZERO.short(), "EUR 0");
         assert_eq!(group_thousands(1000), "1,000");
     }
 }
