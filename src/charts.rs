@@ -72,7 +72,12 @@ pub fn all(summary: &Summary) -> Vec<Chart> {
 }
 
 /// The chart `name` with its arguments, as shortcodes and pages ask for it.
-pub fn by_name(summary: &Summary, name: &str, city: Option<&str>, indicator_id: Option<&str>) -> Option<Chart> {
+pub fn by_name(
+    summary: &Summary,
+    name: &str,
+    city: Option<&str>,
+    indicator_id: Option<&str>,
+) -> Option<Chart> {
     match name {
         "funding-by-city" => funding_by_city(summary),
         "funding-by-source" => funding_by_source(summary, city),
@@ -94,7 +99,12 @@ pub const NAMES: [&str; 5] = [
 
 pub fn funding_by_city(s: &Summary) -> Option<Chart> {
     let mut cities: Vec<&CitySummary> = s.cities.iter().collect();
-    cities.sort_by(|a, b| b.funding.total.cmp(&a.funding.total).then_with(|| a.name.cmp(&b.name)));
+    cities.sort_by(|a, b| {
+        b.funding
+            .total
+            .cmp(&a.funding.total)
+            .then_with(|| a.name.cmp(&b.name))
+    });
     let bars: Vec<Bar> = cities
         .iter()
         .map(|c| Bar {
@@ -113,10 +123,20 @@ pub fn funding_by_city(s: &Summary) -> Option<Chart> {
         name: "funding-by-city".into(),
         table: DataTable {
             caption: title.clone(),
-            columns: vec!["City".into(), "Total funding (EUR)".into(), "City share".into()],
+            columns: vec![
+                "City".into(),
+                "Total funding (EUR)".into(),
+                "City share".into(),
+            ],
             rows: cities
                 .iter()
-                .map(|c| vec![c.name.clone(), c.funding.total.grouped(), percent(c.funding.city_share)])
+                .map(|c| {
+                    vec![
+                        c.name.clone(),
+                        c.funding.total.grouped(),
+                        percent(c.funding.city_share),
+                    ]
+                })
                 .collect(),
         },
         title,
@@ -127,7 +147,11 @@ pub fn funding_by_city(s: &Summary) -> Option<Chart> {
 
 pub fn projects_by_theme(s: &Summary) -> Option<Chart> {
     let mut themes: Vec<_> = s.themes.iter().collect();
-    themes.sort_by(|a, b| b.projects.cmp(&a.projects).then_with(|| a.name.cmp(&b.name)));
+    themes.sort_by(|a, b| {
+        b.projects
+            .cmp(&a.projects)
+            .then_with(|| a.name.cmp(&b.name))
+    });
     let bars: Vec<Bar> = themes
         .iter()
         .map(|t| Bar {
@@ -141,7 +165,10 @@ pub fn projects_by_theme(s: &Summary) -> Option<Chart> {
         "Horizontal bar chart of the number of projects in each theme (a project can have several themes): {}.",
         words(&bars)
     );
-    let svg = hbar("projects-by-theme", &title, &desc, &bars, &|v| count_label(v)).ok()?;
+    let svg = hbar("projects-by-theme", &title, &desc, &bars, &|v| {
+        count_label(v)
+    })
+    .ok()?;
     Some(Chart {
         name: "projects-by-theme".into(),
         table: DataTable {
@@ -149,7 +176,13 @@ pub fn projects_by_theme(s: &Summary) -> Option<Chart> {
             columns: vec!["Theme".into(), "Projects".into(), "Funding (EUR)".into()],
             rows: themes
                 .iter()
-                .map(|t| vec![t.name.clone(), group_thousands(t.projects as u64), t.funding.grouped()])
+                .map(|t| {
+                    vec![
+                        t.name.clone(),
+                        group_thousands(t.projects as u64),
+                        t.funding.grouped(),
+                    ]
+                })
                 .collect(),
         },
         title,
@@ -178,11 +211,21 @@ pub fn projects_per_year(s: &Summary) -> Option<Chart> {
         name: "projects-per-year".into(),
         table: DataTable {
             caption: title.clone(),
-            columns: vec!["Year".into(), "Active projects".into(), "Their funding (EUR)".into()],
+            columns: vec![
+                "Year".into(),
+                "Active projects".into(),
+                "Their funding (EUR)".into(),
+            ],
             rows: s
                 .years
                 .iter()
-                .map(|y| vec![y.year.to_string(), group_thousands(y.active_projects as u64), y.funding.grouped()])
+                .map(|y| {
+                    vec![
+                        y.year.to_string(),
+                        group_thousands(y.active_projects as u64),
+                        y.funding.grouped(),
+                    ]
+                })
                 .collect(),
         },
         title,
@@ -194,10 +237,18 @@ pub fn projects_per_year(s: &Summary) -> Option<Chart> {
 /// Funding by source as one stacked bar, for the network or for one city.
 pub fn funding_by_source(s: &Summary, city: Option<&str>) -> Option<Chart> {
     let (funding, who, name): (&FundingTotals, String, String) = match city {
-        None => (&s.funding, "all projects".into(), "funding-by-source".into()),
+        None => (
+            &s.funding,
+            "all projects".into(),
+            "funding-by-source".into(),
+        ),
         Some(id) => {
             let c = s.cities.iter().find(|c| c.id == id)?;
-            (&c.funding, format!("projects led by {}", c.name), format!("funding-by-source-{id}"))
+            (
+                &c.funding,
+                format!("projects led by {}", c.name),
+                format!("funding-by-source-{id}"),
+            )
         }
     };
     let parts: Vec<(&str, Money)> = vec![
@@ -232,7 +283,11 @@ pub fn funding_by_source(s: &Summary, city: Option<&str>) -> Option<Chart> {
         .iter()
         .map(|(n, m)| vec![n.to_string(), m.grouped(), percent(share(*m))])
         .collect();
-    rows.push(vec!["Total".into(), total.grouped(), percent(if total.cents() == 0 { 0.0 } else { 1.0 })]);
+    rows.push(vec![
+        "Total".into(),
+        total.grouped(),
+        percent(if total.cents() == 0 { 0.0 } else { 1.0 }),
+    ]);
     Some(Chart {
         name,
         table: DataTable {
@@ -265,16 +320,28 @@ pub fn indicator(s: &Summary, id: &str, city: Option<&str>) -> Option<Chart> {
                 "Line chart of {} ({}), the {how} over reporting cities, by year: {}.",
                 ind.name,
                 ind.unit,
-                points.iter().map(|(y, v)| format!("{y} {}", fmt(*v))).collect::<Vec<_>>().join(", ")
+                points
+                    .iter()
+                    .map(|(y, v)| format!("{y} {}", fmt(*v)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
-            let series = vec![Series { label: "Network".into(), points: points.clone(), colour: BLUE, marker: Marker::Circle }];
+            let series = vec![Series {
+                label: "Network".into(),
+                points: points.clone(),
+                colour: BLUE,
+                marker: Marker::Circle,
+            }];
             let svg = line(&name, &title, &desc, &series, &[], &*fmt).ok()?;
             Some(Chart {
                 name,
                 table: DataTable {
                     caption: title.clone(),
                     columns: vec!["Year".into(), format!("Network value ({})", ind.unit)],
-                    rows: points.iter().map(|(y, v)| vec![y.to_string(), number(*v)]).collect(),
+                    rows: points
+                        .iter()
+                        .map(|(y, v)| vec![y.to_string(), number(*v)])
+                        .collect(),
                 },
                 title,
                 desc,
@@ -283,9 +350,17 @@ pub fn indicator(s: &Summary, id: &str, city: Option<&str>) -> Option<Chart> {
         }
         Some(cid) => {
             let cv = ind.cities.iter().find(|c| c.city == cid)?;
-            let city_name = s.cities.iter().find(|c| c.id == cid).map_or(cid, |c| c.name.as_str());
+            let city_name = s
+                .cities
+                .iter()
+                .find(|c| c.id == cid)
+                .map_or(cid, |c| c.name.as_str());
             let own: Vec<(i32, f64)> = cv.values.iter().map(|v| (v.year, v.value)).collect();
-            let targets: Vec<(i32, f64)> = cv.values.iter().filter_map(|v| Some((v.year, v.target?))).collect();
+            let targets: Vec<(i32, f64)> = cv
+                .values
+                .iter()
+                .filter_map(|v| Some((v.year, v.target?)))
+                .collect();
             // the average city, so a city compares with a peer rather than with the network sum
             let mut by_year: std::collections::BTreeMap<i32, (f64, usize)> = Default::default();
             for c in &ind.cities {
@@ -305,27 +380,53 @@ pub fn indicator(s: &Summary, id: &str, city: Option<&str>) -> Option<Chart> {
                 "Line chart of {} ({}) in {city_name} by year: {}; the average of reporting cities: {}{}.",
                 ind.name,
                 ind.unit,
-                own.iter().map(|(y, v)| format!("{y} {}", fmt(*v))).collect::<Vec<_>>().join(", "),
-                avg.iter().map(|(y, v)| format!("{y} {}", fmt(*v))).collect::<Vec<_>>().join(", "),
+                own.iter()
+                    .map(|(y, v)| format!("{y} {}", fmt(*v)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                avg.iter()
+                    .map(|(y, v)| format!("{y} {}", fmt(*v)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 if targets.is_empty() {
                     String::new()
                 } else {
                     format!(
                         "; targets: {}",
-                        targets.iter().map(|(y, v)| format!("{y} {}", fmt(*v))).collect::<Vec<_>>().join(", ")
+                        targets
+                            .iter()
+                            .map(|(y, v)| format!("{y} {}", fmt(*v)))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )
                 }
             );
             let series = vec![
-                Series { label: city_name.to_string(), points: own.clone(), colour: BLUE, marker: Marker::Circle },
-                Series { label: "City average".into(), points: avg.clone(), colour: VERMILLION, marker: Marker::Triangle },
+                Series {
+                    label: city_name.to_string(),
+                    points: own.clone(),
+                    colour: BLUE,
+                    marker: Marker::Circle,
+                },
+                Series {
+                    label: "City average".into(),
+                    points: avg.clone(),
+                    colour: VERMILLION,
+                    marker: Marker::Triangle,
+                },
             ];
             let svg = line(&name, &title, &desc, &series, &targets, &*fmt).ok()?;
             let rows = own
                 .iter()
                 .map(|(y, v)| {
-                    let a = avg.iter().find(|(ay, _)| ay == y).map_or(String::new(), |(_, a)| number(*a));
-                    let t = targets.iter().find(|(ty, _)| ty == y).map_or(String::new(), |(_, t)| number(*t));
+                    let a = avg
+                        .iter()
+                        .find(|(ay, _)| ay == y)
+                        .map_or(String::new(), |(_, a)| number(*a));
+                    let t = targets
+                        .iter()
+                        .find(|(ty, _)| ty == y)
+                        .map_or(String::new(), |(_, t)| number(*t));
                     vec![y.to_string(), number(*v), a, t]
                 })
                 .collect();
@@ -419,7 +520,9 @@ fn finish(name: &str, title: &str, desc: &str, svg: String) -> String {
     let (open, rest) = svg.split_at(open_end);
     let open = open.replacen(
         "<svg ",
-        &format!("<svg class=\"chart-svg\" role=\"img\" aria-labelledby=\"{name}-title {name}-desc\" "),
+        &format!(
+            "<svg class=\"chart-svg\" role=\"img\" aria-labelledby=\"{name}-title {name}-desc\" "
+        ),
         1,
     );
     format!(
@@ -445,11 +548,27 @@ where
 }
 
 /// Horizontal bars, first item at the top, each labelled with its value.
-fn hbar(name: &str, title: &str, desc: &str, bars: &[Bar], axis: &dyn Fn(f64) -> String) -> DrawResult<String> {
+fn hbar(
+    name: &str,
+    title: &str,
+    desc: &str,
+    bars: &[Bar],
+    axis: &dyn Fn(f64) -> String,
+) -> DrawResult<String> {
     let n = bars.len().max(1);
     let height = 60 + 30 * n as u32;
-    let label_w = bars.iter().map(|b| text_width(&b.label)).max().unwrap_or(40).clamp(40, 240) + 12;
-    let value_w = bars.iter().map(|b| text_width(&b.value_label)).max().unwrap_or(40);
+    let label_w = bars
+        .iter()
+        .map(|b| text_width(&b.label))
+        .max()
+        .unwrap_or(40)
+        .clamp(40, 240)
+        + 12;
+    let value_w = bars
+        .iter()
+        .map(|b| text_width(&b.value_label))
+        .max()
+        .unwrap_or(40);
     let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
     // leave room right of the longest bar for its label
     let plot_w = (WIDTH - label_w - 20) as f64;
@@ -472,7 +591,9 @@ fn hbar(name: &str, title: &str, desc: &str, bars: &[Bar], axis: &dyn Fn(f64) ->
             .y_labels(n)
             .x_label_formatter(&|v| axis(*v))
             .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) if *i < bars.len() => bars[bars.len() - 1 - *i].label.clone(),
+                SegmentValue::CenterOf(i) if *i < bars.len() => {
+                    bars[bars.len() - 1 - *i].label.clone()
+                }
                 _ => String::new(),
             })
             .label_style(text_style(TEXT))
@@ -482,7 +603,10 @@ fn hbar(name: &str, title: &str, desc: &str, bars: &[Bar], axis: &dyn Fn(f64) ->
             .draw_series(bars.iter().enumerate().map(|(k, b)| {
                 let i = bars.len() - 1 - k;
                 let mut r = Rectangle::new(
-                    [(0.0, SegmentValue::Exact(i)), (b.value, SegmentValue::Exact(i + 1))],
+                    [
+                        (0.0, SegmentValue::Exact(i)),
+                        (b.value, SegmentValue::Exact(i + 1)),
+                    ],
                     BLUE.filled(),
                 );
                 r.set_margin(4, 4, 0, 0);
@@ -535,7 +659,10 @@ fn vbar(name: &str, title: &str, desc: &str, bars: &[Bar]) -> DrawResult<String>
         chart
             .draw_series(bars.iter().enumerate().map(|(i, b)| {
                 let mut r = Rectangle::new(
-                    [(SegmentValue::Exact(i), 0.0), (SegmentValue::Exact(i + 1), b.value)],
+                    [
+                        (SegmentValue::Exact(i), 0.0),
+                        (SegmentValue::Exact(i + 1), b.value),
+                    ],
                     BLUE.filled(),
                 );
                 r.set_margin(0, 0, 6, 6);
@@ -557,7 +684,13 @@ fn vbar(name: &str, title: &str, desc: &str, bars: &[Bar]) -> DrawResult<String>
 }
 
 /// One stacked bar, each part named and quantified in text beside it.
-fn stacked(name: &str, title: &str, desc: &str, parts: &[(&str, Money)], total: Money) -> DrawResult<String> {
+fn stacked(
+    name: &str,
+    title: &str,
+    desc: &str,
+    parts: &[(&str, Money)],
+    total: Money,
+) -> DrawResult<String> {
     let total_f = total.euros_f64().max(0.01);
     canvas(name, title, desc, 150 + 26 * parts.len() as u32, |root| {
         let (bar_area, legend) = root.split_vertically(86);
@@ -586,10 +719,16 @@ fn stacked(name: &str, title: &str, desc: &str, parts: &[(&str, Money)], total: 
             if w > 0.0 {
                 let colour = SOURCE_COLOURS[i % SOURCE_COLOURS.len()];
                 chart
-                    .draw_series(std::iter::once(Rectangle::new([(x, 0.1), (x + w, 0.9)], colour.filled())))
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x, 0.1), (x + w, 0.9)],
+                        colour.filled(),
+                    )))
                     .map_err(err)?;
                 chart
-                    .draw_series(std::iter::once(Rectangle::new([(x, 0.1), (x + w, 0.9)], INK.stroke_width(1))))
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x, 0.1), (x + w, 0.9)],
+                        INK.stroke_width(1),
+                    )))
                     .map_err(err)?;
             }
             x += w;
@@ -602,16 +741,28 @@ fn stacked(name: &str, title: &str, desc: &str, parts: &[(&str, Money)], total: 
                 .draw(&Rectangle::new([(22, y - 8), (40, y + 8)], colour.filled()))
                 .map_err(err)?;
             legend
-                .draw(&Rectangle::new([(22, y - 8), (40, y + 8)], INK.stroke_width(1)))
+                .draw(&Rectangle::new(
+                    [(22, y - 8), (40, y + 8)],
+                    INK.stroke_width(1),
+                ))
                 .map_err(err)?;
-            let share = if total.cents() == 0 { 0.0 } else { m.cents() as f64 / total.cents() as f64 };
+            let share = if total.cents() == 0 {
+                0.0
+            } else {
+                m.cents() as f64 / total.cents() as f64
+            };
             let style = text_style(TEXT).pos(plotters::style::text_anchor::Pos::new(
                 plotters::style::text_anchor::HPos::Left,
                 plotters::style::text_anchor::VPos::Center,
             ));
             legend
                 .draw(&Text::new(
-                    format!("{label}: {} ({}), part {} from the left", m.display(), percent(share), i + 1),
+                    format!(
+                        "{label}: {} ({}), part {} from the left",
+                        m.display(),
+                        percent(share),
+                        i + 1
+                    ),
                     (50, y),
                     style,
                 ))
@@ -630,13 +781,27 @@ fn line(
     targets: &[(i32, f64)],
     fmt: &(dyn Fn(f64) -> String + Sync),
 ) -> DrawResult<String> {
-    let years = series.iter().flat_map(|s| s.points.iter().map(|p| p.0)).chain(targets.iter().map(|t| t.0));
+    let years = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.0))
+        .chain(targets.iter().map(|t| t.0));
     let (lo, hi) = years.fold((i32::MAX, i32::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
-    let (lo, hi) = if lo > hi { (2020, 2021) } else { (lo, hi.max(lo + 1)) };
-    let values = series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).chain(targets.iter().map(|t| t.1));
+    let (lo, hi) = if lo > hi {
+        (2020, 2021)
+    } else {
+        (lo, hi.max(lo + 1))
+    };
+    let values = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .chain(targets.iter().map(|t| t.1));
     let (vmin, vmax) = values.fold((0f64, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
     let vmax = nice_max(if vmax <= vmin { vmin + 1.0 } else { vmax * 1.1 });
-    let vmin = if vmin < 0.0 { -nice_max(-vmin * 1.1) } else { 0.0 };
+    let vmin = if vmin < 0.0 {
+        -nice_max(-vmin * 1.1)
+    } else {
+        0.0
+    };
     canvas(name, title, desc, 340, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(14)
@@ -660,14 +825,21 @@ fn line(
         for s in series {
             let colour = s.colour;
             chart
-                .draw_series(LineSeries::new(s.points.iter().copied(), colour.stroke_width(3)))
+                .draw_series(LineSeries::new(
+                    s.points.iter().copied(),
+                    colour.stroke_width(3),
+                ))
                 .map_err(err)?;
             match s.marker {
                 Marker::Circle => chart
                     .draw_series(s.points.iter().map(|p| Circle::new(*p, 5, colour.filled())))
                     .map(drop),
                 Marker::Triangle => chart
-                    .draw_series(s.points.iter().map(|p| TriangleMarker::new(*p, 7, colour.filled())))
+                    .draw_series(
+                        s.points
+                            .iter()
+                            .map(|p| TriangleMarker::new(*p, 7, colour.filled())),
+                    )
                     .map(drop),
             }
             .map_err(err)?;
@@ -686,7 +858,11 @@ fn line(
         }
         if !targets.is_empty() {
             chart
-                .draw_series(targets.iter().map(|p| Cross::new(*p, 7, INK.stroke_width(3))))
+                .draw_series(
+                    targets
+                        .iter()
+                        .map(|p| Cross::new(*p, 7, INK.stroke_width(3))),
+                )
                 .map_err(err)?;
             let style = text_style(TEXT).pos(plotters::style::text_anchor::Pos::new(
                 plotters::style::text_anchor::HPos::Left,
@@ -694,7 +870,8 @@ fn line(
             ));
             chart
                 .draw_series(targets.iter().map(|p| {
-                    EmptyElement::at(*p) + Text::new(format!("target {}", fmt(p.1)), (10, 4), style.clone())
+                    EmptyElement::at(*p)
+                        + Text::new(format!("target {}", fmt(p.1)), (10, 4), style.clone())
                 }))
                 .map_err(err)?;
         }
@@ -717,7 +894,11 @@ mod tests {
     fn finish_adds_accessible_name() {
         let svg = "<svg width=\"10\" height=\"10\" viewBox=\"0 0 10 10\" xmlns=\"http://www.w3.org/2000/svg\">\n<rect/>\n</svg>";
         let out = finish("c", "T & t", "D", svg.into());
-        assert!(out.starts_with("<svg class=\"chart-svg\" role=\"img\" aria-labelledby=\"c-title c-desc\" width="));
-        assert!(out.contains("<title id=\"c-title\">T &amp; t</title>\n<desc id=\"c-desc\">D</desc>\n<rect/>"));
+        assert!(out.starts_with(
+            "<svg class=\"chart-svg\" role=\"img\" aria-labelledby=\"c-title c-desc\" width="
+        ));
+        assert!(out.contains(
+            "<title id=\"c-title\">T &amp; t</title>\n<desc id=\"c-desc\">D</desc>\n<rect/>"
+        ));
     }
 }

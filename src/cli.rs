@@ -38,6 +38,20 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Print the impact summary: a table, or with --json the document of data/summary.json.
+    #[command(
+        after_help = "Examples:\n  innopress summary\n  innopress summary --json > summary.json\n  innopress summary --as-of 2025-12-31"
+    )]
+    Summary {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Print JSON (only JSON on stdout; problems go to stderr).
+        #[arg(long)]
+        json: bool,
+        /// Compute project status as of this date (YYYY-MM-DD) instead of `as_of` in site.toml.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<innopress::date::Date>,
+    },
     /// Validate content and theme; build nothing. Exits 1 when there are errors.
     #[command(after_help = "Example:\n  innopress check --root mysite")]
     Check {

@@ -51,6 +51,38 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Summary { root, json, as_of } => match pipeline::load_checked(&root, false, as_of)
+        {
+            Err(d) => {
+                eprint!("{}", d.render());
+                ExitCode::from(1)
+            }
+            Ok(checked) => {
+                if !checked.warnings.items.is_empty() {
+                    eprint!("{}", checked.warnings.render());
+                }
+                if json {
+                    match serde_json::to_string_pretty(&checked.summary) {
+                        Ok(text) => println!("{text}"),
+                        Err(e) => {
+                            eprintln!("error: cannot write the summary as JSON: {e}");
+                            return ExitCode::from(1);
+                        }
+                    }
+                } else {
+                    let title = checked
+                        .site
+                        .config
+                        .as_ref()
+                        .map_or("Site", |c| c.title.as_str());
+                    print!(
+                        "{}",
+                        innopress::render::terminal::summary_table(title, &checked.summary)
+                    );
+                }
+                ExitCode::SUCCESS
+            }
+        },
         Command::Check { root } => {
             let diags = pipeline::check(&root);
             eprint!("{}", diags.render());

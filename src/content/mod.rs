@@ -4,6 +4,7 @@
 
 pub mod frontmatter;
 pub mod model;
+pub mod shortcodes;
 pub mod tables;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceFile, Sources};

@@ -2,9 +2,11 @@
 //! Links written from the site root (`/projects/x/`) are rewritten to the page's relative
 //! root, so they survive a path prefix in `base_url`.
 
+use crate::content::shortcodes::{Shortcode, find_in_markdown};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 use std::collections::BTreeSet;
+use std::ops::Range;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Heading {
@@ -26,10 +28,34 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders `md`; `root` replaces the leading `/` of site-root links (`../../` on a page two
-/// levels deep, the absolute base URL in feeds).
+/// Renders `md` without shortcodes; `root` replaces the leading `/` of site-root links
+/// (`../../` on a page two levels deep, the absolute base URL in feeds).
 pub fn render(md: &str, root: &str) -> Rendered {
-    let mut events: Vec<Event> = Parser::new_ext(md, options()).collect();
+    render_with(md, root, &|_| None)
+}
+
+/// What a shortcode becomes: HTML, and whether it is a block (replaces its paragraph).
+pub struct Replacement {
+    pub html: String,
+    pub block: bool,
+}
+
+/// Renders `md`, replacing each shortcode with what `resolve` returns (a shortcode it does
+/// not know stays as text; validation has reported it already).
+pub fn render_with(
+    md: &str,
+    root: &str,
+    resolve: &dyn Fn(&Shortcode) -> Option<Replacement>,
+) -> Rendered {
+    let codes: Vec<Shortcode> = find_in_markdown(md)
+        .into_iter()
+        .filter_map(Result::ok)
+        .collect();
+    let mut events: Vec<Event> = if codes.is_empty() {
+        Parser::new_ext(md, options()).collect()
+    } else {
+        substitute(md, &codes, resolve)
+    };
     let mut headings = Vec::new();
     let mut used = BTreeSet::new();
     let mut i = 0;
@@ -84,6 +110,54 @@ pub fn render(md: &str, root: &str) -> Rendered {
         html: out,
         headings,
     }
+}
+
+fn substitute<'a>(
+    md: &'a str,
+    codes: &[Shortcode],
+    resolve: &dyn Fn(&Shortcode) -> Option<Replacement>,
+) -> Vec<Event<'a>> {
+    let replacements: Vec<Option<Replacement>> = codes.iter().map(resolve).collect();
+    let is_block = |i: usize| replacements[i].as_ref().is_some_and(|r| r.block) && codes[i].alone;
+    let overlaps = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
+    let mut out = Vec::new();
+    for (ev, r) in Parser::new_ext(md, options()).into_offset_iter() {
+        match ev {
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+                if (0..codes.len()).any(|i| {
+                    is_block(i) && r.start <= codes[i].span.start && codes[i].span.end <= r.end
+                }) => {}
+            Event::Text(_) if codes.iter().any(|c| overlaps(&c.span, &r)) => {
+                let mut pos = r.start;
+                for (i, c) in codes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| overlaps(&c.span, &r))
+                {
+                    if c.span.start > pos {
+                        out.push(Event::Text(CowStr::Borrowed(&md[pos..c.span.start])));
+                    }
+                    if c.span.start >= r.start {
+                        match &replacements[i] {
+                            Some(rep) if is_block(i) => {
+                                out.push(Event::Html(CowStr::from(rep.html.clone())))
+                            }
+                            Some(rep) => {
+                                out.push(Event::InlineHtml(CowStr::from(rep.html.clone())))
+                            }
+                            None => out.push(Event::Text(CowStr::Borrowed(&md[c.span.clone()]))),
+                        }
+                    }
+                    pos = pos.max(c.span.end);
+                }
+                if pos < r.end {
+                    out.push(Event::Text(CowStr::Borrowed(&md[pos..r.end])));
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// pulldown-cmark gives footnotes bare ids such as `id="1"`, which can clash with heading
@@ -163,6 +237,34 @@ mod tests {
         assert!(r.html.contains("href=\"../../projects/a/\""));
         assert!(r.html.contains("href=\"https://e.org\""));
         assert!(r.html.contains("href=\"//cdn.example/x\""));
+    }
+
+    #[test]
+    fn shortcodes_are_replaced_outside_code() {
+        let md = "Total: {{ figure(name=\"total-funding\") }}.\n\n{{ chart(name=\"c\") }}\n\n`{{ figure(name=\"x\") }}`\n";
+        let r = render_with(md, "./", &|sc| {
+            Some(match sc.name.as_str() {
+                "figure" => Replacement {
+                    html: "EUR 1".into(),
+                    block: false,
+                },
+                _ => Replacement {
+                    html: "<figure>C</figure>\n".into(),
+                    block: true,
+                },
+            })
+        });
+        assert!(r.html.contains("<p>Total: EUR 1.</p>"), "{}", r.html);
+        assert!(
+            r.html.contains("<figure>C</figure>") && !r.html.contains("<p><figure>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<code>{{ figure(name=\"x\") }}</code>"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

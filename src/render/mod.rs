@@ -5,16 +5,23 @@
 
 pub mod feeds;
 pub mod markdown;
+pub mod opendata;
+pub mod terminal;
 pub mod theme;
 pub mod urls;
 pub mod view;
 
+use crate::charts::Chart;
 use crate::content::Site;
 use crate::content::model::{DocKind, Document, SiteConfig, Status};
+use crate::content::shortcodes::Shortcode;
 use crate::impact::Summary;
 use crate::output::{OutputError, Staging};
+use markdown::Replacement;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tera::Context;
 use theme::Theme;
@@ -56,6 +63,8 @@ pub struct Model<'a> {
     pub newsletters: Vec<&'a Document>,
     /// Projects sorted by title, then id.
     pub projects: Vec<&'a crate::content::model::Project>,
+    /// Every chart by name.
+    pub charts: BTreeMap<String, Chart>,
 }
 
 #[derive(Serialize)]
@@ -149,6 +158,117 @@ impl<'a> Model<'a> {
             reports: newest_first(&site.reports),
             newsletters,
             projects,
+            charts: crate::charts::all(summary)
+                .into_iter()
+                .map(|c| (c.name.clone(), c))
+                .collect(),
+        }
+    }
+
+    /// A chart as a figure with its data table, or nothing when there is no such chart.
+    fn chart_html(&self, name: &str, root: &str, path: &str) -> Result<String, RenderError> {
+        let Some(chart) = self.charts.get(name) else {
+            return Ok(String::new());
+        };
+        let mut ctx = Context::new();
+        ctx.insert("chart", chart);
+        ctx.insert("root", root);
+        self.render("chart.html", path, &ctx)
+    }
+
+    /// What a shortcode becomes on the page at `path`; `root` is its relative root (or the
+    /// absolute base URL in the feed, where charts become images).
+    fn shortcode(
+        &self,
+        sc: &Shortcode,
+        root: &str,
+        path: &str,
+        feed: bool,
+    ) -> Result<Option<Replacement>, RenderError> {
+        let s = self.summary;
+        let city = sc.arg("city");
+        let name = sc.arg("name").unwrap_or("");
+        Ok(match sc.name.as_str() {
+            "figure" => figure_value(s, name, city).map(|v| Replacement {
+                html: theme::escape_html(&v),
+                block: false,
+            }),
+            "chart" => {
+                let key = match (name, sc.arg("indicator"), city) {
+                    ("indicator", Some(ind), Some(c)) => format!("indicator-{ind}-{c}"),
+                    ("indicator", Some(ind), None) => format!("indicator-{ind}"),
+                    ("funding-by-source", _, Some(c)) => format!("funding-by-source-{c}"),
+                    (n, _, _) => n.to_string(),
+                };
+                let Some(chart) = self.charts.get(&key) else {
+                    return Ok(None);
+                };
+                let html = if feed {
+                    format!(
+                        "<p><img src=\"{}charts/{}.svg\" alt=\"{}\"></p>\n",
+                        root,
+                        chart.name,
+                        theme::escape_html(&chart.desc)
+                    )
+                } else {
+                    self.chart_html(&key, root, path)?
+                };
+                Some(Replacement { html, block: true })
+            }
+            "table" => {
+                let theme_id = sc.arg("theme");
+                let status = sc.arg("status");
+                let rows = self.rows(|p| {
+                    city.is_none_or(|c| p.city.as_ref().is_some_and(|pc| pc.get_ref() == c))
+                        && theme_id
+                            .is_none_or(|t| p.themes.get_ref().iter().any(|pt| pt.get_ref() == t))
+                        && status
+                            .is_none_or(|st| p.status(s.as_of).label().eq_ignore_ascii_case(st))
+                });
+                let mut ctx = Context::new();
+                ctx.insert("projects", &rows);
+                ctx.insert("root", root);
+                let mut caption = String::from("Projects");
+                if let Some(st) = status {
+                    caption = format!("{} projects", capitalise(st));
+                }
+                if let Some(c) = city {
+                    caption.push_str(&format!(" led by {}", self.names.city(c).name));
+                }
+                if let Some(t) = theme_id {
+                    caption.push_str(&format!(" in {}", self.names.theme(t).name));
+                }
+                ctx.insert("caption", &caption);
+                Some(Replacement {
+                    html: self.render("table.html", path, &ctx)?,
+                    block: true,
+                })
+            }
+            _ => None,
+        })
+    }
+
+    /// A document body as HTML with its shortcodes filled in.
+    fn body_html(
+        &self,
+        doc: &Document,
+        root: &str,
+        path: &str,
+        feed: bool,
+    ) -> Result<markdown::Rendered, RenderError> {
+        let failed: RefCell<Option<RenderError>> = RefCell::new(None);
+        let rendered = markdown::render_with(self.site.body(doc), root, &|sc| match self
+            .shortcode(sc, root, path, feed)
+        {
+            Ok(r) => r,
+            Err(e) => {
+                failed.borrow_mut().get_or_insert(e);
+                None
+            }
+        });
+        match failed.into_inner() {
+            Some(e) => Err(e),
+            None => Ok(rendered),
         }
     }
 
@@ -432,6 +552,39 @@ impl<'a> Model<'a> {
                     "articles",
                     &self.articles_about(|d| d.cities().iter().any(|c| c.get_ref() == id)),
                 );
+                let root = root_prefix(&path);
+                ctx.insert(
+                    "funding_chart",
+                    &self.chart_html(&format!("funding-by-source-{id}"), &root, &path)?,
+                );
+                let mut indicators = Vec::new();
+                for ind in &s.indicators {
+                    let Some(values) = ind.cities.iter().find(|c| c.city == id) else {
+                        continue;
+                    };
+                    let latest = values.values.last();
+                    let target = values
+                        .values
+                        .iter()
+                        .rev()
+                        .find_map(|v| v.target.map(|t| (v.year, t)));
+                    indicators.push(CityIndicator {
+                        id: &ind.id,
+                        name: &ind.name,
+                        unit: &ind.unit,
+                        higher_is_better: ind.higher_is_better,
+                        latest: latest.map(|v| number(v.value)),
+                        latest_year: latest.map(|v| v.year),
+                        target: target.map(|(_, t)| number(t)),
+                        target_year: target.map(|(y, _)| y),
+                        chart: self.chart_html(
+                            &format!("indicator-{}-{id}", ind.id),
+                            &root,
+                            &path,
+                        )?,
+                    });
+                }
+                ctx.insert("indicators", &indicators);
                 Ok((path.clone(), self.render("city.html", &path, &ctx)?))
             }
             Job::ThemeList => {
@@ -503,6 +656,21 @@ impl<'a> Model<'a> {
                 ctx.insert("years", &years);
                 let funding = FundingView::from_totals(&s.funding);
                 ctx.insert("funding", &funding);
+                let root = root_prefix(&path);
+                let mut charts = BTreeMap::new();
+                for name in [
+                    "funding-by-source",
+                    "funding-by-city",
+                    "projects-by-theme",
+                    "projects-per-year",
+                ] {
+                    charts.insert(name.to_string(), self.chart_html(name, &root, &path)?);
+                }
+                for ind in &s.indicators {
+                    let name = format!("indicator-{}", ind.id);
+                    charts.insert(name.clone(), self.chart_html(&name, &root, &path)?);
+                }
+                ctx.insert("charts", &charts);
                 Ok((path.clone(), self.render("impact.html", &path, &ctx)?))
             }
             Job::NotFound => {
@@ -524,7 +692,7 @@ impl<'a> Model<'a> {
         };
         let mut ctx = self.base_context(&path, section, doc.title());
         let root = root_prefix(&path);
-        let body = markdown::render(self.site.body(doc), &root);
+        let body = self.body_html(doc, &root, &path, false)?;
         ctx.insert("content", &body.html);
         ctx.insert("headings", &body.headings);
         ctx.insert(
@@ -562,6 +730,25 @@ impl<'a> Model<'a> {
         }
         Ok((path.clone(), self.render(template, &path, &ctx)?))
     }
+}
+
+#[derive(Serialize)]
+struct CityIndicator<'a> {
+    id: &'a str,
+    name: &'a str,
+    unit: &'a str,
+    higher_is_better: bool,
+    latest: Option<String>,
+    latest_year: Option<i32>,
+    target: Option<String>,
+    target_year: Option<i32>,
+    chart: String,
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
 #[derive(Serialize)]
@@ -652,6 +839,15 @@ pub fn render_site(model: &Model, staging: &Staging) -> Result<Report, Vec<Rende
     extra.push(("robots.txt".into(), feeds::robots(&model.base).into_bytes()));
     let summary_json = serde_json::to_string_pretty(model.summary).unwrap_or_default() + "\n";
     extra.push(("data/summary.json".into(), summary_json.into_bytes()));
+    let open = crate::render::opendata::Projects::new(model);
+    extra.push(("data/projects.csv".into(), open.csv().into_bytes()));
+    extra.push(("data/projects.json".into(), open.json().into_bytes()));
+    for chart in model.charts.values() {
+        extra.push((
+            format!("charts/{}.svg", chart.name),
+            chart.svg.clone().into_bytes(),
+        ));
+    }
     for (name, data) in &model.theme.assets {
         extra.push((format!("assets/{name}"), data.to_vec()));
     }
@@ -689,12 +885,13 @@ fn feed(model: &Model) -> String {
         .iter()
         .take(FEED_ENTRIES)
         .filter_map(|d| {
+            let content = model.body_html(d, &model.base.full, "feed.xml", true);
             Some(feeds::FeedEntry {
                 title: d.title().to_string(),
                 url: model.base.abs(&Model::doc_dir(d)),
                 date: d.date()?,
                 summary: d.summary().to_string(),
-                content_html: markdown::render(model.site.body(d), &model.base.full).html,
+                content_html: content.map(|r| r.html).unwrap_or_default(),
             })
         })
         .collect();

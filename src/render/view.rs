@@ -267,6 +267,49 @@ impl<'a> IndicatorView<'a> {
     }
 }
 
+/// The text of a `figure` shortcode: a headline number from the summary, for the network or
+/// one city. `None` for an unknown name or city.
+pub fn figure_value(s: &crate::impact::Summary, name: &str, city: Option<&str>) -> Option<String> {
+    if let Some(id) = city {
+        let c = s.cities.iter().find(|c| c.id == id)?;
+        return Some(match name {
+            "total-funding" => c.funding.total.display(),
+            "eu-funding" => c.funding.eu.display(),
+            "state-funding" => c.funding.state.display(),
+            "city-funding" => c.funding.city.display(),
+            "other-funding" => c.funding.other.display(),
+            "city-share" => percent(c.funding.city_share),
+            "ongoing-funding" => c.ongoing_funding.display(),
+            "project-count" => count(c.projects),
+            "ongoing-count" => count(c.status.ongoing),
+            "planned-count" => count(c.status.planned),
+            "closed-count" => count(c.status.closed),
+            "international-funding" => c.international.funding.display(),
+            "international-count" => count(c.international.projects),
+            "partner-count" => count(c.partner_projects),
+            _ => return None,
+        });
+    }
+    Some(match name {
+        "total-funding" => s.funding.total.display(),
+        "eu-funding" => s.funding.eu.display(),
+        "state-funding" => s.funding.state.display(),
+        "city-funding" => s.funding.city.display(),
+        "other-funding" => s.funding.other.display(),
+        "city-share" => percent(s.funding.city_share),
+        "ongoing-funding" => s.ongoing_funding.display(),
+        "project-count" => count(s.projects.total),
+        "ongoing-count" => count(s.projects.ongoing),
+        "planned-count" => count(s.projects.planned),
+        "closed-count" => count(s.projects.closed),
+        "international-funding" => s.international.funding.display(),
+        "international-count" => count(s.international.projects),
+        "city-count" => count(s.cities.len()),
+        "as-of" => s.as_of.long(),
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

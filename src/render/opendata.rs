@@ -1,0 +1,149 @@
+//! Open data: the project portfolio as `data/projects.csv` and `data/projects.json`, one row
+//! per project, money in euros with a dot decimal separator, sorted by id.
+
+use super::Model;
+use crate::content::model::{Project, Status};
+use crate::money::Money;
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct Record<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub city: Option<&'a str>,
+    pub partners: Vec<&'a str>,
+    pub themes: Vec<&'a str>,
+    pub programme: &'a str,
+    pub start: String,
+    pub end: String,
+    pub status: Status,
+    pub international: bool,
+    pub funding: FundingRecord,
+    pub summary: &'a str,
+    pub url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct FundingRecord {
+    pub eu: Money,
+    pub state: Money,
+    pub city: Money,
+    pub other: Money,
+    pub total: Money,
+}
+
+pub struct Projects<'a> {
+    records: Vec<Record<'a>>,
+}
+
+impl<'a> Projects<'a> {
+    pub fn new(model: &Model<'a>) -> Projects<'a> {
+        let mut projects: Vec<&'a Project> = model.site.projects.iter().collect();
+        projects.sort_by(|a, b| a.id.get_ref().cmp(b.id.get_ref()));
+        let as_of = model.summary.as_of;
+        Projects {
+            records: projects
+                .into_iter()
+                .map(|p| Record {
+                    id: p.id.get_ref(),
+                    title: &p.title,
+                    city: p.city.as_ref().map(|c| c.get_ref().as_str()),
+                    partners: p.partners.iter().map(|c| c.get_ref().as_str()).collect(),
+                    themes: p
+                        .themes
+                        .get_ref()
+                        .iter()
+                        .map(|t| t.get_ref().as_str())
+                        .collect(),
+                    programme: &p.programme,
+                    start: p.start.get_ref().to_string(),
+                    end: p.end.get_ref().to_string(),
+                    status: p.status(as_of),
+                    international: p.international,
+                    funding: FundingRecord {
+                        eu: p.funding.eu,
+                        state: p.funding.state,
+                        city: p.funding.city,
+                        other: p.funding.other,
+                        total: p.funding.total(),
+                    },
+                    summary: &p.summary,
+                    url: p.url.as_deref(),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn json(&self) -> String {
+        serde_json::to_string_pretty(&self.records).unwrap_or_else(|_| "[]".into()) + "\n"
+    }
+
+    /// RFC 4180 CSV with a header row; lists are joined with `;`.
+    pub fn csv(&self) -> String {
+        let mut out = String::from(
+            "id,title,city,partners,themes,programme,start,end,status,international,eu,state,city_funding,other,total,summary,url\r\n",
+        );
+        for r in &self.records {
+            let status = match r.status {
+                Status::Planned => "planned",
+                Status::Ongoing => "ongoing",
+                Status::Closed => "closed",
+            };
+            let fields = [
+                r.id.to_string(),
+                r.title.to_string(),
+                r.city.unwrap_or("").to_string(),
+                r.partners.join(";"),
+                r.themes.join(";"),
+                r.programme.to_string(),
+                r.start.clone(),
+                r.end.clone(),
+                status.to_string(),
+                r.international.to_string(),
+                euros(r.funding.eu),
+                euros(r.funding.state),
+                euros(r.funding.city),
+                euros(r.funding.other),
+                euros(r.funding.total),
+                r.summary.to_string(),
+                r.url.unwrap_or("").to_string(),
+            ];
+            let line: Vec<String> = fields.iter().map(|f| quote(f)).collect();
+            out.push_str(&line.join(","));
+            out.push_str("\r\n");
+        }
+        out
+    }
+}
+
+/// Euros with exactly two decimals and a dot: `399651.00`.
+pub fn euros(m: Money) -> String {
+    let c = m.cents();
+    format!(
+        "{}{}.{:02}",
+        if c < 0 { "-" } else { "" },
+        c.unsigned_abs() / 100,
+        c.unsigned_abs() % 100
+    )
+}
+
+fn quote(field: &str) -> String {
+    if field.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields() {
+        assert_eq!(euros(Money(39_965_100)), "399651.00");
+        assert_eq!(euros(Money(30)), "0.30");
+        assert_eq!(quote("a, \"b\""), "\"a, \"\"b\"\"\"");
+        assert_eq!(quote("plain"), "plain");
+    }
+}

@@ -1,0 +1,147 @@
+//! The impact summary as a plain-text table for the terminal (`innopress summary`).
+
+use crate::impact::Summary;
+use crate::render::view::{count, number, percent};
+use std::fmt::Write as _;
+
+pub fn summary_table(title: &str, s: &Summary) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{title}: impact summary as of {}", s.as_of.long());
+    let _ = writeln!(o);
+    let p = &s.projects;
+    let f = &s.funding;
+    let rows = [
+        (
+            "Projects",
+            format!(
+                "{} (planned {}, ongoing {}, closed {})",
+                count(p.total),
+                count(p.planned),
+                count(p.ongoing),
+                count(p.closed)
+            ),
+        ),
+        ("Total funding", format!("EUR {}", f.total.grouped())),
+        (
+            "  by source",
+            format!(
+                "EU {} · state {} · city {} · other {}",
+                f.eu.grouped(),
+                f.state.grouped(),
+                f.city.grouped(),
+                f.other.grouped()
+            ),
+        ),
+        ("City share", percent(f.city_share)),
+        (
+            "Ongoing funding",
+            format!("EUR {}", s.ongoing_funding.grouped()),
+        ),
+        (
+            "International",
+            format!(
+                "{} projects, EUR {}",
+                count(s.international.projects),
+                s.international.funding.grouped()
+            ),
+        ),
+    ];
+    for (k, v) in rows {
+        let _ = writeln!(o, "{k:<16} {v}");
+    }
+
+    let _ = writeln!(o);
+    let header = [
+        "City",
+        "Projects",
+        "Partner in",
+        "Total funding (EUR)",
+        "City share",
+        "Ongoing (EUR)",
+    ];
+    let body: Vec<Vec<String>> = s
+        .cities
+        .iter()
+        .map(|c| {
+            vec![
+                c.name.clone(),
+                count(c.projects),
+                count(c.partner_projects),
+                c.funding.total.grouped(),
+                percent(c.funding.city_share),
+                c.ongoing_funding.grouped(),
+            ]
+        })
+        .collect();
+    table(&mut o, &header, &body);
+
+    let _ = writeln!(o);
+    let header = ["Theme", "Projects", "Funding (EUR)"];
+    let body: Vec<Vec<String>> = s
+        .themes
+        .iter()
+        .map(|t| vec![t.name.clone(), count(t.projects), t.funding.grouped()])
+        .collect();
+    table(&mut o, &header, &body);
+
+    if !s.indicators.is_empty() {
+        let _ = writeln!(o);
+        let header = ["Indicator", "Unit", "Latest", "Year", "Change"];
+        let body: Vec<Vec<String>> = s
+            .indicators
+            .iter()
+            .map(|i| {
+                vec![
+                    i.name.clone(),
+                    i.unit.clone(),
+                    i.latest.map_or("–".into(), |v| number(v.value)),
+                    i.latest.map_or("–".into(), |v| v.year.to_string()),
+                    i.change.map_or("–".into(), |c| {
+                        if c > 0.0 {
+                            format!("+{}", number(c))
+                        } else {
+                            number(c)
+                        }
+                    }),
+                ]
+            })
+            .collect();
+        table(&mut o, &header, &body);
+    }
+    o
+}
+
+/// Columns padded to their widest cell (counted in characters); numbers right-aligned.
+fn table(o: &mut String, header: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>, o: &mut String| {
+        let mut parts = Vec::new();
+        for (i, c) in cells.iter().enumerate() {
+            let pad = widths[i] - c.chars().count();
+            if i == 0 {
+                parts.push(format!("{c}{}", " ".repeat(pad)));
+            } else {
+                parts.push(format!("{}{c}", " ".repeat(pad)));
+            }
+        }
+        let _ = writeln!(o, "{}", parts.join("  ").trim_end());
+    };
+    line(header.iter().map(|h| h.to_string()).collect(), o);
+    let _ = writeln!(
+        o,
+        "{}",
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("  ")
+    );
+    for r in rows {
+        line(r.clone(), o);
+    }
+}
