@@ -1,7 +1,9 @@
 //! The one integration-test binary: runs the real `innopress` binary on small fixture sites
 //! (`tests/fixtures/minimal` and the overlays in `tests/fixtures/invalid/CASE`).
 
+mod charts;
 mod common;
+mod impact;
 mod invalid;
 mod links;
 mod props;
