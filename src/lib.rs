@@ -13,4 +13,5 @@ pub mod money;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod synth;
 pub mod validate;

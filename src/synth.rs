@@ -1,0 +1,240 @@
+//! Synthetic sites for benchmarks and scale tests: a network of cities, projects, indicators
+//! with yearly observations, articles and newsletter issues, generated deterministically from
+//! a seed (the same parameters always give the same files).
+
+use std::fmt::Write as _;
+use std::io;
+use std::path::Path;
+
+#[derive(Debug, Clone)]
+pub struct Params {
+    pub seed: u64,
+    pub cities: usize,
+    pub projects: usize,
+    pub indicators: usize,
+    pub years: usize,
+    pub articles: usize,
+    pub newsletters: usize,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            seed: 1,
+            cities: 18,
+            projects: 5_000,
+            indicators: 20,
+            years: 10,
+            articles: 0,
+            newsletters: 0,
+        }
+    }
+}
+
+/// SplitMix64: tiny, fast and good enough to vary synthetic data.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const WORDS: [&str; 24] = [
+    "innovation",
+    "city",
+    "ecosystem",
+    "pilot",
+    "data",
+    "energy",
+    "health",
+    "mobility",
+    "platform",
+    "university",
+    "companies",
+    "network",
+    "climate",
+    "digital",
+    "services",
+    "residents",
+    "test",
+    "bed",
+    "research",
+    "funding",
+    "impact",
+    "region",
+    "skills",
+    "circular",
+];
+const PROGRAMMES: [&str; 6] = [
+    "ERDF",
+    "ESF+",
+    "JTF",
+    "Horizon Europe",
+    "Interreg Europe",
+    "City funding",
+];
+const THEMES: [&str; 3] = ["sustainable-transition", "digitalisation", "wellbeing"];
+
+/// Writes a complete site (with `content/`) into `dir`.
+pub fn generate(dir: &Path, p: &Params) -> io::Result<()> {
+    let mut rng = Rng(p.seed);
+    let c = dir.join("content");
+    for sub in [
+        "data/projects",
+        "data/observations",
+        "articles",
+        "newsletters",
+        "pages",
+        "reports",
+    ] {
+        std::fs::create_dir_all(c.join(sub))?;
+    }
+    std::fs::write(
+        c.join("site.toml"),
+        "title = \"Synthetic network\"\ndescription = \"Generated for benchmarks\"\nbase_url = \"https://bench.example/\"\norganisation = \"Bench\"\nas_of = 2025-04-10\n",
+    )?;
+    let mut s = String::new();
+    for i in 0..p.cities {
+        let _ = write!(
+            s,
+            "[[city]]\nid = \"city-{i}\"\nname = \"City {i}\"\nregion = \"Region {}\"\npopulation = {}\n\n",
+            i % 6,
+            20_000 + rng.below(600_000)
+        );
+    }
+    std::fs::write(c.join("data/cities.toml"), &s)?;
+    s.clear();
+    for t in THEMES {
+        let _ = write!(s, "[[theme]]\nid = \"{t}\"\nname = \"{t}\"\n\n");
+    }
+    std::fs::write(c.join("data/themes.toml"), &s)?;
+    s.clear();
+    let aggregates = ["sum", "mean", "median"];
+    for i in 0..p.indicators {
+        let _ = write!(
+            s,
+            "[[indicator]]\nid = \"indicator-{i}\"\nname = \"Indicator {i}\"\nunit = \"{}\"\naggregate = \"{}\"\n\n",
+            if i % 4 == 0 { "EUR" } else { "count" },
+            aggregates[i % 3]
+        );
+    }
+    std::fs::write(c.join("data/indicators.toml"), &s)?;
+
+    // projects in files of 500, like exports split by programme period
+    for (file, chunk) in (0..p.projects).collect::<Vec<_>>().chunks(500).enumerate() {
+        s.clear();
+        for &i in chunk {
+            let year = 2021 + rng.below(8) as i32;
+            let month = 1 + rng.below(12);
+            let len = 1 + rng.below(4) as i32;
+            let eu = rng.below(3_000_000);
+            let city_money = eu / 3 + rng.below(100) * 100;
+            let _ = write!(
+                s,
+                "[[project]]\nid = \"project-{i}\"\ntitle = \"{} {} project {i}\"\n{}themes = [\"{}\"]\nstart = {year}-{month:02}-01\nend = {}-{month:02}-28\nprogramme = \"{}\"\ninternational = {}\nsummary = \"A synthetic project about {} and {}.\"\n[project.funding]\neu = {eu}\ncity = {city_money}.{:02}\nother = {}\n\n",
+                rng.pick(&WORDS),
+                rng.pick(&WORDS),
+                if rng.below(10) == 0 {
+                    String::new()
+                } else {
+                    format!("city = \"city-{}\"\n", rng.below(p.cities as u64))
+                },
+                rng.pick(&THEMES),
+                year + len,
+                rng.pick(&PROGRAMMES),
+                rng.below(5) == 0,
+                rng.pick(&WORDS),
+                rng.pick(&WORDS),
+                rng.below(100),
+                rng.below(200_000),
+            );
+        }
+        std::fs::write(c.join(format!("data/projects/part-{file:03}.toml")), &s)?;
+    }
+
+    for i in 0..p.indicators {
+        s.clear();
+        for city in 0..p.cities {
+            let base = 10 + rng.below(1000);
+            for y in 0..p.years {
+                let _ = write!(
+                    s,
+                    "[[observation]]\ncity = \"city-{city}\"\nindicator = \"indicator-{i}\"\nyear = {}\nvalue = {}\n{}\n",
+                    2015 + y,
+                    base + rng.below(100) + y as u64 * 5,
+                    if y + 1 == p.years {
+                        format!("target = {}\n", base + 200)
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+        }
+        std::fs::write(c.join(format!("data/observations/indicator-{i}.toml")), &s)?;
+    }
+
+    for i in 0..p.articles {
+        std::fs::write(
+            c.join(format!("articles/article-{i:05}.md")),
+            article(&mut rng, i, p),
+        )?;
+    }
+    for n in 1..=p.newsletters {
+        let mut teased = Vec::new();
+        for k in 0..3.min(p.articles) {
+            teased.push(format!("\"article-{:05}\"", (n * 7 + k) % p.articles));
+        }
+        std::fs::write(
+            c.join(format!("newsletters/issue-{n:02}.md")),
+            format!(
+                "+++\ntitle = \"Issue {n}\"\ndate = 2025-{:02}-15\nnumber = {n}\npreheader = \"News from the network\"\narticles = [{}]\n+++\nWelcome to issue {n}. The network's projects total {{{{ figure(name=\"total-funding\") }}}}.\n",
+                1 + (n - 1) % 12,
+                teased.join(", ")
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+/// An article of about 600 words with headings, a list, links, a table, code and a footnote.
+fn article(rng: &mut Rng, i: usize, p: &Params) -> String {
+    let mut s = String::with_capacity(5_000);
+    let day = 1 + (i % 28);
+    let month = 1 + (i / 28) % 12;
+    let _ = write!(
+        s,
+        "+++\ntitle = \"Article {i}: {} {}\"\ndate = 2024-{month:02}-{day:02}\nsummary = \"Synthetic article {i}.\"\ncities = [\"city-{}\"]\nthemes = [\"{}\"]\n+++\n",
+        rng.pick(&WORDS),
+        rng.pick(&WORDS),
+        i % p.cities.max(1),
+        rng.pick(&THEMES)
+    );
+    let paragraph = |rng: &mut Rng, s: &mut String, words: usize| {
+        for w in 0..words {
+            s.push_str(rng.pick(&WORDS));
+            s.push(if w % 15 == 14 { '.' } else { ' ' });
+        }
+        s.push_str("\n\n");
+    };
+    for section in 0..4 {
+        let _ = write!(s, "## Section {section}\n\n");
+        paragraph(rng, &mut s, 110);
+    }
+    s.push_str("- first point\n- second point with a [link](https://example.org/)\n- third point, see [the projects](/projects/)\n\n");
+    s.push_str("| Year | Value |\n|---|---|\n| 2023 | 12 |\n| 2024 | 15 |\n\n");
+    s.push_str("```\nlet x = 1;\n```\n\nA closing sentence with a note.[^1]\n\n[^1]: The note.\n");
+    s
+}
