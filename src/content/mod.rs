@@ -102,7 +102,7 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
         diags.push(
             Diagnostic::file_error("content", "no `content/` folder here")
                 .with_hint(format!(
-                    "run innopress in a site folder, pass --root DIR, or create one with `innopress init DIR` (looked in {})",
+                    "run innopress in a site folder (the one holding content/) or pass --root DIR (looked in {})",
                     root.display()
                 )),
         );

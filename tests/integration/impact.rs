@@ -43,6 +43,21 @@ fn totals_by_status_and_source() {
 }
 
 #[test]
+fn a_project_starting_on_as_of_is_ongoing() {
+    let day = innopress::date::Date::new(2025, 4, 11);
+    let s = load_checked(&fixtures().join("minimal"), false, day)
+        .map_err(|d| d.render())
+        .unwrap()
+        .summary;
+    // care-lab starts 2025-04-11: ongoing; port-5g ended the day before: closed
+    assert_eq!(
+        (s.projects.planned, s.projects.ongoing, s.projects.closed),
+        (0, 1, 2)
+    );
+    assert_eq!(s.ongoing_funding, Money(125_000_050));
+}
+
+#[test]
 fn cities_count_owned_money_and_list_partners() {
     let s = summary();
     let ids: Vec<&str> = s.cities.iter().map(|c| c.id.as_str()).collect();
