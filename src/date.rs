@@ -62,6 +62,18 @@ impl Date {
         )
     }
 
+    /// Days since 1970-01-01 (civil-from-days inverse, valid for the proleptic Gregorian
+    /// calendar).
+    pub fn days_since_epoch(&self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// RFC 3339 midnight UTC, for Atom feeds.
     pub fn rfc3339(&self) -> String {
         format!("{self}T00:00:00Z")
@@ -118,6 +130,13 @@ mod tests {
         assert_eq!(Date::parse("2025-04-10"), Date::new(2025, 4, 10));
         assert_eq!(Date::parse("2025-4-10"), None);
         assert_eq!(Date::parse("+025-04-10"), None);
+    }
+
+    #[test]
+    fn epoch_days() {
+        assert_eq!(Date::new(1970, 1, 1).unwrap().days_since_epoch(), 0);
+        assert_eq!(Date::new(2000, 3, 1).unwrap().days_since_epoch(), 11_017);
+        assert_eq!(Date::new(2025, 4, 10).unwrap().days_since_epoch(), 20_188);
     }
 
     #[test]

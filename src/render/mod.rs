@@ -178,12 +178,12 @@ impl<'a> Model<'a> {
 
     /// What a shortcode becomes on the page at `path`; `root` is its relative root (or the
     /// absolute base URL in the feed, where charts become images).
-    fn shortcode(
+    pub fn shortcode(
         &self,
         sc: &Shortcode,
         root: &str,
         path: &str,
-        feed: bool,
+        target: Target,
     ) -> Result<Option<Replacement>, RenderError> {
         let s = self.summary;
         let city = sc.arg("city");
@@ -203,15 +203,21 @@ impl<'a> Model<'a> {
                 let Some(chart) = self.charts.get(&key) else {
                     return Ok(None);
                 };
-                let html = if feed {
-                    format!(
+                let html = match target {
+                    Target::Feed => format!(
                         "<p><img src=\"{}charts/{}.svg\" alt=\"{}\"></p>\n",
                         root,
                         chart.name,
                         theme::escape_html(&chart.desc)
-                    )
-                } else {
-                    self.chart_html(&key, root, path)?
+                    ),
+                    // email clients get a PNG attached to the message, never SVG
+                    Target::Email => format!(
+                        "<p class=\"chart-title\"><strong>{}</strong></p>\n<p><img src=\"cid:{}@innopress\" alt=\"{}\" width=\"560\" style=\"display:block;width:100%;max-width:560px;height:auto;border:0\"></p>\n",
+                        theme::escape_html(&chart.title),
+                        chart.name,
+                        theme::escape_html(&chart.desc)
+                    ),
+                    Target::Page => self.chart_html(&key, root, path)?,
                 };
                 Some(Replacement { html, block: true })
             }
@@ -249,16 +255,16 @@ impl<'a> Model<'a> {
     }
 
     /// A document body as HTML with its shortcodes filled in.
-    fn body_html(
+    pub fn body_html(
         &self,
         doc: &Document,
         root: &str,
         path: &str,
-        feed: bool,
+        target: Target,
     ) -> Result<markdown::Rendered, RenderError> {
         let failed: RefCell<Option<RenderError>> = RefCell::new(None);
         let rendered = markdown::render_with(self.site.body(doc), root, &|sc| match self
-            .shortcode(sc, root, path, feed)
+            .shortcode(sc, root, path, target)
         {
             Ok(r) => r,
             Err(e) => {
@@ -270,6 +276,10 @@ impl<'a> Model<'a> {
             Some(e) => Err(e),
             None => Ok(rendered),
         }
+    }
+
+    pub fn site_title(&self) -> &str {
+        &self.cfg.title
     }
 
     fn site_ctx(&self) -> SiteCtx<'_> {
@@ -335,7 +345,7 @@ impl<'a> Model<'a> {
         }
     }
 
-    fn base_context(&self, path: &str, section: &str, title: &str) -> Context {
+    pub fn base_context(&self, path: &str, section: &str, title: &str) -> Context {
         let mut ctx = Context::new();
         ctx.insert("site", &self.site_ctx());
         let root = if path == "404.html" {
@@ -351,7 +361,7 @@ impl<'a> Model<'a> {
         ctx
     }
 
-    fn render(&self, template: &str, path: &str, ctx: &Context) -> Result<String, RenderError> {
+    pub fn render(&self, template: &str, path: &str, ctx: &Context) -> Result<String, RenderError> {
         self.theme
             .tera
             .render(template, ctx)
@@ -692,7 +702,7 @@ impl<'a> Model<'a> {
         };
         let mut ctx = self.base_context(&path, section, doc.title());
         let root = root_prefix(&path);
-        let body = self.body_html(doc, &root, &path, false)?;
+        let body = self.body_html(doc, &root, &path, Target::Page)?;
         ctx.insert("content", &body.html);
         ctx.insert("headings", &body.headings);
         ctx.insert(
@@ -730,6 +740,15 @@ impl<'a> Model<'a> {
         }
         Ok((path.clone(), self.render(template, &path, &ctx)?))
     }
+}
+
+/// Where rendered HTML goes: charts are inline SVG on pages, SVG links in the feed and PNG
+/// attachments in email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Page,
+    Feed,
+    Email,
 }
 
 #[derive(Serialize)]
@@ -811,6 +830,9 @@ struct DocInfo<'a> {
     draft: bool,
 }
 
+/// A file for the output: relative path and bytes.
+type OutputFile = (String, Vec<u8>);
+
 /// Renders every page, feed and asset into `staging`. All page errors are collected.
 pub fn render_site(model: &Model, staging: &Staging) -> Result<Report, Vec<RenderError>> {
     let pages = AtomicUsize::new(0);
@@ -842,6 +864,35 @@ pub fn render_site(model: &Model, staging: &Staging) -> Result<Report, Vec<Rende
     let open = crate::render::opendata::Projects::new(model);
     extra.push(("data/projects.csv".into(), open.csv().into_bytes()));
     extra.push(("data/projects.json".into(), open.json().into_bytes()));
+    match crate::newsletter::settings(model.cfg, &model.base, None, None) {
+        Ok(settings) => {
+            let issues: Vec<Result<Vec<OutputFile>, RenderError>> = model
+                .newsletters
+                .par_iter()
+                .map(|doc| {
+                    let issue = crate::newsletter::email::render_issue(model, doc)?;
+                    crate::newsletter::preview_files(&issue, &settings).map_err(|message| {
+                        RenderError::Template {
+                            page: format!("newsletter/{}/email.eml", issue.number),
+                            template: "email".into(),
+                            message,
+                        }
+                    })
+                })
+                .collect();
+            for r in issues {
+                match r {
+                    Ok(files) => extra.extend(files),
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+        Err(message) => errors.push(RenderError::Template {
+            page: "content/site.toml".into(),
+            template: "[newsletter]".into(),
+            message,
+        }),
+    }
     for chart in model.charts.values() {
         extra.push((
             format!("charts/{}.svg", chart.name),
@@ -885,7 +936,7 @@ fn feed(model: &Model) -> String {
         .iter()
         .take(FEED_ENTRIES)
         .filter_map(|d| {
-            let content = model.body_html(d, &model.base.full, "feed.xml", true);
+            let content = model.body_html(d, &model.base.full, "feed.xml", Target::Feed);
             Some(feeds::FeedEntry {
                 title: d.title().to_string(),
                 url: model.base.abs(&Model::doc_dir(d)),

@@ -1,0 +1,362 @@
+//! An issue as email: HTML (table layout, one fluid column up to 600 px, CSS inlined, absolute
+//! links, preheader, "view in browser", footer with organisation and unsubscribe link), a
+//! plain-text part written from the Markdown, and the charts as PNG images for inline parts.
+//! The per-recipient parts (greeting, unsubscribe link) are left as slots filled at send time,
+//! so an issue is rendered and inlined once, not once per recipient.
+
+use crate::content::model::Document;
+use crate::content::shortcodes::Shortcode;
+use crate::render::theme::escape_html;
+use crate::render::view::figure_value;
+use crate::render::{Model, RenderError, Target};
+use serde::Serialize;
+use std::cell::RefCell;
+use tera::Context;
+
+const GREETING: &str = "INNOPRESS-SLOT-GREETING";
+const UNSUBSCRIBE: &str = "INNOPRESS-SLOT-UNSUBSCRIBE";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Text(String),
+    Greeting,
+    Unsubscribe,
+}
+
+/// Text with per-recipient slots.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pieces: Vec<Piece>,
+    html: bool,
+}
+
+impl Template {
+    fn parse(text: &str, html: bool) -> Template {
+        let mut pieces = Vec::new();
+        let mut rest = text;
+        loop {
+            let g = rest.find(GREETING);
+            let u = rest.find(UNSUBSCRIBE);
+            let next = match (g, u) {
+                (Some(a), Some(b)) if a < b => Some((a, GREETING.len(), Piece::Greeting)),
+                (Some(_), Some(b)) => Some((b, UNSUBSCRIBE.len(), Piece::Unsubscribe)),
+                (Some(a), None) => Some((a, GREETING.len(), Piece::Greeting)),
+                (None, Some(b)) => Some((b, UNSUBSCRIBE.len(), Piece::Unsubscribe)),
+                (None, None) => None,
+            };
+            match next {
+                Some((at, len, piece)) => {
+                    pieces.push(Piece::Text(rest[..at].to_string()));
+                    pieces.push(piece);
+                    rest = &rest[at + len..];
+                }
+                None => {
+                    pieces.push(Piece::Text(rest.to_string()));
+                    break;
+                }
+            }
+        }
+        Template { pieces, html }
+    }
+
+    /// The text for one recipient; values are HTML-escaped in the HTML part.
+    pub fn fill(&self, greeting: &str, unsubscribe: &str) -> String {
+        let esc = |s: &str| {
+            if self.html {
+                escape_html(s)
+            } else {
+                s.to_string()
+            }
+        };
+        let (g, u) = (esc(greeting), esc(unsubscribe));
+        let mut out = String::new();
+        for p in &self.pieces {
+            match p {
+                Piece::Text(t) => out.push_str(t),
+                Piece::Greeting => out.push_str(&g),
+                Piece::Unsubscribe => out.push_str(&u),
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct InlineImage {
+    /// Content-ID without angle brackets: `funding-by-city@innopress`.
+    pub cid: String,
+    pub png: Vec<u8>,
+    pub alt: String,
+}
+
+/// An issue rendered once, ready to be personalised.
+#[derive(Debug, Clone)]
+pub struct RenderedIssue {
+    pub number: u32,
+    pub title: String,
+    pub subject: String,
+    pub preheader: String,
+    pub date: crate::date::Date,
+    pub view_url: String,
+    pub html: Template,
+    pub text: Template,
+    pub images: Vec<InlineImage>,
+}
+
+#[derive(Serialize)]
+struct Teaser {
+    title: String,
+    summary: String,
+    url: String,
+    date_long: Option<String>,
+}
+
+/// The greeting for a subscriber's name ("Hello Maija," or "Hello,").
+pub fn greeting(name: &str) -> String {
+    let name = name.trim();
+    if name.is_empty() {
+        "Hello,".to_string()
+    } else {
+        format!("Hello {name},")
+    }
+}
+
+pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, RenderError> {
+    let issue = doc.issue().expect("a newsletter document");
+    let number = *issue.number.get_ref();
+    let base = &model.base;
+    let path = format!("newsletter/{number}/email.html");
+    let view_url = base.abs(&format!("newsletter/{number}/"));
+    let used: RefCell<Vec<String>> = RefCell::new(Vec::new());
+    let body = model.body_html(doc, &base.full, &path, Target::Email)?;
+    // which charts the body uses, for the PNG parts
+    for sc in crate::content::shortcodes::find_in_markdown(model.site.body(doc))
+        .into_iter()
+        .flatten()
+    {
+        if sc.name == "chart" {
+            used.borrow_mut().push(chart_key(&sc));
+        }
+    }
+    let teased: Vec<Teaser> = issue
+        .articles
+        .iter()
+        .filter_map(|slug| model.articles.iter().find(|a| a.slug == *slug.get_ref()))
+        .map(|a| Teaser {
+            title: a.title().to_string(),
+            summary: a.summary().to_string(),
+            url: base.abs(&Model::doc_dir(a)),
+            date_long: a.date().map(|d| d.long()),
+        })
+        .collect();
+    let subject = issue
+        .subject
+        .clone()
+        .unwrap_or_else(|| doc.title().to_string());
+    let preheader = issue
+        .preheader
+        .clone()
+        .unwrap_or_else(|| doc.summary().to_string());
+
+    let mut ctx = model.base_context(&path, "newsletter", &subject);
+    ctx.insert("number", &number);
+    ctx.insert("title", doc.title());
+    ctx.insert("subject", &subject);
+    ctx.insert("preheader", &preheader);
+    ctx.insert("date_long", &issue.date.get_ref().long());
+    ctx.insert("content", &body.html);
+    ctx.insert("teased", &teased);
+    ctx.insert("view_url", &view_url);
+    ctx.insert("site_url", &base.full);
+    ctx.insert("greeting", GREETING);
+    ctx.insert("unsubscribe_url", UNSUBSCRIBE);
+    let html = model.render("email/email.html", &path, &ctx)?;
+    let html = inline_css(&html).map_err(|message| RenderError::Template {
+        page: path.clone(),
+        template: "email/email.html".into(),
+        message,
+    })?;
+    let html = absolute_urls(&html, &view_url);
+
+    let text_body = super::text::render(model.site.body(doc), &base.full, &|sc| {
+        text_shortcode(model, sc, &view_url)
+    });
+    let mut tctx = Context::new();
+    tctx.insert("site", &model.site_title());
+    tctx.insert("organisation", &model.cfg.organisation);
+    tctx.insert("number", &number);
+    tctx.insert("title", doc.title());
+    tctx.insert("date_long", &issue.date.get_ref().long());
+    tctx.insert("content", &text_body);
+    tctx.insert("teased", &teased);
+    tctx.insert("view_url", &view_url);
+    tctx.insert("greeting", GREETING);
+    tctx.insert("unsubscribe_url", UNSUBSCRIBE);
+    let text = model.render("email/email.txt", &path, &tctx)?;
+
+    let mut images = Vec::new();
+    let mut keys = used.into_inner();
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        let Some(chart) = model.charts.get(&key) else {
+            continue;
+        };
+        let png =
+            crate::charts::to_png(&chart.svg, 2.0).map_err(|message| RenderError::Template {
+                page: path.clone(),
+                template: format!("chart {key}"),
+                message,
+            })?;
+        images.push(InlineImage {
+            cid: format!("{key}@innopress"),
+            png,
+            alt: chart.desc.clone(),
+        });
+    }
+    Ok(RenderedIssue {
+        number,
+        title: doc.title().to_string(),
+        subject,
+        preheader,
+        date: *issue.date.get_ref(),
+        view_url,
+        html: Template::parse(&html, true),
+        text: Template::parse(&text, false),
+        images,
+    })
+}
+
+/// The chart a chart shortcode names (same keys as `output/charts/`).
+pub fn chart_key(sc: &Shortcode) -> String {
+    let name = sc.arg("name").unwrap_or("");
+    match (name, sc.arg("indicator"), sc.arg("city")) {
+        ("indicator", Some(ind), Some(c)) => format!("indicator-{ind}-{c}"),
+        ("indicator", Some(ind), None) => format!("indicator-{ind}"),
+        ("funding-by-source", _, Some(c)) => format!("funding-by-source-{c}"),
+        (n, _, _) => n.to_string(),
+    }
+}
+
+fn text_shortcode(model: &Model, sc: &Shortcode, view_url: &str) -> Option<String> {
+    match sc.name.as_str() {
+        "figure" => figure_value(model.summary, sc.arg("name")?, sc.arg("city")),
+        "chart" => {
+            let chart = model.charts.get(&chart_key(sc))?;
+            Some(format!("[Chart: {}. {}]", chart.title, chart.desc))
+        }
+        "table" => Some(format!(
+            "[Table of projects: see the web version, {view_url}]"
+        )),
+        _ => None,
+    }
+}
+
+/// Inlines the template's CSS into `style` attributes. `@media` rules cannot be inlined and
+/// stay in a `<style>` element for the clients that read it.
+fn inline_css(html: &str) -> Result<String, String> {
+    let inliner = css_inline::CSSInliner::options()
+        .keep_at_rules(true)
+        .load_remote_stylesheets(false)
+        .build();
+    inliner.inline(html).map_err(|e| e.to_string())
+}
+
+/// Makes every `href`/`src` absolute: email has no base address, so a relative link would
+/// point nowhere. `cid:`, `mailto:`, `#` and absolute URLs are left alone.
+pub fn absolute_urls(html: &str, page_url: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    loop {
+        let next = ["href=\"", "src=\""]
+            .iter()
+            .filter_map(|a| rest.find(a).map(|i| (i, a.len())))
+            .min();
+        let Some((i, len)) = next else {
+            out.push_str(rest);
+            break;
+        };
+        out.push_str(&rest[..i + len]);
+        rest = &rest[i + len..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        let url = &rest[..end];
+        out.push_str(&resolve(url, page_url));
+        rest = &rest[end..];
+    }
+    out
+}
+
+fn resolve(url: &str, page_url: &str) -> String {
+    let keep = ["http://", "https://", "mailto:", "cid:", "#", "tel:"];
+    if url.is_empty() || keep.iter().any(|k| url.starts_with(k)) || url.starts_with(UNSUBSCRIBE) {
+        return url.to_string();
+    }
+    let (scheme_host, path) = match page_url
+        .find("://")
+        .and_then(|i| page_url[i + 3..].find('/').map(|j| i + 3 + j))
+    {
+        Some(i) => (&page_url[..i], &page_url[i..]),
+        None => (page_url, "/"),
+    };
+    if let Some(rest) = url.strip_prefix("//") {
+        let scheme = page_url.split("://").next().unwrap_or("https");
+        return format!("{scheme}://{rest}");
+    }
+    let mut parts: Vec<&str> = if url.starts_with('/') {
+        Vec::new()
+    } else {
+        let dir = &path[..path.rfind('/').map_or(0, |i| i + 1)];
+        dir.split('/').filter(|p| !p.is_empty()).collect()
+    };
+    let trailing = url.ends_with('/');
+    for seg in url.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut s = format!("{scheme_host}/{}", parts.join("/"));
+    if trailing && !s.ends_with('/') {
+        s.push('/');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_are_filled_and_escaped() {
+        let t = Template::parse(
+            &format!("<p>{GREETING}</p><a href=\"{UNSUBSCRIBE}\">x</a>"),
+            true,
+        );
+        assert_eq!(
+            t.fill("Hello <Maija>,", "https://u/?a=1&b=2"),
+            "<p>Hello &lt;Maija&gt;,</p><a href=\"https://u/?a=1&amp;b=2\">x</a>"
+        );
+        let t = Template::parse(&format!("{GREETING}\n{UNSUBSCRIBE}"), false);
+        assert_eq!(t.fill("Hi <x>", "u"), "Hi <x>\nu");
+    }
+
+    #[test]
+    fn relative_urls_become_absolute() {
+        let page = "https://e.org/inno/newsletter/2/";
+        assert_eq!(resolve("../../news/a/", page), "https://e.org/inno/news/a/");
+        assert_eq!(resolve("/x.png", page), "https://e.org/x.png");
+        assert_eq!(
+            resolve("img.png", page),
+            "https://e.org/inno/newsletter/2/img.png"
+        );
+        assert_eq!(resolve("cid:a@b", page), "cid:a@b");
+        let html = absolute_urls("<a href=\"../x/\">a</a><img src=\"cid:c\">", page);
+        assert_eq!(
+            html,
+            "<a href=\"https://e.org/inno/newsletter/x/\">a</a><img src=\"cid:c\">"
+        );
+    }
+}

@@ -1,0 +1,249 @@
+//! One issue as a MIME message for one recipient: multipart/alternative with the plain text
+//! and a multipart/related HTML part carrying the chart PNGs as inline parts; the list headers
+//! (List-Id, List-Unsubscribe, RFC 8058 one-click) and optional DKIM over them.
+
+use super::email::{RenderedIssue, greeting};
+use lettre::Message;
+use lettre::message::dkim::{
+    DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm,
+    DkimSigningKey,
+};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use sha2::{Digest, Sha256};
+use std::time::SystemTime;
+
+/// Sender-side settings shared by every message of a run.
+pub struct MailSettings {
+    pub from: Mailbox,
+    pub reply_to: Option<Mailbox>,
+    /// `InnoCities <newsletter.innocities.example>`
+    pub list_id: String,
+    /// mailto: or https: template with `{email}` and `{token}`.
+    pub unsubscribe: Option<String>,
+    pub unsubscribe_secret: Option<String>,
+    /// Domain for Message-IDs.
+    pub domain: String,
+    pub dkim: Option<std::sync::Arc<DkimConfig>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub email: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The `.eml` written into the output: reproducible, addressed to nobody real.
+    Preview,
+    /// `send --to`: subject marked [TEST].
+    Test,
+    Campaign,
+}
+
+/// A short, stable token for a recipient's unsubscribe link: SHA-256 of the secret and the
+/// lower-cased address, so links cannot be forged without the secret.
+pub fn token(secret: &str, email: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(secret.as_bytes());
+    h.update(b"\n");
+    h.update(email.to_lowercase().as_bytes());
+    h.finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The recipient's unsubscribe address from the template.
+pub fn unsubscribe_url(s: &MailSettings, email: &str) -> Option<String> {
+    let template = s.unsubscribe.as_ref()?;
+    let tok = s
+        .unsubscribe_secret
+        .as_deref()
+        .map_or_else(|| "preview".to_string(), |secret| token(secret, email));
+    Some(
+        template
+            .replace("{email}", &percent_encode(email))
+            .replace("{token}", &tok),
+    )
+}
+
+fn percent_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Message-ID for a campaign message: stable per issue and address, so a log line or a bounce
+/// can be matched to the journal.
+pub fn message_id(number: u32, email: &str, domain: &str, kind: Kind) -> String {
+    let mut h = Sha256::new();
+    h.update(email.to_lowercase().as_bytes());
+    let hash: String = h
+        .finalize()
+        .iter()
+        .take(10)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    match kind {
+        Kind::Preview => format!("<issue-{number}.preview@{domain}>"),
+        Kind::Test => {
+            // a test may be sent many times; each gets its own id
+            let nanos = SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            format!("<issue-{number}.test.{hash}.{nanos}@{domain}>")
+        }
+        Kind::Campaign => format!("<issue-{number}.{hash}@{domain}>"),
+    }
+}
+
+pub fn build(
+    issue: &RenderedIssue,
+    s: &MailSettings,
+    to: &Recipient,
+    kind: Kind,
+    date: SystemTime,
+) -> Result<Message, String> {
+    let unsubscribe = unsubscribe_url(s, &to.email);
+    let hello = greeting(&to.name);
+    let unsub_text = unsubscribe.clone().unwrap_or_default();
+    let text = issue.text.fill(&hello, &unsub_text);
+    let html = issue.html.fill(&hello, &unsub_text);
+    let n = issue.number;
+
+    let html_part: MultiPart = if issue.images.is_empty() {
+        MultiPart::alternative()
+            .boundary(format!("=_innopress_{n}_alt"))
+            .singlepart(SinglePart::plain(text))
+            .singlepart(SinglePart::html(html))
+    } else {
+        let mut related = MultiPart::related()
+            .boundary(format!("=_innopress_{n}_rel"))
+            .singlepart(SinglePart::html(html));
+        for img in &issue.images {
+            related = related.singlepart(Attachment::new_inline(img.cid.clone()).body(
+                img.png.clone(),
+                ContentType::parse("image/png").map_err(|e| e.to_string())?,
+            ));
+        }
+        MultiPart::alternative()
+            .boundary(format!("=_innopress_{n}_alt"))
+            .singlepart(SinglePart::plain(text))
+            .multipart(related)
+    };
+
+    let to_box = Mailbox::new(
+        (!to.name.trim().is_empty()).then(|| to.name.trim().to_string()),
+        to.email
+            .parse()
+            .map_err(|e| format!("invalid address: {e}"))?,
+    );
+    let subject = match kind {
+        Kind::Test => format!("[TEST] {}", issue.subject),
+        _ => issue.subject.clone(),
+    };
+    let mut b = Message::builder()
+        .from(s.from.clone())
+        .to(to_box)
+        .subject(subject)
+        .date(date)
+        .message_id(Some(message_id(n, &to.email, &s.domain, kind)))
+        .raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Id"),
+            s.list_id.clone(),
+        ));
+    if let Some(r) = &s.reply_to {
+        b = b.reply_to(r.clone());
+    }
+    if let Some(url) = &unsubscribe {
+        b = b.raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe"),
+            format!("<{url}>"),
+        ));
+        if url.starts_with("https://") {
+            b = b.raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".into(),
+            ));
+        }
+    }
+    let mut msg = b.multipart(html_part).map_err(|e| e.to_string())?;
+    if let Some(dkim) = &s.dkim {
+        if kind != Kind::Preview {
+            msg.sign(dkim);
+        }
+    }
+    Ok(msg)
+}
+
+/// DKIM settings signing the usual headers plus the list headers (RFC 8058 asks for
+/// List-Unsubscribe and List-Unsubscribe-Post to be covered).
+pub fn dkim_config(domain: &str, selector: &str, key_pem: &str) -> Result<DkimConfig, String> {
+    // RSA keys come as PKCS#1 PEM; Ed25519 keys as the base64 of the 32-byte seed
+    let algorithm = if key_pem.contains("BEGIN RSA PRIVATE KEY") {
+        DkimSigningAlgorithm::Rsa
+    } else if key_pem.contains("BEGIN") {
+        return Err("the DKIM key must be an RSA key in PKCS#1 PEM (BEGIN RSA PRIVATE KEY); convert it with `openssl rsa -in key.pem -traditional -out key-pkcs1.pem`, or give an Ed25519 seed in base64".into());
+    } else {
+        DkimSigningAlgorithm::Ed25519
+    };
+    let key = DkimSigningKey::new(key_pem.trim(), algorithm)
+        .map_err(|e| format!("the DKIM key cannot be read: {e}"))?;
+    let headers = [
+        "From",
+        "To",
+        "Subject",
+        "Date",
+        "Message-ID",
+        "Reply-To",
+        "List-Id",
+        "List-Unsubscribe",
+        "List-Unsubscribe-Post",
+        "MIME-Version",
+        "Content-Type",
+    ]
+    .into_iter()
+    .map(HeaderName::new_from_ascii_str)
+    .collect();
+    Ok(DkimConfig::new(
+        selector.to_string(),
+        domain.to_string(),
+        key,
+        headers,
+        DkimCanonicalization {
+            header: DkimCanonicalizationType::Relaxed,
+            body: DkimCanonicalizationType::Relaxed,
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_and_links() {
+        assert_eq!(token("s", "A@x.org"), token("s", "a@x.org"));
+        assert_ne!(token("s", "a@x.org"), token("t", "a@x.org"));
+        let s = MailSettings {
+            from: "N <n@x.org>".parse().unwrap(),
+            reply_to: None,
+            list_id: "N <news.x.org>".into(),
+            unsubscribe: Some("https://x.org/u?e={email}&t={token}".into()),
+            unsubscribe_secret: Some("k".into()),
+            domain: "x.org".into(),
+            dkim: None,
+        };
+        let u = unsubscribe_url(&s, "a+b@x.org").unwrap();
+        assert!(u.starts_with("https://x.org/u?e=a%2Bb%40x.org&t="), "{u}");
+    }
+}

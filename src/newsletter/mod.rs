@@ -1,0 +1,87 @@
+//! Stage 6, send: newsletter issues as email (rendering, MIME), the subscriber list, and SMTP
+//! sending with a journal so nobody is mailed twice.
+
+pub mod email;
+pub mod message;
+pub mod text;
+
+use crate::content::model::SiteConfig;
+use crate::render::urls::BaseUrl;
+use message::MailSettings;
+
+/// Sender settings from `site.toml`; `secret` signs unsubscribe tokens, `dkim` signs messages.
+pub fn settings(
+    cfg: &SiteConfig,
+    base: &BaseUrl,
+    secret: Option<String>,
+    dkim: Option<lettre::message::dkim::DkimConfig>,
+) -> Result<MailSettings, String> {
+    let host = base
+        .full
+        .split("://")
+        .nth(1)
+        .and_then(|r| r.split(['/', ':']).next())
+        .unwrap_or("localhost")
+        .to_string();
+    let nl = cfg.newsletter.as_ref();
+    let from_text = nl.map_or_else(
+        || format!("{} <newsletter@{host}>", cfg.title),
+        |n| n.from.clone(),
+    );
+    let from: lettre::message::Mailbox = from_text
+        .parse()
+        .map_err(|e| format!("[newsletter] from = \"{from_text}\" is not an address: {e}"))?;
+    let reply_to = match nl.and_then(|n| n.reply_to.as_ref()) {
+        Some(r) => Some(
+            r.parse()
+                .map_err(|e| format!("[newsletter] reply_to = \"{r}\" is not an address: {e}"))?,
+        ),
+        None => None,
+    };
+    let phrase: String = cfg
+        .title
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == ' ' || *c == '-')
+        .collect();
+    Ok(MailSettings {
+        domain: from.email.domain().to_string(),
+        from,
+        reply_to,
+        list_id: format!("{} <newsletter.{host}>", phrase.trim()),
+        unsubscribe: nl.and_then(|n| n.unsubscribe.clone()),
+        unsubscribe_secret: secret,
+        dkim: dkim.map(std::sync::Arc::new),
+    })
+}
+
+/// The three preview files of an issue for `output/newsletter/N/`: the HTML and text parts
+/// as a subscriber without a name sees them, and the whole message as `.eml`. The `.eml`
+/// has a fixed date (the issue's date, 09:00 UTC) and fixed boundaries, so it is reproducible.
+pub fn preview_files(
+    issue: &email::RenderedIssue,
+    settings: &MailSettings,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let rcpt = message::Recipient {
+        email: "subscriber@example.invalid".into(),
+        name: String::new(),
+    };
+    let unsub = message::unsubscribe_url(settings, &rcpt.email).unwrap_or_default();
+    let hello = email::greeting("");
+    let n = issue.number;
+    let date = std::time::UNIX_EPOCH
+        + std::time::Duration::from_secs(
+            (issue.date.days_since_epoch().max(0) as u64) * 86_400 + 9 * 3_600,
+        );
+    let eml = message::build(issue, settings, &rcpt, message::Kind::Preview, date)?.formatted();
+    Ok(vec![
+        (
+            format!("newsletter/{n}/email.html"),
+            issue.html.fill(&hello, &unsub).into_bytes(),
+        ),
+        (
+            format!("newsletter/{n}/email.txt"),
+            issue.text.fill(&hello, &unsub).into_bytes(),
+        ),
+        (format!("newsletter/{n}/email.eml"), eml),
+    ])
+}
