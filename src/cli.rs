@@ -52,11 +52,61 @@ pub enum Command {
         #[arg(long, value_parser = parse_date)]
         as_of: Option<innopress::date::Date>,
     },
+    /// Newsletter issues: build the email files, send a test, send the campaign.
+    #[command(subcommand)]
+    Newsletter(NewsletterCommand),
     /// Validate content and theme; build nothing. Exits 1 when there are errors.
     #[command(after_help = "Example:\n  innopress check --root mysite")]
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NewsletterCommand {
+    /// Build the site and the email files of issue NUMBER (output/newsletter/NUMBER/email.*).
+    #[command(after_help = "Example:\n  innopress newsletter build 2")]
+    Build {
+        number: u32,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Send issue NUMBER: a test to one address (--to) or the campaign to a list (--list).
+    #[command(
+        after_help = "Examples:\n  innopress newsletter send 2 --to me@example.org\n  innopress newsletter send 2 --list subscribers.csv --dry-run\n  INNOPRESS_SMTP_PASSWORD=… innopress newsletter send 2 --list subscribers.csv\n\nEnvironment:\n  INNOPRESS_SMTP_URL        overrides [smtp] url\n  INNOPRESS_SMTP_PASSWORD   the SMTP password (never in files)\n  INNOPRESS_DKIM_KEY        path of the DKIM private key\n  INNOPRESS_UNSUBSCRIBE_SECRET  signs {token} in https unsubscribe links"
+    )]
+    Send {
+        number: u32,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Send one test message, marked [TEST], to this address (not journaled).
+        #[arg(long, conflicts_with = "list", required_unless_present = "list")]
+        to: Option<String>,
+        /// The subscriber list: CSV with the header email,name,status.
+        #[arg(long)]
+        list: Option<PathBuf>,
+        /// Connect to nothing; print what would be sent to how many.
+        #[arg(long)]
+        dry_run: bool,
+        /// SMTP connections used in parallel.
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+        connections: u16,
+        /// Send to the valid rows even if some rows are invalid.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Also send to recipients whose earlier attempt ended uncertain (they may get it twice).
+        #[arg(long)]
+        retry_uncertain: bool,
+        /// Try again the recipients whose earlier attempt failed.
+        #[arg(long)]
+        retry_failed: bool,
+        /// Messages per minute over all connections [default: [smtp] per_minute].
+        #[arg(long)]
+        per_minute: Option<u32>,
+        /// Print only the summary.
+        #[arg(long, short)]
+        quiet: bool,
     },
 }
 

@@ -4,7 +4,7 @@
 mod cli;
 
 use clap::Parser;
-use cli::{Cli, Command};
+use cli::{Cli, Command, NewsletterCommand};
 use innopress::pipeline::{self, BuildError, BuildOptions};
 use std::process::ExitCode;
 
@@ -83,6 +83,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         },
+        Command::Newsletter(cmd) => newsletter(cmd),
         Command::Check { root } => {
             let diags = pipeline::check(&root);
             eprint!("{}", diags.render());
@@ -96,4 +97,166 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn newsletter(cmd: NewsletterCommand) -> ExitCode {
+    match cmd {
+        NewsletterCommand::Build { number, root } => {
+            // the site build writes every issue's email files; check the number first
+            if let Err(e) = pipeline::prepare_issue(&root, number) {
+                report_build_error(&e);
+                return ExitCode::from(1);
+            }
+            let opts = BuildOptions {
+                root: root.clone(),
+                ..BuildOptions::default()
+            };
+            match pipeline::build(&opts) {
+                Ok(report) => {
+                    let dir = report.output.join("newsletter").join(number.to_string());
+                    for f in ["email.html", "email.txt", "email.eml", "index.html"] {
+                        eprintln!("wrote {}", dir.join(f).display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    report_build_error(&e);
+                    ExitCode::from(1)
+                }
+            }
+        }
+        NewsletterCommand::Send {
+            number,
+            root,
+            to,
+            list,
+            dry_run,
+            connections,
+            skip_invalid,
+            retry_uncertain,
+            retry_failed,
+            per_minute,
+            quiet,
+        } => {
+            let prepared = match pipeline::prepare_issue(&root, number) {
+                Ok(p) => p,
+                Err(e) => {
+                    report_build_error(&e);
+                    return ExitCode::from(1);
+                }
+            };
+            let campaign = match campaign(&root, prepared, per_minute) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(1);
+                }
+            };
+            if let Some(to) = to {
+                return match innopress::newsletter::send::test(campaign, &to) {
+                    Ok(reply) => {
+                        eprintln!("test message sent ({reply})");
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        ExitCode::from(1)
+                    }
+                };
+            }
+            let Some(list) = list else {
+                eprintln!("error: give --to ADDRESS or --list FILE.csv");
+                return ExitCode::from(2);
+            };
+            let opts = innopress::newsletter::send::Options {
+                list,
+                dry_run,
+                connections: usize::from(connections),
+                skip_invalid,
+                retry_uncertain,
+                retry_failed,
+                quiet,
+            };
+            let journal = innopress::newsletter::journal::path(&root, number);
+            match innopress::newsletter::send::run(campaign, &opts) {
+                Ok(report) => {
+                    eprint!("{}", report.render(&journal, dry_run));
+                    if report.ok() {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::from(1)
+                    }
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}
+
+fn report_build_error(e: &BuildError) {
+    match e {
+        BuildError::Content(d) => eprint!("{}", d.render()),
+        other => eprintln!("error: {other}"),
+    }
+}
+
+/// The campaign settings from site.toml and the environment.
+fn campaign(
+    root: &std::path::Path,
+    p: innopress::pipeline::PreparedIssue,
+    per_minute: Option<u32>,
+) -> Result<innopress::newsletter::send::Campaign, String> {
+    use innopress::newsletter::{message, settings, smtp};
+    let smtp_cfg = p.config.smtp.clone();
+    let url = std::env::var("INNOPRESS_SMTP_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .or_else(|| smtp_cfg.as_ref().and_then(|s| s.url.clone()))
+        .ok_or("no SMTP server: set [smtp] url in content/site.toml or INNOPRESS_SMTP_URL")?;
+    let password = std::env::var("INNOPRESS_SMTP_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty());
+    let ca = smtp::read_ca(root, smtp_cfg.as_ref().and_then(|s| s.ca_file.as_deref()))?;
+    let target = smtp::parse_url(
+        &url,
+        smtp_cfg.as_ref().and_then(|s| s.username.clone()),
+        password,
+        ca,
+    )?;
+    let nl = p.config.newsletter.clone();
+    let dkim = match nl
+        .as_ref()
+        .and_then(|n| n.dkim_domain.clone().zip(n.dkim_selector.clone()))
+    {
+        None => None,
+        Some((domain, selector)) => {
+            let path = std::env::var("INNOPRESS_DKIM_KEY")
+                .map_err(|_| "[newsletter] dkim_domain is set: give the key file's path in INNOPRESS_DKIM_KEY")?;
+            let pem = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read the DKIM key {path}: {e}"))?;
+            Some(message::dkim_config(&domain, &selector, &pem)?)
+        }
+    };
+    let secret = std::env::var("INNOPRESS_UNSUBSCRIBE_SECRET")
+        .ok()
+        .filter(|s| !s.is_empty());
+    if nl
+        .as_ref()
+        .and_then(|n| n.unsubscribe.as_ref())
+        .is_some_and(|u| u.contains("{token}"))
+        && secret.is_none()
+    {
+        return Err("the unsubscribe link uses {token}: set INNOPRESS_UNSUBSCRIBE_SECRET so links cannot be forged".into());
+    }
+    let settings = settings(&p.config, &p.base, secret, dkim)?;
+    Ok(innopress::newsletter::send::Campaign {
+        root: root.to_path_buf(),
+        issue: p.issue,
+        settings,
+        target,
+        per_minute: per_minute.or(smtp_cfg.and_then(|s| s.per_minute)),
+    })
 }

@@ -146,3 +146,61 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         warnings: checked.warnings,
     })
 }
+
+/// An issue rendered for sending, with the site settings it needs.
+pub struct PreparedIssue {
+    pub issue: crate::newsletter::email::RenderedIssue,
+    pub config: crate::content::model::SiteConfig,
+    pub base: crate::render::urls::BaseUrl,
+    pub warnings: Diagnostics,
+}
+
+/// Loads and checks the site and renders newsletter issue `number` (drafts excluded).
+pub fn prepare_issue(root: &Path, number: u32) -> Result<PreparedIssue, BuildError> {
+    let checked = load_checked(root, false, None).map_err(BuildError::Content)?;
+    let theme = render::theme::load(root).map_err(BuildError::Content)?;
+    let cfg = checked
+        .site
+        .config
+        .as_ref()
+        .ok_or_else(|| BuildError::Content(Diagnostics::default()))?;
+    let model = Model::new(&checked.site, cfg, &checked.summary, &theme);
+    let Some(doc) = checked
+        .site
+        .newsletters
+        .iter()
+        .find(|d| d.issue().is_some_and(|i| *i.number.get_ref() == number))
+    else {
+        let mut known: Vec<u32> = checked
+            .site
+            .newsletters
+            .iter()
+            .filter_map(|d| d.issue().map(|i| *i.number.get_ref()))
+            .collect();
+        known.sort_unstable();
+        let mut d = Diagnostics::default();
+        d.push(
+            Diagnostic::file_error(
+                "content/newsletters",
+                format!("there is no newsletter issue number {number}"),
+            )
+            .with_hint(format!(
+                "issues found: {}",
+                known
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        );
+        return Err(BuildError::Content(d));
+    };
+    let issue = crate::newsletter::email::render_issue(&model, doc)
+        .map_err(|e| BuildError::Render(vec![e]))?;
+    Ok(PreparedIssue {
+        issue,
+        config: cfg.clone(),
+        base: model.base.clone(),
+        warnings: checked.warnings,
+    })
+}

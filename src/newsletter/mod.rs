@@ -2,7 +2,11 @@
 //! sending with a journal so nobody is mailed twice.
 
 pub mod email;
+pub mod journal;
 pub mod message;
+pub mod send;
+pub mod smtp;
+pub mod subscribers;
 pub mod text;
 
 use crate::content::model::SiteConfig;

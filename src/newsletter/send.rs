@@ -1,0 +1,682 @@
+//! Sending a campaign: streams the subscriber list, skips whoever the journal says has the
+//! issue, and sends over several SMTP connections within the rate limit. Each recipient is
+//! journaled *attempting* before its transaction and *sent* after it. Temporary failures are
+//! retried with backoff; a failure after the message data went out is *uncertain* and never
+//! retried automatically, so nobody gets the issue twice.
+
+use super::email::RenderedIssue;
+use super::journal::{self, Entry, Journal, State};
+use super::message::{self, Kind, MailSettings, Recipient};
+use super::smtp::{self, ConnectError, Target};
+use super::subscribers::{self, mask};
+use lettre::address::Envelope;
+use lettre::transport::smtp::client::AsyncSmtpConnection;
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt, Rset};
+use std::collections::{HashMap, HashSet};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+use tokio::sync::Mutex;
+
+/// Attempts per recipient for temporary failures (4xx, dropped connection, timeout).
+const ATTEMPTS: u32 = 3;
+
+pub struct Campaign {
+    pub root: PathBuf,
+    pub issue: RenderedIssue,
+    pub settings: MailSettings,
+    pub target: Target,
+    /// Messages per minute over all connections; `None` for no limit.
+    pub per_minute: Option<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub list: PathBuf,
+    pub dry_run: bool,
+    pub connections: usize,
+    pub skip_invalid: bool,
+    pub retry_uncertain: bool,
+    pub retry_failed: bool,
+    pub quiet: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub sent: u64,
+    pub skipped_unsubscribed: u64,
+    pub skipped_duplicate: u64,
+    pub skipped_already_sent: u64,
+    pub skipped_invalid: u64,
+    /// Known from earlier runs, left alone: (masked address, state, reply).
+    pub earlier_failed: Vec<(String, String)>,
+    pub earlier_uncertain: u64,
+    /// This run: (masked address, reason).
+    pub failed: Vec<(String, String)>,
+    pub uncertain: Vec<String>,
+    pub elapsed: Duration,
+    pub would_send: u64,
+}
+
+impl Report {
+    pub fn ok(&self) -> bool {
+        self.failed.is_empty() && self.uncertain.is_empty()
+    }
+
+    pub fn render(&self, journal: &Path, dry_run: bool) -> String {
+        let mut s = String::new();
+        if dry_run {
+            s.push_str(&format!(
+                "dry run: would send {} messages; nothing was sent\n",
+                self.would_send
+            ));
+        } else {
+            let secs = self.elapsed.as_secs_f64().max(1e-9);
+            s.push_str(&format!(
+                "sent {} in {:.1} s ({:.0} messages/s)\n",
+                self.sent,
+                self.elapsed.as_secs_f64(),
+                self.sent as f64 / secs
+            ));
+        }
+        s.push_str(&format!(
+            "skipped: {} unsubscribed, {} duplicates, {} already sent, {} invalid rows\n",
+            self.skipped_unsubscribed,
+            self.skipped_duplicate,
+            self.skipped_already_sent,
+            self.skipped_invalid
+        ));
+        if self.earlier_uncertain > 0 {
+            s.push_str(&format!(
+                "uncertain from an earlier run (not re-sent): {}; check whether they received the issue, then re-run with --retry-uncertain to send to them\n",
+                self.earlier_uncertain
+            ));
+        }
+        if !self.earlier_failed.is_empty() {
+            s.push_str(&format!(
+                "failed in an earlier run (not re-sent): {}; re-run with --retry-failed to try them again\n",
+                self.earlier_failed.len()
+            ));
+        }
+        s.push_str(&format!("failed: {}\n", self.failed.len()));
+        for (who, why) in self.failed.iter().take(50) {
+            s.push_str(&format!("  {who}: {why}\n"));
+        }
+        if self.failed.len() > 50 {
+            s.push_str(&format!("  … and {} more\n", self.failed.len() - 50));
+        }
+        s.push_str(&format!("uncertain: {}\n", self.uncertain.len()));
+        for who in self.uncertain.iter().take(50) {
+            s.push_str(&format!(
+                "  {who}: the connection failed after the message was sent; it may have arrived\n"
+            ));
+        }
+        if !dry_run {
+            s.push_str(&format!(
+                "journal (with full addresses): {}\n",
+                journal.display()
+            ));
+        }
+        s
+    }
+}
+
+/// This run's failures (masked address, reason) and uncertain recipients (masked).
+type Results = (Vec<(String, String)>, Vec<String>);
+
+struct Shared {
+    campaign: Campaign,
+    journal: Option<Journal>,
+    rate: Mutex<Instant>,
+    interval: Option<Duration>,
+    stop: AtomicBool,
+    fatal: std::sync::Mutex<Option<String>>,
+    sent: AtomicU64,
+    results: std::sync::Mutex<Results>,
+    retry_delay: Duration,
+}
+
+enum Outcome {
+    Sent(String),
+    Temporary(String, bool),
+    Permanent(String),
+    Uncertain(String),
+}
+
+/// Runs a campaign. Errors that stop it before anything is sent (invalid rows, a refused
+/// login) come back as `Err`; the report says what happened to every recipient.
+pub fn run(campaign: Campaign, opts: &Options) -> Result<Report, String> {
+    let number = campaign.issue.number;
+    let journal_path = journal::path(&campaign.root, number);
+    let scan = subscribers::scan(&opts.list)?;
+    if !scan.invalid.is_empty() && !opts.skip_invalid {
+        let mut msg = format!(
+            "{} invalid rows in {}; nothing was sent:\n",
+            scan.invalid.len(),
+            opts.list.display()
+        );
+        for i in scan.invalid.iter().take(100) {
+            msg.push_str(&format!(
+                "  {}:{}: {}\n",
+                opts.list.display(),
+                i.line,
+                i.reason
+            ));
+        }
+        msg.push_str("fix these rows, or pass --skip-invalid to send to the valid rows only");
+        return Err(msg);
+    }
+    let states = journal::read_states(&journal_path)?;
+    let mut report = Report {
+        skipped_invalid: scan.invalid.len() as u64,
+        ..Report::default()
+    };
+
+    if opts.dry_run {
+        let plan = plan(&opts.list, &states, opts, &mut report, |_| Ok(()))?;
+        report.would_send = plan;
+        return Ok(report);
+    }
+
+    let journal = Journal::open(&journal_path)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the sender: {e}"))?;
+    let started = Instant::now();
+    let retry_delay = Duration::from_millis(
+        std::env::var("INNOPRESS_RETRY_DELAY_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(2_000),
+    );
+    let interval = campaign
+        .per_minute
+        .filter(|n| *n > 0)
+        .map(|n| Duration::from_secs_f64(60.0 / f64::from(n)));
+    let shared = Arc::new(Shared {
+        campaign,
+        journal: Some(journal),
+        rate: Mutex::new(Instant::now()),
+        interval,
+        stop: AtomicBool::new(false),
+        fatal: std::sync::Mutex::new(None),
+        sent: AtomicU64::new(0),
+        results: std::sync::Mutex::new((Vec::new(), Vec::new())),
+        retry_delay,
+    });
+
+    // connect once before anything is journaled: a wrong password stops here
+    let first = rt
+        .block_on(smtp::connect(&shared.campaign.target))
+        .map_err(|e| format!("{e}; nothing was sent"))?;
+
+    let (tx, rx) = tokio::sync::mpsc::channel::<Recipient>(256);
+    let rx = Arc::new(Mutex::new(rx));
+    let connections = opts.connections.max(1);
+    let progress = Progress::new(scan.subscribed, opts.quiet);
+    let progress = Arc::new(progress);
+    let mut workers = Vec::new();
+    let mut first = Some(first);
+    for _ in 0..connections {
+        let shared = shared.clone();
+        let rx = rx.clone();
+        let progress = progress.clone();
+        let conn = first.take();
+        workers.push(rt.spawn(async move { worker(shared, rx, conn, progress).await }));
+    }
+    // the list is read on this thread and handed to the connections as they are free
+    let stop_flag = shared.clone();
+    let plan_result = plan(&opts.list, &states, opts, &mut report, |r| {
+        if stop_flag.stop.load(Ordering::Relaxed) {
+            return Err(());
+        }
+        tx.blocking_send(r).map_err(|_| ())
+    });
+    drop(tx);
+    for w in workers {
+        let _ = rt.block_on(w);
+    }
+    progress.finish();
+    plan_result?;
+    report.elapsed = started.elapsed();
+    report.sent = shared.sent.load(Ordering::Relaxed);
+    let (failed, uncertain) =
+        std::mem::take(&mut *shared.results.lock().unwrap_or_else(|e| e.into_inner()));
+    report.failed = failed;
+    report.uncertain = uncertain;
+    if let Some(fatal) = shared
+        .fatal
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+    {
+        return Err(format!(
+            "sending stopped: {fatal}\n{}",
+            report.render(&journal_path, false)
+        ));
+    }
+    Ok(report)
+}
+
+/// Walks the list and decides for each row; `send` gets the recipients to mail. Returns how
+/// many were handed over.
+fn plan(
+    list: &Path,
+    states: &HashMap<String, (State, Option<String>)>,
+    opts: &Options,
+    report: &mut Report,
+    mut send: impl FnMut(Recipient) -> Result<(), ()>,
+) -> Result<u64, String> {
+    let mut seen = HashSet::new();
+    let mut handed = 0;
+    for row in subscribers::open(list)? {
+        let Ok(row) = row else { continue };
+        let key = row.email.to_lowercase();
+        if !seen.insert(key.clone()) {
+            report.skipped_duplicate += 1;
+            continue;
+        }
+        if !row.subscribed {
+            report.skipped_unsubscribed += 1;
+            continue;
+        }
+        match states.get(&key) {
+            Some((State::Sent, _)) => {
+                report.skipped_already_sent += 1;
+                continue;
+            }
+            Some((State::Attempting, _)) if !opts.retry_uncertain => {
+                report.earlier_uncertain += 1;
+                continue;
+            }
+            Some((State::FailedPermanent | State::FailedTemporary, reply))
+                if !opts.retry_failed =>
+            {
+                report
+                    .earlier_failed
+                    .push((mask(&row.email), reply.clone().unwrap_or_default()));
+                continue;
+            }
+            _ => {}
+        }
+        handed += 1;
+        if send(Recipient {
+            email: row.email,
+            name: row.name,
+        })
+        .is_err()
+        {
+            break;
+        }
+    }
+    Ok(handed)
+}
+
+async fn worker(
+    shared: Arc<Shared>,
+    rx: Arc<Mutex<tokio::sync::mpsc::Receiver<Recipient>>>,
+    mut conn: Option<AsyncSmtpConnection>,
+    progress: Arc<Progress>,
+) {
+    loop {
+        if shared.stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let next = rx.lock().await.recv().await;
+        let Some(rcpt) = next else { break };
+        let mut journaled = false;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            if conn.as_ref().is_none_or(|c| c.has_broken()) {
+                conn = None;
+                match smtp::connect(&shared.campaign.target).await {
+                    Ok(c) => conn = Some(c),
+                    Err(ConnectError::Fatal(m)) => {
+                        shared.stop.store(true, Ordering::Relaxed);
+                        shared
+                            .fatal
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .get_or_insert(m);
+                        return;
+                    }
+                    Err(ConnectError::Temporary(m)) => {
+                        if attempt >= ATTEMPTS {
+                            finish(&shared, &rcpt, journaled, State::FailedTemporary, m).await;
+                            break;
+                        }
+                        tokio::time::sleep(shared.retry_delay * 2u32.pow(attempt - 1)).await;
+                        continue;
+                    }
+                }
+            }
+            let Some(c) = conn.as_mut() else { continue };
+            pace(&shared).await;
+            let msg = match message::build(
+                &shared.campaign.issue,
+                &shared.campaign.settings,
+                &rcpt,
+                Kind::Campaign,
+                SystemTime::now(),
+            ) {
+                Ok(m) => m,
+                Err(e) => {
+                    finish(&shared, &rcpt, journaled, State::FailedPermanent, e).await;
+                    break;
+                }
+            };
+            if !journaled {
+                let entry = Entry {
+                    email: rcpt.email.clone(),
+                    state: State::Attempting,
+                    reply: None,
+                    message_id: msg.headers().get_raw("Message-ID").map(str::to_string),
+                    time: journal::now(),
+                };
+                if let Err(e) = append(&shared, entry).await {
+                    shared.stop.store(true, Ordering::Relaxed);
+                    shared
+                        .fatal
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .get_or_insert(e);
+                    return;
+                }
+                journaled = true;
+            }
+            let to: lettre::Address = match rcpt.email.parse() {
+                Ok(a) => a,
+                Err(e) => {
+                    finish(
+                        &shared,
+                        &rcpt,
+                        journaled,
+                        State::FailedPermanent,
+                        format!("invalid address: {e}"),
+                    )
+                    .await;
+                    break;
+                }
+            };
+            let envelope =
+                match Envelope::new(Some(shared.campaign.settings.from.email.clone()), vec![to]) {
+                    Ok(e) => e,
+                    Err(e) => {
+                        finish(
+                            &shared,
+                            &rcpt,
+                            journaled,
+                            State::FailedPermanent,
+                            e.to_string(),
+                        )
+                        .await;
+                        break;
+                    }
+                };
+            match transact(
+                c,
+                &envelope,
+                &msg.formatted(),
+                shared.campaign.target.timeout,
+            )
+            .await
+            {
+                Outcome::Sent(reply) => {
+                    let entry = Entry {
+                        email: rcpt.email.clone(),
+                        state: State::Sent,
+                        reply: Some(reply),
+                        message_id: None,
+                        time: journal::now(),
+                    };
+                    if let Err(e) = append(&shared, entry).await {
+                        shared.stop.store(true, Ordering::Relaxed);
+                        shared
+                            .fatal
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .get_or_insert(e);
+                        return;
+                    }
+                    shared.sent.fetch_add(1, Ordering::Relaxed);
+                    progress.tick();
+                    break;
+                }
+                Outcome::Permanent(reply) => {
+                    finish(&shared, &rcpt, journaled, State::FailedPermanent, reply).await;
+                    progress.tick();
+                    break;
+                }
+                Outcome::Temporary(reply, broken) => {
+                    if broken {
+                        conn = None;
+                    }
+                    if attempt >= ATTEMPTS {
+                        finish(&shared, &rcpt, journaled, State::FailedTemporary, reply).await;
+                        progress.tick();
+                        break;
+                    }
+                    tokio::time::sleep(shared.retry_delay * 2u32.pow(attempt - 1)).await;
+                }
+                Outcome::Uncertain(why) => {
+                    // the attempting entry stays: the next run reports it, never re-sends it
+                    conn = None;
+                    let _ = why;
+                    shared
+                        .results
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .1
+                        .push(mask(&rcpt.email));
+                    progress.tick();
+                    break;
+                }
+            }
+        }
+    }
+    if let Some(mut c) = conn {
+        let _ = tokio::time::timeout(Duration::from_secs(5), c.quit()).await;
+    }
+}
+
+async fn append(shared: &Shared, entry: Entry) -> Result<(), String> {
+    match &shared.journal {
+        Some(j) => j.append(entry).await,
+        None => Ok(()),
+    }
+}
+
+async fn finish(shared: &Shared, rcpt: &Recipient, journaled: bool, state: State, reason: String) {
+    if journaled {
+        let entry = Entry {
+            email: rcpt.email.clone(),
+            state,
+            reply: Some(reason.clone()),
+            message_id: None,
+            time: journal::now(),
+        };
+        if let Err(e) = append(shared, entry).await {
+            shared.stop.store(true, Ordering::Relaxed);
+            shared
+                .fatal
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get_or_insert(e);
+        }
+    }
+    shared
+        .results
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .0
+        .push((mask(&rcpt.email), reason));
+}
+
+/// Waits for the next slot of the rate limit shared by all connections.
+async fn pace(shared: &Shared) {
+    let Some(interval) = shared.interval else {
+        return;
+    };
+    let wait_until = {
+        let mut next = shared.rate.lock().await;
+        let now = Instant::now();
+        let slot = (*next).max(now);
+        *next = slot + interval;
+        slot
+    };
+    tokio::time::sleep_until(wait_until.into()).await;
+}
+
+/// One SMTP transaction in steps, so a failure is known to be before the message data (safe
+/// to retry) or after it (uncertain).
+async fn transact(
+    c: &mut AsyncSmtpConnection,
+    envelope: &Envelope,
+    body: &[u8],
+    timeout: Duration,
+) -> Outcome {
+    use tokio::time::timeout as within;
+    let before = |e: lettre::transport::smtp::Error| -> Outcome {
+        if e.is_permanent() {
+            Outcome::Permanent(e.to_string())
+        } else {
+            let broken = !e.is_transient();
+            Outcome::Temporary(e.to_string(), broken)
+        }
+    };
+    let mut mail_params = vec![];
+    if !body.is_ascii() {
+        mail_params.push(lettre::transport::smtp::extension::MailParameter::Body(
+            lettre::transport::smtp::extension::MailBodyParameter::EightBitMime,
+        ));
+    }
+    let steps: [Box<dyn std::fmt::Display + Send>; 2] = [
+        Box::new(Mail::new(envelope.from().cloned(), mail_params)),
+        Box::new(Rcpt::new(envelope.to()[0].clone(), vec![])),
+    ];
+    for step in steps {
+        match within(timeout, c.command(step)).await {
+            Err(_) => return Outcome::Temporary("the server did not answer in time".into(), true),
+            Ok(Err(e)) => {
+                let out = before(e);
+                if matches!(out, Outcome::Temporary(_, false) | Outcome::Permanent(_)) {
+                    let _ = within(timeout, c.command(Rset)).await;
+                }
+                return out;
+            }
+            Ok(Ok(_)) => {}
+        }
+    }
+    match within(timeout, c.command(Data)).await {
+        Err(_) => return Outcome::Temporary("the server did not answer DATA in time".into(), true),
+        Ok(Err(e)) => {
+            let out = before(e);
+            if matches!(out, Outcome::Temporary(_, false) | Outcome::Permanent(_)) {
+                let _ = within(timeout, c.command(Rset)).await;
+            }
+            return out;
+        }
+        Ok(Ok(_)) => {}
+    }
+    match within(timeout, c.message(body)).await {
+        Ok(Ok(resp)) => Outcome::Sent(format!(
+            "{} {}",
+            resp.code(),
+            resp.message().collect::<Vec<_>>().join(" ")
+        )),
+        Ok(Err(e)) if e.is_permanent() => Outcome::Permanent(e.to_string()),
+        Ok(Err(e)) if e.is_transient() => Outcome::Temporary(e.to_string(), false),
+        Ok(Err(e)) => Outcome::Uncertain(e.to_string()),
+        Err(_) => Outcome::Uncertain("no answer after the message data".into()),
+    }
+}
+
+/// One test message to `to`, marked [TEST] and not journaled.
+pub fn test(campaign: Campaign, to: &str) -> Result<String, String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let mut c = smtp::connect(&campaign.target)
+            .await
+            .map_err(|e| e.to_string())?;
+        let rcpt = Recipient {
+            email: to.to_string(),
+            name: String::new(),
+        };
+        let msg = message::build(
+            &campaign.issue,
+            &campaign.settings,
+            &rcpt,
+            Kind::Test,
+            SystemTime::now(),
+        )?;
+        let addr: lettre::Address = to
+            .parse()
+            .map_err(|e| format!("`{to}` is not an email address: {e}"))?;
+        let envelope = Envelope::new(Some(campaign.settings.from.email.clone()), vec![addr])
+            .map_err(|e| e.to_string())?;
+        let out = transact(&mut c, &envelope, &msg.formatted(), campaign.target.timeout).await;
+        let _ = c.quit().await;
+        match out {
+            Outcome::Sent(reply) => Ok(reply),
+            Outcome::Temporary(r, _) | Outcome::Permanent(r) | Outcome::Uncertain(r) => {
+                Err(format!("the test message was not accepted: {r}"))
+            }
+        }
+    })
+}
+
+/// A progress bar on a terminal; otherwise a plain line every tenth of the list.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    total: u64,
+    done: AtomicU64,
+    quiet: bool,
+}
+
+impl Progress {
+    fn new(total: u64, quiet: bool) -> Progress {
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let b = indicatif::ProgressBar::new(total);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} messages, {per_sec}, {eta} left",
+            ) {
+                b.set_style(style);
+            }
+            b
+        });
+        Progress {
+            bar,
+            total,
+            done: AtomicU64::new(0),
+            quiet,
+        }
+    }
+
+    fn tick(&self) {
+        let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        match &self.bar {
+            Some(b) => b.inc(1),
+            None if !self.quiet => {
+                let step = (self.total / 10).max(1);
+                if n % step == 0 {
+                    eprintln!("progress: {n} of up to {} recipients done", self.total);
+                }
+            }
+            None => {}
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! The subscriber list: a UTF-8 CSV with a header row `email,name,status` (more columns
+//! allowed), read as a stream so memory does not grow with the file. Addresses are validated;
+//! a bad row is reported by its line number, never by printing the whole list.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// 1-based line number in the file (the header is line 1).
+    pub line: u64,
+    pub email: String,
+    pub name: String,
+    pub subscribed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub line: u64,
+    pub reason: String,
+}
+
+pub struct ListReader {
+    records: csv::StringRecordsIntoIter<BufReader<File>>,
+    email: usize,
+    name: Option<usize>,
+    status: usize,
+}
+
+/// Opens the list and checks its header.
+pub fn open(path: &Path) -> Result<ListReader, String> {
+    let file = File::open(path)
+        .map_err(|e| format!("cannot open the subscriber list {}: {e}", path.display()))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(BufReader::new(file));
+    let headers = reader
+        .headers()
+        .map_err(|e| {
+            format!(
+                "{}: line 1: cannot read the header row: {e}",
+                path.display()
+            )
+        })?
+        .clone();
+    let find = |name: &str| {
+        headers.iter().position(|h| {
+            h.trim()
+                .trim_start_matches('\u{feff}')
+                .eq_ignore_ascii_case(name)
+        })
+    };
+    let email = find("email").ok_or_else(|| {
+        format!(
+            "{}: line 1: the header row has no `email` column (expected `email,name,status`)",
+            path.display()
+        )
+    })?;
+    let status = find("status").ok_or_else(|| {
+        format!(
+            "{}: line 1: the header row has no `status` column (expected `email,name,status`)",
+            path.display()
+        )
+    })?;
+    Ok(ListReader {
+        records: reader.into_records(),
+        email,
+        name: find("name"),
+        status,
+    })
+}
+
+impl Iterator for ListReader {
+    type Item = Result<Row, Invalid>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let record = self.records.next()?;
+        Some(match record {
+            Err(e) => Err(Invalid {
+                line: e.position().map_or(0, |p| p.line()),
+                reason: format!("unreadable row: {e}"),
+            }),
+            Ok(r) => {
+                let line = r.position().map_or(0, |p| p.line());
+                let email = r.get(self.email).unwrap_or("").trim().to_string();
+                let name = self
+                    .name
+                    .and_then(|i| r.get(i))
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
+                let status = r.get(self.status).unwrap_or("").trim().to_ascii_lowercase();
+                if r.iter().all(|f| f.trim().is_empty()) {
+                    return self.next();
+                }
+                if email.is_empty() {
+                    Err(Invalid {
+                        line,
+                        reason: "the email cell is empty".into(),
+                    })
+                } else if email.parse::<lettre::Address>().is_err() {
+                    Err(Invalid {
+                        line,
+                        reason: format!("`{}` is not a valid email address", mask(&email)),
+                    })
+                } else if status != "subscribed" && status != "unsubscribed" {
+                    Err(Invalid {
+                        line,
+                        reason: format!("status `{status}` must be `subscribed` or `unsubscribed`"),
+                    })
+                } else {
+                    Ok(Row {
+                        line,
+                        email,
+                        name,
+                        subscribed: status == "subscribed",
+                    })
+                }
+            }
+        })
+    }
+}
+
+/// An address shortened for terminal output: `m***@example.org`.
+pub fn mask(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => {
+            let first: String = email.chars().take(1).collect();
+            format!("{first}***")
+        }
+    }
+}
+
+/// Counts from a first pass over the list, before anything is sent.
+#[derive(Debug, Default, Clone)]
+pub struct Scan {
+    pub rows: u64,
+    pub subscribed: u64,
+    pub unsubscribed: u64,
+    pub duplicates: u64,
+    pub invalid: Vec<Invalid>,
+}
+
+pub fn scan(path: &Path) -> Result<Scan, String> {
+    let mut s = Scan::default();
+    let mut seen = std::collections::HashSet::new();
+    for row in open(path)? {
+        s.rows += 1;
+        match row {
+            Err(e) => s.invalid.push(e),
+            Ok(r) => {
+                if !seen.insert(r.email.to_lowercase()) {
+                    s.duplicates += 1;
+                } else if r.subscribed {
+                    s.subscribed += 1;
+                } else {
+                    s.unsubscribed += 1;
+                }
+            }
+        }
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_validates_and_masks() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("l.csv");
+        std::fs::write(
+            &p,
+            "email,name,status,city\na@x.org,Maija,subscribed,Oulu\nnot-an-address,B,subscribed,\nc@x.org,,unsubscribed,\n,,,\nd@x.org,D,maybe,\nA@X.org,Again,subscribed,\n",
+        )
+        .unwrap();
+        let rows: Vec<_> = open(&p).unwrap().collect();
+        assert_eq!(
+            rows[0],
+            Ok(Row {
+                line: 2,
+                email: "a@x.org".into(),
+                name: "Maija".into(),
+                subscribed: true
+            })
+        );
+        assert_eq!(rows[1].as_ref().unwrap_err().line, 3);
+        assert!(rows[1].as_ref().unwrap_err().reason.contains("n***"));
+        assert!(
+            !rows[1]
+                .as_ref()
+                .unwrap_err()
+                .reason
+                .contains("not-an-address")
+        );
+        assert!(!rows[2].as_ref().unwrap().subscribed);
+        assert_eq!(rows[3].as_ref().unwrap_err().line, 6);
+        let s = scan(&p).unwrap();
+        assert_eq!(
+            (
+                s.rows,
+                s.subscribed,
+                s.unsubscribed,
+                s.duplicates,
+                s.invalid.len()
+            ),
+            (5, 1, 1, 1, 2)
+        );
+        assert_eq!(mask("maija@example.org"), "m***@example.org");
+    }
+
+    #[test]
+    fn header_is_required() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("l.csv");
+        std::fs::write(&p, "mail,name\nx@y.org,X\n").unwrap();
+        assert!(open(&p).err().unwrap().contains("no `email` column"));
+    }
+}
