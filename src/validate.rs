@@ -475,13 +475,15 @@ fn check_shortcode(sc: &Shortcode, k: &Known) -> Vec<(String, String)> {
                 ("indicator", Some(ind)) => {
                     if !k.indicators.contains(ind) {
                         out.push(unknown_ref("indicator", ind, k.indicators));
-                    } else if let Some(city) = sc.arg("city") {
-                        if k.cities.contains(city) && !k.observed.contains(&(ind, city)) {
-                            out.push((
-                                format!("`{city}` has no observations of `{ind}` to chart"),
-                                "add observations in content/data/observations/ or choose another city".into(),
-                            ));
-                        }
+                    } else if let Some(city) = sc.arg("city")
+                        && k.cities.contains(city)
+                        && !k.observed.contains(&(ind, city))
+                    {
+                        out.push((
+                            format!("`{city}` has no observations of `{ind}` to chart"),
+                            "add observations in content/data/observations/ or choose another city"
+                                .into(),
+                        ));
                     }
                 }
                 (_, Some(_)) => out.push((

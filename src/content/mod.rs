@@ -195,13 +195,14 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
             .map(|rel| load_document(root, rel, kind))
             .collect();
         for (src, doc, d) in loaded {
-            if kind == DocKind::Article && doc.is_none() {
-                if let Some(src) = &src {
-                    let name = src.path.rsplit('/').next().unwrap_or_default();
-                    broken
-                        .articles
-                        .push(name.trim_end_matches(".md").to_string());
-                }
+            if kind == DocKind::Article
+                && doc.is_none()
+                && let Some(src) = &src
+            {
+                let name = src.path.rsplit('/').next().unwrap_or_default();
+                broken
+                    .articles
+                    .push(name.trim_end_matches(".md").to_string());
             }
             diags.extend(d);
             if let Some(src) = src {

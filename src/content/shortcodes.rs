@@ -107,14 +107,12 @@ fn prose_runs(body: &str) -> Vec<Run> {
     let mut para_runs: Vec<usize> = Vec::new();
     for (ev, range) in Parser::new_ext(body, opts).into_offset_iter() {
         let is_text = matches!(ev, Event::Text(_)) && in_code == 0;
-        if !is_text {
-            if let Some(r) = current.take() {
-                para_runs.push(runs.len());
-                runs.push(Run {
-                    range: r,
-                    alone_in_paragraph: false,
-                });
-            }
+        if !is_text && let Some(r) = current.take() {
+            para_runs.push(runs.len());
+            runs.push(Run {
+                range: r,
+                alone_in_paragraph: false,
+            });
         }
         match ev {
             Event::Start(Tag::CodeBlock(_)) | Event::Start(Tag::HtmlBlock) => in_code += 1,

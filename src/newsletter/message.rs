@@ -177,10 +177,10 @@ pub fn build(
         }
     }
     let mut msg = b.multipart(html_part).map_err(|e| e.to_string())?;
-    if let Some(dkim) = &s.dkim {
-        if kind != Kind::Preview {
-            msg.sign(dkim);
-        }
+    if let Some(dkim) = &s.dkim
+        && kind != Kind::Preview
+    {
+        msg.sign(dkim);
     }
     Ok(msg)
 }

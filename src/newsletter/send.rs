@@ -666,7 +666,7 @@ impl Progress {
             Some(b) => b.inc(1),
             None if !self.quiet => {
                 let step = (self.total / 10).max(1);
-                if n % step == 0 {
+                if n.is_multiple_of(step) {
                     eprintln!("progress: {n} of up to {} recipients done", self.total);
                 }
             }

@@ -85,10 +85,10 @@ pub fn render(md: &str, base: &str, resolve: &dyn Fn(&Shortcode) -> Option<Strin
             }
             Event::Start(Tag::Link { dest_url, .. }) => links.push(absolute(&dest_url, base)),
             Event::End(TagEnd::Link) => {
-                if let Some(url) = links.pop() {
-                    if !line.trim_end().ends_with(url.as_str()) {
-                        line.push_str(&format!(" <{url}>"));
-                    }
+                if let Some(url) = links.pop()
+                    && !line.trim_end().ends_with(url.as_str())
+                {
+                    line.push_str(&format!(" <{url}>"));
                 }
             }
             Event::Start(Tag::Image { dest_url, .. }) => links.push(absolute(&dest_url, base)),

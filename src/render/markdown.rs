@@ -93,10 +93,10 @@ pub fn render_with(
         match &mut events[i] {
             Event::Start(Tag::Link { dest_url, .. })
             | Event::Start(Tag::Image { dest_url, .. }) => {
-                if let Some(rest) = dest_url.strip_prefix('/') {
-                    if !rest.starts_with('/') {
-                        *dest_url = CowStr::from(format!("{root}{rest}"));
-                    }
+                if let Some(rest) = dest_url.strip_prefix('/')
+                    && !rest.starts_with('/')
+                {
+                    *dest_url = CowStr::from(format!("{root}{rest}"));
                 }
             }
             _ => {}

@@ -93,7 +93,7 @@ pub fn number(v: f64) -> String {
     let frac = cents % 100;
     let s = if frac == 0 {
         whole
-    } else if frac % 10 == 0 {
+    } else if frac.is_multiple_of(10) {
         format!("{whole}.{}", frac / 10)
     } else {
         format!("{whole}.{frac:02}")
