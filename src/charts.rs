@@ -577,6 +577,7 @@ fn hbar(
     canvas(name, title, desc, height, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(10)
+            .margin_right(36)
             .x_label_area_size(30)
             .y_label_area_size(label_w)
             .build_cartesian_2d(0f64..x_max, (0..n - 1).into_segmented())

@@ -208,8 +208,6 @@ pub fn dkim_config(domain: &str, selector: &str, key_pem: &str) -> Result<DkimCo
         "List-Id",
         "List-Unsubscribe",
         "List-Unsubscribe-Post",
-        "MIME-Version",
-        "Content-Type",
     ]
     .into_iter()
     .map(HeaderName::new_from_ascii_str)

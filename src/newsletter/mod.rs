@@ -51,7 +51,10 @@ pub fn settings(
         domain: from.email.domain().to_string(),
         from,
         reply_to,
-        list_id: format!("{} <newsletter.{host}>", phrase.trim()),
+        list_id: format!(
+            "{} <newsletter.{host}>",
+            phrase.split_whitespace().collect::<Vec<_>>().join(" ")
+        ),
         unsubscribe: nl.and_then(|n| n.unsubscribe.clone()),
         unsubscribe_secret: secret,
         dkim: dkim.map(std::sync::Arc::new),

@@ -6,5 +6,6 @@ mod common;
 mod impact;
 mod invalid;
 mod links;
+mod newsletter;
 mod props;
 mod site;

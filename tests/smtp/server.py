@@ -8,17 +8,22 @@ Prints "READY <port>" when listening; stops when its standard input closes or on
 import argparse
 import asyncio
 import json
+import logging
 import os
 import re
 import ssl
 import sys
 import threading
+import warnings
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 def main():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    # aiosmtpd logs a deprecation of its own on every AUTH
+    logging.getLogger("mail.log").setLevel(logging.ERROR)
     p = argparse.ArgumentParser()
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--dir", required=True)

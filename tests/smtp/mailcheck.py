@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Reads messages for innopress's tests with Python's own email parser and dkimpy.
+
+  mailcheck.py show FILE.eml [--dkim-pub BASE64]   headers, MIME tree, parts and DKIM result as JSON
+  mailcheck.py genkey KEY.pem                       new RSA key (PKCS#1 PEM); prints the public key
+"""
+import base64
+import json
+import sys
+from email import policy
+from email.parser import BytesParser
+
+
+def tree(part):
+    if part.is_multipart():
+        return "%s[%s]" % (part.get_content_type(), ",".join(tree(p) for p in part.iter_parts()))
+    return part.get_content_type()
+
+
+def show(path, pub):
+    raw = open(path, "rb").read()
+    msg = BytesParser(policy=policy.default).parsebytes(raw)
+    out = {"headers": {}, "tree": tree(msg), "html": "", "text": "", "images": []}
+    for name in ["From", "To", "Reply-To", "Subject", "Date", "Message-ID", "List-Id",
+                 "List-Unsubscribe", "List-Unsubscribe-Post", "DKIM-Signature", "MIME-Version"]:
+        if msg[name] is not None:
+            out["headers"][name] = str(msg[name])
+    for part in msg.walk():
+        ct = part.get_content_type()
+        if ct == "text/html":
+            out["html"] = part.get_content()
+        elif ct == "text/plain":
+            out["text"] = part.get_content()
+        elif ct.startswith("image/"):
+            out["images"].append({"type": ct, "cid": str(part["Content-ID"]), "bytes": len(part.get_content())})
+    if pub is not None:
+        import dkim
+
+        def dns(name, timeout=5):
+            return ("v=DKIM1; k=rsa; p=" + pub).encode()
+
+        out["dkim"] = bool(dkim.verify(raw, dnsfunc=dns))
+    print(json.dumps(out))
+
+
+def genkey(path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                            serialization.NoEncryption())
+    open(path, "wb").write(pem)
+    der = key.public_key().public_bytes(serialization.Encoding.DER,
+                                        serialization.PublicFormat.SubjectPublicKeyInfo)
+    print(base64.b64encode(der).decode())
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "show":
+        pub = sys.argv[sys.argv.index("--dkim-pub") + 1] if "--dkim-pub" in sys.argv else None
+        show(sys.argv[2], pub)
+    elif sys.argv[1] == "genkey":
+        genkey(sys.argv[2])
+    else:
+        sys.exit(__doc__)
