@@ -150,6 +150,9 @@ enum Outcome {
 pub fn run(campaign: Campaign, opts: &Options) -> Result<Report, String> {
     let number = campaign.issue.number;
     let journal_path = journal::path(&campaign.root, number);
+    if campaign.settings.unsubscribe.is_none() {
+        return Err("set [newsletter] unsubscribe in content/site.toml (a mailto: address or an https link): every campaign message must let its reader unsubscribe".into());
+    }
     let scan = subscribers::scan(&opts.list)?;
     if !scan.invalid.is_empty() && !opts.skip_invalid {
         let mut msg = format!(

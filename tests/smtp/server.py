@@ -36,6 +36,8 @@ def main():
     p.add_argument("--tempfail-times", type=int, default=0,
                    help="answer 451 only this many times per address (0 = always)")
     p.add_argument("--permfail", default="", help="regex: RCPT answered 550")
+    p.add_argument("--sink", action="store_true",
+                   help="count messages in index.jsonl without storing them (benchmarks)")
     args = p.parse_args()
     os.makedirs(args.dir, exist_ok=True)
     index = open(os.path.join(args.dir, "index.jsonl"), "a", buffering=1)
@@ -68,8 +70,9 @@ def main():
             with lock:
                 counter["n"] += 1
                 name = "%06d.eml" % counter["n"]
-                with open(os.path.join(args.dir, name), "wb") as f:
-                    f.write(envelope.original_content or envelope.content)
+                if not args.sink:
+                    with open(os.path.join(args.dir, name), "wb") as f:
+                        f.write(envelope.original_content or envelope.content)
                 for rcpt in envelope.rcpt_tos:
                     index.write(json.dumps({"rcpt": rcpt, "file": name, "tls": session.ssl is not None}) + "\n")
             session.delivered = getattr(session, "delivered", 0) + 1
