@@ -1,0 +1,318 @@
+// End-to-end tests of built innopress sites in Debian's headless Chromium (Playwright's
+// playwright-core, no downloaded browser): accessibility with axe-core (WCAG 2.1 A/AA), valid
+// HTML with the Nu HTML Checker, the Atom feed with Python's feedparser, the dashboard by
+// keyboard and without JavaScript, console errors, print to PDF, and screenshots.
+//
+// Run by scripts/test: `npm test` here, with INNOPRESS_BIN pointing at the built binary.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../..');
+const bin = process.env.INNOPRESS_BIN || path.join(repo, 'target/debug/innopress');
+const work = process.env.E2E_OUT || path.join(repo, 'target/e2e');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const axeSource = fs.readFileSync(path.join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+const sites = {
+  // the sample site at the server root
+  sample: { root: repo, prefix: '/' },
+  // the fixture site under the path prefix of its base_url
+  fixture: { root: path.join(repo, 'tests/fixtures/minimal'), prefix: '/innocities/' },
+};
+
+let browser;
+let server;
+let origin;
+
+function build(root, out, extra = []) {
+  fs.rmSync(out, { recursive: true, force: true });
+  execFileSync(bin, ['build', '--quiet', '--root', root, '--output', out, ...extra], { stdio: 'inherit' });
+}
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
+  '.svg': 'image/svg+xml', '.xml': 'application/xml', '.json': 'application/json',
+  '.csv': 'text/csv', '.png': 'image/png', '.txt': 'text/plain; charset=utf-8',
+};
+
+/// A static server: each site is mounted at its prefix; unknown paths get the site's 404.html.
+function serve(mounts) {
+  return http.createServer((req, res) => {
+    const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const mount = mounts.find((m) => url.startsWith(m.prefix));
+    if (!mount) { res.writeHead(404); res.end('no site'); return; }
+    let file = path.join(mount.dir, url.slice(mount.prefix.length));
+    if (!file.startsWith(mount.dir)) { res.writeHead(403); res.end(); return; }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    if (!fs.existsSync(file)) {
+      res.writeHead(404, { 'content-type': TYPES['.html'] });
+      res.end(fs.readFileSync(path.join(mount.dir, '404.html')));
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+    res.end(fs.readFileSync(file));
+  });
+}
+
+before(async () => {
+  fs.mkdirSync(work, { recursive: true });
+  for (const [name, s] of Object.entries(sites)) {
+    s.dir = path.join(work, 'sites', name);
+    build(s.root, s.dir);
+  }
+  server = serve(Object.values(sites).map((s) => ({ prefix: s.prefix === '/' ? '/sample/' : s.prefix, dir: s.dir })));
+  // the sample site is mounted at /sample/ so both sites share one server
+  sites.sample.prefix = '/sample/';
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-quic'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/// Every page family of a site, as paths below its prefix.
+function families(name) {
+  const s = sites[name];
+  const first = (dir) => fs.readdirSync(path.join(s.dir, dir)).filter((d) => !d.endsWith('.html')).sort()[0];
+  const pages = ['', 'news/', `news/${first('news')}/`, 'projects/', `projects/${first('projects')}/`,
+    'cities/', `cities/${first('cities')}/`, 'themes/', `themes/${first('themes')}/`, 'impact/',
+    'reports/', `reports/${first('reports')}/`, `pages/${first('pages')}/`, 'newsletter/',
+    `newsletter/${first('newsletter')}/`, 'no-such-page/'];
+  return pages.map((p) => origin + s.prefix + p);
+}
+
+/// Opens `url`, failing on console errors and uncaught exceptions.
+async function open(context, url) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error' && !m.text().includes('404 (Not Found)')) errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url, { waitUntil: 'load' });
+  return { page, errors };
+}
+
+async function axe(page) {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), WCAG);
+}
+
+function describe(violations) {
+  return violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.split('\n')[1] ?? ''}`).join('\n')}`).join('\n');
+}
+
+test('axe-core finds no WCAG 2.1 A/AA violations on any page family, and no console errors', async () => {
+  const context = await browser.newContext();
+  let pages = 0;
+  const problems = [];
+  for (const name of Object.keys(sites)) {
+    for (const url of families(name)) {
+      const { page, errors } = await open(context, url);
+      const result = await axe(page);
+      pages += 1;
+      if (result.violations.length) problems.push(`${url}\n${describe(result.violations)}`);
+      if (errors.length) problems.push(`${url}: console errors: ${errors.join('; ')}`);
+      await page.close();
+    }
+  }
+  await context.close();
+  console.log(`axe-core: ${pages} pages checked with ${WCAG.join(', ')}: ${problems.length} with problems`);
+  assert.deepEqual(problems, [], problems.join('\n\n'));
+});
+
+test('the accessibility check fails on a deliberate regression (an image without alt text)', async () => {
+  const site = path.join(work, 'regression');
+  fs.rmSync(site, { recursive: true, force: true });
+  fs.cpSync(sites.fixture.root, site, { recursive: true });
+  const t = path.join(site, 'themes/default/templates');
+  fs.mkdirSync(t, { recursive: true });
+  fs.writeFileSync(path.join(t, 'news.html'),
+    '{% extends "base.html" %}{% block content %}<h1>News</h1><img src="{{ root }}img/logo.svg">{% endblock content %}');
+  const out = path.join(site, 'output');
+  build(site, out);
+  const s = serve([{ prefix: '/', dir: out }]);
+  await new Promise((r) => s.listen(0, '127.0.0.1', r));
+  const context = await browser.newContext();
+  const { page } = await open(context, `http://127.0.0.1:${s.address().port}/news/`);
+  const result = await axe(page);
+  await context.close();
+  s.close();
+  assert.ok(result.violations.some((v) => v.id === 'image-alt'), 'axe reports the missing alt text');
+});
+
+test('every page of both sites passes the Nu HTML Checker', () => {
+  const files = [];
+  for (const s of Object.values(sites)) {
+    const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      // email.html is an email, not a web page: email clients need table markup the checker calls obsolete
+      else if (e.name.endsWith('.html') && e.name !== 'email.html') files.push(p);
+    });
+    walk(s.dir);
+  }
+  const jar = path.join(here, 'node_modules/vnu-jar/build/dist/vnu.jar');
+  let output = '';
+  try {
+    execFileSync('java', ['-jar', jar, '--errors-only', '--format', 'json', ...files], { stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    output = e.stderr.toString();
+  }
+  const messages = output ? JSON.parse(output).messages.filter((m) => m.type === 'error') : [];
+  console.log(`Nu HTML Checker: ${files.length} pages checked: ${messages.length} errors`);
+  assert.deepEqual(messages.map((m) => `${m.url?.replace('file:', '')}:${m.lastLine}: ${m.message}`), []);
+});
+
+test('the Atom feeds parse with feedparser and every entry link is absolute', () => {
+  for (const [name, s] of Object.entries(sites)) {
+    const out = execFileSync('python3', ['-c', `
+import feedparser, json, sys
+d = feedparser.parse(sys.argv[1])
+print(json.dumps({"bozo": d.bozo, "error": str(d.get("bozo_exception", "")), "entries": len(d.entries),
+  "links": [e.link for e in d.entries], "title": d.feed.get("title", "")}))`, path.join(s.dir, 'feed.xml')]).toString();
+    const feed = JSON.parse(out);
+    console.log(`feedparser: ${name} feed: ${feed.entries} entries`);
+    assert.ok(!feed.bozo, feed.error);
+    assert.ok(feed.entries > 0);
+    for (const link of feed.links) assert.match(link, /^https:\/\//, `${name}: ${link}`);
+  }
+});
+
+test('the dashboard works by keyboard alone and keeps its state in the URL', async () => {
+  const context = await browser.newContext();
+  const { page, errors } = await open(context, `${origin}${sites.sample.prefix}projects/`);
+  const visible = () => page.$$eval('#project-table tbody tr', (rows) => rows.filter((r) => !r.hidden).map((r) => ({
+    text: r.textContent.toLowerCase(), status: r.dataset.status, city: r.dataset.city, partners: r.dataset.partners,
+    total: Number(r.dataset.total),
+  })));
+  const all = await visible();
+  assert.ok(all.length > 40);
+
+  // Tab from the top of the page to the search field
+  let focused = '';
+  for (let i = 0; i < 60 && focused !== 'filter-text'; i += 1) {
+    await page.keyboard.press('Tab');
+    focused = await page.evaluate(() => document.activeElement?.id ?? '');
+  }
+  assert.equal(focused, 'filter-text', 'the search field is reachable by Tab');
+  await page.keyboard.type('city');
+  let rows = await visible();
+  assert.equal(rows.length, all.filter((r) => r.text.includes('city')).length);
+  assert.ok(rows.length > 0 && rows.length < all.length, `${rows.length} rows match "city"`);
+
+  // status by keyboard: Tab to the select and type the option's name
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'filter-status');
+  await page.keyboard.type('Ongoing');
+  rows = await visible();
+  assert.ok(rows.length > 0 && rows.every((r) => r.status === 'ongoing' && r.text.includes('city')));
+
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'filter-city');
+  await page.keyboard.type('Tampere');
+  rows = await visible();
+  const expected = all.filter((r) => r.text.includes('city') && r.status === 'ongoing'
+    && (r.city === 'tampere' || ` ${r.partners}`.includes(' tampere ')));
+  assert.equal(rows.length, expected.length);
+  const status = await page.textContent('#filter-count');
+  assert.match(status, new RegExp(`^${rows.length} of ${all.length} projects shown`));
+
+  // back to the search field with Shift+Tab, clear it, then sort by funding with Enter
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'filter-text');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Backspace');
+  let header = '';
+  for (let i = 0; i < 60 && !header.startsWith('Total funding'); i += 1) {
+    await page.keyboard.press('Tab');
+    header = await page.evaluate(() => document.activeElement?.textContent ?? '');
+  }
+  assert.match(header, /^Total funding/);
+  await page.keyboard.press('Enter');
+  rows = await visible();
+  const totals = rows.map((r) => r.total);
+  assert.deepEqual(totals, [...totals].sort((a, b) => a - b), 'ascending by funding');
+  await page.keyboard.press('Enter');
+  rows = await visible();
+  const desc = rows.map((r) => r.total);
+  assert.deepEqual(desc, [...desc].sort((a, b) => b - a), 'descending by funding');
+  assert.equal(await page.getAttribute('th[aria-sort]', 'aria-sort'), 'descending');
+
+  // the view is in the URL and comes back from it
+  const url = page.url();
+  assert.match(url, /status=ongoing/);
+  assert.match(url, /city=tampere/);
+  assert.match(url, /dir=desc/);
+  const again = await open(context, url);
+  const restored = await again.page.$$eval('#project-table tbody tr', (rs) => rs.filter((r) => !r.hidden).length);
+  assert.equal(restored, rows.length);
+  assert.deepEqual([...errors, ...again.errors], []);
+  await context.close();
+});
+
+test('without JavaScript every project is listed and linked', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const { page } = await open(context, `${origin}${sites.sample.prefix}projects/`);
+  const projects = fs.readdirSync(path.join(sites.sample.dir, 'projects')).filter((d) => d !== 'index.html');
+  const links = await page.$$eval('#project-table tbody tr', (rows) => rows.map((r) => r.querySelector('th a')?.getAttribute('href')));
+  assert.equal(links.length, projects.length);
+  for (const id of projects) assert.ok(links.includes(`../projects/${id}/`), id);
+  assert.equal(await page.isVisible('#dashboard-controls'), false, 'no dead controls without JavaScript');
+  await context.close();
+});
+
+test('a report prints to PDF with its title and its charts, without navigation', async () => {
+  const context = await browser.newContext();
+  const { page } = await open(context, `${origin}${sites.sample.prefix}reports/annual-report-2024/`);
+  const title = (await page.textContent('h1')).trim();
+  const chartTitles = await page.$$eval('svg.chart-svg title', (ts) => ts.map((t) => t.textContent));
+  assert.ok(chartTitles.length > 0);
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.isVisible('.site-header nav'), false, 'navigation is hidden in print');
+  const pdf = path.join(work, 'report.pdf');
+  await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+  await context.close();
+  const text = execFileSync('pdftotext', ['-layout', pdf, '-']).toString();
+  assert.ok(text.includes(title), `the PDF has the title "${title}"`);
+  // chart text (axis labels and values) is real text in the PDF
+  assert.ok(text.includes('EUR'), 'chart labels are in the PDF');
+  assert.ok(text.includes('Funding by city') || text.includes('Funding by source'), 'chart titles are in the PDF');
+});
+
+test('pages reflow at 320 px without horizontal scrolling; screenshots at 375 and 1280 px', async () => {
+  const shots = path.join(work, 'screenshots');
+  fs.mkdirSync(shots, { recursive: true });
+  const narrow = await browser.newContext({ viewport: { width: 320, height: 800 } });
+  for (const url of families('sample')) {
+    const { page } = await open(narrow, url);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 320, `${url} is ${width} px wide at 320 px`);
+    await page.close();
+  }
+  await narrow.close();
+  for (const width of [375, 1280]) {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    for (const [name, p] of [['home', ''], ['dashboard', 'projects/'], ['city', 'cities/tampere/']]) {
+      const { page } = await open(context, `${origin}${sites.sample.prefix}${p}`);
+      await page.screenshot({ path: path.join(shots, `${name}-${width}.png`), fullPage: true });
+    }
+    await context.close();
+  }
+  console.log(`screenshots: ${shots}`);
+});
