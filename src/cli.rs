@@ -52,6 +52,14 @@ pub enum Command {
         #[arg(long, value_parser = parse_date)]
         as_of: Option<innopress::date::Date>,
     },
+    /// Create a new site in DIR (which must be new or empty) that builds as it is.
+    #[command(after_help = "Example:\n  innopress init my-site && cd my-site && innopress build")]
+    Init { dir: PathBuf },
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  innopress completions bash > ~/.local/share/bash-completion/completions/innopress\n  innopress completions zsh > ~/.zfunc/_innopress\n  innopress completions fish > ~/.config/fish/completions/innopress.fish"
+    )]
+    Completions { shell: clap_complete::Shell },
     /// Newsletter issues: build the email files, send a test, send the campaign.
     #[command(subcommand)]
     Newsletter(NewsletterCommand),
@@ -60,6 +68,9 @@ pub enum Command {
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Treat warnings (such as data that is probably wrong) as errors.
+        #[arg(long)]
+        deny_warnings: bool,
     },
 }
 

@@ -9,6 +9,7 @@ pub mod content;
 pub mod date;
 pub mod diagnostics;
 pub mod impact;
+pub mod init;
 pub mod money;
 pub mod newsletter;
 pub mod output;

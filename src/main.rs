@@ -63,7 +63,7 @@ fn main() -> ExitCode {
                 }
                 if json {
                     match serde_json::to_string_pretty(&checked.summary) {
-                        Ok(text) => println!("{text}"),
+                        Ok(text) => return stdout(format!("{text}\n").as_bytes()),
                         Err(e) => {
                             eprintln!("error: cannot write the summary as JSON: {e}");
                             return ExitCode::from(1);
@@ -84,8 +84,40 @@ fn main() -> ExitCode {
             }
         },
         Command::Newsletter(cmd) => newsletter(cmd),
-        Command::Check { root } => {
-            let diags = pipeline::check(&root);
+        Command::Init { dir } => match innopress::init::init(&dir) {
+            Ok(files) => {
+                eprintln!(
+                    "created a new site in {} ({} files)",
+                    dir.display(),
+                    files.len()
+                );
+                eprintln!(
+                    "next: cd {} && innopress build; see README.md there for how to go on",
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "innopress", &mut script);
+            stdout(&script)
+        }
+        Command::Check {
+            root,
+            deny_warnings,
+        } => {
+            let mut diags = pipeline::check(&root);
+            if deny_warnings {
+                for d in &mut diags.items {
+                    d.severity = innopress::diagnostics::Severity::Error;
+                }
+            }
             eprint!("{}", diags.render());
             if diags.has_errors() {
                 ExitCode::from(1)
@@ -259,4 +291,19 @@ fn campaign(
         target,
         per_minute: per_minute.or(smtp_cfg.and_then(|s| s.per_minute)),
     })
+}
+
+/// Writes to standard output; a closed pipe (`innopress summary | head`) is not an error
+/// worth a panic, so it ends the command quietly.
+fn stdout(bytes: &[u8]) -> ExitCode {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            ExitCode::from(1)
+        }
+    }
 }

@@ -105,16 +105,19 @@ pub fn load_checked(
     })
 }
 
-/// Validates everything (content, drafts included, and theme) and builds nothing. Drafts are
+/// Validates everything (content, drafts included, and theme) and builds nothing; the data
+/// warnings are added when the content itself is valid. Drafts are
 /// checked as a build without `--drafts` sees them: a newsletter may not tease one.
 pub fn check(root: &Path) -> Diagnostics {
     match load_checked(root, false, None) {
         Err(d) => d,
         Ok(checked) => {
             let mut d = checked.warnings;
+            d.extend(validate::data_warnings(&checked.site));
             if let Err(theme) = render::theme::load(root) {
                 d.extend(theme);
             }
+            d.sort();
             d
         }
     }

@@ -9,3 +9,4 @@ mod links;
 mod newsletter;
 mod props;
 mod site;
+mod tools;

@@ -1,0 +1,87 @@
+//! `init`, shell completions and the data warnings of `check`.
+
+use crate::common::*;
+
+#[test]
+fn init_makes_a_site_that_checks_and_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("new-site");
+    let o = run(tmp.path(), &["init", dir.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.join("README.md").is_file() && dir.join("content/site.toml").is_file());
+    let o = run(&dir, &["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no problems found"), "{}", stderr(&o));
+    let o = run(&dir, &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for page in [
+        "index.html",
+        "news/welcome/index.html",
+        "newsletter/1/email.eml",
+        "cities/tampere/index.html",
+    ] {
+        assert!(dir.join("output").join(page).is_file(), "{page}");
+    }
+    // never overwrites
+    let o = run(tmp.path(), &["init", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is not empty"), "{}", stderr(&o));
+}
+
+#[test]
+fn completions_for_each_shell() {
+    let tmp = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish"] {
+        let o = run(tmp.path(), &["completions", shell]);
+        assert!(o.status.success());
+        let script = String::from_utf8(o.stdout).unwrap();
+        assert!(
+            script.contains("innopress") && script.contains("newsletter"),
+            "{shell}"
+        );
+    }
+    assert_eq!(
+        run(tmp.path(), &["completions", "tcsh"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn check_warns_about_data_that_is_probably_wrong() {
+    let dir = site(None);
+    let c = dir.path().join("content/data");
+    let mut projects = read(&c.join("projects/main.toml"));
+    projects.push_str("\n[[project]]\nid = \"empty\"\ntitle = \"Nothing yet\"\nthemes = [\"wellbeing\"]\nstart = 2024-01-01\nend = 2024-12-31\nprogramme = \"ERDF\"\n");
+    std::fs::write(c.join("projects/main.toml"), projects).unwrap();
+    let mut ind = read(&c.join("indicators.toml"));
+    ind.push_str("\n[[indicator]]\nid = \"unused\"\nname = \"Unused\"\nunit = \"count\"\n");
+    std::fs::write(c.join("indicators.toml"), ind).unwrap();
+    let mut obs = read(&c.join("observations/startups.toml"));
+    obs.push_str("\n[[observation]]\ncity = \"tampere\"\nindicator = \"startups\"\nyear = 2022\nvalue = 500\n");
+    std::fs::write(c.join("observations/startups.toml"), obs).unwrap();
+
+    let o = run(dir.path(), &["check"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "warnings do not fail check: {err}");
+    assert!(
+        err.contains("content/data/projects/main.toml:")
+            && err.contains("warning: project `empty` has no funding"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: indicator `unused` has no observations"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: 500 of `startups` for `tampere` in 2022 is 100.0× the median"),
+        "{err}"
+    );
+    assert!(err.contains("content/data/cities.toml:9:6: warning: Oulu co-finances 20.0 % of its projects, below the 25 % minimum"), "{err}");
+    assert!(
+        run(dir.path(), &["build"]).status.success(),
+        "warnings do not fail the build"
+    );
+    let o = run(dir.path(), &["check", "--deny-warnings"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("error: project `empty` has no funding"));
+}
