@@ -35,8 +35,11 @@ pub enum Command {
         #[arg(long, value_parser = parse_date)]
         as_of: Option<innopress::date::Date>,
         /// Print nothing but errors.
-        #[arg(long, short)]
+        #[arg(long, short, conflicts_with = "verbose")]
         quiet: bool,
+        /// Also print what was loaded and how long each stage took.
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Print the impact summary: a table, or with --json the document of data/summary.json.
     #[command(

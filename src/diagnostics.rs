@@ -96,9 +96,21 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, false)
+    }
+}
+
+impl Diagnostic {
+    /// Writes the diagnostic; `color` adds ANSI colours for a terminal.
+    fn write(&self, f: &mut dyn fmt::Write, color: bool) -> fmt::Result {
+        let (on, off) = match (color, self.severity) {
+            (false, _) => ("", ""),
+            (true, Severity::Error) => ("\x1b[1;31m", "\x1b[0m"),
+            (true, Severity::Warning) => ("\x1b[1;33m", "\x1b[0m"),
+        };
         write!(
             f,
-            "{}:{}:{}: {}: {}",
+            "{}:{}:{}: {on}{}{off}: {}",
             self.path, self.line, self.column, self.severity, self.message
         )?;
         if let Some((line_text, width)) = &self.snippet {
@@ -227,11 +239,17 @@ impl Diagnostics {
         self.items.dedup();
     }
 
-    /// All problems as text for the terminal, followed by a count line.
+    /// All problems as text, followed by a count line.
     pub fn render(&self) -> String {
+        self.render_styled(false)
+    }
+
+    /// As [`Diagnostics::render`], with colours when `color` (a terminal without NO_COLOR).
+    pub fn render_styled(&self, color: bool) -> String {
         let mut out = String::new();
         for d in &self.items {
-            let _ = writeln!(out, "{d}\n");
+            let _ = d.write(&mut out, color);
+            out.push_str("\n\n");
         }
         let errors = self.error_count();
         let warnings = self.warning_count();
@@ -248,6 +266,12 @@ impl Diagnostics {
         };
         out
     }
+}
+
+/// Whether standard error is a terminal that wants colours (`NO_COLOR` unset).
+pub fn stderr_color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
 }
 
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {

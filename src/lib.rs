@@ -10,6 +10,7 @@ pub mod date;
 pub mod diagnostics;
 pub mod impact;
 pub mod init;
+pub mod links;
 pub mod money;
 pub mod newsletter;
 pub mod output;

@@ -17,6 +17,7 @@ fn main() -> ExitCode {
             drafts,
             as_of,
             quiet,
+            verbose,
         } => {
             let opts = BuildOptions {
                 root,
@@ -27,7 +28,23 @@ fn main() -> ExitCode {
             match pipeline::build(&opts) {
                 Ok(report) => {
                     if !report.warnings.items.is_empty() {
-                        eprint!("{}", report.warnings.render());
+                        eprint!(
+                            "{}",
+                            report
+                                .warnings
+                                .render_styled(innopress::diagnostics::stderr_color())
+                        );
+                    }
+                    if verbose {
+                        let loaded: Vec<String> = report
+                            .loaded
+                            .iter()
+                            .map(|(what, n)| format!("{n} {what}"))
+                            .collect();
+                        eprintln!("loaded {}", loaded.join(", "));
+                        for (stage, ms) in &report.stages {
+                            eprintln!("  {stage}: {ms} ms");
+                        }
                     }
                     if !quiet {
                         eprintln!(
@@ -43,7 +60,10 @@ fn main() -> ExitCode {
                 }
                 Err(e) => {
                     match &e {
-                        BuildError::Content(d) => eprint!("{}", d.render()),
+                        BuildError::Content(d) => eprint!(
+                            "{}",
+                            d.render_styled(innopress::diagnostics::stderr_color())
+                        ),
                         other => eprintln!("error: {other}"),
                     }
                     eprintln!("build failed; the previous output was left unchanged");
@@ -54,12 +74,20 @@ fn main() -> ExitCode {
         Command::Summary { root, json, as_of } => match pipeline::load_checked(&root, false, as_of)
         {
             Err(d) => {
-                eprint!("{}", d.render());
+                eprint!(
+                    "{}",
+                    d.render_styled(innopress::diagnostics::stderr_color())
+                );
                 ExitCode::from(1)
             }
             Ok(checked) => {
                 if !checked.warnings.items.is_empty() {
-                    eprint!("{}", checked.warnings.render());
+                    eprint!(
+                        "{}",
+                        checked
+                            .warnings
+                            .render_styled(innopress::diagnostics::stderr_color())
+                    );
                 }
                 if json {
                     match serde_json::to_string_pretty(&checked.summary) {
@@ -118,7 +146,10 @@ fn main() -> ExitCode {
                     d.severity = innopress::diagnostics::Severity::Error;
                 }
             }
-            eprint!("{}", diags.render());
+            eprint!(
+                "{}",
+                diags.render_styled(innopress::diagnostics::stderr_color())
+            );
             if diags.has_errors() {
                 ExitCode::from(1)
             } else {
@@ -230,7 +261,10 @@ fn newsletter(cmd: NewsletterCommand) -> ExitCode {
 
 fn report_build_error(e: &BuildError) {
     match e {
-        BuildError::Content(d) => eprint!("{}", d.render()),
+        BuildError::Content(d) => eprint!(
+            "{}",
+            d.render_styled(innopress::diagnostics::stderr_color())
+        ),
         other => eprintln!("error: {other}"),
     }
 }

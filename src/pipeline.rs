@@ -49,6 +49,10 @@ pub struct BuildReport {
     pub millis: u128,
     /// Warnings found on the way (the build still succeeded).
     pub warnings: Diagnostics,
+    /// Milliseconds spent in each stage, in order.
+    pub stages: Vec<(&'static str, u128)>,
+    /// What was loaded: (what, how many).
+    pub loaded: Vec<(&'static str, usize)>,
 }
 
 impl Clone for Diagnostics {
@@ -114,8 +118,27 @@ pub fn check(root: &Path) -> Diagnostics {
         Ok(checked) => {
             let mut d = checked.warnings;
             d.extend(validate::data_warnings(&checked.site));
-            if let Err(theme) = render::theme::load(root) {
-                d.extend(theme);
+            match render::theme::load(root) {
+                Err(theme) => d.extend(theme),
+                Ok(theme) => {
+                    if let Some(cfg) = checked.site.config.as_ref() {
+                        // render in memory to check every link the pages will have
+                        let model = Model::new(&checked.site, cfg, &checked.summary, &theme);
+                        let (pages, errors) = render::render_pages(&model);
+                        for e in errors {
+                            d.push(Diagnostic::file_error(
+                                "themes/default/templates",
+                                e.to_string(),
+                            ));
+                        }
+                        d.extend(crate::links::check(
+                            &checked.site,
+                            &pages,
+                            &render::other_files(&model),
+                            &model.base.path,
+                        ));
+                    }
+                }
             }
             d.sort();
             d
@@ -129,7 +152,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let root = &opts.root;
     let target = opts.output.clone().unwrap_or_else(|| root.join("output"));
     output::check_target(root, &target)?;
+    let mut stages = Vec::new();
+    let mut lap = Instant::now();
+    let mut stage = |name: &'static str, stages: &mut Vec<(&'static str, u128)>| {
+        stages.push((name, lap.elapsed().as_millis()));
+        lap = Instant::now();
+    };
     let checked = load_checked(root, opts.drafts, opts.as_of).map_err(BuildError::Content)?;
+    stage("load, validate and summarise", &mut stages);
     let theme = render::theme::load(root).map_err(BuildError::Content)?;
     let cfg = checked
         .site
@@ -137,10 +167,25 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         .as_ref()
         .ok_or_else(|| BuildError::Content(Diagnostics::default()))?;
     let model = Model::new(&checked.site, cfg, &checked.summary, &theme);
+    stage("theme and charts", &mut stages);
     let staging = Staging::create(&target)?;
     let report = render::render_site(&model, &staging).map_err(BuildError::Render)?;
+    stage("render and write", &mut stages);
     staging.commit()?;
+    stage("swap into place", &mut stages);
+    let s = &checked.site;
+    let loaded = vec![
+        ("content files", s.sources.len()),
+        ("cities", s.cities.len()),
+        ("projects", s.projects.len()),
+        ("observations", s.observations.len()),
+        ("articles", s.articles.len()),
+        ("newsletter issues", s.newsletters.len()),
+        ("charts", model.charts.len()),
+    ];
     Ok(BuildReport {
+        stages,
+        loaded,
         output: target,
         pages: report.pages,
         files: report.files,

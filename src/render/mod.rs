@@ -830,6 +830,50 @@ struct DocInfo<'a> {
     draft: bool,
 }
 
+/// Every HTML page as (path, html), in memory: for checks that look at the rendered site
+/// without writing it.
+pub fn render_pages(model: &Model) -> (Vec<(String, String)>, Vec<RenderError>) {
+    let results: Vec<Result<(String, String), RenderError>> =
+        model.jobs().par_iter().map(|job| model.run(job)).collect();
+    let mut pages = Vec::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(p) => pages.push(p),
+            Err(e) => errors.push(e),
+        }
+    }
+    pages.sort();
+    (pages, errors)
+}
+
+/// The output paths that are not HTML pages: feeds, data, assets, charts, static files and
+/// the newsletter email files.
+pub fn other_files(model: &Model) -> Vec<String> {
+    let mut v: Vec<String> = [
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "data/summary.json",
+        "data/projects.csv",
+        "data/projects.json",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    v.extend(model.theme.assets.keys().map(|k| format!("assets/{k}")));
+    v.extend(model.charts.keys().map(|k| format!("charts/{k}.svg")));
+    v.extend(model.site.static_files.iter().cloned());
+    for d in &model.newsletters {
+        let n = d.issue().map_or(0, |i| *i.number.get_ref());
+        for f in ["email.html", "email.txt", "email.eml"] {
+            v.push(format!("newsletter/{n}/{f}"));
+        }
+    }
+    v.sort();
+    v
+}
+
 /// A file for the output: relative path and bytes.
 type OutputFile = (String, Vec<u8>);
 

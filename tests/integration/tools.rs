@@ -85,3 +85,35 @@ fn check_warns_about_data_that_is_probably_wrong() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("error: project `empty` has no funding"));
 }
+
+#[test]
+fn check_finds_broken_links_and_anchors() {
+    let dir = site(None);
+    let article = dir.path().join("content/articles/second-news.md");
+    std::fs::write(
+        &article,
+        "+++\ntitle = \"Second news\"\ndate = 2025-01-05\n+++\n\
+Good: [first](/news/hello-world/#first-section), [relative](../hello-world/), [logo](/img/logo.svg), \
+[csv](/data/projects.csv), [self](#top-of-nothing-but-ok)\n\n\
+Broken: [missing page](/news/helo-world/) and [missing anchor](/news/hello-world/#no-such-heading).\n\n\
+![missing image](/img/nope.png)\n",
+    )
+    .unwrap();
+    let o = run(dir.path(), &["check"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("content/articles/second-news.md:7:9: error: broken link `/news/helo-world/`: there is no page or file `/news/helo-world/` in the site"), "{err}");
+    assert!(
+        err.contains("= hint: the nearest existing page is `/news/hello-world/`"),
+        "{err}"
+    );
+    assert!(err.contains("broken link `/news/hello-world/#no-such-heading`: the page `/news/hello-world/` has no heading or element with id `no-such-heading`"), "{err}");
+    assert!(err.contains("broken link `/img/nope.png`"), "{err}");
+    assert!(
+        err.contains("#top-of-nothing-but-ok"),
+        "a missing anchor on the page itself is reported too: {err}"
+    );
+    assert_eq!(err.matches("error: broken link").count(), 4, "{err}");
+    // the sample site and the fixture as shipped have no broken links
+    assert!(run(&repo(), &["check"]).status.success());
+}
