@@ -55,6 +55,21 @@ pub enum Command {
         #[arg(long, value_parser = parse_date)]
         as_of: Option<innopress::date::Date>,
     },
+    /// Preview the site: build, serve on 127.0.0.1, rebuild and reload the browser on change.
+    #[command(after_help = "Examples:\n  innopress serve\n  innopress serve --port 8080 --drafts")]
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on; the next free one is used if it is taken.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on (loopback by default, so only this computer sees it).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Include documents with `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Create a new site in DIR (which must be new or empty) that builds as it is.
     #[command(after_help = "Example:\n  innopress init my-site && cd my-site && innopress build")]
     Init { dir: PathBuf },

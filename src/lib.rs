@@ -16,5 +16,6 @@ pub mod newsletter;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod serve;
 pub mod synth;
 pub mod validate;

@@ -112,6 +112,23 @@ fn main() -> ExitCode {
             }
         },
         Command::Newsletter(cmd) => newsletter(cmd),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            drafts,
+        } => match innopress::serve::serve(&innopress::serve::Options {
+            root,
+            bind,
+            port,
+            drafts,
+        }) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
         Command::Init { dir } => match innopress::init::init(&dir) {
             Ok(files) => {
                 eprintln!(

@@ -8,5 +8,6 @@ mod invalid;
 mod links;
 mod newsletter;
 mod props;
+mod serve;
 mod site;
 mod tools;

@@ -1,0 +1,182 @@
+//! `innopress serve`: pages over HTTP, rebuild and reload on edit, the last good site kept
+//! on a broken edit, recovery, and no way out of the output folder.
+
+use crate::common::*;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(root: &std::path::Path) -> Server {
+    // a free port; serve moves on to the next one if it is taken meanwhile
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_innopress"))
+        .args(["serve", "--port", &port.to_string()])
+        .current_dir(root)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    let port = loop {
+        line.clear();
+        assert!(err.read_line(&mut line).unwrap() > 0, "serve stopped");
+        if let Some(rest) = line.strip_prefix("serving http://127.0.0.1:") {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    // keep draining stderr so the server never blocks on it
+    std::thread::spawn(move || for _ in err.lines() {});
+    Server { child, port }
+}
+
+fn get(port: u16, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut buf = String::new();
+    s.read_to_string(&mut buf).unwrap();
+    let code = buf.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (code, buf)
+}
+
+/// Lines of the event stream, as they come.
+fn events(port: u16) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "GET /__innopress/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(s).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn wait_for(rx: &mpsc::Receiver<String>, want: &str) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut seen = Vec::new();
+    while Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+            let hit = line.contains(want);
+            seen.push(line);
+            if hit {
+                return seen;
+            }
+        }
+    }
+    panic!("no `{want}` in the event stream: {seen:?}");
+}
+
+#[test]
+fn serve_rebuilds_reloads_keeps_the_last_good_site_and_recovers() {
+    let dir = site(None);
+    let server = start(dir.path());
+    let (code, home) = get(server.port, "/");
+    assert_eq!(code, 200);
+    assert!(home.contains("Content-Type: text/html"));
+    assert!(
+        home.contains("/__innopress/reload.js"),
+        "the reload script is injected when serving"
+    );
+    assert!(
+        !read(&dir.path().join("output/index.html")).contains("__innopress"),
+        "but never written to the output"
+    );
+    let (code, css) = get(server.port, "/assets/style.css");
+    assert_eq!(code, 200);
+    assert!(css.contains("Content-Type: text/css"));
+    // the base_url path prefix works too
+    assert_eq!(get(server.port, "/innocities/news/").0, 200);
+
+    let rx = events(server.port);
+    wait_for(&rx, "event: hello");
+    let article = dir.path().join("content/articles/second-news.md");
+    let text = read(&article);
+    std::fs::write(
+        &article,
+        text.replace("See [the first]", "Edited while serving. See [the first]"),
+    )
+    .unwrap();
+    wait_for(&rx, "event: reload");
+    let (_, page) = get(server.port, "/news/second-news/");
+    assert!(page.contains("Edited while serving."));
+
+    // a broken edit: the error goes to the browser, the last good page stays
+    std::fs::write(
+        &article,
+        "+++\ntitle = \"Second news\"\n\nno closing fence\n",
+    )
+    .unwrap();
+    let lines = wait_for(&rx, "never closed");
+    assert!(lines.iter().any(|l| l == "event: problems"), "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("content/articles/second-news.md:1:1")),
+        "{lines:?}"
+    );
+    let (code, page) = get(server.port, "/news/second-news/");
+    assert_eq!(code, 200);
+    assert!(
+        page.contains("Edited while serving."),
+        "the last good site is still served"
+    );
+
+    // fixed again
+    std::fs::write(
+        &article,
+        text.replace("See [the first]", "Fixed. See [the first]"),
+    )
+    .unwrap();
+    wait_for(&rx, "event: reload");
+    assert!(get(server.port, "/news/second-news/").1.contains("Fixed."));
+}
+
+#[test]
+fn serve_never_leaves_the_output_folder() {
+    let dir = site(None);
+    let server = start(dir.path());
+    for path in [
+        "/../content/site.toml",
+        "/%2e%2e/content/site.toml",
+        "/..%2fcontent/site.toml",
+        "/%2E%2E%2Fcontent%2Fsite.toml",
+        "/news/../../content/site.toml",
+        "/.gitkeep",
+        "/no/such/page/",
+    ] {
+        let (code, body) = get(server.port, path);
+        assert_eq!(code, 404, "{path}");
+        assert!(!body.contains("base_url"), "{path} leaked site.toml");
+        assert!(
+            body.contains("Page not found"),
+            "{path}: the site's 404 page"
+        );
+    }
+    let (code, _) = get(server.port, "/news/");
+    assert_eq!(code, 200);
+}
