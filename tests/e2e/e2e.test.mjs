@@ -331,3 +331,41 @@ test('pages reflow at 320 px without horizontal scrolling; screenshots at 375 an
   }
   console.log(`screenshots: ${shots}`);
 });
+
+test('serve reloads an open page after an edit and shows an overlay for a broken one', async () => {
+  const { spawn } = await import('node:child_process');
+  const site = path.join(work, 'serve-site');
+  fs.rmSync(site, { recursive: true, force: true });
+  fs.cpSync(sites.fixture.root, site, { recursive: true });
+  const server = spawn(bin, ['serve', '--port', '0', '--root', site], { stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    const port = await new Promise((resolve, reject) => {
+      let err = '';
+      server.stderr.on('data', (d) => {
+        err += d;
+        const m = err.match(/serving http:\/\/127\.0\.0\.1:(\d+)\//);
+        if (m) resolve(m[1]);
+      });
+      server.on('exit', () => reject(new Error(`serve stopped: ${err}`)));
+    });
+    const context = await browser.newContext();
+    const { page, errors } = await open(context, `http://127.0.0.1:${port}/news/second-news/`);
+    const file = path.join(site, 'content/articles/second-news.md');
+    const original = fs.readFileSync(file, 'utf8');
+    let loaded = page.waitForEvent('load', { timeout: 15000 });
+    fs.writeFileSync(file, original.replace('See [the first]', 'Live edit. See [the first]'));
+    await loaded;
+    assert.ok((await page.textContent('.prose')).includes('Live edit.'));
+    fs.writeFileSync(file, '+++\ntitle = "broken"\n');
+    await page.waitForSelector('[role=alert]', { timeout: 15000 });
+    assert.match(await page.textContent('[role=alert]'), /second-news\.md:1:1: error: front matter is never closed/);
+    loaded = page.waitForEvent('load', { timeout: 15000 });
+    fs.writeFileSync(file, original);
+    await loaded;
+    assert.equal(await page.$('[role=alert]'), null, 'the overlay is gone after the fix');
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    server.kill();
+  }
+});
