@@ -89,6 +89,15 @@ pub enum Command {
         /// Treat warnings (such as data that is probably wrong) as errors.
         #[arg(long)]
         deny_warnings: bool,
+        /// Also fetch every link to another site (HEAD, then GET if refused).
+        #[arg(long)]
+        external: bool,
+        /// With --external: requests at a time.
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+        parallel: u16,
+        /// With --external: seconds to wait for each site.
+        #[arg(long, default_value_t = 10)]
+        timeout: u64,
     },
 }
 

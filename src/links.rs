@@ -10,6 +10,7 @@ use crate::render::Model;
 use crate::render::urls::root_prefix;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 
 /// Checks the links of the rendered `pages` (path → HTML) against them and `files`;
 /// `base_path` is the path of `base_url` (`/innocities/`), which absolute links start with.
@@ -97,6 +98,126 @@ pub fn check(
         }
     }
     diags
+}
+
+/// Where an external link was found: a Markdown span, or a page the templates made.
+enum Place {
+    Markdown(crate::diagnostics::FileId, std::ops::Range<usize>),
+    Page(String),
+}
+
+/// `check --external`: every http(s) link to another site, each address fetched once, with
+/// at most `parallel` requests at a time and a timeout each. Failures are warnings, since a
+/// site that is down today may be back tomorrow (`--deny-warnings` makes them errors).
+pub fn check_external(
+    site: &Site,
+    pages: &[(String, String)],
+    base_url: &str,
+    parallel: usize,
+    timeout: std::time::Duration,
+) -> Diagnostics {
+    let mut places: BTreeMap<String, Vec<Place>> = BTreeMap::new();
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut in_markdown: BTreeSet<String> = BTreeSet::new();
+    for kind in DocKind::ALL {
+        for doc in site.docs(kind) {
+            for (ev, range) in Parser::new_ext(site.body(doc), opts).into_offset_iter() {
+                if let Event::Start(Tag::Link { dest_url, .. })
+                | Event::Start(Tag::Image { dest_url, .. }) = ev
+                {
+                    let url = dest_url.to_string();
+                    if is_web(&url, base_url) {
+                        in_markdown.insert(url.clone());
+                        places.entry(url).or_default().push(Place::Markdown(
+                            doc.file,
+                            doc.body.start + range.start..doc.body.start + range.end,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    for (page, html) in pages {
+        for url in links_in(html) {
+            let url = url.replace("&amp;", "&");
+            if is_web(&url, base_url) && !in_markdown.contains(&url) {
+                let list = places.entry(url).or_default();
+                if list.len() < 3 {
+                    list.push(Place::Page(page.clone()));
+                }
+            }
+        }
+    }
+    let urls: Vec<String> = places.keys().cloned().collect();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .user_agent("innopress link check")
+        .build()
+        .into();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..parallel.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(url) = urls.get(i) else { break };
+                    if let Some(problem) = fetch(&agent, url) {
+                        results
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .push((url.clone(), problem));
+                    }
+                }
+            });
+        }
+    });
+    let mut diags = Diagnostics::default();
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort();
+    for (url, problem) in results {
+        for place in places.get(&url).into_iter().flatten() {
+            let message = format!("external link `{url}` {problem}");
+            let hint = "check the address in a browser; fix or remove the link if the page has moved or gone".to_string();
+            match place {
+                Place::Markdown(file, span) => {
+                    diags.warning(site.source(*file), span.clone(), message, Some(hint))
+                }
+                Place::Page(page) => diags.push(Diagnostic {
+                    severity: crate::diagnostics::Severity::Warning,
+                    ..Diagnostic::file_error(format!("output/{page}"), message)
+                        .with_hint(format!("{hint} (it comes from data or a template)"))
+                }),
+            }
+        }
+    }
+    diags
+}
+
+fn is_web(url: &str, base_url: &str) -> bool {
+    (url.starts_with("http://") || url.starts_with("https://")) && !url.starts_with(base_url)
+}
+
+/// `None` when the address answers with success (after redirects).
+fn fetch(agent: &ureq::Agent, url: &str) -> Option<String> {
+    let head = agent.head(url).call();
+    let status = match head {
+        Ok(r) if r.status().as_u16() == 405 || r.status().as_u16() == 501 => {
+            agent.get(url).call().map(|r| r.status().as_u16())
+        }
+        Ok(r) => Ok(r.status().as_u16()),
+        Err(e) => Err(e),
+    };
+    match status {
+        Ok(code) if code < 400 => None,
+        Ok(code) => Some(format!("answers HTTP {code}")),
+        Err(ureq::Error::Timeout(_)) => Some("did not answer in time".into()),
+        Err(e) => Some(format!("cannot be reached: {e}")),
+    }
 }
 
 struct Problem {

@@ -156,8 +156,17 @@ fn main() -> ExitCode {
         Command::Check {
             root,
             deny_warnings,
+            external,
+            parallel,
+            timeout,
         } => {
-            let mut diags = pipeline::check(&root);
+            let external = external.then(|| {
+                (
+                    usize::from(parallel),
+                    std::time::Duration::from_secs(timeout),
+                )
+            });
+            let mut diags = pipeline::check_with(&root, external);
             if deny_warnings {
                 for d in &mut diags.items {
                     d.severity = innopress::diagnostics::Severity::Error;

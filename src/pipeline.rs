@@ -113,6 +113,12 @@ pub fn load_checked(
 /// warnings are added when the content itself is valid. Drafts are
 /// checked as a build without `--drafts` sees them: a newsletter may not tease one.
 pub fn check(root: &Path) -> Diagnostics {
+    check_with(root, None)
+}
+
+/// [`check`], and with `external` = (parallel requests, timeout) also the links to other
+/// sites.
+pub fn check_with(root: &Path, external: Option<(usize, std::time::Duration)>) -> Diagnostics {
     match load_checked(root, false, None) {
         Err(d) => d,
         Ok(checked) => {
@@ -137,6 +143,15 @@ pub fn check(root: &Path) -> Diagnostics {
                             &render::other_files(&model),
                             &model.base.path,
                         ));
+                        if let Some((parallel, timeout)) = external {
+                            d.extend(crate::links::check_external(
+                                &checked.site,
+                                &pages,
+                                &model.base.full,
+                                parallel,
+                                timeout,
+                            ));
+                        }
                     }
                 }
             }

@@ -117,3 +117,101 @@ Broken: [missing page](/news/helo-world/) and [missing anchor](/news/hello-world
     // the sample site and the fixture as shipped have no broken links
     assert!(run(&repo(), &["check"]).status.success());
 }
+
+/// A local web server for the external link check: `/ok` 200, `/gone` 404, `/nohead` 405 to
+/// HEAD and 200 to GET, `/slow` answers after 3 s. Counts requests per path.
+fn web_server() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = log.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let seen = seen.clone();
+            std::thread::spawn(move || {
+                let mut r = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                r.read_line(&mut line).unwrap_or(0);
+                let mut parts = line.split_whitespace();
+                let (method, path) = (
+                    parts.next().unwrap_or("").to_string(),
+                    parts.next().unwrap_or("").to_string(),
+                );
+                loop {
+                    let mut h = String::new();
+                    if r.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                        break;
+                    }
+                }
+                seen.lock().unwrap().push(format!("{method} {path}"));
+                let code = match (method.as_str(), path.as_str()) {
+                    (_, "/ok") => 200,
+                    ("HEAD", "/nohead") => 405,
+                    (_, "/nohead") => 200,
+                    (_, "/slow") => {
+                        std::thread::sleep(std::time::Duration::from_secs(3));
+                        200
+                    }
+                    _ => 404,
+                };
+                let mut s = stream;
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 {code} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+            });
+        }
+    });
+    (port, log)
+}
+
+#[test]
+fn check_external_fetches_each_link_once_in_parallel_with_a_timeout() {
+    let (port, log) = web_server();
+    let dir = site(None);
+    let base = format!("http://127.0.0.1:{port}");
+    std::fs::write(
+        dir.path().join("content/articles/second-news.md"),
+        format!(
+            "+++\ntitle = \"Second news\"\ndate = 2025-01-05\n+++\n[ok]({base}/ok) [ok again]({base}/ok) [head refused]({base}/nohead)\n\n[gone]({base}/gone)\n\n[slow]({base}/slow)\n"
+        ),
+    )
+    .unwrap();
+    // without --external nothing is fetched
+    assert!(run(dir.path(), &["check"]).status.success());
+    assert!(log.lock().unwrap().is_empty());
+
+    let o = run(
+        dir.path(),
+        &["check", "--external", "--timeout", "1", "--parallel", "4"],
+    );
+    let err = stderr(&o);
+    assert!(
+        o.status.success(),
+        "broken external links are warnings: {err}"
+    );
+    assert!(err.contains(&format!("content/articles/second-news.md:7:1: warning: external link `{base}/gone` answers HTTP 404")), "{err}");
+    assert!(
+        err.contains(&format!(
+            "external link `{base}/slow` did not answer in time"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("/ok`") && !err.contains("/nohead`"), "{err}");
+    let requests = log.lock().unwrap().clone();
+    assert_eq!(
+        requests.iter().filter(|r| r.ends_with(" /ok")).count(),
+        1,
+        "each address once: {requests:?}"
+    );
+    assert!(
+        requests.contains(&"GET /nohead".to_string()),
+        "GET after a refused HEAD: {requests:?}"
+    );
+    let o = run(
+        dir.path(),
+        &["check", "--external", "--timeout", "1", "--deny-warnings"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
