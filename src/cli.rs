@@ -73,6 +73,21 @@ pub enum Command {
     /// Create a new site in DIR (which must be new or empty) that builds as it is.
     #[command(after_help = "Example:\n  innopress init my-site && cd my-site && innopress build")]
     Init { dir: PathBuf },
+    /// Write a synthetic site for benchmarks (deterministic from --seed).
+    #[command(hide = true)]
+    Synth {
+        dir: PathBuf,
+        #[arg(long, default_value_t = 1000)]
+        articles: usize,
+        #[arg(long, default_value_t = 2000)]
+        projects: usize,
+        #[arg(long, default_value_t = 20)]
+        indicators: usize,
+        #[arg(long, default_value_t = 12)]
+        newsletters: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  innopress completions bash > ~/.local/share/bash-completion/completions/innopress\n  innopress completions zsh > ~/.zfunc/_innopress\n  innopress completions fish > ~/.config/fish/completions/innopress.fish"

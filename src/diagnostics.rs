@@ -31,6 +31,16 @@ impl Sources {
         self.files.len() - 1
     }
 
+    /// Replaces a file's text (an edit while serving); its id stays the same.
+    pub fn replace(&mut self, id: FileId, text: Arc<str>) -> Arc<str> {
+        std::mem::replace(&mut self.files[id].text, text)
+    }
+
+    /// The id of the file at `path`, if it was read.
+    pub fn find(&self, path: &str) -> Option<FileId> {
+        self.files.iter().position(|f| f.path == path)
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id]
     }

@@ -9,6 +9,7 @@ pub mod content;
 pub mod date;
 pub mod diagnostics;
 pub mod impact;
+pub mod incremental;
 pub mod init;
 pub mod links;
 pub mod money;

@@ -147,6 +147,30 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Command::Synth {
+            dir,
+            articles,
+            projects,
+            indicators,
+            newsletters,
+            seed,
+        } => {
+            let params = innopress::synth::Params {
+                seed,
+                articles,
+                projects,
+                indicators,
+                newsletters,
+                ..innopress::synth::Params::default()
+            };
+            match innopress::synth::generate(&dir, &params) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut script = Vec::new();

@@ -4,7 +4,8 @@
 //! overlay in the browser. The reload script is added to HTML as it is served, never written
 //! into the output. Only files inside the output folder are ever served.
 
-use crate::pipeline::{self, BuildError, BuildOptions};
+use crate::incremental::{Outcome, Session};
+use crate::pipeline::{BuildError, BuildOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -32,6 +33,12 @@ struct State {
 
 /// Serves until the process is stopped.
 pub fn serve(opts: &Options) -> Result<(), String> {
+    // watch events come with absolute paths; so must the root be
+    let root = crate::output::absolute(&opts.root);
+    let opts = &Options {
+        root,
+        ..opts.clone()
+    };
     let build_opts = BuildOptions {
         root: opts.root.clone(),
         output: None,
@@ -45,7 +52,7 @@ pub fn serve(opts: &Options) -> Result<(), String> {
         status: Mutex::new((0, None)),
         changed: Condvar::new(),
     });
-    rebuild(&build_opts, &state, "first build");
+    let session = start_session(&build_opts, &state);
 
     let listener = bind(opts.bind, opts.port)?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
@@ -53,7 +60,7 @@ pub fn serve(opts: &Options) -> Result<(), String> {
 
     let watcher_state = state.clone();
     let root = opts.root.clone();
-    std::thread::spawn(move || watch(&root, &build_opts, &watcher_state));
+    std::thread::spawn(move || watch(&root, &build_opts, session, &watcher_state));
 
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
@@ -93,26 +100,42 @@ fn base_path(root: &Path) -> String {
         .map_or_else(|| "/".to_string(), |b| b.path)
 }
 
-fn rebuild(opts: &BuildOptions, state: &State, why: &str) {
+fn start_session(opts: &BuildOptions, state: &State) -> Option<Session> {
     let started = Instant::now();
-    let result = pipeline::build(opts);
+    match Session::start(opts) {
+        Ok((session, report)) => {
+            publish(
+                state,
+                Ok(format!(
+                    "built {} pages in {} ms",
+                    report.pages,
+                    started.elapsed().as_millis()
+                )),
+                Some(&report.warnings),
+            );
+            Some(session)
+        }
+        Err(e) => {
+            publish(state, Err(e), None);
+            None
+        }
+    }
+}
+
+/// Tells the terminal and the open pages how a build went.
+fn publish(
+    state: &State,
+    result: Result<String, BuildError>,
+    warnings: Option<&crate::diagnostics::Diagnostics>,
+) {
     let mut status = state.status.lock().unwrap_or_else(|p| p.into_inner());
     status.0 += 1;
+    if let Some(w) = warnings.filter(|w| !w.items.is_empty()) {
+        eprint!("{}", w.render_styled(crate::diagnostics::stderr_color()));
+    }
     match result {
-        Ok(report) => {
-            if !report.warnings.items.is_empty() {
-                eprint!(
-                    "{}",
-                    report
-                        .warnings
-                        .render_styled(crate::diagnostics::stderr_color())
-                );
-            }
-            eprintln!(
-                "{why}: built {} pages in {} ms",
-                report.pages,
-                started.elapsed().as_millis()
-            );
+        Ok(line) => {
+            eprintln!("{line}");
             status.1 = None;
         }
         Err(e) => {
@@ -121,22 +144,23 @@ fn rebuild(opts: &BuildOptions, state: &State, why: &str) {
                 other => format!("error: {other}\n"),
             };
             eprint!("{text}");
-            eprintln!("{why}: the build failed; still serving the last good site");
+            eprintln!("the build failed; still serving the last good site");
             status.1 = Some(text);
         }
     }
     state.changed.notify_all();
 }
 
-/// Rebuilds after changes in `content/` or `themes/`, waiting until edits settle.
-fn watch(root: &Path, opts: &BuildOptions, state: &State) {
+/// Rebuilds after changes in `content/` or `themes/`, waiting until edits settle: only the
+/// pages an edited document touches when it can, the whole site otherwise.
+fn watch(root: &Path, opts: &BuildOptions, mut session: Option<Session>, state: &State) {
     use notify::{RecursiveMode, Watcher};
-    let (tx, rx) = std::sync::mpsc::channel();
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<PathBuf>>();
     let mut watcher = match notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
         if let Ok(ev) = ev
             && !matches!(ev.kind, notify::EventKind::Access(_))
         {
-            let _ = tx.send(());
+            let _ = tx.send(ev.paths);
         }
     }) {
         Ok(w) => w,
@@ -153,10 +177,47 @@ fn watch(root: &Path, opts: &BuildOptions, state: &State) {
             eprintln!("warning: cannot watch {}: {e}", p.display());
         }
     }
-    while rx.recv().is_ok() {
-        // an editor's save is several events; wait until they stop for a moment
-        while rx.recv_timeout(Duration::from_millis(30)).is_ok() {}
-        rebuild(opts, state, "change");
+    while let Ok(first) = rx.recv() {
+        let mut paths = first;
+        // an editor's save is several events; take them together
+        while let Ok(more) = rx.recv_timeout(Duration::from_millis(10)) {
+            paths.extend(more);
+        }
+        paths.sort();
+        paths.dedup();
+        // editors' swap and backup files are not content
+        paths.retain(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| !n.starts_with('.') && !n.ends_with('~') && !n.ends_with(".swp"))
+        });
+        if paths.is_empty() {
+            continue;
+        }
+        let started = Instant::now();
+        match session.as_mut() {
+            None => session = start_session(opts, state),
+            Some(s) => match s.rebuild(&paths) {
+                Ok(Outcome::Incremental { files, .. }) => publish(
+                    state,
+                    Ok(format!(
+                        "rebuilt {files} files in {} ms",
+                        started.elapsed().as_millis()
+                    )),
+                    None,
+                ),
+                Ok(Outcome::Full(report)) => publish(
+                    state,
+                    Ok(format!(
+                        "rebuilt the site ({} pages) in {} ms",
+                        report.pages,
+                        started.elapsed().as_millis()
+                    )),
+                    Some(&report.warnings),
+                ),
+                Err(e) => publish(state, Err(e), None),
+            },
+        }
     }
 }
 

@@ -55,7 +55,7 @@ impl Site {
         }
     }
 
-    fn docs_mut(&mut self, kind: DocKind) -> &mut Vec<Document> {
+    pub fn docs_mut(&mut self, kind: DocKind) -> &mut Vec<Document> {
         match kind {
             DocKind::Article => &mut self.articles,
             DocKind::Page => &mut self.pages,
@@ -272,7 +272,7 @@ fn load_data<T: serde::de::DeserializeOwned + HasOrigin>(
     out
 }
 
-fn load_document(
+pub fn load_document(
     root: &Path,
     rel: &str,
     kind: DocKind,

@@ -64,7 +64,7 @@ pub struct Model<'a> {
     /// Projects sorted by title, then id.
     pub projects: Vec<&'a crate::content::model::Project>,
     /// Every chart by name.
-    pub charts: BTreeMap<String, Chart>,
+    pub charts: std::sync::Arc<BTreeMap<String, Chart>>,
 }
 
 #[derive(Serialize)]
@@ -127,6 +127,22 @@ impl<'a> Model<'a> {
         summary: &'a Summary,
         theme: &'a Theme,
     ) -> Model<'a> {
+        let mut m = Model::new_without_charts(site, cfg, summary, theme);
+        m.charts = std::sync::Arc::new(
+            crate::charts::all(summary)
+                .into_iter()
+                .map(|c| (c.name.clone(), c))
+                .collect(),
+        );
+        m
+    }
+
+    fn new_without_charts(
+        site: &'a Site,
+        cfg: &'a SiteConfig,
+        summary: &'a Summary,
+        theme: &'a Theme,
+    ) -> Model<'a> {
         let base = BaseUrl::parse(cfg.base_url.get_ref()).unwrap_or(BaseUrl {
             full: "/".into(),
             path: "/".into(),
@@ -158,11 +174,22 @@ impl<'a> Model<'a> {
             reports: newest_first(&site.reports),
             newsletters,
             projects,
-            charts: crate::charts::all(summary)
-                .into_iter()
-                .map(|c| (c.name.clone(), c))
-                .collect(),
+            charts: std::sync::Arc::new(BTreeMap::new()),
         }
+    }
+
+    /// A model that reuses charts drawn before (they depend on the data only), for rebuilds
+    /// after an edit that did not touch the data.
+    pub fn with_charts(
+        site: &'a Site,
+        cfg: &'a SiteConfig,
+        summary: &'a Summary,
+        theme: &'a Theme,
+        charts: std::sync::Arc<BTreeMap<String, Chart>>,
+    ) -> Model<'a> {
+        let mut m = Model::new_without_charts(site, cfg, summary, theme);
+        m.charts = charts;
+        m
     }
 
     /// A chart as a figure with its data table, or nothing when there is no such chart.
@@ -828,6 +855,128 @@ struct DocInfo<'a> {
     cities: Vec<Ref<'a>>,
     themes: Vec<Ref<'a>>,
     draft: bool,
+}
+
+/// What an edit needs rendered again (see `crate::incremental`).
+#[derive(Debug, Default, Clone)]
+pub struct Selection {
+    /// Documents by kind and slug.
+    pub docs: Vec<(DocKind, String)>,
+    /// The home page and the news, report and newsletter lists.
+    pub lists: bool,
+    pub feed: bool,
+    pub sitemap: bool,
+    pub cities: std::collections::BTreeSet<String>,
+    pub themes: std::collections::BTreeSet<String>,
+    /// Newsletter issues whose email files are written again.
+    pub emails: std::collections::BTreeSet<u32>,
+}
+
+/// Renders only `sel` and writes it straight into the output folder `out` (a serve
+/// rebuild: the folder is already the site). Returns the number of files written.
+pub fn render_selected(
+    model: &Model,
+    sel: &Selection,
+    out: &std::path::Path,
+) -> Result<usize, Vec<RenderError>> {
+    let mut jobs = Vec::new();
+    for (kind, slug) in &sel.docs {
+        if let Some(i) = model.docs(*kind).iter().position(|d| d.slug == *slug) {
+            jobs.push(Job::Doc(*kind, i));
+        }
+    }
+    if sel.lists {
+        jobs.extend([
+            Job::Home,
+            Job::NewsList,
+            Job::ReportList,
+            Job::NewsletterList,
+        ]);
+    }
+    for (i, c) in model.site.cities.iter().enumerate() {
+        if sel.cities.contains(c.id.get_ref()) {
+            jobs.push(Job::City(i));
+        }
+    }
+    for (i, t) in model.site.themes.iter().enumerate() {
+        if sel.themes.contains(t.id.get_ref()) {
+            jobs.push(Job::Theme(i));
+        }
+    }
+    let write = |rel: &str, bytes: &[u8]| -> Result<(), RenderError> {
+        let path = out.join(crate::output::safe_relative(rel)?);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| OutputError::Io {
+                path: parent.display().to_string(),
+                source: e,
+            })?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| {
+            RenderError::from(OutputError::Io {
+                path: path.display().to_string(),
+                source: e,
+            })
+        })
+    };
+    let written = AtomicUsize::new(0);
+    let mut errors: Vec<RenderError> = jobs
+        .par_iter()
+        .filter_map(|job| {
+            let r = model
+                .run(job)
+                .and_then(|(path, html)| write(&path, html.as_bytes()));
+            written.fetch_add(1, Ordering::Relaxed);
+            r.err()
+        })
+        .collect();
+    let mut extra: Vec<OutputFile> = Vec::new();
+    if sel.feed {
+        extra.push(("feed.xml".into(), feed(model).into_bytes()));
+    }
+    if sel.sitemap {
+        extra.push(("sitemap.xml".into(), sitemap(model).into_bytes()));
+    }
+    if !sel.emails.is_empty() {
+        match crate::newsletter::settings(model.cfg, &model.base, None, None) {
+            Ok(settings) => {
+                for doc in model.newsletters.iter().filter(|d| {
+                    d.issue()
+                        .is_some_and(|i| sel.emails.contains(i.number.get_ref()))
+                }) {
+                    match crate::newsletter::email::render_issue(model, doc).and_then(|issue| {
+                        crate::newsletter::preview_files(&issue, &settings).map_err(|message| {
+                            RenderError::Template {
+                                page: format!("newsletter/{}/email.eml", issue.number),
+                                template: "email".into(),
+                                message,
+                            }
+                        })
+                    }) {
+                        Ok(files) => extra.extend(files),
+                        Err(e) => errors.push(e),
+                    }
+                }
+            }
+            Err(message) => errors.push(RenderError::Template {
+                page: "content/site.toml".into(),
+                template: "[newsletter]".into(),
+                message,
+            }),
+        }
+    }
+    for (path, bytes) in &extra {
+        match write(path, bytes) {
+            Ok(()) => {
+                written.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(written.load(Ordering::Relaxed))
+    } else {
+        Err(errors)
+    }
 }
 
 /// Every HTML page as (path, html), in memory: for checks that look at the rendered site

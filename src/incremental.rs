@@ -1,0 +1,263 @@
+//! Incremental rebuilds for `serve`: the loaded site, its summary, theme and charts stay in
+//! memory; an edit of a Markdown document re-reads that file, re-validates, and renders only
+//! its page and the pages that list it. Anything else (data, settings, theme, static files, a
+//! new, removed or drafted document) falls back to a full build, which is always correct.
+
+use crate::charts::Chart;
+use crate::content::Site;
+use crate::content::model::{DocKind, Document};
+use crate::diagnostics::Diagnostics;
+use crate::impact::Summary;
+use crate::pipeline::{self, BuildError, BuildOptions, BuildReport};
+use crate::render::theme::Theme;
+use crate::render::{self, Model, Selection};
+use crate::validate;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+pub struct Session {
+    opts: BuildOptions,
+    output: PathBuf,
+    site: Site,
+    summary: Summary,
+    theme: Theme,
+    charts: Arc<BTreeMap<String, Chart>>,
+}
+
+enum Change {
+    Edit(String, DocKind, usize),
+    Ignore,
+    Other,
+}
+
+pub enum Outcome {
+    /// Only these files were written.
+    Incremental {
+        files: usize,
+        millis: u128,
+    },
+    Full(BuildReport),
+}
+
+impl Session {
+    /// A full build, keeping what it loaded for later edits.
+    pub fn start(opts: &BuildOptions) -> Result<(Session, BuildReport), BuildError> {
+        let report = pipeline::build(opts)?;
+        let session = Session::load(opts, report.output.clone())?;
+        Ok((session, report))
+    }
+
+    fn load(opts: &BuildOptions, output: PathBuf) -> Result<Session, BuildError> {
+        let checked = pipeline::load_checked(&opts.root, opts.drafts, opts.as_of)
+            .map_err(BuildError::Content)?;
+        let theme = render::theme::load(&opts.root).map_err(BuildError::Content)?;
+        let charts = Arc::new(
+            crate::charts::all(&checked.summary)
+                .into_iter()
+                .map(|c| (c.name.clone(), c))
+                .collect(),
+        );
+        Ok(Session {
+            opts: opts.clone(),
+            output,
+            site: checked.site,
+            summary: checked.summary,
+            theme,
+            charts,
+        })
+    }
+
+    /// Applies a change to `paths` (absolute or relative to the root). On an error nothing in
+    /// the output or the session changes.
+    pub fn rebuild(&mut self, paths: &[PathBuf]) -> Result<Outcome, BuildError> {
+        let started = Instant::now();
+        let root = self.opts.root.clone();
+        let mut edits = Vec::new();
+        for p in paths {
+            match self.document_edit(&root, p) {
+                Change::Edit(rel, kind, index) => edits.push((rel, kind, index)),
+                Change::Ignore => {}
+                Change::Other => return self.full(),
+            }
+        }
+        if edits.is_empty() {
+            return Ok(Outcome::Incremental {
+                files: 0,
+                millis: started.elapsed().as_millis(),
+            });
+        }
+        edits.sort_by(|a, b| a.0.cmp(&b.0));
+        edits.dedup_by(|a, b| a.0 == b.0);
+
+        let mut selection = Selection::default();
+        let mut undo: Vec<(DocKind, usize, Document, Arc<str>)> = Vec::new();
+        let mut diags = Diagnostics::default();
+        for (rel, kind, index) in &edits {
+            let (src, doc, d) = crate::content::load_document(&root, rel, *kind);
+            diags.extend(d);
+            let (Some(src), Some(mut doc)) = (src, doc) else {
+                continue;
+            };
+            let old = &self.site.docs(*kind)[*index];
+            if (doc.draft() && !self.opts.drafts) || doc.slug != old.slug {
+                self.revert(undo);
+                return self.full();
+            }
+            let old_issue = old.issue().map(|i| *i.number.get_ref());
+            let new_issue = doc.issue().map(|i| *i.number.get_ref());
+            let listed = listing_changed(old, &doc);
+            if old_issue != new_issue || (*kind == DocKind::Page && old.title() != doc.title()) {
+                // numbers name folders; page titles are in every page's footer
+                self.revert(undo);
+                return self.full();
+            }
+            doc.file = old.file;
+            select(&self.site, old, &doc, listed, &mut selection);
+            let previous_text = self.site.sources.replace(doc.file, src.text.clone());
+            let previous = std::mem::replace(&mut self.site.docs_mut(*kind)[*index], doc);
+            undo.push((*kind, *index, previous, previous_text));
+        }
+        if !diags.has_errors() {
+            diags.extend(validate::validate(
+                &self.site,
+                validate::Options {
+                    drafts: self.opts.drafts,
+                },
+            ));
+        }
+        if diags.has_errors() {
+            self.revert(undo);
+            diags.sort();
+            return Err(BuildError::Content(diags));
+        }
+        let cfg = self
+            .site
+            .config
+            .as_ref()
+            .ok_or_else(|| BuildError::Content(Diagnostics::default()))?;
+        let model = Model::with_charts(
+            &self.site,
+            cfg,
+            &self.summary,
+            &self.theme,
+            self.charts.clone(),
+        );
+        let files = render::render_selected(&model, &selection, &self.output)
+            .map_err(BuildError::Render)?;
+        Ok(Outcome::Incremental {
+            files,
+            millis: started.elapsed().as_millis(),
+        })
+    }
+
+    fn revert(&mut self, undo: Vec<(DocKind, usize, Document, Arc<str>)>) {
+        for (kind, index, doc, text) in undo.into_iter().rev() {
+            self.site.sources.replace(doc.file, text);
+            self.site.docs_mut(kind)[index] = doc;
+        }
+    }
+
+    fn full(&mut self) -> Result<Outcome, BuildError> {
+        let report = pipeline::build(&self.opts)?;
+        *self = Session::load(&self.opts, report.output.clone())?;
+        Ok(Outcome::Full(report))
+    }
+
+    /// What a changed path means: an edit of a document the session knows, nothing (a
+    /// vanished temporary file of an editor), or anything else.
+    fn document_edit(&self, root: &Path, p: &Path) -> Change {
+        let rel = p.strip_prefix(root).unwrap_or(p);
+        let Some(rel) = rel.to_str().map(|r| r.replace('\\', "/")) else {
+            return Change::Other;
+        };
+        let known = self.site.sources.find(&rel);
+        if !root.join(&rel).exists() {
+            // a file that is gone: a deleted document, or an editor's temporary file
+            return if known.is_some() {
+                Change::Other
+            } else {
+                Change::Ignore
+            };
+        }
+        let kind = DocKind::ALL.into_iter().find(|k| {
+            rel.strip_prefix(&format!("content/{}/", k.folder()))
+                .is_some_and(|name| name.ends_with(".md") && !name.contains('/'))
+        });
+        match (kind, known) {
+            (Some(kind), Some(file)) => {
+                match self.site.docs(kind).iter().position(|d| d.file == file) {
+                    Some(index) => Change::Edit(rel, kind, index),
+                    None => Change::Other,
+                }
+            }
+            _ => Change::Other,
+        }
+    }
+}
+
+/// Whether what lists show of a document (title, date, summary, tags) changed.
+fn listing_changed(old: &Document, new: &Document) -> bool {
+    let tags = |d: &Document| {
+        (
+            d.cities()
+                .iter()
+                .map(|c| c.get_ref().clone())
+                .collect::<Vec<_>>(),
+            d.themes()
+                .iter()
+                .map(|t| t.get_ref().clone())
+                .collect::<Vec<_>>(),
+        )
+    };
+    old.title() != new.title()
+        || old.summary() != new.summary()
+        || old.date() != new.date()
+        || tags(old) != tags(new)
+}
+
+/// The pages an edit of `old` into `new` touches.
+fn select(site: &Site, old: &Document, new: &Document, listed: bool, sel: &mut Selection) {
+    sel.docs.push((new.kind, new.slug.clone()));
+    match new.kind {
+        DocKind::Article => {
+            sel.feed = true;
+            if listed {
+                sel.lists = true;
+                sel.sitemap = true;
+                for d in [old, new] {
+                    sel.cities
+                        .extend(d.cities().iter().map(|c| c.get_ref().clone()));
+                    sel.themes
+                        .extend(d.themes().iter().map(|t| t.get_ref().clone()));
+                }
+                // issues that tease the article show its title and summary
+                for issue in &site.newsletters {
+                    if issue
+                        .issue()
+                        .is_some_and(|i| i.articles.iter().any(|a| *a.get_ref() == new.slug))
+                    {
+                        sel.docs.push((DocKind::Newsletter, issue.slug.clone()));
+                        sel.emails
+                            .extend(issue.issue().map(|i| *i.number.get_ref()));
+                    }
+                }
+            }
+        }
+        DocKind::Newsletter => {
+            sel.emails.extend(new.issue().map(|i| *i.number.get_ref()));
+            if listed {
+                sel.lists = true;
+                sel.sitemap = true;
+            }
+        }
+        DocKind::Report => {
+            if listed {
+                sel.lists = true;
+                sel.sitemap = true;
+            }
+        }
+        DocKind::Page => {}
+    }
+}
