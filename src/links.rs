@@ -53,9 +53,9 @@ pub fn check(
                     continue;
                 }
                 // the form the link takes on the page, so the page scan below skips it
-                let rendered = match url.strip_prefix('/') {
-                    Some(rest) if !rest.starts_with('/') => format!("{root}{rest}"),
-                    _ => url.clone(),
+                let rendered = match crate::render::markdown::site_path(&url, base_path) {
+                    Some(rest) => format!("{root}{rest}"),
+                    None => url.clone(),
                 };
                 from_markdown.insert((page.clone(), rendered.clone()));
                 if let Some(problem) = resolve(&page, &rendered, &existing, &ids) {
@@ -160,6 +160,16 @@ pub fn check_external(
         .into();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+    // checking many sites takes a while: show progress on a terminal
+    let bar = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
+        let b = indicatif::ProgressBar::new(urls.len() as u64);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("checking external links {bar:30} {pos}/{len}")
+        {
+            b.set_style(style);
+        }
+        b
+    });
     std::thread::scope(|scope| {
         for _ in 0..parallel.max(1) {
             scope.spawn(|| {
@@ -176,6 +186,9 @@ pub fn check_external(
             });
         }
     });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     let mut diags = Diagnostics::default();
     let mut results = results.into_inner().unwrap_or_default();
     results.sort();

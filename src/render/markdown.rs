@@ -31,7 +31,7 @@ fn options() -> Options {
 /// Renders `md` without shortcodes; `root` replaces the leading `/` of site-root links
 /// (`../../` on a page two levels deep, the absolute base URL in feeds).
 pub fn render(md: &str, root: &str) -> Rendered {
-    render_with(md, root, &|_| None)
+    render_with(md, root, "/", &|_| None)
 }
 
 /// What a shortcode becomes: HTML, and whether it is a block (replaces its paragraph).
@@ -45,6 +45,7 @@ pub struct Replacement {
 pub fn render_with(
     md: &str,
     root: &str,
+    base_path: &str,
     resolve: &dyn Fn(&Shortcode) -> Option<Replacement>,
 ) -> Rendered {
     let codes: Vec<Shortcode> = find_in_markdown(md)
@@ -93,9 +94,7 @@ pub fn render_with(
         match &mut events[i] {
             Event::Start(Tag::Link { dest_url, .. })
             | Event::Start(Tag::Image { dest_url, .. }) => {
-                if let Some(rest) = dest_url.strip_prefix('/')
-                    && !rest.starts_with('/')
-                {
+                if let Some(rest) = site_path(dest_url, base_path) {
                     *dest_url = CowStr::from(format!("{root}{rest}"));
                 }
             }
@@ -201,6 +200,21 @@ fn number_footnotes(events: &mut [Event]) {
     }
 }
 
+/// The site-relative part of a link written from the site root: `/news/a/` → `news/a/`, and
+/// with a base path `/innocities/`, `/innocities/news/a/` → `news/a/` too. `None` for other
+/// links (`//cdn…`, `https://…`, `../x`).
+pub fn site_path<'u>(url: &'u str, base_path: &str) -> Option<&'u str> {
+    if url.starts_with("//") {
+        return None;
+    }
+    if base_path != "/"
+        && let Some(rest) = url.strip_prefix(base_path)
+    {
+        return Some(rest);
+    }
+    url.strip_prefix('/')
+}
+
 fn heading_number(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
@@ -242,7 +256,7 @@ mod tests {
     #[test]
     fn shortcodes_are_replaced_outside_code() {
         let md = "Total: {{ figure(name=\"total-funding\") }}.\n\n{{ chart(name=\"c\") }}\n\n`{{ figure(name=\"x\") }}`\n";
-        let r = render_with(md, "./", &|sc| {
+        let r = render_with(md, "./", "/", &|sc| {
             Some(match sc.name.as_str() {
                 "figure" => Replacement {
                     html: "EUR 1".into(),

@@ -290,15 +290,16 @@ impl<'a> Model<'a> {
         target: Target,
     ) -> Result<markdown::Rendered, RenderError> {
         let failed: RefCell<Option<RenderError>> = RefCell::new(None);
-        let rendered = markdown::render_with(self.site.body(doc), root, &|sc| match self
-            .shortcode(sc, root, path, target)
-        {
-            Ok(r) => r,
-            Err(e) => {
-                failed.borrow_mut().get_or_insert(e);
-                None
-            }
-        });
+        let rendered =
+            markdown::render_with(self.site.body(doc), root, &self.base.path, &|sc| match self
+                .shortcode(sc, root, path, target)
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    failed.borrow_mut().get_or_insert(e);
+                    None
+                }
+            });
         match failed.into_inner() {
             Some(e) => Err(e),
             None => Ok(rendered),

@@ -94,7 +94,7 @@ fn check_finds_broken_links_and_anchors() {
         &article,
         "+++\ntitle = \"Second news\"\ndate = 2025-01-05\n+++\n\
 Good: [first](/news/hello-world/#first-section), [relative](../hello-world/), [logo](/img/logo.svg), \
-[csv](/data/projects.csv), [self](#top-of-nothing-but-ok)\n\n\
+[csv](/data/projects.csv), [self](#top-of-nothing-but-ok), [prefixed](/innocities/news/hello-world/)\n\n\
 Broken: [missing page](/news/helo-world/) and [missing anchor](/news/hello-world/#no-such-heading).\n\n\
 ![missing image](/img/nope.png)\n",
     )
@@ -114,6 +114,8 @@ Broken: [missing page](/news/helo-world/) and [missing anchor](/news/hello-world
         "a missing anchor on the page itself is reported too: {err}"
     );
     assert_eq!(err.matches("error: broken link").count(), 4, "{err}");
+    // a link written with the base_url path prefix works like a site-root link
+    assert!(!err.contains("/innocities/news/hello-world/`"), "{err}");
     // the sample site and the fixture as shipped have no broken links
     assert!(run(&repo(), &["check"]).status.success());
 }
