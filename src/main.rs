@@ -48,8 +48,9 @@ fn main() -> ExitCode {
                     }
                     if !quiet {
                         eprintln!(
-                            "built {} pages ({} files, {} KiB) into {} in {} ms",
+                            "built {} pages and {} charts ({} files, {} KiB) into {} in {} ms",
                             report.pages,
+                            report.charts,
                             report.files,
                             report.bytes / 1024,
                             report.output.display(),

@@ -44,6 +44,7 @@ fn render_errors(errors: &[RenderError]) -> String {
 pub struct BuildReport {
     pub output: PathBuf,
     pub pages: usize,
+    pub charts: usize,
     pub files: usize,
     pub bytes: usize,
     pub millis: u128,
@@ -199,6 +200,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         ("charts", model.charts.len()),
     ];
     Ok(BuildReport {
+        charts: model.charts.len(),
         stages,
         loaded,
         output: target,
