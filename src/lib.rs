@@ -4,6 +4,7 @@
 //! computes the figures, [`render`] turns them into pages and [`output`] writes them
 //! atomically; [`pipeline`] strings the stages together.
 
+pub mod cache;
 pub mod charts;
 pub mod content;
 pub mod date;

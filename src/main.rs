@@ -46,7 +46,14 @@ fn main() -> ExitCode {
                             eprintln!("  {stage}: {ms} ms");
                         }
                     }
-                    if !quiet {
+                    if !quiet && report.unchanged {
+                        eprintln!(
+                            "nothing changed since the last build: {} is up to date ({} pages, {} ms)",
+                            report.output.display(),
+                            report.pages,
+                            report.millis
+                        );
+                    } else if !quiet {
                         eprintln!(
                             "built {} pages and {} charts ({} files, {} KiB) into {} in {} ms",
                             report.pages,

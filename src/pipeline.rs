@@ -54,6 +54,8 @@ pub struct BuildReport {
     pub stages: Vec<(&'static str, u128)>,
     /// What was loaded: (what, how many).
     pub loaded: Vec<(&'static str, usize)>,
+    /// Nothing had changed since the last build into this output, so nothing was written.
+    pub unchanged: bool,
 }
 
 impl Clone for Diagnostics {
@@ -168,6 +170,28 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let root = &opts.root;
     let target = opts.output.clone().unwrap_or_else(|| root.join("output"));
     output::check_target(root, &target)?;
+    // nothing changed since the last build into this output: nothing to do
+    let absolute_target = output::absolute(&target);
+    let fingerprint = crate::cache::inputs(
+        root,
+        &absolute_target,
+        &format!("{:?} {:?}", opts.drafts, opts.as_of),
+    );
+    if let Some((pages, charts, files)) = crate::cache::lookup(root, &fingerprint, &absolute_target)
+    {
+        return Ok(BuildReport {
+            output: target,
+            pages,
+            charts,
+            files,
+            bytes: 0,
+            millis: started.elapsed().as_millis(),
+            warnings: Diagnostics::default(),
+            stages: vec![("nothing changed", started.elapsed().as_millis())],
+            loaded: Vec::new(),
+            unchanged: true,
+        });
+    }
     let mut stages = Vec::new();
     let mut lap = Instant::now();
     let mut stage = |name: &'static str, stages: &mut Vec<(&'static str, u128)>| {
@@ -199,7 +223,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         ("newsletter issues", s.newsletters.len()),
         ("charts", model.charts.len()),
     ];
+    crate::cache::store(
+        root,
+        &fingerprint,
+        &absolute_target,
+        report.pages,
+        model.charts.len(),
+        report.files,
+    );
     Ok(BuildReport {
+        unchanged: false,
         charts: model.charts.len(),
         stages,
         loaded,

@@ -127,6 +127,21 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
     s
 }
 
+/// A hash of the theme built into this binary, so a new binary invalidates build caches.
+pub fn embedded_fingerprint() -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for (path, bytes) in embedded_files() {
+        h.update(path.as_bytes());
+        h.update(bytes);
+    }
+    h.finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 fn embedded_files() -> Vec<(String, &'static [u8])> {
     let mut out = Vec::new();
     let mut stack: Vec<&'static Dir<'static>> = vec![&DEFAULT];

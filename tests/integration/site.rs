@@ -314,3 +314,58 @@ fn snapshots_of_machine_read_files() {
         read(&out.join("projects/port-5g/index.html"))
     );
 }
+
+#[test]
+fn a_build_with_nothing_changed_does_nothing_and_any_change_rebuilds() {
+    let dir = site(None);
+    assert!(run(dir.path(), &["build"]).status.success());
+    let o = run(dir.path(), &["build"]);
+    assert!(
+        stderr(&o).contains("nothing changed since the last build"),
+        "{}",
+        stderr(&o)
+    );
+    // an edit, a deleted output file and other options all build again
+    let article = dir.path().join("content/articles/second-news.md");
+    std::fs::write(
+        &article,
+        read(&article).replace("Older news.", "Older news, edited."),
+    )
+    .unwrap();
+    let o = run(dir.path(), &["build"]);
+    assert!(stderr(&o).contains("built "), "{}", stderr(&o));
+    assert!(read(&dir.path().join("output/news/index.html")).contains("Older news, edited."));
+    std::fs::remove_file(dir.path().join("output/news/index.html")).unwrap();
+    assert!(stderr(&run(dir.path(), &["build"])).contains("built "));
+    assert!(dir.path().join("output/news/index.html").is_file());
+    assert!(stderr(&run(dir.path(), &["build", "--drafts"])).contains("built "));
+    assert!(
+        !dir.path().join("output/.innopress").exists(),
+        "the cache record stays out of the output"
+    );
+}
+
+#[test]
+fn parallel_output_equals_the_single_threaded_output() {
+    let dir = site(None);
+    let one = dir.path().join("one-thread");
+    let many = dir.path().join("many-threads");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_innopress"))
+        .args(["build", "--output", one.to_str().unwrap()])
+        .current_dir(dir.path())
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_innopress"))
+        .args(["build", "--output", many.to_str().unwrap()])
+        .current_dir(dir.path())
+        .env("RAYON_NUM_THREADS", "8")
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert!(
+        tree(&one) == tree(&many),
+        "output depends on the number of threads"
+    );
+}
