@@ -558,9 +558,10 @@ async fn transact(
             lettre::transport::smtp::extension::MailBodyParameter::EightBitMime,
         ));
     }
-    let steps: [Box<dyn std::fmt::Display + Send>; 2] = [
+    let steps: [Box<dyn std::fmt::Display + Send>; 3] = [
         Box::new(Mail::new(envelope.from().cloned(), mail_params)),
         Box::new(Rcpt::new(envelope.to()[0].clone(), vec![])),
+        Box::new(Data),
     ];
     for step in steps {
         match within(timeout, c.command(step)).await {
@@ -574,17 +575,6 @@ async fn transact(
             }
             Ok(Ok(_)) => {}
         }
-    }
-    match within(timeout, c.command(Data)).await {
-        Err(_) => return Outcome::Temporary("the server did not answer DATA in time".into(), true),
-        Ok(Err(e)) => {
-            let out = before(e);
-            if matches!(out, Outcome::Temporary(_, false) | Outcome::Permanent(_)) {
-                let _ = within(timeout, c.command(Rset)).await;
-            }
-            return out;
-        }
-        Ok(Ok(_)) => {}
     }
     match within(timeout, c.message(body)).await {
         Ok(Ok(resp)) => Outcome::Sent(format!(

@@ -416,6 +416,19 @@ impl<'a> Model<'a> {
             .collect()
     }
 
+    fn theme_cards(&self) -> Vec<ThemeCard<'_>> {
+        self.summary
+            .themes
+            .iter()
+            .map(|t| ThemeCard {
+                id: &t.id,
+                name: &t.name,
+                projects: count(t.projects),
+                funding: t.funding.display(),
+            })
+            .collect()
+    }
+
     /// Renders one job: returns the output path and the page text.
     fn run(&self, job: &Job) -> Result<(String, String), RenderError> {
         let s = self.summary;
@@ -458,16 +471,7 @@ impl<'a> Model<'a> {
                     .map(|d| DocLink::new(d, Self::doc_dir(d)))
                     .collect();
                 ctx.insert("reports", &reports);
-                let themes: Vec<_> = s
-                    .themes
-                    .iter()
-                    .map(|t| ThemeCard {
-                        id: &t.id,
-                        name: &t.name,
-                        projects: count(t.projects),
-                        funding: t.funding.display(),
-                    })
-                    .collect();
+                let themes = self.theme_cards();
                 ctx.insert("themes", &themes);
                 Ok((path.clone(), self.render("index.html", &path, &ctx)?))
             }
@@ -628,16 +632,7 @@ impl<'a> Model<'a> {
             Job::ThemeList => {
                 let path = "themes/index.html".to_string();
                 let mut ctx = self.base_context(&path, "themes", "Themes");
-                let list: Vec<_> = s
-                    .themes
-                    .iter()
-                    .map(|t| ThemeCard {
-                        id: &t.id,
-                        name: &t.name,
-                        projects: count(t.projects),
-                        funding: t.funding.display(),
-                    })
-                    .collect();
+                let list = self.theme_cards();
                 ctx.insert("themes", &list);
                 Ok((path.clone(), self.render("themes.html", &path, &ctx)?))
             }
