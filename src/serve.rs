@@ -54,13 +54,19 @@ pub fn serve(opts: &Options) -> Result<(), String> {
     });
     let session = start_session(&build_opts, &state);
 
+    // watch before announcing the address, so no edit made after that line is missed
+    let (watcher, changes) = watcher(&opts.root);
     let listener = bind(opts.bind, opts.port)?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     eprintln!("serving http://{addr}/ (watching content/ and themes/; Ctrl+C to stop)");
 
     let watcher_state = state.clone();
-    let root = opts.root.clone();
-    std::thread::spawn(move || watch(&root, &build_opts, session, &watcher_state));
+    std::thread::spawn(move || {
+        let _keep = watcher;
+        if let Some(changes) = changes {
+            watch(&changes, &build_opts, session, &watcher_state);
+        }
+    });
 
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
@@ -151,9 +157,10 @@ fn publish(
     state.changed.notify_all();
 }
 
-/// Rebuilds after changes in `content/` or `themes/`, waiting until edits settle: only the
-/// pages an edited document touches when it can, the whole site otherwise.
-fn watch(root: &Path, opts: &BuildOptions, mut session: Option<Session>, state: &State) {
+type Changes = std::sync::mpsc::Receiver<Vec<PathBuf>>;
+
+/// A watcher of `content/` and `themes/` and the channel of changed paths it feeds.
+fn watcher(root: &Path) -> (Option<notify::RecommendedWatcher>, Option<Changes>) {
     use notify::{RecursiveMode, Watcher};
     let (tx, rx) = std::sync::mpsc::channel::<Vec<PathBuf>>();
     let mut watcher = match notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
@@ -166,7 +173,7 @@ fn watch(root: &Path, opts: &BuildOptions, mut session: Option<Session>, state: 
         Ok(w) => w,
         Err(e) => {
             eprintln!("warning: cannot watch for changes ({e}); restart serve to see edits");
-            return;
+            return (None, None);
         }
     };
     for dir in ["content", "themes"] {
@@ -177,6 +184,12 @@ fn watch(root: &Path, opts: &BuildOptions, mut session: Option<Session>, state: 
             eprintln!("warning: cannot watch {}: {e}", p.display());
         }
     }
+    (Some(watcher), Some(rx))
+}
+
+/// Rebuilds after changes, waiting until edits settle: only the pages an edited document
+/// touches when it can, the whole site otherwise.
+fn watch(rx: &Changes, opts: &BuildOptions, mut session: Option<Session>, state: &State) {
     while let Ok(first) = rx.recv() {
         let mut paths = first;
         // an editor's save is several events; take them together

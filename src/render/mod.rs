@@ -109,7 +109,8 @@ enum Job {
     NewsList,
     Doc(DocKind, usize),
     ReportList,
-    Dashboard,
+    /// Page `n` (1-based) of the project dashboard.
+    Dashboard(usize),
     Project(usize),
     CityList,
     City(usize),
@@ -335,7 +336,7 @@ impl<'a> Model<'a> {
             Job::Home,
             Job::NewsList,
             Job::ReportList,
-            Job::Dashboard,
+            Job::Dashboard(1),
             Job::CityList,
             Job::ThemeList,
             Job::Impact,
@@ -345,6 +346,7 @@ impl<'a> Model<'a> {
         for kind in DocKind::ALL {
             jobs.extend((0..self.docs(kind).len()).map(|i| Job::Doc(kind, i)));
         }
+        jobs.extend((2..=self.dashboard_pages()).map(Job::Dashboard));
         jobs.extend((0..self.projects.len()).map(Job::Project));
         jobs.extend((0..self.site.cities.len()).map(Job::City));
         jobs.extend((0..self.site.themes.len()).map(Job::Theme));
@@ -414,6 +416,11 @@ impl<'a> Model<'a> {
             .filter(|p| pred(p))
             .map(|p| self.names.project_row(p, self.summary.as_of))
             .collect()
+    }
+
+    /// How many pages the dashboard has (bounded pages, so 20,000 projects stay usable).
+    fn dashboard_pages(&self) -> usize {
+        self.projects.len().div_ceil(DASHBOARD_PAGE).max(1)
     }
 
     fn theme_cards(&self) -> Vec<ThemeCard<'_>> {
@@ -507,10 +514,40 @@ impl<'a> Model<'a> {
                 Ok((path.clone(), self.render("newsletters.html", &path, &ctx)?))
             }
             Job::Doc(kind, i) => self.doc_page(self.docs(*kind)[*i]),
-            Job::Dashboard => {
-                let path = "projects/index.html".to_string();
-                let mut ctx = self.base_context(&path, "projects", "Project dashboard");
-                ctx.insert("projects", &self.rows(|_| true));
+            Job::Dashboard(n) => {
+                let n = *n;
+                let path = dashboard_path(n);
+                let title = if n == 1 {
+                    "Project dashboard".to_string()
+                } else {
+                    format!("Project dashboard, page {n}")
+                };
+                let mut ctx = self.base_context(&path, "projects", &title);
+                let first = (n - 1) * DASHBOARD_PAGE;
+                let page: Vec<_> = self
+                    .projects
+                    .iter()
+                    .skip(first)
+                    .take(DASHBOARD_PAGE)
+                    .map(|p| self.names.project_row(p, s.as_of))
+                    .collect();
+                ctx.insert("projects", &page);
+                ctx.insert("project_count", &self.projects.len());
+                ctx.insert("first", &(first + 1));
+                ctx.insert("last", &(first + page.len()));
+                let pages: Vec<PageLink> = (1..=self.dashboard_pages())
+                    .map(|k| PageLink {
+                        number: k,
+                        href: dashboard_path(k).trim_end_matches("index.html").to_string(),
+                        current: k == n,
+                    })
+                    .collect();
+                ctx.insert("pages", &pages);
+                // with several pages the filter searches the compact index of all projects
+                ctx.insert(
+                    "index_url",
+                    &(pages.len() > 1).then_some("data/projects-index.json"),
+                );
                 ctx.insert("total", &s.funding.total.grouped());
                 let cities: Vec<_> = self
                     .site
@@ -772,6 +809,24 @@ pub enum Target {
     Page,
     Feed,
     Email,
+}
+
+/// Projects per dashboard page.
+pub const DASHBOARD_PAGE: usize = 500;
+
+fn dashboard_path(n: usize) -> String {
+    if n == 1 {
+        "projects/index.html".into()
+    } else {
+        format!("projects/page/{n}/index.html")
+    }
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    href: String,
+    current: bool,
 }
 
 #[derive(Serialize)]
@@ -1053,6 +1108,10 @@ pub fn render_site(model: &Model, staging: &Staging) -> Result<Report, Vec<Rende
     let open = crate::render::opendata::Projects::new(model);
     extra.push(("data/projects.csv".into(), open.csv().into_bytes()));
     extra.push(("data/projects.json".into(), open.json().into_bytes()));
+    extra.push((
+        "data/projects-index.json".into(),
+        open.index(model).into_bytes(),
+    ));
     match crate::newsletter::settings(model.cfg, &model.base, None, None) {
         Ok(settings) => {
             let issues: Vec<Result<Vec<OutputFile>, RenderError>> = model

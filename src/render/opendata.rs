@@ -78,6 +78,47 @@ impl<'a> Projects<'a> {
         serde_json::to_string_pretty(&self.records).unwrap_or_else(|_| "[]".into()) + "\n"
     }
 
+    /// The compact index the dashboard's filter searches when the projects fill several
+    /// pages: one array per project, in the dashboard's order (title, then id).
+    pub fn index(&self, model: &Model) -> String {
+        let rows: Vec<serde_json::Value> = model
+            .projects
+            .iter()
+            .map(|p| {
+                let r = model.names.project_row(p, model.summary.as_of);
+                serde_json::json!([
+                    r.id,
+                    r.title,
+                    r.city.as_ref().map_or("", |c| c.id),
+                    r.city.as_ref().map_or("Network-wide", |c| c.name),
+                    r.partners
+                        .iter()
+                        .map(|c| c.id)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    r.themes.iter().map(|t| t.id).collect::<Vec<_>>().join(" "),
+                    r.themes
+                        .iter()
+                        .map(|t| t.name)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    r.programme,
+                    r.start,
+                    r.end,
+                    r.status,
+                    r.status_label,
+                    r.total_cents,
+                    r.funding.total,
+                ])
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "fields": ["id", "title", "city", "city_name", "partners", "themes", "theme_names", "programme", "start", "end", "status", "status_label", "total_cents", "total"],
+            "rows": rows,
+        });
+        serde_json::to_string(&doc).unwrap_or_default() + "\n"
+    }
+
     /// RFC 4180 CSV with a header row; lists are joined with `;`.
     pub fn csv(&self) -> String {
         let mut out = String::from(

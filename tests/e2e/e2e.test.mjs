@@ -369,3 +369,44 @@ test('serve reloads an open page after an edit and shows an overlay for a broken
     server.kill();
   }
 });
+
+test('with more projects than one page holds, the filter searches the index of all projects', async () => {
+  const site = path.join(work, 'many-projects');
+  fs.rmSync(site, { recursive: true, force: true });
+  execFileSync(bin, ['synth', site, '--articles', '5', '--projects', '1200']);
+  const out = path.join(site, 'output');
+  build(site, out);
+  const s = serve([{ prefix: '/', dir: out }]);
+  await new Promise((r) => s.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${s.address().port}`;
+  const index = JSON.parse(fs.readFileSync(path.join(out, 'data/projects-index.json'), 'utf8')).rows;
+  const context = await browser.newContext();
+  try {
+    const { page, errors } = await open(context, `${base}/projects/`);
+    const shown = () => page.$$eval('#project-table tbody tr', (rows) => rows.map((r) => r.querySelector('th a').textContent));
+    assert.equal((await shown()).length, 500);
+    // a project from the third page, found from the first
+    await page.focus('#filter-text');
+    await page.keyboard.type('project 1150');
+    await page.waitForFunction(() => /projects match/.test(document.querySelector('#filter-count').textContent));
+    const expected = index.filter((r) => `${r[1]} ${r[3]} ${r[6]} ${r[7]} ${r[8]} ${r[9]} ${r[11]} ${r[13]}`.toLowerCase().includes('project 1150'));
+    assert.deepEqual(await shown(), expected.map((r) => r[1]));
+    assert.match(await page.textContent('#filter-count'), new RegExp(`^${expected.length} of 1200 projects match`));
+    assert.equal(await page.isVisible('.pagination'), false, 'page links hide while the index is filtered');
+    const href = await page.getAttribute('#project-table tbody tr th a', 'href');
+    assert.equal((await context.request.get(new URL(href, page.url()).href)).status(), 200, 'rows link to project pages');
+    // clearing the filter brings the page back
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    await page.waitForFunction(() => document.querySelectorAll('#project-table tbody tr').length === 500);
+    assert.equal(await page.isVisible('.pagination'), true);
+    const result = await axe(page);
+    assert.deepEqual(result.violations.map((v) => v.id), []);
+    const second = await open(context, `${base}/projects/page/2/`);
+    assert.deepEqual((await axe(second.page)).violations.map((v) => v.id), []);
+    assert.deepEqual([...errors, ...second.errors], []);
+  } finally {
+    await context.close();
+    s.close();
+  }
+});

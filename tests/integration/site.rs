@@ -369,3 +369,63 @@ fn parallel_output_equals_the_single_threaded_output() {
         "output depends on the number of threads"
     );
 }
+
+#[test]
+fn a_dashboard_of_20000_projects_has_bounded_pages_and_a_compact_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("big");
+    let o = run(
+        tmp.path(),
+        &[
+            "synth",
+            site.to_str().unwrap(),
+            "--articles",
+            "5",
+            "--projects",
+            "20000",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&site, &["build", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = site.join("output");
+    let mut pages = vec![out.join("projects/index.html")];
+    pages.extend((2..=40).map(|n| out.join(format!("projects/page/{n}/index.html"))));
+    assert!(!out.join("projects/page/41").exists());
+    for p in &pages {
+        let html = read(p);
+        assert!(
+            html.len() < 512 * 1024,
+            "{} is {} bytes",
+            p.display(),
+            html.len()
+        );
+        assert_eq!(
+            html.matches("<tr data-status").count(),
+            500,
+            "{}",
+            p.display()
+        );
+        assert!(html.contains("aria-label=\"Pages of the project list\""));
+        assert!(
+            html.contains("data-index=\""),
+            "the filter searches the index"
+        );
+    }
+    assert!(
+        read(&pages[1])
+            .contains("<a href=\"../../../projects/page/2/\" aria-current=\"page\">2</a>")
+    );
+    let index: serde_json::Value =
+        serde_json::from_str(&read(&out.join("data/projects-index.json"))).unwrap();
+    assert_eq!(index["rows"].as_array().unwrap().len(), 20000);
+    assert!(
+        std::fs::metadata(out.join("data/projects-index.json"))
+            .unwrap()
+            .len()
+            < 6 * 1024 * 1024
+    );
+    // a small site keeps one page with no index attribute
+    let (_dir, small) = built(&[]);
+    assert!(!read(&small.join("projects/index.html")).contains("data-index"));
+}

@@ -17,6 +17,14 @@
   var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
   var sortCol = -1;
   var sortDir = "ascending";
+  // With many projects the page holds one slice; filters then search the JSON index of all
+  // projects and show the first LIMIT matches.
+  var indexUrl = table.getAttribute("data-index");
+  var root = table.getAttribute("data-root") || "";
+  var pager = document.querySelector(".pagination");
+  var LIMIT = 500;
+  var index = null;
+  var loading = false;
 
   headers.forEach(function (th, col) {
     var kind = th.getAttribute("data-sort");
@@ -42,8 +50,118 @@
     return (row.cells[col].textContent || "").trim().toLowerCase();
   }
 
+  function cell(tag, text) {
+    var el = document.createElement(tag);
+    if (text !== undefined) { el.textContent = text; }
+    return el;
+  }
+
+  function link(href, text) {
+    var a = cell("a", text);
+    a.setAttribute("href", href);
+    return a;
+  }
+
+  // one index row: id, title, city, city_name, partners, themes, theme_names, programme,
+  // start, end, status, status_label, total_cents, total
+  function makeRow(r) {
+    var tr = document.createElement("tr");
+    tr.setAttribute("data-status", r[10]);
+    tr.setAttribute("data-city", r[2]);
+    tr.setAttribute("data-partners", r[4] ? r[4] + " " : "");
+    tr.setAttribute("data-themes", r[5] + " ");
+    tr.setAttribute("data-start", r[8]);
+    tr.setAttribute("data-total", String(r[12]));
+    var th = cell("th");
+    th.setAttribute("scope", "row");
+    th.appendChild(link(root + "projects/" + r[0] + "/", r[1]));
+    tr.appendChild(th);
+    var city = cell("td");
+    if (r[2]) { city.appendChild(link(root + "cities/" + r[2] + "/", r[3])); } else { city.textContent = r[3]; }
+    tr.appendChild(city);
+    tr.appendChild(cell("td", r[6]));
+    tr.appendChild(cell("td", r[7]));
+    tr.appendChild(cell("td", r[8] + " \u2013 " + r[9]));
+    var st = cell("td");
+    var span = cell("span", r[11]);
+    span.className = "status status-" + r[10];
+    st.appendChild(span);
+    tr.appendChild(st);
+    var total = cell("td", r[13]);
+    total.className = "num";
+    tr.appendChild(total);
+    return tr;
+  }
+
+  function indexKey(r, col) {
+    switch (col) {
+      case 0: return r[1].toLowerCase();
+      case 1: return r[3].toLowerCase();
+      case 2: return r[6].toLowerCase();
+      case 3: return r[7].toLowerCase();
+      case 4: return r[8];
+      case 5: return r[11].toLowerCase();
+      default: return r[12];
+    }
+  }
+
+  function applyIndex(q, updateUrl) {
+    var matches = index.filter(function (r) {
+      var words = (r[1] + " " + r[3] + " " + r[6] + " " + r[7] + " " + r[8] + " " + r[9] + " " + r[11] + " " + r[13]).toLowerCase();
+      return (!q || words.indexOf(q) !== -1) &&
+        (!status.value || r[10] === status.value) &&
+        (!city.value || r[2] === city.value || (" " + r[4] + " ").indexOf(" " + city.value + " ") !== -1) &&
+        (!theme.value || (" " + r[5] + " ").indexOf(" " + theme.value + " ") !== -1);
+    });
+    if (sortCol >= 0) {
+      matches = matches.map(function (r, i) { return [r, i]; });
+      matches.sort(function (a, b) {
+        var x = indexKey(a[0], sortCol), y = indexKey(b[0], sortCol);
+        var c = x < y ? -1 : (x > y ? 1 : 0);
+        if (c === 0) { c = a[1] - b[1]; }
+        return sortDir === "ascending" ? c : -c;
+      }).forEach(function (pair, i) { matches[i] = pair[0]; });
+    }
+    while (body.firstChild) { body.removeChild(body.firstChild); }
+    matches.slice(0, LIMIT).forEach(function (r) { body.appendChild(makeRow(r)); });
+    if (pager) { pager.hidden = true; }
+    count.textContent = matches.length + " of " + index.length + " projects match" +
+      (matches.length > LIMIT ? "; showing the first " + LIMIT : "");
+    markSorted();
+    if (updateUrl) { saveState(); }
+  }
+
+  function markSorted() {
+    headers.forEach(function (th, col) {
+      if (col === sortCol) { th.setAttribute("aria-sort", sortDir); } else { th.removeAttribute("aria-sort"); }
+    });
+  }
+
   function apply(updateUrl) {
     var q = text.value.trim().toLowerCase();
+    var active = q || status.value || city.value || theme.value || sortCol >= 0;
+    if (indexUrl && active) {
+      if (index) { applyIndex(q, updateUrl); return; }
+      if (!loading) {
+        loading = true;
+        count.textContent = "Loading all projects\u2026";
+        fetch(indexUrl).then(function (r) { return r.json(); }).then(function (doc) {
+          index = doc.rows;
+          apply(true);
+        }).catch(function () {
+          loading = false;
+          count.textContent = "The list of all projects could not be loaded; this page's projects are filtered.";
+          indexUrl = null;
+          apply(true);
+        });
+      }
+      return;
+    }
+    if (indexUrl && pager) { pager.hidden = false; }
+    if (indexUrl && body.rows.length !== rows.length) {
+      while (body.firstChild) { body.removeChild(body.firstChild); }
+      rows.forEach(function (row) { body.appendChild(row); });
+    }
     var shown = 0;
     rows.forEach(function (row) {
       var ok = (!q || row.textContent.toLowerCase().indexOf(q) !== -1) &&
@@ -64,9 +182,7 @@
       });
     }
     ordered.forEach(function (row) { body.appendChild(row); });
-    headers.forEach(function (th, col) {
-      if (col === sortCol) { th.setAttribute("aria-sort", sortDir); } else { th.removeAttribute("aria-sort"); }
-    });
+    markSorted();
     count.textContent = shown + " of " + rows.length + " projects shown";
     if (updateUrl) { saveState(); }
   }
