@@ -132,11 +132,7 @@ impl Session {
             diags.sort();
             return Err(BuildError::Content(diags));
         }
-        let cfg = self
-            .site
-            .config
-            .as_ref()
-            .ok_or_else(|| BuildError::Content(Diagnostics::default()))?;
+        let cfg = crate::pipeline::site_config(&self.site)?;
         let model = Model::with_charts(
             &self.site,
             cfg,

@@ -8,7 +8,7 @@ use crate::content::model::DocKind;
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::render::Model;
 use crate::render::urls::root_prefix;
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use pulldown_cmark::{Event, Parser, Tag};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
@@ -38,10 +38,7 @@ pub fn check(
             let page = format!("{}index.html", Model::doc_dir(doc));
             let root = root_prefix(&page);
             let body = site.body(doc);
-            let opts = Options::ENABLE_TABLES
-                | Options::ENABLE_FOOTNOTES
-                | Options::ENABLE_STRIKETHROUGH
-                | Options::ENABLE_HEADING_ATTRIBUTES;
+            let opts = crate::render::markdown::options();
             for (ev, range) in Parser::new_ext(body, opts).into_offset_iter() {
                 let (Event::Start(Tag::Link { dest_url, .. })
                 | Event::Start(Tag::Image { dest_url, .. })) = ev
@@ -117,10 +114,7 @@ pub fn check_external(
     timeout: std::time::Duration,
 ) -> Diagnostics {
     let mut places: BTreeMap<String, Vec<Place>> = BTreeMap::new();
-    let opts = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let opts = crate::render::markdown::options();
     let mut in_markdown: BTreeSet<String> = BTreeSet::new();
     for kind in DocKind::ALL {
         for doc in site.docs(kind) {

@@ -73,6 +73,13 @@ pub struct Checked {
     pub warnings: Diagnostics,
 }
 
+/// The settings of a site that loaded without errors (they are present then).
+pub fn site_config(site: &Site) -> Result<&crate::content::model::SiteConfig, BuildError> {
+    site.config
+        .as_ref()
+        .ok_or_else(|| BuildError::Content(Diagnostics::default()))
+}
+
 /// Loads and validates; drafts are dropped unless `drafts`. Returns every problem on failure.
 pub fn load_checked(
     root: &Path,
@@ -201,11 +208,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let checked = load_checked(root, opts.drafts, opts.as_of).map_err(BuildError::Content)?;
     stage("load, validate and summarise", &mut stages);
     let theme = render::theme::load(root).map_err(BuildError::Content)?;
-    let cfg = checked
-        .site
-        .config
-        .as_ref()
-        .ok_or_else(|| BuildError::Content(Diagnostics::default()))?;
+    let cfg = site_config(&checked.site)?;
     let model = Model::new(&checked.site, cfg, &checked.summary, &theme);
     stage("theme and charts", &mut stages);
     let staging = Staging::create(&target)?;
@@ -257,11 +260,7 @@ pub struct PreparedIssue {
 pub fn prepare_issue(root: &Path, number: u32) -> Result<PreparedIssue, BuildError> {
     let checked = load_checked(root, false, None).map_err(BuildError::Content)?;
     let theme = render::theme::load(root).map_err(BuildError::Content)?;
-    let cfg = checked
-        .site
-        .config
-        .as_ref()
-        .ok_or_else(|| BuildError::Content(Diagnostics::default()))?;
+    let cfg = site_config(&checked.site)?;
     let model = Model::new(&checked.site, cfg, &checked.summary, &theme);
     let Some(doc) = checked
         .site

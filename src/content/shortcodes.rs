@@ -3,7 +3,7 @@
 //! validation checks their names and arguments, rendering replaces them. Shortcodes in code
 //! spans, code blocks and raw HTML are ordinary text and stay literal.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use std::ops::Range;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,10 +95,7 @@ struct Run {
 
 /// Source ranges of consecutive text events outside code and HTML.
 fn prose_runs(body: &str) -> Vec<Run> {
-    let opts = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let opts = crate::render::markdown::options();
     let mut runs: Vec<Run> = Vec::new();
     let mut in_code = 0usize;
     let mut current: Option<Range<usize>> = None;

@@ -128,7 +128,7 @@ type Results = (Vec<(String, String)>, Vec<String>);
 
 struct Shared {
     campaign: Campaign,
-    journal: Option<Journal>,
+    journal: Journal,
     rate: Mutex<Instant>,
     interval: Option<Duration>,
     stop: AtomicBool,
@@ -202,7 +202,7 @@ pub fn run(campaign: Campaign, opts: &Options) -> Result<Report, String> {
         .map(|n| Duration::from_secs_f64(60.0 / f64::from(n)));
     let shared = Arc::new(Shared {
         campaign,
-        journal: Some(journal),
+        journal,
         rate: Mutex::new(Instant::now()),
         interval,
         stop: AtomicBool::new(false),
@@ -340,12 +340,7 @@ async fn worker(
                 match smtp::connect(&shared.campaign.target).await {
                     Ok(c) => conn = Some(c),
                     Err(ConnectError::Fatal(m)) => {
-                        shared.stop.store(true, Ordering::Relaxed);
-                        shared
-                            .fatal
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .get_or_insert(m);
+                        halt(&shared, m);
                         return;
                     }
                     Err(ConnectError::Temporary(m)) => {
@@ -381,13 +376,7 @@ async fn worker(
                     message_id: msg.headers().get_raw("Message-ID").map(str::to_string),
                     time: journal::now(),
                 };
-                if let Err(e) = append(&shared, entry).await {
-                    shared.stop.store(true, Ordering::Relaxed);
-                    shared
-                        .fatal
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .get_or_insert(e);
+                if !record(&shared, entry).await {
                     return;
                 }
                 journaled = true;
@@ -437,13 +426,7 @@ async fn worker(
                         message_id: None,
                         time: journal::now(),
                     };
-                    if let Err(e) = append(&shared, entry).await {
-                        shared.stop.store(true, Ordering::Relaxed);
-                        shared
-                            .fatal
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .get_or_insert(e);
+                    if !record(&shared, entry).await {
                         return;
                     }
                     shared.sent.fetch_add(1, Ordering::Relaxed);
@@ -466,10 +449,9 @@ async fn worker(
                     }
                     tokio::time::sleep(shared.retry_delay * 2u32.pow(attempt - 1)).await;
                 }
-                Outcome::Uncertain(why) => {
+                Outcome::Uncertain(_) => {
                     // the attempting entry stays: the next run reports it, never re-sends it
                     conn = None;
-                    let _ = why;
                     shared
                         .results
                         .lock()
@@ -487,11 +469,26 @@ async fn worker(
     }
 }
 
-async fn append(shared: &Shared, entry: Entry) -> Result<(), String> {
-    match &shared.journal {
-        Some(j) => j.append(entry).await,
-        None => Ok(()),
+/// Journals an entry; if the journal cannot be written, stops the run (sending on without
+/// a record could mail someone twice) and returns false.
+async fn record(shared: &Shared, entry: Entry) -> bool {
+    match shared.journal.append(entry).await {
+        Ok(()) => true,
+        Err(e) => {
+            halt(shared, e);
+            false
+        }
     }
+}
+
+/// Stops every connection after its current message, keeping the first reason.
+fn halt(shared: &Shared, reason: String) {
+    shared.stop.store(true, Ordering::Relaxed);
+    shared
+        .fatal
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get_or_insert(reason);
 }
 
 async fn finish(shared: &Shared, rcpt: &Recipient, journaled: bool, state: State, reason: String) {
@@ -503,14 +500,7 @@ async fn finish(shared: &Shared, rcpt: &Recipient, journaled: bool, state: State
             message_id: None,
             time: journal::now(),
         };
-        if let Err(e) = append(shared, entry).await {
-            shared.stop.store(true, Ordering::Relaxed);
-            shared
-                .fatal
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .get_or_insert(e);
-        }
+        record(shared, entry).await;
     }
     shared
         .results

@@ -21,7 +21,9 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
 }
 
-fn options() -> Options {
+/// The Markdown dialect of every document: CommonMark with tables, footnotes, strikethrough
+/// and heading attributes. Every reader of Markdown bodies uses it, so they agree on the text.
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

@@ -988,32 +988,7 @@ pub fn render_selected(
         extra.push(("sitemap.xml".into(), sitemap(model).into_bytes()));
     }
     if !sel.emails.is_empty() {
-        match crate::newsletter::settings(model.cfg, &model.base, None, None) {
-            Ok(settings) => {
-                for doc in model.newsletters.iter().filter(|d| {
-                    d.issue()
-                        .is_some_and(|i| sel.emails.contains(i.number.get_ref()))
-                }) {
-                    match crate::newsletter::email::render_issue(model, doc).and_then(|issue| {
-                        crate::newsletter::preview_files(&issue, &settings).map_err(|message| {
-                            RenderError::Template {
-                                page: format!("newsletter/{}/email.eml", issue.number),
-                                template: "email".into(),
-                                message,
-                            }
-                        })
-                    }) {
-                        Ok(files) => extra.extend(files),
-                        Err(e) => errors.push(e),
-                    }
-                }
-            }
-            Err(message) => errors.push(RenderError::Template {
-                page: "content/site.toml".into(),
-                template: "[newsletter]".into(),
-                message,
-            }),
-        }
+        email_files(model, |n| sel.emails.contains(&n), &mut extra, &mut errors);
     }
     for (path, bytes) in &extra {
         match write(path, bytes) {
@@ -1027,6 +1002,48 @@ pub fn render_selected(
         Ok(written.load(Ordering::Relaxed))
     } else {
         Err(errors)
+    }
+}
+
+/// The preview email files (`newsletter/N/email.*`) of the issues whose number `wanted`
+/// accepts, rendered in parallel, added to `files`; problems go to `errors`.
+fn email_files(
+    model: &Model,
+    wanted: impl Fn(u32) -> bool + Sync,
+    files: &mut Vec<OutputFile>,
+    errors: &mut Vec<RenderError>,
+) {
+    let settings = match crate::newsletter::settings(model.cfg, &model.base, None, None) {
+        Ok(s) => s,
+        Err(message) => {
+            errors.push(RenderError::Template {
+                page: "content/site.toml".into(),
+                template: "[newsletter]".into(),
+                message,
+            });
+            return;
+        }
+    };
+    let issues: Vec<Result<Vec<OutputFile>, RenderError>> = model
+        .newsletters
+        .par_iter()
+        .filter(|d| d.issue().is_some_and(|i| wanted(*i.number.get_ref())))
+        .map(|doc| {
+            let issue = crate::newsletter::email::render_issue(model, doc)?;
+            crate::newsletter::preview_files(&issue, &settings).map_err(|message| {
+                RenderError::Template {
+                    page: format!("newsletter/{}/email.eml", issue.number),
+                    template: "email".into(),
+                    message,
+                }
+            })
+        })
+        .collect();
+    for r in issues {
+        match r {
+            Ok(f) => files.extend(f),
+            Err(e) => errors.push(e),
+        }
     }
 }
 
@@ -1112,35 +1129,7 @@ pub fn render_site(model: &Model, staging: &Staging) -> Result<Report, Vec<Rende
         "data/projects-index.json".into(),
         open.index(model).into_bytes(),
     ));
-    match crate::newsletter::settings(model.cfg, &model.base, None, None) {
-        Ok(settings) => {
-            let issues: Vec<Result<Vec<OutputFile>, RenderError>> = model
-                .newsletters
-                .par_iter()
-                .map(|doc| {
-                    let issue = crate::newsletter::email::render_issue(model, doc)?;
-                    crate::newsletter::preview_files(&issue, &settings).map_err(|message| {
-                        RenderError::Template {
-                            page: format!("newsletter/{}/email.eml", issue.number),
-                            template: "email".into(),
-                            message,
-                        }
-                    })
-                })
-                .collect();
-            for r in issues {
-                match r {
-                    Ok(files) => extra.extend(files),
-                    Err(e) => errors.push(e),
-                }
-            }
-        }
-        Err(message) => errors.push(RenderError::Template {
-            page: "content/site.toml".into(),
-            template: "[newsletter]".into(),
-            message,
-        }),
-    }
+    email_files(model, |_| true, &mut extra, &mut errors);
     for chart in model.charts.values() {
         extra.push((
             format!("charts/{}.svg", chart.name),

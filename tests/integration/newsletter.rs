@@ -146,6 +146,19 @@ fn journal(site: &Path) -> Vec<Value> {
         .collect()
 }
 
+/// The last journaled state of each address.
+fn last_states(site: &Path) -> BTreeMap<String, String> {
+    journal(site)
+        .iter()
+        .map(|e| {
+            (
+                e["email"].as_str().unwrap().to_string(),
+                e["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
 fn addresses(n: usize, prefix: &str) -> Vec<String> {
     (0..n)
         .map(|i| format!("{prefix}{i:04}@example.org"))
@@ -400,15 +413,7 @@ fn temporary_and_permanent_failures_are_recorded_not_repeated() {
         got.keys().collect::<Vec<_>>(),
         ["ok1@example.org", "ok2@example.org"]
     );
-    let states: BTreeMap<String, String> = journal(site.path())
-        .iter()
-        .map(|e| {
-            (
-                e["email"].as_str().unwrap().to_string(),
-                e["state"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let states = last_states(site.path());
     assert_eq!(states["soft@example.org"], "failed-temporary");
     assert_eq!(states["bounce@example.org"], "failed-permanent");
     // a re-run leaves them alone and says so
@@ -489,15 +494,7 @@ fn killed_mid_run_then_resumed_mails_nobody_twice() {
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
     let got = smtp.received();
-    let states: BTreeMap<String, String> = journal(site.path())
-        .iter()
-        .map(|e| {
-            (
-                e["email"].as_str().unwrap().to_string(),
-                e["state"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let states = last_states(site.path());
     let mut uncertain = 0;
     for e in &subs {
         let n = got.get(e).copied().unwrap_or(0);
