@@ -272,12 +272,14 @@ fn handle(mut stream: TcpStream, state: &State) -> std::io::Result<()> {
             head,
         );
     }
+    // read before the file: a page is never older than the build it claims to show
+    let generation = state.status.lock().unwrap_or_else(|p| p.into_inner()).0;
     match resolve(&state.output, &state.base_path, path) {
         Some(file) => {
             let body = std::fs::read(&file)?;
             let ctype = content_type(&file);
             if ctype.starts_with("text/html") {
-                respond(&mut stream, 200, ctype, &inject(body), head)
+                respond(&mut stream, 200, ctype, &inject(body, generation), head)
             } else {
                 respond(&mut stream, 200, ctype, &body, head)
             }
@@ -289,7 +291,7 @@ fn handle(mut stream: TcpStream, state: &State) -> std::io::Result<()> {
                 &mut stream,
                 404,
                 "text/html; charset=utf-8",
-                &inject(body),
+                &inject(body, generation),
                 head,
             )
         }
@@ -361,9 +363,10 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-/// Adds the reload script before `</body>`.
-fn inject(body: Vec<u8>) -> Vec<u8> {
-    let tag = format!("<script src=\"{SCRIPT}\" defer></script>");
+/// Adds the reload script before `</body>`, with the build generation the page comes from:
+/// a page whose event stream connects only after a rebuild still learns it is out of date.
+fn inject(body: Vec<u8>, generation: u64) -> Vec<u8> {
+    let tag = format!("<script src=\"{SCRIPT}\" data-generation=\"{generation}\" defer></script>");
     let text = String::from_utf8_lossy(&body);
     match text.rfind("</body>") {
         Some(i) => format!("{}{tag}{}", &text[..i], &text[i..]).into_bytes(),
@@ -453,9 +456,11 @@ const RELOAD_JS: &str = r#"// innopress serve: reloads the page after a rebuild 
     }
     box.textContent = "The last change could not be built; the page shows the last good version.\n\n" + text;
   }
+  var script = document.currentScript;
+  var built = script ? Number(script.getAttribute("data-generation")) : NaN;
   var source = new EventSource("/__innopress/events");
-  var first = null;
-  source.addEventListener("hello", function (e) { if (first === null) { first = e.data; } });
+  // a rebuild that finished before this stream connected: the page is already out of date
+  source.addEventListener("hello", function (e) { if (Number(e.data) > built) { location.reload(); } });
   source.addEventListener("reload", function () { location.reload(); });
   source.addEventListener("problems", function (e) { show(e.data); });
 }());
@@ -496,8 +501,9 @@ mod tests {
             assert!(resolve(&out, "/", bad).is_none(), "{bad}");
         }
         assert_eq!(
-            inject(b"<body>x</body>".to_vec()),
-            format!("<body>x<script src=\"{SCRIPT}\" defer></script></body>").into_bytes()
+            inject(b"<body>x</body>".to_vec(), 7),
+            format!("<body>x<script src=\"{SCRIPT}\" data-generation=\"7\" defer></script></body>")
+                .into_bytes()
         );
     }
 }

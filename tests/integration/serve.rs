@@ -99,7 +99,7 @@ fn serve_rebuilds_reloads_keeps_the_last_good_site_and_recovers() {
     assert_eq!(code, 200);
     assert!(home.contains("Content-Type: text/html"));
     assert!(
-        home.contains("/__innopress/reload.js"),
+        home.contains("/__innopress/reload.js\" data-generation=\"1\""),
         "the reload script is injected when serving"
     );
     assert!(
@@ -121,9 +121,18 @@ fn serve_rebuilds_reloads_keeps_the_last_good_site_and_recovers() {
         text.replace("See [the first]", "Edited while serving. See [the first]"),
     )
     .unwrap();
-    wait_for(&rx, "event: reload");
+    let lines = wait_for(&rx, "event: reload");
     let (_, page) = get(server.port, "/news/second-news/");
     assert!(page.contains("Edited while serving."));
+    // the page says which build it shows, so a late event stream still knows to reload
+    let generation = rx.recv_timeout(Duration::from_secs(5)).unwrap();
+    let generation = generation
+        .strip_prefix("data: ")
+        .expect("reload carries the generation");
+    assert!(
+        page.contains(&format!("data-generation=\"{generation}\"")),
+        "{lines:?} {page}"
+    );
 
     // a broken edit: the error goes to the browser, the last good page stays
     std::fs::write(
