@@ -16,49 +16,76 @@ pub fn inputs(root: &Path, output: &Path, options: &str) -> String {
     h.update(options.as_bytes());
     h.update(output.to_string_lossy().as_bytes());
     for dir in ["content", "themes"] {
-        walk(&root.join(dir), &mut |path, meta| {
-            h.update(path.to_string_lossy().as_bytes());
-            stamp(&mut h, meta);
-        });
+        h.update(dir.as_bytes());
+        stamp_all(&mut h, &walk(&root.join(dir)));
     }
     hex(h)
 }
 
 /// Hash of what is in the output folder now (paths, sizes, modification times).
-pub fn outputs(output: &Path) -> String {
+fn outputs(output: &Path) -> String {
+    outputs_of(&walk(output))
+}
+
+fn outputs_of(files: &[Stamp]) -> String {
     let mut h = Sha256::new();
-    walk(output, &mut |path, meta| {
-        h.update(path.to_string_lossy().as_bytes());
-        stamp(&mut h, meta);
-    });
+    stamp_all(&mut h, files);
     hex(h)
 }
 
-fn stamp(h: &mut Sha256, meta: &std::fs::Metadata) {
-    h.update(meta.len().to_le_bytes());
+/// A file's path below the walked folder, size and modification time in nanoseconds.
+pub type Stamp = (PathBuf, u64, u128);
+
+pub fn stamp(path: PathBuf, meta: &std::fs::Metadata) -> Stamp {
     let mtime = meta
         .modified()
         .ok()
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos());
-    h.update(mtime.to_le_bytes());
+    (path, meta.len(), mtime)
 }
 
-/// Every file below `dir`, in sorted order.
-fn walk(dir: &Path, f: &mut dyn FnMut(&Path, &std::fs::Metadata)) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let Ok(meta) = e.metadata() else { continue };
-        if meta.is_dir() {
-            walk(&e.path(), f);
-        } else {
-            f(&e.path(), &meta);
-        }
+fn stamp_all(h: &mut Sha256, files: &[Stamp]) {
+    for (path, len, mtime) in files {
+        h.update(path.to_string_lossy().as_bytes());
+        h.update([0]);
+        h.update(len.to_le_bytes());
+        h.update(mtime.to_le_bytes());
     }
+}
+
+/// Every file below `dir`, in sorted order. Sub-folders are walked in parallel: an output
+/// folder holds one folder per page, and walking them one by one cost more than the
+/// rest of a no-change build.
+fn walk(dir: &Path) -> Vec<Stamp> {
+    use rayon::prelude::*;
+    fn visit(dir: &Path, rel: &Path) -> Vec<Stamp> {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut entries: Vec<_> = entries.flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        entries
+            .par_iter()
+            .map(|e| {
+                let path = rel.join(e.file_name());
+                // the folder entry says whether it is a folder, sparing a stat per folder;
+                // a link is stamped by its target but never walked into, so a link cycle
+                // cannot loop
+                let meta = match e.file_type() {
+                    Ok(t) if t.is_dir() => return visit(&e.path(), &path),
+                    Ok(t) if t.is_symlink() => std::fs::metadata(e.path()),
+                    _ => e.metadata(),
+                };
+                match meta {
+                    Ok(meta) => vec![stamp(path, &meta)],
+                    Err(_) => Vec::new(),
+                }
+            })
+            .flatten()
+            .collect()
+    }
+    visit(dir, Path::new(""))
 }
 
 fn hex(h: Sha256) -> String {
@@ -82,14 +109,26 @@ pub fn lookup(root: &Path, inputs: &str, output: &Path) -> Option<(usize, usize,
 }
 
 /// Records a finished build. Failing to record only costs the next build its shortcut.
-pub fn store(root: &Path, inputs: &str, output: &Path, pages: usize, charts: usize, files: usize) {
+/// `written` are the stamps of the files in the output, as [`crate::output::Staging::commit`]
+/// returns them.
+pub fn store(
+    root: &Path,
+    inputs: &str,
+    written: &[Stamp],
+    pages: usize,
+    charts: usize,
+    files: usize,
+) {
     let path = record_path(root, inputs);
     if let Some(dir) = path.parent()
         && std::fs::create_dir_all(dir).is_ok()
     {
         let _ = std::fs::write(
             &path,
-            format!("{inputs}\n{}\n{pages} {charts} {files}\n", outputs(output)),
+            format!(
+                "{inputs}\n{}\n{pages} {charts} {files}\n",
+                outputs_of(written)
+            ),
         );
     }
 }

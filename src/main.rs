@@ -8,6 +8,12 @@ use cli::{Cli, Command, NewsletterCommand};
 use innopress::pipeline::{self, BuildError, BuildOptions};
 use std::process::ExitCode;
 
+// A build allocates and frees millions of small strings on several threads; with mimalloc
+// a 10,000-article build takes about a third less CPU time than with the system allocator
+// (scripts/bench: 1.15-1.44 s down to 0.77-0.93 s user time).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -41,7 +47,9 @@ fn main() -> ExitCode {
                             .iter()
                             .map(|(what, n)| format!("{n} {what}"))
                             .collect();
-                        eprintln!("loaded {}", loaded.join(", "));
+                        if !loaded.is_empty() {
+                            eprintln!("loaded {}", loaded.join(", "));
+                        }
                         for (stage, ms) in &report.stages {
                             eprintln!("  {stage}: {ms} ms");
                         }

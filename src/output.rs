@@ -4,6 +4,7 @@
 
 use std::fs;
 use std::io;
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -105,6 +106,9 @@ pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
     committed: bool,
+    /// What was written, for the build record: stamping files as they are written spares
+    /// walking twelve thousand page folders afterwards.
+    written: std::sync::Mutex<Vec<crate::cache::Stamp>>,
 }
 
 impl Staging {
@@ -125,6 +129,7 @@ impl Staging {
             dir,
             target,
             committed: false,
+            written: Default::default(),
         })
     }
 
@@ -138,7 +143,21 @@ impl Staging {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
         }
-        fs::write(&path, bytes).map_err(|e| io_err(&path, e))
+        let mut file = fs::File::create(&path).map_err(|e| io_err(&path, e))?;
+        file.write_all(bytes).map_err(|e| io_err(&path, e))?;
+        self.stamp(rel, file.metadata());
+        Ok(())
+    }
+
+    fn stamp(&self, rel: &str, meta: std::io::Result<fs::Metadata>) {
+        if let Ok(meta) = meta
+            && let Ok(mut written) = self.written.lock()
+        {
+            written.push(crate::cache::stamp(
+                Path::new(rel).components().collect(),
+                &meta,
+            ));
+        }
     }
 
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
@@ -146,12 +165,15 @@ impl Staging {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
         }
-        fs::copy(from, &path).map(drop).map_err(|e| io_err(from, e))
+        fs::copy(from, &path).map_err(|e| io_err(from, e))?;
+        self.stamp(rel, fs::metadata(&path));
+        Ok(())
     }
 
     /// Swaps the staging folder into place: the old output is moved aside, the new one
     /// renamed in (a rename on the same file system), then the old one removed.
-    pub fn commit(mut self) -> Result<(), OutputError> {
+    /// Returns the stamps of the files now in the output, in walking order.
+    pub fn commit(mut self) -> Result<Vec<crate::cache::Stamp>, OutputError> {
         let old = self.dir.with_extension("old");
         if old.exists() {
             fs::remove_dir_all(&old).map_err(|e| io_err(&old, e))?;
@@ -160,7 +182,10 @@ impl Staging {
         // a repository may keep an empty output/ with a .gitkeep; keep it across builds
         let keep = self.target.join(".gitkeep");
         if keep.is_file() {
-            let _ = fs::copy(&keep, self.dir.join(".gitkeep"));
+            let copy = self.dir.join(".gitkeep");
+            if fs::copy(&keep, &copy).is_ok() {
+                self.stamp(".gitkeep", fs::metadata(&copy));
+            }
         }
         if had_old {
             fs::rename(&self.target, &old).map_err(|e| io_err(&self.target, e))?;
@@ -175,7 +200,10 @@ impl Staging {
         if had_old {
             let _ = fs::remove_dir_all(&old);
         }
-        Ok(())
+        let mut written = std::mem::take(self.written.get_mut().unwrap_or_else(|e| e.into_inner()));
+        // component-wise order is the order of a sorted walk
+        written.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Ok(written)
     }
 }
 

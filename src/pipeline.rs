@@ -199,7 +199,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             unchanged: true,
         });
     }
-    let mut stages = Vec::new();
+    let mut stages = vec![("fingerprint inputs", started.elapsed().as_millis())];
     let mut lap = Instant::now();
     let mut stage = |name: &'static str, stages: &mut Vec<(&'static str, u128)>| {
         stages.push((name, lap.elapsed().as_millis()));
@@ -214,7 +214,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let staging = Staging::create(&target)?;
     let report = render::render_site(&model, &staging).map_err(BuildError::Render)?;
     stage("render and write", &mut stages);
-    staging.commit()?;
+    let written = staging.commit()?;
     stage("swap into place", &mut stages);
     let s = &checked.site;
     let loaded = vec![
@@ -229,11 +229,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     crate::cache::store(
         root,
         &fingerprint,
-        &absolute_target,
+        &written,
         report.pages,
         model.charts.len(),
         report.files,
     );
+    stage("record the build", &mut stages);
     Ok(BuildReport {
         unchanged: false,
         charts: model.charts.len(),

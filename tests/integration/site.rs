@@ -338,6 +338,16 @@ fn a_build_with_nothing_changed_does_nothing_and_any_change_rebuilds() {
     std::fs::remove_file(dir.path().join("output/news/index.html")).unwrap();
     assert!(stderr(&run(dir.path(), &["build"])).contains("built "));
     assert!(dir.path().join("output/news/index.html").is_file());
+    // the record written after a rebuild over an old output (with a kept .gitkeep) matches it
+    std::fs::write(dir.path().join("output/.gitkeep"), "").unwrap();
+    assert!(stderr(&run(dir.path(), &["build"])).contains("built "));
+    let o = run(dir.path(), &["build"]);
+    assert!(stderr(&o).contains("nothing changed"), "{}", stderr(&o));
+    // a file added to the output is not what the build wrote: build again
+    std::fs::write(dir.path().join("output/news/stray.html"), "x").unwrap();
+    assert!(stderr(&run(dir.path(), &["build"])).contains("built "));
+    assert!(!dir.path().join("output/news/stray.html").exists());
+    assert!(dir.path().join("output/.gitkeep").is_file());
     assert!(stderr(&run(dir.path(), &["build", "--drafts"])).contains("built "));
     assert!(
         !dir.path().join("output/.innopress").exists(),
