@@ -96,6 +96,9 @@ pub enum Command {
     /// Newsletter issues: build the email files, send a test, send the campaign.
     #[command(subcommand)]
     Newsletter(NewsletterCommand),
+    /// Import data from other tools (funding register exports).
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Validate content and theme; build nothing. Exits 1 when there are errors.
     #[command(after_help = "Example:\n  innopress check --root mysite")]
     Check {
@@ -113,6 +116,33 @@ pub enum Command {
         /// With --external: seconds to wait for each site.
         #[arg(long, default_value_t = 10)]
         timeout: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Turn a CSV export of a project register into a projects file, as MAPPING.toml says.
+    #[command(
+        after_help = "Examples:\n  innopress import projects register.csv --map examples/import/erdf-esf-2014-2020.toml\n  innopress import projects register.csv --map mapping.toml --output content/data/projects/erdf.toml --skip-invalid\n\nRejected rows are listed with their line and reason, and always written to NAME.rejects.csv\nbeside the output. Without --skip-invalid nothing else is written while any row is rejected."
+    )]
+    Projects {
+        /// The CSV file (UTF-8, with a header row).
+        csv: PathBuf,
+        /// The mapping file: which column fills which project field.
+        #[arg(long = "map", value_name = "MAPPING.toml")]
+        mapping: PathBuf,
+        /// The projects file to write [default: ROOT/content/data/projects/CSV-NAME.toml]
+        #[arg(long, value_name = "FILE.toml")]
+        output: Option<PathBuf>,
+        /// The site folder, for the default output.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Write the good rows even if some rows are rejected.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Print nothing but errors.
+        #[arg(short, long)]
+        quiet: bool,
     },
 }
 

@@ -19,6 +19,8 @@ pub struct Summary {
     pub international: International,
     pub cities: Vec<CitySummary>,
     pub themes: Vec<ThemeSummary>,
+    /// By funding programme, largest funding first.
+    pub programmes: Vec<ProgrammeSummary>,
     pub years: Vec<YearSummary>,
     pub indicators: Vec<IndicatorSummary>,
 }
@@ -100,6 +102,14 @@ pub struct ThemeSummary {
     pub id: String,
     pub name: String,
     pub projects: usize,
+    pub funding: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProgrammeSummary {
+    pub name: String,
+    pub projects: usize,
+    pub ongoing: usize,
     pub funding: Money,
 }
 
@@ -185,10 +195,22 @@ pub fn summarise(site: &Site, as_of: Date) -> Summary {
         })
         .collect();
     let mut years: BTreeMap<i32, YearSummary> = BTreeMap::new();
+    let mut programmes: BTreeMap<&str, ProgrammeSummary> = BTreeMap::new();
 
     for p in &site.projects {
         let status = p.status(as_of);
         let total = p.funding.total();
+        let prog = programmes
+            .entry(p.programme.as_str())
+            .or_insert_with(|| ProgrammeSummary {
+                name: p.programme.clone(),
+                projects: 0,
+                ongoing: 0,
+                funding: Money::ZERO,
+            });
+        prog.projects += 1;
+        prog.ongoing += usize::from(status == Status::Ongoing);
+        prog.funding += total;
         projects.add(status);
         funding.add(p);
         if status == Status::Ongoing {
@@ -259,6 +281,11 @@ pub fn summarise(site: &Site, as_of: Date) -> Summary {
         international,
         cities: cities.into_values().collect(),
         themes: themes.into_values().collect(),
+        programmes: {
+            let mut list: Vec<ProgrammeSummary> = programmes.into_values().collect();
+            list.sort_by(|a, b| b.funding.cmp(&a.funding).then_with(|| a.name.cmp(&b.name)));
+            list
+        },
         years: years.into_values().collect(),
         indicators: indicators(site),
     }

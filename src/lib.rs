@@ -10,6 +10,7 @@ pub mod content;
 pub mod date;
 pub mod diagnostics;
 pub mod impact;
+pub mod import;
 pub mod incremental;
 pub mod init;
 pub mod links;

@@ -4,7 +4,7 @@
 mod cli;
 
 use clap::Parser;
-use cli::{Cli, Command, NewsletterCommand};
+use cli::{Cli, Command, ImportCommand, NewsletterCommand};
 use innopress::pipeline::{self, BuildError, BuildOptions};
 use std::process::ExitCode;
 
@@ -128,6 +128,7 @@ fn main() -> ExitCode {
             }
         },
         Command::Newsletter(cmd) => newsletter(cmd),
+        Command::Import(cmd) => import(cmd),
         Command::Serve {
             root,
             port,
@@ -403,6 +404,90 @@ fn stdout(bytes: &[u8]) -> ExitCode {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: cannot write to standard output: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Rejected rows shown in the terminal; the rejects file always has all of them.
+const SHOWN_PROBLEMS: usize = 40;
+
+fn import(cmd: ImportCommand) -> ExitCode {
+    use innopress::import::{self, ImportError, ImportOptions};
+    let ImportCommand::Projects {
+        csv,
+        mapping,
+        output,
+        root,
+        skip_invalid,
+        quiet,
+    } = cmd;
+    let output = output.unwrap_or_else(|| {
+        let stem = csv
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "projects".into());
+        root.join("content/data/projects")
+            .join(format!("{stem}.toml"))
+    });
+    let color = innopress::diagnostics::stderr_color();
+    match import::run(&ImportOptions {
+        csv: csv.clone(),
+        mapping,
+        output,
+        skip_invalid,
+    }) {
+        Ok(mut report) => {
+            let problems = report.diagnostics.items.len();
+            if report.written && quiet {
+                report.diagnostics.items.clear();
+            }
+            report.diagnostics.items.truncate(SHOWN_PROBLEMS);
+            if !report.diagnostics.items.is_empty() {
+                eprintln!("{}", report.diagnostics.render_styled(color));
+            }
+            if problems > SHOWN_PROBLEMS && !(report.written && quiet) {
+                eprintln!(
+                    "… {} more problems not shown; {} lists every rejected row",
+                    problems - SHOWN_PROBLEMS,
+                    report.rejects_file.display()
+                );
+            }
+            let rejected = format!(
+                "{} rejected rows in {}",
+                report.rejected,
+                report.rejects_file.display()
+            );
+            if !report.written {
+                eprintln!(
+                    "error: {} of {} rows of {} cannot be imported; nothing imported ({rejected})",
+                    report.rejected,
+                    report.rows,
+                    csv.display()
+                );
+                eprintln!(
+                    "  = hint: fix those rows in the CSV, or pass --skip-invalid to import the other {}",
+                    report.imported
+                );
+                return ExitCode::from(1);
+            }
+            if !quiet {
+                eprintln!(
+                    "imported {} projects from {} rows into {} (funding EUR {}; {rejected})",
+                    report.imported,
+                    report.rows,
+                    report.output.display(),
+                    report.funding.grouped(),
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(ImportError::Invalid(diags)) => {
+            eprintln!("{}", diags.render_styled(color));
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
             ExitCode::from(1)
         }
     }

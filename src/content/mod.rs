@@ -370,7 +370,8 @@ fn list_files(root: &Path, rel: &str, ext: &str, diags: &mut Diagnostics) -> Vec
     let mut out = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
+        // hidden files, and the rejected rows `innopress import` writes beside its output
+        if name.starts_with('.') || name.ends_with(".rejects.csv") {
             continue;
         }
         let is_file = entry.file_type().is_ok_and(|t| t.is_file());

@@ -109,6 +109,17 @@ pub fn load_one<T: DeserializeOwned>(
     }
 }
 
+/// Reports an error of `toml::from_str` on a whole file (a settings file such as an import
+/// mapping), with a hint for field errors and for syntax errors alike.
+pub fn whole_file_error(src: &SourceFile, e: &toml::de::Error, diags: &mut Diagnostics) {
+    let message = first_line(e.message());
+    if hint_for(&message).is_some() || message.starts_with("missing field") {
+        field_error(src, e, 0, 0..0, diags);
+    } else {
+        syntax_error(src, e, 0, diags);
+    }
+}
+
 /// `offset` is where the parsed text starts in the file (non-zero for front matter).
 fn syntax_error(src: &SourceFile, e: &toml::de::Error, offset: usize, diags: &mut Diagnostics) {
     let span = shift(e.span().unwrap_or(0..0), offset);

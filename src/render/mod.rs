@@ -418,6 +418,29 @@ impl<'a> Model<'a> {
             .collect()
     }
 
+    /// The project rows of a city or theme page, bounded like a dashboard page: past
+    /// [`DASHBOARD_PAGE`] projects, the largest by funding, with a pointer to the dashboard
+    /// filtered to all of them (`filter` is its query, e.g. `theme=wellbeing`).
+    fn capped_rows(
+        &self,
+        filter: &str,
+        pred: impl Fn(&crate::content::model::Project) -> bool,
+    ) -> (Vec<ProjectRow<'a>>, Option<More>) {
+        let mut rows = self.rows(pred);
+        if rows.len() <= DASHBOARD_PAGE {
+            return (rows, None);
+        }
+        let total = rows.len();
+        rows.sort_by(|a, b| b.total_cents.cmp(&a.total_cents).then(a.id.cmp(b.id)));
+        rows.truncate(DASHBOARD_PAGE);
+        let more = More {
+            shown: count(DASHBOARD_PAGE),
+            total: count(total),
+            href: format!("projects/?{filter}"),
+        };
+        (rows, Some(more))
+    }
+
     /// How many pages the dashboard has (bounded pages, so 20,000 projects stay usable).
     fn dashboard_pages(&self) -> usize {
         self.projects.len().div_ceil(DASHBOARD_PAGE).max(1)
@@ -616,17 +639,18 @@ impl<'a> Model<'a> {
                 );
                 let summary = s.cities.iter().find(|c| c.id == id).map(CityView::new);
                 ctx.insert("summary", &summary);
-                ctx.insert(
-                    "projects",
-                    &self.rows(|p| p.city.as_ref().is_some_and(|c| c.get_ref() == id)),
-                );
-                ctx.insert(
-                    "partner_projects",
-                    &self.rows(|p| {
-                        p.partners.iter().any(|c| c.get_ref() == id)
-                            && p.city.as_ref().is_none_or(|c| c.get_ref() != id)
-                    }),
-                );
+                let filter = format!("city={id}");
+                let (rows, more) = self.capped_rows(&filter, |p| {
+                    p.city.as_ref().is_some_and(|c| c.get_ref() == id)
+                });
+                ctx.insert("projects", &rows);
+                ctx.insert("projects_more", &more);
+                let (rows, more) = self.capped_rows(&filter, |p| {
+                    p.partners.iter().any(|c| c.get_ref() == id)
+                        && p.city.as_ref().is_none_or(|c| c.get_ref() != id)
+                });
+                ctx.insert("partner_projects", &rows);
+                ctx.insert("partner_projects_more", &more);
                 ctx.insert(
                     "articles",
                     &self.articles_about(|d| d.cities().iter().any(|c| c.get_ref() == id)),
@@ -691,10 +715,11 @@ impl<'a> Model<'a> {
                             .display(),
                     },
                 );
-                ctx.insert(
-                    "projects",
-                    &self.rows(|p| p.themes.get_ref().iter().any(|t| t.get_ref() == id)),
-                );
+                let (rows, more) = self.capped_rows(&format!("theme={id}"), |p| {
+                    p.themes.get_ref().iter().any(|t| t.get_ref() == id)
+                });
+                ctx.insert("projects", &rows);
+                ctx.insert("projects_more", &more);
                 ctx.insert(
                     "articles",
                     &self.articles_about(|d| d.themes().iter().any(|t| t.get_ref() == id)),
@@ -724,6 +749,19 @@ impl<'a> Model<'a> {
                     .map(|y| (y.year, count(y.active_projects), y.funding.display()))
                     .collect();
                 ctx.insert("years", &years);
+                let programmes: Vec<_> = s
+                    .programmes
+                    .iter()
+                    .map(|p| {
+                        (
+                            &p.name,
+                            count(p.projects),
+                            count(p.ongoing),
+                            p.funding.display(),
+                        )
+                    })
+                    .collect();
+                ctx.insert("programmes", &programmes);
                 let funding = FundingView::from_totals(&s.funding);
                 ctx.insert("funding", &funding);
                 let root = root_prefix(&path);
@@ -809,6 +847,15 @@ pub enum Target {
     Page,
     Feed,
     Email,
+}
+
+/// A list cut short on a page, and where the whole list is.
+#[derive(Debug, Serialize)]
+struct More {
+    shown: String,
+    total: String,
+    /// From the site root.
+    href: String,
 }
 
 /// Projects per dashboard page.

@@ -84,6 +84,24 @@ pub fn summary_table(title: &str, s: &Summary) -> String {
         .collect();
     table(&mut o, &header, &body);
 
+    if !s.programmes.is_empty() {
+        let _ = writeln!(o);
+        let header = ["Programme", "Projects", "Ongoing", "Funding (EUR)"];
+        let body: Vec<Vec<String>> = s
+            .programmes
+            .iter()
+            .map(|p| {
+                vec![
+                    p.name.clone(),
+                    count(p.projects),
+                    count(p.ongoing),
+                    p.funding.grouped(),
+                ]
+            })
+            .collect();
+        table(&mut o, &header, &body);
+    }
+
     if !s.indicators.is_empty() {
         let _ = writeln!(o);
         let header = ["Indicator", "Unit", "Latest", "Year", "Change"];

@@ -1,9 +1,11 @@
 //! The one integration-test binary: runs the real `innopress` binary on small fixture sites
-//! (`tests/fixtures/minimal` and the overlays in `tests/fixtures/invalid/CASE`).
+//! (`tests/fixtures/minimal` and the overlays in `tests/fixtures/invalid/CASE`), and the
+//! importer on `tests/fixtures/import/` and the real registers.
 
 mod charts;
 mod common;
 mod impact;
+mod import;
 mod invalid;
 mod links;
 mod newsletter;

@@ -1,0 +1,668 @@
+//! `innopress import projects`: turns a funding register's CSV export into a projects file
+//! in the content format. A mapping file ([`mapping`]) says where each field comes from.
+//! Every row either becomes a project or is rejected with its line and reasons; rejected rows
+//! are reported located at the offending cell and always written to a rejects CSV beside the
+//! output, so nothing is lost. The written TOML is sorted by id, carries each project's
+//! source line, and is the same bytes for the same input, so a re-import diffs cleanly.
+
+pub mod mapping;
+mod write;
+
+use crate::date::Date;
+use crate::diagnostics::{Diagnostics, SourceFile};
+use crate::money::Money;
+use mapping::{FieldPlan, Piece, Plan, Source};
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One row turned into a project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imported {
+    pub line: u64,
+    pub id: String,
+    pub title: String,
+    pub city: Option<String>,
+    pub themes: Vec<String>,
+    pub start: Date,
+    pub end: Date,
+    pub programme: String,
+    pub summary: Option<String>,
+    pub url: Option<String>,
+    pub international: bool,
+    /// eu, state, city, other.
+    pub funding: [Money; 4],
+}
+
+/// A row that could not be mapped: its line, the cells as read, and every reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reject {
+    pub line: u64,
+    pub cells: Vec<String>,
+    pub problems: Vec<Problem>,
+}
+
+/// What is wrong with one cell (or the whole row), located by byte span in the CSV text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub span: Range<usize>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// The outcome of mapping a whole CSV: good rows sorted by id, rejects by line.
+#[derive(Debug, Default)]
+pub struct Mapped {
+    pub header: Vec<String>,
+    pub projects: Vec<Imported>,
+    pub rejects: Vec<Reject>,
+}
+
+impl Mapped {
+    pub fn rows(&self) -> usize {
+        self.projects.len() + self.rejects.len()
+    }
+
+    /// The sum of each funding part over the imported projects.
+    pub fn funding(&self) -> Money {
+        self.projects
+            .iter()
+            .flat_map(|p| p.funding)
+            .fold(Money(0), |a, b| a + b)
+    }
+}
+
+/// Collapses runs of whitespace (registers are full of double spaces and stray tabs) and trims.
+pub fn normalise(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub csv: PathBuf,
+    pub mapping: PathBuf,
+    pub output: PathBuf,
+    pub skip_invalid: bool,
+}
+
+#[derive(Debug)]
+pub struct ImportReport {
+    pub rows: usize,
+    pub imported: usize,
+    pub rejected: usize,
+    pub funding: Money,
+    pub output: PathBuf,
+    pub rejects_file: PathBuf,
+    /// False when rows were rejected and `--skip-invalid` was not given.
+    pub written: bool,
+    /// One diagnostic per problem in a rejected row (warnings when skipped, else errors).
+    pub diagnostics: Diagnostics,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("the mapping or the CSV has problems")]
+    Invalid(Diagnostics),
+    #[error("{path}: {message}")]
+    Io { path: PathBuf, message: String },
+}
+
+fn io_err(path: &Path, e: impl std::fmt::Display) -> ImportError {
+    ImportError::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// Where the rejects of an import into `output` go: `NAME.rejects.csv` beside `NAME.toml`.
+pub fn rejects_path(output: &Path) -> PathBuf {
+    let stem = output
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "projects".into());
+    output.with_file_name(format!("{stem}.rejects.csv"))
+}
+
+/// Reads the files, maps the rows, writes the projects file (unless rows were rejected and
+/// skipping was not asked for) and always the rejects file.
+pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
+    if opts.output.extension().and_then(|e| e.to_str()) != Some("toml") {
+        return Err(io_err(
+            &opts.output,
+            "the output must be a .toml file (e.g. content/data/projects/register.toml)",
+        ));
+    }
+    let mapping_src = read_source(&opts.mapping)?;
+    let csv_src = read_source(&opts.csv)?;
+    let mut diags = Diagnostics::default();
+    let Some(m) = mapping::parse(&mapping_src, &mut diags) else {
+        return Err(ImportError::Invalid(diags));
+    };
+    let mapped = map_csv(&csv_src, &m, &mapping_src, &mut diags);
+    if diags.has_errors() {
+        diags.sort();
+        return Err(ImportError::Invalid(diags));
+    }
+    let rejects_file = rejects_path(&opts.output);
+    let written = mapped.rejects.is_empty() || opts.skip_invalid;
+    for r in &mapped.rejects {
+        for p in &r.problems {
+            let message = format!("line {} rejected: {}", r.line, p.message);
+            if written {
+                diags.warning(&csv_src, p.span.clone(), message, p.hint.clone());
+            } else {
+                diags.error(&csv_src, p.span.clone(), message, p.hint.clone());
+            }
+        }
+    }
+    diags.sort();
+    let name = |p: &Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    if let Some(dir) = opts.output.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+    }
+    let rejects_csv = write::rejects_csv(&mapped).map_err(|e| io_err(&rejects_file, e))?;
+    write_atomically(&rejects_file, &rejects_csv)?;
+    if written {
+        let text = write::projects_toml(
+            &mapped,
+            &name(&opts.csv),
+            &name(&opts.mapping),
+            &name(&rejects_file),
+        );
+        write_atomically(&opts.output, text.as_bytes())?;
+    }
+    Ok(ImportReport {
+        rows: mapped.rows(),
+        imported: mapped.projects.len(),
+        rejected: mapped.rejects.len(),
+        funding: mapped.funding(),
+        output: opts.output.clone(),
+        rejects_file,
+        written,
+        diagnostics: diags,
+    })
+}
+
+fn read_source(path: &Path) -> Result<SourceFile, ImportError> {
+    let bytes = std::fs::read(path).map_err(|e| io_err(path, e))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        io_err(
+            path,
+            format!(
+                "line {line}: not UTF-8 text (byte {at}); save the file as UTF-8 \
+                 (in Excel: \"CSV UTF-8\")"
+            ),
+        )
+    })?;
+    Ok(SourceFile {
+        path: path.to_string_lossy().into_owned(),
+        text: Arc::from(text),
+    })
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ImportError> {
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|e| io_err(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io_err(path, e)
+    })
+}
+
+/// Maps every row of `csv` with the mapping `m` (pure apart from the diagnostics about the
+/// mapping itself, which go to `diags`).
+pub fn map_csv(
+    csv: &SourceFile,
+    m: &mapping::Mapping,
+    mapping_src: &SourceFile,
+    diags: &mut Diagnostics,
+) -> Mapped {
+    let text: &str = &csv.text;
+    // a byte-order mark from Excel is not part of the first column's name
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let body = &text.as_bytes()[bom..];
+    let delimiter = m.csv.delimiter.get_ref().bytes().next().unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(body);
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(normalise).collect(),
+        Err(e) => {
+            diags.error(csv, 0..0, format!("cannot read the CSV header: {e}"), None);
+            return Mapped::default();
+        }
+    };
+    if header.iter().all(String::is_empty) {
+        diags.error(
+            csv,
+            0..0,
+            "the CSV has no header row",
+            Some("the first line must name the columns".to_string()),
+        );
+        return Mapped::default();
+    }
+    let plan = mapping::plan(m, &header, mapping_src, diags);
+    if diags.has_errors() {
+        return Mapped::default();
+    }
+    let mut mapped = Mapped {
+        header: header.clone(),
+        ..Mapped::default()
+    };
+    let mut good: Vec<(Imported, Vec<String>)> = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let start = reader.position().clone();
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let at = bom + record.position().map_or(start.byte(), |p| p.byte()) as usize;
+                let line = record.position().map_or(start.line(), |p| p.line());
+                let spans = field_spans(text.as_bytes(), at, delimiter, record.len());
+                let cells: Vec<String> = record.iter().map(str::to_string).collect();
+                if cells.len() == 1 && cells[0].trim().is_empty() {
+                    continue; // a blank line
+                }
+                match map_row(&plan, &cells, &spans, header.len()) {
+                    Ok(mut p) => {
+                        p.line = line;
+                        good.push((p, cells));
+                    }
+                    Err(problems) => mapped.rejects.push(Reject {
+                        line,
+                        cells,
+                        problems,
+                    }),
+                }
+            }
+            Err(e) => {
+                let line = e.position().map_or(start.line(), |p| p.line());
+                let at = bom + e.position().map_or(start.byte(), |p| p.byte()) as usize;
+                mapped.rejects.push(Reject {
+                    line,
+                    cells: Vec::new(),
+                    problems: vec![Problem {
+                        span: at..at,
+                        message: format!("unreadable row: {e}"),
+                        hint: None,
+                    }],
+                });
+                if e.is_io_error() {
+                    break;
+                }
+            }
+        }
+    }
+    reject_duplicates(&mut mapped, good, text.as_bytes());
+    mapped.projects.sort_by(|a, b| a.id.cmp(&b.id));
+    mapped.rejects.sort_by_key(|r| r.line);
+    mapped
+}
+
+/// Later rows whose id an earlier row already has are rejected, naming the earlier line.
+fn reject_duplicates(mapped: &mut Mapped, good: Vec<(Imported, Vec<String>)>, raw: &[u8]) {
+    let mut first: BTreeMap<String, u64> = BTreeMap::new();
+    for (p, cells) in good {
+        match first.get(&p.id) {
+            Some(line) => {
+                let at = line_start(raw, p.line);
+                mapped.rejects.push(Reject {
+                    line: p.line,
+                    cells,
+                    problems: vec![Problem {
+                        span: at..at,
+                        message: format!("id `{}` is also the id of line {line}", p.id),
+                        hint: Some(
+                            "ids must be unique; build them from a column that is, or add \
+                             one to `format` in [id]"
+                                .into(),
+                        ),
+                    }],
+                });
+            }
+            None => {
+                first.insert(p.id.clone(), p.line);
+                mapped.projects.push(p);
+            }
+        }
+    }
+}
+
+fn line_start(raw: &[u8], line: u64) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    raw.iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(line as usize - 2)
+        .map_or(raw.len(), |(i, _)| i + 1)
+}
+
+/// Byte spans of the first `n` fields of the record starting at `start` in the raw text,
+/// honouring quotes, so a problem can point at its cell.
+fn field_spans(raw: &[u8], start: usize, delim: u8, n: usize) -> Vec<Range<usize>> {
+    let mut spans = Vec::with_capacity(n);
+    let mut i = start.min(raw.len());
+    let mut ended = false;
+    for _ in 0..n {
+        if ended {
+            spans.push(i..i);
+            continue;
+        }
+        let from = i;
+        let mut quoted = false;
+        while i < raw.len() {
+            let b = raw[i];
+            if quoted {
+                if b == b'"' {
+                    if raw.get(i + 1) == Some(&b'"') {
+                        i += 2;
+                        continue;
+                    }
+                    quoted = false;
+                }
+                i += 1;
+                continue;
+            }
+            if b == b'"' {
+                quoted = true;
+            } else if b == delim || b == b'\n' || b == b'\r' {
+                break;
+            }
+            i += 1;
+        }
+        spans.push(from..i);
+        if i < raw.len() && raw[i] == delim {
+            i += 1;
+        } else {
+            ended = true;
+        }
+    }
+    spans
+}
+
+/// Maps one row, collecting every problem rather than stopping at the first.
+fn map_row(
+    plan: &Plan,
+    cells: &[String],
+    spans: &[Range<usize>],
+    columns: usize,
+) -> Result<Imported, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let row_span = spans.first().map_or(0..0, |s| s.start..s.start);
+    if cells.len() != columns {
+        problems.push(Problem {
+            span: row_span.clone(),
+            message: format!(
+                "the row has {} cells, the header has {columns}",
+                cells.len()
+            ),
+            hint: Some(if cells.len() > columns {
+                "a delimiter inside an unquoted cell splits it; put such cells in double quotes"
+                    .into()
+            } else {
+                "cells are missing: check for a line break inside an unquoted cell".into()
+            }),
+        });
+        return Err(problems);
+    }
+    let cell = |i: usize| normalise(&cells[i]);
+    let span_of = |source: &Source| match source {
+        Source::Column(i) => spans[*i].clone(),
+        Source::Format(pieces) => pieces
+            .iter()
+            .find_map(|p| match p {
+                Piece::Column(i) => Some(spans[*i].clone()),
+                Piece::Text(_) => None,
+            })
+            .unwrap_or(row_span.clone()),
+        Source::Value(_) => row_span.clone(),
+    };
+    let text_of = |source: &Source| match source {
+        Source::Value(v) => v.clone(),
+        Source::Column(i) => cell(*i),
+        Source::Format(pieces) => {
+            let mut out = String::new();
+            for p in pieces {
+                match p {
+                    Piece::Text(t) => out.push_str(t),
+                    Piece::Column(i) => out.push_str(&cell(*i)),
+                }
+            }
+            normalise(&out)
+        }
+    };
+    let field = |f: &FieldPlan| {
+        let text = text_of(&f.source);
+        f.map.get(&text).cloned().unwrap_or(text)
+    };
+    let required = |f: &FieldPlan, what: &str, problems: &mut Vec<Problem>| {
+        let v = field(f);
+        if v.is_empty() {
+            problems.push(Problem {
+                span: span_of(&f.source),
+                message: format!("no {what}"),
+                hint: Some(format!("every project needs a {what}; fill in the cell")),
+            });
+        }
+        v
+    };
+
+    let raw_id = text_of(&plan.id);
+    let id = format!("{}{}", plan.id_prefix, slug::slugify(&raw_id));
+    if slug::slugify(&raw_id).is_empty() {
+        problems.push(Problem {
+            span: span_of(&plan.id),
+            message: "no id".into(),
+            hint: Some("the id column is empty or has no letters or digits".into()),
+        });
+    }
+    let title = required(&plan.title, "title", &mut problems);
+    let programme = required(&plan.programme, "programme", &mut problems);
+    let date = |f: &FieldPlan, what: &str, problems: &mut Vec<Problem>| {
+        let v = field(f);
+        let span = span_of(&f.source);
+        if v.is_empty() {
+            problems.push(Problem {
+                span,
+                message: format!("no {what} date"),
+                hint: Some(format!("fill in the {what} date as {}", plan.date.text)),
+            });
+            return None;
+        }
+        let d = plan.date.read(&v);
+        if d.is_none() {
+            problems.push(Problem {
+                span,
+                message: format!("`{v}` is not a {what} date"),
+                hint: Some(format!(
+                    "the mapping reads dates as {} (set `date_format` in [csv])",
+                    plan.date.text
+                )),
+            });
+        }
+        d
+    };
+    let start = date(&plan.start, "start", &mut problems);
+    let end = date(&plan.end, "end", &mut problems);
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        problems.push(Problem {
+            span: span_of(&plan.end.source),
+            message: format!("the project ends ({e}) before it starts ({s})"),
+            hint: Some("check the order of the start and end columns".into()),
+        });
+    }
+    let mut funding = [Money(0); 4];
+    for (slot, spec) in funding.iter_mut().zip(&plan.funding) {
+        let Some((col, needed)) = spec else { continue };
+        let v = cell(*col);
+        if v.is_empty() {
+            if *needed {
+                problems.push(Problem {
+                    span: spans[*col].clone(),
+                    message: "no amount".into(),
+                    hint: Some("this amount is `required` in the mapping".into()),
+                });
+            }
+            continue;
+        }
+        match read_amount(&v, plan.decimal, &plan.thousands) {
+            Ok(m) => *slot = m,
+            Err(why) => problems.push(Problem {
+                span: spans[*col].clone(),
+                message: format!("`{v}` is not an amount: {why}"),
+                hint: Some(format!(
+                    "write euros with `{}` before the cents, e.g. 125000{}50",
+                    plan.decimal, plan.decimal
+                )),
+            }),
+        }
+    }
+    let city = match (&plan.city_value, plan.city_column) {
+        (Some(v), _) => Some(v.clone()),
+        (None, Some(col)) => {
+            let v = cell(col).to_lowercase();
+            plan.city_names
+                .get(&v)
+                .or_else(|| {
+                    plan.city_contains
+                        .iter()
+                        .find(|(text, _)| contains_word_start(&v, text))
+                        .map(|(_, c)| c)
+                })
+                .or(plan.city_default.as_ref())
+                .cloned()
+        }
+        (None, None) => plan.city_default.clone(),
+    };
+    let themes = match plan.themes_column {
+        Some(col) => match plan.themes_map.get(&cell(col)) {
+            Some(t) => vec![t.clone()],
+            None => plan.themes_default.clone(),
+        },
+        None => plan.themes_default.clone(),
+    };
+    if themes.is_empty() {
+        let span = plan
+            .themes_column
+            .map_or(row_span.clone(), |c| spans[c].clone());
+        problems.push(Problem {
+            span,
+            message: "no theme for this row".into(),
+            hint: Some("add the cell's value to [themes] map, or set [themes] default".into()),
+        });
+    }
+    let optional = |f: &Option<FieldPlan>| f.as_ref().map(&field).filter(|s| !s.is_empty());
+    let (summary, url) = (optional(&plan.summary), optional(&plan.url));
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Imported {
+        line: 0,
+        id,
+        title,
+        city,
+        themes,
+        start: start.expect("checked above"),
+        end: end.expect("checked above"),
+        programme,
+        summary,
+        url,
+        international: plan.international,
+        funding,
+    })
+}
+
+/// Whether `text` occurs in `cell` at the start of a word, so `porin` finds "Porin
+/// kaupunki" but not "Sporing Oy".
+fn contains_word_start(cell: &str, text: &str) -> bool {
+    !text.is_empty()
+        && cell.match_indices(text).any(|(i, _)| {
+            cell[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+        })
+}
+
+/// Reads an amount such as `443909`, `1 234,50` or `1.234,50` exactly into cents.
+fn read_amount(cell: &str, decimal: char, thousands: &str) -> Result<Money, &'static str> {
+    let mut t: String = cell.to_string();
+    if !thousands.is_empty() {
+        t = t.replace(thousands, "");
+    }
+    // spaces (also no-break ones) group thousands in Finnish spreadsheets
+    t.retain(|c| !c.is_whitespace());
+    if decimal == ',' {
+        if t.contains('.') {
+            return Err("a `.` where the mapping expects `,` for decimals");
+        }
+        t = t.replace(',', ".");
+    } else if t.contains(',') {
+        return Err("a `,` where the mapping expects `.` for decimals");
+    }
+    Money::parse_decimal(&t).map_err(|e| match e {
+        crate::money::MoneyError::Negative => "negative",
+        crate::money::MoneyError::TooManyDecimals => "more than two decimals",
+        crate::money::MoneyError::TooLarge => "too large",
+        crate::money::MoneyError::NotANumber => "not a number",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_exact() {
+        assert_eq!(read_amount("443909", '.', ""), Ok(Money(44_390_900)));
+        assert_eq!(read_amount("1 234,5", ',', ""), Ok(Money(123_450)));
+        assert_eq!(read_amount("1.234,56", ',', "."), Ok(Money(123_456)));
+        assert!(read_amount("12,5", '.', "").is_err());
+        assert!(read_amount("abc", '.', "").is_err());
+        assert!(read_amount("-5", '.', "").is_err());
+        assert!(read_amount("1.234", '.', "").is_err());
+    }
+
+    #[test]
+    fn spans_follow_quotes() {
+        let raw = b"a,\"b,\"\"c\"\"\",d\nx";
+        let s = field_spans(raw, 0, b',', 3);
+        assert_eq!(s, vec![0..1, 2..11, 12..13]);
+    }
+
+    #[test]
+    fn city_text_matches_at_word_starts() {
+        assert!(contains_word_start("porin kaupunki", "porin"));
+        assert!(contains_word_start("tty-säätiö", "tty"));
+        assert!(contains_word_start("yritys (porin seutu)", "porin"));
+        assert!(!contains_word_start("sporing oy", "porin"));
+    }
+
+    #[test]
+    fn whitespace_is_normalised() {
+        assert_eq!(
+            normalise("  Hämeen  elinkeino-\t liikenne "),
+            "Hämeen elinkeino- liikenne"
+        );
+    }
+}
