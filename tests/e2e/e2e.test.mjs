@@ -391,7 +391,7 @@ test('with more projects than one page holds, the filter searches the index of a
     await page.waitForFunction(() => /projects match/.test(document.querySelector('#filter-count').textContent));
     const expected = index.filter((r) => `${r[1]} ${r[3]} ${r[6]} ${r[7]} ${r[8]} ${r[9]} ${r[11]} ${r[13]}`.toLowerCase().includes('project 1150'));
     assert.deepEqual(await shown(), expected.map((r) => r[1]));
-    assert.match(await page.textContent('#filter-count'), new RegExp(`^${expected.length} of 1200 projects match`));
+    assert.match(await page.textContent('#filter-count'), new RegExp(`^${expected.length.toLocaleString('en-US')} of 1,200 projects match`));
     assert.equal(await page.isVisible('.pagination'), false, 'page links hide while the index is filtered');
     const href = await page.getAttribute('#project-table tbody tr th a', 'href');
     assert.equal((await context.request.get(new URL(href, page.url()).href)).status(), 200, 'rows link to project pages');

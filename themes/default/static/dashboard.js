@@ -23,6 +23,8 @@
   var root = table.getAttribute("data-root") || "";
   var pager = document.querySelector(".pagination");
   var LIMIT = 500;
+  // counts grouped like the static pages: 19,940
+  function grouped(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
   var index = null;
   var loading = false;
 
@@ -125,7 +127,7 @@
     while (body.firstChild) { body.removeChild(body.firstChild); }
     matches.slice(0, LIMIT).forEach(function (r) { body.appendChild(makeRow(r)); });
     if (pager) { pager.hidden = true; }
-    count.textContent = matches.length + " of " + index.length + " projects match" +
+    count.textContent = grouped(matches.length) + " of " + grouped(index.length) + " projects match" +
       (matches.length > LIMIT ? "; showing the first " + LIMIT : "");
     markSorted();
     if (updateUrl) { saveState(); }
@@ -183,7 +185,7 @@
     }
     ordered.forEach(function (row) { body.appendChild(row); });
     markSorted();
-    count.textContent = shown + " of " + rows.length + " projects shown";
+    count.textContent = grouped(shown) + " of " + grouped(rows.length) + " projects shown";
     if (updateUrl) { saveState(); }
   }
 
