@@ -97,28 +97,42 @@ fn record_path(root: &Path, inputs: &str) -> PathBuf {
     root.join(".innopress/build-cache").join(&inputs[..32])
 }
 
-/// The pages and files of the build recorded for these inputs, if the output is unchanged.
-pub fn lookup(root: &Path, inputs: &str, output: &Path) -> Option<(usize, usize, usize)> {
+/// What a recorded build wrote and found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recorded {
+    pub pages: usize,
+    pub charts: usize,
+    pub files: usize,
+    /// Warnings that build printed, so a skipped build can say they still stand.
+    pub warnings: usize,
+}
+
+/// The build recorded for these inputs, if the output is unchanged since.
+pub fn lookup(root: &Path, inputs: &str, output: &Path) -> Option<Recorded> {
     let text = std::fs::read_to_string(record_path(root, inputs)).ok()?;
     let mut lines = text.lines();
     if lines.next()? != inputs || lines.next()? != outputs(output) {
         return None;
     }
     let mut nums = lines.next()?.split(' ').filter_map(|n| n.parse().ok());
-    Some((nums.next()?, nums.next()?, nums.next()?))
+    Some(Recorded {
+        pages: nums.next()?,
+        charts: nums.next()?,
+        files: nums.next()?,
+        warnings: nums.next()?,
+    })
 }
 
 /// Records a finished build. Failing to record only costs the next build its shortcut.
 /// `written` are the stamps of the files in the output, as [`crate::output::Staging::commit`]
 /// returns them.
-pub fn store(
-    root: &Path,
-    inputs: &str,
-    written: &[Stamp],
-    pages: usize,
-    charts: usize,
-    files: usize,
-) {
+pub fn store(root: &Path, inputs: &str, written: &[Stamp], build: Recorded) {
+    let Recorded {
+        pages,
+        charts,
+        files,
+        warnings,
+    } = build;
     let path = record_path(root, inputs);
     if let Some(dir) = path.parent()
         && std::fs::create_dir_all(dir).is_ok()
@@ -126,7 +140,7 @@ pub fn store(
         let _ = std::fs::write(
             &path,
             format!(
-                "{inputs}\n{}\n{pages} {charts} {files}\n",
+                "{inputs}\n{}\n{pages} {charts} {files} {warnings}\n",
                 outputs_of(written)
             ),
         );

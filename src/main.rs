@@ -61,6 +61,22 @@ fn main() -> ExitCode {
                             report.pages,
                             report.millis
                         );
+                        if report.earlier_warnings > 0 {
+                            eprintln!(
+                                "  that build had {} warning{}; `innopress check` lists {}",
+                                report.earlier_warnings,
+                                if report.earlier_warnings == 1 {
+                                    ""
+                                } else {
+                                    "s"
+                                },
+                                if report.earlier_warnings == 1 {
+                                    "it"
+                                } else {
+                                    "them"
+                                }
+                            );
+                        }
                     } else if !quiet {
                         eprintln!(
                             "built {} pages and {} charts ({} files, {} KiB) into {} in {} ms",
@@ -232,11 +248,7 @@ fn main() -> ExitCode {
 fn newsletter(cmd: NewsletterCommand) -> ExitCode {
     match cmd {
         NewsletterCommand::Build { number, root } => {
-            // the site build writes every issue's email files; check the number first
-            if let Err(e) = pipeline::prepare_issue(&root, number) {
-                report_build_error(&e);
-                return ExitCode::from(1);
-            }
+            // the site build writes every issue's email files
             let opts = BuildOptions {
                 root: root.clone(),
                 ..BuildOptions::default()
@@ -244,6 +256,17 @@ fn newsletter(cmd: NewsletterCommand) -> ExitCode {
             match pipeline::build(&opts) {
                 Ok(report) => {
                     let dir = report.output.join("newsletter").join(number.to_string());
+                    if !dir.join("email.eml").is_file() {
+                        // no such issue: loading it again names the issues there are
+                        match pipeline::prepare_issue(&root, number) {
+                            Err(e) => report_build_error(&e),
+                            Ok(_) => eprintln!(
+                                "error: the build wrote no email files for issue {number} into {}",
+                                dir.display()
+                            ),
+                        }
+                        return ExitCode::from(1);
+                    }
                     for f in ["email.html", "email.txt", "email.eml", "index.html"] {
                         eprintln!("wrote {}", dir.join(f).display());
                     }

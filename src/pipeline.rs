@@ -56,6 +56,8 @@ pub struct BuildReport {
     pub loaded: Vec<(&'static str, usize)>,
     /// Nothing had changed since the last build into this output, so nothing was written.
     pub unchanged: bool,
+    /// For an unchanged build: how many warnings the recorded build printed.
+    pub earlier_warnings: usize,
 }
 
 impl Clone for Diagnostics {
@@ -184,13 +186,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         &absolute_target,
         &format!("{:?} {:?}", opts.drafts, opts.as_of),
     );
-    if let Some((pages, charts, files)) = crate::cache::lookup(root, &fingerprint, &absolute_target)
-    {
+    if let Some(rec) = crate::cache::lookup(root, &fingerprint, &absolute_target) {
         return Ok(BuildReport {
             output: target,
-            pages,
-            charts,
-            files,
+            pages: rec.pages,
+            charts: rec.charts,
+            files: rec.files,
+            earlier_warnings: rec.warnings,
             bytes: 0,
             millis: started.elapsed().as_millis(),
             warnings: Diagnostics::default(),
@@ -230,13 +232,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         root,
         &fingerprint,
         &written,
-        report.pages,
-        model.charts.len(),
-        report.files,
+        crate::cache::Recorded {
+            pages: report.pages,
+            charts: model.charts.len(),
+            files: report.files,
+            warnings: checked.warnings.warning_count(),
+        },
     );
     stage("record the build", &mut stages);
     Ok(BuildReport {
         unchanged: false,
+        earlier_warnings: 0,
         charts: model.charts.len(),
         stages,
         loaded,

@@ -445,6 +445,21 @@ fn warn_unknown_entries(
 /// Every regular file below `content/static/`, recursively. Symbolic links are skipped with
 /// a warning: following them could copy files from outside the site into the output.
 fn list_static(dir: &Path, diags: &mut Diagnostics) -> Vec<String> {
+    list_tree(dir, |child| {
+        diags.push(
+            Diagnostic {
+                severity: crate::diagnostics::Severity::Warning,
+                ..Diagnostic::file_error(format!("content/static/{child}"), "symbolic link skipped")
+            }
+            .with_hint("copy the file into content/static/ instead of linking it"),
+        )
+    })
+}
+
+/// Every file below `dir` as a sorted `/`-separated relative path, hidden entries left out.
+/// Symbolic links are never followed (so no link can lead outside the folder); each one is
+/// passed to `on_link`.
+pub fn list_tree(dir: &Path, mut on_link: impl FnMut(&str)) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![(dir.to_path_buf(), String::new())];
     while let Some((path, rel)) = stack.pop() {
@@ -457,21 +472,12 @@ fn list_static(dir: &Path, diags: &mut Diagnostics) -> Vec<String> {
                 continue;
             }
             let child = if rel.is_empty() {
-                name.clone()
+                name
             } else {
                 format!("{rel}/{name}")
             };
             match entry.file_type() {
-                Ok(t) if t.is_symlink() => diags.push(
-                    Diagnostic {
-                        severity: crate::diagnostics::Severity::Warning,
-                        ..Diagnostic::file_error(
-                            format!("content/static/{child}"),
-                            "symbolic link skipped",
-                        )
-                    }
-                    .with_hint("copy the file into content/static/ instead of linking it"),
-                ),
+                Ok(t) if t.is_symlink() => on_link(&child),
                 Ok(t) if t.is_dir() => stack.push((entry.path(), child)),
                 Ok(t) if t.is_file() => out.push(child),
                 _ => {}

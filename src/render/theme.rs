@@ -156,29 +156,6 @@ fn embedded_files() -> Vec<(String, &'static [u8])> {
 }
 
 fn list_recursive(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![(dir.to_path_buf(), String::new())];
-    while let Some((path, rel)) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&path) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if name.starts_with('.') {
-                continue;
-            }
-            let child = if rel.is_empty() {
-                name
-            } else {
-                format!("{rel}/{name}")
-            };
-            match e.file_type() {
-                Ok(t) if t.is_dir() => stack.push((e.path(), child)),
-                Ok(t) if t.is_file() => out.push(child),
-                _ => {}
-            }
-        }
-    }
-    out.sort();
-    out
+    // a link in a theme is skipped like one in content/static/, without a warning
+    crate::content::list_tree(dir, |_| {})
 }

@@ -301,6 +301,14 @@ fn warnings_do_not_fail_the_build() {
         "{}",
         stderr(&o)
     );
+    // a build skipped because nothing changed still says the warning stands
+    let o = run(dir.path(), &["build"]);
+    assert!(stderr(&o).contains("nothing changed"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("that build had 1 warning; `innopress check` lists it"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -325,6 +333,7 @@ fn a_build_with_nothing_changed_does_nothing_and_any_change_rebuilds() {
         "{}",
         stderr(&o)
     );
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
     // an edit, a deleted output file and other options all build again
     let article = dir.path().join("content/articles/second-news.md");
     std::fs::write(
