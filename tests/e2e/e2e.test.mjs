@@ -373,7 +373,7 @@ test('serve reloads an open page after an edit and shows an overlay for a broken
 test('with more projects than one page holds, the filter searches the index of all projects', async () => {
   const site = path.join(work, 'many-projects');
   fs.rmSync(site, { recursive: true, force: true });
-  execFileSync(bin, ['synth', site, '--articles', '5', '--projects', '1200']);
+  execFileSync(bin, ['synth', site, '--articles', '5', '--projects', '1800']);
   const out = path.join(site, 'output');
   build(site, out);
   const s = serve([{ prefix: '/', dir: out }]);
@@ -391,7 +391,7 @@ test('with more projects than one page holds, the filter searches the index of a
     await page.waitForFunction(() => /projects match/.test(document.querySelector('#filter-count').textContent));
     const expected = index.filter((r) => `${r[1]} ${r[3]} ${r[6]} ${r[7]} ${r[8]} ${r[9]} ${r[11]} ${r[13]}`.toLowerCase().includes('project 1150'));
     assert.deepEqual(await shown(), expected.map((r) => r[1]));
-    assert.match(await page.textContent('#filter-count'), new RegExp(`^${expected.length.toLocaleString('en-US')} of 1,200 projects match`));
+    assert.match(await page.textContent('#filter-count'), new RegExp(`^${expected.length.toLocaleString('en-US')} of 1,800 projects match`));
     assert.equal(await page.isVisible('.pagination'), false, 'page links hide while the index is filtered');
     const href = await page.getAttribute('#project-table tbody tr th a', 'href');
     assert.equal((await context.request.get(new URL(href, page.url()).href)).status(), 200, 'rows link to project pages');
@@ -404,7 +404,22 @@ test('with more projects than one page holds, the filter searches the index of a
     assert.deepEqual(result.violations.map((v) => v.id), []);
     const second = await open(context, `${base}/projects/page/2/`);
     assert.deepEqual((await axe(second.page)).violations.map((v) => v.id), []);
-    assert.deepEqual([...errors, ...second.errors], []);
+    // a theme page with more than 500 projects shows the 500 largest and links to the
+    // dashboard filtered to all of them
+    const inTheme = index.filter((r) => r[5].split(' ').includes('digitalisation'));
+    assert.ok(inTheme.length > 500, `${inTheme.length} projects in the theme`);
+    const themePage = await open(context, `${base}/themes/digitalisation/`);
+    const totals = await themePage.page.$$eval('table.projects tbody tr', (rows) => rows.length);
+    assert.equal(totals, 500);
+    const note = await themePage.page.textContent('p.muted:has(a[href*="projects/?theme="])');
+    assert.match(note, new RegExp(`500 largest of ${inTheme.length.toLocaleString('en-US')} projects`));
+    assert.deepEqual((await axe(themePage.page)).violations.map((v) => v.id), []);
+    await themePage.page.click('a[href*="projects/?theme=digitalisation"]');
+    await themePage.page.waitForFunction(() => /projects match/.test(document.querySelector('#filter-count').textContent));
+    assert.equal(await themePage.page.inputValue('#filter-theme'), 'digitalisation');
+    assert.match(await themePage.page.textContent('#filter-count'),
+      new RegExp(`^${inTheme.length.toLocaleString('en-US')} of 1,800 projects match; showing the first 500`));
+    assert.deepEqual([...errors, ...second.errors, ...themePage.errors], []);
   } finally {
     await context.close();
     s.close();
