@@ -169,7 +169,7 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 }
 
 /// Collects problems across all files. Errors fail the build; warnings are printed only.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     pub items: Vec<Diagnostic>,
 }

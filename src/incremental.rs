@@ -44,21 +44,40 @@ pub enum Outcome {
 impl Session {
     /// A full build, keeping what it loaded for later edits.
     pub fn start(opts: &BuildOptions) -> Result<(Session, BuildReport), BuildError> {
-        let report = pipeline::build(opts)?;
-        let session = Session::load(opts, report.output.clone())?;
+        let (report, loaded) = pipeline::build_keeping(opts)?;
+        let session = Session::load(opts, report.output.clone(), loaded)?;
         Ok((session, report))
     }
 
-    fn load(opts: &BuildOptions, output: PathBuf) -> Result<Session, BuildError> {
-        let checked = pipeline::load_checked(&opts.root, opts.drafts, opts.as_of)
-            .map_err(BuildError::Content)?;
-        let theme = render::theme::load(&opts.root).map_err(BuildError::Content)?;
-        let charts = Arc::new(
-            crate::charts::all(&checked.summary)
-                .into_iter()
-                .map(|c| (c.name.clone(), c))
-                .collect(),
-        );
+    /// Keeps what the build loaded; loads the site only when the build was skipped.
+    fn load(
+        opts: &BuildOptions,
+        output: PathBuf,
+        loaded: Option<pipeline::Loaded>,
+    ) -> Result<Session, BuildError> {
+        let pipeline::Loaded {
+            checked,
+            theme,
+            charts,
+        } = match loaded {
+            Some(l) => l,
+            None => {
+                let checked = pipeline::load_checked(&opts.root, opts.drafts, opts.as_of)
+                    .map_err(BuildError::Content)?;
+                let theme = render::theme::load(&opts.root).map_err(BuildError::Content)?;
+                let charts = Arc::new(
+                    crate::charts::all(&checked.summary)
+                        .into_iter()
+                        .map(|c| (c.name.clone(), c))
+                        .collect(),
+                );
+                pipeline::Loaded {
+                    checked,
+                    theme,
+                    charts,
+                }
+            }
+        };
         Ok(Session {
             opts: opts.clone(),
             output,
@@ -156,8 +175,8 @@ impl Session {
     }
 
     fn full(&mut self) -> Result<Outcome, BuildError> {
-        let report = pipeline::build(&self.opts)?;
-        *self = Session::load(&self.opts, report.output.clone())?;
+        let (report, loaded) = pipeline::build_keeping(&self.opts)?;
+        *self = Session::load(&self.opts, report.output.clone(), loaded)?;
         Ok(Outcome::Full(report))
     }
 

@@ -60,14 +60,6 @@ pub struct BuildReport {
     pub earlier_warnings: usize,
 }
 
-impl Clone for Diagnostics {
-    fn clone(&self) -> Self {
-        Diagnostics {
-            items: self.items.clone(),
-        }
-    }
-}
-
 /// A loaded, validated site with its summary, ready to render.
 pub struct Checked {
     pub site: Site,
@@ -175,6 +167,19 @@ pub fn check_with(root: &Path, external: Option<(usize, std::time::Duration)>) -
 
 /// Builds the site into the output folder, atomically.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    build_keeping(opts).map(|(report, _)| report)
+}
+
+/// What a build loaded and computed, for `serve` to keep (not loading the site twice).
+pub struct Loaded {
+    pub checked: Checked,
+    pub theme: render::theme::Theme,
+    pub charts: std::sync::Arc<std::collections::BTreeMap<String, crate::charts::Chart>>,
+}
+
+/// [`build`], also returning what it loaded; `None` when nothing had changed and so
+/// nothing was loaded.
+pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>), BuildError> {
     let started = Instant::now();
     let root = &opts.root;
     let target = opts.output.clone().unwrap_or_else(|| root.join("output"));
@@ -187,7 +192,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         &format!("{:?} {:?}", opts.drafts, opts.as_of),
     );
     if let Some(rec) = crate::cache::lookup(root, &fingerprint, &absolute_target) {
-        return Ok(BuildReport {
+        let report = BuildReport {
             output: target,
             pages: rec.pages,
             charts: rec.charts,
@@ -199,7 +204,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             stages: vec![("nothing changed", started.elapsed().as_millis())],
             loaded: Vec::new(),
             unchanged: true,
-        });
+        };
+        return Ok((report, None));
     }
     let mut stages = vec![("fingerprint inputs", started.elapsed().as_millis())];
     let mut lap = Instant::now();
@@ -207,7 +213,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         stages.push((name, lap.elapsed().as_millis()));
         lap = Instant::now();
     };
-    let checked = load_checked(root, opts.drafts, opts.as_of).map_err(BuildError::Content)?;
+    let mut checked = load_checked(root, opts.drafts, opts.as_of).map_err(BuildError::Content)?;
     stage("load, validate and summarise", &mut stages);
     let theme = render::theme::load(root).map_err(BuildError::Content)?;
     let cfg = site_config(&checked.site)?;
@@ -240,10 +246,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         },
     );
     stage("record the build", &mut stages);
-    Ok(BuildReport {
+    let charts = model.charts.clone();
+    drop(model);
+    let report = BuildReport {
         unchanged: false,
         earlier_warnings: 0,
-        charts: model.charts.len(),
+        charts: charts.len(),
         stages,
         loaded,
         output: target,
@@ -251,8 +259,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         files: report.files,
         bytes: report.bytes,
         millis: started.elapsed().as_millis(),
-        warnings: checked.warnings,
-    })
+        warnings: std::mem::take(&mut checked.warnings),
+    };
+    Ok((
+        report,
+        Some(Loaded {
+            checked,
+            theme,
+            charts,
+        }),
+    ))
 }
 
 /// An issue rendered for sending, with the site settings it needs.
