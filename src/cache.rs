@@ -55,11 +55,12 @@ fn stamp_all(h: &mut Sha256, files: &[Stamp]) {
 }
 
 /// Every file below `dir`, in sorted order. Sub-folders are walked in parallel: an output
-/// folder holds one folder per page, and walking them one by one cost more than the
-/// rest of a no-change build.
+/// folder holds one folder per page, and walking them one by one cost more than the rest of
+/// a no-change build. A linked folder is walked like the loader reads it (a site may link
+/// its theme in), unless it leads back to a folder being walked.
 fn walk(dir: &Path) -> Vec<Stamp> {
     use rayon::prelude::*;
-    fn visit(dir: &Path, rel: &Path) -> Vec<Stamp> {
+    fn visit(dir: &Path, rel: &Path, ancestors: &[PathBuf]) -> Vec<Stamp> {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return Vec::new();
         };
@@ -69,15 +70,24 @@ fn walk(dir: &Path) -> Vec<Stamp> {
             .par_iter()
             .map(|e| {
                 let path = rel.join(e.file_name());
-                // the folder entry says whether it is a folder, sparing a stat per folder;
-                // a link is stamped by its target but never walked into, so a link cycle
-                // cannot loop
+                // the folder entry says whether it is a folder, sparing a stat per folder
                 let meta = match e.file_type() {
-                    Ok(t) if t.is_dir() => return visit(&e.path(), &path),
+                    Ok(t) if t.is_dir() => return visit(&e.path(), &path, ancestors),
                     Ok(t) if t.is_symlink() => std::fs::metadata(e.path()),
                     _ => e.metadata(),
                 };
                 match meta {
+                    Ok(meta) if meta.is_dir() => {
+                        let Ok(target) = std::fs::canonicalize(e.path()) else {
+                            return Vec::new();
+                        };
+                        if ancestors.iter().any(|a| target.starts_with(a)) {
+                            return vec![stamp(path, &meta)];
+                        }
+                        let mut inner = ancestors.to_vec();
+                        inner.push(target);
+                        visit(&e.path(), &path, &inner)
+                    }
                     Ok(meta) => vec![stamp(path, &meta)],
                     Err(_) => Vec::new(),
                 }
@@ -85,7 +95,8 @@ fn walk(dir: &Path) -> Vec<Stamp> {
             .flatten()
             .collect()
     }
-    visit(dir, Path::new(""))
+    let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    visit(dir, Path::new(""), &[root])
 }
 
 fn hex(h: Sha256) -> String {

@@ -121,8 +121,8 @@ pub fn short_euros(euros: f64) -> String {
     }
 }
 
-/// Largest accepted amount: 10^13 euros in cents, far beyond any budget, well inside i64 so
-/// sums of many amounts cannot overflow.
+/// Largest accepted amount: 10^13 euros in cents, far beyond any budget, exact as a TOML
+/// float and well inside i64; sums saturate rather than overflow, so no input can panic.
 const MAX_CENTS: i64 = 1_000_000_000_000_000;
 
 /// "1234567" → "1,234,567".
@@ -153,13 +153,13 @@ pub enum MoneyError {
 impl Add for Money {
     type Output = Money;
     fn add(self, rhs: Money) -> Money {
-        Money(self.0 + rhs.0)
+        Money(self.0.saturating_add(rhs.0))
     }
 }
 
 impl AddAssign for Money {
     fn add_assign(&mut self, rhs: Money) {
-        self.0 += rhs.0;
+        self.0 = self.0.saturating_add(rhs.0);
     }
 }
 

@@ -201,8 +201,11 @@ impl Staging {
             let _ = fs::remove_dir_all(&old);
         }
         let mut written = std::mem::take(self.written.get_mut().unwrap_or_else(|e| e.into_inner()));
-        // component-wise order is the order of a sorted walk
-        written.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        // component-wise order is the order of a sorted walk; a file written twice (a
+        // static file replacing a generated one) counts once, as last written
+        written.reverse();
+        written.sort_by(|a, b| a.0.cmp(&b.0));
+        written.dedup_by(|later, first| later.0 == first.0);
         Ok(written)
     }
 }

@@ -31,8 +31,8 @@ pub struct CsvFormat {
     pub date_format: Spanned<String>,
     #[serde(default = "point")]
     pub decimal_separator: Spanned<String>,
-    #[serde(default)]
-    pub thousands_separator: String,
+    #[serde(default = "empty")]
+    pub thousands_separator: Spanned<String>,
 }
 
 impl Default for CsvFormat {
@@ -41,7 +41,7 @@ impl Default for CsvFormat {
             delimiter: comma(),
             date_format: iso_date(),
             decimal_separator: point(),
-            thousands_separator: String::new(),
+            thousands_separator: empty(),
         }
     }
 }
@@ -51,6 +51,9 @@ fn comma() -> Spanned<String> {
 }
 fn iso_date() -> Spanned<String> {
     Spanned::new(0..0, "yyyy-mm-dd".into())
+}
+fn empty() -> Spanned<String> {
+    Spanned::new(0..0, String::new())
 }
 fn point() -> Spanned<String> {
     Spanned::new(0..0, ".".into())
@@ -62,8 +65,8 @@ fn point() -> Spanned<String> {
 pub struct IdSpec {
     pub column: Option<Spanned<String>>,
     pub format: Option<Spanned<String>>,
-    #[serde(default)]
-    pub prefix: String,
+    #[serde(default = "empty")]
+    pub prefix: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -174,10 +177,10 @@ pub struct DateFormat {
 /// The mapping resolved against a CSV header.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    pub delimiter: u8,
     pub date: DateFormat,
     pub decimal: char,
-    pub thousands: String,
+    /// Besides spaces, which always group digits.
+    pub thousands: Option<char>,
     pub id: Source,
     pub id_prefix: String,
     pub title: FieldPlan,
@@ -201,6 +204,25 @@ pub struct Plan {
     pub themes_default: Vec<String>,
 }
 
+/// The CSV delimiter the mapping names: one ASCII character that cannot be part of a cell's
+/// quoting or line structure. Checked before the CSV is read, so a bad one is reported once
+/// rather than as a header full of unknown columns.
+pub fn delimiter(m: &Mapping, src: &SourceFile, diags: &mut Diagnostics) -> Option<u8> {
+    let d = &m.csv.delimiter;
+    match d.get_ref().as_bytes() {
+        [b] if b.is_ascii() && !matches!(b, b'"' | b'\n' | b'\r') => Some(*b),
+        _ => {
+            diags.error(
+                src,
+                d.span(),
+                "the delimiter must be one character (not a quote or a line break)",
+                Some("e.g. \",\" or \";\" (\"\\t\" for tabs)".into()),
+            );
+            None
+        }
+    }
+}
+
 /// Parses the mapping file.
 pub fn parse(src: &SourceFile, diags: &mut Diagnostics) -> Option<Mapping> {
     match toml::from_str::<Mapping>(&src.text) {
@@ -216,19 +238,6 @@ pub fn parse(src: &SourceFile, diags: &mut Diagnostics) -> Option<Mapping> {
 pub fn plan(m: &Mapping, header: &[String], src: &SourceFile, diags: &mut Diagnostics) -> Plan {
     let r = Resolver { header, src };
     let csv = &m.csv;
-    let delimiter = match csv.delimiter.get_ref().as_bytes() {
-        [b] if b.is_ascii() => *b,
-        _ => {
-            let hint = "one ASCII character, e.g. \",\" or \";\" (\"\\t\" for tabs)".to_string();
-            diags.error(
-                src,
-                csv.delimiter.span(),
-                "the delimiter must be one character",
-                Some(hint),
-            );
-            b','
-        }
-    };
     let date = match DateFormat::parse(csv.date_format.get_ref()) {
         Some(f) => f,
         None => {
@@ -268,6 +277,36 @@ pub fn plan(m: &Mapping, header: &[String], src: &SourceFile, diags: &mut Diagno
             Source::Value(String::new())
         }
     };
+    let thousands = match csv
+        .thousands_separator
+        .get_ref()
+        .chars()
+        .collect::<Vec<_>>()[..]
+    {
+        [] => None,
+        [c] if c != decimal && !c.is_ascii_digit() => Some(c),
+        _ => {
+            diags.error(
+                src,
+                csv.thousands_separator.span(),
+                "the thousands separator must be one character other than a digit and the decimal separator",
+                Some("e.g. \".\" with decimal_separator = \",\"; spaces between groups are always allowed".into()),
+            );
+            None
+        }
+    };
+    let prefix = m.id.prefix.get_ref();
+    if !prefix
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        diags.error(
+            src,
+            m.id.prefix.span(),
+            format!("the id prefix `{prefix}` is not part of a slug"),
+            Some("use lowercase letters a-z, digits and dashes, e.g. \"erdf-\"".into()),
+        );
+    }
     let f = &m.fields;
     let funding = [
         &m.funding.eu,
@@ -278,12 +317,11 @@ pub fn plan(m: &Mapping, header: &[String], src: &SourceFile, diags: &mut Diagno
     .map(|a| a.as_ref().map(|a| (r.column(&a.column, diags), a.required)));
     let lower = |s: &str| super::normalise(s).to_lowercase();
     Plan {
-        delimiter,
         date,
         decimal,
-        thousands: csv.thousands_separator.clone(),
+        thousands,
         id,
-        id_prefix: m.id.prefix.clone(),
+        id_prefix: prefix.clone(),
         title: r.field(&f.title, diags),
         start: r.field(&f.start, diags),
         end: r.field(&f.end, diags),

@@ -15,13 +15,14 @@ use mapping::{FieldPlan, Piece, Plan, Source};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// One row turned into a project.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Imported {
     pub line: u64,
     pub id: String,
+    /// The text the id was made from, to explain a clash of two codes that slugify alike.
+    pub raw_id: String,
     pub title: String,
     pub city: Option<String>,
     pub themes: Vec<String>,
@@ -140,9 +141,36 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
             "the output must be a .toml file (e.g. content/data/projects/register.toml)",
         ));
     }
-    let mapping_src = read_source(&opts.mapping)?;
-    let csv_src = read_source(&opts.csv)?;
+    let rejects_file = rejects_path(&opts.output);
+    for (written, input) in [
+        (&opts.output, &opts.csv),
+        (&opts.output, &opts.mapping),
+        (&rejects_file, &opts.csv),
+        (&rejects_file, &opts.mapping),
+    ] {
+        if same_file(written, input) {
+            return Err(io_err(
+                written,
+                format!(
+                    "the import would overwrite its input {}; choose another --output",
+                    input.display()
+                ),
+            ));
+        }
+    }
+    if opts.output.file_name().is_some_and(|n| n == "site.toml") {
+        return Err(io_err(
+            &opts.output,
+            "site.toml holds the site's settings; write projects under content/data/projects/",
+        ));
+    }
     let mut diags = Diagnostics::default();
+    let (Some(mapping_src), Some(csv_src)) = (
+        read_source(&opts.mapping, &mut diags),
+        read_source(&opts.csv, &mut diags),
+    ) else {
+        return Err(ImportError::Invalid(diags));
+    };
     let Some(m) = mapping::parse(&mapping_src, &mut diags) else {
         return Err(ImportError::Invalid(diags));
     };
@@ -151,7 +179,6 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
         diags.sort();
         return Err(ImportError::Invalid(diags));
     }
-    let rejects_file = rejects_path(&opts.output);
     let written = mapped.rejects.is_empty() || opts.skip_invalid;
     for r in &mapped.rejects {
         for p in &r.problems {
@@ -195,33 +222,55 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
     })
 }
 
-fn read_source(path: &Path) -> Result<SourceFile, ImportError> {
-    let bytes = std::fs::read(path).map_err(|e| io_err(path, e))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let bytes = e.as_bytes();
-        let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
-        io_err(
-            path,
-            format!(
-                "line {line}: not UTF-8 text (byte {at}); save the file as UTF-8 \
-                 (in Excel: \"CSV UTF-8\")"
-            ),
-        )
-    })?;
-    Ok(SourceFile {
-        path: path.to_string_lossy().into_owned(),
-        text: Arc::from(text),
-    })
+/// Reads a UTF-8 file the way content files are read (a non-UTF-8 byte is located).
+fn read_source(path: &Path, diags: &mut Diagnostics) -> Option<SourceFile> {
+    let rel = path.to_string_lossy();
+    match crate::content::read_source(Path::new(""), &rel) {
+        Some(Ok(src)) => Some(src),
+        Some(Err(d)) => {
+            let hint = "save it as UTF-8 (in Excel: \"CSV UTF-8\")";
+            diags.push(d.with_hint(hint));
+            None
+        }
+        None => {
+            diags.push(crate::diagnostics::Diagnostic::file_error(
+                rel,
+                "no such file",
+            ));
+            None
+        }
+    }
 }
 
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// Writes beside the target under a hidden name (which the site loader skips) that must be
+/// new, then renames it into place.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ImportError> {
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(|e| io_err(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io_err(path, e)
-    })
+    use std::io::Write as _;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .map_err(|e| io_err(&tmp, e))?;
+    let done = file.write_all(bytes).and_then(|()| file.sync_all());
+    drop(file);
+    done.and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            io_err(path, e)
+        })
 }
 
 /// Maps every row of `csv` with the mapping `m` (pure apart from the diagnostics about the
@@ -236,7 +285,9 @@ pub fn map_csv(
     // a byte-order mark from Excel is not part of the first column's name
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let body = &text.as_bytes()[bom..];
-    let delimiter = m.csv.delimiter.get_ref().bytes().next().unwrap_or(b',');
+    let Some(delimiter) = mapping::delimiter(m, mapping_src, diags) else {
+        return Mapped::default();
+    };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -265,24 +316,28 @@ pub fn map_csv(
         header: header.clone(),
         ..Mapped::default()
     };
-    let mut good: Vec<(Imported, Vec<String>)> = Vec::new();
+    // good rows with their cells and where they start, until duplicates are known
+    let mut good: Vec<(Imported, Vec<String>, usize)> = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
         let start = reader.position().clone();
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let at = bom + record.position().map_or(start.byte(), |p| p.byte()) as usize;
-                let line = record.position().map_or(start.line(), |p| p.line());
+                let (at, line) = row_start(
+                    text.as_bytes(),
+                    bom + record.position().map_or(start.byte(), |p| p.byte()) as usize,
+                    record.position().map_or(start.line(), |p| p.line()),
+                );
                 let spans = field_spans(text.as_bytes(), at, delimiter, record.len());
                 let cells: Vec<String> = record.iter().map(str::to_string).collect();
-                if cells.len() == 1 && cells[0].trim().is_empty() {
-                    continue; // a blank line
+                if cells.iter().all(|c| c.trim().is_empty()) {
+                    continue; // a blank line, or one of only delimiters (spreadsheets add them)
                 }
                 match map_row(&plan, &cells, &spans, header.len()) {
                     Ok(mut p) => {
                         p.line = line;
-                        good.push((p, cells));
+                        good.push((p, cells, at));
                     }
                     Err(problems) => mapped.rejects.push(Reject {
                         line,
@@ -292,8 +347,11 @@ pub fn map_csv(
                 }
             }
             Err(e) => {
-                let line = e.position().map_or(start.line(), |p| p.line());
-                let at = bom + e.position().map_or(start.byte(), |p| p.byte()) as usize;
+                let (at, line) = row_start(
+                    text.as_bytes(),
+                    bom + e.position().map_or(start.byte(), |p| p.byte()) as usize,
+                    e.position().map_or(start.line(), |p| p.line()),
+                );
                 mapped.rejects.push(Reject {
                     line,
                     cells: Vec::new(),
@@ -309,25 +367,32 @@ pub fn map_csv(
             }
         }
     }
-    reject_duplicates(&mut mapped, good, text.as_bytes());
+    reject_duplicates(&mut mapped, good);
     mapped.projects.sort_by(|a, b| a.id.cmp(&b.id));
     mapped.rejects.sort_by_key(|r| r.line);
     mapped
 }
 
 /// Later rows whose id an earlier row already has are rejected, naming the earlier line.
-fn reject_duplicates(mapped: &mut Mapped, good: Vec<(Imported, Vec<String>)>, raw: &[u8]) {
-    let mut first: BTreeMap<String, u64> = BTreeMap::new();
-    for (p, cells) in good {
+fn reject_duplicates(mapped: &mut Mapped, good: Vec<(Imported, Vec<String>, usize)>) {
+    let mut first: BTreeMap<String, (u64, String)> = BTreeMap::new();
+    for (p, cells, at) in good {
         match first.get(&p.id) {
-            Some(line) => {
-                let at = line_start(raw, p.line);
+            Some((line, raw)) => {
+                let message = if *raw == p.raw_id {
+                    format!("id `{}` is also the id of line {line}", p.id)
+                } else {
+                    format!(
+                        "id `{}` (from `{}`) is also the id of line {line} (from `{raw}`)",
+                        p.id, p.raw_id
+                    )
+                };
                 mapped.rejects.push(Reject {
                     line: p.line,
                     cells,
                     problems: vec![Problem {
                         span: at..at,
-                        message: format!("id `{}` is also the id of line {line}", p.id),
+                        message,
                         hint: Some(
                             "ids must be unique; build them from a column that is, or add \
                              one to `format` in [id]"
@@ -337,22 +402,26 @@ fn reject_duplicates(mapped: &mut Mapped, good: Vec<(Imported, Vec<String>)>, ra
                 });
             }
             None => {
-                first.insert(p.id.clone(), p.line);
+                first.insert(p.id.clone(), (p.line, p.raw_id.clone()));
                 mapped.projects.push(p);
             }
         }
     }
 }
 
-fn line_start(raw: &[u8], line: u64) -> usize {
-    if line <= 1 {
-        return 0;
+/// Where a row really starts. The csv crate places a row at the line break before it when
+/// lines end in CRLF or a blank line precedes it (BurntSushi/rust-csv#395, #208), so skip
+/// line breaks, counting lines.
+fn row_start(raw: &[u8], mut at: usize, mut line: u64) -> (usize, u64) {
+    while let Some(b) = raw.get(at) {
+        match b {
+            b'\n' => line += 1,
+            b'\r' => {}
+            _ => break,
+        }
+        at += 1;
     }
-    raw.iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .nth(line as usize - 2)
-        .map_or(raw.len(), |(i, _)| i + 1)
+    (at.min(raw.len()), line)
 }
 
 /// Byte spans of the first `n` fields of the record starting at `start` in the raw text,
@@ -381,7 +450,7 @@ fn field_spans(raw: &[u8], start: usize, delim: u8, n: usize) -> Vec<Range<usize
                 i += 1;
                 continue;
             }
-            if b == b'"' {
+            if b == b'"' && i == from {
                 quoted = true;
             } else if b == delim || b == b'\n' || b == b'\r' {
                 break;
@@ -525,7 +594,7 @@ fn map_row(
             }
             continue;
         }
-        match read_amount(&v, plan.decimal, &plan.thousands) {
+        match read_amount(&v, plan.decimal, plan.thousands) {
             Ok(m) => *slot = m,
             Err(why) => problems.push(Problem {
                 span: spans[*col].clone(),
@@ -579,6 +648,7 @@ fn map_row(
     Ok(Imported {
         line: 0,
         id,
+        raw_id,
         title,
         city,
         themes,
@@ -604,23 +674,36 @@ fn contains_word_start(cell: &str, text: &str) -> bool {
         })
 }
 
-/// Reads an amount such as `443909`, `1 234,50` or `1.234,50` exactly into cents.
-fn read_amount(cell: &str, decimal: char, thousands: &str) -> Result<Money, &'static str> {
-    let mut t: String = cell.to_string();
-    if !thousands.is_empty() {
-        t = t.replace(thousands, "");
+/// Reads an amount such as `443909`, `1 234,50` or `1.234,50` exactly into cents. Digit
+/// groups (by spaces, also no-break ones, or the thousands separator) must be groups of
+/// three, so a misplaced separator is an error rather than a different amount.
+fn read_amount(cell: &str, decimal: char, thousands: Option<char>) -> Result<Money, &'static str> {
+    let other = if decimal == ',' { '.' } else { ',' };
+    let (whole, frac) = match cell.split_once(decimal) {
+        Some((w, f)) => (w, Some(f)),
+        None => (cell, None),
+    };
+    if Some(other) != thousands && cell.contains(other) {
+        return Err(if decimal == ',' {
+            "a `.` where the mapping expects `,` for decimals"
+        } else {
+            "a `,` where the mapping expects `.` for decimals"
+        });
     }
-    // spaces (also no-break ones) group thousands in Finnish spreadsheets
-    t.retain(|c| !c.is_whitespace());
-    if decimal == ',' {
-        if t.contains('.') {
-            return Err("a `.` where the mapping expects `,` for decimals");
-        }
-        t = t.replace(',', ".");
-    } else if t.contains(',') {
-        return Err("a `,` where the mapping expects `.` for decimals");
+    let groups: Vec<&str> = whole
+        .split(|c: char| c.is_whitespace() || Some(c) == thousands)
+        .collect();
+    if groups.len() > 1
+        && (groups[0].is_empty() || groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3))
+    {
+        return Err("digits are grouped wrongly (groups of three after the first)");
     }
-    Money::parse_decimal(&t).map_err(|e| match e {
+    let mut plain: String = groups.concat();
+    if let Some(f) = frac {
+        plain.push('.');
+        plain.push_str(f);
+    }
+    Money::parse_decimal(&plain).map_err(|e| match e {
         crate::money::MoneyError::Negative => "negative",
         crate::money::MoneyError::TooManyDecimals => "more than two decimals",
         crate::money::MoneyError::TooLarge => "too large",
@@ -634,13 +717,22 @@ mod tests {
 
     #[test]
     fn amounts_are_exact() {
-        assert_eq!(read_amount("443909", '.', ""), Ok(Money(44_390_900)));
-        assert_eq!(read_amount("1 234,5", ',', ""), Ok(Money(123_450)));
-        assert_eq!(read_amount("1.234,56", ',', "."), Ok(Money(123_456)));
-        assert!(read_amount("12,5", '.', "").is_err());
-        assert!(read_amount("abc", '.', "").is_err());
-        assert!(read_amount("-5", '.', "").is_err());
-        assert!(read_amount("1.234", '.', "").is_err());
+        assert_eq!(read_amount("443909", '.', None), Ok(Money(44_390_900)));
+        assert_eq!(read_amount("1 234,5", ',', None), Ok(Money(123_450)));
+        assert_eq!(read_amount("1\u{a0}234,5", ',', None), Ok(Money(123_450)));
+        assert_eq!(read_amount("1.234,56", ',', Some('.')), Ok(Money(123_456)));
+        assert_eq!(
+            read_amount("1,234,567.8", '.', Some(',')),
+            Ok(Money(123_456_780))
+        );
+        assert!(read_amount("12,5", '.', None).is_err());
+        assert!(read_amount("abc", '.', None).is_err());
+        assert!(read_amount("-5", '.', None).is_err());
+        assert!(read_amount("1.234", '.', None).is_err());
+        // a separator in the wrong place is not silently dropped
+        assert!(read_amount("1.5", ',', Some('.')).is_err());
+        assert!(read_amount("1 5", '.', None).is_err());
+        assert!(read_amount("12 3456", '.', None).is_err());
     }
 
     #[test]

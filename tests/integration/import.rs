@@ -22,6 +22,7 @@ fn fixture_site() -> tempfile::TempDir {
         "mapping.toml",
         "bad-mapping.toml",
         "typo-mapping.toml",
+        "delimiter-mapping.toml",
     ] {
         std::fs::copy(fixtures().join("import").join(f), dir.path().join(f)).unwrap();
     }
@@ -98,6 +99,46 @@ line,reason,Code,Name,Fund,Start,End,Implementer,Granted
 }
 
 #[test]
+fn windows_line_ends_a_byte_order_mark_and_blank_rows_keep_lines_right() {
+    let dir = fixture_site();
+    // what Excel writes: a BOM, CRLF line ends, and rows of only delimiters at the end
+    let lf = read(&dir.path().join("broken.csv"));
+    let crlf = format!(
+        "\u{feff}{}\r\n;;;;;;\r\n",
+        lf.trim_end().replace('\n', "\r\n")
+    );
+    std::fs::write(dir.path().join("broken.csv"), crlf).unwrap();
+    let o = run(
+        dir.path(),
+        &["import", "projects", "broken.csv", "--map", "mapping.toml"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(located(&o), BROKEN, "{}", stderr(&o));
+    // a blank line moves the rows after it down by one, and nothing else
+    let mut lines: Vec<&str> = lf.lines().collect();
+    lines.insert(2, "");
+    std::fs::write(dir.path().join("broken.csv"), lines.join("\n") + "\n").unwrap();
+    let o = run(
+        dir.path(),
+        &["import", "projects", "broken.csv", "--map", "mapping.toml"],
+    );
+    let moved: Vec<String> = BROKEN
+        .iter()
+        .map(|l| {
+            let (file, rest) = l.split_once(':').unwrap();
+            let (line, rest) = rest.split_once(':').unwrap();
+            let n: u64 = line.parse().unwrap();
+            let rest = rest.replace(
+                &format!("line {n} rejected"),
+                &format!("line {} rejected", n + 1),
+            );
+            format!("{file}:{}:{rest}", n + 1)
+        })
+        .collect();
+    assert_eq!(located(&o), moved, "{}", stderr(&o));
+}
+
+#[test]
 fn mapping_problems_are_located_in_the_mapping_file() {
     let dir = fixture_site();
     let o = run(
@@ -114,10 +155,11 @@ fn mapping_problems_are_located_in_the_mapping_file() {
     assert_eq!(
         located(&o),
         [
-            "bad-mapping.toml:2:13: error: the delimiter must be one character",
             "bad-mapping.toml:3:15: error: unknown date format `dd.mm.yy`",
-            "bad-mapping.toml:6:10: error: the CSV has no column \"Kode\"",
-            "bad-mapping.toml:10:9: error: a field needs exactly one of `column`, `format` or `value`",
+            "bad-mapping.toml:5:23: error: the thousands separator must be one character other than a digit and the decimal separator",
+            "bad-mapping.toml:8:10: error: the CSV has no column \"Kode\"",
+            "bad-mapping.toml:9:10: error: the id prefix `ERDF_` is not part of a slug",
+            "bad-mapping.toml:13:9: error: a field needs exactly one of `column`, `format` or `value`",
         ],
         "{}",
         stderr(&o)
@@ -140,6 +182,46 @@ fn mapping_problems_are_located_in_the_mapping_file() {
         stderr(&o)
     );
     assert!(stderr(&o).contains("did you mean `summary`?"));
+    // a bad delimiter is reported alone, not as a header of unknown columns
+    let o = run(
+        dir.path(),
+        &[
+            "import",
+            "projects",
+            "broken.csv",
+            "--map",
+            "delimiter-mapping.toml",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        located(&o),
+        [
+            "delimiter-mapping.toml:2:13: error: the delimiter must be one character (not a quote or a line break)"
+        ],
+        "{}",
+        stderr(&o)
+    );
+    // and the import never overwrites its own inputs
+    let o = run(
+        dir.path(),
+        &[
+            "import",
+            "projects",
+            "broken.csv",
+            "--map",
+            "mapping.toml",
+            "--output",
+            "mapping.toml",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("would overwrite its input"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(read(&dir.path().join("mapping.toml")).contains("[themes]"));
     assert!(
         !dir.path()
             .join("content/data/projects/broken.rejects.csv")

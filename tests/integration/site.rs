@@ -362,6 +362,33 @@ fn a_build_with_nothing_changed_does_nothing_and_any_change_rebuilds() {
         !dir.path().join("output/.innopress").exists(),
         "the cache record stays out of the output"
     );
+    // a static file that replaces a generated one is recorded once, so the shortcut holds
+    std::fs::create_dir_all(dir.path().join("content/static")).unwrap();
+    std::fs::write(
+        dir.path().join("content/static/robots.txt"),
+        "User-agent: *\n",
+    )
+    .unwrap();
+    assert!(stderr(&run(dir.path(), &["build"])).contains("built "));
+    let o = run(dir.path(), &["build"]);
+    assert!(stderr(&o).contains("nothing changed"), "{}", stderr(&o));
+    // a theme folder linked in from elsewhere is watched through the link
+    #[cfg(unix)]
+    {
+        let shared = tempfile::tempdir().unwrap();
+        let templates = shared.path().join("templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        let footer = "{% extends \"base.html\" %}";
+        std::fs::write(templates.join("page.html"), footer).unwrap();
+        std::fs::create_dir_all(dir.path().join("themes")).unwrap();
+        std::os::unix::fs::symlink(shared.path(), dir.path().join("themes/default")).unwrap();
+        assert!(stderr(&run(dir.path(), &["build"])).contains("built "));
+        let o = run(dir.path(), &["build"]);
+        assert!(stderr(&o).contains("nothing changed"), "{}", stderr(&o));
+        std::fs::write(templates.join("page.html"), format!("{footer}\n")).unwrap();
+        let o = run(dir.path(), &["build"]);
+        assert!(stderr(&o).contains("built "), "{}", stderr(&o));
+    }
 }
 
 #[test]
