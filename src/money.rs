@@ -59,6 +59,17 @@ impl Money {
             .ok_or(MoneyError::TooLarge)
     }
 
+    /// Euros with two decimals and no grouping, as data files want them: "399651.00".
+    pub fn plain(self) -> String {
+        let c = self.0;
+        format!(
+            "{}{}.{:02}",
+            if c < 0 { "-" } else { "" },
+            c.unsigned_abs() / 100,
+            c.unsigned_abs() % 100
+        )
+    }
+
     /// Euros as a float, for JSON output only (exact for any realistic amount, since cents
     /// below 2^53 are represented exactly and printed with at most two decimals).
     pub fn euros_f64(self) -> f64 {

@@ -3,19 +3,10 @@
 //! a `reason` column). Pure functions of the mapped rows, so a re-import gives the same bytes.
 
 use super::{Imported, Mapped};
-use crate::money::Money;
 use std::fmt::Write as _;
 
 fn quoted(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
-}
-
-fn amount(m: Money) -> String {
-    let c = m.cents();
-    match c % 100 {
-        0 => (c / 100).to_string(),
-        cents => format!("{}.{cents:02}", c / 100),
-    }
 }
 
 fn thousands(n: usize) -> String {
@@ -68,7 +59,7 @@ fn project(out: &mut String, p: &Imported) {
         .iter()
         .zip(p.funding)
         .filter(|(_, m)| m.cents() != 0)
-        .map(|(name, m)| format!("{name} = {}", amount(m)))
+        .map(|(name, m)| format!("{name} = {}", m.plain()))
         .collect();
     if !parts.is_empty() {
         let _ = writeln!(out, "funding = {{ {} }}", parts.join(", "));
@@ -94,11 +85,12 @@ pub fn rejects_csv(mapped: &Mapped) -> Result<Vec<u8>, csv::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Money;
 
     #[test]
     fn amounts_round_trip_through_toml() {
         for cents in [0, 5, 50, 12345, 44_390_900, 9_999_999_999] {
-            let text = format!("x = {}", amount(Money(cents)));
+            let text = format!("x = {}", Money(cents).plain());
             let v: toml::Table = toml::from_str(&text).unwrap();
             let back = match &v["x"] {
                 toml::Value::Integer(i) => Money(i * 100),

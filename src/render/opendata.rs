@@ -141,11 +141,11 @@ impl<'a> Projects<'a> {
                 r.end.clone(),
                 status.to_string(),
                 r.international.to_string(),
-                euros(r.funding.eu),
-                euros(r.funding.state),
-                euros(r.funding.city),
-                euros(r.funding.other),
-                euros(r.funding.total),
+                Money::plain(r.funding.eu),
+                Money::plain(r.funding.state),
+                Money::plain(r.funding.city),
+                Money::plain(r.funding.other),
+                Money::plain(r.funding.total),
                 r.summary.to_string(),
                 r.url.unwrap_or("").to_string(),
             ];
@@ -157,17 +157,7 @@ impl<'a> Projects<'a> {
     }
 }
 
-/// Euros with exactly two decimals and a dot: `399651.00`.
-pub fn euros(m: Money) -> String {
-    let c = m.cents();
-    format!(
-        "{}{}.{:02}",
-        if c < 0 { "-" } else { "" },
-        c.unsigned_abs() / 100,
-        c.unsigned_abs() % 100
-    )
-}
-
+/// A CSV field, quoted when it must be (RFC 4180).
 fn quote(field: &str) -> String {
     if field.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\""))
@@ -182,8 +172,8 @@ mod tests {
 
     #[test]
     fn csv_fields() {
-        assert_eq!(euros(Money(39_965_100)), "399651.00");
-        assert_eq!(euros(Money(30)), "0.30");
+        assert_eq!(Money(39_965_100).plain(), "399651.00");
+        assert_eq!(Money(30).plain(), "0.30");
         assert_eq!(quote("a, \"b\""), "\"a, \"\"b\"\"\"");
         assert_eq!(quote("plain"), "plain");
     }
