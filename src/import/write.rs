@@ -84,7 +84,6 @@ pub fn rejects_csv(mapped: &Mapped) -> Result<Vec<u8>, csv::Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::money::Money;
 
     #[test]
