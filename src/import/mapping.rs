@@ -158,6 +158,8 @@ pub enum Source {
 pub enum Piece {
     Text(String),
     Column(usize),
+    /// Left out when a column in it is empty.
+    Optional(Vec<Piece>),
 }
 
 #[derive(Debug, Clone)]
@@ -384,31 +386,56 @@ impl Resolver<'_> {
         0
     }
 
+    /// `"Implemented by {Implementer}.[ Authority: {Authority}.]"`: `{…}` names a column,
+    /// and a `[…]` part is left out when a column in it is empty.
     fn format(&self, f: &Spanned<String>, diags: &mut Diagnostics) -> Vec<Piece> {
-        let mut pieces = Vec::new();
+        let mut out = Vec::new();
+        let mut group: Option<Vec<Piece>> = None;
         let mut rest = f.get_ref().as_str();
-        while let Some(open) = rest.find('{') {
-            if open > 0 {
-                pieces.push(Piece::Text(rest[..open].to_string()));
+        let mut problem = None;
+        while let Some(i) = rest.find(['{', '[', ']']) {
+            let target = group.as_mut().unwrap_or(&mut out);
+            if i > 0 {
+                target.push(Piece::Text(rest[..i].to_string()));
             }
-            let Some(close) = rest[open..].find('}') else {
-                diags.error(
-                    self.src,
-                    f.span(),
-                    "a `{` without its `}` in the format",
-                    Some("name columns as {Column name}".into()),
-                );
-                return pieces;
-            };
-            let name = &rest[open + 1..open + close];
-            let spanned = Spanned::new(f.span(), name.to_string());
-            pieces.push(Piece::Column(self.column(&spanned, diags)));
-            rest = &rest[open + close + 1..];
+            match rest.as_bytes()[i] {
+                b'{' => {
+                    let Some(close) = rest[i..].find('}') else {
+                        problem = Some("a `{` without its `}` in the format");
+                        break;
+                    };
+                    let name = Spanned::new(f.span(), rest[i + 1..i + close].to_string());
+                    target.push(Piece::Column(self.column(&name, diags)));
+                    rest = &rest[i + close + 1..];
+                    continue;
+                }
+                b'[' if group.is_none() => group = Some(Vec::new()),
+                b']' if group.is_some() => {
+                    out.push(Piece::Optional(group.take().unwrap_or_default()))
+                }
+                _ => {
+                    problem = Some("unbalanced `[` and `]` in the format (they cannot nest)");
+                    break;
+                }
+            }
+            rest = &rest[i + 1..];
+        }
+        if problem.is_none() && group.is_some() {
+            problem = Some("a `[` without its `]` in the format");
+        }
+        if let Some(message) = problem {
+            diags.error(
+                self.src,
+                f.span(),
+                message,
+                Some("name columns as {Column name}; put a part to leave out when its column is empty in [ ]".into()),
+            );
+            return out;
         }
         if !rest.is_empty() {
-            pieces.push(Piece::Text(rest.to_string()));
+            out.push(Piece::Text(rest.to_string()));
         }
-        pieces
+        out
     }
 
     fn field(&self, field: &Spanned<Field>, diags: &mut Diagnostics) -> FieldPlan {

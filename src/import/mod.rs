@@ -467,6 +467,37 @@ fn field_spans(raw: &[u8], start: usize, delim: u8, n: usize) -> Vec<Range<usize
     spans
 }
 
+/// A format filled in with a row's cells, and whether a column in it was empty.
+fn fill(pieces: &[Piece], cell: &impl Fn(usize) -> String) -> (String, bool) {
+    let mut out = String::new();
+    let mut empty = false;
+    for p in pieces {
+        match p {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Column(i) => {
+                let v = cell(*i);
+                empty |= v.is_empty();
+                out.push_str(&v);
+            }
+            Piece::Optional(inner) => {
+                let (text, gap) = fill(inner, cell);
+                if !gap {
+                    out.push_str(&text);
+                }
+            }
+        }
+    }
+    (out, empty)
+}
+
+fn first_column(pieces: &[Piece]) -> Option<usize> {
+    pieces.iter().find_map(|p| match p {
+        Piece::Column(i) => Some(*i),
+        Piece::Optional(inner) => first_column(inner),
+        Piece::Text(_) => None,
+    })
+}
+
 /// Maps one row, collecting every problem rather than stopping at the first.
 fn map_row(
     plan: &Plan,
@@ -495,28 +526,15 @@ fn map_row(
     let cell = |i: usize| normalise(&cells[i]);
     let span_of = |source: &Source| match source {
         Source::Column(i) => spans[*i].clone(),
-        Source::Format(pieces) => pieces
-            .iter()
-            .find_map(|p| match p {
-                Piece::Column(i) => Some(spans[*i].clone()),
-                Piece::Text(_) => None,
-            })
-            .unwrap_or(row_span.clone()),
+        Source::Format(pieces) => {
+            first_column(pieces).map_or(row_span.clone(), |i| spans[i].clone())
+        }
         Source::Value(_) => row_span.clone(),
     };
     let text_of = |source: &Source| match source {
         Source::Value(v) => v.clone(),
         Source::Column(i) => cell(*i),
-        Source::Format(pieces) => {
-            let mut out = String::new();
-            for p in pieces {
-                match p {
-                    Piece::Text(t) => out.push_str(t),
-                    Piece::Column(i) => out.push_str(&cell(*i)),
-                }
-            }
-            normalise(&out)
-        }
+        Source::Format(pieces) => normalise(&fill(pieces, &cell).0),
     };
     let field = |f: &FieldPlan| {
         let text = text_of(&f.source);
@@ -748,6 +766,25 @@ mod tests {
         assert!(contains_word_start("tty-säätiö", "tty"));
         assert!(contains_word_start("yritys (porin seutu)", "porin"));
         assert!(!contains_word_start("sporing oy", "porin"));
+    }
+
+    #[test]
+    fn optional_parts_of_a_format_go_when_their_column_is_empty() {
+        let pieces = vec![
+            Piece::Optional(vec![
+                Piece::Text("By ".into()),
+                Piece::Column(0),
+                Piece::Text(". ".into()),
+            ]),
+            Piece::Text("Authority: ".into()),
+            Piece::Column(1),
+        ];
+        let cells = |row: [&'static str; 2]| move |i: usize| row[i].to_string();
+        assert_eq!(
+            fill(&pieces, &cells(["Oulu", "ELY"])).0,
+            "By Oulu. Authority: ELY"
+        );
+        assert_eq!(fill(&pieces, &cells(["", "ELY"])).0, "Authority: ELY");
     }
 
     #[test]
