@@ -160,6 +160,7 @@ fn mapping_problems_are_located_in_the_mapping_file() {
             "bad-mapping.toml:8:10: error: the CSV has no column \"Kode\"",
             "bad-mapping.toml:9:10: error: the id prefix `ERDF_` is not part of a slug",
             "bad-mapping.toml:13:9: error: a field needs exactly one of `column`, `format` or `value`",
+            "bad-mapping.toml:16:22: error: a `[` without its `]` in the format",
         ],
         "{}",
         stderr(&o)
