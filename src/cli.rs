@@ -34,7 +34,7 @@ pub enum Command {
         /// Compute project status as of this date (YYYY-MM-DD) instead of `as_of` in site.toml.
         #[arg(long, value_parser = parse_date)]
         as_of: Option<innopress::date::Date>,
-        /// Print nothing but errors.
+        /// Print nothing but warnings and errors.
         #[arg(long, short, conflicts_with = "verbose")]
         quiet: bool,
         /// Also print what was loaded and how long each stage took.
@@ -46,6 +46,7 @@ pub enum Command {
         after_help = "Examples:\n  innopress summary\n  innopress summary --json > summary.json\n  innopress summary --as-of 2025-12-31"
     )]
     Summary {
+        /// The site folder (the one holding content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// Print JSON (only JSON on stdout; problems go to stderr).
@@ -58,6 +59,7 @@ pub enum Command {
     /// Preview the site: build, serve on 127.0.0.1, rebuild and reload the browser on change.
     #[command(after_help = "Examples:\n  innopress serve\n  innopress serve --port 8080 --drafts")]
     Serve {
+        /// The site folder (the one holding content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// The port to listen on; the next free one is used if it is taken.
@@ -102,6 +104,7 @@ pub enum Command {
     /// Validate content and theme; build nothing. Exits 1 when there are errors.
     #[command(after_help = "Example:\n  innopress check --root mysite")]
     Check {
+        /// The site folder (the one holding content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// Treat warnings (such as data that is probably wrong) as errors.
@@ -152,6 +155,7 @@ pub enum NewsletterCommand {
     #[command(after_help = "Example:\n  innopress newsletter build 2")]
     Build {
         number: u32,
+        /// The site folder (the one holding content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
@@ -161,6 +165,7 @@ pub enum NewsletterCommand {
     )]
     Send {
         number: u32,
+        /// The site folder (the one holding content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// Send one test message, marked [TEST], to this address (not journaled).
