@@ -71,6 +71,16 @@ pub fn all(summary: &Summary) -> Vec<Chart> {
     jobs.par_iter().filter_map(|job| job()).collect()
 }
 
+/// [`all`], keyed by chart name: what pages look charts up in, shared between threads.
+pub fn named(summary: &Summary) -> std::sync::Arc<std::collections::BTreeMap<String, Chart>> {
+    std::sync::Arc::new(
+        all(summary)
+            .into_iter()
+            .map(|c| (c.name.clone(), c))
+            .collect(),
+    )
+}
+
 /// The chart `name` with its arguments, as shortcodes and pages ask for it.
 pub fn by_name(
     summary: &Summary,

@@ -61,22 +61,7 @@ impl Session {
             charts,
         } = match loaded {
             Some(l) => l,
-            None => {
-                let checked = pipeline::load_checked(&opts.root, opts.drafts, opts.as_of)
-                    .map_err(BuildError::Content)?;
-                let theme = render::theme::load(&opts.root).map_err(BuildError::Content)?;
-                let charts = Arc::new(
-                    crate::charts::all(&checked.summary)
-                        .into_iter()
-                        .map(|c| (c.name.clone(), c))
-                        .collect(),
-                );
-                pipeline::Loaded {
-                    checked,
-                    theme,
-                    charts,
-                }
-            }
+            None => pipeline::Loaded::load(opts)?,
         };
         Ok(Session {
             opts: opts.clone(),

@@ -177,6 +177,21 @@ pub struct Loaded {
     pub charts: std::sync::Arc<std::collections::BTreeMap<String, crate::charts::Chart>>,
 }
 
+impl Loaded {
+    /// Loads, checks and summarises the site and draws its charts, writing nothing.
+    pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
+        let checked =
+            load_checked(&opts.root, opts.drafts, opts.as_of).map_err(BuildError::Content)?;
+        let theme = render::theme::load(&opts.root).map_err(BuildError::Content)?;
+        let charts = crate::charts::named(&checked.summary);
+        Ok(Loaded {
+            checked,
+            theme,
+            charts,
+        })
+    }
+}
+
 /// [`build`], also returning what it loaded; `None` when nothing had changed and so
 /// nothing was loaded.
 pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>), BuildError> {

@@ -129,12 +129,7 @@ impl<'a> Model<'a> {
         theme: &'a Theme,
     ) -> Model<'a> {
         let mut m = Model::new_without_charts(site, cfg, summary, theme);
-        m.charts = std::sync::Arc::new(
-            crate::charts::all(summary)
-                .into_iter()
-                .map(|c| (c.name.clone(), c))
-                .collect(),
-        );
+        m.charts = crate::charts::named(summary);
         m
     }
 
