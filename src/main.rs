@@ -445,14 +445,7 @@ fn import(cmd: ImportCommand) -> ExitCode {
         skip_invalid,
         quiet,
     } = cmd;
-    let output = output.unwrap_or_else(|| {
-        let stem = csv
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "projects".into());
-        root.join("content/data/projects")
-            .join(format!("{stem}.toml"))
-    });
+    let output = output.unwrap_or_else(|| import::default_output(&root, &csv));
     let color = innopress::diagnostics::stderr_color();
     match import::run(&ImportOptions {
         csv: csv.clone(),
@@ -461,20 +454,18 @@ fn import(cmd: ImportCommand) -> ExitCode {
         skip_invalid,
     }) {
         Ok(mut report) => {
+            // with --quiet, rows skipped by --skip-invalid are only warnings: not shown
             let problems = report.diagnostics.items.len();
-            if report.written && quiet {
-                report.diagnostics.items.clear();
-            }
-            report.diagnostics.items.truncate(SHOWN_PROBLEMS);
-            if !report.diagnostics.items.is_empty() {
+            if problems > 0 && !(report.written && quiet) {
+                report.diagnostics.items.truncate(SHOWN_PROBLEMS);
                 eprintln!("{}", report.diagnostics.render_styled(color));
-            }
-            if problems > SHOWN_PROBLEMS && !(report.written && quiet) {
-                eprintln!(
-                    "… {} more problems not shown; {} lists every rejected row",
-                    problems - SHOWN_PROBLEMS,
-                    report.rejects_file.display()
-                );
+                if problems > SHOWN_PROBLEMS {
+                    eprintln!(
+                        "… {} more problems not shown; {} lists every rejected row",
+                        problems - SHOWN_PROBLEMS,
+                        report.rejects_file.display()
+                    );
+                }
             }
             let rejected = format!(
                 "{} rejected rows in {}",

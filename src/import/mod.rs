@@ -123,13 +123,21 @@ fn io_err(path: &Path, e: impl std::fmt::Display) -> ImportError {
     }
 }
 
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "projects".into())
+}
+
+/// Where an import of `csv` goes without `--output`: `ROOT/content/data/projects/NAME.toml`.
+pub fn default_output(root: &Path, csv: &Path) -> PathBuf {
+    root.join("content/data/projects")
+        .join(format!("{}.toml", stem(csv)))
+}
+
 /// Where the rejects of an import into `output` go: `NAME.rejects.csv` beside `NAME.toml`.
 pub fn rejects_path(output: &Path) -> PathBuf {
-    let stem = output
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "projects".into());
-    output.with_file_name(format!("{stem}.rejects.csv"))
+    output.with_file_name(format!("{}.rejects.csv", stem(output)))
 }
 
 /// Reads the files, maps the rows, writes the projects file (unless rows were rejected and
