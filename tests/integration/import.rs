@@ -17,16 +17,15 @@ fn located(o: &std::process::Output) -> Vec<String> {
 /// The minimal site with the import fixtures copied into its root.
 fn fixture_site() -> tempfile::TempDir {
     let dir = site(None);
-    for f in [
-        "broken.csv",
-        "mapping.toml",
-        "bad-mapping.toml",
-        "typo-mapping.toml",
-        "delimiter-mapping.toml",
-    ] {
-        std::fs::copy(fixtures().join("import").join(f), dir.path().join(f)).unwrap();
-    }
+    copy_dir(&fixtures().join("import"), dir.path());
     dir
+}
+
+/// `innopress import projects broken.csv --map MAPPING` and `extra` options, in `dir`.
+fn import_broken(dir: &Path, mapping: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["import", "projects", "broken.csv", "--map", mapping];
+    args.extend_from_slice(extra);
+    run(dir, &args)
 }
 
 const BROKEN: [&str; 8] = [
@@ -45,10 +44,7 @@ fn broken_rows_are_listed_with_line_and_reason_and_kept_in_the_rejects_file() {
     let dir = fixture_site();
     let out = dir.path().join("content/data/projects/broken.toml");
     let rejects = dir.path().join("content/data/projects/broken.rejects.csv");
-    let o = run(
-        dir.path(),
-        &["import", "projects", "broken.csv", "--map", "mapping.toml"],
-    );
+    let o = import_broken(dir.path(), "mapping.toml", &[]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(located(&o), BROKEN, "{}", stderr(&o));
     assert!(stderr(&o).contains("6 of 9 rows"), "{}", stderr(&o));
@@ -65,15 +61,8 @@ line,reason,Code,Name,Fund,Start,End,Implementer,Granted
     assert_eq!(read(&rejects), expected_rejects);
 
     // with --skip-invalid the good rows are written, the same problems shown as warnings
-    let args = [
-        "import",
-        "projects",
-        "broken.csv",
-        "--map",
-        "mapping.toml",
-        "--skip-invalid",
-    ];
-    let o = run(dir.path(), &args);
+    let skip = ["--skip-invalid"];
+    let o = import_broken(dir.path(), "mapping.toml", &skip);
     assert!(o.status.success(), "{}", stderr(&o));
     let warnings: Vec<String> = BROKEN
         .iter()
@@ -84,7 +73,11 @@ line,reason,Code,Name,Fund,Start,End,Implementer,Granted
     insta::assert_snapshot!("import-broken.toml", toml);
     assert_eq!(read(&rejects), expected_rejects);
     // the same input gives the same bytes
-    assert!(run(dir.path(), &args).status.success());
+    assert!(
+        import_broken(dir.path(), "mapping.toml", &skip)
+            .status
+            .success()
+    );
     assert_eq!(read(&out), toml);
     // and the imported projects are valid content; the rejects file is not read as data
     let o = run(dir.path(), &["check"]);
@@ -99,6 +92,34 @@ line,reason,Code,Name,Fund,Start,End,Implementer,Granted
 }
 
 #[test]
+fn a_long_list_of_rejected_rows_shows_the_first_40_and_keeps_all() {
+    let dir = fixture_site();
+    let mut csv = String::from("Code;Name;Fund;Start;End;Implementer;Granted\n");
+    for i in 0..50 {
+        csv.push_str(&format!("X-{i};;ERDF;1.1.2023;31.12.2024;;1000\n"));
+    }
+    std::fs::write(dir.path().join("broken.csv"), csv).unwrap();
+    let o = import_broken(dir.path(), "mapping.toml", &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(located(&o).len(), 40, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("… 10 more problems not shown"),
+        "{}",
+        stderr(&o)
+    );
+    let rejects = read(&dir.path().join("content/data/projects/broken.rejects.csv"));
+    assert_eq!(
+        rejects.lines().count(),
+        51,
+        "a header and every rejected row"
+    );
+    // skipped rows are warnings, which --quiet does not print
+    let o = import_broken(dir.path(), "mapping.toml", &["--skip-invalid", "--quiet"]);
+    assert!(o.status.success());
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
 fn windows_line_ends_a_byte_order_mark_and_blank_rows_keep_lines_right() {
     let dir = fixture_site();
     // what Excel writes: a BOM, CRLF line ends, and rows of only delimiters at the end
@@ -108,20 +129,14 @@ fn windows_line_ends_a_byte_order_mark_and_blank_rows_keep_lines_right() {
         lf.trim_end().replace('\n', "\r\n")
     );
     std::fs::write(dir.path().join("broken.csv"), crlf).unwrap();
-    let o = run(
-        dir.path(),
-        &["import", "projects", "broken.csv", "--map", "mapping.toml"],
-    );
+    let o = import_broken(dir.path(), "mapping.toml", &[]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(located(&o), BROKEN, "{}", stderr(&o));
     // a blank line moves the rows after it down by one, and nothing else
     let mut lines: Vec<&str> = lf.lines().collect();
     lines.insert(2, "");
     std::fs::write(dir.path().join("broken.csv"), lines.join("\n") + "\n").unwrap();
-    let o = run(
-        dir.path(),
-        &["import", "projects", "broken.csv", "--map", "mapping.toml"],
-    );
+    let o = import_broken(dir.path(), "mapping.toml", &[]);
     let moved: Vec<String> = BROKEN
         .iter()
         .map(|l| {
@@ -141,16 +156,7 @@ fn windows_line_ends_a_byte_order_mark_and_blank_rows_keep_lines_right() {
 #[test]
 fn mapping_problems_are_located_in_the_mapping_file() {
     let dir = fixture_site();
-    let o = run(
-        dir.path(),
-        &[
-            "import",
-            "projects",
-            "broken.csv",
-            "--map",
-            "bad-mapping.toml",
-        ],
-    );
+    let o = import_broken(dir.path(), "bad-mapping.toml", &[]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         located(&o),
@@ -166,16 +172,7 @@ fn mapping_problems_are_located_in_the_mapping_file() {
         stderr(&o)
     );
     assert!(stderr(&o).contains("did you mean \"Code\"?"));
-    let o = run(
-        dir.path(),
-        &[
-            "import",
-            "projects",
-            "broken.csv",
-            "--map",
-            "typo-mapping.toml",
-        ],
-    );
+    let o = import_broken(dir.path(), "typo-mapping.toml", &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).starts_with("typo-mapping.toml:9:1: error: unknown field `sumary`"),
@@ -184,16 +181,7 @@ fn mapping_problems_are_located_in_the_mapping_file() {
     );
     assert!(stderr(&o).contains("did you mean `summary`?"));
     // a bad delimiter is reported alone, not as a header of unknown columns
-    let o = run(
-        dir.path(),
-        &[
-            "import",
-            "projects",
-            "broken.csv",
-            "--map",
-            "delimiter-mapping.toml",
-        ],
-    );
+    let o = import_broken(dir.path(), "delimiter-mapping.toml", &[]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         located(&o),
@@ -204,18 +192,7 @@ fn mapping_problems_are_located_in_the_mapping_file() {
         stderr(&o)
     );
     // and the import never overwrites its own inputs
-    let o = run(
-        dir.path(),
-        &[
-            "import",
-            "projects",
-            "broken.csv",
-            "--map",
-            "mapping.toml",
-            "--output",
-            "mapping.toml",
-        ],
-    );
+    let o = import_broken(dir.path(), "mapping.toml", &["--output", "mapping.toml"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("would overwrite its input"),
