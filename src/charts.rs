@@ -6,7 +6,7 @@
 
 use crate::impact::{CitySummary, FundingTotals, IndicatorSummary, Summary};
 use crate::money::{Money, group_thousands, short_euros};
-use crate::render::view::{number, percent};
+use crate::text::{number, percent};
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
@@ -97,15 +97,6 @@ pub fn by_name(
         _ => None,
     }
 }
-
-/// Chart names shortcodes accept.
-pub const NAMES: [&str; 5] = [
-    "funding-by-city",
-    "funding-by-source",
-    "projects-by-theme",
-    "projects-per-year",
-    "indicator",
-];
 
 pub fn funding_by_city(s: &Summary) -> Option<Chart> {
     let mut cities: Vec<&CitySummary> = s.cities.iter().collect();
@@ -525,7 +516,7 @@ fn nice_max(max: f64) -> f64 {
 }
 
 fn finish(name: &str, title: &str, desc: &str, svg: String) -> String {
-    let esc = crate::render::feeds::xml_escape;
+    let esc = crate::text::xml_escape;
     let open_end = svg.find('>').unwrap_or(0);
     let (open, rest) = svg.split_at(open_end);
     let open = open.replacen(

@@ -10,7 +10,8 @@ use crate::diagnostics::Diagnostics;
 use crate::impact::Summary;
 use crate::pipeline::{self, BuildError, BuildOptions, BuildReport};
 use crate::render::theme::Theme;
-use crate::render::{self, Model, Selection};
+use crate::render::site::{self, Selection};
+use crate::render::{self, Model, RenderError};
 use crate::validate;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -144,8 +145,29 @@ impl Session {
             &self.theme,
             self.charts.clone(),
         );
-        let files = render::render_selected(&model, &selection, &self.output)
-            .map_err(BuildError::Render)?;
+        let out = &self.output;
+        let sink = |path: &str, bytes: &[u8]| {
+            crate::output::write_into(out, path, bytes).map_err(|e| RenderError::Write(Box::new(e)))
+        };
+        let mut result = site::render_selected(&model, &selection, &sink);
+        if !selection.emails.is_empty() {
+            let (emails, mut errors) =
+                render::email::preview::email_files(&model, |n| selection.emails.contains(&n));
+            for (path, bytes) in &emails {
+                if let Err(e) = sink(path, bytes) {
+                    errors.push(e);
+                }
+            }
+            result = match (result, errors.is_empty()) {
+                (Ok(files), true) => Ok(files + emails.len()),
+                (Ok(_), false) => Err(errors),
+                (Err(mut e), _) => {
+                    e.extend(errors);
+                    Err(e)
+                }
+            };
+        }
+        let files = result.map_err(BuildError::Render)?;
         Ok(Outcome::Incremental {
             files,
             millis: started.elapsed().as_millis(),

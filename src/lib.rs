@@ -5,15 +5,18 @@
 //! atomically; [`pipeline`] strings the stages together.
 
 pub mod cache;
+pub mod catalogue;
 pub mod charts;
 pub mod content;
 pub mod date;
 pub mod diagnostics;
 pub mod impact;
+pub mod ids;
 pub mod import;
 pub mod incremental;
 pub mod init;
 pub mod links;
+pub mod markdown;
 pub mod money;
 pub mod newsletter;
 pub mod output;
@@ -21,4 +24,6 @@ pub mod pipeline;
 pub mod render;
 pub mod serve;
 pub mod synth;
+pub mod text;
+pub mod urls;
 pub mod validate;

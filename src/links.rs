@@ -7,7 +7,7 @@ use crate::content::Site;
 use crate::content::model::DocKind;
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::render::Model;
-use crate::render::urls::root_prefix;
+use crate::urls::root_prefix;
 use pulldown_cmark::{Event, Parser, Tag};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
@@ -38,7 +38,7 @@ pub fn check(
             let page = format!("{}index.html", Model::doc_dir(doc));
             let root = root_prefix(&page);
             let body = site.body(doc);
-            let opts = crate::render::markdown::options();
+            let opts = crate::markdown::options();
             for (ev, range) in Parser::new_ext(body, opts).into_offset_iter() {
                 let (Event::Start(Tag::Link { dest_url, .. })
                 | Event::Start(Tag::Image { dest_url, .. })) = ev
@@ -50,7 +50,7 @@ pub fn check(
                     continue;
                 }
                 // the form the link takes on the page, so the page scan below skips it
-                let rendered = match crate::render::markdown::site_path(&url, base_path) {
+                let rendered = match crate::markdown::site_path(&url, base_path) {
                     Some(rest) => format!("{root}{rest}"),
                     None => url.clone(),
                 };
@@ -114,7 +114,7 @@ pub fn check_external(
     timeout: std::time::Duration,
 ) -> Diagnostics {
     let mut places: BTreeMap<String, Vec<Place>> = BTreeMap::new();
-    let opts = crate::render::markdown::options();
+    let opts = crate::markdown::options();
     let mut in_markdown: BTreeSet<String> = BTreeSet::new();
     for kind in DocKind::ALL {
         for doc in site.docs(kind) {

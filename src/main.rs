@@ -298,7 +298,13 @@ fn newsletter(cmd: NewsletterCommand) -> ExitCode {
                     return ExitCode::from(1);
                 }
             };
-            let campaign = match campaign(&root, prepared, per_minute) {
+            let campaign = match innopress::newsletter::campaign::from_site(
+                &root,
+                &prepared.config,
+                &prepared.base,
+                prepared.issue,
+                per_minute,
+            ) {
                 Ok(c) => c,
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -357,64 +363,6 @@ fn report_build_error(e: &BuildError) {
         ),
         other => eprintln!("error: {other}"),
     }
-}
-
-/// The campaign settings from site.toml and the environment.
-fn campaign(
-    root: &std::path::Path,
-    p: innopress::pipeline::PreparedIssue,
-    per_minute: Option<u32>,
-) -> Result<innopress::newsletter::send::Campaign, String> {
-    use innopress::newsletter::{message, settings, smtp};
-    let smtp_cfg = p.config.smtp.clone();
-    let url = std::env::var("INNOPRESS_SMTP_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-        .or_else(|| smtp_cfg.as_ref().and_then(|s| s.url.clone()))
-        .ok_or("no SMTP server: set [smtp] url in content/site.toml or INNOPRESS_SMTP_URL")?;
-    let password = std::env::var("INNOPRESS_SMTP_PASSWORD")
-        .ok()
-        .filter(|p| !p.is_empty());
-    let ca = smtp::read_ca(root, smtp_cfg.as_ref().and_then(|s| s.ca_file.as_deref()))?;
-    let target = smtp::parse_url(
-        &url,
-        smtp_cfg.as_ref().and_then(|s| s.username.clone()),
-        password,
-        ca,
-    )?;
-    let nl = p.config.newsletter.clone();
-    let dkim = match nl
-        .as_ref()
-        .and_then(|n| n.dkim_domain.clone().zip(n.dkim_selector.clone()))
-    {
-        None => None,
-        Some((domain, selector)) => {
-            let path = std::env::var("INNOPRESS_DKIM_KEY")
-                .map_err(|_| "[newsletter] dkim_domain is set: give the key file's path in INNOPRESS_DKIM_KEY")?;
-            let pem = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read the DKIM key {path}: {e}"))?;
-            Some(message::dkim_config(&domain, &selector, &pem)?)
-        }
-    };
-    let secret = std::env::var("INNOPRESS_UNSUBSCRIBE_SECRET")
-        .ok()
-        .filter(|s| !s.is_empty());
-    if nl
-        .as_ref()
-        .and_then(|n| n.unsubscribe.as_ref())
-        .is_some_and(|u| u.contains("{token}"))
-        && secret.is_none()
-    {
-        return Err("the unsubscribe link uses {token}: set INNOPRESS_UNSUBSCRIBE_SECRET so links cannot be forged".into());
-    }
-    let settings = settings(&p.config, &p.base, secret, dkim)?;
-    Ok(innopress::newsletter::send::Campaign {
-        root: root.to_path_buf(),
-        issue: p.issue,
-        settings,
-        target,
-        per_minute: per_minute.or(smtp_cfg.and_then(|s| s.per_minute)),
-    })
 }
 
 /// Writes to standard output; a closed pipe (`innopress summary | head`) is not an error

@@ -99,6 +99,16 @@ pub fn safe_relative(rel: &str) -> Result<&str, OutputError> {
     }
 }
 
+/// Writes one file straight into an existing output folder `dir` (a serve rebuild, where
+/// the folder already is the site), through the same path checks as the staging folder.
+pub fn write_into(dir: &Path, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    let path = dir.join(safe_relative(rel)?);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
+    }
+    fs::write(&path, bytes).map_err(|e| io_err(&path, e))
+}
+
 /// A folder being filled with the next build. Dropping it without [`Staging::commit`]
 /// removes it.
 #[derive(Debug)]

@@ -6,6 +6,7 @@ use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::impact::{self, Summary};
 use crate::output::{self, OutputError, Staging};
+use crate::render::site::{self, Report};
 use crate::render::{self, Model, RenderError};
 use crate::validate;
 use std::path::{Path, PathBuf};
@@ -134,7 +135,7 @@ pub fn check_with(root: &Path, external: Option<(usize, std::time::Duration)>) -
                     if let Some(cfg) = checked.site.config.as_ref() {
                         // render in memory to check every link the pages will have
                         let model = Model::new(&checked.site, cfg, &checked.summary, &theme);
-                        let (pages, errors) = render::render_pages(&model);
+                        let (pages, errors) = site::render_pages(&model);
                         for e in errors {
                             d.push(Diagnostic::file_error(
                                 "themes/default/templates",
@@ -144,7 +145,7 @@ pub fn check_with(root: &Path, external: Option<(usize, std::time::Duration)>) -
                         d.extend(crate::links::check(
                             &checked.site,
                             &pages,
-                            &render::other_files(&model),
+                            &site::other_files(&model),
                             &model.base.path,
                         ));
                         if let Some((parallel, timeout)) = external {
@@ -235,7 +236,7 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
     let model = Model::new(&checked.site, cfg, &checked.summary, &theme);
     stage("theme and charts", &mut stages);
     let staging = Staging::create(&target)?;
-    let report = render::render_site(&model, &staging).map_err(BuildError::Render)?;
+    let report = render_into(&model, &staging)?;
     stage("render and write", &mut stages);
     let written = staging.commit()?;
     stage("swap into place", &mut stages);
@@ -286,11 +287,46 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
     ))
 }
 
+/// Renders the website and the email previews into `staging` and copies the static files.
+/// Every problem is collected, sorted, not just the first.
+fn render_into(model: &Model, staging: &Staging) -> Result<Report, BuildError> {
+    let sink = |path: &str, bytes: &[u8]| {
+        staging
+            .write(path, bytes)
+            .map_err(|e| RenderError::Write(Box::new(e)))
+    };
+    let (mut report, mut errors) = match site::render_site(model, &sink) {
+        Ok(report) => (report, Vec::new()),
+        Err(errors) => (Report::default(), errors),
+    };
+    let (emails, email_errors) = render::email::preview::email_files(model, |_| true);
+    errors.extend(email_errors);
+    for (path, bytes) in &emails {
+        report.bytes += bytes.len();
+        report.files += 1;
+        if let Err(e) = sink(path, bytes) {
+            errors.push(e);
+        }
+    }
+    let static_dir = model.site.root.join("content/static");
+    for rel in &model.site.static_files {
+        if let Err(e) = staging.copy(rel, &static_dir.join(rel)) {
+            errors.push(RenderError::Write(Box::new(e)));
+        }
+        report.files += 1;
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.to_string());
+        return Err(BuildError::Render(errors));
+    }
+    Ok(report)
+}
+
 /// An issue rendered for sending, with the site settings it needs.
 pub struct PreparedIssue {
-    pub issue: crate::newsletter::email::RenderedIssue,
+    pub issue: crate::render::email::RenderedIssue,
     pub config: crate::content::model::SiteConfig,
-    pub base: crate::render::urls::BaseUrl,
+    pub base: crate::urls::BaseUrl,
     pub warnings: Diagnostics,
 }
 
@@ -330,7 +366,7 @@ pub fn prepare_issue(root: &Path, number: u32) -> Result<PreparedIssue, BuildErr
         );
         return Err(BuildError::Content(d));
     };
-    let issue = crate::newsletter::email::render_issue(&model, doc)
+    let issue = crate::render::email::render_issue(&model, doc)
         .map_err(|e| BuildError::Render(vec![e]))?;
     Ok(PreparedIssue {
         issue,

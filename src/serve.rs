@@ -102,7 +102,7 @@ fn base_path(root: &Path) -> String {
                 .and_then(|v| v.as_str())
                 .map(str::to_string)
         })
-        .and_then(|u| crate::render::urls::BaseUrl::parse(&u).ok())
+        .and_then(|u| crate::urls::BaseUrl::parse(&u).ok())
         .map_or_else(|| "/".to_string(), |b| b.path)
 }
 

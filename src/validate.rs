@@ -4,7 +4,8 @@
 
 use crate::content::Site;
 use crate::content::model::*;
-use crate::content::shortcodes::{self, Shortcode};
+use crate::markdown::shortcodes::{self, Shortcode};
+use crate::ids::{is_slug, suggest_slug};
 use crate::diagnostics::{Diagnostics, FileId, did_you_mean};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -14,23 +15,6 @@ use toml::Spanned;
 pub struct Options {
     /// Drafts are part of the build, so newsletters may tease them.
     pub drafts: bool,
-}
-
-/// `[a-z0-9-]+`: safe in a URL and a file name, the same on every file system.
-pub fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
-/// A slug close to what the user wrote, for hints ("Jyväskylä 2025" → "jyvaskyla-2025").
-pub fn suggest_slug(s: &str) -> String {
-    let slug = slug::slugify(s);
-    if slug.is_empty() {
-        "my-page".into()
-    } else {
-        slug
-    }
 }
 
 pub fn validate(site: &Site, opts: Options) -> Diagnostics {
@@ -80,7 +64,7 @@ impl Validator<'_> {
         let (Some(cfg), Some(file)) = (&self.site.config, self.site.config_file) else {
             return;
         };
-        if let Err(why) = crate::render::urls::BaseUrl::parse(cfg.base_url.get_ref()) {
+        if let Err(why) = crate::urls::BaseUrl::parse(cfg.base_url.get_ref()) {
             self.error(
                 file,
                 cfg.base_url.span(),
@@ -438,8 +422,8 @@ fn check_shortcode(sc: &Shortcode, k: &Known) -> Vec<(String, String)> {
     let list = |names: &[&str]| names.join(", ");
     match sc.name.as_str() {
         "figure" => {
-            if !shortcodes::FIGURES.contains(&name) {
-                out.push(unknown_name("figure", name, &shortcodes::FIGURES));
+            if !crate::catalogue::FIGURES.contains(&name) {
+                out.push(unknown_name("figure", name, &crate::catalogue::FIGURES));
             }
             if sc.arg("city").is_none() && name == "partner-count" {
                 out.push((
@@ -455,8 +439,8 @@ fn check_shortcode(sc: &Shortcode, k: &Known) -> Vec<(String, String)> {
             }
         }
         "chart" => {
-            if !crate::charts::NAMES.contains(&name) {
-                out.push(unknown_name("chart", name, &crate::charts::NAMES));
+            if !crate::catalogue::CHARTS.contains(&name) {
+                out.push(unknown_name("chart", name, &crate::catalogue::CHARTS));
             }
             if sc.arg("city").is_some() && !matches!(name, "funding-by-source" | "indicator") {
                 out.push((
@@ -662,17 +646,3 @@ pub fn data_warnings(site: &Site) -> Diagnostics {
     v.diags
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slugs() {
-        assert!(is_slug("tampere-5g"));
-        assert!(!is_slug(""));
-        assert!(!is_slug("Tampere"));
-        assert!(!is_slug("../x"));
-        assert!(!is_slug("jyväskylä"));
-        assert_eq!(suggest_slug("Jyväskylä 2025"), "jyvaskyla-2025");
-    }
-}

@@ -4,7 +4,6 @@
 
 pub mod frontmatter;
 pub mod model;
-pub mod shortcodes;
 pub mod tables;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceFile, Sources};
@@ -291,12 +290,12 @@ pub fn load_document(
         .strip_suffix(".md")
         .unwrap_or(file_name)
         .to_string();
-    if !crate::validate::is_slug(&slug) {
+    if !crate::ids::is_slug(&slug) {
         diags.push(
             Diagnostic::file_error(rel, format!("file name `{file_name}` is not a valid slug"))
                 .with_hint(format!(
                     "the file name becomes the page address: use lowercase letters, digits and hyphens, e.g. `{}.md`",
-                    crate::validate::suggest_slug(&slug)
+                    crate::ids::suggest_slug(&slug)
                 )),
         );
     }

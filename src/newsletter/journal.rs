@@ -38,6 +38,35 @@ pub fn now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+/// The journal cannot be read or written; sending stops rather than risk a second mail.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum JournalError {
+    /// `action` says what failed ("read the journal", "create" …), `message` the system's why.
+    #[error("cannot {action} {}: {message}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        message: String,
+    },
+    #[error(
+        "another innopress run is sending this issue (lock held on {}); wait for it to finish",
+        .0.display()
+    )]
+    Locked(PathBuf),
+    #[error("cannot write the journal: {0}")]
+    Write(String),
+    #[error("the journal writer stopped")]
+    Stopped,
+}
+
+fn io(action: &'static str, path: &Path, e: std::io::Error) -> JournalError {
+    JournalError::Io {
+        action,
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
 pub fn path(root: &Path, number: u32) -> PathBuf {
     root.join(".innopress")
         .join("sends")
@@ -46,15 +75,15 @@ pub fn path(root: &Path, number: u32) -> PathBuf {
 
 /// The last state of every address in the journal (lower-cased). A torn last line from a
 /// crash is ignored.
-pub fn read_states(path: &Path) -> Result<HashMap<String, (State, Option<String>)>, String> {
+pub fn read_states(path: &Path) -> Result<HashMap<String, (State, Option<String>)>, JournalError> {
     let mut states = HashMap::new();
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(states),
-        Err(e) => return Err(format!("cannot read the journal {}: {e}", path.display())),
+        Err(e) => return Err(io("read the journal", path, e)),
     };
     for line in BufReader::new(file).lines() {
-        let line = line.map_err(|e| format!("cannot read the journal {}: {e}", path.display()))?;
+        let line = line.map_err(|e| io("read the journal", path, e))?;
         if let Ok(entry) = serde_json::from_str::<Entry>(&line) {
             states.insert(entry.email.to_lowercase(), (entry.state, entry.reply));
         }
@@ -66,17 +95,17 @@ pub fn read_states(path: &Path) -> Result<HashMap<String, (State, Option<String>
 /// into one write and one `fdatasync` (group commit): every entry is on disk before
 /// [`Journal::append`] returns, without one sync per entry serialising the run.
 pub struct Journal {
-    tx: mpsc::Sender<(Entry, tokio::sync::oneshot::Sender<Result<(), String>>)>,
+    tx: mpsc::Sender<(Entry, tokio::sync::oneshot::Sender<Result<(), JournalError>>)>,
     _lock: File,
 }
 
 impl Journal {
     /// Opens (creating) the journal and takes an exclusive lock, so two runs of the same
     /// issue cannot interleave.
-    pub fn open(path: &Path) -> Result<Journal, String> {
+    pub fn open(path: &Path) -> Result<Journal, JournalError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                .map_err(|e| io("create", dir, e))?;
         }
         let lock_path = path.with_extension("lock");
         let lock = OpenOptions::new()
@@ -84,19 +113,15 @@ impl Journal {
             .truncate(false)
             .write(true)
             .open(&lock_path)
-            .map_err(|e| format!("cannot open {}: {e}", lock_path.display()))?;
-        lock.try_lock().map_err(|_| {
-            format!(
-                "another innopress run is sending this issue (lock held on {}); wait for it to finish",
-                lock_path.display()
-            )
-        })?;
+            .map_err(|e| io("open", &lock_path, e))?;
+        lock.try_lock()
+            .map_err(|_| JournalError::Locked(lock_path.clone()))?;
         let mut file = OpenOptions::new()
             .create(true)
             .append(true)
             .open(path)
-            .map_err(|e| format!("cannot open the journal {}: {e}", path.display()))?;
-        let (tx, rx) = mpsc::channel::<(Entry, tokio::sync::oneshot::Sender<Result<(), String>>)>();
+            .map_err(|e| io("open the journal", path, e))?;
+        let (tx, rx) = mpsc::channel::<(Entry, tokio::sync::oneshot::Sender<Result<(), JournalError>>)>();
         std::thread::spawn(move || {
             while let Ok(first) = rx.recv() {
                 let mut batch = vec![first];
@@ -113,7 +138,7 @@ impl Journal {
                 let result = file
                     .write_all(&buf)
                     .and_then(|()| file.sync_data())
-                    .map_err(|e| format!("cannot write the journal: {e}"));
+                    .map_err(|e| JournalError::Write(e.to_string()));
                 for (_, done) in batch {
                     let _ = done.send(result.clone());
                 }
@@ -123,13 +148,13 @@ impl Journal {
     }
 
     /// Appends an entry and waits until it is on disk.
-    pub async fn append(&self, entry: Entry) -> Result<(), String> {
+    pub async fn append(&self, entry: Entry) -> Result<(), JournalError> {
         let (done, wait) = tokio::sync::oneshot::channel();
         self.tx
             .send((entry, done))
-            .map_err(|_| "the journal writer stopped".to_string())?;
+            .map_err(|_| JournalError::Stopped)?;
         wait.await
-            .map_err(|_| "the journal writer stopped".to_string())?
+            .map_err(|_| JournalError::Stopped)?
     }
 }
 

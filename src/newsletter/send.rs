@@ -4,9 +4,9 @@
 //! retried with backoff; a failure after the message data went out is *uncertain* and never
 //! retried automatically, so nobody gets the issue twice.
 
-use super::email::RenderedIssue;
+use crate::render::email::RenderedIssue;
 use super::journal::{self, Entry, Journal, State};
-use super::message::{self, Kind, MailSettings, Recipient};
+use crate::render::email::message::{self, EmailError, Kind, MailSettings, Recipient};
 use super::smtp::{self, ConnectError, Target};
 use super::subscribers::{self, mask};
 use lettre::address::Envelope;
@@ -145,13 +145,46 @@ enum Outcome {
     Uncertain(String),
 }
 
+/// What stops a campaign or a test send before or while it runs.
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    #[error(
+        "set [newsletter] unsubscribe in content/site.toml (a mailto: address or an https link): every campaign message must let its reader unsubscribe"
+    )]
+    NoUnsubscribe,
+    /// Rows of the list are invalid and `--skip-invalid` was not given; the message lists them.
+    #[error("{0}")]
+    InvalidRows(String),
+    #[error(transparent)]
+    List(#[from] subscribers::ListError),
+    #[error(transparent)]
+    Journal(#[from] journal::JournalError),
+    #[error(transparent)]
+    Email(#[from] EmailError),
+    #[error("cannot start the sender: {0}")]
+    Runtime(std::io::Error),
+    /// The first connection failed: nothing was sent.
+    #[error("{0}; nothing was sent")]
+    Connect(smtp::ConnectError),
+    /// A test send could not reach or use the server.
+    #[error("{0}")]
+    Smtp(String),
+    #[error("`{address}` is not an email address: {message}")]
+    Address { address: String, message: String },
+    #[error("the test message was not accepted: {0}")]
+    Refused(String),
+    /// Sending stopped midway; the message ends with the report so far.
+    #[error("sending stopped: {0}")]
+    Stopped(String),
+}
+
 /// Runs a campaign. Errors that stop it before anything is sent (invalid rows, a refused
 /// login) come back as `Err`; the report says what happened to every recipient.
-pub fn run(campaign: Campaign, opts: &Options) -> Result<Report, String> {
+pub fn run(campaign: Campaign, opts: &Options) -> Result<Report, SendError> {
     let number = campaign.issue.number;
     let journal_path = journal::path(&campaign.root, number);
     if campaign.settings.unsubscribe.is_none() {
-        return Err("set [newsletter] unsubscribe in content/site.toml (a mailto: address or an https link): every campaign message must let its reader unsubscribe".into());
+        return Err(SendError::NoUnsubscribe);
     }
     let scan = subscribers::scan(&opts.list)?;
     if !scan.invalid.is_empty() && !opts.skip_invalid {
@@ -169,7 +202,7 @@ pub fn run(campaign: Campaign, opts: &Options) -> Result<Report, String> {
             ));
         }
         msg.push_str("fix these rows, or pass --skip-invalid to send to the valid rows only");
-        return Err(msg);
+        return Err(SendError::InvalidRows(msg));
     }
     let states = journal::read_states(&journal_path)?;
     let mut report = Report {
@@ -188,7 +221,7 @@ pub fn run(campaign: Campaign, opts: &Options) -> Result<Report, String> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the sender: {e}"))?;
+        .map_err(SendError::Runtime)?;
     let started = Instant::now();
     let retry_delay = Duration::from_millis(
         std::env::var("INNOPRESS_RETRY_DELAY_MS")
@@ -215,7 +248,7 @@ pub fn run(campaign: Campaign, opts: &Options) -> Result<Report, String> {
     // connect once before anything is journaled: a wrong password stops here
     let first = rt
         .block_on(smtp::connect(&shared.campaign.target))
-        .map_err(|e| format!("{e}; nothing was sent"))?;
+        .map_err(SendError::Connect)?;
 
     let (tx, rx) = tokio::sync::mpsc::channel::<Recipient>(256);
     let rx = Arc::new(Mutex::new(rx));
@@ -257,10 +290,10 @@ pub fn run(campaign: Campaign, opts: &Options) -> Result<Report, String> {
         .unwrap_or_else(|e| e.into_inner())
         .take()
     {
-        return Err(format!(
-            "sending stopped: {fatal}\n{}",
+        return Err(SendError::Stopped(format!(
+            "{fatal}\n{}",
             report.render(&journal_path, false)
-        ));
+        )));
     }
     Ok(report)
 }
@@ -273,7 +306,7 @@ fn plan(
     opts: &Options,
     report: &mut Report,
     mut send: impl FnMut(Recipient) -> Result<(), ()>,
-) -> Result<u64, String> {
+) -> Result<u64, SendError> {
     let mut seen = HashSet::new();
     let mut handed = 0;
     for row in subscribers::open(list)? {
@@ -364,7 +397,8 @@ async fn worker(
             ) {
                 Ok(m) => m,
                 Err(e) => {
-                    finish(&shared, &rcpt, journaled, State::FailedPermanent, e).await;
+                    finish(&shared, &rcpt, journaled, State::FailedPermanent, e.to_string())
+                        .await;
                     break;
                 }
             };
@@ -475,7 +509,7 @@ async fn record(shared: &Shared, entry: Entry) -> bool {
     match shared.journal.append(entry).await {
         Ok(()) => true,
         Err(e) => {
-            halt(shared, e);
+            halt(shared, e.to_string());
             false
         }
     }
@@ -580,15 +614,15 @@ async fn transact(
 }
 
 /// One test message to `to`, marked [TEST] and not journaled.
-pub fn test(campaign: Campaign, to: &str) -> Result<String, String> {
+pub fn test(campaign: Campaign, to: &str) -> Result<String, SendError> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| e.to_string())?;
+        .map_err(SendError::Runtime)?;
     rt.block_on(async {
         let mut c = smtp::connect(&campaign.target)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| SendError::Smtp(e.to_string()))?;
         let rcpt = Recipient {
             email: to.to_string(),
             name: String::new(),
@@ -602,15 +636,18 @@ pub fn test(campaign: Campaign, to: &str) -> Result<String, String> {
         )?;
         let addr: lettre::Address = to
             .parse()
-            .map_err(|e| format!("`{to}` is not an email address: {e}"))?;
+            .map_err(|e: lettre::address::AddressError| SendError::Address {
+                address: to.to_string(),
+                message: e.to_string(),
+            })?;
         let envelope = Envelope::new(Some(campaign.settings.from.email.clone()), vec![addr])
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| SendError::Smtp(e.to_string()))?;
         let out = transact(&mut c, &envelope, &msg.formatted(), campaign.target.timeout).await;
         let _ = c.quit().await;
         match out {
             Outcome::Sent(reply) => Ok(reply),
             Outcome::Temporary(r, _) | Outcome::Permanent(r) | Outcome::Uncertain(r) => {
-                Err(format!("the test message was not accepted: {r}"))
+                Err(SendError::Refused(r))
             }
         }
     })

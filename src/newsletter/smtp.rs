@@ -12,6 +12,21 @@ use std::net::IpAddr;
 use std::path::Path;
 use std::time::Duration;
 
+/// A sending set-up that cannot work: the `[smtp]` settings, the url or the CA file, worded
+/// with what to change.
+#[derive(Debug, thiserror::Error)]
+pub enum SmtpError {
+    #[error("{0}")]
+    Url(String),
+    #[error("{0}")]
+    Tls(String),
+    #[error("cannot read [smtp] ca_file {}: {source}", path.display())]
+    ReadCa {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Security {
     /// TLS from the first byte (`smtps://`, port 465).
@@ -62,10 +77,10 @@ pub fn parse_url(
     username: Option<String>,
     password: Option<String>,
     ca_pem: Option<Vec<u8>>,
-) -> Result<Target, String> {
+) -> Result<Target, SmtpError> {
     let (scheme, rest) = url
         .split_once("://")
-        .ok_or_else(|| format!("SMTP url `{url}` must start with smtp:// or smtps://"))?;
+        .ok_or_else(|| SmtpError::Url(format!("SMTP url `{url}` must start with smtp:// or smtps://")))?;
     let (authority, query) = rest.split_once('?').unwrap_or((rest, ""));
     let authority = authority.trim_end_matches('/');
     let (userinfo, hostport) = match authority.rsplit_once('@') {
@@ -73,22 +88,22 @@ pub fn parse_url(
         None => (None, authority),
     };
     if userinfo.is_some_and(|u| u.contains(':')) {
-        return Err(
+        return Err(SmtpError::Url(
             "do not put the SMTP password in the url: set INNOPRESS_SMTP_PASSWORD instead".into(),
-        );
+        ));
     }
     let (host, port) = match hostport.rsplit_once(':') {
         Some((h, p)) if !h.ends_with(']') || p.chars().all(|c| c.is_ascii_digit()) => (
             h.to_string(),
             Some(
                 p.parse::<u16>()
-                    .map_err(|_| format!("`{p}` is not a port number"))?,
+                    .map_err(|_| SmtpError::Url(format!("`{p}` is not a port number")))?,
             ),
         ),
         _ => (hostport.to_string(), None),
     };
     if host.is_empty() {
-        return Err(format!("SMTP url `{url}` has no host"));
+        return Err(SmtpError::Url(format!("SMTP url `{url}` has no host")));
     }
     let loopback = is_loopback(&host);
     let tls = query
@@ -101,21 +116,21 @@ pub fn parse_url(
         ("smtp", Some("opportunistic")) if loopback => (Security::StartTlsOpportunistic, 587),
         ("smtp", Some("none")) if loopback => (Security::None, 25),
         ("smtp", Some("opportunistic" | "none")) => {
-            return Err(format!(
+            return Err(SmtpError::Url(format!(
                 "refusing to send without TLS to `{host}`, which is not a loopback address: use tls=required or smtps://"
-            ));
+            )));
         }
         ("smtp", None) if loopback => (Security::StartTlsOpportunistic, 587),
         ("smtp", None) => (Security::StartTlsRequired, 587),
         ("smtp", Some(other)) => {
-            return Err(format!(
+            return Err(SmtpError::Url(format!(
                 "unknown tls mode `{other}`: use required, opportunistic or none"
-            ));
+            )));
         }
         (other, _) => {
-            return Err(format!(
+            return Err(SmtpError::Url(format!(
                 "unknown scheme `{other}://`: use smtp:// or smtps://"
-            ));
+            )));
         }
     };
     Ok(Target {
@@ -132,16 +147,16 @@ pub fn parse_url(
     })
 }
 
-fn tls_parameters(t: &Target) -> Result<TlsParameters, String> {
+fn tls_parameters(t: &Target) -> Result<TlsParameters, SmtpError> {
     let mut b = TlsParameters::builder(t.host.clone());
     if let Some(pem) = &t.ca_pem {
         b = b.add_root_certificate(
             Certificate::from_pem(pem)
-                .map_err(|e| format!("[smtp] ca_file is not a PEM certificate: {e}"))?,
+                .map_err(|e| SmtpError::Tls(format!("[smtp] ca_file is not a PEM certificate: {e}")))?,
         );
     }
     b.build_rustls()
-        .map_err(|e| format!("TLS setup failed: {e}"))
+        .map_err(|e| SmtpError::Tls(format!("TLS setup failed: {e}")))
 }
 
 /// Why a connection could not be used.
@@ -175,7 +190,7 @@ pub async fn connect(t: &Target) -> Result<AsyncSmtpConnection, ConnectError> {
         Security::Implicit => {
             // lettre needs to own implicit-TLS connections; they keep Nagle's algorithm
             drop(tcp);
-            let params = tls_parameters(t).map_err(ConnectError::Fatal)?;
+            let params = tls_parameters(t).map_err(|e| ConnectError::Fatal(e.to_string()))?;
             tokio::time::timeout(
                 t.timeout,
                 AsyncSmtpConnection::connect_tokio1(
@@ -203,7 +218,7 @@ pub async fn connect(t: &Target) -> Result<AsyncSmtpConnection, ConnectError> {
         Security::StartTlsRequired | Security::StartTlsOpportunistic
     );
     if want_tls && conn.can_starttls() {
-        let params = tls_parameters(t).map_err(ConnectError::Fatal)?;
+        let params = tls_parameters(t).map_err(|e| ConnectError::Fatal(e.to_string()))?;
         conn.starttls(params, &hello)
             .await
             .map_err(|e| ConnectError::Fatal(format!("STARTTLS with {addr} failed: {e}")))?;
@@ -231,14 +246,14 @@ pub async fn connect(t: &Target) -> Result<AsyncSmtpConnection, ConnectError> {
 }
 
 /// Reads a CA file named in `[smtp] ca_file`, relative to the site root.
-pub fn read_ca(root: &Path, ca_file: Option<&str>) -> Result<Option<Vec<u8>>, String> {
+pub fn read_ca(root: &Path, ca_file: Option<&str>) -> Result<Option<Vec<u8>>, SmtpError> {
     match ca_file {
         None => Ok(None),
         Some(f) => {
             let p = root.join(f);
             std::fs::read(&p)
                 .map(Some)
-                .map_err(|e| format!("cannot read [smtp] ca_file {}: {e}", p.display()))
+                .map_err(|source| SmtpError::ReadCa { path: p, source })
         }
     }
 }
@@ -276,11 +291,13 @@ mod tests {
         assert!(
             parse_url("smtp://relay.example.org?tls=none", None, None, None)
                 .unwrap_err()
+                .to_string()
                 .contains("refusing")
         );
         assert!(
             parse_url("smtp://u:secret@h", None, None, None)
                 .unwrap_err()
+                .to_string()
                 .contains("INNOPRESS_SMTP_PASSWORD")
         );
         let t = parse_url("smtps://mail.example.org", None, None, None).unwrap();

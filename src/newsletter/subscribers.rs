@@ -28,10 +28,26 @@ pub struct ListReader {
     status: usize,
 }
 
+/// The list cannot be read at all (rows with problems are [`Invalid`] instead).
+#[derive(Debug, thiserror::Error)]
+pub enum ListError {
+    #[error("cannot open the subscriber list {}: {source}", path.display())]
+    Open {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    /// The header row is unreadable or lacks a column; the message names the file and line.
+    #[error("{0}")]
+    Header(String),
+}
+
 /// Opens the list and checks its header.
-pub fn open(path: &Path) -> Result<ListReader, String> {
+pub fn open(path: &Path) -> Result<ListReader, ListError> {
     let file = File::open(path)
-        .map_err(|e| format!("cannot open the subscriber list {}: {e}", path.display()))?;
+        .map_err(|source| ListError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
@@ -39,10 +55,10 @@ pub fn open(path: &Path) -> Result<ListReader, String> {
     let headers = reader
         .headers()
         .map_err(|e| {
-            format!(
+            ListError::Header(format!(
                 "{}: line 1: cannot read the header row: {e}",
                 path.display()
-            )
+            ))
         })?
         .clone();
     let find = |name: &str| {
@@ -53,16 +69,16 @@ pub fn open(path: &Path) -> Result<ListReader, String> {
         })
     };
     let email = find("email").ok_or_else(|| {
-        format!(
+        ListError::Header(format!(
             "{}: line 1: the header row has no `email` column (expected `email,name,status`)",
             path.display()
-        )
+        ))
     })?;
     let status = find("status").ok_or_else(|| {
-        format!(
+        ListError::Header(format!(
             "{}: line 1: the header row has no `status` column (expected `email,name,status`)",
             path.display()
-        )
+        ))
     })?;
     Ok(ListReader {
         records: reader.into_records(),
@@ -147,7 +163,7 @@ pub struct Scan {
     pub invalid: Vec<Invalid>,
 }
 
-pub fn scan(path: &Path) -> Result<Scan, String> {
+pub fn scan(path: &Path) -> Result<Scan, ListError> {
     let mut s = Scan::default();
     let mut seen = std::collections::HashSet::new();
     for row in open(path)? {
@@ -221,6 +237,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("l.csv");
         std::fs::write(&p, "mail,name\nx@y.org,X\n").unwrap();
-        assert!(open(&p).err().unwrap().contains("no `email` column"));
+        assert!(
+            open(&p)
+                .err()
+                .unwrap()
+                .to_string()
+                .contains("no `email` column")
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! The impact summary as a plain-text table for the terminal (`innopress summary`).
 
 use crate::impact::Summary;
-use crate::render::view::{count, number, percent};
+use crate::text::{count, number, percent};
 use std::fmt::Write as _;
 
 pub fn summary_table(title: &str, s: &Summary) -> String {

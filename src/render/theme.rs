@@ -1,6 +1,7 @@
 //! The theme: tera templates and static assets. The default theme is embedded in the binary;
 //! any file in the site's own `themes/default/` replaces the embedded file of the same name.
 
+use crate::text::{error_chain, escape_html};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use include_dir::{Dir, include_dir};
 use std::borrow::Cow;
@@ -89,23 +90,6 @@ pub fn load(root: &Path) -> Result<Theme, Diagnostics> {
     Ok(Theme { tera, assets })
 }
 
-/// Escapes what can break out of text or a quoted attribute. tera's default also escapes `/`,
-/// which is harmless in HTML and makes every link unreadable in the page source.
-pub fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// tera reports parse errors as `--> LINE:COLUMN`.
 fn tera_position(message: &str) -> Option<(usize, usize)> {
     let rest = message.split("--> ").nth(1)?;
@@ -113,18 +97,6 @@ fn tera_position(message: &str) -> Option<(usize, usize)> {
         .split(|c: char| !c.is_ascii_digit())
         .filter(|s| !s.is_empty());
     Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
-}
-
-/// The message of an error and all its causes on one line.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        s.push_str(": ");
-        s.push_str(&c.to_string());
-        cur = c.source();
-    }
-    s
 }
 
 /// A hash of the theme built into this binary, so a new binary invalidates build caches.

@@ -2,10 +2,11 @@
 //! strings (formatted money, long dates) so templates stay free of logic, and they borrow
 //! from the site where they can, so building a page's context copies little.
 
+use crate::text::{count, number, percent};
 use crate::content::Site;
 use crate::content::model::{Document, Project, Status};
 use crate::impact::{CitySummary, FundingTotals, IndicatorSummary};
-use crate::money::{Money, group_thousands};
+use crate::money::Money;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -72,36 +73,6 @@ impl FundingView {
         let mut v = FundingView::new(t.eu, t.state, t.city, t.other);
         v.city_share = percent(t.city_share);
         v
-    }
-}
-
-/// A 0–1 share as "15.0 %".
-pub fn percent(share: f64) -> String {
-    format!("{:.1} %", share * 100.0)
-}
-
-/// A count with thousands separators.
-pub fn count(n: usize) -> String {
-    group_thousands(n as u64)
-}
-
-/// An indicator value: thousands separators, at most two decimals, no trailing zeros.
-pub fn number(v: f64) -> String {
-    let neg = v < 0.0;
-    let cents = (v.abs() * 100.0).round() as u64;
-    let whole = group_thousands(cents / 100);
-    let frac = cents % 100;
-    let s = if frac == 0 {
-        whole
-    } else if frac.is_multiple_of(10) {
-        format!("{whole}.{}", frac / 10)
-    } else {
-        format!("{whole}.{frac:02}")
-    };
-    if neg && cents != 0 {
-        format!("-{s}")
-    } else {
-        s
     }
 }
 
@@ -264,62 +235,5 @@ impl<'a> IndicatorView<'a> {
             }),
             reporting_cities: s.cities.len(),
         }
-    }
-}
-
-/// The text of a `figure` shortcode: a headline number from the summary, for the network or
-/// one city. `None` for an unknown name or city.
-pub fn figure_value(s: &crate::impact::Summary, name: &str, city: Option<&str>) -> Option<String> {
-    if let Some(id) = city {
-        let c = s.cities.iter().find(|c| c.id == id)?;
-        return Some(match name {
-            "total-funding" => c.funding.total.display(),
-            "eu-funding" => c.funding.eu.display(),
-            "state-funding" => c.funding.state.display(),
-            "city-funding" => c.funding.city.display(),
-            "other-funding" => c.funding.other.display(),
-            "city-share" => percent(c.funding.city_share),
-            "ongoing-funding" => c.ongoing_funding.display(),
-            "project-count" => count(c.projects),
-            "ongoing-count" => count(c.status.ongoing),
-            "planned-count" => count(c.status.planned),
-            "closed-count" => count(c.status.closed),
-            "international-funding" => c.international.funding.display(),
-            "international-count" => count(c.international.projects),
-            "partner-count" => count(c.partner_projects),
-            _ => return None,
-        });
-    }
-    Some(match name {
-        "total-funding" => s.funding.total.display(),
-        "eu-funding" => s.funding.eu.display(),
-        "state-funding" => s.funding.state.display(),
-        "city-funding" => s.funding.city.display(),
-        "other-funding" => s.funding.other.display(),
-        "city-share" => percent(s.funding.city_share),
-        "ongoing-funding" => s.ongoing_funding.display(),
-        "project-count" => count(s.projects.total),
-        "ongoing-count" => count(s.projects.ongoing),
-        "planned-count" => count(s.projects.planned),
-        "closed-count" => count(s.projects.closed),
-        "international-funding" => s.international.funding.display(),
-        "international-count" => count(s.international.projects),
-        "city-count" => count(s.cities.len()),
-        "as-of" => s.as_of.long(),
-        _ => return None,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers() {
-        assert_eq!(number(1234.5), "1,234.5");
-        assert_eq!(number(12.345), "12.35");
-        assert_eq!(number(-3.0), "-3");
-        assert_eq!(number(-0.001), "0");
-        assert_eq!(percent(0.15), "15.0 %");
     }
 }

@@ -1,5 +1,5 @@
 //! `innopress import projects`: the broken-rows fixture (`tests/fixtures/import/`), mapping
-//! errors, and both real structural funds registers from `../shared/data/`, imported into the
+//! errors, and both real structural funds registers from `tests/data/registers/`, imported into the
 //! example site of `examples/import/` and built.
 
 use crate::common::*;
@@ -207,22 +207,18 @@ fn mapping_problems_are_located_in_the_mapping_file() {
     );
 }
 
-/// The folder of the real registers: `INNOPRESS_REGISTERS`, or `../shared/data/…` beside
-/// the repository.
-fn registers() -> PathBuf {
-    let candidates = [
-        std::env::var_os("INNOPRESS_REGISTERS").map(PathBuf::from),
-        Some(repo().join("../shared/data/structural-funds-fi")),
-        Some(PathBuf::from("/work/shared/data/structural-funds-fi")),
-    ];
-    candidates
-        .into_iter()
-        .flatten()
-        .find(|p| p.join("erdf-esf-2014-2020.csv").is_file())
-        .expect(
-            "the real registers are missing: set INNOPRESS_REGISTERS to the folder holding \
-             erdf-esf-2014-2020.csv and erdf-esf-2007-2013.csv",
-        )
+/// The real registers, kept gzip-compressed in `tests/data/registers/` (see its README),
+/// unpacked once per test into `dir`; returns the path of the CSV named `csv_name`.
+fn unpack_register(csv_name: &str, dir: &Path) -> PathBuf {
+    let packed = repo()
+        .join("tests/data/registers")
+        .join(format!("{csv_name}.gz"));
+    let file = std::fs::File::open(&packed).unwrap_or_else(|e| panic!("{}: {e}", packed.display()));
+    let mut text = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(file), &mut text).unwrap();
+    let csv = dir.join(csv_name);
+    std::fs::write(&csv, text).unwrap();
+    csv
 }
 
 /// Cents of an amount cell, read independently of innopress (digits, optional decimals).
@@ -238,7 +234,8 @@ fn cents(cell: &str) -> Option<i64> {
 
 /// Imports one register into a copy of the example site and checks counts and sums.
 fn import_register(csv_name: &str, rows: usize, rejected: usize) {
-    let csv = registers().join(csv_name);
+    let registers = tempfile::tempdir().unwrap();
+    let csv = unpack_register(csv_name, registers.path());
     let mapping = repo()
         .join("examples/import")
         .join(csv_name.replace(".csv", ".toml"));

@@ -1,107 +1,15 @@
-//! An issue as email: HTML (table layout, one fluid column up to 600 px, CSS inlined, absolute
-//! links, preheader, "view in browser", footer with organisation and unsubscribe link), a
-//! plain-text part written from the Markdown, and the charts as PNG images for inline parts.
-//! The per-recipient parts (greeting, unsubscribe link) are left as slots filled at send time,
-//! so an issue is rendered and inlined once, not once per recipient.
+//! The HTML and plain-text parts of an issue: table layout, one fluid column up to 600 px,
+//! CSS inlined, absolute links, preheader, "view in browser", footer with organisation and
+//! unsubscribe link; the charts as PNG images for inline parts.
 
+use super::issue::{GREETING, InlineImage, RenderedIssue, Template, UNSUBSCRIBE};
 use crate::content::model::Document;
-use crate::content::shortcodes::Shortcode;
-use crate::render::theme::escape_html;
-use crate::render::view::figure_value;
-use crate::render::{Model, RenderError, Target};
+use crate::markdown::shortcodes::Shortcode;
+use crate::render::shortcodes::{chart_key, figure_value};
+use crate::render::model::{Model, RenderError, Target};
 use serde::Serialize;
 use std::cell::RefCell;
 use tera::Context;
-
-const GREETING: &str = "INNOPRESS-SLOT-GREETING";
-const UNSUBSCRIBE: &str = "INNOPRESS-SLOT-UNSUBSCRIBE";
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Piece {
-    Text(String),
-    Greeting,
-    Unsubscribe,
-}
-
-/// Text with per-recipient slots.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Template {
-    pieces: Vec<Piece>,
-    html: bool,
-}
-
-impl Template {
-    fn parse(text: &str, html: bool) -> Template {
-        let mut pieces = Vec::new();
-        let mut rest = text;
-        loop {
-            let g = rest.find(GREETING);
-            let u = rest.find(UNSUBSCRIBE);
-            let next = match (g, u) {
-                (Some(a), Some(b)) if a < b => Some((a, GREETING.len(), Piece::Greeting)),
-                (Some(_), Some(b)) => Some((b, UNSUBSCRIBE.len(), Piece::Unsubscribe)),
-                (Some(a), None) => Some((a, GREETING.len(), Piece::Greeting)),
-                (None, Some(b)) => Some((b, UNSUBSCRIBE.len(), Piece::Unsubscribe)),
-                (None, None) => None,
-            };
-            match next {
-                Some((at, len, piece)) => {
-                    pieces.push(Piece::Text(rest[..at].to_string()));
-                    pieces.push(piece);
-                    rest = &rest[at + len..];
-                }
-                None => {
-                    pieces.push(Piece::Text(rest.to_string()));
-                    break;
-                }
-            }
-        }
-        Template { pieces, html }
-    }
-
-    /// The text for one recipient; values are HTML-escaped in the HTML part.
-    pub fn fill(&self, greeting: &str, unsubscribe: &str) -> String {
-        let esc = |s: &str| {
-            if self.html {
-                escape_html(s)
-            } else {
-                s.to_string()
-            }
-        };
-        let (g, u) = (esc(greeting), esc(unsubscribe));
-        let mut out = String::new();
-        for p in &self.pieces {
-            match p {
-                Piece::Text(t) => out.push_str(t),
-                Piece::Greeting => out.push_str(&g),
-                Piece::Unsubscribe => out.push_str(&u),
-            }
-        }
-        out
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct InlineImage {
-    /// Content-ID without angle brackets: `funding-by-city@innopress`.
-    pub cid: String,
-    pub png: Vec<u8>,
-    pub alt: String,
-}
-
-/// An issue rendered once, ready to be personalised.
-#[derive(Debug, Clone)]
-pub struct RenderedIssue {
-    pub number: u32,
-    pub title: String,
-    pub subject: String,
-    pub preheader: String,
-    pub date: crate::date::Date,
-    pub view_url: String,
-    pub html: Template,
-    pub text: Template,
-    pub images: Vec<InlineImage>,
-}
 
 #[derive(Serialize)]
 struct Teaser {
@@ -109,16 +17,6 @@ struct Teaser {
     summary: String,
     url: String,
     date_long: Option<String>,
-}
-
-/// The greeting for a subscriber's name ("Hello Maija," or "Hello,").
-pub fn greeting(name: &str) -> String {
-    let name = name.trim();
-    if name.is_empty() {
-        "Hello,".to_string()
-    } else {
-        format!("Hello {name},")
-    }
 }
 
 pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, RenderError> {
@@ -130,7 +28,7 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
     let used: RefCell<Vec<String>> = RefCell::new(Vec::new());
     let body = model.body_html(doc, &base.full, &path, Target::Email)?;
     // which charts the body uses, for the PNG parts
-    for sc in crate::content::shortcodes::find_in_markdown(model.site.body(doc))
+    for sc in crate::markdown::shortcodes::find_in_markdown(model.site.body(doc))
         .into_iter()
         .flatten()
     {
@@ -225,17 +123,6 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
         text: Template::parse(&text, false),
         images,
     })
-}
-
-/// The chart a chart shortcode names (same keys as `output/charts/`).
-pub fn chart_key(sc: &Shortcode) -> String {
-    let name = sc.arg("name").unwrap_or("");
-    match (name, sc.arg("indicator"), sc.arg("city")) {
-        ("indicator", Some(ind), Some(c)) => format!("indicator-{ind}-{c}"),
-        ("indicator", Some(ind), None) => format!("indicator-{ind}"),
-        ("funding-by-source", _, Some(c)) => format!("funding-by-source-{c}"),
-        (n, _, _) => n.to_string(),
-    }
 }
 
 fn text_shortcode(model: &Model, sc: &Shortcode, view_url: &str) -> Option<String> {

@@ -2,7 +2,9 @@
 //! Links written from the site root (`/projects/x/`) are rewritten to the page's relative
 //! root, so they survive a path prefix in `base_url`.
 
-use crate::content::shortcodes::{Shortcode, find_in_markdown};
+pub mod shortcodes;
+
+use shortcodes::{Shortcode, find_in_markdown};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 use std::collections::BTreeSet;

@@ -2,7 +2,7 @@
 //! and a multipart/related HTML part carrying the chart PNGs as inline parts; the list headers
 //! (List-Id, List-Unsubscribe, RFC 8058 one-click) and optional DKIM over them.
 
-use super::email::{RenderedIssue, greeting};
+use super::issue::{RenderedIssue, greeting};
 use lettre::Message;
 use lettre::message::dkim::{
     DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm,
@@ -12,6 +12,20 @@ use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use sha2::{Digest, Sha256};
 use std::time::SystemTime;
+
+/// A message or its settings cannot be made: an address, the DKIM key, or MIME itself.
+#[derive(Debug, thiserror::Error)]
+pub enum EmailError {
+    /// A recipient or a `[newsletter]` address that is not an address.
+    #[error("{0}")]
+    Address(String),
+    #[error("{0}")]
+    Dkim(String),
+    #[error(transparent)]
+    Mime(#[from] lettre::error::Error),
+    #[error(transparent)]
+    ContentType(#[from] lettre::message::header::ContentTypeErr),
+}
 
 /// Sender-side settings shared by every message of a run.
 pub struct MailSettings {
@@ -112,7 +126,7 @@ pub fn build(
     to: &Recipient,
     kind: Kind,
     date: SystemTime,
-) -> Result<Message, String> {
+) -> Result<Message, EmailError> {
     let unsubscribe = unsubscribe_url(s, &to.email);
     let hello = greeting(&to.name);
     let unsub_text = unsubscribe.clone().unwrap_or_default();
@@ -132,7 +146,7 @@ pub fn build(
         for img in &issue.images {
             related = related.singlepart(Attachment::new_inline(img.cid.clone()).body(
                 img.png.clone(),
-                ContentType::parse("image/png").map_err(|e| e.to_string())?,
+                ContentType::parse("image/png")?,
             ));
         }
         MultiPart::alternative()
@@ -145,7 +159,7 @@ pub fn build(
         (!to.name.trim().is_empty()).then(|| to.name.trim().to_string()),
         to.email
             .parse()
-            .map_err(|e| format!("invalid address: {e}"))?,
+            .map_err(|e| EmailError::Address(format!("invalid address: {e}")))?,
     );
     let subject = match kind {
         Kind::Test => format!("[TEST] {}", issue.subject),
@@ -176,7 +190,7 @@ pub fn build(
             ));
         }
     }
-    let mut msg = b.multipart(html_part).map_err(|e| e.to_string())?;
+    let mut msg = b.multipart(html_part)?;
     if let Some(dkim) = &s.dkim
         && kind != Kind::Preview
     {
@@ -187,17 +201,21 @@ pub fn build(
 
 /// DKIM settings signing the usual headers plus the list headers (RFC 8058 asks for
 /// List-Unsubscribe and List-Unsubscribe-Post to be covered).
-pub fn dkim_config(domain: &str, selector: &str, key_pem: &str) -> Result<DkimConfig, String> {
+pub fn dkim_config(
+    domain: &str,
+    selector: &str,
+    key_pem: &str,
+) -> Result<DkimConfig, EmailError> {
     // RSA keys come as PKCS#1 PEM; Ed25519 keys as the base64 of the 32-byte seed
     let algorithm = if key_pem.contains("BEGIN RSA PRIVATE KEY") {
         DkimSigningAlgorithm::Rsa
     } else if key_pem.contains("BEGIN") {
-        return Err("the DKIM key must be an RSA key in PKCS#1 PEM (BEGIN RSA PRIVATE KEY); convert it with `openssl rsa -in key.pem -traditional -out key-pkcs1.pem`, or give an Ed25519 seed in base64".into());
+        return Err(EmailError::Dkim("the DKIM key must be an RSA key in PKCS#1 PEM (BEGIN RSA PRIVATE KEY); convert it with `openssl rsa -in key.pem -traditional -out key-pkcs1.pem`, or give an Ed25519 seed in base64".into()));
     } else {
         DkimSigningAlgorithm::Ed25519
     };
     let key = DkimSigningKey::new(key_pem.trim(), algorithm)
-        .map_err(|e| format!("the DKIM key cannot be read: {e}"))?;
+        .map_err(|e| EmailError::Dkim(format!("the DKIM key cannot be read: {e}")))?;
     let headers = [
         "From",
         "To",

@@ -1,8 +1,11 @@
 //! Machine-read files: the Atom feed, `sitemap.xml` and `robots.txt`. Written in Rust rather
 //! than templates because their syntax is a contract with other programs.
 
-use super::urls::BaseUrl;
+use crate::content::model::DocKind;
 use crate::date::Date;
+use crate::render::model::{Model, Target};
+use crate::text::xml_escape;
+use crate::urls::BaseUrl;
 
 pub struct FeedEntry {
     pub title: String,
@@ -12,22 +15,69 @@ pub struct FeedEntry {
     pub content_html: String,
 }
 
-/// XML text escaping (also safe inside attribute values).
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // characters XML 1.0 forbids
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
+/// The Atom feed: the 20 newest articles, content with absolute links.
+const FEED_ENTRIES: usize = 20;
+
+/// The Atom feed of the newest articles.
+pub fn feed(model: &Model) -> String {
+    let entries: Vec<FeedEntry> = model
+        .articles
+        .iter()
+        .take(FEED_ENTRIES)
+        .filter_map(|d| {
+            let content = model.body_html(d, &model.base.full, "feed.xml", Target::Feed);
+            Some(FeedEntry {
+                title: d.title().to_string(),
+                url: model.base.abs(&Model::doc_dir(d)),
+                date: d.date()?,
+                summary: d.summary().to_string(),
+                content_html: content.map(|r| r.html).unwrap_or_default(),
+            })
+        })
+        .collect();
+    atom(
+        &model.cfg.title,
+        &model.cfg.description,
+        &model.cfg.organisation,
+        &model.base,
+        &entries,
+    )
+}
+
+/// `sitemap.xml`: every page of the site.
+pub fn sitemap_of(model: &Model) -> String {
+    let mut urls: Vec<(String, Option<crate::date::Date>)> = Vec::new();
+    for dir in [
+        "",
+        "news/",
+        "reports/",
+        "projects/",
+        "cities/",
+        "themes/",
+        "impact/",
+        "newsletter/",
+    ] {
+        urls.push((model.base.abs(dir), None));
+    }
+    for kind in DocKind::ALL {
+        for d in model.docs(kind) {
+            urls.push((model.base.abs(&Model::doc_dir(d)), d.date()));
         }
     }
-    out
+    for p in &model.projects {
+        urls.push((
+            model.base.abs(&format!("projects/{}/", p.id.get_ref())),
+            None,
+        ));
+    }
+    for c in &model.site.cities {
+        urls.push((model.base.abs(&format!("cities/{}/", c.id.get_ref())), None));
+    }
+    for t in &model.site.themes {
+        urls.push((model.base.abs(&format!("themes/{}/", t.id.get_ref())), None));
+    }
+    urls.sort();
+    sitemap(&urls)
 }
 
 /// Atom 1.0. `updated` is the newest entry's date, so the feed never depends on the clock.
@@ -121,14 +171,4 @@ pub fn robots(base: &BaseUrl) -> String {
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
         base.abs("sitemap.xml")
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_xml() {
-        assert_eq!(xml_escape("a<b>&\"'\u{1}"), "a&lt;b&gt;&amp;&quot;&apos;");
-    }
 }

@@ -43,26 +43,6 @@ pub struct ShortcodeError {
     pub hint: String,
 }
 
-/// The kinds of shortcode, their arguments and the names each accepts.
-pub const FIGURES: [&str; 16] = [
-    "total-funding",
-    "eu-funding",
-    "state-funding",
-    "city-funding",
-    "other-funding",
-    "city-share",
-    "ongoing-funding",
-    "project-count",
-    "ongoing-count",
-    "planned-count",
-    "closed-count",
-    "international-funding",
-    "international-count",
-    "partner-count",
-    "city-count",
-    "as-of",
-];
-
 /// Finds the shortcodes of a Markdown body, with spans into `body`. Only prose text is
 /// searched: code and raw HTML are skipped.
 pub fn find_in_markdown(body: &str) -> Vec<Result<Shortcode, ShortcodeError>> {
@@ -95,7 +75,7 @@ struct Run {
 
 /// Source ranges of consecutive text events outside code and HTML.
 fn prose_runs(body: &str) -> Vec<Run> {
-    let opts = crate::render::markdown::options();
+    let opts = super::options();
     let mut runs: Vec<Run> = Vec::new();
     let mut in_code = 0usize;
     let mut current: Option<Range<usize>> = None;

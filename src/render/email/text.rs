@@ -1,7 +1,7 @@
 //! The plain-text part of an issue, written from the Markdown source (not scraped from the
 //! HTML): headings underlined, links as `text <url>`, lists with dashes, shortcodes as words.
 
-use crate::content::shortcodes::{Shortcode, find_in_markdown};
+use crate::markdown::shortcodes::{Shortcode, find_in_markdown};
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 /// Renders Markdown to text; `resolve` turns each shortcode into text, `base` makes
@@ -11,7 +11,7 @@ pub fn render(md: &str, base: &str, resolve: &dyn Fn(&Shortcode) -> Option<Strin
         .into_iter()
         .filter_map(Result::ok)
         .collect();
-    let opts = crate::render::markdown::options();
+    let opts = crate::markdown::options();
     let mut out = String::new();
     let mut line = String::new();
     let mut links: Vec<String> = Vec::new();

@@ -1,0 +1,254 @@
+//! The shared input of every renderer: the checked site, its summary, the theme and the
+//! charts, with the site's lists sorted once. The website (`site`) and the email (`email`)
+//! renderers both read it; neither knows the other.
+
+use super::theme::Theme;
+use super::view::*;
+use crate::charts::Chart;
+use crate::content::Site;
+use crate::content::model::{DocKind, Document, SiteConfig};
+use crate::impact::Summary;
+use crate::urls::{BaseUrl, page_dir, root_prefix};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use tera::Context;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("{page}: template `{template}` failed: {message}")]
+    Template {
+        page: String,
+        template: String,
+        message: String,
+    },
+    /// Writing a rendered file failed (the error of the writer the caller passed).
+    #[error(transparent)]
+    Write(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Where rendered HTML goes: charts are inline SVG on pages, SVG links in the feed and PNG
+/// attachments in email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Page,
+    Feed,
+    Email,
+}
+
+/// Everything a page job reads; built once and shared by all jobs.
+pub struct Model<'a> {
+    pub site: &'a Site,
+    pub cfg: &'a SiteConfig,
+    pub base: BaseUrl,
+    pub summary: &'a Summary,
+    pub theme: &'a Theme,
+    pub names: Names<'a>,
+    /// Published documents, newest first (articles, reports, newsletters) or by title (pages).
+    pub articles: Vec<&'a Document>,
+    pub pages: Vec<&'a Document>,
+    pub reports: Vec<&'a Document>,
+    pub newsletters: Vec<&'a Document>,
+    /// Projects sorted by title, then id.
+    pub projects: Vec<&'a crate::content::model::Project>,
+    /// Every chart by name.
+    pub charts: std::sync::Arc<BTreeMap<String, Chart>>,
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    organisation: &'a str,
+    base_url: &'a str,
+    as_of: String,
+    as_of_long: String,
+    nav_pages: Vec<NavLink<'a>>,
+    sections: [Section; 8],
+}
+
+#[derive(Serialize)]
+struct Section {
+    id: &'static str,
+    href: &'static str,
+    title: &'static str,
+}
+
+const SECTIONS: [(&str, &str, &str); 8] = [
+    ("home", "", "Home"),
+    ("news", "news/", "News"),
+    ("projects", "projects/", "Projects"),
+    ("cities", "cities/", "Cities"),
+    ("themes", "themes/", "Themes"),
+    ("impact", "impact/", "Impact"),
+    ("reports", "reports/", "Reports"),
+    ("newsletter", "newsletter/", "Newsletter"),
+];
+
+#[derive(Serialize)]
+struct NavLink<'a> {
+    title: &'a str,
+    href: String,
+}
+
+
+impl<'a> Model<'a> {
+    pub fn new(
+        site: &'a Site,
+        cfg: &'a SiteConfig,
+        summary: &'a Summary,
+        theme: &'a Theme,
+    ) -> Model<'a> {
+        let mut m = Model::new_without_charts(site, cfg, summary, theme);
+        m.charts = crate::charts::named(summary);
+        m
+    }
+
+    pub(crate) fn new_without_charts(
+        site: &'a Site,
+        cfg: &'a SiteConfig,
+        summary: &'a Summary,
+        theme: &'a Theme,
+    ) -> Model<'a> {
+        let base = BaseUrl::parse(cfg.base_url.get_ref()).unwrap_or(BaseUrl {
+            full: "/".into(),
+            path: "/".into(),
+        });
+        let newest_first = |docs: &'a [Document]| {
+            let mut v: Vec<&Document> = docs.iter().collect();
+            v.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| a.slug.cmp(&b.slug)));
+            v
+        };
+        let mut pages: Vec<&Document> = site.pages.iter().collect();
+        pages.sort_by(|a, b| a.title().cmp(b.title()).then_with(|| a.slug.cmp(&b.slug)));
+        let mut newsletters: Vec<&Document> = site.newsletters.iter().collect();
+        newsletters.sort_by_key(|d| std::cmp::Reverse(d.issue().map(|i| *i.number.get_ref())));
+        let mut projects: Vec<_> = site.projects.iter().collect();
+        projects.sort_by(|a, b| {
+            a.title
+                .cmp(&b.title)
+                .then_with(|| a.id.get_ref().cmp(b.id.get_ref()))
+        });
+        Model {
+            site,
+            cfg,
+            base,
+            summary,
+            theme,
+            names: Names::new(site),
+            articles: newest_first(&site.articles),
+            pages,
+            reports: newest_first(&site.reports),
+            newsletters,
+            projects,
+            charts: std::sync::Arc::new(BTreeMap::new()),
+        }
+    }
+
+    /// A model that reuses charts drawn before (they depend on the data only), for rebuilds
+    /// after an edit that did not touch the data.
+    pub fn with_charts(
+        site: &'a Site,
+        cfg: &'a SiteConfig,
+        summary: &'a Summary,
+        theme: &'a Theme,
+        charts: std::sync::Arc<BTreeMap<String, Chart>>,
+    ) -> Model<'a> {
+        let mut m = Model::new_without_charts(site, cfg, summary, theme);
+        m.charts = charts;
+        m
+    }
+
+    /// A chart as a figure with its data table, or nothing when there is no such chart.
+    pub(crate) fn chart_html(&self, name: &str, root: &str, path: &str) -> Result<String, RenderError> {
+        let Some(chart) = self.charts.get(name) else {
+            return Ok(String::new());
+        };
+        let mut ctx = Context::new();
+        ctx.insert("chart", chart);
+        ctx.insert("root", root);
+        self.render("chart.html", path, &ctx)
+    }
+
+    pub fn site_title(&self) -> &str {
+        &self.cfg.title
+    }
+
+    fn site_ctx(&self) -> SiteCtx<'_> {
+        SiteCtx {
+            title: &self.cfg.title,
+            description: &self.cfg.description,
+            organisation: &self.cfg.organisation,
+            base_url: &self.base.full,
+            as_of: self.summary.as_of.to_string(),
+            as_of_long: self.summary.as_of.long(),
+            nav_pages: self
+                .pages
+                .iter()
+                .map(|p| NavLink {
+                    title: p.title(),
+                    href: format!("pages/{}/", p.slug),
+                })
+                .collect(),
+            sections: SECTIONS.map(|(id, href, title)| Section { id, href, title }),
+        }
+    }
+
+
+    pub(crate) fn docs(&self, kind: DocKind) -> &[&'a Document] {
+        match kind {
+            DocKind::Article => &self.articles,
+            DocKind::Page => &self.pages,
+            DocKind::Report => &self.reports,
+            DocKind::Newsletter => &self.newsletters,
+        }
+    }
+
+    /// Where a document's page lives, relative to the site root.
+    pub fn doc_dir(doc: &Document) -> String {
+        match doc.kind {
+            DocKind::Article => format!("news/{}/", doc.slug),
+            DocKind::Page => format!("pages/{}/", doc.slug),
+            DocKind::Report => format!("reports/{}/", doc.slug),
+            DocKind::Newsletter => format!(
+                "newsletter/{}/",
+                doc.issue().map_or(0, |i| *i.number.get_ref())
+            ),
+        }
+    }
+
+    pub fn base_context(&self, path: &str, section: &str, title: &str) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.site_ctx());
+        let root = if path == "404.html" {
+            // served at any address, so relative links would break
+            self.base.path.clone()
+        } else {
+            root_prefix(path)
+        };
+        ctx.insert("root", &root);
+        ctx.insert("canonical", &self.base.abs(page_dir(path)));
+        ctx.insert("section", section);
+        ctx.insert("page_title", title);
+        ctx
+    }
+
+    pub fn render(&self, template: &str, path: &str, ctx: &Context) -> Result<String, RenderError> {
+        self.theme
+            .tera
+            .render(template, ctx)
+            .map_err(|e| RenderError::Template {
+                page: path.to_string(),
+                template: template.to_string(),
+                message: crate::text::error_chain(&e),
+            })
+    }
+
+    pub(crate) fn rows(&self, pred: impl Fn(&crate::content::model::Project) -> bool) -> Vec<ProjectRow<'a>> {
+        self.projects
+            .iter()
+            .filter(|p| pred(p))
+            .map(|p| self.names.project_row(p, self.summary.as_of))
+            .collect()
+    }
+
+}

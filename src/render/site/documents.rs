@@ -1,0 +1,72 @@
+//! One page per document: articles, pages, reports and newsletter issues.
+
+use super::super::model::{Model, RenderError, Target};
+use super::super::view::*;
+use crate::content::model::{DocKind, Document};
+use crate::urls::root_prefix;
+use serde::Serialize;
+
+impl Model<'_> {
+    pub(super) fn doc_page(&self, doc: &Document) -> Result<(String, String), RenderError> {
+        let dir = Self::doc_dir(doc);
+        let path = format!("{dir}index.html");
+        let (section, template) = match doc.kind {
+            DocKind::Article => ("news", "article.html"),
+            DocKind::Page => ("pages", "page.html"),
+            DocKind::Report => ("reports", "report.html"),
+            DocKind::Newsletter => ("newsletter", "newsletter.html"),
+        };
+        let mut ctx = self.base_context(&path, section, doc.title());
+        let root = root_prefix(&path);
+        let body = self.body_html(doc, &root, &path, Target::Page)?;
+        ctx.insert("content", &body.html);
+        ctx.insert("headings", &body.headings);
+        ctx.insert(
+            "doc",
+            &DocInfo {
+                slug: &doc.slug,
+                title: doc.title(),
+                summary: doc.summary(),
+                date: doc.date().map(|d| d.to_string()),
+                date_long: doc.date().map(|d| d.long()),
+                cities: doc
+                    .cities()
+                    .iter()
+                    .map(|c| self.names.city(c.get_ref()))
+                    .collect(),
+                themes: doc
+                    .themes()
+                    .iter()
+                    .map(|t| self.names.theme(t.get_ref()))
+                    .collect(),
+                draft: doc.draft(),
+            },
+        );
+        if let Some(issue) = doc.issue() {
+            ctx.insert("number", issue.number.get_ref());
+            ctx.insert("subject", issue.subject.as_deref().unwrap_or(doc.title()));
+            ctx.insert("preheader", &issue.preheader);
+            let teased: Vec<_> = issue
+                .articles
+                .iter()
+                .filter_map(|slug| self.articles.iter().find(|a| a.slug == *slug.get_ref()))
+                .map(|a| DocLink::new(a, Self::doc_dir(a)))
+                .collect();
+            ctx.insert("teased", &teased);
+        }
+        Ok((path.clone(), self.render(template, &path, &ctx)?))
+    }
+}
+
+#[derive(Serialize)]
+struct DocInfo<'a> {
+    slug: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    date: Option<String>,
+    date_long: Option<String>,
+    cities: Vec<Ref<'a>>,
+    themes: Vec<Ref<'a>>,
+    draft: bool,
+}
+

@@ -1,0 +1,109 @@
+//! Leaf: how numbers and text are written for readers, and escaping for HTML and XML.
+//! Every renderer (pages, feeds, charts, email, terminal) formats through here, so a figure
+//! reads the same wherever it appears.
+
+use crate::money::group_thousands;
+
+/// Escapes what can break out of text or a quoted attribute. tera's default also escapes `/`,
+/// which is harmless in HTML and makes every link unreadable in the page source.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// XML text escaping (also safe inside attribute values).
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // characters XML 1.0 forbids
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A 0–1 share as "15.0 %".
+pub fn percent(share: f64) -> String {
+    format!("{:.1} %", share * 100.0)
+}
+
+/// A count with thousands separators.
+pub fn count(n: usize) -> String {
+    group_thousands(n as u64)
+}
+
+/// An indicator value: thousands separators, at most two decimals, no trailing zeros.
+pub fn number(v: f64) -> String {
+    let neg = v < 0.0;
+    let cents = (v.abs() * 100.0).round() as u64;
+    let whole = group_thousands(cents / 100);
+    let frac = cents % 100;
+    let s = if frac == 0 {
+        whole
+    } else if frac.is_multiple_of(10) {
+        format!("{whole}.{}", frac / 10)
+    } else {
+        format!("{whole}.{frac:02}")
+    };
+    if neg && cents != 0 {
+        format!("-{s}")
+    } else {
+        s
+    }
+}
+
+/// The first letter in upper case.
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
+/// The message of an error and all its causes on one line.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cur = c.source();
+    }
+    s
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(number(1234.5), "1,234.5");
+        assert_eq!(number(12.345), "12.35");
+        assert_eq!(number(-3.0), "-3");
+        assert_eq!(number(-0.001), "0");
+        assert_eq!(percent(0.15), "15.0 %");
+    }
+
+    #[test]
+    fn escapes_xml() {
+        assert_eq!(xml_escape("a<b>&\"'\u{1}"), "a&lt;b&gt;&amp;&quot;&apos;");
+    }
+}
