@@ -1,6 +1,6 @@
 //! The command line: every command and option, as clap derive types.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -21,75 +21,21 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  innopress build\n  innopress build --root mysite --output /tmp/site --as-of 2025-06-30"
     )]
-    Build {
-        /// The site folder (the one holding content/).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Where to write the site [default: ROOT/output].
-        #[arg(long)]
-        output: Option<PathBuf>,
-        /// Include documents with `draft = true`.
-        #[arg(long)]
-        drafts: bool,
-        /// Compute project status as of this date (YYYY-MM-DD) instead of `as_of` in site.toml.
-        #[arg(long, value_parser = parse_date)]
-        as_of: Option<innopress::date::Date>,
-        /// Print nothing but warnings and errors.
-        #[arg(long, short, conflicts_with = "verbose")]
-        quiet: bool,
-        /// Also print what was loaded and how long each stage took.
-        #[arg(long, short)]
-        verbose: bool,
-    },
+    Build(BuildArgs),
     /// Print the impact summary: a table, or with --json the document of data/summary.json.
     #[command(
         after_help = "Examples:\n  innopress summary\n  innopress summary --json > summary.json\n  innopress summary --as-of 2025-12-31"
     )]
-    Summary {
-        /// The site folder (the one holding content/).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Print JSON (only JSON on stdout; problems go to stderr).
-        #[arg(long)]
-        json: bool,
-        /// Compute project status as of this date (YYYY-MM-DD) instead of `as_of` in site.toml.
-        #[arg(long, value_parser = parse_date)]
-        as_of: Option<innopress::date::Date>,
-    },
+    Summary(SummaryArgs),
     /// Preview the site: build, serve on 127.0.0.1, rebuild and reload the browser on change.
     #[command(after_help = "Examples:\n  innopress serve\n  innopress serve --port 8080 --drafts")]
-    Serve {
-        /// The site folder (the one holding content/).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// The port to listen on; the next free one is used if it is taken.
-        #[arg(long, default_value_t = 1111)]
-        port: u16,
-        /// The address to listen on (loopback by default, so only this computer sees it).
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: std::net::IpAddr,
-        /// Include documents with `draft = true`.
-        #[arg(long)]
-        drafts: bool,
-    },
+    Serve(ServeArgs),
     /// Create a new site in DIR (which must be new or empty) that builds as it is.
     #[command(after_help = "Example:\n  innopress init my-site && cd my-site && innopress build")]
     Init { dir: PathBuf },
     /// Write a synthetic site for benchmarks (deterministic from --seed).
     #[command(hide = true)]
-    Synth {
-        dir: PathBuf,
-        #[arg(long, default_value_t = 1000)]
-        articles: usize,
-        #[arg(long, default_value_t = 2000)]
-        projects: usize,
-        #[arg(long, default_value_t = 20)]
-        indicators: usize,
-        #[arg(long, default_value_t = 12)]
-        newsletters: usize,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-    },
+    Synth(SynthArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  innopress completions bash > ~/.local/share/bash-completion/completions/innopress\n  innopress completions zsh > ~/.zfunc/_innopress\n  innopress completions fish > ~/.config/fish/completions/innopress.fish"
@@ -103,23 +49,7 @@ pub enum Command {
     Import(ImportCommand),
     /// Validate content and theme; build nothing. Exits 1 when there are errors.
     #[command(after_help = "Example:\n  innopress check --root mysite")]
-    Check {
-        /// The site folder (the one holding content/).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Treat warnings (such as data that is probably wrong) as errors.
-        #[arg(long)]
-        deny_warnings: bool,
-        /// Also fetch every link to another site (HEAD, then GET if refused).
-        #[arg(long)]
-        external: bool,
-        /// With --external: requests at a time.
-        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
-        parallel: u16,
-        /// With --external: seconds to wait for each site.
-        #[arg(long, default_value_t = 10)]
-        timeout: u64,
-    },
+    Check(CheckArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -128,74 +58,168 @@ pub enum ImportCommand {
     #[command(
         after_help = "Examples:\n  innopress import projects register.csv --map examples/import/erdf-esf-2014-2020.toml\n  innopress import projects register.csv --map mapping.toml --output content/data/projects/erdf.toml --skip-invalid\n\nRejected rows are listed with their line and reason, and always written to NAME.rejects.csv\nbeside the output. Without --skip-invalid nothing else is written while any row is rejected."
     )]
-    Projects {
-        /// The CSV file (UTF-8, with a header row).
-        csv: PathBuf,
-        /// The mapping file: which column fills which project field.
-        #[arg(long = "map", value_name = "MAPPING.toml")]
-        mapping: PathBuf,
-        /// The projects file to write [default: ROOT/content/data/projects/CSV-NAME.toml]
-        #[arg(long, value_name = "FILE.toml")]
-        output: Option<PathBuf>,
-        /// The site folder, for the default output.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Write the good rows even if some rows are rejected.
-        #[arg(long)]
-        skip_invalid: bool,
-        /// Print nothing but errors.
-        #[arg(short, long)]
-        quiet: bool,
-    },
+    Projects(ImportProjectsArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum NewsletterCommand {
     /// Build the site and the email files of issue NUMBER (output/newsletter/NUMBER/email.*).
     #[command(after_help = "Example:\n  innopress newsletter build 2")]
-    Build {
-        number: u32,
-        /// The site folder (the one holding content/).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-    },
+    Build(NewsletterBuildArgs),
     /// Send issue NUMBER: a test to one address (--to) or the campaign to a list (--list).
     #[command(
         after_help = "Examples:\n  innopress newsletter send 2 --to me@example.org\n  innopress newsletter send 2 --list subscribers.csv --dry-run\n  INNOPRESS_SMTP_PASSWORD=… innopress newsletter send 2 --list subscribers.csv\n\nEnvironment:\n  INNOPRESS_SMTP_URL        overrides [smtp] url\n  INNOPRESS_SMTP_PASSWORD   the SMTP password (never in files)\n  INNOPRESS_DKIM_KEY        path of the DKIM private key\n  INNOPRESS_UNSUBSCRIBE_SECRET  signs {token} in https unsubscribe links"
     )]
-    Send {
-        number: u32,
-        /// The site folder (the one holding content/).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Send one test message, marked [TEST], to this address (not journaled).
-        #[arg(long, conflicts_with = "list", required_unless_present = "list")]
-        to: Option<String>,
-        /// The subscriber list: CSV with the header email,name,status.
-        #[arg(long)]
-        list: Option<PathBuf>,
-        /// Connect to nothing; print what would be sent to how many.
-        #[arg(long)]
-        dry_run: bool,
-        /// SMTP connections used in parallel.
-        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
-        connections: u16,
-        /// Send to the valid rows even if some rows are invalid.
-        #[arg(long)]
-        skip_invalid: bool,
-        /// Also send to recipients whose earlier attempt ended uncertain (they may get it twice).
-        #[arg(long)]
-        retry_uncertain: bool,
-        /// Try again the recipients whose earlier attempt failed.
-        #[arg(long)]
-        retry_failed: bool,
-        /// Messages per minute over all connections [default: [smtp] per_minute].
-        #[arg(long)]
-        per_minute: Option<u32>,
-        /// Print only the summary.
-        #[arg(long, short)]
-        quiet: bool,
-    },
+    Send(NewsletterSendArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The site folder (the one holding content/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Where to write the site [default: ROOT/output].
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Include documents with `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Compute project status as of this date (YYYY-MM-DD) instead of `as_of` in site.toml.
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<innopress::date::Date>,
+    /// Print nothing but warnings and errors.
+    #[arg(long, short, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print what was loaded and how long each stage took.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    /// The site folder (the one holding content/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Print JSON (only JSON on stdout; problems go to stderr).
+    #[arg(long)]
+    pub json: bool,
+    /// Compute project status as of this date (YYYY-MM-DD) instead of `as_of` in site.toml.
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<innopress::date::Date>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site folder (the one holding content/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The port to listen on; the next free one is used if it is taken.
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// The address to listen on (loopback by default, so only this computer sees it).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Include documents with `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    pub dir: PathBuf,
+    #[arg(long, default_value_t = 1000)]
+    pub articles: usize,
+    #[arg(long, default_value_t = 2000)]
+    pub projects: usize,
+    #[arg(long, default_value_t = 20)]
+    pub indicators: usize,
+    #[arg(long, default_value_t = 12)]
+    pub newsletters: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The site folder (the one holding content/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Treat warnings (such as data that is probably wrong) as errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Also fetch every link to another site (HEAD, then GET if refused).
+    #[arg(long)]
+    pub external: bool,
+    /// With --external: requests at a time.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub parallel: u16,
+    /// With --external: seconds to wait for each site.
+    #[arg(long, default_value_t = 10)]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportProjectsArgs {
+    /// The CSV file (UTF-8, with a header row).
+    pub csv: PathBuf,
+    /// The mapping file: which column fills which project field.
+    #[arg(long = "map", value_name = "MAPPING.toml")]
+    pub mapping: PathBuf,
+    /// The projects file to write [default: ROOT/content/data/projects/CSV-NAME.toml]
+    #[arg(long, value_name = "FILE.toml")]
+    pub output: Option<PathBuf>,
+    /// The site folder, for the default output.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Write the good rows even if some rows are rejected.
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewsletterBuildArgs {
+    pub number: u32,
+    /// The site folder (the one holding content/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct NewsletterSendArgs {
+    pub number: u32,
+    /// The site folder (the one holding content/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Send one test message, marked [TEST], to this address (not journaled).
+    #[arg(long, conflicts_with = "list", required_unless_present = "list")]
+    pub to: Option<String>,
+    /// The subscriber list: CSV with the header email,name,status.
+    #[arg(long)]
+    pub list: Option<PathBuf>,
+    /// Connect to nothing; print what would be sent to how many.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// SMTP connections used in parallel.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub connections: u16,
+    /// Send to the valid rows even if some rows are invalid.
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Also send to recipients whose earlier attempt ended uncertain (they may get it twice).
+    #[arg(long)]
+    pub retry_uncertain: bool,
+    /// Try again the recipients whose earlier attempt failed.
+    #[arg(long)]
+    pub retry_failed: bool,
+    /// Messages per minute over all connections [default: [smtp] per_minute].
+    #[arg(long)]
+    pub per_minute: Option<u32>,
+    /// Print only the summary.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 fn parse_date(s: &str) -> Result<innopress::date::Date, String> {

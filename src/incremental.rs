@@ -5,12 +5,12 @@
 
 use crate::charts::Chart;
 use crate::content::Site;
-use crate::content::model::{DocKind, Document};
+use crate::content::model::{DocKind, Document, SiteConfig};
 use crate::diagnostics::Diagnostics;
 use crate::impact::Summary;
 use crate::pipeline::{self, BuildError, BuildOptions, BuildReport};
-use crate::render::theme::Theme;
 use crate::render::site::{self, Selection};
+use crate::render::theme::Theme;
 use crate::render::{self, Model, RenderError};
 use crate::validate;
 use std::collections::BTreeMap;
@@ -22,6 +22,7 @@ pub struct Session {
     opts: BuildOptions,
     output: PathBuf,
     site: Site,
+    config: SiteConfig,
     summary: Summary,
     theme: Theme,
     charts: Arc<BTreeMap<String, Chart>>,
@@ -68,6 +69,7 @@ impl Session {
             opts: opts.clone(),
             output,
             site: checked.site,
+            config: checked.config,
             summary: checked.summary,
             theme,
             charts,
@@ -137,10 +139,9 @@ impl Session {
             diags.sort();
             return Err(BuildError::Content(diags));
         }
-        let cfg = crate::pipeline::site_config(&self.site)?;
         let model = Model::with_charts(
             &self.site,
-            cfg,
+            &self.config,
             &self.summary,
             &self.theme,
             self.charts.clone(),

@@ -1,6 +1,7 @@
 //! The pipeline in one place: load → validate → impact → render → write. `build` and `check`
 //! are the library entry points the command line calls.
 
+use crate::content::model::SiteConfig;
 use crate::content::{self, Site};
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -61,18 +62,13 @@ pub struct BuildReport {
     pub earlier_warnings: usize,
 }
 
-/// A loaded, validated site with its summary, ready to render.
+/// A loaded, validated site with its summary, ready to render. Its settings are taken out of
+/// the [`Site`] here, so no later stage has to ask whether they exist.
 pub struct Checked {
     pub site: Site,
+    pub config: SiteConfig,
     pub summary: Summary,
     pub warnings: Diagnostics,
-}
-
-/// The settings of a site that loaded without errors (they are present then).
-pub fn site_config(site: &Site) -> Result<&crate::content::model::SiteConfig, BuildError> {
-    site.config
-        .as_ref()
-        .ok_or_else(|| BuildError::Content(Diagnostics::default()))
 }
 
 /// Loads and validates; drafts are dropped unless `drafts`. Returns every problem on failure.
@@ -84,31 +80,28 @@ pub fn load_checked(
     let (mut site, mut diags) = content::load(root);
     diags.extend(validate::validate(&site, validate::Options { drafts }));
     diags.sort();
-    if diags.has_errors() || site.config.is_none() {
-        if site.config.is_none() && !diags.has_errors() {
-            diags.push(Diagnostic::file_error(
-                "content/site.toml",
-                "site settings are missing",
-            ));
+    let config = match site.config.take() {
+        Some(config) if !diags.has_errors() => config,
+        config => {
+            if config.is_none() && !diags.has_errors() {
+                diags.push(Diagnostic::file_error(
+                    "content/site.toml",
+                    "site settings are missing",
+                ));
+            }
+            return Err(diags);
         }
-        return Err(diags);
-    }
+    };
     if !drafts {
         site.articles.retain(|d| !d.draft());
         site.pages.retain(|d| !d.draft());
         site.reports.retain(|d| !d.draft());
         site.newsletters.retain(|d| !d.draft());
     }
-    let as_of = as_of
-        .or(site.config.as_ref().map(|c| c.as_of))
-        .unwrap_or(Date {
-            year: 1970,
-            month: 1,
-            day: 1,
-        });
-    let summary = impact::summarise(&site, as_of);
+    let summary = impact::summarise(&site, as_of.unwrap_or(config.as_of));
     Ok(Checked {
         site,
+        config,
         summary,
         warnings: diags,
     })
@@ -132,7 +125,8 @@ pub fn check_with(root: &Path, external: Option<(usize, std::time::Duration)>) -
             match render::theme::load(root) {
                 Err(theme) => d.extend(theme),
                 Ok(theme) => {
-                    if let Some(cfg) = checked.site.config.as_ref() {
+                    {
+                        let cfg = &checked.config;
                         // render in memory to check every link the pages will have
                         let model = Model::new(&checked.site, cfg, &checked.summary, &theme);
                         let (pages, errors) = site::render_pages(&model);
@@ -232,7 +226,7 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
     let mut checked = load_checked(root, opts.drafts, opts.as_of).map_err(BuildError::Content)?;
     stage("load, validate and summarise", &mut stages);
     let theme = render::theme::load(root).map_err(BuildError::Content)?;
-    let cfg = site_config(&checked.site)?;
+    let cfg = &checked.config;
     let model = Model::new(&checked.site, cfg, &checked.summary, &theme);
     stage("theme and charts", &mut stages);
     let staging = Staging::create(&target)?;
@@ -334,7 +328,7 @@ pub struct PreparedIssue {
 pub fn prepare_issue(root: &Path, number: u32) -> Result<PreparedIssue, BuildError> {
     let checked = load_checked(root, false, None).map_err(BuildError::Content)?;
     let theme = render::theme::load(root).map_err(BuildError::Content)?;
-    let cfg = site_config(&checked.site)?;
+    let cfg = &checked.config;
     let model = Model::new(&checked.site, cfg, &checked.summary, &theme);
     let Some(doc) = checked
         .site
@@ -366,8 +360,8 @@ pub fn prepare_issue(root: &Path, number: u32) -> Result<PreparedIssue, BuildErr
         );
         return Err(BuildError::Content(d));
     };
-    let issue = crate::render::email::render_issue(&model, doc)
-        .map_err(|e| BuildError::Render(vec![e]))?;
+    let issue =
+        crate::render::email::render_issue(&model, doc).map_err(|e| BuildError::Render(vec![e]))?;
     Ok(PreparedIssue {
         issue,
         config: cfg.clone(),

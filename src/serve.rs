@@ -31,8 +31,20 @@ struct State {
     changed: Condvar,
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {ip} from port {port}: {source}")]
+    Bind {
+        ip: IpAddr,
+        port: u16,
+        source: std::io::Error,
+    },
+    #[error("cannot read the address being served: {0}")]
+    Address(std::io::Error),
+}
+
 /// Serves until the process is stopped.
-pub fn serve(opts: &Options) -> Result<(), String> {
+pub fn serve(opts: &Options) -> Result<(), ServeError> {
     // watch events come with absolute paths; so must the root be
     let root = crate::output::absolute(&opts.root);
     let opts = &Options {
@@ -57,7 +69,7 @@ pub fn serve(opts: &Options) -> Result<(), String> {
     // watch before announcing the address, so no edit made after that line is missed
     let (watcher, changes) = watcher(&opts.root);
     let listener = bind(opts.bind, opts.port)?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let addr = listener.local_addr().map_err(ServeError::Address)?;
     eprintln!("serving http://{addr}/ (watching content/ and themes/; Ctrl+C to stop)");
 
     let watcher_state = state.clone();
@@ -79,18 +91,22 @@ pub fn serve(opts: &Options) -> Result<(), String> {
 }
 
 /// The first free port from `port` on (up to 50 tries), so a second preview just works.
-fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, String> {
-    let mut last = String::new();
+fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, ServeError> {
+    let mut last = std::io::Error::other("no port tried");
     for p in port..port.saturating_add(50) {
         match TcpListener::bind(SocketAddr::new(ip, p)) {
             Ok(l) => return Ok(l),
-            Err(e) => last = e.to_string(),
+            Err(e) => last = e,
         }
         if port == 0 {
             break;
         }
     }
-    Err(format!("cannot listen on {ip} from port {port}: {last}"))
+    Err(ServeError::Bind {
+        ip,
+        port,
+        source: last,
+    })
 }
 
 fn base_path(root: &Path) -> String {

@@ -88,7 +88,6 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
     s
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,34 +12,51 @@ pub struct BaseUrl {
     pub path: String,
 }
 
+/// Why a `base_url` is refused, worded to complete "base_url … is not usable: …".
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BaseUrlError {
+    #[error("it must start with https:// or http://")]
+    Scheme,
+    #[error("it must not contain a query, a fragment, spaces or quotes")]
+    Characters,
+    #[error("it has no host name")]
+    NoHost,
+    #[error("its path must not contain `..`")]
+    DotDot,
+    #[error("it is not a web address ({0})")]
+    Invalid(url::ParseError),
+}
+
 impl BaseUrl {
-    pub fn parse(raw: &str) -> Result<BaseUrl, String> {
+    /// Parses with the `url` crate (WHATWG rules) after the checks a site address needs
+    /// beyond being a URL: http(s), no query or fragment, no `..` (which `url` would resolve
+    /// away silently).
+    pub fn parse(raw: &str) -> Result<BaseUrl, BaseUrlError> {
         let raw = raw.trim();
         let rest = raw
             .strip_prefix("https://")
             .or_else(|| raw.strip_prefix("http://"))
-            .ok_or_else(|| "it must start with https:// or http://".to_string())?;
+            .ok_or(BaseUrlError::Scheme)?;
         if raw.contains(['?', '#', ' ', '"', '<', '>', '\'', '\\']) {
-            return Err("it must not contain a query, a fragment, spaces or quotes".into());
+            return Err(BaseUrlError::Characters);
         }
-        let (host, path) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, "/"),
-        };
-        if host.is_empty() {
-            return Err("it has no host name".into());
+        if rest.split('/').skip(1).any(|p| p == "..") {
+            return Err(BaseUrlError::DotDot);
         }
-        if path.split('/').any(|p| p == "..") {
-            return Err("its path must not contain `..`".into());
+        let url = url::Url::parse(raw).map_err(|e| match e {
+            url::ParseError::EmptyHost => BaseUrlError::NoHost,
+            e => BaseUrlError::Invalid(e),
+        })?;
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(BaseUrlError::NoHost);
         }
-        let path = if path.ends_with('/') {
-            path.to_string()
-        } else {
-            format!("{path}/")
-        };
-        let scheme = &raw[..raw.len() - rest.len()];
+        let mut path = url.path().to_string();
+        if !path.ends_with('/') {
+            path.push('/');
+        }
+        let authority = &url[url::Position::BeforeHost..url::Position::AfterPort];
         Ok(BaseUrl {
-            full: format!("{scheme}{host}{path}"),
+            full: format!("{}://{authority}{path}", url.scheme()),
             path,
         })
     }
@@ -83,6 +100,11 @@ mod tests {
         assert!(BaseUrl::parse("example.org").is_err());
         assert!(BaseUrl::parse("https://").is_err());
         assert!(BaseUrl::parse("https://a/?x").is_err());
+        assert_eq!(
+            BaseUrl::parse("https://a/b/../c"),
+            Err(BaseUrlError::DotDot)
+        );
+        assert_eq!(BaseUrl::parse("ftp://a/"), Err(BaseUrlError::Scheme));
     }
 
     #[test]

@@ -317,7 +317,7 @@ pub fn plan(m: &Mapping, header: &[String], src: &SourceFile, diags: &mut Diagno
         &m.funding.other,
     ]
     .map(|a| a.as_ref().map(|a| (r.column(&a.column, diags), a.required)));
-    let lower = |s: &str| super::normalise(s).to_lowercase();
+    let lower = |s: &str| super::model::normalise(s).to_lowercase();
     Plan {
         date,
         decimal,
@@ -352,7 +352,7 @@ pub fn plan(m: &Mapping, header: &[String], src: &SourceFile, diags: &mut Diagno
             .themes
             .map
             .iter()
-            .map(|(k, v)| (super::normalise(k), v.clone()))
+            .map(|(k, v)| (super::model::normalise(k), v.clone()))
             .collect(),
         themes_default: m.themes.default.clone(),
     }
@@ -365,11 +365,11 @@ struct Resolver<'a> {
 
 impl Resolver<'_> {
     fn column(&self, name: &Spanned<String>, diags: &mut Diagnostics) -> usize {
-        let wanted = super::normalise(name.get_ref());
+        let wanted = super::model::normalise(name.get_ref());
         if let Some(i) = self
             .header
             .iter()
-            .position(|h| super::normalise(h) == wanted)
+            .position(|h| super::model::normalise(h) == wanted)
         {
             return i;
         }
@@ -459,7 +459,7 @@ impl Resolver<'_> {
             map: f
                 .map
                 .iter()
-                .map(|(k, v)| (super::normalise(k), v.clone()))
+                .map(|(k, v)| (super::model::normalise(k), v.clone()))
                 .collect(),
         }
     }

@@ -2,7 +2,7 @@
 //! with its source line) and the rejected rows as CSV (the original cells after a `line` and
 //! a `reason` column). Pure functions of the mapped rows, so a re-import gives the same bytes.
 
-use super::{Imported, Mapped};
+use super::model::{Imported, Mapped};
 use std::fmt::Write as _;
 
 fn quoted(s: &str) -> String {

@@ -2,11 +2,14 @@
 //! Links written from the site root (`/projects/x/`) are rewritten to the page's relative
 //! root, so they survive a path prefix in `base_url`.
 
+mod dialect;
 pub mod shortcodes;
 
-use shortcodes::{Shortcode, find_in_markdown};
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+pub use dialect::options;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd, html};
 use serde::Serialize;
+use shortcodes::{Shortcode, find_in_markdown};
 use std::collections::BTreeSet;
 use std::ops::Range;
 
@@ -21,15 +24,6 @@ pub struct Heading {
 pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
-}
-
-/// The Markdown dialect of every document: CommonMark with tables, footnotes, strikethrough
-/// and heading attributes. Every reader of Markdown bodies uses it, so they agree on the text.
-pub fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
 /// Renders `md` without shortcodes; `root` replaces the leading `/` of site-root links

@@ -75,7 +75,7 @@ struct Run {
 
 /// Source ranges of consecutive text events outside code and HTML.
 fn prose_runs(body: &str) -> Vec<Run> {
-    let opts = super::options();
+    let opts = super::dialect::options();
     let mut runs: Vec<Run> = Vec::new();
     let mut in_code = 0usize;
     let mut current: Option<Range<usize>> = None;

@@ -5,9 +5,9 @@ use super::send::Campaign;
 use super::smtp;
 use crate::content::model::SiteConfig;
 use crate::render::email::RenderedIssue;
-use crate::urls::BaseUrl;
 use crate::render::email::message;
 use crate::render::email::preview::settings;
+use crate::urls::BaseUrl;
 use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
@@ -62,10 +62,9 @@ pub fn from_site(
     {
         None => None,
         Some((domain, selector)) => {
-            let path = std::env::var("INNOPRESS_DKIM_KEY")
-                .map_err(|_| CampaignError::NoDkimKey)?;
-            let pem = std::fs::read_to_string(&path)
-                .map_err(|source| CampaignError::ReadDkimKey {
+            let path = std::env::var("INNOPRESS_DKIM_KEY").map_err(|_| CampaignError::NoDkimKey)?;
+            let pem =
+                std::fs::read_to_string(&path).map_err(|source| CampaignError::ReadDkimKey {
                     path: path.clone(),
                     source,
                 })?;
@@ -92,4 +91,3 @@ pub fn from_site(
         per_minute: per_minute.or(smtp_cfg.and_then(|s| s.per_minute)),
     })
 }
-

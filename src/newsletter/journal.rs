@@ -95,7 +95,10 @@ pub fn read_states(path: &Path) -> Result<HashMap<String, (State, Option<String>
 /// into one write and one `fdatasync` (group commit): every entry is on disk before
 /// [`Journal::append`] returns, without one sync per entry serialising the run.
 pub struct Journal {
-    tx: mpsc::Sender<(Entry, tokio::sync::oneshot::Sender<Result<(), JournalError>>)>,
+    tx: mpsc::Sender<(
+        Entry,
+        tokio::sync::oneshot::Sender<Result<(), JournalError>>,
+    )>,
     _lock: File,
 }
 
@@ -104,8 +107,7 @@ impl Journal {
     /// issue cannot interleave.
     pub fn open(path: &Path) -> Result<Journal, JournalError> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| io("create", dir, e))?;
+            std::fs::create_dir_all(dir).map_err(|e| io("create", dir, e))?;
         }
         let lock_path = path.with_extension("lock");
         let lock = OpenOptions::new()
@@ -121,7 +123,10 @@ impl Journal {
             .append(true)
             .open(path)
             .map_err(|e| io("open the journal", path, e))?;
-        let (tx, rx) = mpsc::channel::<(Entry, tokio::sync::oneshot::Sender<Result<(), JournalError>>)>();
+        let (tx, rx) = mpsc::channel::<(
+            Entry,
+            tokio::sync::oneshot::Sender<Result<(), JournalError>>,
+        )>();
         std::thread::spawn(move || {
             while let Ok(first) = rx.recv() {
                 let mut batch = vec![first];
@@ -153,8 +158,7 @@ impl Journal {
         self.tx
             .send((entry, done))
             .map_err(|_| JournalError::Stopped)?;
-        wait.await
-            .map_err(|_| JournalError::Stopped)?
+        wait.await.map_err(|_| JournalError::Stopped)?
     }
 }
 

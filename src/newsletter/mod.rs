@@ -3,6 +3,7 @@
 
 pub mod campaign;
 pub mod journal;
+mod report;
 pub mod send;
 pub mod smtp;
 pub mod subscribers;

@@ -4,16 +4,17 @@
 //! retried with backoff; a failure after the message data went out is *uncertain* and never
 //! retried automatically, so nobody gets the issue twice.
 
-use crate::render::email::RenderedIssue;
 use super::journal::{self, Entry, Journal, State};
-use crate::render::email::message::{self, EmailError, Kind, MailSettings, Recipient};
+use super::report::Progress;
+pub use super::report::Report;
 use super::smtp::{self, ConnectError, Target};
 use super::subscribers::{self, mask};
+use crate::render::email::RenderedIssue;
+use crate::render::email::message::{self, EmailError, Kind, MailSettings, Recipient};
 use lettre::address::Envelope;
 use lettre::transport::smtp::client::AsyncSmtpConnection;
 use lettre::transport::smtp::commands::{Data, Mail, Rcpt, Rset};
 use std::collections::{HashMap, HashSet};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -41,86 +42,6 @@ pub struct Options {
     pub retry_uncertain: bool,
     pub retry_failed: bool,
     pub quiet: bool,
-}
-
-#[derive(Debug, Default)]
-pub struct Report {
-    pub sent: u64,
-    pub skipped_unsubscribed: u64,
-    pub skipped_duplicate: u64,
-    pub skipped_already_sent: u64,
-    pub skipped_invalid: u64,
-    /// Known from earlier runs, left alone: (masked address, state, reply).
-    pub earlier_failed: Vec<(String, String)>,
-    pub earlier_uncertain: u64,
-    /// This run: (masked address, reason).
-    pub failed: Vec<(String, String)>,
-    pub uncertain: Vec<String>,
-    pub elapsed: Duration,
-    pub would_send: u64,
-}
-
-impl Report {
-    pub fn ok(&self) -> bool {
-        self.failed.is_empty() && self.uncertain.is_empty()
-    }
-
-    pub fn render(&self, journal: &Path, dry_run: bool) -> String {
-        let mut s = String::new();
-        if dry_run {
-            s.push_str(&format!(
-                "dry run: would send {} messages; nothing was sent\n",
-                self.would_send
-            ));
-        } else {
-            let secs = self.elapsed.as_secs_f64().max(1e-9);
-            s.push_str(&format!(
-                "sent {} in {:.1} s ({:.0} messages/s)\n",
-                self.sent,
-                self.elapsed.as_secs_f64(),
-                self.sent as f64 / secs
-            ));
-        }
-        s.push_str(&format!(
-            "skipped: {} unsubscribed, {} duplicates, {} already sent, {} invalid rows\n",
-            self.skipped_unsubscribed,
-            self.skipped_duplicate,
-            self.skipped_already_sent,
-            self.skipped_invalid
-        ));
-        if self.earlier_uncertain > 0 {
-            s.push_str(&format!(
-                "uncertain from an earlier run (not re-sent): {}; check whether they received the issue, then re-run with --retry-uncertain to send to them\n",
-                self.earlier_uncertain
-            ));
-        }
-        if !self.earlier_failed.is_empty() {
-            s.push_str(&format!(
-                "failed in an earlier run (not re-sent): {}; re-run with --retry-failed to try them again\n",
-                self.earlier_failed.len()
-            ));
-        }
-        s.push_str(&format!("failed: {}\n", self.failed.len()));
-        for (who, why) in self.failed.iter().take(50) {
-            s.push_str(&format!("  {who}: {why}\n"));
-        }
-        if self.failed.len() > 50 {
-            s.push_str(&format!("  … and {} more\n", self.failed.len() - 50));
-        }
-        s.push_str(&format!("uncertain: {}\n", self.uncertain.len()));
-        for who in self.uncertain.iter().take(50) {
-            s.push_str(&format!(
-                "  {who}: the connection failed after the message was sent; it may have arrived\n"
-            ));
-        }
-        if !dry_run {
-            s.push_str(&format!(
-                "journal (with full addresses): {}\n",
-                journal.display()
-            ));
-        }
-        s
-    }
 }
 
 /// This run's failures (masked address, reason) and uncertain recipients (masked).
@@ -397,8 +318,14 @@ async fn worker(
             ) {
                 Ok(m) => m,
                 Err(e) => {
-                    finish(&shared, &rcpt, journaled, State::FailedPermanent, e.to_string())
-                        .await;
+                    finish(
+                        &shared,
+                        &rcpt,
+                        journaled,
+                        State::FailedPermanent,
+                        e.to_string(),
+                    )
+                    .await;
                     break;
                 }
             };
@@ -634,12 +561,12 @@ pub fn test(campaign: Campaign, to: &str) -> Result<String, SendError> {
             Kind::Test,
             SystemTime::now(),
         )?;
-        let addr: lettre::Address = to
-            .parse()
-            .map_err(|e: lettre::address::AddressError| SendError::Address {
-                address: to.to_string(),
-                message: e.to_string(),
-            })?;
+        let addr: lettre::Address =
+            to.parse()
+                .map_err(|e: lettre::address::AddressError| SendError::Address {
+                    address: to.to_string(),
+                    message: e.to_string(),
+                })?;
         let envelope = Envelope::new(Some(campaign.settings.from.email.clone()), vec![addr])
             .map_err(|e| SendError::Smtp(e.to_string()))?;
         let out = transact(&mut c, &envelope, &msg.formatted(), campaign.target.timeout).await;
@@ -651,52 +578,4 @@ pub fn test(campaign: Campaign, to: &str) -> Result<String, SendError> {
             }
         }
     })
-}
-
-/// A progress bar on a terminal; otherwise a plain line every tenth of the list.
-struct Progress {
-    bar: Option<indicatif::ProgressBar>,
-    total: u64,
-    done: AtomicU64,
-    quiet: bool,
-}
-
-impl Progress {
-    fn new(total: u64, quiet: bool) -> Progress {
-        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
-            let b = indicatif::ProgressBar::new(total);
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} messages, {per_sec}, {eta} left",
-            ) {
-                b.set_style(style);
-            }
-            b
-        });
-        Progress {
-            bar,
-            total,
-            done: AtomicU64::new(0),
-            quiet,
-        }
-    }
-
-    fn tick(&self) {
-        let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-        match &self.bar {
-            Some(b) => b.inc(1),
-            None if !self.quiet => {
-                let step = (self.total / 10).max(1);
-                if n.is_multiple_of(step) {
-                    eprintln!("progress: {n} of up to {} recipients done", self.total);
-                }
-            }
-            None => {}
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(b) = &self.bar {
-            b.finish_and_clear();
-        }
-    }
 }

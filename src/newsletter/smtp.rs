@@ -78,9 +78,11 @@ pub fn parse_url(
     password: Option<String>,
     ca_pem: Option<Vec<u8>>,
 ) -> Result<Target, SmtpError> {
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| SmtpError::Url(format!("SMTP url `{url}` must start with smtp:// or smtps://")))?;
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+        SmtpError::Url(format!(
+            "SMTP url `{url}` must start with smtp:// or smtps://"
+        ))
+    })?;
     let (authority, query) = rest.split_once('?').unwrap_or((rest, ""));
     let authority = authority.trim_end_matches('/');
     let (userinfo, hostport) = match authority.rsplit_once('@') {
@@ -150,10 +152,9 @@ pub fn parse_url(
 fn tls_parameters(t: &Target) -> Result<TlsParameters, SmtpError> {
     let mut b = TlsParameters::builder(t.host.clone());
     if let Some(pem) = &t.ca_pem {
-        b = b.add_root_certificate(
-            Certificate::from_pem(pem)
-                .map_err(|e| SmtpError::Tls(format!("[smtp] ca_file is not a PEM certificate: {e}")))?,
-        );
+        b = b.add_root_certificate(Certificate::from_pem(pem).map_err(|e| {
+            SmtpError::Tls(format!("[smtp] ca_file is not a PEM certificate: {e}"))
+        })?);
     }
     b.build_rustls()
         .map_err(|e| SmtpError::Tls(format!("TLS setup failed: {e}")))

@@ -43,8 +43,7 @@ pub enum ListError {
 
 /// Opens the list and checks its header.
 pub fn open(path: &Path) -> Result<ListReader, ListError> {
-    let file = File::open(path)
-        .map_err(|source| ListError::Open {
+    let file = File::open(path).map_err(|source| ListError::Open {
         path: path.to_path_buf(),
         source,
     })?;

@@ -26,6 +26,9 @@ pub enum RenderError {
     Write(Box<dyn std::error::Error + Send + Sync>),
 }
 
+/// A file for the output: relative path and bytes.
+pub type OutputFile = (String, Vec<u8>);
+
 /// Where rendered HTML goes: charts are inline SVG on pages, SVG links in the feed and PNG
 /// attachments in email.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,7 +92,6 @@ struct NavLink<'a> {
     title: &'a str,
     href: String,
 }
-
 
 impl<'a> Model<'a> {
     pub fn new(
@@ -159,7 +161,12 @@ impl<'a> Model<'a> {
     }
 
     /// A chart as a figure with its data table, or nothing when there is no such chart.
-    pub(crate) fn chart_html(&self, name: &str, root: &str, path: &str) -> Result<String, RenderError> {
+    pub(crate) fn chart_html(
+        &self,
+        name: &str,
+        root: &str,
+        path: &str,
+    ) -> Result<String, RenderError> {
         let Some(chart) = self.charts.get(name) else {
             return Ok(String::new());
         };
@@ -192,7 +199,6 @@ impl<'a> Model<'a> {
             sections: SECTIONS.map(|(id, href, title)| Section { id, href, title }),
         }
     }
-
 
     pub(crate) fn docs(&self, kind: DocKind) -> &[&'a Document] {
         match kind {
@@ -243,12 +249,14 @@ impl<'a> Model<'a> {
             })
     }
 
-    pub(crate) fn rows(&self, pred: impl Fn(&crate::content::model::Project) -> bool) -> Vec<ProjectRow<'a>> {
+    pub(crate) fn rows(
+        &self,
+        pred: impl Fn(&crate::content::model::Project) -> bool,
+    ) -> Vec<ProjectRow<'a>> {
         self.projects
             .iter()
             .filter(|p| pred(p))
             .map(|p| self.names.project_row(p, self.summary.as_of))
             .collect()
     }
-
 }

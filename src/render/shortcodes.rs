@@ -2,16 +2,15 @@
 //! each target (page, feed, email). Shared by every renderer.
 
 use super::model::{Model, RenderError, Target};
-use crate::markdown::shortcodes::Shortcode;
-use crate::markdown::{self, Replacement};
 use crate::content::model::Document;
 use crate::impact::Summary;
+use crate::markdown::shortcodes::Shortcode;
+use crate::markdown::{self, Replacement};
 use crate::text::{capitalise, count, percent};
 use std::cell::RefCell;
 use tera::Context;
 
 impl Model<'_> {
-
     /// What a shortcode becomes on the page at `path`; `root` is its relative root (or the
     /// absolute base URL in the feed, where charts become images).
     pub fn shortcode(

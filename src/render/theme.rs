@@ -1,8 +1,8 @@
 //! The theme: tera templates and static assets. The default theme is embedded in the binary;
 //! any file in the site's own `themes/default/` replaces the embedded file of the same name.
 
-use crate::text::{error_chain, escape_html};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::text::{error_chain, escape_html};
 use include_dir::{Dir, include_dir};
 use std::borrow::Cow;
 use std::collections::BTreeMap;

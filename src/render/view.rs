@@ -2,11 +2,11 @@
 //! strings (formatted money, long dates) so templates stay free of logic, and they borrow
 //! from the site where they can, so building a page's context copies little.
 
-use crate::text::{count, number, percent};
 use crate::content::Site;
 use crate::content::model::{Document, Project, Status};
 use crate::impact::{CitySummary, FundingTotals, IndicatorSummary};
 use crate::money::Money;
+use crate::text::{count, number, percent};
 use serde::Serialize;
 use std::collections::BTreeMap;
 

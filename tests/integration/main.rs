@@ -2,6 +2,7 @@
 //! (`tests/fixtures/minimal` and the overlays in `tests/fixtures/invalid/CASE`), and the
 //! importer on `tests/fixtures/import/` and the real registers.
 
+mod architecture;
 mod charts;
 mod common;
 mod impact;

@@ -5,8 +5,8 @@
 use super::issue::{GREETING, InlineImage, RenderedIssue, Template, UNSUBSCRIBE};
 use crate::content::model::Document;
 use crate::markdown::shortcodes::Shortcode;
-use crate::render::shortcodes::{chart_key, figure_value};
 use crate::render::model::{Model, RenderError, Target};
+use crate::render::shortcodes::{chart_key, figure_value};
 use serde::Serialize;
 use std::cell::RefCell;
 use tera::Context;
@@ -69,10 +69,10 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
     ctx.insert("greeting", GREETING);
     ctx.insert("unsubscribe_url", UNSUBSCRIBE);
     let html = model.render("email/email.html", &path, &ctx)?;
-    let html = inline_css(&html).map_err(|message| RenderError::Template {
+    let html = inline_css(&html).map_err(|e| RenderError::Template {
         page: path.clone(),
         template: "email/email.html".into(),
-        message,
+        message: e.to_string(),
     })?;
     let html = absolute_urls(&html, &view_url);
 
@@ -100,12 +100,11 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
         let Some(chart) = model.charts.get(&key) else {
             continue;
         };
-        let png =
-            crate::charts::to_png(&chart.svg, 2.0).map_err(|message| RenderError::Template {
-                page: path.clone(),
-                template: format!("chart {key}"),
-                message,
-            })?;
+        let png = crate::charts::to_png(&chart.svg, 2.0).map_err(|e| RenderError::Template {
+            page: path.clone(),
+            template: format!("chart {key}"),
+            message: e.to_string(),
+        })?;
         images.push(InlineImage {
             cid: format!("{key}@innopress"),
             png,
@@ -141,12 +140,12 @@ fn text_shortcode(model: &Model, sc: &Shortcode, view_url: &str) -> Option<Strin
 
 /// Inlines the template's CSS into `style` attributes. `@media` rules cannot be inlined and
 /// stay in a `<style>` element for the clients that read it.
-fn inline_css(html: &str) -> Result<String, String> {
+fn inline_css(html: &str) -> Result<String, css_inline::InlineError> {
     let inliner = css_inline::CSSInliner::options()
         .keep_at_rules(true)
         .load_remote_stylesheets(false)
         .build();
-    inliner.inline(html).map_err(|e| e.to_string())
+    inliner.inline(html)
 }
 
 /// Makes every `href`/`src` absolute: email has no base address, so a relative link would

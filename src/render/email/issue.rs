@@ -102,4 +102,3 @@ pub fn greeting(name: &str) -> String {
         format!("Hello {name},")
     }
 }
-

@@ -144,10 +144,10 @@ pub fn build(
             .boundary(format!("=_innopress_{n}_rel"))
             .singlepart(SinglePart::html(html));
         for img in &issue.images {
-            related = related.singlepart(Attachment::new_inline(img.cid.clone()).body(
-                img.png.clone(),
-                ContentType::parse("image/png")?,
-            ));
+            related = related.singlepart(
+                Attachment::new_inline(img.cid.clone())
+                    .body(img.png.clone(), ContentType::parse("image/png")?),
+            );
         }
         MultiPart::alternative()
             .boundary(format!("=_innopress_{n}_alt"))
@@ -201,11 +201,7 @@ pub fn build(
 
 /// DKIM settings signing the usual headers plus the list headers (RFC 8058 asks for
 /// List-Unsubscribe and List-Unsubscribe-Post to be covered).
-pub fn dkim_config(
-    domain: &str,
-    selector: &str,
-    key_pem: &str,
-) -> Result<DkimConfig, EmailError> {
+pub fn dkim_config(domain: &str, selector: &str, key_pem: &str) -> Result<DkimConfig, EmailError> {
     // RSA keys come as PKCS#1 PEM; Ed25519 keys as the base64 of the 32-byte seed
     let algorithm = if key_pem.contains("BEGIN RSA PRIVATE KEY") {
         DkimSigningAlgorithm::Rsa

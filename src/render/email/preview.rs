@@ -4,8 +4,7 @@
 use super::message::{self, EmailError, MailSettings};
 use super::{RenderedIssue, greeting, render_issue};
 use crate::content::model::SiteConfig;
-use crate::render::model::{Model, RenderError};
-use crate::render::site::OutputFile;
+use crate::render::model::{Model, OutputFile, RenderError};
 use crate::urls::BaseUrl;
 use rayon::prelude::*;
 
@@ -28,22 +27,17 @@ pub fn settings(
         || format!("{} <newsletter@{host}>", cfg.title),
         |n| n.from.clone(),
     );
-    let from: lettre::message::Mailbox = from_text
-        .parse()
-        .map_err(|e| {
-            EmailError::Address(format!(
-                "[newsletter] from = \"{from_text}\" is not an address: {e}"
-            ))
-        })?;
+    let from: lettre::message::Mailbox = from_text.parse().map_err(|e| {
+        EmailError::Address(format!(
+            "[newsletter] from = \"{from_text}\" is not an address: {e}"
+        ))
+    })?;
     let reply_to = match nl.and_then(|n| n.reply_to.as_ref()) {
-        Some(r) => Some(
-            r.parse()
-                .map_err(|e| {
-                EmailError::Address(format!(
-                    "[newsletter] reply_to = \"{r}\" is not an address: {e}"
-                ))
-            })?,
-        ),
+        Some(r) => Some(r.parse().map_err(|e| {
+            EmailError::Address(format!(
+                "[newsletter] reply_to = \"{r}\" is not an address: {e}"
+            ))
+        })?),
         None => None,
     };
     let phrase: String = cfg

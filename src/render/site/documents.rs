@@ -69,4 +69,3 @@ struct DocInfo<'a> {
     themes: Vec<Ref<'a>>,
     draft: bool,
 }
-

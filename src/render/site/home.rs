@@ -8,46 +8,46 @@ use serde::Serialize;
 impl Model<'_> {
     pub(super) fn home(&self) -> Result<(String, String), RenderError> {
         let s = self.summary;
-                let path = "index.html".to_string();
-                let mut ctx = self.base_context(&path, "home", &self.cfg.title);
-                ctx.insert(
-                    "figures",
-                    &Figures {
-                        projects: count(s.projects.total),
-                        ongoing: count(s.projects.ongoing),
-                        planned: count(s.projects.planned),
-                        closed: count(s.projects.closed),
-                        cities: count(s.cities.len()),
-                        total_funding: s.funding.total.display(),
-                        ongoing_funding: s.ongoing_funding.display(),
-                        eu_funding: s.funding.eu.display(),
-                        city_share: percent(s.funding.city_share),
-                        international_funding: s.international.funding.display(),
-                        international_projects: count(s.international.projects),
-                    },
-                );
-                let latest: Vec<_> = self
-                    .articles
-                    .iter()
-                    .take(5)
-                    .map(|d| DocLink::new(d, Self::doc_dir(d)))
-                    .collect();
-                ctx.insert("latest", &latest);
-                let issue = self
-                    .newsletters
-                    .first()
-                    .map(|d| DocLink::new(d, Self::doc_dir(d)));
-                ctx.insert("latest_issue", &issue);
-                let reports: Vec<_> = self
-                    .reports
-                    .iter()
-                    .take(3)
-                    .map(|d| DocLink::new(d, Self::doc_dir(d)))
-                    .collect();
-                ctx.insert("reports", &reports);
-                let themes = self.theme_cards();
-                ctx.insert("themes", &themes);
-                Ok((path.clone(), self.render("index.html", &path, &ctx)?))
+        let path = "index.html".to_string();
+        let mut ctx = self.base_context(&path, "home", &self.cfg.title);
+        ctx.insert(
+            "figures",
+            &Figures {
+                projects: count(s.projects.total),
+                ongoing: count(s.projects.ongoing),
+                planned: count(s.projects.planned),
+                closed: count(s.projects.closed),
+                cities: count(s.cities.len()),
+                total_funding: s.funding.total.display(),
+                ongoing_funding: s.ongoing_funding.display(),
+                eu_funding: s.funding.eu.display(),
+                city_share: percent(s.funding.city_share),
+                international_funding: s.international.funding.display(),
+                international_projects: count(s.international.projects),
+            },
+        );
+        let latest: Vec<_> = self
+            .articles
+            .iter()
+            .take(5)
+            .map(|d| DocLink::new(d, Self::doc_dir(d)))
+            .collect();
+        ctx.insert("latest", &latest);
+        let issue = self
+            .newsletters
+            .first()
+            .map(|d| DocLink::new(d, Self::doc_dir(d)));
+        ctx.insert("latest_issue", &issue);
+        let reports: Vec<_> = self
+            .reports
+            .iter()
+            .take(3)
+            .map(|d| DocLink::new(d, Self::doc_dir(d)))
+            .collect();
+        ctx.insert("reports", &reports);
+        let themes = self.theme_cards();
+        ctx.insert("themes", &themes);
+        Ok((path.clone(), self.render("index.html", &path, &ctx)?))
     }
 
     pub(super) fn theme_cards(&self) -> Vec<ThemeCard<'_>> {
@@ -86,4 +86,3 @@ pub(super) struct ThemeCard<'a> {
     projects: String,
     funding: String,
 }
-

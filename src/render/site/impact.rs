@@ -9,58 +9,58 @@ use std::collections::BTreeMap;
 impl Model<'_> {
     pub(super) fn impact(&self) -> Result<(String, String), RenderError> {
         let s = self.summary;
-                let path = "impact/index.html".to_string();
-                let mut ctx = self.base_context(&path, "impact", "Impact");
-                let list: Vec<_> = s
+        let path = "impact/index.html".to_string();
+        let mut ctx = self.base_context(&path, "impact", "Impact");
+        let list: Vec<_> = s
+            .indicators
+            .iter()
+            .map(|ind| {
+                let desc = self
+                    .site
                     .indicators
                     .iter()
-                    .map(|ind| {
-                        let desc = self
-                            .site
-                            .indicators
-                            .iter()
-                            .find(|i| *i.id.get_ref() == ind.id)
-                            .map_or("", |i| i.description.as_str());
-                        IndicatorView::new(ind, desc)
-                    })
-                    .collect();
-                ctx.insert("indicators", &list);
-                let years: Vec<_> = s
-                    .years
-                    .iter()
-                    .map(|y| (y.year, count(y.active_projects), y.funding.display()))
-                    .collect();
-                ctx.insert("years", &years);
-                let programmes: Vec<_> = s
-                    .programmes
-                    .iter()
-                    .map(|p| {
-                        (
-                            &p.name,
-                            count(p.projects),
-                            count(p.ongoing),
-                            p.funding.display(),
-                        )
-                    })
-                    .collect();
-                ctx.insert("programmes", &programmes);
-                let funding = FundingView::from_totals(&s.funding);
-                ctx.insert("funding", &funding);
-                let root = root_prefix(&path);
-                let mut charts = BTreeMap::new();
-                for name in [
-                    "funding-by-source",
-                    "funding-by-city",
-                    "projects-by-theme",
-                    "projects-per-year",
-                ] {
-                    charts.insert(name.to_string(), self.chart_html(name, &root, &path)?);
-                }
-                for ind in &s.indicators {
-                    let name = format!("indicator-{}", ind.id);
-                    charts.insert(name.clone(), self.chart_html(&name, &root, &path)?);
-                }
-                ctx.insert("charts", &charts);
-                Ok((path.clone(), self.render("impact.html", &path, &ctx)?))
+                    .find(|i| *i.id.get_ref() == ind.id)
+                    .map_or("", |i| i.description.as_str());
+                IndicatorView::new(ind, desc)
+            })
+            .collect();
+        ctx.insert("indicators", &list);
+        let years: Vec<_> = s
+            .years
+            .iter()
+            .map(|y| (y.year, count(y.active_projects), y.funding.display()))
+            .collect();
+        ctx.insert("years", &years);
+        let programmes: Vec<_> = s
+            .programmes
+            .iter()
+            .map(|p| {
+                (
+                    &p.name,
+                    count(p.projects),
+                    count(p.ongoing),
+                    p.funding.display(),
+                )
+            })
+            .collect();
+        ctx.insert("programmes", &programmes);
+        let funding = FundingView::from_totals(&s.funding);
+        ctx.insert("funding", &funding);
+        let root = root_prefix(&path);
+        let mut charts = BTreeMap::new();
+        for name in [
+            "funding-by-source",
+            "funding-by-city",
+            "projects-by-theme",
+            "projects-per-year",
+        ] {
+            charts.insert(name.to_string(), self.chart_html(name, &root, &path)?);
+        }
+        for ind in &s.indicators {
+            let name = format!("indicator-{}", ind.id);
+            charts.insert(name.clone(), self.chart_html(&name, &root, &path)?);
+        }
+        ctx.insert("charts", &charts);
+        Ok((path.clone(), self.render("impact.html", &path, &ctx)?))
     }
 }

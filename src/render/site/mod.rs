@@ -17,6 +17,7 @@ use super::model::{Model, RenderError};
 use super::view::*;
 use crate::content::model::{DocKind, Document};
 use crate::text::count;
+use projects::DASHBOARD_PAGE;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -139,25 +140,6 @@ struct More {
     href: String,
 }
 
-/// Projects per dashboard page.
-pub const DASHBOARD_PAGE: usize = 500;
-
-fn dashboard_path(n: usize) -> String {
-    if n == 1 {
-        "projects/index.html".into()
-    } else {
-        format!("projects/page/{n}/index.html")
-    }
-}
-
-#[derive(Serialize)]
-struct PageLink {
-    number: usize,
-    href: String,
-    current: bool,
-}
-
-
 /// What an edit needs rendered again (see `crate::incremental`).
 #[derive(Debug, Default, Clone)]
 pub struct Selection {
@@ -174,7 +156,11 @@ pub struct Selection {
 }
 
 /// Renders only `sel` into `sink` (a serve rebuild). Returns the number of files written.
-pub fn render_selected(model: &Model, sel: &Selection, sink: &Sink) -> Result<usize, Vec<RenderError>> {
+pub fn render_selected(
+    model: &Model,
+    sel: &Selection,
+    sink: &Sink,
+) -> Result<usize, Vec<RenderError>> {
     let mut jobs = Vec::new();
     for (kind, slug) in &sel.docs {
         if let Some(i) = model.docs(*kind).iter().position(|d| d.slug == *slug) {
@@ -276,8 +262,7 @@ pub fn other_files(model: &Model) -> Vec<String> {
     v
 }
 
-/// A file for the output: relative path and bytes.
-pub type OutputFile = (String, Vec<u8>);
+pub use super::model::OutputFile;
 
 /// Renders every page, feed, data file, chart and theme asset into `sink`. All errors are
 /// collected, not just the first.

@@ -1,9 +1,9 @@
 //! Open data: the project portfolio as `data/projects.csv` and `data/projects.json`, one row
 //! per project, money in euros with a dot decimal separator, sorted by id.
 
-use super::Model;
 use crate::content::model::{Project, Status};
 use crate::money::Money;
+use crate::render::model::Model;
 use serde::Serialize;
 
 #[derive(Serialize)]

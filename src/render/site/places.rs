@@ -9,131 +9,127 @@ use serde::Serialize;
 impl Model<'_> {
     pub(super) fn city_list(&self) -> Result<(String, String), RenderError> {
         let s = self.summary;
-                let path = "cities/index.html".to_string();
-                let mut ctx = self.base_context(&path, "cities", "Cities");
-                let mut list: Vec<_> = s.cities.iter().map(CityView::new).collect();
-                list.sort_by(|a, b| a.name.cmp(b.name));
-                ctx.insert("cities", &list);
-                let regions: Vec<_> = self
-                    .site
-                    .cities
-                    .iter()
-                    .map(|c| (c.id.get_ref(), &c.region))
-                    .collect();
-                ctx.insert(
-                    "regions",
-                    &regions
-                        .into_iter()
-                        .collect::<std::collections::BTreeMap<_, _>>(),
-                );
-                Ok((path.clone(), self.render("cities.html", &path, &ctx)?))
+        let path = "cities/index.html".to_string();
+        let mut ctx = self.base_context(&path, "cities", "Cities");
+        let mut list: Vec<_> = s.cities.iter().map(CityView::new).collect();
+        list.sort_by(|a, b| a.name.cmp(b.name));
+        ctx.insert("cities", &list);
+        let regions: Vec<_> = self
+            .site
+            .cities
+            .iter()
+            .map(|c| (c.id.get_ref(), &c.region))
+            .collect();
+        ctx.insert(
+            "regions",
+            &regions
+                .into_iter()
+                .collect::<std::collections::BTreeMap<_, _>>(),
+        );
+        Ok((path.clone(), self.render("cities.html", &path, &ctx)?))
     }
     pub(super) fn city(&self, i: usize) -> Result<(String, String), RenderError> {
         let s = self.summary;
-                let city = &self.site.cities[i];
-                let id = city.id.get_ref().as_str();
-                let path = format!("cities/{id}/index.html");
-                let mut ctx = self.base_context(&path, "cities", &city.name);
-                ctx.insert(
-                    "city",
-                    &CityInfo {
-                        id,
-                        name: &city.name,
-                        region: &city.region,
-                        population: city.population.map(crate::money::group_thousands),
-                        lead_theme: city.lead_theme.as_deref(),
-                        url: city.url.as_deref(),
-                    },
-                );
-                let summary = s.cities.iter().find(|c| c.id == id).map(CityView::new);
-                ctx.insert("summary", &summary);
-                let filter = format!("city={id}");
-                let (rows, more) = self.capped_rows(&filter, |p| {
-                    p.city.as_ref().is_some_and(|c| c.get_ref() == id)
-                });
-                ctx.insert("projects", &rows);
-                ctx.insert("projects_more", &more);
-                let (rows, more) = self.capped_rows(&filter, |p| {
-                    p.partners.iter().any(|c| c.get_ref() == id)
-                        && p.city.as_ref().is_none_or(|c| c.get_ref() != id)
-                });
-                ctx.insert("partner_projects", &rows);
-                ctx.insert("partner_projects_more", &more);
-                ctx.insert(
-                    "articles",
-                    &self.articles_about(|d| d.cities().iter().any(|c| c.get_ref() == id)),
-                );
-                let root = root_prefix(&path);
-                ctx.insert(
-                    "funding_chart",
-                    &self.chart_html(&format!("funding-by-source-{id}"), &root, &path)?,
-                );
-                let mut indicators = Vec::new();
-                for ind in &s.indicators {
-                    let Some(values) = ind.cities.iter().find(|c| c.city == id) else {
-                        continue;
-                    };
-                    let latest = values.values.last();
-                    let target = values
-                        .values
-                        .iter()
-                        .rev()
-                        .find_map(|v| v.target.map(|t| (v.year, t)));
-                    indicators.push(CityIndicator {
-                        id: &ind.id,
-                        name: &ind.name,
-                        unit: &ind.unit,
-                        higher_is_better: ind.higher_is_better,
-                        latest: latest.map(|v| number(v.value)),
-                        latest_year: latest.map(|v| v.year),
-                        target: target.map(|(_, t)| number(t)),
-                        target_year: target.map(|(y, _)| y),
-                        chart: self.chart_html(
-                            &format!("indicator-{}-{id}", ind.id),
-                            &root,
-                            &path,
-                        )?,
-                    });
-                }
-                ctx.insert("indicators", &indicators);
-                Ok((path.clone(), self.render("city.html", &path, &ctx)?))
+        let city = &self.site.cities[i];
+        let id = city.id.get_ref().as_str();
+        let path = format!("cities/{id}/index.html");
+        let mut ctx = self.base_context(&path, "cities", &city.name);
+        ctx.insert(
+            "city",
+            &CityInfo {
+                id,
+                name: &city.name,
+                region: &city.region,
+                population: city.population.map(crate::money::group_thousands),
+                lead_theme: city.lead_theme.as_deref(),
+                url: city.url.as_deref(),
+            },
+        );
+        let summary = s.cities.iter().find(|c| c.id == id).map(CityView::new);
+        ctx.insert("summary", &summary);
+        let filter = format!("city={id}");
+        let (rows, more) = self.capped_rows(&filter, |p| {
+            p.city.as_ref().is_some_and(|c| c.get_ref() == id)
+        });
+        ctx.insert("projects", &rows);
+        ctx.insert("projects_more", &more);
+        let (rows, more) = self.capped_rows(&filter, |p| {
+            p.partners.iter().any(|c| c.get_ref() == id)
+                && p.city.as_ref().is_none_or(|c| c.get_ref() != id)
+        });
+        ctx.insert("partner_projects", &rows);
+        ctx.insert("partner_projects_more", &more);
+        ctx.insert(
+            "articles",
+            &self.articles_about(|d| d.cities().iter().any(|c| c.get_ref() == id)),
+        );
+        let root = root_prefix(&path);
+        ctx.insert(
+            "funding_chart",
+            &self.chart_html(&format!("funding-by-source-{id}"), &root, &path)?,
+        );
+        let mut indicators = Vec::new();
+        for ind in &s.indicators {
+            let Some(values) = ind.cities.iter().find(|c| c.city == id) else {
+                continue;
+            };
+            let latest = values.values.last();
+            let target = values
+                .values
+                .iter()
+                .rev()
+                .find_map(|v| v.target.map(|t| (v.year, t)));
+            indicators.push(CityIndicator {
+                id: &ind.id,
+                name: &ind.name,
+                unit: &ind.unit,
+                higher_is_better: ind.higher_is_better,
+                latest: latest.map(|v| number(v.value)),
+                latest_year: latest.map(|v| v.year),
+                target: target.map(|(_, t)| number(t)),
+                target_year: target.map(|(y, _)| y),
+                chart: self.chart_html(&format!("indicator-{}-{id}", ind.id), &root, &path)?,
+            });
+        }
+        ctx.insert("indicators", &indicators);
+        Ok((path.clone(), self.render("city.html", &path, &ctx)?))
     }
     pub(super) fn theme_list(&self) -> Result<(String, String), RenderError> {
-                let path = "themes/index.html".to_string();
-                let mut ctx = self.base_context(&path, "themes", "Themes");
-                let list = self.theme_cards();
-                ctx.insert("themes", &list);
-                Ok((path.clone(), self.render("themes.html", &path, &ctx)?))
+        let path = "themes/index.html".to_string();
+        let mut ctx = self.base_context(&path, "themes", "Themes");
+        let list = self.theme_cards();
+        ctx.insert("themes", &list);
+        Ok((path.clone(), self.render("themes.html", &path, &ctx)?))
     }
     pub(super) fn theme_page(&self, i: usize) -> Result<(String, String), RenderError> {
         let s = self.summary;
-                let theme = &self.site.themes[i];
-                let id = theme.id.get_ref().as_str();
-                let path = format!("themes/{id}/index.html");
-                let mut ctx = self.base_context(&path, "themes", &theme.name);
-                let ts = s.themes.iter().find(|t| t.id == id);
-                ctx.insert(
-                    "theme",
-                    &ThemeInfo {
-                        id,
-                        name: &theme.name,
-                        description: &theme.description,
-                        projects: count(ts.map_or(0, |t| t.projects)),
-                        funding: ts
-                            .map_or(crate::money::Money::ZERO, |t| t.funding)
-                            .display(),
-                    },
-                );
-                let (rows, more) = self.capped_rows(&format!("theme={id}"), |p| {
-                    p.themes.get_ref().iter().any(|t| t.get_ref() == id)
-                });
-                ctx.insert("projects", &rows);
-                ctx.insert("projects_more", &more);
-                ctx.insert(
-                    "articles",
-                    &self.articles_about(|d| d.themes().iter().any(|t| t.get_ref() == id)),
-                );
-                Ok((path.clone(), self.render("theme.html", &path, &ctx)?))
+        let theme = &self.site.themes[i];
+        let id = theme.id.get_ref().as_str();
+        let path = format!("themes/{id}/index.html");
+        let mut ctx = self.base_context(&path, "themes", &theme.name);
+        let ts = s.themes.iter().find(|t| t.id == id);
+        ctx.insert(
+            "theme",
+            &ThemeInfo {
+                id,
+                name: &theme.name,
+                description: &theme.description,
+                projects: count(ts.map_or(0, |t| t.projects)),
+                funding: ts
+                    .map_or(crate::money::Money::ZERO, |t| t.funding)
+                    .display(),
+            },
+        );
+        let (rows, more) = self.capped_rows(&format!("theme={id}"), |p| {
+            p.themes.get_ref().iter().any(|t| t.get_ref() == id)
+        });
+        ctx.insert("projects", &rows);
+        ctx.insert("projects_more", &more);
+        ctx.insert(
+            "articles",
+            &self.articles_about(|d| d.themes().iter().any(|t| t.get_ref() == id)),
+        );
+        Ok((path.clone(), self.render("theme.html", &path, &ctx)?))
     }
 }
 
@@ -149,7 +145,6 @@ struct CityIndicator<'a> {
     target_year: Option<i32>,
     chart: String,
 }
-
 
 #[derive(Serialize)]
 struct ThemeInfo<'a> {
@@ -169,4 +164,3 @@ struct CityInfo<'a> {
     lead_theme: Option<&'a str>,
     url: Option<&'a str>,
 }
-

@@ -1,73 +1,91 @@
 //! The project dashboard (in bounded pages) and one page per project.
 
 use super::super::model::{Model, RenderError};
-use super::{DASHBOARD_PAGE, PageLink, dashboard_path};
 use crate::content::model::Status;
+use serde::Serialize;
 
 impl Model<'_> {
     pub(super) fn dashboard(&self, n: usize) -> Result<(String, String), RenderError> {
         let s = self.summary;
-                                let path = dashboard_path(n);
-                let title = if n == 1 {
-                    "Project dashboard".to_string()
-                } else {
-                    format!("Project dashboard, page {n}")
-                };
-                let mut ctx = self.base_context(&path, "projects", &title);
-                let first = (n - 1) * DASHBOARD_PAGE;
-                let page: Vec<_> = self
-                    .projects
-                    .iter()
-                    .skip(first)
-                    .take(DASHBOARD_PAGE)
-                    .map(|p| self.names.project_row(p, s.as_of))
-                    .collect();
-                ctx.insert("projects", &page);
-                ctx.insert("project_count", &self.projects.len());
-                ctx.insert("first", &(first + 1));
-                ctx.insert("last", &(first + page.len()));
-                let pages: Vec<PageLink> = (1..=self.dashboard_pages())
-                    .map(|k| PageLink {
-                        number: k,
-                        href: dashboard_path(k).trim_end_matches("index.html").to_string(),
-                        current: k == n,
-                    })
-                    .collect();
-                ctx.insert("pages", &pages);
-                // with several pages the filter searches the compact index of all projects
-                ctx.insert(
-                    "index_url",
-                    &(pages.len() > 1).then_some("data/projects-index.json"),
-                );
-                ctx.insert("total", &s.funding.total.grouped());
-                let cities: Vec<_> = self
-                    .site
-                    .cities
-                    .iter()
-                    .map(|c| self.names.city(c.id.get_ref()))
-                    .collect();
-                let mut cities = cities;
-                cities.sort_by(|a, b| a.name.cmp(b.name));
-                ctx.insert("cities", &cities);
-                let themes: Vec<_> = self
-                    .site
-                    .themes
-                    .iter()
-                    .map(|t| self.names.theme(t.id.get_ref()))
-                    .collect();
-                ctx.insert("themes", &themes);
-                ctx.insert(
-                    "statuses",
-                    &[Status::Planned, Status::Ongoing, Status::Closed].map(|s| (s, s.label())),
-                );
-                Ok((path.clone(), self.render("projects.html", &path, &ctx)?))
+        let path = dashboard_path(n);
+        let title = if n == 1 {
+            "Project dashboard".to_string()
+        } else {
+            format!("Project dashboard, page {n}")
+        };
+        let mut ctx = self.base_context(&path, "projects", &title);
+        let first = (n - 1) * DASHBOARD_PAGE;
+        let page: Vec<_> = self
+            .projects
+            .iter()
+            .skip(first)
+            .take(DASHBOARD_PAGE)
+            .map(|p| self.names.project_row(p, s.as_of))
+            .collect();
+        ctx.insert("projects", &page);
+        ctx.insert("project_count", &self.projects.len());
+        ctx.insert("first", &(first + 1));
+        ctx.insert("last", &(first + page.len()));
+        let pages: Vec<PageLink> = (1..=self.dashboard_pages())
+            .map(|k| PageLink {
+                number: k,
+                href: dashboard_path(k).trim_end_matches("index.html").to_string(),
+                current: k == n,
+            })
+            .collect();
+        ctx.insert("pages", &pages);
+        // with several pages the filter searches the compact index of all projects
+        ctx.insert(
+            "index_url",
+            &(pages.len() > 1).then_some("data/projects-index.json"),
+        );
+        ctx.insert("total", &s.funding.total.grouped());
+        let cities: Vec<_> = self
+            .site
+            .cities
+            .iter()
+            .map(|c| self.names.city(c.id.get_ref()))
+            .collect();
+        let mut cities = cities;
+        cities.sort_by(|a, b| a.name.cmp(b.name));
+        ctx.insert("cities", &cities);
+        let themes: Vec<_> = self
+            .site
+            .themes
+            .iter()
+            .map(|t| self.names.theme(t.id.get_ref()))
+            .collect();
+        ctx.insert("themes", &themes);
+        ctx.insert(
+            "statuses",
+            &[Status::Planned, Status::Ongoing, Status::Closed].map(|s| (s, s.label())),
+        );
+        Ok((path.clone(), self.render("projects.html", &path, &ctx)?))
     }
     pub(super) fn project(&self, i: usize) -> Result<(String, String), RenderError> {
         let s = self.summary;
-                let p = self.projects[i];
-                let path = format!("projects/{}/index.html", p.id.get_ref());
-                let mut ctx = self.base_context(&path, "projects", &p.title);
-                ctx.insert("project", &self.names.project_row(p, s.as_of));
-                Ok((path.clone(), self.render("project.html", &path, &ctx)?))
+        let p = self.projects[i];
+        let path = format!("projects/{}/index.html", p.id.get_ref());
+        let mut ctx = self.base_context(&path, "projects", &p.title);
+        ctx.insert("project", &self.names.project_row(p, s.as_of));
+        Ok((path.clone(), self.render("project.html", &path, &ctx)?))
     }
+}
+
+/// Projects per dashboard page.
+pub const DASHBOARD_PAGE: usize = 500;
+
+pub(super) fn dashboard_path(n: usize) -> String {
+    if n == 1 {
+        "projects/index.html".into()
+    } else {
+        format!("projects/page/{n}/index.html")
+    }
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    href: String,
+    current: bool,
 }

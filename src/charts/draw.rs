@@ -1,0 +1,473 @@
+//! Drawing: bars, stacked bars and lines with plotters' SVG backend (no system fonts), and
+//! the accessible name (`role="img"`, `<title>`, `<desc>`) added to the opening `<svg>`.
+//! Okabe–Ito colours with dark outlines, so marks keep 3:1 contrast whatever their fill.
+
+use crate::money::{Money, group_thousands, short_euros};
+use crate::text::percent;
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::SegmentValue;
+use plotters::prelude::*;
+
+/// Okabe–Ito colours, darkest first so the first series has the most contrast.
+pub(super) const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+pub(super) const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+const PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+const INK: RGBColor = RGBColor(0x1b, 0x1f, 0x24);
+const GRID: RGBColor = RGBColor(0xdd, 0xe1, 0xe6);
+const SOURCE_COLOURS: [RGBColor; 4] = [BLUE, VERMILLION, GREEN, PURPLE];
+
+const WIDTH: u32 = 760;
+const FONT: &str = "sans-serif";
+/// plotters divides font sizes by 1.24 when writing SVG; this gives 14 px text.
+const TEXT: f64 = 14.0 * 1.24;
+
+/// plotters failed to draw (its errors are generic over the backend, so they arrive as text).
+#[derive(Debug, thiserror::Error)]
+#[error("drawing a chart failed: {0}")]
+pub struct DrawError(String);
+
+type DrawResult<T> = Result<T, DrawError>;
+
+fn err<E: std::fmt::Debug>(e: E) -> DrawError {
+    DrawError(format!("{e:?}"))
+}
+
+pub(super) struct Bar {
+    pub label: String,
+    pub value: f64,
+    pub value_label: String,
+}
+
+pub(super) fn count_label(v: f64) -> String {
+    if v.fract().abs() > 1e-9 {
+        String::new()
+    } else {
+        group_thousands(v.max(0.0) as u64)
+    }
+}
+
+#[derive(Clone, Copy)]
+pub(super) enum Marker {
+    Circle,
+    Triangle,
+}
+
+pub(super) struct Series {
+    pub label: String,
+    pub points: Vec<(i32, f64)>,
+    pub colour: RGBColor,
+    pub marker: Marker,
+}
+
+fn text_style(size: f64) -> TextStyle<'static> {
+    (FONT, size).into_font().color(&INK)
+}
+
+/// A rough width in pixels of `text` at 14 px, for sizing label areas.
+fn text_width(text: &str) -> u32 {
+    (text.chars().count() as f64 * 7.6).ceil() as u32
+}
+
+fn nice_max(max: f64) -> f64 {
+    if max <= 0.0 {
+        return 1.0;
+    }
+    let mag = 10f64.powf(max.log10().floor());
+    for step in [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0] {
+        if step * mag >= max {
+            return step * mag;
+        }
+    }
+    10.0 * mag
+}
+
+fn finish(name: &str, title: &str, desc: &str, svg: String) -> String {
+    let esc = crate::text::xml_escape;
+    let open_end = svg.find('>').unwrap_or(0);
+    let (open, rest) = svg.split_at(open_end);
+    let open = open.replacen(
+        "<svg ",
+        &format!(
+            "<svg class=\"chart-svg\" role=\"img\" aria-labelledby=\"{name}-title {name}-desc\" "
+        ),
+        1,
+    );
+    format!(
+        "{open}>\n<title id=\"{name}-title\">{}</title>\n<desc id=\"{name}-desc\">{}</desc>{}",
+        esc(title),
+        esc(desc),
+        &rest[1..]
+    )
+}
+
+fn canvas<F>(name: &str, title: &str, desc: &str, height: u32, draw: F) -> DrawResult<String>
+where
+    F: FnOnce(&DrawingArea<SVGBackend, Shift>) -> DrawResult<()>,
+{
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, (WIDTH, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        draw(&root)?;
+        root.present().map_err(err)?;
+    }
+    Ok(finish(name, title, desc, buf))
+}
+
+/// Horizontal bars, first item at the top, each labelled with its value.
+pub(super) fn hbar(
+    name: &str,
+    title: &str,
+    desc: &str,
+    bars: &[Bar],
+    axis: &dyn Fn(f64) -> String,
+) -> DrawResult<String> {
+    let n = bars.len().max(1);
+    let height = 60 + 30 * n as u32;
+    let label_w = bars
+        .iter()
+        .map(|b| text_width(&b.label))
+        .max()
+        .unwrap_or(40)
+        .clamp(40, 240)
+        + 12;
+    let value_w = bars
+        .iter()
+        .map(|b| text_width(&b.value_label))
+        .max()
+        .unwrap_or(40);
+    let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
+    // leave room right of the longest bar for its label
+    let plot_w = (WIDTH - label_w - 20) as f64;
+    let room = (value_w as f64 + 12.0) / plot_w;
+    let x_max = nice_max(max / (1.0 - room).max(0.3));
+    canvas(name, title, desc, height, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(10)
+            .margin_right(36)
+            .x_label_area_size(30)
+            .y_label_area_size(label_w)
+            .build_cartesian_2d(0f64..x_max, (0..n - 1).into_segmented())
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GRID)
+            .axis_style(INK)
+            .x_labels(5)
+            .y_labels(n)
+            .x_label_formatter(&|v| axis(*v))
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) if *i < bars.len() => {
+                    bars[bars.len() - 1 - *i].label.clone()
+                }
+                _ => String::new(),
+            })
+            .label_style(text_style(TEXT))
+            .draw()
+            .map_err(err)?;
+        chart
+            .draw_series(bars.iter().enumerate().map(|(k, b)| {
+                let i = bars.len() - 1 - k;
+                let mut r = Rectangle::new(
+                    [
+                        (0.0, SegmentValue::Exact(i)),
+                        (b.value, SegmentValue::Exact(i + 1)),
+                    ],
+                    BLUE.filled(),
+                );
+                r.set_margin(4, 4, 0, 0);
+                r
+            }))
+            .map_err(err)?;
+        chart
+            .draw_series(bars.iter().enumerate().map(|(k, b)| {
+                let i = bars.len() - 1 - k;
+                let style = text_style(TEXT).pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Left,
+                    plotters::style::text_anchor::VPos::Center,
+                ));
+                EmptyElement::at((b.value, SegmentValue::CenterOf(i)))
+                    + Text::new(b.value_label.clone(), (6, 0), style)
+            }))
+            .map_err(err)?;
+        Ok(())
+    })
+}
+
+/// Vertical bars (columns), labelled with their values.
+pub(super) fn vbar(name: &str, title: &str, desc: &str, bars: &[Bar]) -> DrawResult<String> {
+    let n = bars.len().max(1);
+    let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
+    let y_max = nice_max(max * 1.12);
+    canvas(name, title, desc, 360, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(12)
+            .x_label_area_size(34)
+            .y_label_area_size(56)
+            .build_cartesian_2d((0..n - 1).into_segmented(), 0f64..y_max)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GRID)
+            .axis_style(INK)
+            .x_labels(n)
+            .y_labels(5)
+            .y_label_formatter(&|v| count_label(*v))
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) if *i < bars.len() => bars[*i].label.clone(),
+                _ => String::new(),
+            })
+            .label_style(text_style(TEXT))
+            .draw()
+            .map_err(err)?;
+        chart
+            .draw_series(bars.iter().enumerate().map(|(i, b)| {
+                let mut r = Rectangle::new(
+                    [
+                        (SegmentValue::Exact(i), 0.0),
+                        (SegmentValue::Exact(i + 1), b.value),
+                    ],
+                    BLUE.filled(),
+                );
+                r.set_margin(0, 0, 6, 6);
+                r
+            }))
+            .map_err(err)?;
+        chart
+            .draw_series(bars.iter().enumerate().map(|(i, b)| {
+                let style = text_style(TEXT).pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Center,
+                    plotters::style::text_anchor::VPos::Bottom,
+                ));
+                EmptyElement::at((SegmentValue::CenterOf(i), b.value))
+                    + Text::new(b.value_label.clone(), (0, -4), style)
+            }))
+            .map_err(err)?;
+        Ok(())
+    })
+}
+
+/// One stacked bar, each part named and quantified in text beside it.
+pub(super) fn stacked(
+    name: &str,
+    title: &str,
+    desc: &str,
+    parts: &[(&str, Money)],
+    total: Money,
+) -> DrawResult<String> {
+    let total_f = total.euros_f64().max(0.01);
+    canvas(name, title, desc, 150 + 26 * parts.len() as u32, |root| {
+        let (bar_area, legend) = root.split_vertically(86);
+        let mut chart = ChartBuilder::on(&bar_area)
+            .margin(12)
+            .margin_left(30)
+            .margin_right(40)
+            .x_label_area_size(30)
+            .build_cartesian_2d(0f64..total_f, 0f64..1f64)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .disable_y_axis()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GRID)
+            .axis_style(INK)
+            .x_labels(5)
+            .x_label_formatter(&|v| short_euros(*v))
+            .label_style(text_style(TEXT))
+            .draw()
+            .map_err(err)?;
+        let mut x = 0.0;
+        for (i, (_, m)) in parts.iter().enumerate() {
+            let w = m.euros_f64();
+            if w > 0.0 {
+                let colour = SOURCE_COLOURS[i % SOURCE_COLOURS.len()];
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x, 0.1), (x + w, 0.9)],
+                        colour.filled(),
+                    )))
+                    .map_err(err)?;
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x, 0.1), (x + w, 0.9)],
+                        INK.stroke_width(1),
+                    )))
+                    .map_err(err)?;
+            }
+            x += w;
+        }
+        // the legend names every part in text, with its amount and share
+        for (i, (label, m)) in parts.iter().enumerate() {
+            let y = 14 + 26 * i as i32;
+            let colour = SOURCE_COLOURS[i % SOURCE_COLOURS.len()];
+            legend
+                .draw(&Rectangle::new([(22, y - 8), (40, y + 8)], colour.filled()))
+                .map_err(err)?;
+            legend
+                .draw(&Rectangle::new(
+                    [(22, y - 8), (40, y + 8)],
+                    INK.stroke_width(1),
+                ))
+                .map_err(err)?;
+            let share = if total.cents() == 0 {
+                0.0
+            } else {
+                m.cents() as f64 / total.cents() as f64
+            };
+            let style = text_style(TEXT).pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Left,
+                plotters::style::text_anchor::VPos::Center,
+            ));
+            legend
+                .draw(&Text::new(
+                    format!(
+                        "{label}: {} ({}), part {} from the left",
+                        m.display(),
+                        percent(share),
+                        i + 1
+                    ),
+                    (50, y),
+                    style,
+                ))
+                .map_err(err)?;
+        }
+        Ok(())
+    })
+}
+
+/// Lines with markers by year; `targets` drawn as labelled crosses.
+pub(super) fn line(
+    name: &str,
+    title: &str,
+    desc: &str,
+    series: &[Series],
+    targets: &[(i32, f64)],
+    fmt: &(dyn Fn(f64) -> String + Sync),
+) -> DrawResult<String> {
+    let years = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.0))
+        .chain(targets.iter().map(|t| t.0));
+    let (lo, hi) = years.fold((i32::MAX, i32::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
+    let (lo, hi) = if lo > hi {
+        (2020, 2021)
+    } else {
+        (lo, hi.max(lo + 1))
+    };
+    let values = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .chain(targets.iter().map(|t| t.1));
+    let (vmin, vmax) = values.fold((0f64, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
+    let vmax = nice_max(if vmax <= vmin { vmin + 1.0 } else { vmax * 1.1 });
+    let vmin = if vmin < 0.0 {
+        -nice_max(-vmin * 1.1)
+    } else {
+        0.0
+    };
+    canvas(name, title, desc, 340, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(14)
+            .margin_right(130)
+            .x_label_area_size(30)
+            .y_label_area_size(80)
+            .build_cartesian_2d(lo..hi, vmin..vmax)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GRID)
+            .axis_style(INK)
+            .x_labels((hi - lo + 1) as usize)
+            .y_labels(5)
+            .x_label_formatter(&|y| y.to_string())
+            .y_label_formatter(&|v| fmt(*v))
+            .label_style(text_style(TEXT))
+            .draw()
+            .map_err(err)?;
+        for s in series {
+            let colour = s.colour;
+            chart
+                .draw_series(LineSeries::new(
+                    s.points.iter().copied(),
+                    colour.stroke_width(3),
+                ))
+                .map_err(err)?;
+            match s.marker {
+                Marker::Circle => chart
+                    .draw_series(s.points.iter().map(|p| Circle::new(*p, 5, colour.filled())))
+                    .map(drop),
+                Marker::Triangle => chart
+                    .draw_series(
+                        s.points
+                            .iter()
+                            .map(|p| TriangleMarker::new(*p, 7, colour.filled())),
+                    )
+                    .map(drop),
+            }
+            .map_err(err)?;
+            // direct label at the end of the line
+            if let Some(last) = s.points.last() {
+                let style = text_style(TEXT).pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Left,
+                    plotters::style::text_anchor::VPos::Center,
+                ));
+                chart
+                    .draw_series(std::iter::once(
+                        EmptyElement::at(*last) + Text::new(s.label.clone(), (12, 0), style),
+                    ))
+                    .map_err(err)?;
+            }
+        }
+        if !targets.is_empty() {
+            chart
+                .draw_series(
+                    targets
+                        .iter()
+                        .map(|p| Cross::new(*p, 7, INK.stroke_width(3))),
+                )
+                .map_err(err)?;
+            let style = text_style(TEXT).pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Left,
+                plotters::style::text_anchor::VPos::Top,
+            ));
+            chart
+                .draw_series(targets.iter().map(|p| {
+                    EmptyElement::at(*p)
+                        + Text::new(format!("target {}", fmt(p.1)), (10, 4), style.clone())
+                }))
+                .map_err(err)?;
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_maxima() {
+        assert_eq!(nice_max(0.0), 1.0);
+        assert_eq!(nice_max(7.0), 8.0);
+        assert_eq!(nice_max(130.0), 150.0);
+    }
+
+    #[test]
+    fn finish_adds_accessible_name() {
+        let svg = "<svg width=\"10\" height=\"10\" viewBox=\"0 0 10 10\" xmlns=\"http://www.w3.org/2000/svg\">\n<rect/>\n</svg>";
+        let out = finish("c", "T & t", "D", svg.into());
+        assert!(out.starts_with(
+            "<svg class=\"chart-svg\" role=\"img\" aria-labelledby=\"c-title c-desc\" width="
+        ));
+        assert!(out.contains(
+            "<title id=\"c-title\">T &amp; t</title>\n<desc id=\"c-desc\">D</desc>\n<rect/>"
+        ));
+    }
+}

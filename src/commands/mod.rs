@@ -1,0 +1,29 @@
+//! One module per command: each turns its arguments into library calls and the outcome into
+//! messages on stderr and an exit code (0 success, 1 problems, 2 usage errors). Nothing here
+//! decides anything the library could.
+
+mod build;
+mod check;
+mod import;
+mod newsletter;
+mod print;
+mod site;
+mod summary;
+
+use crate::cli::Command;
+use std::process::ExitCode;
+
+/// Runs one command.
+pub fn run(command: Command) -> ExitCode {
+    match command {
+        Command::Build(args) => build::run(args),
+        Command::Summary(args) => summary::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Newsletter(cmd) => newsletter::run(cmd),
+        Command::Import(cmd) => import::run(cmd),
+        Command::Serve(args) => site::serve(args),
+        Command::Init { dir } => site::init(dir),
+        Command::Synth(args) => site::synth(args),
+        Command::Completions { shell } => site::completions(shell),
+    }
+}

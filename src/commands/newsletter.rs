@@ -1,0 +1,117 @@
+//! `innopress newsletter build|send`: the email files of an issue, a test message, the
+//! campaign.
+
+use super::print::report_build_error;
+use crate::cli::{NewsletterBuildArgs, NewsletterCommand, NewsletterSendArgs};
+use innopress::pipeline::{self, BuildOptions};
+use std::process::ExitCode;
+
+pub fn run(cmd: NewsletterCommand) -> ExitCode {
+    match cmd {
+        NewsletterCommand::Build(NewsletterBuildArgs { number, root }) => {
+            // the site build writes every issue's email files
+            let opts = BuildOptions {
+                root: root.clone(),
+                ..BuildOptions::default()
+            };
+            match pipeline::build(&opts) {
+                Ok(report) => {
+                    let dir = report.output.join("newsletter").join(number.to_string());
+                    if !dir.join("email.eml").is_file() {
+                        // no such issue: loading it again names the issues there are
+                        match pipeline::prepare_issue(&root, number) {
+                            Err(e) => report_build_error(&e),
+                            Ok(_) => eprintln!(
+                                "error: the build wrote no email files for issue {number} into {}",
+                                dir.display()
+                            ),
+                        }
+                        return ExitCode::from(1);
+                    }
+                    for f in ["email.html", "email.txt", "email.eml", "index.html"] {
+                        eprintln!("wrote {}", dir.join(f).display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    report_build_error(&e);
+                    ExitCode::from(1)
+                }
+            }
+        }
+        NewsletterCommand::Send(NewsletterSendArgs {
+            number,
+            root,
+            to,
+            list,
+            dry_run,
+            connections,
+            skip_invalid,
+            retry_uncertain,
+            retry_failed,
+            per_minute,
+            quiet,
+        }) => {
+            let prepared = match pipeline::prepare_issue(&root, number) {
+                Ok(p) => p,
+                Err(e) => {
+                    report_build_error(&e);
+                    return ExitCode::from(1);
+                }
+            };
+            let campaign = match innopress::newsletter::campaign::from_site(
+                &root,
+                &prepared.config,
+                &prepared.base,
+                prepared.issue,
+                per_minute,
+            ) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(1);
+                }
+            };
+            if let Some(to) = to {
+                return match innopress::newsletter::send::test(campaign, &to) {
+                    Ok(reply) => {
+                        eprintln!("test message sent ({reply})");
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        ExitCode::from(1)
+                    }
+                };
+            }
+            let Some(list) = list else {
+                eprintln!("error: give --to ADDRESS or --list FILE.csv");
+                return ExitCode::from(2);
+            };
+            let opts = innopress::newsletter::send::Options {
+                list,
+                dry_run,
+                connections: usize::from(connections),
+                skip_invalid,
+                retry_uncertain,
+                retry_failed,
+                quiet,
+            };
+            let journal = innopress::newsletter::journal::path(&root, number);
+            match innopress::newsletter::send::run(campaign, &opts) {
+                Ok(report) => {
+                    eprint!("{}", report.render(&journal, dry_run));
+                    if report.ok() {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::from(1)
+                    }
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! `serve`, `init`, `completions` and the hidden `synth`: the commands that set up or show a
+//! site rather than build it.
+
+use super::print::stdout;
+use crate::cli::{Cli, ServeArgs, SynthArgs};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub fn serve(args: ServeArgs) -> ExitCode {
+    let ServeArgs {
+        root,
+        port,
+        bind,
+        drafts,
+    } = args;
+    match innopress::serve::serve(&innopress::serve::Options {
+        root,
+        bind,
+        port,
+        drafts,
+    }) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+pub fn init(dir: PathBuf) -> ExitCode {
+    match innopress::init::init(&dir) {
+        Ok(files) => {
+            eprintln!(
+                "created a new site in {} ({} files)",
+                dir.display(),
+                files.len()
+            );
+            eprintln!(
+                "next: cd {} && innopress build; see README.md there for how to go on",
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+pub fn synth(args: SynthArgs) -> ExitCode {
+    let SynthArgs {
+        dir,
+        articles,
+        projects,
+        indicators,
+        newsletters,
+        seed,
+    } = args;
+    {
+        let params = innopress::synth::Params {
+            seed,
+            articles,
+            projects,
+            indicators,
+            newsletters,
+            ..innopress::synth::Params::default()
+        };
+        match innopress::synth::generate(&dir, &params) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+pub fn completions(shell: clap_complete::Shell) -> ExitCode {
+    {
+        use clap::CommandFactory;
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut Cli::command(), "innopress", &mut script);
+        stdout(&script)
+    }
+}

@@ -1,0 +1,124 @@
+//! Data that is valid but probably wrong (a project without funding, a city co-financing
+//! below the minimum, a value far off a city's other years): warnings, which
+//! `check --deny-warnings` turns into errors.
+
+use crate::content::Site;
+use crate::diagnostics::{Diagnostics, FileId};
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+/// Minimum co-financing share of a city across the projects it leads.
+pub const MIN_CITY_SHARE: f64 = 0.25;
+
+/// Data that is valid but probably wrong: reported as warnings by `check`, which
+/// `--deny-warnings` turns into errors. Pure, like [`validate`].
+pub fn data_warnings(site: &Site) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    let mut warn = |file: FileId, span: Range<usize>, msg: String, hint: Option<String>| {
+        diags.warning(site.source(file), span, msg, hint)
+    };
+    // co-financing per city, in cents
+    let mut per_city: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+    for p in &site.projects {
+        let total = p.funding.total().cents();
+        if total == 0 {
+            warn(
+                p.origin.file,
+                p.id.span(),
+                format!("project `{}` has no funding", p.id.get_ref()),
+                Some("add its funding under [project.funding] (eu, state, city, other), or remove the project".into()),
+            );
+        }
+        if let Some(c) = &p.city {
+            let e = per_city.entry(c.get_ref().as_str()).or_insert((0, 0));
+            e.0 += p.funding.city.cents();
+            e.1 += total;
+        }
+    }
+    for c in &site.cities {
+        if let Some((city, total)) = per_city.get(c.id.get_ref().as_str()).copied()
+            && total > 0
+            && (city as f64) < MIN_CITY_SHARE * total as f64
+        {
+            warn(
+                c.origin.file,
+                c.id.span(),
+                format!(
+                    "{} co-finances {:.1} % of its projects, below the {:.0} % minimum",
+                    c.name,
+                    100.0 * city as f64 / total as f64,
+                    MIN_CITY_SHARE * 100.0
+                ),
+                Some("check the `city` amounts of its projects' funding".into()),
+            );
+        }
+    }
+    let observed: BTreeSet<&str> = site
+        .observations
+        .iter()
+        .map(|o| o.indicator.get_ref().as_str())
+        .collect();
+    for ind in &site.indicators {
+        if !observed.contains(ind.id.get_ref().as_str()) {
+            warn(
+                ind.origin.file,
+                ind.id.span(),
+                format!("indicator `{}` has no observations", ind.id.get_ref()),
+                Some(
+                    "add observations in content/data/observations/, or remove the indicator"
+                        .into(),
+                ),
+            );
+        }
+    }
+    // values far from the same city's other years are likely typos
+    let mut series: BTreeMap<(&str, &str), Vec<&crate::content::model::Observation>> =
+        BTreeMap::new();
+    for o in &site.observations {
+        series
+            .entry((o.city.get_ref(), o.indicator.get_ref()))
+            .or_default()
+            .push(o);
+    }
+    for obs in series.values() {
+        if obs.len() < 3 {
+            continue;
+        }
+        for o in obs {
+            let mut others: Vec<f64> = obs
+                .iter()
+                .filter(|x| !std::ptr::eq(**x, *o))
+                .map(|x| x.value)
+                .filter(|x| x.is_finite())
+                .collect();
+            others.sort_by(f64::total_cmp);
+            let n = others.len();
+            let median = if n % 2 == 1 {
+                others[n / 2]
+            } else {
+                (others[n / 2 - 1] + others[n / 2]) / 2.0
+            };
+            if median <= 0.0 || o.value <= 0.0 {
+                continue;
+            }
+            let ratio = o.value / median;
+            if !(0.1..=10.0).contains(&ratio) {
+                warn(
+                    o.origin.file,
+                    o.year.span(),
+                    format!(
+                        "{} of `{}` for `{}` in {} is {:.1}× the median of its other years ({})",
+                        o.value,
+                        o.indicator.get_ref(),
+                        o.city.get_ref(),
+                        o.year.get_ref(),
+                        ratio,
+                        median
+                    ),
+                    Some("check for a typo (a missing or extra digit, or the wrong unit)".into()),
+                );
+            }
+        }
+    }
+    diags
+}
