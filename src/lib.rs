@@ -1,8 +1,11 @@
 //! innopress: a static site generator for impact reports and an English newsletter.
 //!
 //! The modules follow the pipeline: [`content`] loads, [`validate`] cross-checks, [`impact`]
-//! computes the figures, [`render`] turns them into pages and [`output`] writes them
-//! atomically; [`pipeline`] strings the stages together.
+//! computes the figures and [`charts`] draws them, [`render`] turns them into the website and
+//! the email, [`output`] writes atomically and [`newsletter`] sends; [`pipeline`] strings
+//! the stages together. The leaves below them ([`money`], [`date`], [`text`], [`ids`],
+//! [`urls`], [`catalogue`], [`markdown`], [`diagnostics`]) use nothing above. ARCHITECTURE.md
+//! in the repository has the whole map.
 
 pub mod cache;
 pub mod catalogue;

@@ -9,6 +9,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::render::Model;
 use crate::urls::root_prefix;
 use pulldown_cmark::{Event, Parser, Tag};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
@@ -21,9 +22,11 @@ pub fn check(
     base_path: &str,
 ) -> Diagnostics {
     let mut diags = Diagnostics::default();
-    let ids: BTreeMap<&str, BTreeSet<&str>> = pages
+    let scanned: Vec<Scanned> = pages.par_iter().map(|(_, html)| scan(html)).collect();
+    let ids: BTreeMap<&str, &BTreeSet<String>> = pages
         .iter()
-        .map(|(p, html)| (p.as_str(), ids_of(html)))
+        .zip(&scanned)
+        .map(|((p, _), s)| (p.as_str(), &s.ids))
         .collect();
     let mut existing: BTreeSet<&str> = pages.iter().map(|(p, _)| p.as_str()).collect();
     existing.extend(files.iter().map(String::as_str));
@@ -69,8 +72,8 @@ pub fn check(
         }
     }
 
-    for (page, html) in pages {
-        for url in links_in(html) {
+    for ((page, _), found) in pages.iter().zip(&scanned) {
+        for url in found.links.iter().map(String::as_str) {
             if is_external(url) || from_markdown.contains(&(page.clone(), url.to_string())) {
                 continue;
             }
@@ -135,8 +138,7 @@ pub fn check_external(
         }
     }
     for (page, html) in pages {
-        for url in links_in(html) {
-            let url = url.replace("&amp;", "&");
+        for url in scan(html).links {
             if is_web(&url, base_url) && !in_markdown.contains(&url) {
                 let list = places.entry(url).or_default();
                 if list.len() < 3 {
@@ -246,7 +248,7 @@ fn resolve(
     page: &str,
     url: &str,
     existing: &BTreeSet<&str>,
-    ids: &BTreeMap<&str, BTreeSet<&str>>,
+    ids: &BTreeMap<&str, &BTreeSet<String>>,
 ) -> Option<Problem> {
     let (path, anchor) = match url.split_once('#') {
         Some((p, a)) => (p, Some(a)),
@@ -329,17 +331,59 @@ fn hint_for(p: &Problem, dirs: &[String]) -> String {
     }
 }
 
-fn ids_of(html: &str) -> BTreeSet<&str> {
-    html.split(" id=\"")
-        .skip(1)
-        .filter_map(|s| s.split('"').next())
-        .collect()
+/// What the link checker needs of a page: the `href` and `src` values and the `id`s.
+#[derive(Default)]
+struct Scanned {
+    links: Vec<String>,
+    ids: BTreeSet<String>,
 }
 
-fn links_in(html: &str) -> impl Iterator<Item = &str> {
-    ["href=\"", "src=\""]
-        .into_iter()
-        .flat_map(move |attr| html.split(attr).skip(1).filter_map(|s| s.split('"').next()))
+/// Reads a page with html5ever's tokenizer, so any quoting (double, single, none) and
+/// character references (`&amp;`) read as a browser reads them, and the text of scripts
+/// and styles is never taken for tags.
+fn scan(html: &str) -> Scanned {
+    use html5ever::tendril::StrTendril;
+    use html5ever::tokenizer::states::RawKind;
+    use html5ever::tokenizer::{
+        BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+    };
+    struct Sink(std::cell::RefCell<Scanned>);
+    impl TokenSink for Sink {
+        type Handle = ();
+        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+            let Token::TagToken(tag) = token else {
+                return TokenSinkResult::Continue;
+            };
+            if tag.kind != TagKind::StartTag {
+                return TokenSinkResult::Continue;
+            }
+            let mut found = self.0.borrow_mut();
+            for attr in &tag.attrs {
+                match &*attr.name.local {
+                    "href" | "src" => found.links.push(attr.value.to_string()),
+                    "id" => {
+                        found.ids.insert(attr.value.to_string());
+                    }
+                    _ => {}
+                }
+            }
+            // as the tree builder would: the content of these is text, not markup
+            match &*tag.name {
+                "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+                "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
+                    TokenSinkResult::RawData(RawKind::Rawtext)
+                }
+                "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
+                _ => TokenSinkResult::Continue,
+            }
+        }
+    }
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    let tokenizer = Tokenizer::new(Sink(Default::default()), TokenizerOpts::default());
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink.0.into_inner()
 }
 
 #[cfg(test)]
@@ -351,11 +395,9 @@ mod tests {
         let existing: BTreeSet<&str> = ["index.html", "news/a/index.html", "img/x.png"]
             .into_iter()
             .collect();
+        let top: BTreeSet<String> = ["top".to_string()].into_iter().collect();
         let mut ids = BTreeMap::new();
-        ids.insert(
-            "news/a/index.html",
-            ["top"].into_iter().collect::<BTreeSet<&str>>(),
-        );
+        ids.insert("news/a/index.html", &top);
         let page = "news/b/index.html";
         assert!(resolve(page, "../a/", &existing, &ids).is_none());
         assert!(resolve(page, "../a/#top", &existing, &ids).is_none());
@@ -379,5 +421,16 @@ mod tests {
                 .contains("outside")
         );
         assert!(resolve("index.html", "./", &existing, &ids).is_none());
+    }
+
+    #[test]
+    fn scans_links_as_a_browser_reads_them() {
+        let found = scan(
+            "<a href='single.html'>x</a><a href=bare/>y</a><img src=\"a.png?x=1&amp;y=2\">\
+             <h2 id=top>t</h2><script>var s = '<a href=\"not-a-link\">';</script>\
+             <style>a[href=\"nor-this\"]{}</style>",
+        );
+        assert_eq!(found.links, ["single.html", "bare/", "a.png?x=1&y=2"]);
+        assert!(found.ids.contains("top"));
     }
 }

@@ -459,28 +459,29 @@ fn list_static(dir: &Path, diags: &mut Diagnostics) -> Vec<String> {
 /// Symbolic links are never followed (so no link can lead outside the folder); each one is
 /// passed to `on_link`.
 pub fn list_tree(dir: &Path, mut on_link: impl FnMut(&str)) -> Vec<String> {
+    let hidden =
+        |e: &walkdir::DirEntry| e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
     let mut out = Vec::new();
-    let mut stack = vec![(dir.to_path_buf(), String::new())];
-    while let Some((path, rel)) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&path) else {
+    for entry in walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| !hidden(e))
+        .flatten()
+    {
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
             continue;
         };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with('.') {
-                continue;
-            }
-            let child = if rel.is_empty() {
-                name
-            } else {
-                format!("{rel}/{name}")
-            };
-            match entry.file_type() {
-                Ok(t) if t.is_symlink() => on_link(&child),
-                Ok(t) if t.is_dir() => stack.push((entry.path(), child)),
-                Ok(t) if t.is_file() => out.push(child),
-                _ => {}
-            }
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let kind = entry.file_type();
+        if kind.is_symlink() {
+            on_link(&rel);
+        } else if kind.is_file() {
+            out.push(rel);
         }
     }
     out.sort();

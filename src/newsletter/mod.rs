@@ -1,4 +1,4 @@
-//! Stage 5, send: newsletter campaigns over SMTP with a journal so nobody is mailed twice,
+//! Stage 6, send: newsletter campaigns over SMTP with a journal so nobody is mailed twice,
 //! and the subscriber list. The email itself is rendered by [`crate::render::email`].
 
 pub mod campaign;
