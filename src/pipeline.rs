@@ -121,7 +121,10 @@ pub fn check_with(root: &Path, external: Option<(usize, std::time::Duration)>) -
         Err(d) => d,
         Ok(checked) => {
             let mut d = checked.warnings;
-            d.extend(validate::data_warnings(&checked.site));
+            d.extend(validate::data_warnings(
+                &checked.site,
+                &checked.config.policy,
+            ));
             match render::theme::load(root) {
                 Err(theme) => d.extend(theme),
                 Ok(theme) => {

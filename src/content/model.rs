@@ -25,6 +25,30 @@ pub struct SiteConfig {
     pub newsletter: Option<NewsletterConfig>,
     #[serde(default)]
     pub smtp: Option<SmtpConfig>,
+    /// The programme's rules that checks apply; today's values when left out.
+    #[serde(default)]
+    pub policy: Policy,
+}
+
+/// `[policy]` in `site.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// The least share of their projects' funding, in percent, that cities co-finance;
+    /// below it `check` warns. 25 when not set.
+    #[serde(default)]
+    pub min_city_share: Option<Spanned<f64>>,
+}
+
+impl Policy {
+    pub const DEFAULT_MIN_CITY_SHARE: f64 = 25.0;
+
+    /// The minimum city share in percent.
+    pub fn min_city_share(&self) -> f64 {
+        self.min_city_share
+            .as_ref()
+            .map_or(Self::DEFAULT_MIN_CITY_SHARE, |s| *s.get_ref())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

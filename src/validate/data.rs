@@ -3,16 +3,15 @@
 //! `check --deny-warnings` turns into errors.
 
 use crate::content::Site;
+use crate::content::model::Policy;
 use crate::diagnostics::{Diagnostics, FileId};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-/// Minimum co-financing share of a city across the projects it leads.
-pub const MIN_CITY_SHARE: f64 = 0.25;
-
 /// Data that is valid but probably wrong: reported as warnings by `check`, which
 /// `--deny-warnings` turns into errors. Pure, like [`validate`].
-pub fn data_warnings(site: &Site) -> Diagnostics {
+pub fn data_warnings(site: &Site, policy: &Policy) -> Diagnostics {
+    let min_share = policy.min_city_share();
     let mut diags = Diagnostics::default();
     let mut warn = |file: FileId, span: Range<usize>, msg: String, hint: Option<String>| {
         diags.warning(site.source(file), span, msg, hint)
@@ -38,18 +37,21 @@ pub fn data_warnings(site: &Site) -> Diagnostics {
     for c in &site.cities {
         if let Some((city, total)) = per_city.get(c.id.get_ref().as_str()).copied()
             && total > 0
-            && (city as f64) < MIN_CITY_SHARE * total as f64
+            && (city as f64) * 100.0 < min_share * total as f64
         {
             warn(
                 c.origin.file,
                 c.id.span(),
                 format!(
-                    "{} co-finances {:.1} % of its projects, below the {:.0} % minimum",
+                    "{} co-finances {:.1} % of its projects, below the {} % minimum",
                     c.name,
                     100.0 * city as f64 / total as f64,
-                    MIN_CITY_SHARE * 100.0
+                    crate::text::number(min_share)
                 ),
-                Some("check the `city` amounts of its projects' funding".into()),
+                Some(
+                    "check the `city` amounts of its projects' funding (the minimum is [policy] min_city_share in content/site.toml)"
+                        .into(),
+                ),
             );
         }
     }

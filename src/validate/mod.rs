@@ -5,7 +5,7 @@
 mod data;
 mod shortcodes;
 
-pub use data::{MIN_CITY_SHARE, data_warnings};
+pub use data::data_warnings;
 
 use crate::content::Site;
 use crate::content::model::*;
@@ -68,6 +68,16 @@ impl Validator<'_> {
         let (Some(cfg), Some(file)) = (&self.site.config, self.site.config_file) else {
             return;
         };
+        if let Some(share) = &cfg.policy.min_city_share
+            && !(0.0..=100.0).contains(share.get_ref())
+        {
+            self.error(
+                file,
+                share.span(),
+                format!("min_city_share = {} is not a percentage", share.get_ref()),
+                Some("write a number from 0 to 100, such as 25".into()),
+            );
+        }
         if let Err(why) = crate::urls::BaseUrl::parse(cfg.base_url.get_ref()) {
             self.error(
                 file,

@@ -87,6 +87,55 @@ fn check_warns_about_data_that_is_probably_wrong() {
 }
 
 #[test]
+fn the_minimum_city_share_is_a_setting() {
+    let dir = site(None);
+    let settings = dir.path().join("content/site.toml");
+    let original = read(&settings);
+    let warning = "Oulu co-finances 20.0 % of its projects, below the";
+    // below Oulu's 20 %: no warning
+    std::fs::write(
+        &settings,
+        format!("{original}\n[policy]\nmin_city_share = 19.5\n"),
+    )
+    .unwrap();
+    let o = run(dir.path(), &["check"]);
+    assert!(!stderr(&o).contains(warning), "{}", stderr(&o));
+    // above it: the warning names the setting's value
+    std::fs::write(
+        &settings,
+        format!("{original}\n[policy]\nmin_city_share = 22.5\n"),
+    )
+    .unwrap();
+    let o = run(dir.path(), &["check"]);
+    assert!(
+        stderr(&o).contains(&format!("{warning} 22.5 % minimum")),
+        "{}",
+        stderr(&o)
+    );
+    // not a percentage: located error; a typo in the table too
+    std::fs::write(
+        &settings,
+        format!("{original}\n[policy]\nmin_city_share = 250\n"),
+    )
+    .unwrap();
+    let o = run(dir.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("content/site.toml:")
+            && stderr(&o).contains("min_city_share = 250 is not a percentage"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(
+        &settings,
+        format!("{original}\n[policy]\nmin_city_shar = 20\n"),
+    )
+    .unwrap();
+    let o = run(dir.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
+
+#[test]
 fn check_finds_broken_links_and_anchors() {
     let dir = site(None);
     let article = dir.path().join("content/articles/second-news.md");
