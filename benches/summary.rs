@@ -17,6 +17,7 @@ fn main() {
     let checked = innopress::pipeline::load_checked(dir.path(), false, None)
         .unwrap_or_else(|d| panic!("{}", d.render()));
     let as_of = checked.summary.as_of;
+    let words = innopress::strings::Strings::builtin();
     let runs = 15;
     let (mut summary_t, mut charts_t, mut total_t) = (Vec::new(), Vec::new(), Vec::new());
     let mut charts = 0;
@@ -24,7 +25,7 @@ fn main() {
         let t0 = Instant::now();
         let summary = innopress::impact::summarise(&checked.site, as_of);
         let t1 = Instant::now();
-        let all = innopress::charts::all(&summary);
+        let all = innopress::charts::all(&summary, &words.charts);
         let t2 = Instant::now();
         charts = all.len();
         if run > 0 {

@@ -26,6 +26,7 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod serve;
+pub mod strings;
 pub mod synth;
 pub mod text;
 pub mod urls;

@@ -181,7 +181,7 @@ impl Loaded {
         let checked =
             load_checked(&opts.root, opts.drafts, opts.as_of).map_err(BuildError::Content)?;
         let theme = render::theme::load(&opts.root).map_err(BuildError::Content)?;
-        let charts = crate::charts::named(&checked.summary);
+        let charts = crate::charts::named(&checked.summary, &theme.strings.charts);
         Ok(Loaded {
             checked,
             theme,

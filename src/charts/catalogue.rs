@@ -4,6 +4,7 @@
 use super::draw::{BLUE, Bar, Marker, Series, VERMILLION, count_label, hbar, line, stacked, vbar};
 use crate::impact::{CitySummary, FundingTotals, IndicatorSummary, Summary};
 use crate::money::{Money, group_thousands, short_euros};
+use crate::strings::{ChartTitles, fill};
 use crate::text::{number, percent};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -27,29 +28,34 @@ pub struct DataTable {
 }
 
 /// Every chart the site uses: network charts, per-city funding and per-city indicators.
-pub fn all(summary: &Summary) -> Vec<Chart> {
+pub fn all(summary: &Summary, w: &ChartTitles) -> Vec<Chart> {
     let mut jobs: Vec<Box<dyn Fn() -> Option<Chart> + Sync + Send + '_>> = vec![
-        Box::new(|| funding_by_city(summary)),
-        Box::new(|| funding_by_source(summary, None)),
-        Box::new(|| projects_by_theme(summary)),
-        Box::new(|| projects_per_year(summary)),
+        Box::new(|| funding_by_city(summary, w)),
+        Box::new(|| funding_by_source(summary, None, w)),
+        Box::new(|| projects_by_theme(summary, w)),
+        Box::new(|| projects_per_year(summary, w)),
     ];
     for ind in &summary.indicators {
-        jobs.push(Box::new(move || indicator(summary, &ind.id, None)));
+        jobs.push(Box::new(move || indicator(summary, &ind.id, None, w)));
         for c in &ind.cities {
-            jobs.push(Box::new(move || indicator(summary, &ind.id, Some(&c.city))));
+            jobs.push(Box::new(move || {
+                indicator(summary, &ind.id, Some(&c.city), w)
+            }));
         }
     }
     for c in &summary.cities {
-        jobs.push(Box::new(move || funding_by_source(summary, Some(&c.id))));
+        jobs.push(Box::new(move || funding_by_source(summary, Some(&c.id), w)));
     }
     jobs.par_iter().filter_map(|job| job()).collect()
 }
 
 /// [`all`], keyed by chart name: what pages look charts up in, shared between threads.
-pub fn named(summary: &Summary) -> std::sync::Arc<std::collections::BTreeMap<String, Chart>> {
+pub fn named(
+    summary: &Summary,
+    w: &ChartTitles,
+) -> std::sync::Arc<std::collections::BTreeMap<String, Chart>> {
     std::sync::Arc::new(
-        all(summary)
+        all(summary, w)
             .into_iter()
             .map(|c| (c.name.clone(), c))
             .collect(),
@@ -62,18 +68,19 @@ pub fn by_name(
     name: &str,
     city: Option<&str>,
     indicator_id: Option<&str>,
+    w: &ChartTitles,
 ) -> Option<Chart> {
     match name {
-        "funding-by-city" => funding_by_city(summary),
-        "funding-by-source" => funding_by_source(summary, city),
-        "projects-by-theme" => projects_by_theme(summary),
-        "projects-per-year" => projects_per_year(summary),
-        "indicator" => indicator(summary, indicator_id?, city),
+        "funding-by-city" => funding_by_city(summary, w),
+        "funding-by-source" => funding_by_source(summary, city, w),
+        "projects-by-theme" => projects_by_theme(summary, w),
+        "projects-per-year" => projects_per_year(summary, w),
+        "indicator" => indicator(summary, indicator_id?, city, w),
         _ => None,
     }
 }
 
-pub fn funding_by_city(s: &Summary) -> Option<Chart> {
+pub fn funding_by_city(s: &Summary, w: &ChartTitles) -> Option<Chart> {
     let mut cities: Vec<&CitySummary> = s.cities.iter().collect();
     cities.sort_by(|a, b| {
         b.funding
@@ -89,7 +96,7 @@ pub fn funding_by_city(s: &Summary) -> Option<Chart> {
             value_label: c.funding.total.display(),
         })
         .collect();
-    let title = "Funding by city".to_string();
+    let title = w.funding_by_city.clone();
     let desc = format!(
         "Horizontal bar chart of the total funding of the projects each city leads, largest first: {}.",
         words(&bars)
@@ -121,7 +128,7 @@ pub fn funding_by_city(s: &Summary) -> Option<Chart> {
     })
 }
 
-pub fn projects_by_theme(s: &Summary) -> Option<Chart> {
+pub fn projects_by_theme(s: &Summary, w: &ChartTitles) -> Option<Chart> {
     let mut themes: Vec<_> = s.themes.iter().collect();
     themes.sort_by(|a, b| {
         b.projects
@@ -136,7 +143,7 @@ pub fn projects_by_theme(s: &Summary) -> Option<Chart> {
             value_label: format!("{} projects", group_thousands(t.projects as u64)),
         })
         .collect();
-    let title = "Projects by theme".to_string();
+    let title = w.projects_by_theme.clone();
     let desc = format!(
         "Horizontal bar chart of the number of projects in each theme (a project can have several themes): {}.",
         words(&bars)
@@ -167,7 +174,7 @@ pub fn projects_by_theme(s: &Summary) -> Option<Chart> {
     })
 }
 
-pub fn projects_per_year(s: &Summary) -> Option<Chart> {
+pub fn projects_per_year(s: &Summary, w: &ChartTitles) -> Option<Chart> {
     let bars: Vec<Bar> = s
         .years
         .iter()
@@ -177,7 +184,7 @@ pub fn projects_per_year(s: &Summary) -> Option<Chart> {
             value_label: group_thousands(y.active_projects as u64),
         })
         .collect();
-    let title = "Projects active per year".to_string();
+    let title = w.projects_per_year.clone();
     let desc = format!(
         "Column chart of the number of projects active in each calendar year: {}.",
         words(&bars)
@@ -211,12 +218,13 @@ pub fn projects_per_year(s: &Summary) -> Option<Chart> {
 }
 
 /// Funding by source as one stacked bar, for the network or for one city.
-pub fn funding_by_source(s: &Summary, city: Option<&str>) -> Option<Chart> {
-    let (funding, who, name): (&FundingTotals, String, String) = match city {
+pub fn funding_by_source(s: &Summary, city: Option<&str>, w: &ChartTitles) -> Option<Chart> {
+    let (funding, who, name, title): (&FundingTotals, String, String, String) = match city {
         None => (
             &s.funding,
             "all projects".into(),
             "funding-by-source".into(),
+            w.funding_by_source.clone(),
         ),
         Some(id) => {
             let c = s.cities.iter().find(|c| c.id == id)?;
@@ -224,6 +232,7 @@ pub fn funding_by_source(s: &Summary, city: Option<&str>) -> Option<Chart> {
                 &c.funding,
                 format!("projects led by {}", c.name),
                 format!("funding-by-source-{id}"),
+                fill(&w.funding_by_source_city, &[("city", &c.name)]),
             )
         }
     };
@@ -240,10 +249,6 @@ pub fn funding_by_source(s: &Summary, city: Option<&str>) -> Option<Chart> {
         } else {
             m.cents() as f64 / total.cents() as f64
         }
-    };
-    let title = match city {
-        None => "Funding by source".to_string(),
-        Some(_) => format!("Funding by source, {who}"),
     };
     let desc = format!(
         "Stacked bar of the funding of {who} (total {}) split by source: {}.",
@@ -279,14 +284,14 @@ pub fn funding_by_source(s: &Summary, city: Option<&str>) -> Option<Chart> {
 
 /// An indicator's trend: the network value by year, or one city's values and targets against
 /// the average of the reporting cities.
-pub fn indicator(s: &Summary, id: &str, city: Option<&str>) -> Option<Chart> {
+pub fn indicator(s: &Summary, id: &str, city: Option<&str>, w: &ChartTitles) -> Option<Chart> {
     let ind: &IndicatorSummary = s.indicators.iter().find(|i| i.id == id)?;
     let fmt = value_formatter(&ind.unit);
     match city {
         None => {
             let points: Vec<(i32, f64)> = ind.network.iter().map(|v| (v.year, v.value)).collect();
             let name = format!("indicator-{id}");
-            let title = format!("{} in the network", ind.name);
+            let title = fill(&w.indicator_network, &[("indicator", &ind.name)]);
             let how = match ind.aggregate {
                 crate::content::model::Aggregate::Sum => "sum",
                 crate::content::model::Aggregate::Mean => "mean",
@@ -351,7 +356,10 @@ pub fn indicator(s: &Summary, id: &str, city: Option<&str>) -> Option<Chart> {
                 .map(|(y, (sum, n))| (y, ((sum / n as f64) * 1e6).round() / 1e6))
                 .collect();
             let name = format!("indicator-{id}-{cid}");
-            let title = format!("{} in {city_name}", ind.name);
+            let title = fill(
+                &w.indicator_city,
+                &[("indicator", &ind.name), ("city", city_name)],
+            );
             let desc = format!(
                 "Line chart of {} ({}) in {city_name} by year: {}; the average of reporting cities: {}{}.",
                 ind.name,

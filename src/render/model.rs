@@ -66,26 +66,15 @@ struct SiteCtx<'a> {
     as_of: String,
     as_of_long: String,
     nav_pages: Vec<NavLink<'a>>,
-    sections: [Section; 8],
+    sections: [Section<'a>; 8],
 }
 
 #[derive(Serialize)]
-struct Section {
+struct Section<'a> {
     id: &'static str,
     href: &'static str,
-    title: &'static str,
+    title: &'a str,
 }
-
-const SECTIONS: [(&str, &str, &str); 8] = [
-    ("home", "", "Home"),
-    ("news", "news/", "News"),
-    ("projects", "projects/", "Projects"),
-    ("cities", "cities/", "Cities"),
-    ("themes", "themes/", "Themes"),
-    ("impact", "impact/", "Impact"),
-    ("reports", "reports/", "Reports"),
-    ("newsletter", "newsletter/", "Newsletter"),
-];
 
 #[derive(Serialize)]
 struct NavLink<'a> {
@@ -101,7 +90,7 @@ impl<'a> Model<'a> {
         theme: &'a Theme,
     ) -> Model<'a> {
         let mut m = Model::new_without_charts(site, cfg, summary, theme);
-        m.charts = crate::charts::named(summary);
+        m.charts = crate::charts::named(summary, &theme.strings.charts);
         m
     }
 
@@ -136,7 +125,7 @@ impl<'a> Model<'a> {
             base,
             summary,
             theme,
-            names: Names::new(site),
+            names: Names::new(site, &theme.strings),
             articles: newest_first(&site.articles),
             pages,
             reports: newest_first(&site.reports),
@@ -187,7 +176,7 @@ impl<'a> Model<'a> {
             organisation: &self.cfg.organisation,
             base_url: &self.base.full,
             as_of: self.summary.as_of.to_string(),
-            as_of_long: self.summary.as_of.long(),
+            as_of_long: self.theme.strings.long_date(self.summary.as_of),
             nav_pages: self
                 .pages
                 .iter()
@@ -196,7 +185,20 @@ impl<'a> Model<'a> {
                     href: format!("pages/{}/", p.slug),
                 })
                 .collect(),
-            sections: SECTIONS.map(|(id, href, title)| Section { id, href, title }),
+            sections: {
+                let n = &self.theme.strings.navigation;
+                [
+                    ("home", "", &n.home),
+                    ("news", "news/", &n.news),
+                    ("projects", "projects/", &n.projects),
+                    ("cities", "cities/", &n.cities),
+                    ("themes", "themes/", &n.themes),
+                    ("impact", "impact/", &n.impact),
+                    ("reports", "reports/", &n.reports),
+                    ("newsletter", "newsletter/", &n.newsletter),
+                ]
+                .map(|(id, href, title)| Section { id, href, title })
+            },
         }
     }
 

@@ -6,6 +6,7 @@ use crate::content::model::Document;
 use crate::impact::Summary;
 use crate::markdown::shortcodes::Shortcode;
 use crate::markdown::{self, Replacement};
+use crate::strings::{Strings, fill};
 use crate::text::{capitalise, count, percent};
 use std::cell::RefCell;
 use tera::Context;
@@ -24,7 +25,7 @@ impl Model<'_> {
         let city = sc.arg("city");
         let name = sc.arg("name").unwrap_or("");
         Ok(match sc.name.as_str() {
-            "figure" => figure_value(s, name, city).map(|v| Replacement {
+            "figure" => figure_value(s, name, city, &self.theme.strings).map(|v| Replacement {
                 html: crate::text::escape_html(&v),
                 block: false,
             }),
@@ -69,15 +70,19 @@ impl Model<'_> {
                 let mut ctx = Context::new();
                 ctx.insert("projects", &rows);
                 ctx.insert("root", root);
-                let mut caption = String::from("Projects");
+                let words = &self.theme.strings.tables;
+                let mut caption = words.projects.clone();
                 if let Some(st) = status {
-                    caption = format!("{} projects", capitalise(st));
+                    caption = fill(&words.status_projects, &[("status", &capitalise(st))]);
                 }
                 if let Some(c) = city {
-                    caption.push_str(&format!(" led by {}", self.names.city(c).name));
+                    caption.push_str(&fill(&words.led_by, &[("city", self.names.city(c).name)]));
                 }
                 if let Some(t) = theme_id {
-                    caption.push_str(&format!(" in {}", self.names.theme(t).name));
+                    caption.push_str(&fill(
+                        &words.in_theme,
+                        &[("theme", self.names.theme(t).name)],
+                    ));
                 }
                 ctx.insert("caption", &caption);
                 Some(Replacement {
@@ -128,7 +133,12 @@ pub fn chart_key(sc: &Shortcode) -> String {
 
 /// The text of a `figure` shortcode: a headline number from the summary, for the network or
 /// one city. `None` for an unknown name or city.
-pub fn figure_value(s: &Summary, name: &str, city: Option<&str>) -> Option<String> {
+pub fn figure_value(
+    s: &Summary,
+    name: &str,
+    city: Option<&str>,
+    strings: &Strings,
+) -> Option<String> {
     if let Some(id) = city {
         let c = s.cities.iter().find(|c| c.id == id)?;
         return Some(match name {
@@ -164,7 +174,7 @@ pub fn figure_value(s: &Summary, name: &str, city: Option<&str>) -> Option<Strin
         "international-funding" => s.international.funding.display(),
         "international-count" => count(s.international.projects),
         "city-count" => count(s.cities.len()),
-        "as-of" => s.as_of.long(),
+        "as-of" => strings.long_date(s.as_of),
         _ => return None,
     })
 }

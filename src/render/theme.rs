@@ -1,7 +1,8 @@
 //! The theme: tera templates and static assets. The default theme is embedded in the binary;
 //! any file in the site's own `themes/default/` replaces the embedded file of the same name.
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile, did_you_mean};
+use crate::strings::{BUILTIN, Strings};
 use crate::text::{error_chain, escape_html};
 use include_dir::{Dir, include_dir};
 use std::borrow::Cow;
@@ -13,6 +14,8 @@ static DEFAULT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default"
 
 pub struct Theme {
     pub tera: Tera,
+    /// The words of `strings.toml`, the site's overrides applied.
+    pub strings: Strings,
     /// Files for `output/assets/`, by name, sorted.
     pub assets: BTreeMap<String, Cow<'static, [u8]>>,
 }
@@ -87,7 +90,15 @@ pub fn load(root: &Path) -> Result<Theme, Diagnostics> {
     if diags.has_errors() {
         return Err(diags);
     }
-    Ok(Theme { tera, assets })
+    let strings = load_strings(root, &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(Theme {
+        tera,
+        strings,
+        assets,
+    })
 }
 
 /// tera reports parse errors as `--> LINE:COLUMN`.
@@ -130,4 +141,125 @@ fn embedded_files() -> Vec<(String, &'static [u8])> {
 fn list_recursive(dir: &Path) -> Vec<String> {
     // a link in a theme is skipped like one in content/static/, without a warning
     crate::content::list_tree(dir, |_| {})
+}
+
+/// The built-in `strings.toml` with the site's `themes/default/strings.toml` laid over it
+/// key by key. Unknown keys and values of the wrong kind are errors at their line.
+fn load_strings(root: &Path, diags: &mut Diagnostics) -> Strings {
+    let rel = "themes/default/strings.toml";
+    let src = match crate::content::read_source(root, rel) {
+        None => return Strings::builtin(),
+        Some(Err(d)) => {
+            diags.push(d);
+            return Strings::builtin();
+        }
+        Some(Ok(src)) => src,
+    };
+    let site: toml::Table = match toml::from_str(&src.text) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.error(
+                &src,
+                e.span().unwrap_or(0..0),
+                format!("not valid TOML: {}", e.message()),
+                Some("strings are written key = \"text\", under [section] headers as in the built-in file".to_string()),
+            );
+            return Strings::builtin();
+        }
+    };
+    let Ok(mut merged) = toml::from_str::<toml::Table>(BUILTIN) else {
+        return Strings::builtin();
+    };
+    let before = diags.error_count();
+    overlay(&mut merged, site, "", &src, diags);
+    if diags.error_count() > before {
+        return Strings::builtin();
+    }
+    match toml::Value::Table(merged).try_into::<Strings>() {
+        Ok(s) if s.months.len() == 12 => s,
+        Ok(_) => {
+            diags.error(
+                &src,
+                key_span(&src, "months"),
+                "months must name the twelve months, January first",
+                None,
+            );
+            Strings::builtin()
+        }
+        Err(e) => {
+            diags.push(Diagnostic::file_error(rel, e.to_string()));
+            Strings::builtin()
+        }
+    }
+}
+
+/// Lays `over` onto `base`, key by key, checking each key exists in `base` with a value of
+/// the same kind. `at` is the dotted path so far, for messages.
+fn overlay(
+    base: &mut toml::Table,
+    over: toml::Table,
+    at: &str,
+    src: &SourceFile,
+    diags: &mut Diagnostics,
+) {
+    for (key, value) in over {
+        let path = if at.is_empty() {
+            key.clone()
+        } else {
+            format!("{at}.{key}")
+        };
+        let Some(old) = base.get_mut(&key) else {
+            let hint = match did_you_mean(&key, base.keys().map(String::as_str)) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!(
+                    "the keys here are: {}",
+                    base.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            };
+            diags.error(
+                src,
+                key_span(src, &key),
+                format!("unknown string `{path}`"),
+                Some(hint),
+            );
+            continue;
+        };
+        match (old, value) {
+            (toml::Value::Table(old), toml::Value::Table(new)) => {
+                overlay(old, new, &path, src, diags)
+            }
+            (old, new) if old.same_type(&new) => *old = new,
+            (old, _) => diags.error(
+                src,
+                key_span(src, &key),
+                format!("`{path}` must be {}", with_article(old.type_str())),
+                Some("see the built-in themes/default/strings.toml for its form".to_string()),
+            ),
+        }
+    }
+}
+
+/// Where `key` is first written as a key (`key =`), for the messages above.
+fn key_span(src: &SourceFile, key: &str) -> std::ops::Range<usize> {
+    let mut from = 0;
+    while let Some(i) = src.text[from..].find(key) {
+        let at = from + i;
+        let line_start = src.text[..at].rfind('\n').map_or(0, |n| n + 1);
+        let after = src.text[at + key.len()..].trim_start();
+        if src.text[line_start..at].trim().is_empty() && after.starts_with('=') {
+            return at..at + key.len();
+        }
+        from = at + key.len();
+    }
+    0..0
+}
+
+/// "a string", "an array".
+fn with_article(kind: &str) -> String {
+    let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {kind}")
 }

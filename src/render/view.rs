@@ -6,6 +6,7 @@ use crate::content::Site;
 use crate::content::model::{Document, Project, Status};
 use crate::impact::{CitySummary, FundingTotals, IndicatorSummary};
 use crate::money::Money;
+use crate::strings::Strings;
 use crate::text::{count, number, percent};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -76,15 +77,17 @@ impl FundingView {
     }
 }
 
-/// Names of cities and themes by id.
+/// Names of cities and themes by id, and the words of dates.
 pub struct Names<'a> {
     pub cities: BTreeMap<&'a str, &'a str>,
     pub themes: BTreeMap<&'a str, &'a str>,
+    pub strings: &'a Strings,
 }
 
 impl<'a> Names<'a> {
-    pub fn new(site: &'a Site) -> Names<'a> {
+    pub fn new(site: &'a Site, strings: &'a Strings) -> Names<'a> {
         Names {
+            strings,
             cities: site
                 .cities
                 .iter()
@@ -130,8 +133,8 @@ impl<'a> Names<'a> {
             programme: &p.programme,
             start: p.start.get_ref().to_string(),
             end: p.end.get_ref().to_string(),
-            start_long: p.start.get_ref().long(),
-            end_long: p.end.get_ref().long(),
+            start_long: self.strings.long_date(*p.start.get_ref()),
+            end_long: self.strings.long_date(*p.end.get_ref()),
             status,
             status_label: status.label(),
             international: p.international,
@@ -153,12 +156,12 @@ pub struct DocLink<'a> {
 }
 
 impl<'a> DocLink<'a> {
-    pub fn new(doc: &'a Document, href: String) -> DocLink<'a> {
+    pub fn new(doc: &'a Document, href: String, strings: &Strings) -> DocLink<'a> {
         DocLink {
             title: doc.title(),
             summary: doc.summary(),
             date: doc.date().map(|d| d.to_string()),
-            date_long: doc.date().map(|d| d.long()),
+            date_long: doc.date().map(|d| strings.long_date(d)),
             href,
         }
     }

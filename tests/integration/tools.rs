@@ -266,3 +266,57 @@ fn check_external_fetches_each_link_once_in_parallel_with_a_timeout() {
     );
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn theme_words_come_from_strings_toml_and_a_site_overrides_them_key_by_key() {
+    let dir = site(None);
+    let theme = dir.path().join("themes/default");
+    std::fs::create_dir_all(&theme).unwrap();
+    let strings = theme.join("strings.toml");
+    std::fs::write(
+        &strings,
+        "[navigation]\nnews = \"Uutiset\"\n\n[titles]\nnews = \"Uutiset ja tarinat\"\n\n\
+         [email]\ngreeting = \"Hei {name},\"\ngreeting_without_name = \"Hei,\"\n",
+    )
+    .unwrap();
+    let o = run(dir.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.path().join("output");
+    let news = read(&out.join("news/index.html"));
+    assert!(news.contains("<title>Uutiset ja tarinat"), "{news}");
+    assert!(
+        news.contains(">Uutiset</a>"),
+        "the navigation uses the override"
+    );
+    assert!(
+        news.contains(">Projects</a>"),
+        "keys left out keep the built-in words"
+    );
+    let text = std::fs::read_dir(out.join("newsletter"))
+        .unwrap()
+        .flatten()
+        .find_map(|e| std::fs::read_to_string(e.path().join("email.txt")).ok())
+        .expect("an issue's email.txt");
+    assert!(text.contains("Hei,"), "{text}");
+
+    // a typo is an error at its line, with the key it probably means
+    std::fs::write(&strings, "[titles]\nnewz = \"x\"\n").unwrap();
+    let o = run(dir.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("themes/default/strings.toml:2:1: error: unknown string `titles.newz`")
+            && err.contains("did you mean `news`?"),
+        "{err}"
+    );
+    // so is a value of the wrong kind, and the build keeps the previous output
+    std::fs::write(&strings, "months = \"Tammikuu\"\n").unwrap();
+    let o = run(dir.path(), &["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("`months` must be an array"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(out.join("news/index.html").is_file());
+}

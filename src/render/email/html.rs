@@ -7,6 +7,7 @@ use crate::content::model::Document;
 use crate::markdown::shortcodes::Shortcode;
 use crate::render::model::{Model, RenderError, Target};
 use crate::render::shortcodes::{chart_key, figure_value};
+use crate::strings::fill;
 use serde::Serialize;
 use std::cell::RefCell;
 use tera::Context;
@@ -25,6 +26,7 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
     let base = &model.base;
     let path = format!("newsletter/{number}/email.html");
     let view_url = base.abs(&format!("newsletter/{number}/"));
+    let words = &model.theme.strings;
     let used: RefCell<Vec<String>> = RefCell::new(Vec::new());
     let body = model.body_html(doc, &base.full, &path, Target::Email)?;
     // which charts the body uses, for the PNG parts
@@ -44,7 +46,7 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
             title: a.title().to_string(),
             summary: a.summary().to_string(),
             url: base.abs(&Model::doc_dir(a)),
-            date_long: a.date().map(|d| d.long()),
+            date_long: a.date().map(|d| words.long_date(d)),
         })
         .collect();
     let subject = issue
@@ -61,7 +63,7 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
     ctx.insert("title", doc.title());
     ctx.insert("subject", &subject);
     ctx.insert("preheader", &preheader);
-    ctx.insert("date_long", &issue.date.get_ref().long());
+    ctx.insert("date_long", &words.long_date(*issue.date.get_ref()));
     ctx.insert("content", &body.html);
     ctx.insert("teased", &teased);
     ctx.insert("view_url", &view_url);
@@ -84,7 +86,7 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
     tctx.insert("organisation", &model.cfg.organisation);
     tctx.insert("number", &number);
     tctx.insert("title", doc.title());
-    tctx.insert("date_long", &issue.date.get_ref().long());
+    tctx.insert("date_long", &words.long_date(*issue.date.get_ref()));
     tctx.insert("content", &text_body);
     tctx.insert("teased", &teased);
     tctx.insert("view_url", &view_url);
@@ -121,19 +123,25 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
         html: Template::parse(&html, true),
         text: Template::parse(&text, false),
         images,
+        greeting: (
+            words.email.greeting.clone(),
+            words.email.greeting_without_name.clone(),
+        ),
     })
 }
 
 fn text_shortcode(model: &Model, sc: &Shortcode, view_url: &str) -> Option<String> {
+    let words = &model.theme.strings;
     match sc.name.as_str() {
-        "figure" => figure_value(model.summary, sc.arg("name")?, sc.arg("city")),
+        "figure" => figure_value(model.summary, sc.arg("name")?, sc.arg("city"), words),
         "chart" => {
             let chart = model.charts.get(&chart_key(sc))?;
-            Some(format!("[Chart: {}. {}]", chart.title, chart.desc))
+            Some(fill(
+                &words.email.text_chart,
+                &[("title", &chart.title), ("description", &chart.desc)],
+            ))
         }
-        "table" => Some(format!(
-            "[Table of projects: see the web version, {view_url}]"
-        )),
+        "table" => Some(fill(&words.email.text_table, &[("url", view_url)])),
         _ => None,
     }
 }

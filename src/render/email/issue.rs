@@ -91,14 +91,18 @@ pub struct RenderedIssue {
     pub html: Template,
     pub text: Template,
     pub images: Vec<InlineImage>,
+    /// The greeting's words from `strings.toml`: with `{name}`, and without a name.
+    pub greeting: (String, String),
 }
 
-/// The greeting for a subscriber's name ("Hello Maija," or "Hello,").
-pub fn greeting(name: &str) -> String {
-    let name = name.trim();
-    if name.is_empty() {
-        "Hello,".to_string()
-    } else {
-        format!("Hello {name},")
+impl RenderedIssue {
+    /// The greeting for a subscriber's name ("Hello Maija," or "Hello,").
+    pub fn greeting(&self, name: &str) -> String {
+        let name = name.trim();
+        if name.is_empty() {
+            self.greeting.1.clone()
+        } else {
+            crate::strings::fill(&self.greeting.0, &[("name", name)])
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! and a multipart/related HTML part carrying the chart PNGs as inline parts; the list headers
 //! (List-Id, List-Unsubscribe, RFC 8058 one-click) and optional DKIM over them.
 
-use super::issue::{RenderedIssue, greeting};
+use super::issue::RenderedIssue;
 use lettre::Message;
 use lettre::message::dkim::{
     DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm,
@@ -128,7 +128,7 @@ pub fn build(
     date: SystemTime,
 ) -> Result<Message, EmailError> {
     let unsubscribe = unsubscribe_url(s, &to.email);
-    let hello = greeting(&to.name);
+    let hello = issue.greeting(&to.name);
     let unsub_text = unsubscribe.clone().unwrap_or_default();
     let text = issue.text.fill(&hello, &unsub_text);
     let html = issue.html.fill(&hello, &unsub_text);

@@ -11,4 +11,4 @@ pub mod preview;
 pub mod text;
 
 pub use html::{absolute_urls, render_issue};
-pub use issue::{InlineImage, RenderedIssue, Template, greeting};
+pub use issue::{InlineImage, RenderedIssue, Template};

@@ -2,7 +2,7 @@
 //! and the preview files of `output/newsletter/N/` that every build writes.
 
 use super::message::{self, EmailError, MailSettings};
-use super::{RenderedIssue, greeting, render_issue};
+use super::{RenderedIssue, render_issue};
 use crate::content::model::SiteConfig;
 use crate::render::model::{Model, OutputFile, RenderError};
 use crate::urls::BaseUrl;
@@ -71,7 +71,7 @@ pub fn preview_files(
         name: String::new(),
     };
     let unsub = message::unsubscribe_url(settings, &rcpt.email).unwrap_or_default();
-    let hello = greeting("");
+    let hello = issue.greeting("");
     let n = issue.number;
     let date = std::time::UNIX_EPOCH
         + std::time::Duration::from_secs(

@@ -28,7 +28,7 @@ impl Model<'_> {
                 title: doc.title(),
                 summary: doc.summary(),
                 date: doc.date().map(|d| d.to_string()),
-                date_long: doc.date().map(|d| d.long()),
+                date_long: doc.date().map(|d| self.theme.strings.long_date(d)),
                 cities: doc
                     .cities()
                     .iter()
@@ -50,7 +50,7 @@ impl Model<'_> {
                 .articles
                 .iter()
                 .filter_map(|slug| self.articles.iter().find(|a| a.slug == *slug.get_ref()))
-                .map(|a| DocLink::new(a, Self::doc_dir(a)))
+                .map(|a| DocLink::new(a, Self::doc_dir(a), &self.theme.strings))
                 .collect();
             ctx.insert("teased", &teased);
         }

@@ -30,19 +30,19 @@ impl Model<'_> {
             .articles
             .iter()
             .take(5)
-            .map(|d| DocLink::new(d, Self::doc_dir(d)))
+            .map(|d| DocLink::new(d, Self::doc_dir(d), &self.theme.strings))
             .collect();
         ctx.insert("latest", &latest);
         let issue = self
             .newsletters
             .first()
-            .map(|d| DocLink::new(d, Self::doc_dir(d)));
+            .map(|d| DocLink::new(d, Self::doc_dir(d), &self.theme.strings));
         ctx.insert("latest_issue", &issue);
         let reports: Vec<_> = self
             .reports
             .iter()
             .take(3)
-            .map(|d| DocLink::new(d, Self::doc_dir(d)))
+            .map(|d| DocLink::new(d, Self::doc_dir(d), &self.theme.strings))
             .collect();
         ctx.insert("reports", &reports);
         let themes = self.theme_cards();

@@ -10,7 +10,7 @@ impl Model<'_> {
     pub(super) fn impact(&self) -> Result<(String, String), RenderError> {
         let s = self.summary;
         let path = "impact/index.html".to_string();
-        let mut ctx = self.base_context(&path, "impact", "Impact");
+        let mut ctx = self.base_context(&path, "impact", &self.theme.strings.titles.impact);
         let list: Vec<_> = s
             .indicators
             .iter()

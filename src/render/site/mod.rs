@@ -98,7 +98,7 @@ impl<'a> Model<'a> {
         self.articles
             .iter()
             .filter(|d| pred(d))
-            .map(|d| DocLink::new(d, Self::doc_dir(d)))
+            .map(|d| DocLink::new(d, Self::doc_dir(d), &self.theme.strings))
             .collect()
     }
 

@@ -10,7 +10,7 @@ impl Model<'_> {
     pub(super) fn city_list(&self) -> Result<(String, String), RenderError> {
         let s = self.summary;
         let path = "cities/index.html".to_string();
-        let mut ctx = self.base_context(&path, "cities", "Cities");
+        let mut ctx = self.base_context(&path, "cities", &self.theme.strings.titles.cities);
         let mut list: Vec<_> = s.cities.iter().map(CityView::new).collect();
         list.sort_by(|a, b| a.name.cmp(b.name));
         ctx.insert("cities", &list);
@@ -96,7 +96,7 @@ impl Model<'_> {
     }
     pub(super) fn theme_list(&self) -> Result<(String, String), RenderError> {
         let path = "themes/index.html".to_string();
-        let mut ctx = self.base_context(&path, "themes", "Themes");
+        let mut ctx = self.base_context(&path, "themes", &self.theme.strings.titles.themes);
         let list = self.theme_cards();
         ctx.insert("themes", &list);
         Ok((path.clone(), self.render("themes.html", &path, &ctx)?))

@@ -2,16 +2,18 @@
 
 use super::super::model::{Model, RenderError};
 use crate::content::model::Status;
+use crate::strings::fill;
 use serde::Serialize;
 
 impl Model<'_> {
     pub(super) fn dashboard(&self, n: usize) -> Result<(String, String), RenderError> {
         let s = self.summary;
         let path = dashboard_path(n);
+        let titles = &self.theme.strings.titles;
         let title = if n == 1 {
-            "Project dashboard".to_string()
+            titles.dashboard.clone()
         } else {
-            format!("Project dashboard, page {n}")
+            fill(&titles.dashboard_page, &[("n", &n.to_string())])
         };
         let mut ctx = self.base_context(&path, "projects", &title);
         let first = (n - 1) * DASHBOARD_PAGE;
