@@ -1,0 +1,302 @@
+//! The preview's HTTP side, served by hyper through an axum router: pages of the output
+//! folder with the reload script added as they are served, the event stream that tells open
+//! pages to reload or shows why a build failed, and nothing outside the output folder.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State as Shared;
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use std::convert::Infallible;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+
+const EVENTS: &str = "/__innopress/events";
+const SCRIPT: &str = "/__innopress/reload.js";
+
+/// What browsers are told: the build generation and, when the last build failed, why.
+#[derive(Debug, Clone, Default)]
+struct Status {
+    generation: u64,
+    problems: Option<String>,
+}
+
+/// What every request reads: the output folder, the `base_url` path, the build status.
+pub struct State {
+    output: PathBuf,
+    base_path: String,
+    status: watch::Sender<Status>,
+}
+
+impl State {
+    pub fn new(output: PathBuf, base_path: String) -> State {
+        State {
+            output,
+            base_path,
+            status: watch::Sender::new(Status::default()),
+        }
+    }
+
+    /// A build finished: the next generation, with the problems when it failed.
+    pub fn publish(&self, problems: Option<String>) {
+        self.status.send_modify(|s| {
+            s.generation += 1;
+            s.problems = problems;
+        });
+    }
+}
+
+/// Serves `listener` until the process stops. Each connection gets hyper's HTTP/1 with a
+/// deadline for the request head; responses close the connection (pages are few and small,
+/// and a closed connection never keeps an edited page in a browser's pipeline).
+pub async fn run(listener: std::net::TcpListener, state: Arc<State>) -> std::io::Result<()> {
+    listener.set_nonblocking(true)?;
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let app = Router::new()
+        .route(EVENTS, axum::routing::get(events))
+        .route(SCRIPT, axum::routing::get(script))
+        .fallback(page)
+        .with_state(state);
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let service = TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let _ = hyper::server::conn::http1::Builder::new()
+                .title_case_headers(true)
+                .timer(TokioTimer::new())
+                .header_read_timeout(Duration::from_secs(10))
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+async fn page(Shared(state): Shared<Arc<State>>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return respond(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "text/plain; charset=utf-8",
+            b"only GET and HEAD".to_vec(),
+        );
+    }
+    // read before the file: a page is never older than the build it claims to show
+    let generation = state.status.borrow().generation;
+    if let Some(file) = resolve(&state.output, &state.base_path, uri.path())
+        && let Ok(body) = tokio::fs::read(&file).await
+    {
+        let kind = mime_guess::from_path(&file).first_or_octet_stream();
+        return if kind.essence_str() == "text/html" {
+            respond(
+                StatusCode::OK,
+                "text/html; charset=utf-8",
+                inject(body, generation),
+            )
+        } else {
+            respond(StatusCode::OK, &content_type(&kind), body)
+        };
+    }
+    let body = tokio::fs::read(state.output.join("404.html"))
+        .await
+        .unwrap_or_else(|_| b"<h1>Not found</h1>".to_vec());
+    respond(
+        StatusCode::NOT_FOUND,
+        "text/html; charset=utf-8",
+        inject(body, generation),
+    )
+}
+
+/// The media type to send: text with its charset, since every text file innopress writes
+/// is UTF-8.
+fn content_type(kind: &mime_guess::Mime) -> String {
+    let text = kind.type_() == mime_guess::mime::TEXT
+        || matches!(
+            kind.subtype().as_str(),
+            "javascript" | "json" | "xml" | "svg"
+        );
+    if text && kind.get_param("charset").is_none() && kind.subtype() != "svg" {
+        format!("{kind}; charset=utf-8")
+    } else {
+        kind.to_string()
+    }
+}
+
+fn respond(code: StatusCode, content_type: &str, body: Vec<u8>) -> Response {
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = code;
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::CONNECTION, HeaderValue::from_static("close"));
+    r
+}
+
+async fn script() -> Response {
+    respond(
+        StatusCode::OK,
+        "text/javascript; charset=utf-8",
+        RELOAD_JS.as_bytes().to_vec(),
+    )
+}
+
+/// Server-sent events: `hello` with the current generation, then `reload` after each good
+/// build and `problems` (the diagnostics) after each failed one.
+async fn events(Shared(state): Shared<Arc<State>>) -> impl IntoResponse {
+    let mut rx = state.status.subscribe();
+    let first = rx.borrow_and_update().clone();
+    let mut opening = vec![event("hello", &first.generation.to_string())];
+    if let Some(text) = &first.problems {
+        opening.push(event("problems", text));
+    }
+    let opening = futures_util::stream::iter(opening.into_iter().map(Ok::<_, Infallible>));
+    let changes = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.changed().await.ok()?;
+        let s = rx.borrow_and_update().clone();
+        let e = match &s.problems {
+            Some(text) => event("problems", text),
+            None => event("reload", &s.generation.to_string()),
+        };
+        Some((Ok::<_, Infallible>(e), rx))
+    });
+    let mut response = Sse::new(futures_util::StreamExt::chain(opening, changes))
+        .keep_alive(
+            KeepAlive::new()
+                .interval(Duration::from_secs(15))
+                .text("keep-alive"),
+        )
+        .into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// One event; SSE cannot carry carriage returns, and each line of `data` becomes a `data:`
+/// line.
+fn event(name: &str, data: &str) -> Event {
+    Event::default().event(name).data(data.replace('\r', ""))
+}
+
+/// Maps a request path to a file inside `output`, or `None`. Percent-decoding happens before
+/// the checks, so `%2e%2e` is `..` and refused like it.
+pub fn resolve(output: &Path, base_path: &str, path: &str) -> Option<PathBuf> {
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
+    // a `%` not followed by two hex digits is malformed, not literal: refused
+    if path
+        .split('%')
+        .skip(1)
+        .any(|h| !(h.len() >= 2 && h.as_bytes()[..2].iter().all(u8::is_ascii_hexdigit)))
+    {
+        return None;
+    }
+    let rel = decoded
+        .strip_prefix(base_path)
+        .or_else(|| decoded.strip_prefix('/'))
+        .unwrap_or(&decoded);
+    let mut file = output.to_path_buf();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return None,
+            p if p.contains('\\') || p.contains('\0') || p.starts_with('.') => return None,
+            p => file.push(p),
+        }
+    }
+    if file.is_dir() {
+        file.push("index.html");
+    }
+    // a symlink inside the output could still point outside it
+    let real = file.canonicalize().ok()?;
+    let out = output.canonicalize().ok()?;
+    (real.starts_with(&out) && real.is_file()).then_some(real)
+}
+
+/// Adds the reload script before `</body>`, with the build generation the page comes from:
+/// a page whose event stream connects only after a rebuild still learns it is out of date.
+fn inject(body: Vec<u8>, generation: u64) -> Vec<u8> {
+    let tag = format!("<script src=\"{SCRIPT}\" data-generation=\"{generation}\" defer></script>");
+    let text = String::from_utf8_lossy(&body);
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{tag}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{tag}").into_bytes(),
+    }
+}
+
+const RELOAD_JS: &str = r#"// innopress serve: reloads the page after a rebuild and shows build problems.
+(function () {
+  "use strict";
+  var box = null;
+  function show(text) {
+    if (!box) {
+      box = document.createElement("div");
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);color:#fff;padding:1.5rem;font:14px/1.45 ui-monospace,monospace;white-space:pre-wrap";
+      document.body.appendChild(box);
+    }
+    box.textContent = "The last change could not be built; the page shows the last good version.\n\n" + text;
+  }
+  var script = document.currentScript;
+  var built = script ? Number(script.getAttribute("data-generation")) : NaN;
+  var source = new EventSource("/__innopress/events");
+  // a rebuild that finished before this stream connected: the page is already out of date
+  source.addEventListener("hello", function (e) { if (Number(e.data) > built) { location.reload(); } });
+  source.addEventListener("reload", function () { location.reload(); });
+  source.addEventListener("problems", function (e) { show(e.data); });
+}());
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_cannot_leave_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        std::fs::create_dir_all(out.join("news")).unwrap();
+        std::fs::write(out.join("index.html"), "home").unwrap();
+        std::fs::write(out.join("news/index.html"), "news").unwrap();
+        std::fs::write(dir.path().join("secret.toml"), "x").unwrap();
+        assert!(resolve(&out, "/", "/").unwrap().ends_with("index.html"));
+        assert!(
+            resolve(&out, "/", "/news/")
+                .unwrap()
+                .ends_with("news/index.html")
+        );
+        assert!(
+            resolve(&out, "/inno/", "/inno/news/")
+                .unwrap()
+                .ends_with("news/index.html")
+        );
+        for bad in [
+            "/../secret.toml",
+            "/%2e%2e/secret.toml",
+            "/..%2fsecret.toml",
+            "/news/../../secret.toml",
+            "/%2E%2E%2Fsecret.toml",
+            "/.git/config",
+            "/%zz",
+        ] {
+            assert!(resolve(&out, "/", bad).is_none(), "{bad}");
+        }
+        assert_eq!(
+            inject(b"<body>x</body>".to_vec(), 7),
+            format!("<body>x<script src=\"{SCRIPT}\" data-generation=\"7\" defer></script></body>")
+                .into_bytes()
+        );
+    }
+}
