@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     pub as_of: Date,
-    pub currency: &'static str,
+    pub currency: String,
     pub projects: StatusCounts,
     pub funding: FundingTotals,
     pub ongoing_funding: Money,
@@ -155,7 +155,8 @@ pub struct CityYear {
 }
 
 /// Computes every figure of the site as of `as_of`.
-pub fn summarise(site: &Site, as_of: Date) -> Summary {
+/// `currency` is the code the site writes before amounts (`[policy] currency`).
+pub fn summarise(site: &Site, as_of: Date, currency: &str) -> Summary {
     let mut projects = StatusCounts::default();
     let mut funding = FundingTotals::default();
     let mut ongoing_funding = Money::ZERO;
@@ -274,7 +275,7 @@ pub fn summarise(site: &Site, as_of: Date) -> Summary {
 
     Summary {
         as_of,
-        currency: "EUR",
+        currency: currency.to_string(),
         projects,
         funding,
         ongoing_funding,

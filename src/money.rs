@@ -77,18 +77,13 @@ impl Money {
     }
 
     /// "EUR 399,651" below a million (cents shown only when there are any), "EUR 9.6 million"
-    /// from a million up.
-    pub fn display(self) -> String {
+    /// from a million up; `currency` is the code written before the amount.
+    pub fn display(self, currency: &str) -> String {
         if self.0.abs() >= 100_000_000 {
-            format!("EUR {} million", self.millions())
+            format!("{currency} {} million", self.millions())
         } else {
-            format!("EUR {}", self.grouped())
+            format!("{currency} {}", self.grouped())
         }
-    }
-
-    /// Compact form for chart axes and labels: "EUR 1.2 M", "EUR 350 k", "EUR 0".
-    pub fn short(self) -> String {
-        short_euros(self.0 as f64 / 100.0)
     }
 
     /// Full amount with thousands separators: "1,234,567" or "125,000.50".
@@ -114,21 +109,21 @@ impl Money {
     }
 }
 
-/// Compact euros for axes, where values are already floats: "EUR 1.2 M", "EUR 350 k".
-pub fn short_euros(euros: f64) -> String {
+/// Compact amounts for axes, where values are already floats: "EUR 1.2 M", "EUR 350 k".
+pub fn short_amount(euros: f64, currency: &str) -> String {
     let a = euros.abs();
     let sign = if euros < 0.0 { "-" } else { "" };
     if a >= 1_000_000.0 {
         let m = a / 1_000_000.0;
         if m >= 100.0 {
-            format!("EUR {sign}{} M", group_thousands(m.round() as u64))
+            format!("{currency} {sign}{} M", group_thousands(m.round() as u64))
         } else {
-            format!("EUR {sign}{m:.1} M")
+            format!("{currency} {sign}{m:.1} M")
         }
     } else if a >= 1_000.0 {
-        format!("EUR {sign}{} k", (a / 1_000.0).round() as u64)
+        format!("{currency} {sign}{} k", (a / 1_000.0).round() as u64)
     } else {
-        format!("EUR {sign}{}", a.round() as u64)
+        format!("{currency} {sign}{}", a.round() as u64)
     }
 }
 
@@ -177,12 +172,6 @@ impl AddAssign for Money {
 impl Sum for Money {
     fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
         iter.fold(Money::ZERO, Add::add)
-    }
-}
-
-impl fmt::Display for Money {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.display())
     }
 }
 
@@ -278,20 +267,29 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(Money::from_euros(399_651).display(), "EUR 399,651");
-        assert_eq!(Money::from_euros(9_630_000).display(), "EUR 9.6 million");
-        assert_eq!(Money::from_euros(1_000_000).display(), "EUR 1.0 million");
-        assert_eq!(Money::from_euros(79_049_999).display(), "EUR 79.0 million");
-        assert_eq!(Money(12_500_050).display(), "EUR 125,000.50");
+        assert_eq!(Money::from_euros(399_651).display("EUR"), "EUR 399,651");
         assert_eq!(
-            Money::from_euros(1_234_567_000).display(),
+            Money::from_euros(9_630_000).display("EUR"),
+            "EUR 9.6 million"
+        );
+        assert_eq!(
+            Money::from_euros(1_000_000).display("EUR"),
+            "EUR 1.0 million"
+        );
+        assert_eq!(
+            Money::from_euros(79_049_999).display("EUR"),
+            "EUR 79.0 million"
+        );
+        assert_eq!(Money(12_500_050).display("EUR"), "EUR 125,000.50");
+        assert_eq!(
+            Money::from_euros(1_234_567_000).display("EUR"),
             "EUR 1,234.6 million"
         );
         assert_eq!(group_thousands(999), "999");
-        assert_eq!(Money::from_euros(1_234_567).short(), "EUR 1.2 M");
-        assert_eq!(Money::from_euros(350_400).short(), "EUR 350 k");
-        assert_eq!(Money::from_euros(140_000_000).short(), "EUR 140 M");
-        assert_eq!(Money::ZERO.short(), "EUR 0");
+        assert_eq!(short_amount(1_234_567.0, "EUR"), "EUR 1.2 M");
+        assert_eq!(short_amount(350_400.0, "EUR"), "EUR 350 k");
+        assert_eq!(short_amount(140_000_000.0, "EUR"), "EUR 140 M");
+        assert_eq!(short_amount(0.0, "EUR"), "EUR 0");
         assert_eq!(group_thousands(1000), "1,000");
     }
 }

@@ -98,7 +98,11 @@ pub fn load_checked(
         site.reports.retain(|d| !d.draft());
         site.newsletters.retain(|d| !d.draft());
     }
-    let summary = impact::summarise(&site, as_of.unwrap_or(config.as_of));
+    let summary = impact::summarise(
+        &site,
+        as_of.unwrap_or(config.as_of),
+        config.policy.currency(),
+    );
     Ok(Checked {
         site,
         config,

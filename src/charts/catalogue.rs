@@ -3,7 +3,7 @@
 
 use super::draw::{BLUE, Bar, Marker, Series, VERMILLION, count_label, hbar, line, stacked, vbar};
 use crate::impact::{CitySummary, FundingTotals, IndicatorSummary, Summary};
-use crate::money::{Money, group_thousands, short_euros};
+use crate::money::{Money, group_thousands, short_amount};
 use crate::strings::{ChartTitles, fill};
 use crate::text::{number, percent};
 use rayon::prelude::*;
@@ -93,7 +93,7 @@ pub fn funding_by_city(s: &Summary, w: &ChartTitles) -> Option<Chart> {
         .map(|c| Bar {
             label: c.name.clone(),
             value: c.funding.total.euros_f64(),
-            value_label: c.funding.total.display(),
+            value_label: c.funding.total.display(&s.currency),
         })
         .collect();
     let title = w.funding_by_city.clone();
@@ -101,14 +101,15 @@ pub fn funding_by_city(s: &Summary, w: &ChartTitles) -> Option<Chart> {
         "Horizontal bar chart of the total funding of the projects each city leads, largest first: {}.",
         words(&bars)
     );
-    let svg = hbar("funding-by-city", &title, &desc, &bars, &short_euros).ok()?;
+    let axis = |v: f64| short_amount(v, &s.currency);
+    let svg = hbar("funding-by-city", &title, &desc, &bars, &axis).ok()?;
     Some(Chart {
         name: "funding-by-city".into(),
         table: DataTable {
             caption: title.clone(),
             columns: vec![
                 "City".into(),
-                "Total funding (EUR)".into(),
+                format!("Total funding ({})", s.currency),
                 "City share".into(),
             ],
             rows: cities
@@ -156,7 +157,11 @@ pub fn projects_by_theme(s: &Summary, w: &ChartTitles) -> Option<Chart> {
         name: "projects-by-theme".into(),
         table: DataTable {
             caption: title.clone(),
-            columns: vec!["Theme".into(), "Projects".into(), "Funding (EUR)".into()],
+            columns: vec![
+                "Theme".into(),
+                "Projects".into(),
+                format!("Funding ({})", s.currency),
+            ],
             rows: themes
                 .iter()
                 .map(|t| {
@@ -197,7 +202,7 @@ pub fn projects_per_year(s: &Summary, w: &ChartTitles) -> Option<Chart> {
             columns: vec![
                 "Year".into(),
                 "Active projects".into(),
-                "Their funding (EUR)".into(),
+                format!("Their funding ({})", s.currency),
             ],
             rows: s
                 .years
@@ -252,14 +257,14 @@ pub fn funding_by_source(s: &Summary, city: Option<&str>, w: &ChartTitles) -> Op
     };
     let desc = format!(
         "Stacked bar of the funding of {who} (total {}) split by source: {}.",
-        total.display(),
+        total.display(&s.currency),
         parts
             .iter()
-            .map(|(n, m)| format!("{n} {} ({})", m.display(), percent(share(*m))))
+            .map(|(n, m)| { format!("{n} {} ({})", m.display(&s.currency), percent(share(*m))) })
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let svg = stacked(&name, &title, &desc, &parts, total).ok()?;
+    let svg = stacked(&name, &title, &desc, &parts, total, &s.currency).ok()?;
     let mut rows: Vec<Vec<String>> = parts
         .iter()
         .map(|(n, m)| vec![n.to_string(), m.grouped(), percent(share(*m))])
@@ -273,7 +278,11 @@ pub fn funding_by_source(s: &Summary, city: Option<&str>, w: &ChartTitles) -> Op
         name,
         table: DataTable {
             caption: title.clone(),
-            columns: vec!["Source".into(), "Amount (EUR)".into(), "Share".into()],
+            columns: vec![
+                "Source".into(),
+                format!("Amount ({})", s.currency),
+                "Share".into(),
+            ],
             rows,
         },
         title,
@@ -436,7 +445,7 @@ pub fn indicator(s: &Summary, id: &str, city: Option<&str>, w: &ChartTitles) -> 
 
 fn value_formatter(unit: &str) -> Box<dyn Fn(f64) -> String + Sync> {
     match unit {
-        "EUR" => Box::new(short_euros),
+        "EUR" => Box::new(|v| short_amount(v, "EUR")),
         "percent" | "%" => Box::new(|v| format!("{} %", number(v))),
         _ => Box::new(number),
     }

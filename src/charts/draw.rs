@@ -2,7 +2,7 @@
 //! the accessible name (`role="img"`, `<title>`, `<desc>`) added to the opening `<svg>`.
 //! Okabe–Ito colours with dark outlines, so marks keep 3:1 contrast whatever their fill.
 
-use crate::money::{Money, group_thousands, short_euros};
+use crate::money::{Money, group_thousands, short_amount};
 use crate::text::percent;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::SegmentValue;
@@ -259,6 +259,7 @@ pub(super) fn stacked(
     desc: &str,
     parts: &[(&str, Money)],
     total: Money,
+    currency: &str,
 ) -> DrawResult<String> {
     let total_f = total.euros_f64().max(0.01);
     canvas(name, title, desc, 150 + 26 * parts.len() as u32, |root| {
@@ -278,7 +279,7 @@ pub(super) fn stacked(
             .bold_line_style(GRID)
             .axis_style(INK)
             .x_labels(5)
-            .x_label_formatter(&|v| short_euros(*v))
+            .x_label_formatter(&|v| short_amount(*v, currency))
             .label_style(text_style(TEXT))
             .draw()
             .map_err(err)?;
@@ -328,7 +329,7 @@ pub(super) fn stacked(
                 .draw(&Text::new(
                     format!(
                         "{label}: {} ({}), part {} from the left",
-                        m.display(),
+                        m.display(currency),
                         percent(share),
                         i + 1
                     ),

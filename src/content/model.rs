@@ -38,6 +38,9 @@ pub struct Policy {
     /// below it `check` warns. 25 when not set.
     #[serde(default)]
     pub min_city_share: Option<Spanned<f64>>,
+    /// The code written before every amount ("EUR 9.6 million"). EUR when not set.
+    #[serde(default)]
+    pub currency: Option<Spanned<String>>,
 }
 
 impl Policy {
@@ -48,6 +51,13 @@ impl Policy {
         self.min_city_share
             .as_ref()
             .map_or(Self::DEFAULT_MIN_CITY_SHARE, |s| *s.get_ref())
+    }
+
+    /// The currency code.
+    pub fn currency(&self) -> &str {
+        self.currency
+            .as_ref()
+            .map_or("EUR", |c| c.get_ref().as_str())
     }
 }
 

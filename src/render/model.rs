@@ -65,6 +65,7 @@ struct SiteCtx<'a> {
     base_url: &'a str,
     as_of: String,
     as_of_long: String,
+    currency: &'a str,
     nav_pages: Vec<NavLink<'a>>,
     sections: [Section<'a>; 8],
 }
@@ -125,7 +126,7 @@ impl<'a> Model<'a> {
             base,
             summary,
             theme,
-            names: Names::new(site, &theme.strings),
+            names: Names::new(site, &theme.strings, &summary.currency),
             articles: newest_first(&site.articles),
             pages,
             reports: newest_first(&site.reports),
@@ -177,6 +178,7 @@ impl<'a> Model<'a> {
             base_url: &self.base.full,
             as_of: self.summary.as_of.to_string(),
             as_of_long: self.theme.strings.long_date(self.summary.as_of),
+            currency: &self.summary.currency,
             nav_pages: self
                 .pages
                 .iter()

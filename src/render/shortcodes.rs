@@ -85,6 +85,7 @@ impl Model<'_> {
                     ));
                 }
                 ctx.insert("caption", &caption);
+                ctx.insert("currency", &s.currency);
                 Some(Replacement {
                     html: self.render("table.html", path, &ctx)?,
                     block: true,
@@ -139,39 +140,40 @@ pub fn figure_value(
     city: Option<&str>,
     strings: &Strings,
 ) -> Option<String> {
+    let cur = s.currency.as_str();
     if let Some(id) = city {
         let c = s.cities.iter().find(|c| c.id == id)?;
         return Some(match name {
-            "total-funding" => c.funding.total.display(),
-            "eu-funding" => c.funding.eu.display(),
-            "state-funding" => c.funding.state.display(),
-            "city-funding" => c.funding.city.display(),
-            "other-funding" => c.funding.other.display(),
+            "total-funding" => c.funding.total.display(cur),
+            "eu-funding" => c.funding.eu.display(cur),
+            "state-funding" => c.funding.state.display(cur),
+            "city-funding" => c.funding.city.display(cur),
+            "other-funding" => c.funding.other.display(cur),
             "city-share" => percent(c.funding.city_share),
-            "ongoing-funding" => c.ongoing_funding.display(),
+            "ongoing-funding" => c.ongoing_funding.display(cur),
             "project-count" => count(c.projects),
             "ongoing-count" => count(c.status.ongoing),
             "planned-count" => count(c.status.planned),
             "closed-count" => count(c.status.closed),
-            "international-funding" => c.international.funding.display(),
+            "international-funding" => c.international.funding.display(cur),
             "international-count" => count(c.international.projects),
             "partner-count" => count(c.partner_projects),
             _ => return None,
         });
     }
     Some(match name {
-        "total-funding" => s.funding.total.display(),
-        "eu-funding" => s.funding.eu.display(),
-        "state-funding" => s.funding.state.display(),
-        "city-funding" => s.funding.city.display(),
-        "other-funding" => s.funding.other.display(),
+        "total-funding" => s.funding.total.display(cur),
+        "eu-funding" => s.funding.eu.display(cur),
+        "state-funding" => s.funding.state.display(cur),
+        "city-funding" => s.funding.city.display(cur),
+        "other-funding" => s.funding.other.display(cur),
         "city-share" => percent(s.funding.city_share),
-        "ongoing-funding" => s.ongoing_funding.display(),
+        "ongoing-funding" => s.ongoing_funding.display(cur),
         "project-count" => count(s.projects.total),
         "ongoing-count" => count(s.projects.ongoing),
         "planned-count" => count(s.projects.planned),
         "closed-count" => count(s.projects.closed),
-        "international-funding" => s.international.funding.display(),
+        "international-funding" => s.international.funding.display(cur),
         "international-count" => count(s.international.projects),
         "city-count" => count(s.cities.len()),
         "as-of" => strings.long_date(s.as_of),

@@ -10,6 +10,7 @@ pub fn summary_table(title: &str, s: &Summary) -> String {
     let _ = writeln!(o);
     let p = &s.projects;
     let f = &s.funding;
+    let cur = &s.currency;
     let rows = [
         (
             "Projects",
@@ -21,7 +22,7 @@ pub fn summary_table(title: &str, s: &Summary) -> String {
                 count(p.closed)
             ),
         ),
-        ("Total funding", format!("EUR {}", f.total.grouped())),
+        ("Total funding", format!("{cur} {}", f.total.grouped())),
         (
             "  by source",
             format!(
@@ -35,12 +36,12 @@ pub fn summary_table(title: &str, s: &Summary) -> String {
         ("City share", percent(f.city_share)),
         (
             "Ongoing funding",
-            format!("EUR {}", s.ongoing_funding.grouped()),
+            format!("{cur} {}", s.ongoing_funding.grouped()),
         ),
         (
             "International",
             format!(
-                "{} projects, EUR {}",
+                "{} projects, {cur} {}",
                 count(s.international.projects),
                 s.international.funding.grouped()
             ),
@@ -51,13 +52,14 @@ pub fn summary_table(title: &str, s: &Summary) -> String {
     }
 
     let _ = writeln!(o);
+    let (total, ongoing) = (format!("Total funding ({cur})"), format!("Ongoing ({cur})"));
     let header = [
         "City",
         "Projects",
         "Partner in",
-        "Total funding (EUR)",
+        total.as_str(),
         "City share",
-        "Ongoing (EUR)",
+        ongoing.as_str(),
     ];
     let body: Vec<Vec<String>> = s
         .cities
@@ -76,7 +78,8 @@ pub fn summary_table(title: &str, s: &Summary) -> String {
     table(&mut o, &header, &body);
 
     let _ = writeln!(o);
-    let header = ["Theme", "Projects", "Funding (EUR)"];
+    let funding = format!("Funding ({cur})");
+    let header = ["Theme", "Projects", funding.as_str()];
     let body: Vec<Vec<String>> = s
         .themes
         .iter()
@@ -86,7 +89,7 @@ pub fn summary_table(title: &str, s: &Summary) -> String {
 
     if !s.programmes.is_empty() {
         let _ = writeln!(o);
-        let header = ["Programme", "Projects", "Ongoing", "Funding (EUR)"];
+        let header = ["Programme", "Projects", "Ongoing", funding.as_str()];
         let body: Vec<Vec<String>> = s
             .programmes
             .iter()

@@ -49,10 +49,12 @@ pub struct FundingView {
     pub total: String,
     pub total_short: String,
     pub city_share: String,
+    /// The currency code of the amounts.
+    pub currency: String,
 }
 
 impl FundingView {
-    pub fn new(eu: Money, state: Money, city: Money, other: Money) -> FundingView {
+    pub fn new(eu: Money, state: Money, city: Money, other: Money, currency: &str) -> FundingView {
         let total = eu + state + city + other;
         let share = if total.cents() == 0 {
             0.0
@@ -65,13 +67,14 @@ impl FundingView {
             city: city.grouped(),
             other: other.grouped(),
             total: total.grouped(),
-            total_short: total.display(),
+            total_short: total.display(currency),
             city_share: percent(share),
+            currency: currency.to_string(),
         }
     }
 
-    pub fn from_totals(t: &FundingTotals) -> FundingView {
-        let mut v = FundingView::new(t.eu, t.state, t.city, t.other);
+    pub fn from_totals(t: &FundingTotals, currency: &str) -> FundingView {
+        let mut v = FundingView::new(t.eu, t.state, t.city, t.other, currency);
         v.city_share = percent(t.city_share);
         v
     }
@@ -82,12 +85,15 @@ pub struct Names<'a> {
     pub cities: BTreeMap<&'a str, &'a str>,
     pub themes: BTreeMap<&'a str, &'a str>,
     pub strings: &'a Strings,
+    /// The currency code amounts are written with.
+    pub currency: &'a str,
 }
 
 impl<'a> Names<'a> {
-    pub fn new(site: &'a Site, strings: &'a Strings) -> Names<'a> {
+    pub fn new(site: &'a Site, strings: &'a Strings, currency: &'a str) -> Names<'a> {
         Names {
             strings,
+            currency,
             cities: site
                 .cities
                 .iter()
@@ -139,7 +145,7 @@ impl<'a> Names<'a> {
             status_label: status.label(),
             international: p.international,
             url: p.url.as_deref(),
-            funding: FundingView::new(f.eu, f.state, f.city, f.other),
+            funding: FundingView::new(f.eu, f.state, f.city, f.other, self.currency),
             total_cents: f.total().cents(),
         }
     }
@@ -180,14 +186,14 @@ pub struct CityView<'a> {
 }
 
 impl<'a> CityView<'a> {
-    pub fn new(c: &'a CitySummary) -> CityView<'a> {
+    pub fn new(c: &'a CitySummary, currency: &str) -> CityView<'a> {
         CityView {
-            funding: FundingView::from_totals(&c.funding),
-            ongoing_funding: c.ongoing_funding.display(),
+            funding: FundingView::from_totals(&c.funding, currency),
+            ongoing_funding: c.ongoing_funding.display(currency),
             projects: count(c.projects),
             partner_projects: count(c.partner_projects),
             ongoing: count(c.status.ongoing),
-            international_funding: c.international.funding.display(),
+            international_funding: c.international.funding.display(currency),
             name: &c.name,
             id: &c.id,
         }

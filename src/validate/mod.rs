@@ -68,6 +68,20 @@ impl Validator<'_> {
         let (Some(cfg), Some(file)) = (&self.site.config, self.site.config_file) else {
             return;
         };
+        if let Some(code) = &cfg.policy.currency
+            && !(code.get_ref().len() == 3
+                && code.get_ref().bytes().all(|b| b.is_ascii_uppercase()))
+        {
+            self.error(
+                file,
+                code.span(),
+                format!("currency = \"{}\" is not a currency code", code.get_ref()),
+                Some(
+                    "write the three capital letters of ISO 4217, such as \"EUR\" or \"SEK\""
+                        .into(),
+                ),
+            );
+        }
         if let Some(share) = &cfg.policy.min_city_share
             && !(0.0..=100.0).contains(share.get_ref())
         {

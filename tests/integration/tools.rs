@@ -320,3 +320,46 @@ fn theme_words_come_from_strings_toml_and_a_site_overrides_them_key_by_key() {
     );
     assert!(out.join("news/index.html").is_file());
 }
+
+#[test]
+fn the_currency_is_a_setting() {
+    let dir = site(None);
+    let settings = dir.path().join("content/site.toml");
+    let original = read(&settings);
+    std::fs::write(
+        &settings,
+        format!("{original}\n[policy]\ncurrency = \"SEK\"\n"),
+    )
+    .unwrap();
+    let o = run(dir.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.path().join("output");
+    for page in [
+        "index.html",
+        "projects/index.html",
+        "impact/index.html",
+        "cities/index.html",
+    ] {
+        let html = read(&out.join(page));
+        assert!(html.contains("SEK"), "{page}");
+        assert!(!html.contains("EUR"), "{page} still says EUR");
+    }
+    let chart = read(&out.join("charts/funding-by-city.svg"));
+    assert!(chart.contains("SEK") && !chart.contains("EUR"), "{chart}");
+    assert!(read(&out.join("data/summary.json")).contains("\"currency\": \"SEK\""));
+    let o = run(dir.path(), &["summary"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Total funding (SEK)"));
+
+    std::fs::write(
+        &settings,
+        format!("{original}\n[policy]\ncurrency = \"kr\"\n"),
+    )
+    .unwrap();
+    let o = run(dir.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("currency = \"kr\" is not a currency code"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -18,11 +18,11 @@ impl Model<'_> {
                 planned: count(s.projects.planned),
                 closed: count(s.projects.closed),
                 cities: count(s.cities.len()),
-                total_funding: s.funding.total.display(),
-                ongoing_funding: s.ongoing_funding.display(),
-                eu_funding: s.funding.eu.display(),
+                total_funding: s.funding.total.display(&s.currency),
+                ongoing_funding: s.ongoing_funding.display(&s.currency),
+                eu_funding: s.funding.eu.display(&s.currency),
                 city_share: percent(s.funding.city_share),
-                international_funding: s.international.funding.display(),
+                international_funding: s.international.funding.display(&s.currency),
                 international_projects: count(s.international.projects),
             },
         );
@@ -58,7 +58,7 @@ impl Model<'_> {
                 id: &t.id,
                 name: &t.name,
                 projects: count(t.projects),
-                funding: t.funding.display(),
+                funding: t.funding.display(&self.summary.currency),
             })
             .collect()
     }

@@ -28,7 +28,13 @@ impl Model<'_> {
         let years: Vec<_> = s
             .years
             .iter()
-            .map(|y| (y.year, count(y.active_projects), y.funding.display()))
+            .map(|y| {
+                (
+                    y.year,
+                    count(y.active_projects),
+                    y.funding.display(&s.currency),
+                )
+            })
             .collect();
         ctx.insert("years", &years);
         let programmes: Vec<_> = s
@@ -39,12 +45,12 @@ impl Model<'_> {
                     &p.name,
                     count(p.projects),
                     count(p.ongoing),
-                    p.funding.display(),
+                    p.funding.display(&s.currency),
                 )
             })
             .collect();
         ctx.insert("programmes", &programmes);
-        let funding = FundingView::from_totals(&s.funding);
+        let funding = FundingView::from_totals(&s.funding, &s.currency);
         ctx.insert("funding", &funding);
         let root = root_prefix(&path);
         let mut charts = BTreeMap::new();

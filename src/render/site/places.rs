@@ -11,7 +11,11 @@ impl Model<'_> {
         let s = self.summary;
         let path = "cities/index.html".to_string();
         let mut ctx = self.base_context(&path, "cities", &self.theme.strings.titles.cities);
-        let mut list: Vec<_> = s.cities.iter().map(CityView::new).collect();
+        let mut list: Vec<_> = s
+            .cities
+            .iter()
+            .map(|c| CityView::new(c, &s.currency))
+            .collect();
         list.sort_by(|a, b| a.name.cmp(b.name));
         ctx.insert("cities", &list);
         let regions: Vec<_> = self
@@ -45,7 +49,11 @@ impl Model<'_> {
                 url: city.url.as_deref(),
             },
         );
-        let summary = s.cities.iter().find(|c| c.id == id).map(CityView::new);
+        let summary = s
+            .cities
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| CityView::new(c, &s.currency));
         ctx.insert("summary", &summary);
         let filter = format!("city={id}");
         let (rows, more) = self.capped_rows(&filter, |p| {
@@ -117,7 +125,7 @@ impl Model<'_> {
                 projects: count(ts.map_or(0, |t| t.projects)),
                 funding: ts
                     .map_or(crate::money::Money::ZERO, |t| t.funding)
-                    .display(),
+                    .display(&s.currency),
             },
         );
         let (rows, more) = self.capped_rows(&format!("theme={id}"), |p| {
