@@ -95,7 +95,7 @@ impl<'a> Model<'a> {
         m
     }
 
-    pub(crate) fn new_without_charts(
+    fn new_without_charts(
         site: &'a Site,
         cfg: &'a SiteConfig,
         summary: &'a Summary,
@@ -151,7 +151,7 @@ impl<'a> Model<'a> {
     }
 
     /// A chart as a figure with its data table, or nothing when there is no such chart.
-    pub(crate) fn chart_html(
+    pub(super) fn chart_html(
         &self,
         name: &str,
         root: &str,
@@ -204,7 +204,7 @@ impl<'a> Model<'a> {
         }
     }
 
-    pub(crate) fn docs(&self, kind: DocKind) -> &[&'a Document] {
+    pub(super) fn docs(&self, kind: DocKind) -> &[&'a Document] {
         match kind {
             DocKind::Article => &self.articles,
             DocKind::Page => &self.pages,
@@ -253,7 +253,7 @@ impl<'a> Model<'a> {
             })
     }
 
-    pub(crate) fn rows(
+    pub(super) fn rows(
         &self,
         pred: impl Fn(&crate::content::model::Project) -> bool,
     ) -> Vec<ProjectRow<'a>> {
