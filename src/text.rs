@@ -88,6 +88,29 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
     s
 }
 
+/// A spreadsheet cell that cannot run as a formula: text that begins with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return gets a leading `'`, as OWASP advises against CSV
+/// injection, unless it is a plain number such as `-5000` or `+1.5`, which a spreadsheet
+/// reads as a number anyway. Every CSV innopress writes passes its cells through here.
+pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let number = {
+        let digits = cell.trim_start_matches(['+', '-']);
+        cell.len() - digits.len() == 1
+            && !digits.is_empty()
+            && digits
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+            && digits.bytes().filter(|b| matches!(b, b'.' | b',')).count() <= 1
+            && digits.bytes().next().is_some_and(|b| b.is_ascii_digit())
+    };
+    if risky && !number {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +127,24 @@ mod tests {
     #[test]
     fn escapes_xml() {
         assert_eq!(xml_escape("a<b>&\"'\u{1}"), "a&lt;b&gt;&amp;&quot;&apos;");
+    }
+
+    #[test]
+    fn csv_cells_cannot_be_formulas() {
+        for risky in [
+            "=HYPERLINK(\"http://x\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\r=1",
+            "-",
+            "+",
+        ] {
+            assert_eq!(csv_safe(risky), format!("'{risky}"), "{risky:?}");
+        }
+        for fine in ["-5000", "+1.5", "-0,25", "plain", "", "1=1", "a-b"] {
+            assert_eq!(csv_safe(fine), fine, "{fine:?}");
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! a `reason` column). Pure functions of the mapped rows, so a re-import gives the same bytes.
 
 use super::model::{Imported, Mapped};
+use crate::text::csv_safe;
 use std::fmt::Write as _;
 
 fn quoted(s: &str) -> String {
@@ -75,8 +76,12 @@ pub fn rejects_csv(mapped: &Mapped) -> Result<Vec<u8>, csv::Error> {
     w.write_record(&header)?;
     for r in &mapped.rejects {
         let reasons: Vec<&str> = r.problems.iter().map(|p| p.message.as_str()).collect();
-        let mut row = vec![r.line.to_string(), reasons.join("; ")];
-        row.extend(r.cells.iter().cloned());
+        let mut row = vec![
+            r.line.to_string(),
+            csv_safe(&reasons.join("; ")).into_owned(),
+        ];
+        // the cells come from an outside register: never a formula when opened
+        row.extend(r.cells.iter().map(|c| csv_safe(c).into_owned()));
         w.write_record(&row)?;
     }
     w.into_inner().map_err(|e| e.into_error().into())

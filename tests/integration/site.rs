@@ -61,6 +61,43 @@ fn the_sample_site_builds() {
 }
 
 #[test]
+fn open_data_cells_never_run_as_spreadsheet_formulas() {
+    let dir = site(None);
+    let projects = dir.path().join("content/data/projects/main.toml");
+    let mut text = read(&projects);
+    text.push_str(
+        "\n[[project]]\nid = \"formula\"\ntitle = \"=HYPERLINK(\\\"https://evil.example\\\",\\\"open\\\")\"\n\
+         themes = [\"wellbeing\"]\nstart = 2024-01-01\nend = 2024-12-31\nprogramme = \"@SUM(1)\"\n\
+         summary = \"+1+1\"\n[project.funding]\neu = 1000\n",
+    );
+    std::fs::write(&projects, text).unwrap();
+    let o = run(dir.path(), &["build", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = read(&dir.path().join("output/data/projects.csv"));
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("formula,"))
+        .expect("the project's row");
+    assert!(
+        row.contains(",\"'=HYPERLINK(\"\"https://evil.example\"\",\"\"open\"\")\",")
+            && row.contains(",'@SUM(1),")
+            && row.contains(",'+1+1,"),
+        "{row}"
+    );
+    // read back with a CSV reader: no cell starts a formula
+    let mut reader = ::csv::Reader::from_reader(csv.as_bytes());
+    for record in reader.records() {
+        for cell in record.unwrap().iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '@', '\t', '\r'])
+                    && !(cell.starts_with('-') && cell.parse::<f64>().is_err()),
+                "{cell}"
+            );
+        }
+    }
+}
+
+#[test]
 fn data_and_text_are_escaped() {
     let (_dir, out) = built(&[]);
     for (path, bytes) in tree(&out) {

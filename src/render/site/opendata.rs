@@ -4,6 +4,7 @@
 use crate::content::model::{Project, Status};
 use crate::money::Money;
 use crate::render::model::Model;
+use crate::text::csv_safe;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -157,8 +158,10 @@ impl<'a> Projects<'a> {
     }
 }
 
-/// A CSV field, quoted when it must be (RFC 4180).
+/// A CSV field that cannot run as a formula ([`csv_safe`]), quoted when it must be
+/// (RFC 4180).
 fn quote(field: &str) -> String {
+    let field = csv_safe(field);
     if field.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
@@ -176,5 +179,7 @@ mod tests {
         assert_eq!(Money(30).plain(), "0.30");
         assert_eq!(quote("a, \"b\""), "\"a, \"\"b\"\"\"");
         assert_eq!(quote("plain"), "plain");
+        assert_eq!(quote("=1+1"), "'=1+1");
+        assert_eq!(quote("=A1,B1"), "\"'=A1,B1\"");
     }
 }
