@@ -208,7 +208,14 @@ pub fn check_external(
 }
 
 fn is_web(url: &str, base_url: &str) -> bool {
-    (url.starts_with("http://") || url.starts_with("https://")) && !url.starts_with(base_url)
+    (starts_with_ignore_case(url, "http://") || starts_with_ignore_case(url, "https://"))
+        && !url.starts_with(base_url)
+}
+
+/// Schemes are case-insensitive (`JavaScript:` is `javascript:`).
+fn starts_with_ignore_case(url: &str, prefix: &str) -> bool {
+    url.get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
 }
 
 /// `None` when the address answers with success (after redirects).
@@ -240,7 +247,7 @@ fn is_external(url: &str) -> bool {
         || url.contains("://")
         || ["mailto:", "tel:", "cid:", "data:", "javascript:"]
             .iter()
-            .any(|s| url.starts_with(s))
+            .any(|s| starts_with_ignore_case(url, s))
 }
 
 /// `None` when `url`, as found on `page`, leads to an existing file (and heading).
@@ -432,5 +439,13 @@ mod tests {
         );
         assert_eq!(found.links, ["single.html", "bare/", "a.png?x=1&y=2"]);
         assert!(found.ids.contains("top"));
+    }
+
+    #[test]
+    fn schemes_are_matched_in_any_case() {
+        assert!(is_external("JavaScript:alert(1)"));
+        assert!(is_external("MAILTO:a@example.org"));
+        assert!(is_web("HTTPS://example.org/", "https://site.example/"));
+        assert!(!is_web("https://site.example/x", "https://site.example/"));
     }
 }

@@ -67,6 +67,28 @@ impl BaseUrl {
     }
 }
 
+/// Why an address that comes from data is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DataUrlError {
+    #[error("`{0}` is not allowed: only http://, https:// and mailto: addresses are")]
+    Scheme(String),
+    #[error("`{0}` is not a web address ({1})")]
+    Invalid(String, url::ParseError),
+}
+
+/// The one policy for addresses that come from data (a project's or a city's `url`, a
+/// register's column): http, https or mailto, in any letter case, and nothing else, so no
+/// `javascript:` or `data:` address can become a link. Parsed as browsers parse (WHATWG),
+/// so tabs or spaces inside a scheme do not slip through.
+pub fn check_data_url(raw: &str) -> Result<(), DataUrlError> {
+    let url = url::Url::parse(raw).map_err(|e| DataUrlError::Invalid(raw.to_string(), e))?;
+    match url.scheme() {
+        "http" | "https" if url.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
+        "mailto" => Ok(()),
+        _ => Err(DataUrlError::Scheme(raw.to_string())),
+    }
+}
+
 /// The relative prefix from an output file to the site root: `news/a/index.html` → `../../`,
 /// `index.html` → `./`.
 pub fn root_prefix(output_path: &str) -> String {
@@ -105,6 +127,31 @@ mod tests {
             Err(BaseUrlError::DotDot)
         );
         assert_eq!(BaseUrl::parse("ftp://a/"), Err(BaseUrlError::Scheme));
+    }
+
+    #[test]
+    fn data_urls_are_web_or_mail_addresses_only() {
+        for ok in [
+            "https://example.org/x",
+            "HTTP://EXAMPLE.ORG",
+            "mailto:a@example.org",
+        ] {
+            assert_eq!(check_data_url(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "java\tscript:alert(1)",
+            " javascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:x",
+            "file:///etc/passwd",
+            "www.example.org",
+            "/projects/x/",
+            "https://",
+        ] {
+            assert!(check_data_url(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -98,8 +98,9 @@ pub struct City {
     pub population: Option<u64>,
     #[serde(default)]
     pub lead_theme: Option<String>,
+    /// Checked against [`crate::urls::check_data_url`].
     #[serde(default)]
-    pub url: Option<String>,
+    pub url: Option<Spanned<String>>,
     #[serde(skip)]
     pub origin: Origin,
 }
@@ -181,8 +182,9 @@ pub struct Project {
     pub international: bool,
     #[serde(default)]
     pub summary: String,
+    /// Checked against [`crate::urls::check_data_url`].
     #[serde(default)]
-    pub url: Option<String>,
+    pub url: Option<Spanned<String>>,
     #[serde(default)]
     pub funding: Funding,
     #[serde(skip)]

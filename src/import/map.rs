@@ -395,6 +395,16 @@ fn map_row(
     }
     let optional = |f: &Option<FieldPlan>| f.as_ref().map(&field).filter(|s| !s.is_empty());
     let (summary, url) = (optional(&plan.summary), optional(&plan.url));
+    // a register is outside input: its addresses follow the one policy for data
+    if let (Some(u), Some(f)) = (&url, &plan.url)
+        && let Err(e) = crate::urls::check_data_url(u)
+    {
+        problems.push(Problem {
+            span: span_of(&f.source),
+            message: format!("url: {e}"),
+            hint: Some("a project's address must start with https://, http:// or mailto:".into()),
+        });
+    }
     if !problems.is_empty() {
         return Err(problems);
     }

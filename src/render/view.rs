@@ -144,7 +144,7 @@ impl<'a> Names<'a> {
             status,
             status_label: status.label(),
             international: p.international,
-            url: p.url.as_deref(),
+            url: p.url.as_ref().map(|u| u.get_ref().as_str()),
             funding: FundingView::new(f.eu, f.state, f.city, f.other, self.currency),
             total_cents: f.total().cents(),
         }

@@ -42,6 +42,7 @@ pub fn validate(site: &Site, opts: Options) -> Diagnostics {
         site.projects.iter().map(|p| (&p.id, p.origin.file)),
     );
     v.projects(&cities, &themes);
+    v.urls();
     v.observations(&cities, &indicators);
     v.documents(&cities, &themes, opts);
     shortcodes::check(site, &cities, &themes, &indicators, &mut v.diags);
@@ -62,6 +63,24 @@ impl Validator<'_> {
     fn warning(&mut self, file: FileId, span: Range<usize>, msg: String, hint: Option<String>) {
         let src = self.site.source(file);
         self.diags.warning(src, span, msg, hint);
+    }
+
+    /// Addresses in data follow the one policy of [`crate::urls::check_data_url`].
+    fn urls(&mut self) {
+        let site = self.site;
+        let cities = site.cities.iter().map(|c| (c.origin.file, &c.url));
+        let projects = site.projects.iter().map(|p| (p.origin.file, &p.url));
+        for (file, url) in cities.chain(projects) {
+            let Some(url) = url else { continue };
+            if let Err(e) = crate::urls::check_data_url(url.get_ref()) {
+                self.error(
+                    file,
+                    url.span(),
+                    format!("url: {e}"),
+                    Some("write the full address, starting with https://".into()),
+                );
+            }
+        }
     }
 
     fn config(&mut self) {

@@ -89,8 +89,8 @@ fn open_data_cells_never_run_as_spreadsheet_formulas() {
     for record in reader.records() {
         for cell in record.unwrap().iter() {
             assert!(
-                !cell.starts_with(['=', '+', '@', '\t', '\r'])
-                    && !(cell.starts_with('-') && cell.parse::<f64>().is_err()),
+                !(cell.starts_with(['=', '+', '@', '\t', '\r'])
+                    || cell.starts_with('-') && cell.parse::<f64>().is_err()),
                 "{cell}"
             );
         }

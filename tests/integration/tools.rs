@@ -363,3 +363,89 @@ fn the_currency_is_a_setting() {
         stderr(&o)
     );
 }
+
+#[test]
+fn addresses_from_data_are_web_or_mail_links_only() {
+    let dir = site(None);
+    let data = dir.path().join("content/data");
+    let projects = data.join("projects/main.toml");
+    let good = read(&projects);
+    let mut text = good.clone();
+    text.push_str(
+        "\n[[project]]\nid = \"evil\"\ntitle = \"Evil\"\nthemes = [\"wellbeing\"]\n\
+         start = 2024-01-01\nend = 2024-12-31\nprogramme = \"ERDF\"\n\
+         url = \"JavaScript:alert(document.cookie)\"\n[project.funding]\neu = 1\n",
+    );
+    std::fs::write(&projects, &text).unwrap();
+    let cities = data.join("cities.toml");
+    let mut c = read(&cities);
+    c = c.replacen(
+        "[[city]]",
+        "[[city]]\nurl = \"data:text/html,<script>alert(1)</script>\"",
+        1,
+    );
+    std::fs::write(&cities, &c).unwrap();
+    let o = run(dir.path(), &["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("url = \"JavaScript"))
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains(&format!(
+            "content/data/projects/main.toml:{line}:7: error: url: `JavaScript:alert(document.cookie)` is not allowed"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/data/cities.toml:2:7: error: url: `data:text/html"),
+        "{err}"
+    );
+    assert!(!dir.path().join("output/projects/evil").exists());
+}
+
+#[test]
+fn an_imported_register_cannot_bring_a_script_link() {
+    let dir = site(None);
+    std::fs::write(
+        dir.path().join("register.csv"),
+        "Code,Name,Start,End,Granted,Web\n\
+         A1,Good,1.1.2024,31.12.2024,100,https://example.org/a1\n\
+         A2,Bad,1.1.2024,31.12.2024,100,javascript:alert(1)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("mapping.toml"),
+        "[csv]\ndate_format = \"d.m.yyyy\"\n\n[id]\ncolumn = \"Code\"\n\n[fields]\n\
+         title = { column = \"Name\" }\nstart = { column = \"Start\" }\nend = { column = \"End\" }\n\
+         programme = { value = \"ERDF\" }\nurl = { column = \"Web\" }\n\n\
+         [funding]\neu = { column = \"Granted\" }\n\n[themes]\ndefault = [\"wellbeing\"]\n",
+    )
+    .unwrap();
+    let o = run(
+        dir.path(),
+        &[
+            "import",
+            "projects",
+            "register.csv",
+            "--map",
+            "mapping.toml",
+            "--skip-invalid",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "register.csv:3:32: warning: line 3 rejected: url: `javascript:alert(1)` is not allowed"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let toml = read(&dir.path().join("content/data/projects/register.toml"));
+    assert!(
+        toml.contains("https://example.org/a1") && !toml.contains("javascript"),
+        "{toml}"
+    );
+}

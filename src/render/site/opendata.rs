@@ -69,7 +69,7 @@ impl<'a> Projects<'a> {
                         total: p.funding.total(),
                     },
                     summary: &p.summary,
-                    url: p.url.as_deref(),
+                    url: p.url.as_ref().map(|u| u.get_ref().as_str()),
                 })
                 .collect(),
         }

@@ -46,7 +46,7 @@ impl Model<'_> {
                 region: &city.region,
                 population: city.population.map(crate::money::group_thousands),
                 lead_theme: city.lead_theme.as_deref(),
-                url: city.url.as_deref(),
+                url: city.url.as_ref().map(|u| u.get_ref().as_str()),
             },
         );
         let summary = s
