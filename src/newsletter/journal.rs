@@ -67,6 +67,15 @@ fn io(action: &'static str, path: &Path, e: std::io::Error) -> JournalError {
     }
 }
 
+/// Options that create a file only its owner can read: the journal holds every
+/// recipient's full address.
+fn owner_only() -> OpenOptions {
+    let mut o = OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o
+}
+
 pub fn path(root: &Path, number: u32) -> PathBuf {
     root.join(".innopress")
         .join("sends")
@@ -110,7 +119,7 @@ impl Journal {
             std::fs::create_dir_all(dir).map_err(|e| io("create", dir, e))?;
         }
         let lock_path = path.with_extension("lock");
-        let lock = OpenOptions::new()
+        let lock = owner_only()
             .create(true)
             .truncate(false)
             .write(true)
@@ -118,11 +127,20 @@ impl Journal {
             .map_err(|e| io("open", &lock_path, e))?;
         lock.try_lock()
             .map_err(|_| JournalError::Locked(lock_path.clone()))?;
-        let mut file = OpenOptions::new()
+        let mut file = owner_only()
             .create(true)
             .append(true)
             .open(path)
             .map_err(|e| io("open the journal", path, e))?;
+        // a journal from an older version may have been created readable by all
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            for p in [path, lock_path.as_path()] {
+                std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o600))
+                    .map_err(|e| io("protect", p, e))?;
+            }
+        }
         let (tx, rx) = mpsc::channel::<(
             Entry,
             tokio::sync::oneshot::Sender<Result<(), JournalError>>,

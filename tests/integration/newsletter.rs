@@ -256,6 +256,14 @@ fn campaign_reaches_each_subscriber_once_with_list_headers() {
     let j = journal(site.path());
     assert_eq!(j.iter().filter(|e| e["state"] == "sent").count(), 20);
     assert_eq!(j.iter().filter(|e| e["state"] == "attempting").count(), 20);
+    // it holds full addresses: only its owner may read it
+    #[cfg(unix)]
+    for f in ["1.jsonl", "1.lock"] {
+        use std::os::unix::fs::PermissionsExt;
+        let path = site.path().join(".innopress/sends").join(f);
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{f} is {mode:o}");
+    }
 
     // a re-run sends nothing
     let o = send(site.path(), &["--list", csv, "--skip-invalid"], "secret");
