@@ -120,10 +120,20 @@ impl Iterator for ListReader {
                         line,
                         reason: format!("`{}` is not a valid email address", mask(&email)),
                     })
+                } else if name.chars().any(char::is_control) {
+                    // a name goes into the To header: a line break there would add headers
+                    Err(Invalid {
+                        line,
+                        reason: "the name has a line break or another control character; remove it"
+                            .into(),
+                    })
                 } else if status != "subscribed" && status != "unsubscribed" {
                     Err(Invalid {
                         line,
-                        reason: format!("status `{status}` must be `subscribed` or `unsubscribed`"),
+                        reason: format!(
+                            "status `{}` must be `subscribed` or `unsubscribed`",
+                            printable(&status)
+                        ),
                     })
                 } else {
                     Ok(Row {
@@ -138,8 +148,15 @@ impl Iterator for ListReader {
     }
 }
 
+/// Text from the list as it may be shown in a terminal: control characters (escape
+/// sequences, line breaks) are left out, so a row cannot rewrite the screen.
+pub fn printable(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
+}
+
 /// An address shortened for terminal output: `m***@example.org`.
 pub fn mask(email: &str) -> String {
+    let email = printable(email);
     match email.split_once('@') {
         Some((local, domain)) => {
             let first: String = local.chars().take(1).collect();
@@ -243,5 +260,28 @@ mod tests {
                 .to_string()
                 .contains("no `email` column")
         );
+    }
+
+    #[test]
+    fn names_with_control_characters_are_invalid_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("list.csv");
+        std::fs::write(
+            &p,
+            "email,name,status\n\
+             eve@example.org,\"Eve\r\nBcc: x@evil.example\",subscribed\n\
+             ann@example.org,Ann,subscribed\n\
+             bob@example.org,Bob,\"\u{1b}[2Jsubscribed\"\n",
+        )
+        .unwrap();
+        let rows: Vec<_> = open(&p).unwrap().collect();
+        assert!(matches!(&rows[0], Err(i) if i.line == 2 && i.reason.contains("line break")));
+        assert!(rows[1].is_ok());
+        assert!(
+            matches!(&rows[2], Err(i) if !i.reason.contains('\u{1b}')),
+            "{:?}",
+            rows[2]
+        );
+        assert_eq!(mask("\u{1b}[2Jx@evil\u{7}.example"), "[***@evil.example");
     }
 }

@@ -357,6 +357,33 @@ fn dry_run_connects_to_nothing() {
 }
 
 #[test]
+fn a_line_break_in_a_name_is_an_invalid_row_a_dry_run_reports() {
+    let dir = site(None);
+    let csv = dir.path().join("subscribers.csv");
+    std::fs::write(
+        &csv,
+        "email,name,status\n\
+         ann@example.org,Ann,subscribed\n\
+         eve@example.org,\"Eve\r\nBcc: x@evil.example\",subscribed\n",
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_innopress"))
+        .args(["newsletter", "send", "1", "--dry-run", "--list"])
+        .arg(&csv)
+        .current_dir(dir.path())
+        .env("INNOPRESS_SMTP_URL", "smtp://127.0.0.1:9?tls=none")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("subscribers.csv:3: the name has a line break"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("nothing was sent"), "{}", stderr(&o));
+}
+
+#[test]
 fn dropped_connections_resume_without_duplicates() {
     let work = tempfile::tempdir().unwrap();
     let smtp = Smtp::start(work.path(), &["--drop-after", "3"]);
