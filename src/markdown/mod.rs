@@ -2,9 +2,11 @@
 //! Links written from the site root (`/projects/x/`) are rewritten to the page's relative
 //! root, so they survive a path prefix in `base_url`.
 
+mod depth;
 mod dialect;
 pub mod shortcodes;
 
+pub use depth::{MAX_DEPTH, too_deep};
 pub use dialect::options;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd, html};

@@ -314,6 +314,18 @@ impl Validator<'_> {
             for doc in site.docs(kind) {
                 let f = doc.file;
                 let off = doc.matter_offset;
+                if let Some((at, deepest)) = crate::markdown::too_deep(site.body(doc)) {
+                    let base = doc.body.start;
+                    self.error(
+                        f,
+                        base + at.start..base + at.end,
+                        format!(
+                            "the text nests {deepest} levels deep here; at most {} are allowed",
+                            crate::markdown::MAX_DEPTH
+                        ),
+                        Some("quotes, lists, emphasis and HTML elements are nested inside each other this deep; flatten them".into()),
+                    );
+                }
                 for c in doc.cities() {
                     self.reference(f, off, "city", c, cities, "content/data/cities.toml");
                 }

@@ -449,3 +449,49 @@ fn an_imported_register_cannot_bring_a_script_link() {
         "{toml}"
     );
 }
+
+#[test]
+fn text_nested_too_deep_is_an_error_not_a_crash() {
+    for (name, body) in [
+        ("quotes", format!("{}deep\n", "> ".repeat(10_000))),
+        ("lists", format!("{}deep\n", "- ".repeat(5_000))),
+        (
+            "emphasis",
+            format!("{}deep{}\n", "*".repeat(10_000), "*".repeat(10_000)),
+        ),
+        (
+            "divs",
+            format!(
+                "{}deep{}\n",
+                "<div>".repeat(40_000),
+                "</div>".repeat(40_000)
+            ),
+        ),
+    ] {
+        let dir = site(None);
+        assert!(run(dir.path(), &["build", "--quiet"]).status.success());
+        let issue = dir.path().join("content/newsletters/issue-1.md");
+        let text = read(&issue);
+        let end = text[3..].find("+++").unwrap() + 6;
+        let line = text[..end].lines().count() + 1;
+        std::fs::write(&issue, format!("{}\n{body}{}", &text[..end], &text[end..])).unwrap();
+        for cmd in [&["check"][..], &["build"], &["newsletter", "build", "1"]] {
+            let o = run(dir.path(), cmd);
+            assert_eq!(o.status.code(), Some(1), "{name} {cmd:?}: {}", stderr(&o));
+            assert!(
+                stderr(&o).contains(&format!("content/newsletters/issue-1.md:{line}:"))
+                    && stderr(&o).contains("levels deep here; at most 100 are allowed"),
+                "{name} {cmd:?}: {}",
+                stderr(&o)
+            );
+        }
+        // the last good output stays, and no staging folder is left behind
+        assert!(dir.path().join("output/index.html").is_file());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().contains("staging"))
+            .collect();
+        assert!(leftovers.is_empty(), "{name}: {leftovers:?}");
+    }
+}

@@ -1,0 +1,113 @@
+//! How deeply a body nests: block quotes, lists, emphasis and raw HTML elements inside each
+//! other. Every renderer downstream (the email's CSS inliner above all) walks the tree
+//! recursively, so the depth is capped here, where `check` and `build` both see it, rather
+//! than trusted to each renderer's stack.
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::{
+    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+use pulldown_cmark::{Event, Parser};
+use std::cell::Cell;
+use std::ops::Range;
+
+/// The deepest nesting a document may have: far beyond any real text, far below what a
+/// recursive walk can overflow on.
+pub const MAX_DEPTH: usize = 100;
+
+/// Where `md` first nests deeper than [`MAX_DEPTH`], and how deep it goes in all.
+pub fn too_deep(md: &str) -> Option<(Range<usize>, usize)> {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    let mut first = None;
+    for (event, range) in Parser::new_ext(md, super::dialect::options()).into_offset_iter() {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let (after, inner) = html_depth(&html, depth);
+                deepest = deepest.max(inner);
+                if inner > MAX_DEPTH && first.is_none() {
+                    first = Some(range.clone());
+                }
+                depth = after;
+            }
+            _ => {}
+        }
+        if depth > MAX_DEPTH && first.is_none() {
+            first = Some(range);
+        }
+        deepest = deepest.max(depth);
+    }
+    first.map(|r| (r, deepest))
+}
+
+/// The element depth after the raw HTML `html` and the deepest it reaches inside, starting
+/// at `depth`.
+fn html_depth(html: &str, depth: usize) -> (usize, usize) {
+    struct Sink(Cell<usize>, Cell<usize>);
+    impl TokenSink for Sink {
+        type Handle = ();
+        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+            if let Token::TagToken(tag) = token {
+                let void = matches!(
+                    &*tag.name,
+                    "area"
+                        | "base"
+                        | "br"
+                        | "col"
+                        | "embed"
+                        | "hr"
+                        | "img"
+                        | "input"
+                        | "link"
+                        | "meta"
+                        | "source"
+                        | "track"
+                        | "wbr"
+                );
+                match tag.kind {
+                    TagKind::StartTag if !void && !tag.self_closing => {
+                        self.0.set(self.0.get() + 1);
+                        self.1.set(self.1.get().max(self.0.get()));
+                    }
+                    TagKind::EndTag if !void => self.0.set(self.0.get().saturating_sub(1)),
+                    _ => {}
+                }
+            }
+            TokenSinkResult::Continue
+        }
+    }
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    let tokenizer = Tokenizer::new(
+        Sink(Cell::new(depth), Cell::new(depth)),
+        TokenizerOpts::default(),
+    );
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    (tokenizer.sink.0.get(), tokenizer.sink.1.get())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_nesting_of_every_kind_is_found() {
+        let deep = 3 * MAX_DEPTH;
+        for md in [
+            format!("{}x\n", "> ".repeat(deep)),
+            format!("{}x\n", "- ".repeat(deep)),
+            format!("{}x{}\n", "*".repeat(deep), "*".repeat(deep)),
+            format!("{}x{}\n", "<div>".repeat(deep), "</div>".repeat(deep)),
+            format!("a {}x{} b\n", "<span>".repeat(deep), "</span>".repeat(deep)),
+        ] {
+            assert!(too_deep(&md).is_some(), "{}", &md[..20]);
+        }
+        let fine = "> quote\n\n- a\n  - b\n    - *c* <b>d</b><br>\n\n<div><p>x</p></div>\n";
+        assert_eq!(too_deep(fine), None);
+        // siblings are not depth
+        assert_eq!(too_deep(&"<div>x</div>".repeat(1000)), None);
+    }
+}
