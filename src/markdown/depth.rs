@@ -1,7 +1,7 @@
 //! How deeply a body nests: block quotes, lists, emphasis and raw HTML elements inside each
-//! other. Every renderer downstream (the email's CSS inliner above all) walks the tree
-//! recursively, so the depth is capped here, where `check` and `build` both see it, rather
-//! than trusted to each renderer's stack.
+//! other. The email's CSS inliner walks the tree recursively, so a newsletter issue's depth
+//! is capped here, where `check`, `build` and `serve` all see it, rather than trusted to the
+//! inliner's stack.
 
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{
