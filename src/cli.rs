@@ -93,6 +93,9 @@ pub struct BuildArgs {
     /// Also print what was loaded and how long each stage took.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Replace an --output folder that holds other files, or an output that is a link.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

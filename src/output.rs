@@ -52,7 +52,24 @@ pub fn absolute(path: &Path) -> PathBuf {
 
 /// Refuses an output folder that is the site root, `content/`, `themes/`, contains one of
 /// them, or lies inside `content/` or `themes/` (the next build would read its own output).
-pub fn check_target(root: &Path, output: &Path) -> Result<(), OutputError> {
+/// Unless `force`, it also refuses a link (a build would replace the folder it points to)
+/// and, for a folder given with `--output` (`chosen`), one that holds files but is not an
+/// earlier innopress output: a build replaces the whole folder.
+pub fn check_target(
+    root: &Path,
+    output: &Path,
+    chosen: bool,
+    force: bool,
+) -> Result<(), OutputError> {
+    if !force && fs::symlink_metadata(output).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(OutputError::Refused {
+            path: output.display().to_string(),
+            why: format!(
+                "it is a link to {}, which a build would replace; remove the link, or pass --force",
+                absolute(output).display()
+            ),
+        });
+    }
     let out = absolute(output);
     let root = absolute(root);
     let protected = [
@@ -80,7 +97,28 @@ pub fn check_target(root: &Path, output: &Path) -> Result<(), OutputError> {
             why: "it is a file, not a folder".into(),
         });
     }
+    if chosen && !force && !is_empty_or_output(&out) {
+        return Err(OutputError::Refused {
+            path: output.display().to_string(),
+            why: "it holds files but no innopress output, and a build replaces the whole folder; \
+                  choose a new or empty folder, or pass --force to replace it"
+                .into(),
+        });
+    }
     Ok(())
+}
+
+/// Whether `dir` is missing, empty (a `.gitkeep` aside) or looks like what a build writes:
+/// every build writes these files, which other folders are unlikely to hold all together.
+fn is_empty_or_output(dir: &Path) -> bool {
+    let Ok(mut entries) = fs::read_dir(dir) else {
+        return true;
+    };
+    let empty = entries.all(|e| e.is_ok_and(|e| e.file_name() == ".gitkeep"));
+    empty
+        || ["index.html", "404.html", "sitemap.xml", "data/summary.json"]
+            .iter()
+            .all(|f| dir.join(f).is_file())
 }
 
 /// Checks a relative output path: `/`-separated, no empty, `.` or `..` parts, not absolute.

@@ -21,6 +21,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Overrides `as_of` from `site.toml`.
     pub as_of: Option<Date>,
+    /// Replace an `output` folder that holds other files, or that is a link.
+    pub force: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -200,7 +202,7 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
     let started = Instant::now();
     let root = &opts.root;
     let target = opts.output.clone().unwrap_or_else(|| root.join("output"));
-    output::check_target(root, &target)?;
+    output::check_target(root, &target, opts.output.is_some(), opts.force)?;
     // nothing changed since the last build into this output: nothing to do
     let absolute_target = output::absolute(&target);
     let fingerprint = crate::cache::inputs(

@@ -13,6 +13,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         as_of,
         quiet,
         verbose,
+        force,
     } = args;
     {
         let opts = BuildOptions {
@@ -20,6 +21,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
             output,
             drafts,
             as_of,
+            force,
         };
         match pipeline::build(&opts) {
             Ok(report) => {

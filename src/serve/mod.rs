@@ -49,6 +49,7 @@ pub fn serve(opts: &Options) -> Result<(), ServeError> {
         output: None,
         drafts: opts.drafts,
         as_of: None,
+        force: false,
     };
     let output = opts.root.join("output");
     let state = Arc::new(State::new(output, base_path(&opts.root)));

@@ -216,6 +216,49 @@ fn refuses_dangerous_output_folders() {
 }
 
 #[test]
+fn an_output_folder_holding_other_files_is_never_emptied_without_force() {
+    let dir = site(None);
+    let root = dir.path();
+    let other = tempfile::tempdir().unwrap();
+    let papers = other.path().join("papers");
+    std::fs::create_dir_all(&papers).unwrap();
+    std::fs::write(papers.join("thesis.tex"), "years of work").unwrap();
+    let target = papers.to_str().unwrap();
+
+    let o = run(root, &["build", "--output", target]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("holds files but no innopress output")
+            && stderr(&o).contains("--force"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(read(&papers.join("thesis.tex")), "years of work");
+
+    // an `output` that is a link to another folder is refused too, that folder untouched
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&papers, root.join("output")).unwrap();
+        let o = run(root, &["build"]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stderr(&o).contains("is a link to"), "{}", stderr(&o));
+        assert_eq!(read(&papers.join("thesis.tex")), "years of work");
+        std::fs::remove_file(root.join("output")).unwrap();
+    }
+
+    // a new folder, then the same folder again (an earlier output), build without --force
+    let fresh = other.path().join("site");
+    for _ in 0..2 {
+        let o = run(root, &["build", "--output", fresh.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    // --force replaces the folder as asked
+    let o = run(root, &["build", "--output", target, "--force"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(papers.join("index.html").is_file());
+}
+
+#[test]
 fn links_are_relative_and_feeds_absolute_under_a_path_prefix() {
     let (_dir, out) = built(&[]);
     let home = read(&out.join("index.html"));
