@@ -368,7 +368,19 @@ fn list_files(root: &Path, rel: &str, ext: &str, diags: &mut Diagnostics) -> Vec
     };
     let mut out = Vec::new();
     for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+            diags.push(
+                Diagnostic {
+                    severity: crate::diagnostics::Severity::Warning,
+                    ..Diagnostic::file_error(
+                        format!("{rel}/{}", entry.file_name().to_string_lossy()),
+                        "ignored: the file name is not valid UTF-8",
+                    )
+                }
+                .with_hint("rename the file (its name becomes a web address)"),
+            );
+            continue;
+        };
         // hidden files, and the rejected rows `innopress import` writes beside its output
         if name.starts_with('.') || name.ends_with(".rejects.csv") {
             continue;
@@ -442,23 +454,56 @@ fn warn_unknown_entries(
 }
 
 /// Every regular file below `content/static/`, recursively. Symbolic links are skipped with
-/// a warning: following them could copy files from outside the site into the output.
+/// a warning, `content/static` itself too: following them could publish files from outside
+/// the site (a key in a home folder).
 fn list_static(dir: &Path, diags: &mut Diagnostics) -> Vec<String> {
-    list_tree(dir, |child| {
+    let warn = |diags: &mut Diagnostics, path: String, message: &str, hint: &str| {
         diags.push(
             Diagnostic {
                 severity: crate::diagnostics::Severity::Warning,
-                ..Diagnostic::file_error(format!("content/static/{child}"), "symbolic link skipped")
+                ..Diagnostic::file_error(path, message)
             }
-            .with_hint("copy the file into content/static/ instead of linking it"),
+            .with_hint(hint),
         )
+    };
+    if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        warn(
+            diags,
+            "content/static".into(),
+            "symbolic link skipped: nothing in it is published",
+            "make content/static a real folder and copy the files to publish into it",
+        );
+        return Vec::new();
+    }
+    list_tree(dir, |child, skipped| match skipped {
+        Skipped::Link => warn(
+            diags,
+            format!("content/static/{child}"),
+            "symbolic link skipped",
+            "copy the file into content/static/ instead of linking it",
+        ),
+        Skipped::NotUtf8 => warn(
+            diags,
+            format!("content/static/{child}"),
+            "skipped: the name is not valid UTF-8",
+            "rename the file; web addresses are UTF-8",
+        ),
     })
 }
 
+/// Why [`list_tree`] passed over an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skipped {
+    /// A symbolic link: never followed.
+    Link,
+    /// A name that is not UTF-8 (shown with replacement characters).
+    NotUtf8,
+}
+
 /// Every file below `dir` as a sorted `/`-separated relative path, hidden entries left out.
-/// Symbolic links are never followed (so no link can lead outside the folder); each one is
-/// passed to `on_link`.
-pub fn list_tree(dir: &Path, mut on_link: impl FnMut(&str)) -> Vec<String> {
+/// Symbolic links are never followed (so no link can lead outside the folder), and names
+/// that are not UTF-8 cannot be published; each such entry is passed to `on_skipped`.
+pub fn list_tree(dir: &Path, mut on_skipped: impl FnMut(&str, Skipped)) -> Vec<String> {
     let hidden =
         |e: &walkdir::DirEntry| e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
     let mut out = Vec::new();
@@ -472,6 +517,7 @@ pub fn list_tree(dir: &Path, mut on_link: impl FnMut(&str)) -> Vec<String> {
         let Ok(rel) = entry.path().strip_prefix(dir) else {
             continue;
         };
+        let utf8 = rel.to_str().is_some();
         let rel = rel
             .components()
             .map(|c| c.as_os_str().to_string_lossy())
@@ -479,7 +525,9 @@ pub fn list_tree(dir: &Path, mut on_link: impl FnMut(&str)) -> Vec<String> {
             .join("/");
         let kind = entry.file_type();
         if kind.is_symlink() {
-            on_link(&rel);
+            on_skipped(&rel, Skipped::Link);
+        } else if !utf8 {
+            on_skipped(&rel, Skipped::NotUtf8);
         } else if kind.is_file() {
             out.push(rel);
         }

@@ -140,7 +140,7 @@ fn embedded_files() -> Vec<(String, &'static [u8])> {
 
 fn list_recursive(dir: &Path) -> Vec<String> {
     // a link in a theme is skipped like one in content/static/, without a warning
-    crate::content::list_tree(dir, |_| {})
+    crate::content::list_tree(dir, |_, _| {})
 }
 
 /// The built-in `strings.toml` with the site's `themes/default/strings.toml` laid over it

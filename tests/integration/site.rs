@@ -258,6 +258,62 @@ fn an_output_folder_holding_other_files_is_never_emptied_without_force() {
     assert!(papers.join("index.html").is_file());
 }
 
+#[cfg(unix)]
+#[test]
+fn a_linked_static_folder_is_not_published() {
+    let dir = site(None);
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("id_rsa"), "PRIVATE KEY").unwrap();
+    let static_dir = dir.path().join("content/static");
+    let _ = std::fs::remove_dir_all(&static_dir);
+    std::os::unix::fs::symlink(home.path(), &static_dir).unwrap();
+    let o = run(dir.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "content/static:1:1: warning: symbolic link skipped: nothing in it is published"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        !tree(&dir.path().join("output"))
+            .keys()
+            .any(|k| k.contains("id_rsa"))
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_is_skipped_with_a_warning() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = site(None);
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
+    std::fs::write(dir.path().join("content/articles").join(name), "+++\n").unwrap();
+    let static_dir = dir.path().join("content/static");
+    std::fs::create_dir_all(&static_dir).unwrap();
+    std::fs::write(
+        static_dir.join(std::ffi::OsStr::from_bytes(b"logo\xff.svg")),
+        "<svg/>",
+    )
+    .unwrap();
+    let o = run(dir.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "content/articles/caf\u{fffd}.md:1:1: warning: ignored: the file name is not valid UTF-8"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "content/static/logo\u{fffd}.svg:1:1: warning: skipped: the name is not valid UTF-8"
+        ),
+        "{err}"
+    );
+}
+
 #[test]
 fn links_are_relative_and_feeds_absolute_under_a_path_prefix() {
     let (_dir, out) = built(&[]);
