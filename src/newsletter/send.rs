@@ -8,7 +8,7 @@ use super::journal::{self, Entry, Journal, State};
 use super::report::Progress;
 pub use super::report::Report;
 use super::smtp::{self, ConnectError, Target};
-use super::subscribers::{self, mask};
+use super::subscribers::{self, mask, redact};
 use crate::render::email::RenderedIssue;
 use crate::render::email::message::{self, EmailError, Kind, MailSettings, Recipient};
 use lettre::address::Envelope;
@@ -253,9 +253,10 @@ fn plan(
             Some((State::FailedPermanent | State::FailedTemporary, reply))
                 if !opts.retry_failed =>
             {
-                report
-                    .earlier_failed
-                    .push((mask(&row.email), reply.clone().unwrap_or_default()));
+                report.earlier_failed.push((
+                    mask(&row.email),
+                    redact(reply.as_deref().unwrap_or_default(), &row.email),
+                ));
                 continue;
             }
             _ => {}
@@ -468,7 +469,7 @@ async fn finish(shared: &Shared, rcpt: &Recipient, journaled: bool, state: State
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .0
-        .push((mask(&rcpt.email), reason));
+        .push((mask(&rcpt.email), redact(&reason, &rcpt.email)));
 }
 
 /// Waits for the next slot of the rate limit shared by all connections.

@@ -154,6 +154,25 @@ pub fn printable(text: &str) -> String {
     text.chars().filter(|c| !c.is_control()).collect()
 }
 
+/// A server's reply about `email` as it may be shown: the address masked wherever the reply
+/// quotes it (in any letter case), control characters left out.
+pub fn redact(reply: &str, email: &str) -> String {
+    let reply = printable(reply);
+    if email.is_empty() {
+        return reply;
+    }
+    let (lower, wanted) = (reply.to_ascii_lowercase(), email.to_ascii_lowercase());
+    let mut out = String::with_capacity(reply.len());
+    let mut at = 0;
+    while let Some(i) = lower[at..].find(&wanted) {
+        out.push_str(&reply[at..at + i]);
+        out.push_str(&mask(email));
+        at += i + wanted.len();
+    }
+    out.push_str(&reply[at..]);
+    out
+}
+
 /// An address shortened for terminal output: `m***@example.org`.
 pub fn mask(email: &str) -> String {
     let email = printable(email);
@@ -283,5 +302,20 @@ mod tests {
             rows[2]
         );
         assert_eq!(mask("\u{1b}[2Jx@evil\u{7}.example"), "[***@evil.example");
+    }
+
+    #[test]
+    fn replies_never_show_the_full_address() {
+        assert_eq!(
+            redact(
+                "550 5.1.1 <Bounce@Example.org>: no such user",
+                "bounce@example.org"
+            ),
+            "550 5.1.1 <b***@example.org>: no such user"
+        );
+        assert_eq!(
+            redact("451 \u{1b}[31mlater", "x@example.org"),
+            "451 [31mlater"
+        );
     }
 }

@@ -57,12 +57,12 @@ def main():
 
         async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
             if args.permfail and re.search(args.permfail, address):
-                return "550 5.1.1 no such user"
+                return f"550 5.1.1 <{address}>: no such user"  # quoted, as real servers do
             if args.tempfail and re.search(args.tempfail, address):
                 seen = tempfails.get(address, 0)
                 if args.tempfail_times == 0 or seen < args.tempfail_times:
                     tempfails[address] = seen + 1
-                    return "451 4.3.0 try again later"
+                    return f"451 4.3.0 <{address}>: try again later"
             envelope.rcpt_tos.append(address)
             return "250 OK"
 
