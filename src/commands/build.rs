@@ -15,76 +15,74 @@ pub fn run(args: BuildArgs) -> ExitCode {
         verbose,
         force,
     } = args;
-    {
-        let opts = BuildOptions {
-            root,
-            output,
-            drafts,
-            as_of,
-            force,
-        };
-        match pipeline::build(&opts) {
-            Ok(report) => {
-                if !report.warnings.items.is_empty() {
-                    eprint!("{}", report.warnings.render_styled(color()));
+    let opts = BuildOptions {
+        root,
+        output,
+        drafts,
+        as_of,
+        force,
+    };
+    match pipeline::build(&opts) {
+        Ok(report) => {
+            if !report.warnings.items.is_empty() {
+                eprint!("{}", report.warnings.render_styled(color()));
+            }
+            if verbose {
+                let loaded: Vec<String> = report
+                    .loaded
+                    .iter()
+                    .map(|(what, n)| format!("{n} {what}"))
+                    .collect();
+                if !loaded.is_empty() {
+                    eprintln!("loaded {}", loaded.join(", "));
                 }
-                if verbose {
-                    let loaded: Vec<String> = report
-                        .loaded
-                        .iter()
-                        .map(|(what, n)| format!("{n} {what}"))
-                        .collect();
-                    if !loaded.is_empty() {
-                        eprintln!("loaded {}", loaded.join(", "));
-                    }
-                    for (stage, ms) in &report.stages {
-                        eprintln!("  {stage}: {ms} ms");
-                    }
+                for (stage, ms) in &report.stages {
+                    eprintln!("  {stage}: {ms} ms");
                 }
-                if !quiet && report.unchanged {
+            }
+            if !quiet && report.unchanged {
+                eprintln!(
+                    "nothing changed since the last build: {} is up to date ({} pages, {} ms)",
+                    report.output.display(),
+                    report.pages,
+                    report.millis
+                );
+                if report.earlier_warnings > 0 {
                     eprintln!(
-                        "nothing changed since the last build: {} is up to date ({} pages, {} ms)",
-                        report.output.display(),
-                        report.pages,
-                        report.millis
-                    );
-                    if report.earlier_warnings > 0 {
-                        eprintln!(
-                            "  that build had {} warning{}; `innopress check` lists {}",
-                            report.earlier_warnings,
-                            if report.earlier_warnings == 1 {
-                                ""
-                            } else {
-                                "s"
-                            },
-                            if report.earlier_warnings == 1 {
-                                "it"
-                            } else {
-                                "them"
-                            }
-                        );
-                    }
-                } else if !quiet {
-                    eprintln!(
-                        "built {} pages and {} charts ({} files, {} KiB) into {} in {} ms",
-                        report.pages,
-                        report.charts,
-                        report.files,
-                        report.bytes / 1024,
-                        report.output.display(),
-                        report.millis
+                        "  that build had {} warning{}; `innopress check` lists {}",
+                        report.earlier_warnings,
+                        if report.earlier_warnings == 1 {
+                            ""
+                        } else {
+                            "s"
+                        },
+                        if report.earlier_warnings == 1 {
+                            "it"
+                        } else {
+                            "them"
+                        }
                     );
                 }
-                ExitCode::SUCCESS
+            } else if !quiet {
+                eprintln!(
+                    "built {} pages and {} charts ({} files, {} KiB) into {} in {} ms",
+                    report.pages,
+                    report.charts,
+                    report.files,
+                    report.bytes / 1024,
+                    report.output.display(),
+                    report.millis
+                );
             }
-            Err(e) => {
-                match &e {
-                    BuildError::Content(d) => eprint!("{}", d.render_styled(color())),
-                    other => eprintln!("error: {other}"),
-                }
-                eprintln!("build failed; the previous output was left unchanged");
-                ExitCode::from(1)
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            match &e {
+                BuildError::Content(d) => eprint!("{}", d.render_styled(color())),
+                other => eprintln!("error: {other}"),
             }
+            eprintln!("build failed; the previous output was left unchanged");
+            ExitCode::from(1)
         }
     }
 }

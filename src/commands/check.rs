@@ -13,27 +13,25 @@ pub fn run(args: CheckArgs) -> ExitCode {
         parallel,
         timeout,
     } = args;
-    {
-        let external = external.then(|| {
-            (
-                usize::from(parallel),
-                std::time::Duration::from_secs(timeout),
-            )
-        });
-        let mut diags = pipeline::check_with(&root, external);
-        if deny_warnings {
-            for d in &mut diags.items {
-                d.severity = innopress::diagnostics::Severity::Error;
-            }
+    let external = external.then(|| {
+        (
+            usize::from(parallel),
+            std::time::Duration::from_secs(timeout),
+        )
+    });
+    let mut diags = pipeline::check_with(&root, external);
+    if deny_warnings {
+        for d in &mut diags.items {
+            d.severity = innopress::diagnostics::Severity::Error;
         }
-        eprint!("{}", diags.render_styled(color()));
-        if diags.has_errors() {
-            ExitCode::from(1)
-        } else {
-            if diags.items.is_empty() {
-                eprintln!("no problems found");
-            }
-            ExitCode::SUCCESS
+    }
+    eprint!("{}", diags.render_styled(color()));
+    if diags.has_errors() {
+        ExitCode::from(1)
+    } else {
+        if diags.items.is_empty() {
+            eprintln!("no problems found");
         }
+        ExitCode::SUCCESS
     }
 }

@@ -57,21 +57,19 @@ pub fn synth(args: SynthArgs) -> ExitCode {
         newsletters,
         seed,
     } = args;
-    {
-        let params = innopress::synth::Params {
-            seed,
-            articles,
-            projects,
-            indicators,
-            newsletters,
-            ..innopress::synth::Params::default()
-        };
-        match innopress::synth::generate(&dir, &params) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(1)
-            }
+    let params = innopress::synth::Params {
+        seed,
+        articles,
+        projects,
+        indicators,
+        newsletters,
+        ..innopress::synth::Params::default()
+    };
+    match innopress::synth::generate(&dir, &params) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
         }
     }
 }

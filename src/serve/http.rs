@@ -116,11 +116,8 @@ async fn page(Shared(state): Shared<Arc<State>>, method: Method, uri: Uri) -> Re
 /// is UTF-8.
 fn content_type(kind: &mime_guess::Mime) -> String {
     let text = kind.type_() == mime_guess::mime::TEXT
-        || matches!(
-            kind.subtype().as_str(),
-            "javascript" | "json" | "xml" | "svg"
-        );
-    if text && kind.get_param("charset").is_none() && kind.subtype() != "svg" {
+        || matches!(kind.subtype().as_str(), "javascript" | "json" | "xml");
+    if text && kind.get_param("charset").is_none() {
         format!("{kind}; charset=utf-8")
     } else {
         kind.to_string()
