@@ -13,6 +13,7 @@ pub mod charts;
 pub mod content;
 pub mod date;
 pub mod diagnostics;
+pub mod html;
 pub mod ids;
 pub mod impact;
 pub mod import;

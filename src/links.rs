@@ -345,52 +345,24 @@ struct Scanned {
     ids: BTreeSet<String>,
 }
 
-/// Reads a page with html5ever's tokenizer, so any quoting (double, single, none) and
-/// character references (`&amp;`) read as a browser reads them, and the text of scripts
-/// and styles is never taken for tags.
+/// The links and ids of a page, read by [`crate::html::tags`].
 fn scan(html: &str) -> Scanned {
-    use html5ever::tendril::StrTendril;
-    use html5ever::tokenizer::states::RawKind;
-    use html5ever::tokenizer::{
-        BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-    };
-    struct Sink(std::cell::RefCell<Scanned>);
-    impl TokenSink for Sink {
-        type Handle = ();
-        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
-            let Token::TagToken(tag) = token else {
-                return TokenSinkResult::Continue;
-            };
-            if tag.kind != TagKind::StartTag {
-                return TokenSinkResult::Continue;
-            }
-            let mut found = self.0.borrow_mut();
-            for attr in &tag.attrs {
-                match &*attr.name.local {
-                    "href" | "src" => found.links.push(attr.value.to_string()),
-                    "id" => {
-                        found.ids.insert(attr.value.to_string());
-                    }
-                    _ => {}
+    let mut found = Scanned::default();
+    crate::html::tags(html, |tag| {
+        let crate::html::Tag::Start { attrs, .. } = tag else {
+            return;
+        };
+        for attr in attrs {
+            match &*attr.name.local {
+                "href" | "src" => found.links.push(attr.value.to_string()),
+                "id" => {
+                    found.ids.insert(attr.value.to_string());
                 }
-            }
-            // as the tree builder would: the content of these is text, not markup
-            match &*tag.name {
-                "script" => TokenSinkResult::RawData(RawKind::ScriptData),
-                "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
-                    TokenSinkResult::RawData(RawKind::Rawtext)
-                }
-                "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
-                _ => TokenSinkResult::Continue,
+                _ => {}
             }
         }
-    }
-    let input = BufferQueue::default();
-    input.push_back(StrTendril::from_slice(html));
-    let tokenizer = Tokenizer::new(Sink(Default::default()), TokenizerOpts::default());
-    let _ = tokenizer.feed(&input);
-    tokenizer.end();
-    tokenizer.sink.0.into_inner()
+    });
+    found
 }
 
 #[cfg(test)]

@@ -3,12 +3,8 @@
 //! is capped here, where `check`, `build` and `serve` all see it, rather than trusted to the
 //! inliner's stack.
 
-use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::{
-    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
+use crate::html::Tag;
 use pulldown_cmark::{Event, Parser};
-use std::cell::Cell;
 use std::ops::Range;
 
 /// The deepest nesting a document may have: far beyond any real text, far below what a
@@ -45,48 +41,22 @@ pub fn too_deep(md: &str) -> Option<(Range<usize>, usize)> {
 /// The element depth after the raw HTML `html` and the deepest it reaches inside, starting
 /// at `depth`.
 fn html_depth(html: &str, depth: usize) -> (usize, usize) {
-    struct Sink(Cell<usize>, Cell<usize>);
-    impl TokenSink for Sink {
-        type Handle = ();
-        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
-            if let Token::TagToken(tag) = token {
-                let void = matches!(
-                    &*tag.name,
-                    "area"
-                        | "base"
-                        | "br"
-                        | "col"
-                        | "embed"
-                        | "hr"
-                        | "img"
-                        | "input"
-                        | "link"
-                        | "meta"
-                        | "source"
-                        | "track"
-                        | "wbr"
-                );
-                match tag.kind {
-                    TagKind::StartTag if !void && !tag.self_closing => {
-                        self.0.set(self.0.get() + 1);
-                        self.1.set(self.1.get().max(self.0.get()));
-                    }
-                    TagKind::EndTag if !void => self.0.set(self.0.get().saturating_sub(1)),
-                    _ => {}
-                }
-            }
-            TokenSinkResult::Continue
+    const VOID: [&str; 13] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr",
+    ];
+    let (mut now, mut deepest) = (depth, depth);
+    crate::html::tags(html, |tag| match tag {
+        Tag::Start {
+            name, self_closing, ..
+        } if !self_closing && !VOID.contains(&name) => {
+            now += 1;
+            deepest = deepest.max(now);
         }
-    }
-    let input = BufferQueue::default();
-    input.push_back(StrTendril::from_slice(html));
-    let tokenizer = Tokenizer::new(
-        Sink(Cell::new(depth), Cell::new(depth)),
-        TokenizerOpts::default(),
-    );
-    let _ = tokenizer.feed(&input);
-    tokenizer.end();
-    (tokenizer.sink.0.get(), tokenizer.sink.1.get())
+        Tag::End { name } if !VOID.contains(&name) => now = now.saturating_sub(1),
+        _ => {}
+    });
+    (now, deepest)
 }
 
 #[cfg(test)]
@@ -107,6 +77,9 @@ mod tests {
         }
         let fine = "> quote\n\n- a\n  - b\n    - *c* <b>d</b><br>\n\n<div><p>x</p></div>\n";
         assert_eq!(too_deep(fine), None);
+        // markup inside a script is text
+        let script = format!("<script>var s = '{}';</script>\n", "<div>".repeat(300));
+        assert_eq!(too_deep(&script), None);
         // siblings are not depth
         assert_eq!(too_deep(&"<div>x</div>".repeat(1000)), None);
     }
