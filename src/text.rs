@@ -111,6 +111,18 @@ pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The first control character of `s`, if any: line breaks, tabs, escapes, and the
+/// invisible Unicode controls (C0, DEL, C1, the line and paragraph separators). Text with
+/// one cannot be a mail header, and may rewrite a terminal.
+pub fn control_char(s: &str) -> Option<char> {
+    s.chars().find(|c| is_control(*c))
+}
+
+/// See [`control_char`].
+pub fn is_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -267,7 +267,7 @@ pub struct IssueMatter {
     pub date: Spanned<Date>,
     pub number: Spanned<u32>,
     #[serde(default)]
-    pub subject: Option<String>,
+    pub subject: Option<Spanned<String>>,
     #[serde(default)]
     pub preheader: Option<String>,
     #[serde(default)]

@@ -7,13 +7,12 @@
 use super::journal::{self, Entry, Journal, State};
 use super::report::Progress;
 pub use super::report::Report;
-use super::smtp::{self, ConnectError, Target};
+use super::smtp::{self, ConnectError, Outcome, Target, transact};
 use super::subscribers::{self, mask, redact};
 use crate::render::email::RenderedIssue;
 use crate::render::email::message::{self, EmailError, Kind, MailSettings, Recipient};
 use lettre::address::Envelope;
 use lettre::transport::smtp::client::AsyncSmtpConnection;
-use lettre::transport::smtp::commands::{Data, Mail, Rcpt, Rset};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -57,13 +56,6 @@ struct Shared {
     sent: AtomicU64,
     results: std::sync::Mutex<Results>,
     retry_delay: Duration,
-}
-
-enum Outcome {
-    Sent(String),
-    Temporary(String, bool),
-    Permanent(String),
-    Uncertain(String),
 }
 
 /// What stops a campaign or a test send before or while it runs.
@@ -195,7 +187,12 @@ pub fn run(campaign: Campaign, opts: &Options) -> Result<Report, SendError> {
     });
     drop(tx);
     for w in workers {
-        let _ = rt.block_on(w);
+        if let Err(e) = rt.block_on(w) {
+            halt(
+                &shared,
+                format!("a sending connection stopped unexpectedly: {e}"),
+            );
+        }
     }
     progress.finish();
     plan_result?;
@@ -280,155 +277,185 @@ async fn worker(
     mut conn: Option<AsyncSmtpConnection>,
     progress: Arc<Progress>,
 ) {
+    use futures_util::FutureExt;
     loop {
         if shared.stop.load(Ordering::Relaxed) {
             break;
         }
         let next = rx.lock().await.recv().await;
         let Some(rcpt) = next else { break };
-        let mut journaled = false;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            if conn.as_ref().is_none_or(|c| c.has_broken()) {
+        // a panic while one recipient is handled becomes that recipient's recorded
+        // failure; the connection carries on with the next one
+        let mut stage = Stage::Before;
+        let run = std::panic::AssertUnwindSafe(deliver(&shared, &rcpt, &mut conn, &mut stage))
+            .catch_unwind()
+            .await;
+        match run {
+            Ok(Flow::Next) => progress.tick(),
+            Ok(Flow::Stop) => return,
+            Err(panic) => {
                 conn = None;
-                match smtp::connect(&shared.campaign.target).await {
-                    Ok(c) => conn = Some(c),
-                    Err(ConnectError::Fatal(m)) => {
-                        halt(&shared, m);
-                        return;
-                    }
-                    Err(ConnectError::Temporary(m)) => {
-                        if attempt >= ATTEMPTS {
-                            finish(&shared, &rcpt, journaled, State::FailedTemporary, m).await;
-                            break;
-                        }
-                        tokio::time::sleep(shared.retry_delay * 2u32.pow(attempt - 1)).await;
-                        continue;
-                    }
+                let what = panic_message(panic.as_ref());
+                if stage == Stage::Transaction {
+                    uncertain(&shared, &rcpt);
+                } else {
+                    let reason = format!(
+                        "innopress failed on this recipient ({what}); nothing was sent to them; please report this"
+                    );
+                    finish(&shared, &rcpt, State::FailedPermanent, reason).await;
                 }
-            }
-            let Some(c) = conn.as_mut() else { continue };
-            pace(&shared).await;
-            let msg = match message::build(
-                &shared.campaign.issue,
-                &shared.campaign.settings,
-                &rcpt,
-                Kind::Campaign,
-                SystemTime::now(),
-            ) {
-                Ok(m) => m,
-                Err(e) => {
-                    finish(
-                        &shared,
-                        &rcpt,
-                        journaled,
-                        State::FailedPermanent,
-                        e.to_string(),
-                    )
-                    .await;
-                    break;
-                }
-            };
-            if !journaled {
-                let entry = Entry {
-                    email: rcpt.email.clone(),
-                    state: State::Attempting,
-                    reply: None,
-                    message_id: msg.headers().get_raw("Message-ID").map(str::to_string),
-                    time: journal::now(),
-                };
-                if !record(&shared, entry).await {
-                    return;
-                }
-                journaled = true;
-            }
-            let to: lettre::Address = match rcpt.email.parse() {
-                Ok(a) => a,
-                Err(e) => {
-                    finish(
-                        &shared,
-                        &rcpt,
-                        journaled,
-                        State::FailedPermanent,
-                        format!("invalid address: {e}"),
-                    )
-                    .await;
-                    break;
-                }
-            };
-            let envelope =
-                match Envelope::new(Some(shared.campaign.settings.from.email.clone()), vec![to]) {
-                    Ok(e) => e,
-                    Err(e) => {
-                        finish(
-                            &shared,
-                            &rcpt,
-                            journaled,
-                            State::FailedPermanent,
-                            e.to_string(),
-                        )
-                        .await;
-                        break;
-                    }
-                };
-            match transact(
-                c,
-                &envelope,
-                &msg.formatted(),
-                shared.campaign.target.timeout,
-            )
-            .await
-            {
-                Outcome::Sent(reply) => {
-                    let entry = Entry {
-                        email: rcpt.email.clone(),
-                        state: State::Sent,
-                        reply: Some(reply),
-                        message_id: None,
-                        time: journal::now(),
-                    };
-                    if !record(&shared, entry).await {
-                        return;
-                    }
-                    shared.sent.fetch_add(1, Ordering::Relaxed);
-                    progress.tick();
-                    break;
-                }
-                Outcome::Permanent(reply) => {
-                    finish(&shared, &rcpt, journaled, State::FailedPermanent, reply).await;
-                    progress.tick();
-                    break;
-                }
-                Outcome::Temporary(reply, broken) => {
-                    if broken {
-                        conn = None;
-                    }
-                    if attempt >= ATTEMPTS {
-                        finish(&shared, &rcpt, journaled, State::FailedTemporary, reply).await;
-                        progress.tick();
-                        break;
-                    }
-                    tokio::time::sleep(shared.retry_delay * 2u32.pow(attempt - 1)).await;
-                }
-                Outcome::Uncertain(_) => {
-                    // the attempting entry stays: the next run reports it, never re-sends it
-                    conn = None;
-                    shared
-                        .results
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .1
-                        .push(mask(&rcpt.email));
-                    progress.tick();
-                    break;
-                }
+                progress.tick();
             }
         }
     }
     if let Some(mut c) = conn {
         let _ = tokio::time::timeout(Duration::from_secs(5), c.quit()).await;
     }
+}
+
+/// How far one recipient's transaction went, so that a panic can be recorded truthfully.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Before,
+    /// In the SMTP transaction: the message data may have gone out.
+    Transaction,
+}
+
+/// Whether the connection goes on to the next recipient or the run stops.
+enum Flow {
+    Next,
+    Stop,
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "an internal error".into())
+}
+
+/// Test hook: a debug build panics while building the message for the address in
+/// `INNOPRESS_TEST_PANIC_FOR`, so the tests can show that a panic is recorded, not lost.
+fn test_panic(email: &str) {
+    if cfg!(debug_assertions)
+        && std::env::var("INNOPRESS_TEST_PANIC_FOR").is_ok_and(|a| a.eq_ignore_ascii_case(email))
+    {
+        panic!("test panic for this recipient");
+    }
+}
+
+/// One recipient, with retries: journaled *attempting*, then *sent*, failed or uncertain.
+async fn deliver(
+    shared: &Shared,
+    rcpt: &Recipient,
+    conn: &mut Option<AsyncSmtpConnection>,
+    stage: &mut Stage,
+) -> Flow {
+    let mut journaled = false;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        if conn.as_ref().is_none_or(|c| c.has_broken()) {
+            *conn = None;
+            match smtp::connect(&shared.campaign.target).await {
+                Ok(c) => *conn = Some(c),
+                Err(ConnectError::Fatal(m)) => {
+                    halt(shared, m);
+                    return Flow::Stop;
+                }
+                Err(ConnectError::Temporary(m)) => {
+                    if attempt >= ATTEMPTS {
+                        finish(shared, rcpt, State::FailedTemporary, m).await;
+                        return Flow::Next;
+                    }
+                    tokio::time::sleep(shared.retry_delay * 2u32.pow(attempt - 1)).await;
+                    continue;
+                }
+            }
+        }
+        let Some(c) = conn.as_mut() else { continue };
+        pace(shared).await;
+        test_panic(&rcpt.email);
+        let built = message::build(
+            &shared.campaign.issue,
+            &shared.campaign.settings,
+            rcpt,
+            Kind::Campaign,
+            SystemTime::now(),
+        );
+        let msg = match built {
+            Ok(m) => m,
+            Err(e) => {
+                finish(shared, rcpt, State::FailedPermanent, e.to_string()).await;
+                return Flow::Next;
+            }
+        };
+        if !journaled {
+            let entry = Entry {
+                email: rcpt.email.clone(),
+                state: State::Attempting,
+                reply: None,
+                message_id: msg.headers().get_raw("Message-ID").map(str::to_string),
+                time: journal::now(),
+            };
+            if !record(shared, entry).await {
+                return Flow::Stop;
+            }
+            journaled = true;
+        }
+        // the message's own envelope: the sender and this one recipient
+        let envelope = msg.envelope().clone();
+        let body = msg.formatted();
+        *stage = Stage::Transaction;
+        let outcome = transact(c, &envelope, &body, shared.campaign.target.timeout).await;
+        *stage = Stage::Before;
+        match outcome {
+            Outcome::Sent(reply) => {
+                let entry = Entry {
+                    email: rcpt.email.clone(),
+                    state: State::Sent,
+                    reply: Some(reply),
+                    message_id: None,
+                    time: journal::now(),
+                };
+                if !record(shared, entry).await {
+                    return Flow::Stop;
+                }
+                shared.sent.fetch_add(1, Ordering::Relaxed);
+                return Flow::Next;
+            }
+            Outcome::Permanent(reply) => {
+                finish(shared, rcpt, State::FailedPermanent, reply).await;
+                return Flow::Next;
+            }
+            Outcome::Temporary(reply, broken) => {
+                if broken {
+                    *conn = None;
+                }
+                if attempt >= ATTEMPTS {
+                    finish(shared, rcpt, State::FailedTemporary, reply).await;
+                    return Flow::Next;
+                }
+                tokio::time::sleep(shared.retry_delay * 2u32.pow(attempt - 1)).await;
+            }
+            Outcome::Uncertain(_) => {
+                // the attempting entry stays: the next run reports it, never re-sends it
+                *conn = None;
+                uncertain(shared, rcpt);
+                return Flow::Next;
+            }
+        }
+    }
+}
+
+fn uncertain(shared: &Shared, rcpt: &Recipient) {
+    shared
+        .results
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .1
+        .push(mask(&rcpt.email));
 }
 
 /// Journals an entry; if the journal cannot be written, stops the run (sending on without
@@ -453,17 +480,17 @@ fn halt(shared: &Shared, reason: String) {
         .get_or_insert(reason);
 }
 
-async fn finish(shared: &Shared, rcpt: &Recipient, journaled: bool, state: State, reason: String) {
-    if journaled {
-        let entry = Entry {
-            email: rcpt.email.clone(),
-            state,
-            reply: Some(reason.clone()),
-            message_id: None,
-            time: journal::now(),
-        };
-        record(shared, entry).await;
-    }
+/// Records a failure for this run's report and in the journal, so that every recipient
+/// handed to a connection ends there as sent, failed or (attempting) uncertain.
+async fn finish(shared: &Shared, rcpt: &Recipient, state: State, reason: String) {
+    let entry = Entry {
+        email: rcpt.email.clone(),
+        state,
+        reply: Some(reason.clone()),
+        message_id: None,
+        time: journal::now(),
+    };
+    record(shared, entry).await;
     shared
         .results
         .lock()
@@ -485,60 +512,6 @@ async fn pace(shared: &Shared) {
         slot
     };
     tokio::time::sleep_until(wait_until.into()).await;
-}
-
-/// One SMTP transaction in steps, so a failure is known to be before the message data (safe
-/// to retry) or after it (uncertain).
-async fn transact(
-    c: &mut AsyncSmtpConnection,
-    envelope: &Envelope,
-    body: &[u8],
-    timeout: Duration,
-) -> Outcome {
-    use tokio::time::timeout as within;
-    let before = |e: lettre::transport::smtp::Error| -> Outcome {
-        if e.is_permanent() {
-            Outcome::Permanent(e.to_string())
-        } else {
-            let broken = !e.is_transient();
-            Outcome::Temporary(e.to_string(), broken)
-        }
-    };
-    let mut mail_params = vec![];
-    if !body.is_ascii() {
-        mail_params.push(lettre::transport::smtp::extension::MailParameter::Body(
-            lettre::transport::smtp::extension::MailBodyParameter::EightBitMime,
-        ));
-    }
-    let steps: [Box<dyn std::fmt::Display + Send>; 3] = [
-        Box::new(Mail::new(envelope.from().cloned(), mail_params)),
-        Box::new(Rcpt::new(envelope.to()[0].clone(), vec![])),
-        Box::new(Data),
-    ];
-    for step in steps {
-        match within(timeout, c.command(step)).await {
-            Err(_) => return Outcome::Temporary("the server did not answer in time".into(), true),
-            Ok(Err(e)) => {
-                let out = before(e);
-                if matches!(out, Outcome::Temporary(_, false) | Outcome::Permanent(_)) {
-                    let _ = within(timeout, c.command(Rset)).await;
-                }
-                return out;
-            }
-            Ok(Ok(_)) => {}
-        }
-    }
-    match within(timeout, c.message(body)).await {
-        Ok(Ok(resp)) => Outcome::Sent(format!(
-            "{} {}",
-            resp.code(),
-            resp.message().collect::<Vec<_>>().join(" ")
-        )),
-        Ok(Err(e)) if e.is_permanent() => Outcome::Permanent(e.to_string()),
-        Ok(Err(e)) if e.is_transient() => Outcome::Temporary(e.to_string(), false),
-        Ok(Err(e)) => Outcome::Uncertain(e.to_string()),
-        Err(_) => Outcome::Uncertain("no answer after the message data".into()),
-    }
 }
 
 /// One test message to `to`, marked [TEST] and not journaled.

@@ -4,9 +4,14 @@
 //! Connections are opened by us with `TCP_NODELAY` and handed to lettre: lettre 0.11.23 leaves
 //! Nagle's algorithm on, which with the delayed ACKs of the server limits one connection to
 //! about 20 messages a second (lettre#1159).
+//!
+//! One transaction is sent in steps (MAIL, RCPT, DATA, then the message), so that a failure
+//! is known to come before the data (safe to retry) or after it (uncertain).
 
+use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, Certificate, TlsParameters};
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt, Rset};
 use lettre::transport::smtp::extension::ClientId;
 use std::net::IpAddr;
 use std::path::Path;
@@ -256,6 +261,68 @@ pub fn read_ca(root: &Path, ca_file: Option<&str>) -> Result<Option<Vec<u8>>, Sm
                 .map(Some)
                 .map_err(|source| SmtpError::ReadCa { path: p, source })
         }
+    }
+}
+
+/// How one transaction ended, as far as a re-send is concerned.
+pub enum Outcome {
+    Sent(String),
+    Temporary(String, bool),
+    Permanent(String),
+    Uncertain(String),
+}
+
+/// One SMTP transaction in steps, so a failure is known to be before the message data (safe
+/// to retry) or after it (uncertain).
+pub async fn transact(
+    c: &mut AsyncSmtpConnection,
+    envelope: &Envelope,
+    body: &[u8],
+    timeout: Duration,
+) -> Outcome {
+    use tokio::time::timeout as within;
+    let before = |e: lettre::transport::smtp::Error| -> Outcome {
+        if e.is_permanent() {
+            Outcome::Permanent(e.to_string())
+        } else {
+            let broken = !e.is_transient();
+            Outcome::Temporary(e.to_string(), broken)
+        }
+    };
+    let mut mail_params = vec![];
+    if !body.is_ascii() {
+        mail_params.push(lettre::transport::smtp::extension::MailParameter::Body(
+            lettre::transport::smtp::extension::MailBodyParameter::EightBitMime,
+        ));
+    }
+    let steps: [Box<dyn std::fmt::Display + Send>; 3] = [
+        Box::new(Mail::new(envelope.from().cloned(), mail_params)),
+        Box::new(Rcpt::new(envelope.to()[0].clone(), vec![])),
+        Box::new(Data),
+    ];
+    for step in steps {
+        match within(timeout, c.command(step)).await {
+            Err(_) => return Outcome::Temporary("the server did not answer in time".into(), true),
+            Ok(Err(e)) => {
+                let out = before(e);
+                if matches!(out, Outcome::Temporary(_, false) | Outcome::Permanent(_)) {
+                    let _ = within(timeout, c.command(Rset)).await;
+                }
+                return out;
+            }
+            Ok(Ok(_)) => {}
+        }
+    }
+    match within(timeout, c.message(body)).await {
+        Ok(Ok(resp)) => Outcome::Sent(format!(
+            "{} {}",
+            resp.code(),
+            resp.message().collect::<Vec<_>>().join(" ")
+        )),
+        Ok(Err(e)) if e.is_permanent() => Outcome::Permanent(e.to_string()),
+        Ok(Err(e)) if e.is_transient() => Outcome::Temporary(e.to_string(), false),
+        Ok(Err(e)) => Outcome::Uncertain(e.to_string()),
+        Err(_) => Outcome::Uncertain("no answer after the message data".into()),
     }
 }
 

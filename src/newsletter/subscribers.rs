@@ -120,7 +120,7 @@ impl Iterator for ListReader {
                         line,
                         reason: format!("`{}` is not a valid email address", mask(&email)),
                     })
-                } else if name.chars().any(char::is_control) {
+                } else if crate::text::control_char(&name).is_some() {
                     // a name goes into the To header: a line break there would add headers
                     Err(Invalid {
                         line,
@@ -151,7 +151,9 @@ impl Iterator for ListReader {
 /// Text from the list as it may be shown in a terminal: control characters (escape
 /// sequences, line breaks) are left out, so a row cannot rewrite the screen.
 pub fn printable(text: &str) -> String {
-    text.chars().filter(|c| !c.is_control()).collect()
+    text.chars()
+        .filter(|c| !crate::text::is_control(*c))
+        .collect()
 }
 
 /// A server's reply about `email` as it may be shown: the address masked wherever the reply

@@ -19,6 +19,16 @@ use tokio::sync::watch;
 const EVENTS: &str = "/__innopress/events";
 const SCRIPT: &str = "/__innopress/reload.js";
 
+/// Connections served at once. More wait in the system's queue until one closes, so slow or
+/// idle clients cannot use up the process's file descriptors (often 1,024) and lock
+/// everyone out; each open page holds one for its reload events.
+pub const MAX_CONNECTIONS: usize = 256;
+/// Time a client has to send its request head; a client that trickles it is dropped.
+const HEAD_DEADLINE: Duration = Duration::from_secs(10);
+/// Most bytes a request head may take (hyper answers 431 past it): a request line without
+/// an end cannot grow memory.
+const MAX_HEAD: usize = 16 * 1024;
+
 /// What browsers are told: the build generation and, when the last build failed, why.
 #[derive(Debug, Clone, Default)]
 struct Status {
@@ -52,8 +62,9 @@ impl State {
 }
 
 /// Serves `listener` until the process stops. Each connection gets hyper's HTTP/1 with a
-/// deadline for the request head; responses close the connection (pages are few and small,
-/// and a closed connection never keeps an edited page in a browser's pipeline).
+/// deadline and a size limit for the request head, and at most [`MAX_CONNECTIONS`] are
+/// served at once; responses close the connection (pages are few and small, and a closed
+/// connection never keeps an edited page in a browser's pipeline).
 pub async fn run(listener: std::net::TcpListener, state: Arc<State>) -> std::io::Result<()> {
     listener.set_nonblocking(true)?;
     let listener = tokio::net::TcpListener::from_std(listener)?;
@@ -62,18 +73,30 @@ pub async fn run(listener: std::net::TcpListener, state: Arc<State>) -> std::io:
         .route(SCRIPT, axum::routing::get(script))
         .fallback(page)
         .with_state(state);
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
-        let Ok((stream, _)) = listener.accept().await else {
-            continue;
+        // a slot before the connection is taken: past the cap, clients wait in the queue
+        let Ok(slot) = slots.clone().acquire_owned().await else {
+            return Ok(());
+        };
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // out of descriptors or a dropped client: a short pause, not a busy loop
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
         };
         let service = TowerToHyperService::new(app.clone());
         tokio::spawn(async move {
             let _ = hyper::server::conn::http1::Builder::new()
                 .title_case_headers(true)
                 .timer(TokioTimer::new())
-                .header_read_timeout(Duration::from_secs(10))
+                .header_read_timeout(HEAD_DEADLINE)
+                .max_buf_size(MAX_HEAD)
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
+            drop(slot);
         });
     }
 }

@@ -355,6 +355,7 @@ impl Validator<'_> {
                     );
                 }
                 let Some(issue) = doc.issue() else { continue };
+                self.subject(doc, issue);
                 let n = *issue.number.get_ref();
                 if let Some(other) = numbers.get(&n) {
                     let other_path = site.source(other.file).path.clone();
@@ -394,6 +395,27 @@ impl Validator<'_> {
                     }
                 }
             }
+        }
+    }
+
+    /// The subject becomes a mail header: a control character there (a line break above
+    /// all) is refused here, so `check` reports it before a send does.
+    fn subject(&mut self, doc: &Document, issue: &crate::content::model::IssueMatter) {
+        let (text, span, field) = match &issue.subject {
+            Some(s) => (s.get_ref().as_str(), doc.file_span(s.span()), "subject"),
+            None => (
+                doc.title(),
+                doc.matter_offset..doc.matter_offset,
+                "title (the subject, as no `subject` is given)",
+            ),
+        };
+        if let Some(c) = crate::text::control_char(text) {
+            self.error(
+                doc.file,
+                span,
+                format!("the {field} contains the control character {c:?}; an email subject is one line of text"),
+                Some("remove the line break, tab or escape from it".into()),
+            );
         }
     }
 }

@@ -5,6 +5,7 @@
 mod architecture;
 mod charts;
 mod common;
+mod hostile;
 mod impact;
 mod import;
 mod invalid;

@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
-fn python() -> &'static str {
+pub(crate) fn python() -> &'static str {
     let ok = Command::new("python3")
         .args(["-c", "import aiosmtpd, trustme, dkim"])
         .status()
@@ -22,14 +22,14 @@ fn python() -> &'static str {
 }
 
 /// A running aiosmtpd; killed on drop.
-struct Smtp {
+pub(crate) struct Smtp {
     child: Child,
-    port: u16,
-    dir: PathBuf,
+    pub(crate) port: u16,
+    pub(crate) dir: PathBuf,
 }
 
 impl Smtp {
-    fn start(work: &Path, extra: &[&str]) -> Smtp {
+    pub(crate) fn start(work: &Path, extra: &[&str]) -> Smtp {
         let dir = work.join("mailbox");
         let ca = work.join("ca.pem");
         let mut cmd = Command::new(python());
@@ -56,7 +56,7 @@ impl Smtp {
     }
 
     /// Recipient → number of messages received.
-    fn received(&self) -> BTreeMap<String, usize> {
+    pub(crate) fn received(&self) -> BTreeMap<String, usize> {
         let mut m = BTreeMap::new();
         let Ok(text) = std::fs::read_to_string(self.dir.join("index.jsonl")) else {
             return m;
@@ -70,7 +70,7 @@ impl Smtp {
         m
     }
 
-    fn files(&self) -> Vec<PathBuf> {
+    pub(crate) fn files(&self) -> Vec<PathBuf> {
         let mut v: Vec<PathBuf> = std::fs::read_dir(&self.dir)
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -89,7 +89,7 @@ impl Drop for Smtp {
 }
 
 /// The minimal site set up to send through `smtp`.
-fn sending_site(smtp: &Smtp, work: &Path) -> tempfile::TempDir {
+pub(crate) fn sending_site(smtp: &Smtp, work: &Path) -> tempfile::TempDir {
     let dir = site(None);
     let cfg = dir.path().join("content/site.toml");
     let text = read(&cfg).replace(
@@ -101,7 +101,7 @@ fn sending_site(smtp: &Smtp, work: &Path) -> tempfile::TempDir {
     dir
 }
 
-fn send(site: &Path, args: &[&str], password: &str) -> Output {
+pub(crate) fn send(site: &Path, args: &[&str], password: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_innopress"))
         .args(["newsletter", "send", "1"])
         .args(args)
@@ -115,7 +115,7 @@ fn send(site: &Path, args: &[&str], password: &str) -> Output {
         .unwrap()
 }
 
-fn list(site: &Path, rows: &[(&str, &str, &str)]) -> PathBuf {
+pub(crate) fn list(site: &Path, rows: &[(&str, &str, &str)]) -> PathBuf {
     let mut s = String::from("email,name,status,city\n");
     for (e, n, st) in rows {
         s.push_str(&format!("{e},{n},{st},Tampere\n"));
@@ -125,7 +125,7 @@ fn list(site: &Path, rows: &[(&str, &str, &str)]) -> PathBuf {
     p
 }
 
-fn inspect(file: &Path, dkim_pub: Option<&str>) -> Value {
+pub(crate) fn inspect(file: &Path, dkim_pub: Option<&str>) -> Value {
     let mut c = Command::new(python());
     c.arg(repo().join("tests/smtp/mailcheck.py"))
         .arg("show")
@@ -138,7 +138,7 @@ fn inspect(file: &Path, dkim_pub: Option<&str>) -> Value {
     serde_json::from_slice(&o.stdout).unwrap()
 }
 
-fn journal(site: &Path) -> Vec<Value> {
+pub(crate) fn journal(site: &Path) -> Vec<Value> {
     std::fs::read_to_string(site.join(".innopress/sends/1.jsonl"))
         .unwrap_or_default()
         .lines()
@@ -147,7 +147,7 @@ fn journal(site: &Path) -> Vec<Value> {
 }
 
 /// The last journaled state of each address.
-fn last_states(site: &Path) -> BTreeMap<String, String> {
+pub(crate) fn last_states(site: &Path) -> BTreeMap<String, String> {
     journal(site)
         .iter()
         .map(|e| {
@@ -159,7 +159,7 @@ fn last_states(site: &Path) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn addresses(n: usize, prefix: &str) -> Vec<String> {
+pub(crate) fn addresses(n: usize, prefix: &str) -> Vec<String> {
     (0..n)
         .map(|i| format!("{prefix}{i:04}@example.org"))
         .collect()

@@ -189,3 +189,79 @@ fn serve_never_leaves_the_output_folder() {
     let (code, _) = get(server.port, "/news/");
     assert_eq!(code, 200);
 }
+
+/// A number from the server's `/proc/PID/status` (Linux), such as `VmRSS` in kB.
+fn proc_status(pid: u32, key: &str) -> u64 {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap()
+}
+
+fn open_descriptors(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .count()
+}
+
+#[test]
+fn serve_bounds_request_heads_and_connections() {
+    let dir = site(None);
+    let server = start(dir.path());
+    let pid = server.child.id();
+    assert_eq!(get(server.port, "/news/").0, 200);
+    let before = proc_status(pid, "VmRSS");
+
+    // request lines without an end: each is cut off at the head limit, memory stays flat
+    let floods: Vec<_> = (0..4)
+        .map(|_| {
+            let port = server.port;
+            std::thread::spawn(move || {
+                let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                let chunk = vec![b'a'; 64 * 1024];
+                let _ = s.write_all(b"GET /");
+                let mut sent = 0;
+                while sent < 32 << 20 && s.write_all(&chunk).is_ok() {
+                    sent += chunk.len();
+                }
+                let mut reply = String::new();
+                let _ = s.read_to_string(&mut reply);
+                (sent, reply)
+            })
+        })
+        .collect();
+    for f in floods {
+        let (sent, reply) = f.join().unwrap();
+        assert!(
+            sent < 32 << 20,
+            "the server read {sent} bytes of one request line"
+        );
+        assert!(
+            reply.is_empty()
+                || reply.starts_with("HTTP/1.1 431")
+                || reply.starts_with("HTTP/1.1 400"),
+            "{reply}"
+        );
+    }
+    let grown = proc_status(pid, "VmRSS").saturating_sub(before);
+    assert!(grown < 64 * 1024, "memory grew by {grown} kB");
+    assert_eq!(get(server.port, "/news/").0, 200);
+
+    // more idle clients than the cap: the server holds at most the cap of them open, drops
+    // them at the head deadline, and then serves everyone else
+    let base = open_descriptors(pid);
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], server.port));
+    // past the cap and the system's queue, a connection attempt waits; those are let go
+    let idle: Vec<TcpStream> = (0..400)
+        .filter_map(|_| TcpStream::connect_timeout(&addr, Duration::from_millis(200)).ok())
+        .collect();
+    assert!(idle.len() > 256, "only {} clients connected", idle.len());
+    std::thread::sleep(Duration::from_millis(500));
+    let held = open_descriptors(pid) - base;
+    assert!(held <= 256, "{held} connections held open");
+    let started = Instant::now();
+    assert_eq!(get(server.port, "/news/").0, 200);
+    assert!(started.elapsed() < Duration::from_secs(30));
+    drop(idle);
+}

@@ -5,9 +5,11 @@
   mailcheck.py genkey KEY.pem                       new RSA key (PKCS#1 PEM); prints the public key
 """
 import base64
+import re
 import json
 import sys
 from email import policy
+from email.header import decode_header, make_header
 from email.parser import BytesParser
 
 
@@ -25,6 +27,25 @@ def show(path, pub):
                  "List-Unsubscribe", "List-Unsubscribe-Post", "DKIM-Signature", "MIME-Version"]:
         if msg[name] is not None:
             out["headers"][name] = str(msg[name])
+    to = msg["To"]
+    if to is not None and len(to.addresses) == 1:
+        out["to_name"] = to.addresses[0].display_name
+        out["to_addr"] = to.addresses[0].addr_spec
+        # Python's address parser keeps the folding space between two encoded words of a
+        # display name, which RFC 2047 (6.2) says to drop; its decode_header drops it
+        raw_to = raw.split(b"\r\n\r\n", 1)[0].decode("ascii", "replace")
+        m = re.search(r"(?im)^To:([^\r\n]*(?:\r\n[ \t][^\r\n]*)*)", raw_to)
+        if m:
+            value = re.sub(r"\r\n[ \t]", " ", m.group(1)).strip()
+            name_part = value.rsplit("<", 1)[0].strip()
+            if name_part.startswith("=?"):
+                out["to_name"] = str(make_header(decode_header(name_part)))
+    # the header section as sent: names in order, and the longest line
+    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+    out["header_names"] = [l.split(b":", 1)[0].decode("ascii", "replace") for l in head
+                           if l and l[:1] not in (b" ", b"\t")]
+    out["longest_header_line"] = max(len(l) for l in head)
+    out["header_ascii"] = all(32 <= b < 127 or b == 9 for l in head for b in l)
     for part in msg.walk():
         ct = part.get_content_type()
         if ct == "text/html":

@@ -51,8 +51,8 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
         .collect();
     let subject = issue
         .subject
-        .clone()
-        .unwrap_or_else(|| doc.title().to_string());
+        .as_ref()
+        .map_or_else(|| doc.title().to_string(), |s| s.get_ref().clone());
     let preheader = issue
         .preheader
         .clone()
@@ -64,7 +64,7 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
     ctx.insert("subject", &subject);
     ctx.insert("preheader", &preheader);
     ctx.insert("date_long", &words.long_date(*issue.date.get_ref()));
-    ctx.insert("content", &body.html);
+    ctx.insert("content", &email_safe(&body.html));
     ctx.insert("teased", &teased);
     ctx.insert("view_url", &view_url);
     ctx.insert("site_url", &base.full);
@@ -144,6 +144,18 @@ fn text_shortcode(model: &Model, sc: &Shortcode, view_url: &str) -> Option<Strin
         "table" => Some(fill(&words.email.text_table, &[("url", view_url)])),
         _ => None,
     }
+}
+
+/// The issue's own HTML as a mail may carry it. Editors may write raw HTML, and on the
+/// website it stays theirs; but a script, frame, form, event handler or `javascript:` link
+/// has no place in a mail (clients drop them, spam filters count them), so they go here.
+fn email_safe(html: &str) -> String {
+    ammonia::Builder::default()
+        .add_generic_attributes(["class", "id", "style", "width", "height", "align", "role"])
+        .add_url_schemes(["cid"])
+        .link_rel(None)
+        .clean(html)
+        .to_string()
 }
 
 /// Inlines the template's CSS into `style` attributes. `@media` rules cannot be inlined and
@@ -235,6 +247,19 @@ mod tests {
         );
         let t = Template::parse(&format!("{GREETING}\n{UNSUBSCRIBE}"), false);
         assert_eq!(t.fill("Hi <x>", "u"), "Hi <x>\nu");
+    }
+
+    #[test]
+    fn scripts_handlers_and_script_links_leave_the_email() {
+        let html = email_safe(
+            "<p onclick=\"x()\">a <a href=\"JavaScript:alert(1)\">b</a></p>\
+             <script>alert(1)</script><iframe src=\"https://e.org\"></iframe>\
+             <img src=\"cid:chart@innopress\" alt=\"c\"><a href=\"https://e.org/\" class=\"k\">d</a>",
+        );
+        assert_eq!(
+            html,
+            "<p>a <a>b</a></p><img src=\"cid:chart@innopress\" alt=\"c\"><a href=\"https://e.org/\" class=\"k\">d</a>"
+        );
     }
 
     #[test]

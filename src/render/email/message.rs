@@ -2,13 +2,14 @@
 //! and a multipart/related HTML part carrying the chart PNGs as inline parts; the list headers
 //! (List-Id, List-Unsubscribe, RFC 8058 one-click) and optional DKIM over them.
 
+use super::headers;
 use super::issue::RenderedIssue;
 use lettre::Message;
 use lettre::message::dkim::{
     DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm,
     DkimSigningKey,
 };
-use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::header::{ContentType, HeaderName};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use sha2::{Digest, Sha256};
 use std::time::SystemTime;
@@ -25,6 +26,8 @@ pub enum EmailError {
     Mime(#[from] lettre::error::Error),
     #[error(transparent)]
     ContentType(#[from] lettre::message::header::ContentTypeErr),
+    #[error(transparent)]
+    Header(#[from] super::headers::HeaderError),
 }
 
 /// Sender-side settings shared by every message of a run.
@@ -155,39 +158,41 @@ pub fn build(
             .multipart(related)
     };
 
+    let to_address: lettre::Address = to
+        .email
+        .parse()
+        .map_err(|e| EmailError::Address(format!("invalid address: {e}")))?;
     let to_box = Mailbox::new(
         (!to.name.trim().is_empty()).then(|| to.name.trim().to_string()),
-        to.email
-            .parse()
-            .map_err(|e| EmailError::Address(format!("invalid address: {e}")))?,
+        to_address.clone(),
     );
     let subject = match kind {
         Kind::Test => format!("[TEST] {}", issue.subject),
         _ => issue.subject.clone(),
     };
+    // every header that carries text goes through `headers`, which refuses control
+    // characters and folds; the envelope is given, not parsed back from the headers
     let mut b = Message::builder()
-        .from(s.from.clone())
-        .to(to_box)
-        .subject(subject)
+        .envelope(lettre::address::Envelope::new(
+            Some(s.from.email.clone()),
+            vec![to_address],
+        )?)
+        .raw_header(headers::mailbox("From", &s.from)?)
+        .raw_header(headers::mailbox("To", &to_box)?)
+        .raw_header(headers::text("Subject", &subject)?)
         .date(date)
         .message_id(Some(message_id(n, &to.email, &s.domain, kind)))
-        .raw_header(HeaderValue::new(
-            HeaderName::new_from_ascii_str("List-Id"),
-            s.list_id.clone(),
-        ));
+        .raw_header(headers::text("List-Id", &s.list_id)?);
     if let Some(r) = &s.reply_to {
-        b = b.reply_to(r.clone());
+        b = b.raw_header(headers::mailbox("Reply-To", r)?);
     }
     if let Some(url) = &unsubscribe {
-        b = b.raw_header(HeaderValue::new(
-            HeaderName::new_from_ascii_str("List-Unsubscribe"),
-            format!("<{url}>"),
-        ));
+        b = b.raw_header(headers::text("List-Unsubscribe", &format!("<{url}>"))?);
         if url.starts_with("https://") {
-            b = b.raw_header(HeaderValue::new(
-                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
-                "List-Unsubscribe=One-Click".into(),
-            ));
+            b = b.raw_header(headers::text(
+                "List-Unsubscribe-Post",
+                "List-Unsubscribe=One-Click",
+            )?);
         }
     }
     let mut msg = b.multipart(html_part)?;

@@ -4,6 +4,7 @@
 //! The per-recipient parts (greeting, unsubscribe link) are left as slots filled at send time,
 //! so an issue is rendered and inlined once, not once per recipient.
 
+pub mod headers;
 mod html;
 mod issue;
 pub mod message;

@@ -14,7 +14,7 @@ pub fn render(md: &str, base: &str, resolve: &dyn Fn(&Shortcode) -> Option<Strin
     let opts = crate::markdown::options();
     let mut out = String::new();
     let mut line = String::new();
-    let mut links: Vec<String> = Vec::new();
+    let mut links: Vec<Option<String>> = Vec::new();
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut heading: Option<HeadingLevel> = None;
     let mut in_code = false;
@@ -85,7 +85,7 @@ pub fn render(md: &str, base: &str, resolve: &dyn Fn(&Shortcode) -> Option<Strin
             }
             Event::Start(Tag::Link { dest_url, .. }) => links.push(absolute(&dest_url, base)),
             Event::End(TagEnd::Link) => {
-                if let Some(url) = links.pop()
+                if let Some(Some(url)) = links.pop()
                     && !line.trim_end().ends_with(url.as_str())
                 {
                     line.push_str(&format!(" <{url}>"));
@@ -93,7 +93,7 @@ pub fn render(md: &str, base: &str, resolve: &dyn Fn(&Shortcode) -> Option<Strin
             }
             Event::Start(Tag::Image { dest_url, .. }) => links.push(absolute(&dest_url, base)),
             Event::End(TagEnd::Image) => {
-                if let Some(url) = links.pop() {
+                if let Some(Some(url)) = links.pop() {
                     line.push_str(&format!(" [image: {url}]"));
                 }
             }
@@ -154,14 +154,17 @@ pub fn render(md: &str, base: &str, resolve: &dyn Fn(&Shortcode) -> Option<Strin
     out
 }
 
-/// `/news/x/` → `https://site/news/x/`; absolute and mail links stay as they are.
-pub fn absolute(url: &str, base: &str) -> String {
-    if url.starts_with("http://") || url.starts_with("https://") || url.starts_with("mailto:") {
-        url.to_string()
+/// `/news/x/` → `https://site/news/x/`; web and mail addresses stay as they are, and any
+/// other scheme (`javascript:`, `data:`) is left out: the link's text stays, its address not.
+fn absolute(url: &str, base: &str) -> Option<String> {
+    if url::Url::parse(url).is_ok() {
+        crate::urls::check_data_url(url)
+            .is_ok()
+            .then(|| url.to_string())
     } else if let Some(rest) = url.strip_prefix('/') {
-        format!("{base}{}", rest.trim_start_matches('/'))
+        Some(format!("{base}{}", rest.trim_start_matches('/')))
     } else {
-        format!("{base}{url}")
+        Some(format!("{base}{url}"))
     }
 }
 
@@ -171,13 +174,13 @@ mod tests {
 
     #[test]
     fn text_from_markdown() {
-        let md = "## News\n\nRead [the report](/reports/x/) and *more*.\n\n- one\n- two\n\nTotal {{ figure(name=\"total-funding\") }}.\n";
+        let md = "## News\n\nRead [the report](/reports/x/) and *more* [x](JavaScript:alert(1)).\n\n- one\n- two\n\nTotal {{ figure(name=\"total-funding\") }}.\n";
         let t = render(md, "https://s.example/", &|_| {
             Some("EUR 1.0 million".into())
         });
         assert_eq!(
             t,
-            "News\n----\n\nRead the report <https://s.example/reports/x/> and more.\n\n- one\n- two\n\nTotal EUR 1.0 million."
+            "News\n----\n\nRead the report <https://s.example/reports/x/> and more x.\n\n- one\n- two\n\nTotal EUR 1.0 million."
         );
     }
 }

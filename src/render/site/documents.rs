@@ -44,7 +44,13 @@ impl Model<'_> {
         );
         if let Some(issue) = doc.issue() {
             ctx.insert("number", issue.number.get_ref());
-            ctx.insert("subject", issue.subject.as_deref().unwrap_or(doc.title()));
+            ctx.insert(
+                "subject",
+                issue
+                    .subject
+                    .as_ref()
+                    .map_or(doc.title(), |s| s.get_ref().as_str()),
+            );
             ctx.insert("preheader", &issue.preheader);
             let teased: Vec<_> = issue
                 .articles
