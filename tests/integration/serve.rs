@@ -163,6 +163,14 @@ fn serve_rebuilds_reloads_keeps_the_last_good_site_and_recovers() {
     .unwrap();
     wait_for(&rx, "event: reload");
     assert!(get(server.port, "/news/second-news/").1.contains("Fixed."));
+
+    // an issue nested 10,000 levels deep: reported, and the server stays up
+    let issue = dir.path().join("content/newsletters/issue-1.md");
+    let text = read(&issue);
+    std::fs::write(&issue, format!("{text}\n{}deep\n", "> ".repeat(10_000))).unwrap();
+    let lines = wait_for(&rx, "levels deep here");
+    assert!(lines.iter().any(|l| l == "event: problems"), "{lines:?}");
+    assert_eq!(get(server.port, "/news/second-news/").0, 200);
 }
 
 #[test]
