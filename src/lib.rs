@@ -7,6 +7,7 @@
 //! [`urls`], [`catalogue`], [`markdown`], [`diagnostics`]) use nothing above. ARCHITECTURE.md
 //! in the repository has the whole map.
 
+pub mod addresses;
 pub mod cache;
 pub mod catalogue;
 pub mod charts;

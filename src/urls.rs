@@ -74,6 +74,21 @@ pub enum DataUrlError {
     Scheme(String),
     #[error("`{0}` is not a web address ({1})")]
     Invalid(String, url::ParseError),
+    #[error(
+        "`{0}` has a space, a line break or an invisible character (such as a right-to-left mark), which could disguise where it leads"
+    )]
+    Hidden(String),
+    #[error("`{0}` has a user name before its host (`…@`), which disguises where it leads")]
+    UserInfo(String),
+}
+
+/// Characters that are invisible or reorder text: a link holding one can show one address
+/// and lead to another.
+fn is_hidden(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(c, '\u{00ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
 }
 
 /// The one policy for addresses that come from data (a project's or a city's `url`, a
@@ -81,7 +96,13 @@ pub enum DataUrlError {
 /// `javascript:` or `data:` address can become a link. Parsed as browsers parse (WHATWG),
 /// so tabs or spaces inside a scheme do not slip through.
 pub fn check_data_url(raw: &str) -> Result<(), DataUrlError> {
+    if raw.chars().any(is_hidden) {
+        return Err(DataUrlError::Hidden(raw.to_string()));
+    }
     let url = url::Url::parse(raw).map_err(|e| DataUrlError::Invalid(raw.to_string(), e))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(DataUrlError::UserInfo(raw.to_string()));
+    }
     match url.scheme() {
         "http" | "https" if url.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
         "mailto" => Ok(()),
@@ -149,6 +170,10 @@ mod tests {
             "www.example.org",
             "/projects/x/",
             "https://",
+            "https://ok.example/\u{202e}gpj.exe",
+            "https://ok.example/a\u{200b}b",
+            "https://ok.example/a b",
+            "https://accounts.example.com@evil.example/",
         ] {
             assert!(check_data_url(bad).is_err(), "{bad:?}");
         }

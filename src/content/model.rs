@@ -64,11 +64,11 @@ impl Policy {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewsletterConfig {
-    pub from: String,
+    pub from: Spanned<String>,
     #[serde(default)]
-    pub reply_to: Option<String>,
+    pub reply_to: Option<Spanned<String>>,
     #[serde(default)]
-    pub unsubscribe: Option<String>,
+    pub unsubscribe: Option<Spanned<String>>,
     #[serde(default)]
     pub dkim_domain: Option<String>,
     #[serde(default)]

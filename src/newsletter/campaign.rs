@@ -77,7 +77,7 @@ pub fn from_site(
     if nl
         .as_ref()
         .and_then(|n| n.unsubscribe.as_ref())
-        .is_some_and(|u| u.contains("{token}"))
+        .is_some_and(|u| u.get_ref().contains("{token}"))
         && secret.is_none()
     {
         return Err(CampaignError::NoUnsubscribeSecret);

@@ -50,6 +50,10 @@ pub fn open(path: &Path) -> Result<ListReader, ListError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
+        // only a line feed ends a row: with CRLF (the csv crate's default) a row is placed on
+        // the line before it (BurntSushi/rust-csv#395), and an editor would fix the wrong
+        // row; the carriage return left at the end of the last cell is trimmed
+        .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(BufReader::new(file));
     let headers = reader
         .headers()
@@ -120,6 +124,14 @@ impl Iterator for ListReader {
                         line,
                         reason: format!("`{}` is not a valid email address", mask(&email)),
                     })
+                } else if ascii_address(&email).is_none() {
+                    Err(Invalid {
+                        line,
+                        reason: format!(
+                            "`{}` has letters outside ASCII before the @, which mail servers without SMTPUTF8 refuse",
+                            mask(&email)
+                        ),
+                    })
                 } else if crate::text::control_char(&name).is_some() {
                     // a name goes into the To header: a line break there would add headers
                     Err(Invalid {
@@ -138,13 +150,29 @@ impl Iterator for ListReader {
                 } else {
                     Ok(Row {
                         line,
-                        email,
+                        email: ascii_address(&email).unwrap_or(email),
                         name,
                         subscribed: status == "subscribed",
                     })
                 }
             }
         })
+    }
+}
+
+/// An address as it can be sent without SMTPUTF8: a domain with other letters in its ASCII
+/// (`xn--`) form. `None` when the part before the `@` has letters outside ASCII.
+fn ascii_address(email: &str) -> Option<String> {
+    if email.is_ascii() {
+        return Some(email.to_string());
+    }
+    let (local, domain) = email.rsplit_once('@')?;
+    if !local.is_ascii() {
+        return None;
+    }
+    match url::Host::parse(domain).ok()? {
+        url::Host::Domain(d) => Some(format!("{local}@{d}")),
+        _ => None,
     }
 }
 
@@ -280,6 +308,38 @@ mod tests {
                 .unwrap()
                 .to_string()
                 .contains("no `email` column")
+        );
+    }
+
+    #[test]
+    fn rows_keep_their_lines_with_crlf_and_blank_lines() {
+        for text in [
+            "email,name,status\r\na@example.org,A,subscribed\r\nbad,B,subscribed\r\n",
+            "email,name,status\na@example.org,A,subscribed\nbad,B,subscribed\n",
+            "email,name,status\r\n\r\na@example.org,A,subscribed\r\nbad,B,subscribed\r\n",
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join("s.csv");
+            std::fs::write(&p, text).unwrap();
+            let rows: Vec<_> = open(&p).unwrap().collect();
+            let want = text.matches('\n').count() as u64;
+            assert!(
+                matches!(&rows[..], [Ok(r), Err(i)] if r.subscribed && r.email == "a@example.org" && i.line == want),
+                "{text:?}: {rows:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn addresses_are_sent_in_ascii() {
+        assert_eq!(
+            ascii_address("a@exämple.org").as_deref(),
+            Some("a@xn--exmple-cua.org")
+        );
+        assert_eq!(ascii_address("é@example.org"), None);
+        assert_eq!(
+            ascii_address("a@example.org").as_deref(),
+            Some("a@example.org")
         );
     }
 

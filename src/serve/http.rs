@@ -23,6 +23,9 @@ const SCRIPT: &str = "/__innopress/reload.js";
 /// idle clients cannot use up the process's file descriptors (often 1,024) and lock
 /// everyone out; each open page holds one for its reload events.
 pub const MAX_CONNECTIONS: usize = 256;
+/// Open pages listening for reloads, at most: their connections last as long as the page, so
+/// they get a share of the connections and pages always keep the rest.
+pub const MAX_EVENT_STREAMS: usize = 64;
 /// Time a client has to send its request head; a client that trickles it is dropped.
 const HEAD_DEADLINE: Duration = Duration::from_secs(10);
 /// Most bytes a request head may take (hyper answers 431 past it): a request line without
@@ -41,6 +44,7 @@ pub struct State {
     output: PathBuf,
     base_path: String,
     status: watch::Sender<Status>,
+    streams: Arc<tokio::sync::Semaphore>,
 }
 
 impl State {
@@ -49,6 +53,7 @@ impl State {
             output,
             base_path,
             status: watch::Sender::new(Status::default()),
+            streams: Arc::new(tokio::sync::Semaphore::new(MAX_EVENT_STREAMS)),
         }
     }
 
@@ -173,7 +178,18 @@ async fn script() -> Response {
 
 /// Server-sent events: `hello` with the current generation, then `reload` after each good
 /// build and `problems` (the diagnostics) after each failed one.
-async fn events(Shared(state): Shared<Arc<State>>) -> impl IntoResponse {
+async fn events(Shared(state): Shared<Arc<State>>) -> Response {
+    // past the share of event streams, the page's script tries again in a few seconds
+    let Ok(stream_slot) = state.streams.clone().try_acquire_owned() else {
+        let mut busy = respond(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "text/plain; charset=utf-8",
+            b"too many open pages".to_vec(),
+        );
+        busy.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        return busy;
+    };
     let mut rx = state.status.subscribe();
     let first = rx.borrow_and_update().clone();
     let mut opening = vec![event("hello", &first.generation.to_string())];
@@ -181,14 +197,15 @@ async fn events(Shared(state): Shared<Arc<State>>) -> impl IntoResponse {
         opening.push(event("problems", text));
     }
     let opening = futures_util::stream::iter(opening.into_iter().map(Ok::<_, Infallible>));
-    let changes = futures_util::stream::unfold(rx, |mut rx| async move {
+    // the slot lives in the stream, so it is given back when the page goes away
+    let changes = futures_util::stream::unfold((rx, stream_slot), |(mut rx, slot)| async move {
         rx.changed().await.ok()?;
         let s = rx.borrow_and_update().clone();
         let e = match &s.problems {
             Some(text) => event("problems", text),
             None => event("reload", &s.generation.to_string()),
         };
-        Some((Ok::<_, Infallible>(e), rx))
+        Some((Ok::<_, Infallible>(e), (rx, slot)))
     });
     let mut response = Sse::new(futures_util::StreamExt::chain(opening, changes))
         .keep_alive(
@@ -271,11 +288,18 @@ const RELOAD_JS: &str = r#"// innopress serve: reloads the page after a rebuild 
   }
   var script = document.currentScript;
   var built = script ? Number(script.getAttribute("data-generation")) : NaN;
-  var source = new EventSource("/__innopress/events");
-  // a rebuild that finished before this stream connected: the page is already out of date
-  source.addEventListener("hello", function (e) { if (Number(e.data) > built) { location.reload(); } });
-  source.addEventListener("reload", function () { location.reload(); });
-  source.addEventListener("problems", function (e) { show(e.data); });
+  function listen() {
+    var source = new EventSource("/__innopress/events");
+    // a rebuild that finished before this stream connected: the page is already out of date
+    source.addEventListener("hello", function (e) { if (Number(e.data) > built) { location.reload(); } });
+    source.addEventListener("reload", function () { location.reload(); });
+    source.addEventListener("problems", function (e) { show(e.data); });
+    // refused (too many open pages): the browser gives up on its own, so try again later
+    source.onerror = function () {
+      if (source.readyState === EventSource.CLOSED) { setTimeout(listen, 5000); }
+    };
+  }
+  listen();
 }());
 "#;
 

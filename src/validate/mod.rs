@@ -111,6 +111,25 @@ impl Validator<'_> {
                 Some("write a number from 0 to 100, such as 25".into()),
             );
         }
+        if let Some(nl) = &cfg.newsletter {
+            let mut settings = vec![("from", &nl.from)];
+            settings.extend(nl.reply_to.as_ref().map(|r| ("reply_to", r)));
+            for (key, value) in settings {
+                if let Err(why) = crate::addresses::sender(key, value.get_ref()) {
+                    self.error(file, value.span(), why.to_string(), None);
+                }
+            }
+            if let Some(u) = &nl.unsubscribe
+                && let Err(why) = crate::addresses::check_unsubscribe(u.get_ref())
+            {
+                self.error(
+                    file,
+                    u.span(),
+                    why.to_string(),
+                    Some("for example \"https://example.org/unsubscribe?email={email}&token={token}\" or \"mailto:unsubscribe@example.org\"".into()),
+                );
+            }
+        }
         if let Err(why) = crate::urls::BaseUrl::parse(cfg.base_url.get_ref()) {
             self.error(
                 file,
@@ -409,7 +428,14 @@ impl Validator<'_> {
                 "title (the subject, as no `subject` is given)",
             ),
         };
-        if let Some(c) = crate::text::control_char(text) {
+        if text.trim().is_empty() {
+            self.error(
+                doc.file,
+                span,
+                format!("the {field} is empty; a mail needs a subject"),
+                Some("write a subject, or remove the line to use the title".into()),
+            );
+        } else if let Some(c) = crate::text::control_char(text) {
             self.error(
                 doc.file,
                 span,

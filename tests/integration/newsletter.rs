@@ -229,6 +229,15 @@ fn campaign_reaches_each_subscriber_once_with_list_headers() {
             && unsub.contains("&t="),
         "{unsub}"
     );
+    // as written, not only as decoded: mail providers read these fields, never decode them
+    for name in [
+        "List-Unsubscribe",
+        "List-Id",
+        "List-Unsubscribe-Post",
+        "Message-ID",
+    ] {
+        assert_eq!(m["raw"][name], h[name], "{name} is written as it reads");
+    }
     assert!(h["Message-ID"].as_str().unwrap().ends_with("@example.org>"));
     assert_eq!(
         m["tree"],

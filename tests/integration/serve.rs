@@ -256,6 +256,27 @@ fn serve_bounds_request_heads_and_connections() {
     assert!(grown < 64 * 1024, "memory grew by {grown} kB");
     assert_eq!(get(server.port, "/news/").0, 200);
 
+    // open pages listening for reloads get a share of the connections, not all of them
+    let streams: Vec<TcpStream> = (0..64)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+            write!(
+                s,
+                "GET /__innopress/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            )
+            .unwrap();
+            let mut first = [0u8; 12];
+            s.read_exact(&mut first).unwrap();
+            assert_eq!(&first, b"HTTP/1.1 200");
+            s
+        })
+        .collect();
+    let (code, busy) = get(server.port, "/__innopress/events");
+    assert_eq!(code, 503, "{busy}");
+    assert!(busy.contains("Retry-After: 5"), "{busy}");
+    assert_eq!(get(server.port, "/news/").0, 200);
+    drop(streams);
+
     // more idle clients than the cap: the server holds at most the cap of them open, drops
     // them at the head deadline, and then serves everyone else
     let base = open_descriptors(pid);

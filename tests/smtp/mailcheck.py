@@ -45,6 +45,20 @@ def show(path, pub):
     out["header_names"] = [l.split(b":", 1)[0].decode("ascii", "replace") for l in head
                            if l and l[:1] not in (b" ", b"\t")]
     out["longest_header_line"] = max(len(l) for l in head)
+    # the headers with a line over 78 characters (a long address cannot be folded)
+    long_lines, current = [], None
+    for l in head:
+        if l and l[:1] not in (b" ", b"\t"):
+            current = l.split(b":", 1)[0].decode("ascii", "replace")
+        if len(l) > 78 and current not in long_lines:
+            long_lines.append(current)
+    out["long_lines"] = long_lines
+    # headers as written, unfolded but not decoded: what a mail program's machinery reads
+    out["raw"] = {}
+    for line in re.sub(r"\r\n[ \t]", " ", "\r\n".join(h.decode("ascii", "replace") for h in head)).split("\r\n"):
+        if ":" in line:
+            k, v = line.split(":", 1)
+            out["raw"].setdefault(k, v.strip())
     out["header_ascii"] = all(32 <= b < 127 or b == 9 for l in head for b in l)
     for part in msg.walk():
         ct = part.get_content_type()

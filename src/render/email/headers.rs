@@ -68,6 +68,36 @@ pub fn text(name: &'static str, value: &str) -> Result<HeaderValue, HeaderError>
     ))
 }
 
+/// A structured header (List-Id, List-Unsubscribe): ASCII only and never encoded, since
+/// mail programs read these fields rather than show them. Folded at spaces where it has
+/// any; a long address without one stays on its line, within RFC 5322's 998 characters.
+pub fn structured(name: &'static str, value: &str) -> Result<HeaderValue, HeaderError> {
+    refuse_controls(name, value)?;
+    let refuse = |reason| HeaderError {
+        header: name,
+        value: value.chars().take(80).collect(),
+        reason,
+    };
+    if !value.is_ascii() {
+        return Err(refuse("it has letters outside ASCII"));
+    }
+    let first = name.len() + 2;
+    let encoded = match fold(value, first) {
+        Some(folded) => folded,
+        None if first + value.len() <= 998 => value.to_string(),
+        None => {
+            return Err(refuse(
+                "it is longer than a header line may be (998 characters)",
+            ));
+        }
+    };
+    Ok(HeaderValue::dangerous_new_pre_encoded(
+        HeaderName::new_from_ascii_str(name),
+        value.to_string(),
+        encoded,
+    ))
+}
+
 /// ASCII text folded before spaces so that no line passes [`LINE`]; `None` when a word
 /// alone is too long for a line.
 fn fold(value: &str, first: usize) -> Option<String> {
@@ -97,6 +127,13 @@ fn fold(value: &str, first: usize) -> Option<String> {
 pub fn mailbox(name: &'static str, mailbox: &Mailbox) -> Result<HeaderValue, HeaderError> {
     let first = name.len() + 2;
     let address: &str = mailbox.email.as_ref();
+    if !address.is_ascii() {
+        return Err(HeaderError {
+            header: name,
+            value: address.to_string(),
+            reason: "the address has letters outside ASCII (mail is sent without SMTPUTF8)",
+        });
+    }
     let display = mailbox.name.as_deref().map(str::trim).unwrap_or_default();
     let encoded = if display.is_empty() {
         address.to_string()
@@ -158,6 +195,18 @@ mod tests {
                 assert!(l.len() <= LINE, "{l}");
             }
         }
+    }
+
+    #[test]
+    fn structured_headers_are_never_encoded() {
+        let url = format!(
+            "<https://example.org/unsubscribe?e={}&t=0123>",
+            "a".repeat(120)
+        );
+        let h = written(structured("List-Unsubscribe", &url).unwrap());
+        assert_eq!(h, format!("List-Unsubscribe: {url}\r\n"));
+        assert!(structured("List-Id", "Ääkkö <x.example.org>").is_err());
+        assert!(structured("List-Id", &"a".repeat(1000)).is_err());
     }
 
     #[test]

@@ -64,19 +64,22 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
     ctx.insert("subject", &subject);
     ctx.insert("preheader", &preheader);
     ctx.insert("date_long", &words.long_date(*issue.date.get_ref()));
-    ctx.insert("content", &email_safe(&body.html));
+    // the body goes in after the template's own links are made absolute, so that text in it
+    // that merely looks like an attribute is never rewritten
+    ctx.insert("content", BODY);
     ctx.insert("teased", &teased);
     ctx.insert("view_url", &view_url);
     ctx.insert("site_url", &base.full);
     ctx.insert("greeting", GREETING);
     ctx.insert("unsubscribe_url", UNSUBSCRIBE);
     let html = model.render("email/email.html", &path, &ctx)?;
+    let html =
+        absolute_urls(&html, &view_url).replacen(BODY, &email_safe(&body.html, &view_url), 1);
     let html = inline_css(&html).map_err(|e| RenderError::Template {
         page: path.clone(),
         template: "email/email.html".into(),
         message: e.to_string(),
     })?;
-    let html = absolute_urls(&html, &view_url);
 
     let text_body = super::text::render(model.site.body(doc), &base.full, &|sc| {
         text_shortcode(model, sc, &view_url)
@@ -146,16 +149,71 @@ fn text_shortcode(model: &Model, sc: &Shortcode, view_url: &str) -> Option<Strin
     }
 }
 
+/// Where the body goes into the rendered template.
+const BODY: &str = "INNOPRESS-SLOT-BODY";
+
+/// CSS properties the issue's own `style` attributes may set: the look of text, boxes and
+/// tables; not position, layering, backgrounds images or behaviours.
+const STYLE_PROPERTIES: &[&str] = &[
+    "color",
+    "background-color",
+    "font-family",
+    "font-size",
+    "font-style",
+    "font-weight",
+    "line-height",
+    "letter-spacing",
+    "text-align",
+    "text-decoration",
+    "text-transform",
+    "vertical-align",
+    "white-space",
+    "display",
+    "width",
+    "min-width",
+    "max-width",
+    "height",
+    "min-height",
+    "max-height",
+    "margin",
+    "margin-top",
+    "margin-right",
+    "margin-bottom",
+    "margin-left",
+    "padding",
+    "padding-top",
+    "padding-right",
+    "padding-bottom",
+    "padding-left",
+    "border",
+    "border-top",
+    "border-right",
+    "border-bottom",
+    "border-left",
+    "border-color",
+    "border-style",
+    "border-width",
+    "border-collapse",
+    "border-spacing",
+    "border-radius",
+    "list-style-type",
+];
+
 /// The issue's own HTML as a mail may carry it. Editors may write raw HTML, and on the
-/// website it stays theirs; but a script, frame, form, event handler or `javascript:` link
-/// has no place in a mail (clients drop them, spam filters count them), so they go here.
-fn email_safe(html: &str) -> String {
-    ammonia::Builder::default()
-        .add_generic_attributes(["class", "id", "style", "width", "height", "align", "role"])
-        .add_url_schemes(["cid"])
-        .link_rel(None)
-        .clean(html)
-        .to_string()
+/// website it stays theirs; but a script, frame, form, event handler, a link to anything but
+/// the web, mail or the message's own images, or positioned and scripted CSS has no place in
+/// a mail (clients drop them, spam filters count them), so they go here. Relative
+/// addresses become absolute, as a mail has no address of its own.
+fn email_safe(html: &str, page_url: &str) -> String {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["class", "id", "style", "width", "height", "align", "role"])
+        .url_schemes(["http", "https", "mailto", "tel", "cid"].into())
+        .filter_style_properties(STYLE_PROPERTIES.iter().copied().collect())
+        .link_rel(None);
+    if let Ok(base) = url::Url::parse(page_url) {
+        b.url_relative(ammonia::UrlRelative::RewriteWithBase(base));
+    }
+    b.clean(html).to_string()
 }
 
 /// Inlines the template's CSS into `style` attributes. `@media` rules cannot be inlined and
@@ -193,8 +251,12 @@ pub fn absolute_urls(html: &str, page_url: &str) -> String {
 }
 
 fn resolve(url: &str, page_url: &str) -> String {
-    let keep = ["http://", "https://", "mailto:", "cid:", "#", "tel:"];
-    if url.is_empty() || keep.iter().any(|k| url.starts_with(k)) || url.starts_with(UNSUBSCRIBE) {
+    // an address with a scheme (in any letter case) is absolute already
+    if url.is_empty()
+        || url.starts_with('#')
+        || url.starts_with(UNSUBSCRIBE)
+        || url::Url::parse(url).is_ok()
+    {
         return url.to_string();
     }
     let (scheme_host, path) = match page_url
@@ -254,12 +316,21 @@ mod tests {
         let html = email_safe(
             "<p onclick=\"x()\">a <a href=\"JavaScript:alert(1)\">b</a></p>\
              <script>alert(1)</script><iframe src=\"https://e.org\"></iframe>\
-             <img src=\"cid:chart@innopress\" alt=\"c\"><a href=\"https://e.org/\" class=\"k\">d</a>",
+             <img src=\"cid:chart@innopress\" alt=\"c\"><a href=\"https://e.org/\" class=\"k\">d</a>\
+             <a href=\"../x/\">e</a><a href=\"magnet:?x\">f</a>",
+            "https://e.org/n/1/",
         );
         assert_eq!(
             html,
-            "<p>a <a>b</a></p><img src=\"cid:chart@innopress\" alt=\"c\"><a href=\"https://e.org/\" class=\"k\">d</a>"
+            "<p>a <a>b</a></p><img src=\"cid:chart@innopress\" alt=\"c\"><a href=\"https://e.org/\" class=\"k\">d</a>\
+             <a href=\"https://e.org/n/x/\">e</a><a>f</a>"
         );
+        // CSS: only the look of text and boxes, and nothing malformed for the inliner
+        let html = email_safe(
+            "<p style=\"color:red;position:fixed;z-index:9;background:url(javascript:x);(\">s</p>",
+            "https://e.org/",
+        );
+        assert_eq!(html, "<p style=\"color:red\">s</p>");
     }
 
     #[test]

@@ -182,14 +182,17 @@ pub fn build(
         .raw_header(headers::text("Subject", &subject)?)
         .date(date)
         .message_id(Some(message_id(n, &to.email, &s.domain, kind)))
-        .raw_header(headers::text("List-Id", &s.list_id)?);
+        .raw_header(headers::structured("List-Id", &s.list_id)?);
     if let Some(r) = &s.reply_to {
         b = b.raw_header(headers::mailbox("Reply-To", r)?);
     }
     if let Some(url) = &unsubscribe {
-        b = b.raw_header(headers::text("List-Unsubscribe", &format!("<{url}>"))?);
+        b = b.raw_header(headers::structured(
+            "List-Unsubscribe",
+            &format!("<{url}>"),
+        )?);
         if url.starts_with("https://") {
-            b = b.raw_header(headers::text(
+            b = b.raw_header(headers::structured(
                 "List-Unsubscribe-Post",
                 "List-Unsubscribe=One-Click",
             )?);

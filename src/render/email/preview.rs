@@ -3,6 +3,7 @@
 
 use super::message::{self, EmailError, MailSettings};
 use super::{RenderedIssue, render_issue};
+use crate::addresses::{check_unsubscribe, sender};
 use crate::content::model::SiteConfig;
 use crate::render::model::{Model, OutputFile, RenderError};
 use crate::urls::BaseUrl;
@@ -23,23 +24,28 @@ pub fn settings(
         .unwrap_or("localhost")
         .to_string();
     let nl = cfg.newsletter.as_ref();
-    let from_text = nl.map_or_else(
-        || format!("{} <newsletter@{host}>", cfg.title),
-        |n| n.from.clone(),
-    );
-    let from: lettre::message::Mailbox = from_text.parse().map_err(|e| {
-        EmailError::Address(format!(
-            "[newsletter] from = \"{from_text}\" is not an address: {e}"
-        ))
-    })?;
+    let from = match nl {
+        Some(n) => sender("from", n.from.get_ref()).map_err(|e| EmailError::Address(e.to_string()))?,
+        // the site's title as the name: built, not parsed, so a comma or `<` in it is fine
+        None => lettre::message::Mailbox::new(
+            Some(cfg.title.clone()),
+            format!("newsletter@{host}").parse().map_err(|e| {
+                EmailError::Address(format!(
+                    "the default sender newsletter@{host} (from base_url) is not an address: {e}; set [newsletter] from in content/site.toml"
+                ))
+            })?,
+        ),
+    };
     let reply_to = match nl.and_then(|n| n.reply_to.as_ref()) {
-        Some(r) => Some(r.parse().map_err(|e| {
-            EmailError::Address(format!(
-                "[newsletter] reply_to = \"{r}\" is not an address: {e}"
-            ))
-        })?),
+        Some(r) => {
+            Some(sender("reply_to", r.get_ref()).map_err(|e| EmailError::Address(e.to_string()))?)
+        }
         None => None,
     };
+    let unsubscribe = nl.and_then(|n| n.unsubscribe.as_ref()).map(|u| u.get_ref());
+    if let Some(u) = unsubscribe {
+        check_unsubscribe(u).map_err(|e| EmailError::Address(e.to_string()))?;
+    }
     let phrase: String = cfg
         .title
         .chars()
@@ -53,7 +59,7 @@ pub fn settings(
             "{} <newsletter.{host}>",
             phrase.split_whitespace().collect::<Vec<_>>().join(" ")
         ),
-        unsubscribe: nl.and_then(|n| n.unsubscribe.clone()),
+        unsubscribe: unsubscribe.cloned(),
         unsubscribe_secret: secret,
         dkim: dkim.map(std::sync::Arc::new),
     })

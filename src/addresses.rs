@@ -1,0 +1,102 @@
+//! Leaf: the sender settings that become mail headers and links, checked once for `check`
+//! (located in `site.toml`) and for the email renderer: a `[newsletter]` address and the
+//! unsubscribe template.
+
+use lettre::message::Mailbox;
+
+/// Why a `[newsletter]` setting cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingError {
+    #[error("[newsletter] {0} has a line break or another control character; write it on one line")]
+    Control(&'static str),
+    #[error(
+        "[newsletter] {key} = \"{text}\" is not an address ({reason}); write it as \"Name <name@example.org>\""
+    )]
+    NotAnAddress {
+        key: &'static str,
+        text: String,
+        reason: String,
+    },
+    #[error(
+        "[newsletter] {key} = \"{text}\": the address has letters outside ASCII, which mail servers without SMTPUTF8 refuse; write the domain in its xn-- form"
+    )]
+    NotAscii { key: &'static str, text: String },
+    #[error("[newsletter] unsubscribe = \"{0}\" must start with mailto: or https://")]
+    Scheme(String),
+    #[error(
+        "[newsletter] unsubscribe = \"{0}\" is not a valid address: no spaces or line breaks, and only {{email}} and {{token}} as placeholders"
+    )]
+    Invalid(String),
+}
+
+/// A `[newsletter]` address setting (`from`, `reply_to`) as a mailbox: one line, and an
+/// address in ASCII, since mail is sent without SMTPUTF8.
+pub fn sender(key: &'static str, text: &str) -> Result<Mailbox, SettingError> {
+    if crate::text::control_char(text).is_some() {
+        return Err(SettingError::Control(key));
+    }
+    let mailbox: Mailbox = text.parse().map_err(|e| SettingError::NotAnAddress {
+        key,
+        text: text.to_string(),
+        reason: format!("{e}"),
+    })?;
+    if !mailbox.email.to_string().is_ascii() {
+        return Err(SettingError::NotAscii {
+            key,
+            text: text.to_string(),
+        });
+    }
+    Ok(mailbox)
+}
+
+/// The unsubscribe template: `mailto:` or `https://`, one line without spaces, and a valid
+/// address once `{email}` and `{token}` are filled in (it becomes a link and the
+/// `List-Unsubscribe` header of every message).
+pub fn check_unsubscribe(template: &str) -> Result<(), SettingError> {
+    let lower = template.to_ascii_lowercase();
+    if !(lower.starts_with("mailto:") || lower.starts_with("https://")) {
+        return Err(SettingError::Scheme(template.to_string()));
+    }
+    let filled = template
+        .replace("{email}", "someone%40example.org")
+        .replace("{token}", "0123456789abcdef");
+    if !filled.is_ascii()
+        || filled.contains(['{', '}', ' ', '<', '>', '"'])
+        || crate::text::control_char(&filled).is_some()
+        || crate::urls::check_data_url(&filled).is_err()
+    {
+        return Err(SettingError::Invalid(template.to_string()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings() {
+        assert!(sender("from", "News <news@example.org>").is_ok());
+        assert_eq!(
+            sender("from", "News <n@exämple.org>"),
+            Err(SettingError::NotAscii {
+                key: "from",
+                text: "News <n@exämple.org>".into()
+            })
+        );
+        assert!(matches!(
+            sender("from", "a\r\nBcc: x@y.org"),
+            Err(SettingError::Control("from"))
+        ));
+        assert!(check_unsubscribe("https://e.org/u?e={email}&t={token}").is_ok());
+        assert!(check_unsubscribe("mailto:unsubscribe@e.org").is_ok());
+        for bad in [
+            "javascript:alert(1)",
+            "unsubscribe@e.org",
+            "https://e.org/u?e={mail}",
+            "https://e.org/u x",
+        ] {
+            assert!(check_unsubscribe(bad).is_err(), "{bad}");
+        }
+    }
+}
