@@ -288,17 +288,23 @@ pub fn summarise(site: &Site, as_of: Date, currency: &str) -> Summary {
             list
         },
         years: years.into_values().collect(),
-        indicators: indicators(site),
+        indicators: indicators(site, as_of),
     }
 }
 
 /// A city's (value, target) by year.
 type ByYear = BTreeMap<i32, (f64, Option<f64>)>;
 
-fn indicators(site: &Site) -> Vec<IndicatorSummary> {
+/// Indicators as known on `as_of`: a year's value counts from that year on, so figures as
+/// of 31 December 2023 end with 2023 however many later years the data holds.
+fn indicators(site: &Site, as_of: Date) -> Vec<IndicatorSummary> {
     // indicator → city → year → (value, target)
     let mut by: BTreeMap<&str, BTreeMap<&str, ByYear>> = BTreeMap::new();
-    for o in &site.observations {
+    for o in site
+        .observations
+        .iter()
+        .filter(|o| *o.year.get_ref() <= as_of.year)
+    {
         by.entry(o.indicator.get_ref())
             .or_default()
             .entry(o.city.get_ref())

@@ -151,6 +151,25 @@ impl Session {
             crate::output::write_into(out, path, bytes).map_err(|e| RenderError::Write(Box::new(e)))
         };
         let mut result = site::render_selected(&model, &selection, &sink);
+        // the charts on documents' own dates are few and may have changed with the edit
+        // (a new date, a new chart): written again each time, for the feed that links them
+        let failed: Vec<RenderError> = model
+            .dated
+            .iter()
+            .flat_map(|(date, d)| d.charts.values().map(move |c| (date, c)))
+            .filter_map(|(date, c)| {
+                sink(&format!("charts/{}-{date}.svg", c.name), c.svg.as_bytes()).err()
+            })
+            .collect();
+        if !failed.is_empty() {
+            result = match result {
+                Ok(_) => Err(failed),
+                Err(mut e) => {
+                    e.extend(failed);
+                    Err(e)
+                }
+            };
+        }
         if !selection.emails.is_empty() {
             let (emails, mut errors) =
                 render::email::preview::email_files(&model, |n| selection.emails.contains(&n));

@@ -242,6 +242,29 @@ pub struct Origin {
     pub span: Range<usize>,
 }
 
+/// The date a document's figures are computed on, when the front matter says: a date, or
+/// `"site"` for the site's own `as_of`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsOf {
+    Date(Date),
+    Site,
+}
+
+impl<'de> Deserialize<'de> for AsOf {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match toml::Value::deserialize(d)? {
+            toml::Value::String(s) if s == "site" => Ok(AsOf::Site),
+            toml::Value::Datetime(dt) => Date::deserialize(toml::Value::Datetime(dt))
+                .map(AsOf::Date)
+                .map_err(|e| D::Error::custom(e.message())),
+            other => Err(D::Error::custom(format!(
+                "as_of is a date like 2024-12-31 (unquoted) or \"site\", not {other}"
+            ))),
+        }
+    }
+}
+
 /// Front matter of articles, pages and reports.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -249,6 +272,9 @@ pub struct FrontMatter {
     pub title: String,
     #[serde(default)]
     pub date: Option<Spanned<Date>>,
+    /// The date the figures are computed on; the document's `date` when not given.
+    #[serde(default)]
+    pub as_of: Option<AsOf>,
     #[serde(default)]
     pub summary: String,
     #[serde(default)]
@@ -265,6 +291,8 @@ pub struct FrontMatter {
 pub struct IssueMatter {
     pub title: String,
     pub date: Spanned<Date>,
+    #[serde(default)]
+    pub as_of: Option<AsOf>,
     pub number: Spanned<u32>,
     #[serde(default)]
     pub subject: Option<Spanned<String>>,
@@ -347,6 +375,20 @@ impl Document {
         match &self.matter {
             Matter::Doc(m) => m.date.as_ref().map(|d| *d.get_ref()),
             Matter::Issue(m) => Some(*m.date.get_ref()),
+        }
+    }
+
+    /// The date this document's figures, charts and tables are computed on: its `as_of`,
+    /// else its `date`, else the site's `as_of` (`site`), which `as_of = "site"` also asks for.
+    pub fn as_of(&self, site: Date) -> Date {
+        let own = match &self.matter {
+            Matter::Doc(m) => m.as_of,
+            Matter::Issue(m) => m.as_of,
+        };
+        match own {
+            Some(AsOf::Date(d)) => d,
+            Some(AsOf::Site) => site,
+            None => self.date().unwrap_or(site),
         }
     }
 

@@ -2,11 +2,13 @@
 //! charts, with the site's lists sorted once. The website (`site`) and the email (`email`)
 //! renderers both read it; neither knows the other.
 
+pub use super::dated::{At, Dated};
 use super::theme::Theme;
 use super::view::*;
 use crate::charts::Chart;
 use crate::content::Site;
 use crate::content::model::{DocKind, Document, SiteConfig};
+use crate::date::Date;
 use crate::impact::Summary;
 use crate::urls::{BaseUrl, page_dir, root_prefix};
 use serde::Serialize;
@@ -55,6 +57,8 @@ pub struct Model<'a> {
     pub projects: Vec<&'a crate::content::model::Project>,
     /// Every chart by name.
     pub charts: std::sync::Arc<BTreeMap<String, Chart>>,
+    /// Figures and charts on the other dates that documents are computed on.
+    pub dated: std::sync::Arc<BTreeMap<Date, Dated>>,
 }
 
 #[derive(Serialize)]
@@ -95,6 +99,20 @@ impl<'a> Model<'a> {
         m
     }
 
+    /// The summary and charts a document's shortcodes read: those of its own date.
+    pub fn at(&self, doc: &Document) -> At<'_> {
+        match self.dated.get(&doc.as_of(self.summary.as_of)) {
+            Some(d) => At {
+                summary: &d.summary,
+                charts: &d.charts,
+            },
+            None => At {
+                summary: self.summary,
+                charts: &self.charts,
+            },
+        }
+    }
+
     fn new_without_charts(
         site: &'a Site,
         cfg: &'a SiteConfig,
@@ -133,6 +151,7 @@ impl<'a> Model<'a> {
             newsletters,
             projects,
             charts: std::sync::Arc::new(BTreeMap::new()),
+            dated: std::sync::Arc::new(super::dated::dated(site, summary, &theme.strings.charts)),
         }
     }
 
@@ -157,7 +176,18 @@ impl<'a> Model<'a> {
         root: &str,
         path: &str,
     ) -> Result<String, RenderError> {
-        let Some(chart) = self.charts.get(name) else {
+        self.chart_html_from(&self.charts, name, root, path)
+    }
+
+    /// [`Self::chart_html`] with the charts of another date.
+    pub(super) fn chart_html_from(
+        &self,
+        charts: &BTreeMap<String, Chart>,
+        name: &str,
+        root: &str,
+        path: &str,
+    ) -> Result<String, RenderError> {
+        let Some(chart) = charts.get(name) else {
             return Ok(String::new());
         };
         let mut ctx = Context::new();
@@ -257,10 +287,19 @@ impl<'a> Model<'a> {
         &self,
         pred: impl Fn(&crate::content::model::Project) -> bool,
     ) -> Vec<ProjectRow<'a>> {
+        self.rows_on(pred, self.summary.as_of)
+    }
+
+    /// [`Self::rows`] with each project's status on `as_of`.
+    pub(super) fn rows_on(
+        &self,
+        pred: impl Fn(&crate::content::model::Project) -> bool,
+        as_of: Date,
+    ) -> Vec<ProjectRow<'a>> {
         self.projects
             .iter()
             .filter(|p| pred(p))
-            .map(|p| self.names.project_row(p, self.summary.as_of))
+            .map(|p| self.names.project_row(p, as_of))
             .collect()
     }
 }

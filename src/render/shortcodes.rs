@@ -1,7 +1,8 @@
 //! Shortcodes filled in: what `figure`, `chart` and `table` become in a document body, for
 //! each target (page, feed, email). Shared by every renderer.
 
-use super::model::{Model, RenderError, Target};
+pub use super::dated::chart_key;
+use super::model::{At, Model, RenderError, Target};
 use crate::content::model::Document;
 use crate::impact::Summary;
 use crate::markdown::shortcodes::Shortcode;
@@ -20,8 +21,9 @@ impl Model<'_> {
         root: &str,
         path: &str,
         target: Target,
+        at: At<'_>,
     ) -> Result<Option<Replacement>, RenderError> {
-        let s = self.summary;
+        let s = at.summary;
         let city = sc.arg("city");
         let name = sc.arg("name").unwrap_or("");
         Ok(match sc.name.as_str() {
@@ -30,20 +32,20 @@ impl Model<'_> {
                 block: false,
             }),
             "chart" => {
-                let key = match (name, sc.arg("indicator"), city) {
-                    ("indicator", Some(ind), Some(c)) => format!("indicator-{ind}-{c}"),
-                    ("indicator", Some(ind), None) => format!("indicator-{ind}"),
-                    ("funding-by-source", _, Some(c)) => format!("funding-by-source-{c}"),
-                    (n, _, _) => n.to_string(),
-                };
-                let Some(chart) = self.charts.get(&key) else {
+                let key = chart_key(sc);
+                let Some(chart) = at.charts.get(&key) else {
                     return Ok(None);
+                };
+                // a chart on another date than the site's is its own file
+                let file = if s.as_of == self.summary.as_of {
+                    chart.name.clone()
+                } else {
+                    format!("{}-{}", chart.name, s.as_of)
                 };
                 let html = match target {
                     Target::Feed => format!(
-                        "<p><img src=\"{}charts/{}.svg\" alt=\"{}\"></p>\n",
+                        "<p><img src=\"{}charts/{file}.svg\" alt=\"{}\"></p>\n",
                         root,
-                        chart.name,
                         crate::text::escape_html(&chart.desc)
                     ),
                     // email clients get a PNG attached to the message, never SVG
@@ -53,20 +55,24 @@ impl Model<'_> {
                         chart.name,
                         crate::text::escape_html(&chart.desc)
                     ),
-                    Target::Page => self.chart_html(&key, root, path)?,
+                    Target::Page => self.chart_html_from(at.charts, &key, root, path)?,
                 };
                 Some(Replacement { html, block: true })
             }
             "table" => {
                 let theme_id = sc.arg("theme");
                 let status = sc.arg("status");
-                let rows = self.rows(|p| {
-                    city.is_none_or(|c| p.city.as_ref().is_some_and(|pc| pc.get_ref() == c))
-                        && theme_id
-                            .is_none_or(|t| p.themes.get_ref().iter().any(|pt| pt.get_ref() == t))
-                        && status
-                            .is_none_or(|st| p.status(s.as_of).label().eq_ignore_ascii_case(st))
-                });
+                let rows = self.rows_on(
+                    |p| {
+                        city.is_none_or(|c| p.city.as_ref().is_some_and(|pc| pc.get_ref() == c))
+                            && theme_id.is_none_or(|t| {
+                                p.themes.get_ref().iter().any(|pt| pt.get_ref() == t)
+                            })
+                            && status
+                                .is_none_or(|st| p.status(s.as_of).label().eq_ignore_ascii_case(st))
+                    },
+                    s.as_of,
+                );
                 let mut ctx = Context::new();
                 ctx.insert("projects", &rows);
                 ctx.insert("root", root);
@@ -104,9 +110,10 @@ impl Model<'_> {
         target: Target,
     ) -> Result<markdown::Rendered, RenderError> {
         let failed: RefCell<Option<RenderError>> = RefCell::new(None);
+        let at = self.at(doc);
         let rendered =
             markdown::render_with(self.site.body(doc), root, &self.base.path, &|sc| match self
-                .shortcode(sc, root, path, target)
+                .shortcode(sc, root, path, target, at)
             {
                 Ok(r) => r,
                 Err(e) => {
@@ -118,17 +125,6 @@ impl Model<'_> {
             Some(e) => Err(e),
             None => Ok(rendered),
         }
-    }
-}
-
-/// The chart a chart shortcode names (same keys as `output/charts/`).
-pub fn chart_key(sc: &Shortcode) -> String {
-    let name = sc.arg("name").unwrap_or("");
-    match (name, sc.arg("indicator"), sc.arg("city")) {
-        ("indicator", Some(ind), Some(c)) => format!("indicator-{ind}-{c}"),
-        ("indicator", Some(ind), None) => format!("indicator-{ind}"),
-        ("funding-by-source", _, Some(c)) => format!("funding-by-source-{c}"),
-        (n, _, _) => n.to_string(),
     }
 }
 

@@ -13,6 +13,18 @@ fn every_chart_has_role_title_and_desc() {
     for (file, bytes) in &charts {
         let svg = String::from_utf8(bytes.clone()).unwrap();
         let name = file.trim_end_matches(".svg");
+        // a chart on a document's own date keeps the chart's ids: `NAME-2025-02-01.svg`
+        let name = match name.len().checked_sub(11) {
+            Some(at)
+                if name[at..].starts_with('-')
+                    && name[at + 1..]
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b == b'-') =>
+            {
+                &name[..at]
+            }
+            _ => name,
+        };
         assert!(
             svg.starts_with(&format!(
                 "<svg class=\"chart-svg\" role=\"img\" aria-labelledby=\"{name}-title {name}-desc\""

@@ -5,6 +5,7 @@
 mod architecture;
 mod charts;
 mod common;
+mod dates;
 mod hostile;
 mod impact;
 mod import;

@@ -5,7 +5,7 @@
 use super::issue::{GREETING, InlineImage, RenderedIssue, Template, UNSUBSCRIBE};
 use crate::content::model::Document;
 use crate::markdown::shortcodes::Shortcode;
-use crate::render::model::{Model, RenderError, Target};
+use crate::render::model::{At, Model, RenderError, Target};
 use crate::render::shortcodes::{chart_key, figure_value};
 use crate::strings::fill;
 use serde::Serialize;
@@ -81,8 +81,9 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
         message: e.to_string(),
     })?;
 
+    let at = model.at(doc);
     let text_body = super::text::render(model.site.body(doc), &base.full, &|sc| {
-        text_shortcode(model, sc, &view_url)
+        text_shortcode(model, at, sc, &view_url)
     });
     let mut tctx = Context::new();
     tctx.insert("site", &model.site_title());
@@ -102,7 +103,7 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
     keys.sort();
     keys.dedup();
     for key in keys {
-        let Some(chart) = model.charts.get(&key) else {
+        let Some(chart) = at.charts.get(&key) else {
             continue;
         };
         let png = crate::charts::to_png(&chart.svg, 2.0).map_err(|e| RenderError::Template {
@@ -133,12 +134,12 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
     })
 }
 
-fn text_shortcode(model: &Model, sc: &Shortcode, view_url: &str) -> Option<String> {
+fn text_shortcode(model: &Model, at: At<'_>, sc: &Shortcode, view_url: &str) -> Option<String> {
     let words = &model.theme.strings;
     match sc.name.as_str() {
-        "figure" => figure_value(model.summary, sc.arg("name")?, sc.arg("city"), words),
+        "figure" => figure_value(at.summary, sc.arg("name")?, sc.arg("city"), words),
         "chart" => {
-            let chart = model.charts.get(&chart_key(sc))?;
+            let chart = at.charts.get(&chart_key(sc))?;
             Some(fill(
                 &words.email.text_chart,
                 &[("title", &chart.title), ("description", &chart.desc)],

@@ -21,6 +21,10 @@ impl Model<'_> {
         let body = self.body_html(doc, &root, &path, Target::Page)?;
         ctx.insert("content", &body.html);
         ctx.insert("headings", &body.headings);
+        // a document's figures are on its own date, and its footer says so
+        let as_of = doc.as_of(self.summary.as_of);
+        ctx.insert("figures_as_of", &as_of.to_string());
+        ctx.insert("figures_as_of_long", &self.theme.strings.long_date(as_of));
         ctx.insert(
             "doc",
             &DocInfo {

@@ -251,6 +251,9 @@ pub fn other_files(model: &Model) -> Vec<String> {
     .collect();
     v.extend(model.theme.assets.keys().map(|k| format!("assets/{k}")));
     v.extend(model.charts.keys().map(|k| format!("charts/{k}.svg")));
+    for (date, d) in model.dated.iter() {
+        v.extend(d.charts.keys().map(|k| format!("charts/{k}-{date}.svg")));
+    }
     v.extend(model.site.static_files.iter().cloned());
     for d in &model.newsletters {
         let n = d.issue().map_or(0, |i| *i.number.get_ref());
@@ -302,6 +305,15 @@ pub fn render_site(model: &Model, sink: &Sink) -> Result<Report, Vec<RenderError
             format!("charts/{}.svg", chart.name),
             chart.svg.clone().into_bytes(),
         ));
+    }
+    // charts on a document's own date, for the feed (pages and email carry them inline)
+    for (date, d) in model.dated.iter() {
+        for chart in d.charts.values() {
+            extra.push((
+                format!("charts/{}-{date}.svg", chart.name),
+                chart.svg.clone().into_bytes(),
+            ));
+        }
     }
     for (name, data) in &model.theme.assets {
         extra.push((format!("assets/{name}"), data.to_vec()));
