@@ -47,6 +47,12 @@ pub enum Command {
     /// Import data from other tools (funding register exports).
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Keep what a document shows: write its figures, charts and tables beside it
+    /// (NAME.frozen.toml), so that it shows them whatever the data says later.
+    #[command(
+        after_help = "Example:\n  innopress freeze content/reports/annual-report-2024.md\n\nCommit the .frozen.toml file with the document. A newsletter issue is recorded when its\ncampaign starts (newsletter send --list), not with freeze."
+    )]
+    Freeze(FreezeArgs),
     /// Validate content and theme; build nothing. Exits 1 when there are errors.
     #[command(after_help = "Example:\n  innopress check --root mysite")]
     Check(CheckArgs),
@@ -71,6 +77,18 @@ pub enum NewsletterCommand {
         after_help = "Examples:\n  innopress newsletter send 2 --to me@example.org\n  innopress newsletter send 2 --list subscribers.csv --dry-run\n  INNOPRESS_SMTP_PASSWORD=… innopress newsletter send 2 --list subscribers.csv\n\nEnvironment:\n  INNOPRESS_SMTP_URL        overrides [smtp] url\n  INNOPRESS_SMTP_PASSWORD   the SMTP password (never in files)\n  INNOPRESS_DKIM_KEY        path of the DKIM private key\n  INNOPRESS_UNSUBSCRIBE_SECRET  signs {token} in https unsubscribe links"
     )]
     Send(NewsletterSendArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FreezeArgs {
+    /// The document: content/articles/NAME.md, content/reports/NAME.md or content/pages/NAME.md.
+    pub path: String,
+    /// The site folder (the one holding content/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Freeze again with today's figures, replacing the earlier record.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -74,6 +74,32 @@ impl Date {
         era * 146_097 + doe - 719_468
     }
 
+    /// The date `days` after 1970-01-01 (days-from-civil, Howard Hinnant's algorithm).
+    pub fn from_days_since_epoch(days: i64) -> Option<Date> {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date::new(i32::try_from(year).ok()?, month as u8, day as u8)
+    }
+
+    /// Today in UTC, for records of when something was sent or frozen (never for output).
+    pub fn today() -> Date {
+        let days = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() / 86_400);
+        Date::from_days_since_epoch(days as i64).unwrap_or(Date {
+            year: 1970,
+            month: 1,
+            day: 1,
+        })
+    }
+
     /// RFC 3339 midnight UTC, for Atom feeds.
     pub fn rfc3339(&self) -> String {
         format!("{self}T00:00:00Z")
@@ -130,6 +156,23 @@ mod tests {
         assert_eq!(Date::parse("2025-04-10"), Date::new(2025, 4, 10));
         assert_eq!(Date::parse("2025-4-10"), None);
         assert_eq!(Date::parse("+025-04-10"), None);
+    }
+
+    #[test]
+    fn days_round_trip() {
+        for d in [
+            "1970-01-01",
+            "2000-02-29",
+            "2024-12-31",
+            "2025-04-10",
+            "2100-03-01",
+        ] {
+            let date = Date::parse(d).unwrap();
+            assert_eq!(
+                Date::from_days_since_epoch(date.days_since_epoch()),
+                Some(date)
+            );
+        }
     }
 
     #[test]

@@ -121,6 +121,8 @@ impl Session {
                 return self.full();
             }
             doc.file = old.file;
+            // the record beside it is a file of its own; an edit of it rebuilds everything
+            doc.record = old.record.clone();
             select(&self.site, old, &doc, listed, &mut selection);
             let previous_text = self.site.sources.replace(doc.file, src.text.clone());
             let previous = std::mem::replace(&mut self.site.docs_mut(*kind)[*index], doc);

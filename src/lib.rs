@@ -10,10 +10,12 @@
 pub mod addresses;
 pub mod cache;
 pub mod catalogue;
+pub mod chart;
 pub mod charts;
 pub mod content;
 pub mod date;
 pub mod diagnostics;
+pub mod freeze;
 pub mod html;
 pub mod ids;
 pub mod impact;

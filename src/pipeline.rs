@@ -138,6 +138,7 @@ pub fn check_with(root: &Path, external: Option<(usize, std::time::Duration)>) -
                         let cfg = &checked.config;
                         // render in memory to check every link the pages will have
                         let model = Model::new(&checked.site, cfg, &checked.summary, &theme);
+                        d.extend(render::record::drift(&model));
                         let (pages, errors) = site::render_pages(&model);
                         for e in errors {
                             d.push(Diagnostic::file_error(
@@ -237,6 +238,8 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
     let theme = render::theme::load(root).map_err(BuildError::Content)?;
     let cfg = &checked.config;
     let model = Model::new(&checked.site, cfg, &checked.summary, &theme);
+    checked.warnings.extend(render::record::drift(&model));
+    checked.warnings.sort();
     stage("theme and charts", &mut stages);
     let staging = Staging::create(&target)?;
     let report = render_into(&model, &staging)?;

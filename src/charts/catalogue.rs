@@ -7,25 +7,8 @@ use crate::money::{Money, group_thousands, short_amount};
 use crate::strings::{ChartTitles, fill};
 use crate::text::{number, percent};
 use rayon::prelude::*;
-use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Chart {
-    /// File stem under `output/charts/` and the id prefix inside the SVG.
-    pub name: String,
-    pub title: String,
-    pub desc: String,
-    pub svg: String,
-    pub table: DataTable,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct DataTable {
-    pub caption: String,
-    pub columns: Vec<String>,
-    /// The first cell of each row is the row header.
-    pub rows: Vec<Vec<String>>,
-}
+pub use crate::chart::{Chart, DataTable};
 
 /// Every chart the site uses: network charts, per-city funding and per-city indicators.
 pub fn all(summary: &Summary, w: &ChartTitles) -> Vec<Chart> {

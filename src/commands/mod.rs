@@ -19,6 +19,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Build(args) => build::run(args),
         Command::Summary(args) => summary::run(args),
         Command::Check(args) => check::run(args),
+        Command::Freeze(args) => newsletter::freeze(args),
         Command::Newsletter(cmd) => newsletter::run(cmd),
         Command::Import(cmd) => import::run(cmd),
         Command::Serve(args) => site::serve(args),

@@ -2,7 +2,7 @@
 //! campaign.
 
 use super::print::report_build_error;
-use crate::cli::{NewsletterBuildArgs, NewsletterCommand, NewsletterSendArgs};
+use crate::cli::{FreezeArgs, NewsletterBuildArgs, NewsletterCommand, NewsletterSendArgs};
 use innopress::pipeline::{self, BuildOptions};
 use std::process::ExitCode;
 
@@ -52,6 +52,24 @@ pub fn run(cmd: NewsletterCommand) -> ExitCode {
             per_minute,
             quiet,
         }) => {
+            // a campaign keeps what it sends: the record is written before the first message
+            if to.is_none() && list.is_some() && !dry_run {
+                match innopress::freeze::record_sent(&root, number) {
+                    Ok(Some(path)) => eprintln!(
+                        "recorded the issue's figures in {}: commit it with the issue, so its archive keeps showing what was sent",
+                        path.display()
+                    ),
+                    Ok(None) => {}
+                    Err(innopress::freeze::FreezeError::Build(e)) => {
+                        report_build_error(&e);
+                        return ExitCode::from(1);
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}; nothing was sent");
+                        return ExitCode::from(1);
+                    }
+                }
+            }
             let prepared = match pipeline::prepare_issue(&root, number) {
                 Ok(p) => p,
                 Err(e) => {
@@ -112,6 +130,28 @@ pub fn run(cmd: NewsletterCommand) -> ExitCode {
                     ExitCode::from(1)
                 }
             }
+        }
+    }
+}
+
+/// `innopress freeze PATH`.
+pub fn freeze(args: FreezeArgs) -> ExitCode {
+    match innopress::freeze::freeze(&args.root, &args.path, args.force) {
+        Ok(path) => {
+            eprintln!(
+                "froze {}: its figures are kept in {}; commit that file with it",
+                args.path,
+                path.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(innopress::freeze::FreezeError::Build(e)) => {
+            report_build_error(&e);
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
         }
     }
 }

@@ -214,6 +214,7 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
         }
     }
 
+    load_records(root, &mut site, &mut diags);
     site.static_files = list_static(&content.join("static"), &mut diags);
     site.broken = broken;
     (site, diags)
@@ -319,11 +320,34 @@ pub fn load_document(
         kind,
         slug,
         file: 0,
+        record: None,
         matter_offset: split.matter.start,
         body: split.body,
         matter,
     });
     (Some(src), doc, diags)
+}
+
+/// Reads the records kept beside documents (`NAME.sent.toml`, `NAME.frozen.toml`).
+fn load_records(root: &Path, site: &mut Site, diags: &mut Diagnostics) {
+    for kind in DocKind::ALL {
+        for i in 0..site.docs(kind).len() {
+            let rel = site.docs(kind)[i].record_path();
+            let src = match read_source(root, &rel) {
+                None => continue,
+                Some(Err(d)) => {
+                    diags.push(d);
+                    continue;
+                }
+                Some(Ok(src)) => src,
+            };
+            let record = tables::load_one::<Record>(&src, 0..src.text.len(), diags);
+            let id = site.sources.add_file(src);
+            if let Some(record) = record {
+                site.docs_mut(kind)[i].record = Some((Arc::new(record), id));
+            }
+        }
+    }
 }
 
 /// Reads a file as UTF-8. `None` when it does not exist; an error diagnostic when it cannot
@@ -381,8 +405,13 @@ fn list_files(root: &Path, rel: &str, ext: &str, diags: &mut Diagnostics) -> Vec
             );
             continue;
         };
-        // hidden files, and the rejected rows `innopress import` writes beside its output
-        if name.starts_with('.') || name.ends_with(".rejects.csv") {
+        // hidden files, the rejected rows `innopress import` writes beside its output, and
+        // the records of sent and frozen documents (read with their documents)
+        if name.starts_with('.')
+            || name.ends_with(".rejects.csv")
+            || name.ends_with(".sent.toml")
+            || name.ends_with(".frozen.toml")
+        {
             continue;
         }
         let is_file = entry.file_type().is_ok_and(|t| t.is_file());

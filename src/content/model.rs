@@ -265,6 +265,91 @@ impl<'de> Deserialize<'de> for AsOf {
     }
 }
 
+/// What a document was published with, kept beside it (`NAME.sent.toml` for a sent
+/// newsletter issue, `NAME.frozen.toml` for a frozen document): every value its shortcodes
+/// showed, so that it is rendered the same however the data changes later.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    /// The day the issue's campaign started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent: Option<TomlDate>,
+    /// The day the document was frozen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<TomlDate>,
+    /// The date its figures were computed on.
+    pub as_of: TomlDate,
+    /// SHA-256 of the email's HTML and text parts as sent (before personal greetings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html_sha256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_sha256: Option<String>,
+    #[serde(default, rename = "figure", skip_serializing_if = "Vec::is_empty")]
+    pub figures: Vec<RecordedFigure>,
+    #[serde(default, rename = "table", skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<RecordedTable>,
+    #[serde(default, rename = "chart", skip_serializing_if = "Vec::is_empty")]
+    pub charts: Vec<crate::chart::Chart>,
+}
+
+/// A date written into a TOML file as a TOML date (unquoted), as users write dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct TomlDate(pub Date);
+
+impl Serialize for TomlDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let date = toml::value::Date {
+            year: u16::try_from(self.0.year).unwrap_or(0),
+            month: self.0.month,
+            day: self.0.day,
+        };
+        toml::value::Datetime {
+            date: Some(date),
+            time: None,
+            offset: None,
+        }
+        .serialize(s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordedFigure {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    pub value: String,
+}
+
+/// A `table` shortcode's rows and words, as its template received them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordedTable {
+    /// The shortcode's arguments, `city=…,name=…,status=…,theme=…`.
+    pub key: String,
+    pub caption: String,
+    pub currency: String,
+    pub projects: Vec<toml::Value>,
+}
+
+impl Record {
+    pub fn figure(&self, name: &str, city: Option<&str>) -> Option<&str> {
+        self.figures
+            .iter()
+            .find(|f| f.name == name && f.city.as_deref() == city)
+            .map(|f| f.value.as_str())
+    }
+
+    pub fn chart(&self, key: &str) -> Option<&crate::chart::Chart> {
+        self.charts.iter().find(|c| c.name == key)
+    }
+
+    pub fn table(&self, key: &str) -> Option<&RecordedTable> {
+        self.tables.iter().find(|t| t.key == key)
+    }
+}
+
 /// Front matter of articles, pages and reports.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -350,6 +435,8 @@ pub struct Document {
     pub kind: DocKind,
     pub slug: String,
     pub file: FileId,
+    /// What the document was sent or frozen with, and the file that says so.
+    pub record: Option<(std::sync::Arc<Record>, FileId)>,
     /// Byte offset of the front matter within the file: spans in `matter` are relative to it.
     pub matter_offset: usize,
     pub body: Range<usize>,
@@ -378,6 +465,17 @@ impl Document {
         }
     }
 
+    /// Where the record of this document is kept: `content/newsletters/NAME.sent.toml` for an
+    /// issue (written when its campaign starts), `content/FOLDER/NAME.frozen.toml` otherwise.
+    pub fn record_path(&self) -> String {
+        let what = if self.kind == DocKind::Newsletter {
+            "sent"
+        } else {
+            "frozen"
+        };
+        format!("content/{}/{}.{what}.toml", self.kind.folder(), self.slug)
+    }
+
     /// The date this document's figures, charts and tables are computed on: its `as_of`,
     /// else its `date`, else the site's `as_of` (`site`), which `as_of = "site"` also asks for.
     pub fn as_of(&self, site: Date) -> Date {
@@ -385,6 +483,9 @@ impl Document {
             Matter::Doc(m) => m.as_of,
             Matter::Issue(m) => m.as_of,
         };
+        if let Some((r, _)) = &self.record {
+            return r.as_of.0;
+        }
         match own {
             Some(AsOf::Date(d)) => d,
             Some(AsOf::Site) => site,

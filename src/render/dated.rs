@@ -4,11 +4,13 @@
 
 use crate::charts::Chart;
 use crate::content::Site;
-use crate::content::model::DocKind;
+use crate::content::model::{DocKind, Record};
 use crate::date::Date;
 use crate::impact::Summary;
 use crate::markdown::shortcodes::Shortcode;
 use crate::strings::ChartTitles;
+use crate::strings::Strings;
+use crate::text::{count, percent};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
@@ -19,11 +21,38 @@ pub struct Dated {
     pub charts: BTreeMap<String, Chart>,
 }
 
-/// What a document's shortcodes read: the summary and the charts on its own date.
+/// What a document's shortcodes read: the summary and the charts on its own date, and the
+/// values it was sent or frozen with, which come first.
 #[derive(Clone, Copy)]
 pub struct At<'m> {
     pub summary: &'m Summary,
     pub charts: &'m BTreeMap<String, Chart>,
+    pub record: Option<&'m Record>,
+}
+
+impl<'m> At<'m> {
+    /// A figure's text: as recorded, or computed on the date.
+    pub fn figure(&self, name: &str, city: Option<&str>, strings: &Strings) -> Option<String> {
+        match self.record.and_then(|r| r.figure(name, city)) {
+            Some(v) => Some(v.to_string()),
+            None => figure_value(self.summary, name, city, strings),
+        }
+    }
+
+    /// A chart: as recorded, or drawn on the date.
+    pub fn chart(&self, key: &str) -> Option<&'m Chart> {
+        self.record
+            .and_then(|r| r.chart(key))
+            .or_else(|| self.charts.get(key))
+    }
+
+    /// The same without the record: what the data gives now.
+    pub fn live(self) -> Self {
+        At {
+            record: None,
+            ..self
+        }
+    }
 }
 
 /// The figures on every date other than the site's that a document with shortcodes is
@@ -84,4 +113,62 @@ pub fn chart_key(sc: &Shortcode) -> String {
         ("funding-by-source", _, Some(c)) => format!("funding-by-source-{c}"),
         (n, _, _) => n.to_string(),
     }
+}
+
+/// The key a `table` shortcode's record is kept under: its arguments in order.
+pub fn table_key(sc: &Shortcode) -> String {
+    ["city", "name", "status", "theme"]
+        .iter()
+        .filter_map(|a| sc.arg(a).map(|v| format!("{a}={v}")))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The text of a `figure` shortcode: a headline number from the summary, for the network or
+/// one city. `None` for an unknown name or city.
+pub fn figure_value(
+    s: &Summary,
+    name: &str,
+    city: Option<&str>,
+    strings: &Strings,
+) -> Option<String> {
+    let cur = s.currency.as_str();
+    if let Some(id) = city {
+        let c = s.cities.iter().find(|c| c.id == id)?;
+        return Some(match name {
+            "total-funding" => c.funding.total.display(cur),
+            "eu-funding" => c.funding.eu.display(cur),
+            "state-funding" => c.funding.state.display(cur),
+            "city-funding" => c.funding.city.display(cur),
+            "other-funding" => c.funding.other.display(cur),
+            "city-share" => percent(c.funding.city_share),
+            "ongoing-funding" => c.ongoing_funding.display(cur),
+            "project-count" => count(c.projects),
+            "ongoing-count" => count(c.status.ongoing),
+            "planned-count" => count(c.status.planned),
+            "closed-count" => count(c.status.closed),
+            "international-funding" => c.international.funding.display(cur),
+            "international-count" => count(c.international.projects),
+            "partner-count" => count(c.partner_projects),
+            _ => return None,
+        });
+    }
+    Some(match name {
+        "total-funding" => s.funding.total.display(cur),
+        "eu-funding" => s.funding.eu.display(cur),
+        "state-funding" => s.funding.state.display(cur),
+        "city-funding" => s.funding.city.display(cur),
+        "other-funding" => s.funding.other.display(cur),
+        "city-share" => percent(s.funding.city_share),
+        "ongoing-funding" => s.ongoing_funding.display(cur),
+        "project-count" => count(s.projects.total),
+        "ongoing-count" => count(s.projects.ongoing),
+        "planned-count" => count(s.projects.planned),
+        "closed-count" => count(s.projects.closed),
+        "international-funding" => s.international.funding.display(cur),
+        "international-count" => count(s.international.projects),
+        "city-count" => count(s.cities.len()),
+        "as-of" => strings.long_date(s.as_of),
+        _ => return None,
+    })
 }

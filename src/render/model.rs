@@ -100,15 +100,18 @@ impl<'a> Model<'a> {
     }
 
     /// The summary and charts a document's shortcodes read: those of its own date.
-    pub fn at(&self, doc: &Document) -> At<'_> {
+    pub fn at<'s>(&'s self, doc: &'s Document) -> At<'s> {
+        let record = doc.record.as_ref().map(|(r, _)| &**r);
         match self.dated.get(&doc.as_of(self.summary.as_of)) {
             Some(d) => At {
                 summary: &d.summary,
                 charts: &d.charts,
+                record,
             },
             None => At {
                 summary: self.summary,
                 charts: &self.charts,
+                record,
             },
         }
     }
@@ -176,20 +179,19 @@ impl<'a> Model<'a> {
         root: &str,
         path: &str,
     ) -> Result<String, RenderError> {
-        self.chart_html_from(&self.charts, name, root, path)
+        match self.charts.get(name) {
+            Some(chart) => self.chart_figure(chart, root, path),
+            None => Ok(String::new()),
+        }
     }
 
-    /// [`Self::chart_html`] with the charts of another date.
-    pub(super) fn chart_html_from(
+    /// A chart (of any date, or from a record) as a figure with its data table.
+    pub(super) fn chart_figure(
         &self,
-        charts: &BTreeMap<String, Chart>,
-        name: &str,
+        chart: &Chart,
         root: &str,
         path: &str,
     ) -> Result<String, RenderError> {
-        let Some(chart) = charts.get(name) else {
-            return Ok(String::new());
-        };
         let mut ctx = Context::new();
         ctx.insert("chart", chart);
         ctx.insert("root", root);

@@ -137,3 +137,192 @@ fn a_wrong_as_of_is_a_located_error() {
         stderr(&o)
     );
 }
+
+/// Every file under `dir`, relative path → bytes.
+fn files_under(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_sent_issue_stays_as_sent_and_drift_is_reported() {
+    use crate::newsletter::{Smtp, send, sending_site};
+    let work = tempfile::tempdir().unwrap();
+    let smtp = Smtp::start(work.path(), &[]);
+    let site = sending_site(&smtp, work.path());
+    let root = site.path();
+    let content = root.join("content");
+    let figures = "\nOngoing {{ figure(name=\"ongoing-count\") }} worth {{ figure(name=\"ongoing-funding\") }}.\n\n\
+        {{ chart(name=\"indicator\", indicator=\"startups\", city=\"tampere\") }}\n\n\
+        {{ table(name=\"projects\", city=\"tampere\") }}\n";
+    let issue = content.join("newsletters/issue-1.md");
+    std::fs::write(&issue, read(&issue) + figures).unwrap();
+    std::fs::write(
+        content.join("newsletters/issue-2.md"),
+        format!("+++\ntitle = \"Issue two\"\ndate = 2025-04-09\nnumber = 2\n+++\n{figures}"),
+    )
+    .unwrap();
+    let csv = root.join("subscribers.csv");
+    std::fs::write(&csv, "email,name,status\na@example.org,A,subscribed\n").unwrap();
+
+    let o = send(root, &["--list", csv.to_str().unwrap()], "secret");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("recorded the issue's figures in"),
+        "{}",
+        stderr(&o)
+    );
+    let record = read(&content.join("newsletters/issue-1.sent.toml"));
+    assert!(record.starts_with("# Written by innopress"), "{record}");
+    assert!(record.contains("as_of = 2025-04-09"), "{record}");
+    assert!(record.contains("html_sha256 = "), "{record}");
+
+    let o = run(root, &["build", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let sent = files_under(&root.join("output/newsletter/1"));
+    let page = String::from_utf8(sent["index.html"].clone()).unwrap();
+    assert!(page.contains("Sent on"), "the archive says it was sent");
+    assert!(page.contains("figures as of"), "and on which date");
+    let issue2_before = read(&root.join("output/newsletter/2/index.html"));
+
+    // the data changes: a new ongoing project in Tampere, a corrected observation
+    let projects = content.join("data/projects/main.toml");
+    std::fs::write(
+        &projects,
+        read(&projects)
+            + "\n[[project]]\nid = \"new-lab\"\ntitle = \"New lab\"\ncity = \"tampere\"\n\
+               themes = [\"digitalisation\"]\nstart = 2025-01-01\nend = 2026-06-30\n\
+               programme = \"ERDF\"\nsummary = \"A new lab.\"\n[project.funding]\neu = 500000\n",
+    )
+    .unwrap();
+    let obs = content.join("data/observations/startups.toml");
+    std::fs::write(&obs, read(&obs).replace("value = 6", "value = 9")).unwrap();
+
+    let o = run(root, &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        files_under(&root.join("output/newsletter/1")),
+        sent,
+        "the sent issue's archive page and email files are byte-identical"
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("content/newsletters/issue-1.md:1:1: warning: sent on ")
+            && err.contains(
+                " with total-funding EUR 1.6 million; the data now gives EUR 2.1 million"
+            ),
+        "{err}"
+    );
+    // the unsent issue shows today's figures
+    let issue2 = read(&root.join("output/newsletter/2/index.html"));
+    assert_ne!(issue2, issue2_before);
+    assert!(issue2.contains("Ongoing 2 worth"), "{issue2}");
+    assert!(issue2.contains("New lab"));
+    // check reports the drift too
+    let o = run(root, &["check"]);
+    assert!(stderr(&o).contains("content/newsletters/issue-1.md:1:1: warning: sent on "));
+
+    // an edit of the sent issue's text is shown, and reported as differing from what was sent
+    std::fs::write(&issue, read(&issue) + "\nA line added later.\n").unwrap();
+    let o = run(root, &["build"]);
+    assert!(
+        stderr(&o).contains(
+            "the HTML and text parts of this issue's email now differ from what was sent"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn only_a_campaign_writes_the_record() {
+    use crate::newsletter::{Smtp, send, sending_site};
+    let work = tempfile::tempdir().unwrap();
+    let smtp = Smtp::start(work.path(), &[]);
+    let site = sending_site(&smtp, work.path());
+    let root = site.path();
+    let csv = root.join("subscribers.csv");
+    std::fs::write(&csv, "email,name,status\na@example.org,A,subscribed\n").unwrap();
+    let list = csv.to_str().unwrap();
+    for args in [
+        &["--to", "me@example.org"][..],
+        &["--list", list, "--dry-run"],
+    ] {
+        let o = send(root, args, "secret");
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert!(
+            !root.join("content/newsletters/issue-1.sent.toml").exists(),
+            "{args:?}"
+        );
+    }
+    // a resumed campaign keeps the first record
+    let o = send(root, &["--list", list], "secret");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let record = root.join("content/newsletters/issue-1.sent.toml");
+    let first = read(&record);
+    let o = send(root, &["--list", list], "secret");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("recorded the issue's figures"));
+    assert_eq!(read(&record), first);
+}
+
+#[test]
+fn freeze_keeps_a_report_refuses_twice_and_locates_a_broken_record() {
+    let dir = site(None);
+    let root = dir.path();
+    let o = run(root, &["freeze", "content/reports/annual-2024.md"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let record_path = root.join("content/reports/annual-2024.frozen.toml");
+    let record = read(&record_path);
+    assert!(record.contains("published = "), "{record}");
+    assert!(
+        record.contains("[[figure]]\nname = \"total-funding\""),
+        "{record}"
+    );
+
+    let o = run(root, &["freeze", "content/reports/annual-2024.md"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("was frozen on"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+    let o = run(
+        root,
+        &["freeze", "content/reports/annual-2024.md", "--force"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    for (path, says) in [
+        ("content/newsletters/issue-1.md", "is a newsletter issue"),
+        (
+            "content/reports/no-such.md",
+            "is not an article, report or page",
+        ),
+    ] {
+        let o = run(root, &["freeze", path]);
+        assert_eq!(o.status.code(), Some(1), "{path}");
+        assert!(stderr(&o).contains(says), "{path}: {}", stderr(&o));
+    }
+
+    // a hand-edited record is an error at its line, in check and build; no panic
+    std::fs::write(
+        &record_path,
+        read(&record_path).replacen("as_of = ", "as_of = \"soon\"\nbroken = ", 1),
+    )
+    .unwrap();
+    for cmd in [&["check"][..], &["build"]] {
+        let o = run(root, cmd);
+        assert_eq!(o.status.code(), Some(1), "{cmd:?}");
+        assert!(
+            stderr(&o).contains("content/reports/annual-2024.frozen.toml:"),
+            "{cmd:?}: {}",
+            stderr(&o)
+        );
+    }
+}

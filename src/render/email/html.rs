@@ -6,7 +6,7 @@ use super::issue::{GREETING, InlineImage, RenderedIssue, Template, UNSUBSCRIBE};
 use crate::content::model::Document;
 use crate::markdown::shortcodes::Shortcode;
 use crate::render::model::{At, Model, RenderError, Target};
-use crate::render::shortcodes::{chart_key, figure_value};
+use crate::render::shortcodes::chart_key;
 use crate::strings::fill;
 use serde::Serialize;
 use std::cell::RefCell;
@@ -103,7 +103,7 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
     keys.sort();
     keys.dedup();
     for key in keys {
-        let Some(chart) = at.charts.get(&key) else {
+        let Some(chart) = at.chart(&key) else {
             continue;
         };
         let png = crate::charts::to_png(&chart.svg, 2.0).map_err(|e| RenderError::Template {
@@ -137,9 +137,9 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
 fn text_shortcode(model: &Model, at: At<'_>, sc: &Shortcode, view_url: &str) -> Option<String> {
     let words = &model.theme.strings;
     match sc.name.as_str() {
-        "figure" => figure_value(at.summary, sc.arg("name")?, sc.arg("city"), words),
+        "figure" => at.figure(sc.arg("name")?, sc.arg("city"), words),
         "chart" => {
-            let chart = at.charts.get(&chart_key(sc))?;
+            let chart = at.chart(&chart_key(sc))?;
             Some(fill(
                 &words.email.text_chart,
                 &[("title", &chart.title), ("description", &chart.desc)],

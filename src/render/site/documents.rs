@@ -6,6 +6,14 @@ use crate::content::model::{DocKind, Document};
 use crate::urls::root_prefix;
 use serde::Serialize;
 
+/// When a kept document was sent or published.
+#[derive(Serialize)]
+struct Kept {
+    sent: bool,
+    on: String,
+    on_long: String,
+}
+
 impl Model<'_> {
     pub(super) fn doc_page(&self, doc: &Document) -> Result<(String, String), RenderError> {
         let dir = Self::doc_dir(doc);
@@ -25,6 +33,19 @@ impl Model<'_> {
         let as_of = doc.as_of(self.summary.as_of);
         ctx.insert("figures_as_of", &as_of.to_string());
         ctx.insert("figures_as_of_long", &self.theme.strings.long_date(as_of));
+        // sent or frozen: shown as it was then, and the page says so
+        if let Some((r, _)) = &doc.record
+            && let Some(on) = r.sent.or(r.published).map(|d| d.0)
+        {
+            ctx.insert(
+                "kept",
+                &Kept {
+                    sent: r.sent.is_some(),
+                    on: on.to_string(),
+                    on_long: self.theme.strings.long_date(on),
+                },
+            );
+        }
         ctx.insert(
             "doc",
             &DocInfo {

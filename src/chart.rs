@@ -1,0 +1,24 @@
+//! Leaf: a drawn chart as plain data, its SVG with its title, description and data table:
+//! what pages and email show, and what the record of a sent or frozen document keeps.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chart {
+    /// File stem under `output/charts/` and the id prefix inside the SVG.
+    pub name: String,
+    pub title: String,
+    pub desc: String,
+    pub svg: String,
+    pub table: DataTable,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataTable {
+    pub caption: String,
+    pub columns: Vec<String>,
+    /// The first cell of each row is the row header.
+    pub rows: Vec<Vec<String>>,
+}

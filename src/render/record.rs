@@ -1,0 +1,185 @@
+//! Records of what a document was published with, and the drift since: [`record_of`] takes
+//! every value a document's shortcodes show on its date (figures, charts with their data,
+//! tables with their rows), for `newsletter send` and `freeze` to keep beside it; [`drift`]
+//! compares a record with what the data gives now, for one warning per document.
+
+use super::dated::{At, chart_key, table_key};
+use super::model::Model;
+use crate::content::model::{Document, Record, RecordedFigure, RecordedTable, TomlDate};
+use crate::date::Date;
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+
+/// When and why a record is made.
+#[derive(Debug, Clone, Copy)]
+pub enum Stamp {
+    Sent(Date),
+    Published(Date),
+}
+
+/// The record of `doc` as it renders now: each figure, chart and table its body shows,
+/// once each, in the order they first appear.
+pub fn record_of(model: &Model, doc: &Document, stamp: Stamp) -> Record {
+    let at = model.at(doc).live();
+    let mut record = Record {
+        sent: None,
+        published: None,
+        as_of: TomlDate(at.summary.as_of),
+        html_sha256: None,
+        text_sha256: None,
+        figures: Vec::new(),
+        tables: Vec::new(),
+        charts: Vec::new(),
+    };
+    match stamp {
+        Stamp::Sent(d) => record.sent = Some(TomlDate(d)),
+        Stamp::Published(d) => record.published = Some(TomlDate(d)),
+    }
+    let words = &model.theme.strings;
+    for sc in crate::markdown::shortcodes::find_in_markdown(model.site.body(doc))
+        .into_iter()
+        .flatten()
+    {
+        match sc.name.as_str() {
+            "figure" => {
+                let name = sc.arg("name").unwrap_or_default();
+                let city = sc.arg("city");
+                if record.figure(name, city).is_none()
+                    && let Some(value) = at.figure(name, city, words)
+                {
+                    record.figures.push(RecordedFigure {
+                        name: name.to_string(),
+                        city: city.map(str::to_string),
+                        value,
+                    });
+                }
+            }
+            "chart" => {
+                let key = chart_key(&sc);
+                if record.chart(&key).is_none()
+                    && let Some(chart) = at.chart(&key)
+                {
+                    record.charts.push(chart.clone());
+                }
+            }
+            "table" => {
+                let key = table_key(&sc);
+                if record.table(&key).is_none() {
+                    let (rows, caption) = model.table_rows(&sc, at.summary);
+                    let projects = rows
+                        .iter()
+                        .filter_map(|r| toml::Value::try_from(r).ok())
+                        .collect();
+                    record.tables.push(RecordedTable {
+                        key,
+                        caption,
+                        currency: at.summary.currency.clone(),
+                        projects,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    record
+}
+
+/// The record as the file it is kept in, with a comment that says what it is.
+pub fn to_toml(record: &Record, doc: &Document) -> String {
+    let what = match (record.sent, record.published) {
+        (Some(d), _) => format!("the values this issue was sent with on {}", d.0),
+        (_, Some(d)) => format!("the values this document was published with on {}", d.0),
+        _ => "the values this document was published with".to_string(),
+    };
+    format!(
+        "# Written by innopress: {what}.\n\
+         # Commit it with {}.md. From now on the document shows these values,\n\
+         # whatever the data says later. Do not edit it.\n\n{}",
+        doc.slug,
+        toml::to_string(record).unwrap_or_default()
+    )
+}
+
+/// The SHA-256 of an email part (its text with empty greeting and unsubscribe slots), in hex.
+pub fn sha256(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Whether a sent issue's email, rendered now, is still what was sent: `None` when it is
+/// (or nothing was recorded), else which parts differ.
+fn email_changed(model: &Model, doc: &Document, record: &Record) -> Option<&'static str> {
+    let (Some(html), Some(text)) = (&record.html_sha256, &record.text_sha256) else {
+        return None;
+    };
+    let issue = super::email::render_issue(model, doc).ok()?;
+    let html_same = sha256(&issue.html.fill("", "")) == *html;
+    let text_same = sha256(&issue.text.fill("", "")) == *text;
+    match (html_same, text_same) {
+        (true, true) => None,
+        (false, true) => Some("HTML part"),
+        (true, false) => Some("text part"),
+        (false, false) => Some("HTML and text parts"),
+    }
+}
+
+/// One warning per document whose record differs from what the data gives now: the first
+/// figure that changed, and how many others did.
+pub fn drift(model: &Model) -> Diagnostics {
+    let mut out = Diagnostics::default();
+    let words = &model.theme.strings;
+    for kind in crate::content::model::DocKind::ALL {
+        for doc in model.site.docs(kind) {
+            let Some((record, _)) = &doc.record else {
+                continue;
+            };
+            if let Some(parts) = email_changed(model, doc, record) {
+                out.push(Diagnostic {
+                    severity: Severity::Warning,
+                    ..Diagnostic::file_error(
+                        model.site.source(doc.file).path.clone(),
+                        format!("the {parts} of this issue's email now differ from what was sent: its text or the email templates changed since"),
+                    )
+                }
+                .with_hint("the archive shows the issue as it renders now; undo the change to show it exactly as sent".to_string()));
+            }
+            let live: At<'_> = model.at(doc).live();
+            let mut changed = record.figures.iter().filter_map(|f| {
+                let now = live.figure(&f.name, f.city.as_deref(), words)?;
+                (now != f.value).then_some((f, now))
+            });
+            let Some((first, now)) = changed.next() else {
+                continue;
+            };
+            let others = changed.count();
+            let when = match (record.sent, record.published) {
+                (Some(d), _) => format!("sent on {}", words.long_date(d.0)),
+                (_, Some(d)) => format!("published on {}", words.long_date(d.0)),
+                _ => "published".to_string(),
+            };
+            let name = match &first.city {
+                Some(c) => format!("{} of {c}", first.name),
+                None => first.name.clone(),
+            };
+            let mut message = format!(
+                "{when} with {name} {}; the data now gives {now}",
+                first.value
+            );
+            if others > 0 {
+                message.push_str(&format!(" ({others} more figures changed)"));
+            }
+            let path = &model.site.source(doc.file).path;
+            out.push(Diagnostic {
+                severity: Severity::Warning,
+                ..Diagnostic::file_error(path.clone(), message)
+            }
+            .with_hint(format!(
+                "the document keeps showing what it was published with ({}); delete that file to show today's figures",
+                doc.record_path()
+            )));
+        }
+    }
+    out
+}
