@@ -294,3 +294,67 @@ fn serve_bounds_request_heads_and_connections() {
     assert!(started.elapsed() < Duration::from_secs(30));
     drop(idle);
 }
+
+/// Every file under `dir`, relative path → bytes.
+fn files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_rebuild_after_moving_a_documents_date_equals_a_full_build() {
+    let dir = site(None);
+    let article = dir.path().join("content/articles/on-a-date.md");
+    let text = |date: &str| {
+        format!(
+            "+++\ntitle = \"On a date\"\ndate = {date}\n+++\n\
+             Ongoing {{{{ figure(name=\"ongoing-count\") }}}} as of {{{{ figure(name=\"as-of\") }}}}.\n\n\
+             {{{{ chart(name=\"indicator\", indicator=\"startups\", city=\"tampere\") }}}}\n"
+        )
+    };
+    std::fs::write(&article, text("2023-12-01")).unwrap();
+    let server = start(dir.path());
+    let rx = events(server.port);
+    wait_for(&rx, "event: hello");
+    assert!(
+        get(server.port, "/news/on-a-date/")
+            .1
+            .contains("Ongoing 1 as of 1 December 2023.")
+    );
+    std::fs::write(&article, text("2024-06-01")).unwrap();
+    wait_for(&rx, "event: reload");
+    let (_, page) = get(server.port, "/news/on-a-date/");
+    assert!(page.contains("Ongoing 2 as of 1 June 2024."), "{page}");
+    drop(server);
+
+    // what serve wrote equals a full build of the same content (serve may leave the chart
+    // of the date the document had before)
+    let served = files(&dir.path().join("output"));
+    let full_dir = tempfile::tempdir().unwrap();
+    let o = run(
+        dir.path(),
+        &[
+            "build",
+            "--quiet",
+            "--output",
+            full_dir.path().to_str().unwrap(),
+            "--force",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    for (path, bytes) in files(full_dir.path()) {
+        assert!(
+            served.get(&path) == Some(&bytes),
+            "{path} differs between serve's rebuild and a full build"
+        );
+    }
+}
