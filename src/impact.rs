@@ -292,6 +292,61 @@ pub fn summarise(site: &Site, as_of: Date, currency: &str) -> Summary {
     }
 }
 
+/// [`summarise`] on another date, from the summary `base` of the same site: only what the
+/// date decides is computed again (status, ongoing funding, the indicators' years), since
+/// documents on many dates each need a summary.
+pub fn summarise_on(site: &Site, base: &Summary, as_of: Date) -> Summary {
+    let mut s = base.clone();
+    s.as_of = as_of;
+    s.projects = StatusCounts::default();
+    s.ongoing_funding = Money::ZERO;
+    for c in &mut s.cities {
+        c.status = StatusCounts::default();
+        c.ongoing_funding = Money::ZERO;
+    }
+    for p in &mut s.programmes {
+        p.ongoing = 0;
+    }
+    let city_at: BTreeMap<&str, usize> = base
+        .cities
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let programme_at: BTreeMap<&str, usize> = base
+        .programmes
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.name.as_str(), i))
+        .collect();
+    for p in &site.projects {
+        let status = p.status(as_of);
+        s.projects.add(status);
+        let ongoing = status == Status::Ongoing;
+        if ongoing {
+            s.ongoing_funding += p.funding.total();
+        }
+        if let Some(&i) = programme_at.get(p.programme.as_str()) {
+            s.programmes[i].ongoing += usize::from(ongoing);
+        }
+        if let Some(&i) = p
+            .city
+            .as_ref()
+            .and_then(|c| city_at.get(c.get_ref().as_str()))
+        {
+            let c = &mut s.cities[i];
+            c.status.add(status);
+            if ongoing {
+                c.ongoing_funding += p.funding.total();
+            }
+        }
+    }
+    if as_of.year != base.as_of.year {
+        s.indicators = indicators(site, as_of);
+    }
+    s
+}
+
 /// A city's (value, target) by year.
 type ByYear = BTreeMap<i32, (f64, Option<f64>)>;
 
@@ -394,6 +449,32 @@ fn round6(v: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_summary_on_another_date_equals_a_full_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let params = crate::synth::Params {
+            projects: 300,
+            articles: 5,
+            ..crate::synth::Params::default()
+        };
+        crate::synth::generate(dir.path(), &params).unwrap();
+        let (site, diags) = crate::content::load(dir.path());
+        assert!(!diags.has_errors());
+        let base = summarise(&site, Date::new(2025, 4, 10).unwrap(), "EUR");
+        for d in [
+            "2019-03-01",
+            "2023-12-31",
+            "2025-04-10",
+            "2025-06-30",
+            "2031-01-01",
+        ] {
+            let date = Date::parse(d).unwrap();
+            let full = serde_json::to_string(&summarise(&site, date, "EUR")).unwrap();
+            let on = serde_json::to_string(&summarise_on(&site, &base, date)).unwrap();
+            assert_eq!(on, full, "{d}");
+        }
+    }
 
     #[test]
     fn aggregates() {

@@ -26,6 +26,10 @@ pub struct Session {
     summary: Summary,
     theme: Theme,
     charts: Arc<BTreeMap<String, Chart>>,
+    /// Figures on the documents' own dates, and the dates and charts they were computed for:
+    /// computed again only when an edit changes those.
+    dated: Arc<BTreeMap<crate::date::Date, crate::render::model::Dated>>,
+    dated_shape: Option<Vec<(crate::date::Date, Vec<String>)>>,
 }
 
 enum Change {
@@ -73,6 +77,8 @@ impl Session {
             summary: checked.summary,
             theme,
             charts,
+            dated: Arc::new(BTreeMap::new()),
+            dated_shape: None,
         })
     }
 
@@ -141,12 +147,24 @@ impl Session {
             diags.sort();
             return Err(BuildError::Content(diags));
         }
+        let wanted = crate::render::dated::wanted(&self.site, self.summary.as_of);
+        let shape = crate::render::dated::shape(&wanted);
+        if self.dated_shape.as_ref() != Some(&shape) {
+            self.dated = Arc::new(crate::render::dated::compute(
+                &self.site,
+                &self.summary,
+                &self.theme.strings.charts,
+                wanted,
+            ));
+            self.dated_shape = Some(shape);
+        }
         let model = Model::with_charts(
             &self.site,
             &self.config,
             &self.summary,
             &self.theme,
             self.charts.clone(),
+            self.dated.clone(),
         );
         let out = &self.output;
         let sink = |path: &str, bytes: &[u8]| {

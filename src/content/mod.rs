@@ -316,11 +316,13 @@ pub fn load_document(
             tables::load_one::<FrontMatter>(&src, split.matter.clone(), &mut diags).map(Matter::Doc)
         }
     };
+    let has_shortcodes = src.text[split.body.clone()].contains("{{");
     let doc = matter.map(|matter| Document {
         kind,
         slug,
         file: 0,
         record: None,
+        has_shortcodes,
         matter_offset: split.matter.start,
         body: split.body,
         matter,
@@ -328,11 +330,27 @@ pub fn load_document(
     (Some(src), doc, diags)
 }
 
-/// Reads the records kept beside documents (`NAME.sent.toml`, `NAME.frozen.toml`).
+/// Reads the records kept beside documents (`NAME.sent.toml`, `NAME.frozen.toml`). Each
+/// folder is listed once: most documents have none, and a failed open per document would
+/// cost a system call each.
 fn load_records(root: &Path, site: &mut Site, diags: &mut Diagnostics) {
     for kind in DocKind::ALL {
+        let Ok(entries) = std::fs::read_dir(root.join("content").join(kind.folder())) else {
+            continue;
+        };
+        let present: std::collections::BTreeSet<String> = entries
+            .flatten()
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .filter(|n| n.ends_with(".sent.toml") || n.ends_with(".frozen.toml"))
+            .collect();
+        if present.is_empty() {
+            continue;
+        }
         for i in 0..site.docs(kind).len() {
             let rel = site.docs(kind)[i].record_path();
+            if !present.contains(rel.rsplit('/').next().unwrap_or_default()) {
+                continue;
+            }
             let src = match read_source(root, &rel) {
                 None => continue,
                 Some(Err(d)) => {

@@ -437,6 +437,9 @@ pub struct Document {
     pub file: FileId,
     /// What the document was sent or frozen with, and the file that says so.
     pub record: Option<(std::sync::Arc<Record>, FileId)>,
+    /// Whether the body may hold a shortcode (`{{`), found while the file was read, so that
+    /// later stages need not search every body again.
+    pub has_shortcodes: bool,
     /// Byte offset of the front matter within the file: spans in `matter` are relative to it.
     pub matter_offset: usize,
     pub body: Range<usize>,

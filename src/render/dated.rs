@@ -55,15 +55,18 @@ impl<'m> At<'m> {
     }
 }
 
-/// The figures on every date other than the site's that a document with shortcodes is
-/// computed on, with the charts those documents show: each date summarised once, in
-/// parallel, and only the charts asked for drawn.
-pub fn dated(site: &Site, on_site: &Summary, titles: &ChartTitles) -> BTreeMap<Date, Dated> {
-    let mut wanted: BTreeMap<Date, BTreeMap<String, Shortcode>> = BTreeMap::new();
+/// The dates other than the site's that documents with shortcodes are computed on, and the
+/// charts (by key) the documents on each date show.
+pub type Wanted = BTreeMap<Date, BTreeMap<String, Shortcode>>;
+
+/// What [`compute`] will be asked for: found from the documents' dates and shortcodes.
+pub fn wanted(site: &Site, site_as_of: Date) -> Wanted {
+    let mut wanted = Wanted::new();
     for kind in DocKind::ALL {
         for doc in site.docs(kind) {
-            let date = doc.as_of(on_site.as_of);
-            if date == on_site.as_of {
+            // most documents have no shortcode at all (the loader saw), sparing their parse
+            let date = doc.as_of(site_as_of);
+            if date == site_as_of || !doc.has_shortcodes {
                 continue;
             }
             for sc in crate::markdown::shortcodes::find_in_markdown(site.body(doc))
@@ -83,9 +86,29 @@ pub fn dated(site: &Site, on_site: &Summary, titles: &ChartTitles) -> BTreeMap<D
         }
     }
     wanted
+}
+
+/// The dates and chart keys of `wanted`: when they are the same after an edit, the figures
+/// computed before still serve (the data did not change).
+pub fn shape(wanted: &Wanted) -> Vec<(Date, Vec<String>)> {
+    wanted
+        .iter()
+        .map(|(d, charts)| (*d, charts.keys().cloned().collect()))
+        .collect()
+}
+
+/// The figures on each wanted date, with the charts asked for: each date summarised once,
+/// in parallel, and only those charts drawn.
+pub fn compute(
+    site: &Site,
+    on_site: &Summary,
+    titles: &ChartTitles,
+    wanted: Wanted,
+) -> BTreeMap<Date, Dated> {
+    wanted
         .into_par_iter()
         .map(|(date, charts)| {
-            let summary = crate::impact::summarise(site, date, &on_site.currency);
+            let summary = crate::impact::summarise_on(site, on_site, date);
             let charts = charts
                 .values()
                 .filter_map(|sc| {
@@ -102,6 +125,11 @@ pub fn dated(site: &Site, on_site: &Summary, titles: &ChartTitles) -> BTreeMap<D
             (date, Dated { summary, charts })
         })
         .collect()
+}
+
+/// [`compute`] of what the site's documents want.
+pub fn dated(site: &Site, on_site: &Summary, titles: &ChartTitles) -> BTreeMap<Date, Dated> {
+    compute(site, on_site, titles, wanted(site, on_site.as_of))
 }
 
 /// The chart a chart shortcode names (same keys as `output/charts/`).

@@ -95,7 +95,14 @@ impl<'a> Model<'a> {
         theme: &'a Theme,
     ) -> Model<'a> {
         let mut m = Model::new_without_charts(site, cfg, summary, theme);
-        m.charts = crate::charts::named(summary, &theme.strings.charts);
+        let titles = &theme.strings.charts;
+        // the site's charts and the other dates' figures, side by side
+        let (charts, dated) = rayon::join(
+            || crate::charts::named(summary, titles),
+            || super::dated::dated(site, summary, titles),
+        );
+        m.charts = charts;
+        m.dated = std::sync::Arc::new(dated);
         m
     }
 
@@ -158,17 +165,19 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// A model that reuses charts drawn before (they depend on the data only), for rebuilds
-    /// after an edit that did not touch the data.
+    /// A model that reuses charts and dated figures computed before (they depend on the data
+    /// and the documents' dates only), for rebuilds after an edit that did not touch them.
     pub fn with_charts(
         site: &'a Site,
         cfg: &'a SiteConfig,
         summary: &'a Summary,
         theme: &'a Theme,
         charts: std::sync::Arc<BTreeMap<String, Chart>>,
+        dated: std::sync::Arc<BTreeMap<Date, Dated>>,
     ) -> Model<'a> {
         let mut m = Model::new_without_charts(site, cfg, summary, theme);
         m.charts = charts;
+        m.dated = dated;
         m
     }
 
