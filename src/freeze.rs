@@ -122,6 +122,13 @@ fn write(root: &Path, doc: &Document, text: &str) -> Result<PathBuf, FreezeError
     let dir = target.parent().unwrap_or(root);
     let result = tempfile::NamedTempFile::new_in(dir).and_then(|mut f| {
         std::io::Write::write_all(&mut f, text.as_bytes())?;
+        // a record is content, readable like the document beside it (temporary files are
+        // created private)
+        #[cfg(unix)]
+        std::fs::set_permissions(
+            f.path(),
+            std::os::unix::fs::PermissionsExt::from_mode(0o644),
+        )?;
         f.persist(&target).map_err(|e| e.error)?;
         Ok(())
     });

@@ -52,24 +52,6 @@ pub fn run(cmd: NewsletterCommand) -> ExitCode {
             per_minute,
             quiet,
         }) => {
-            // a campaign keeps what it sends: the record is written before the first message
-            if to.is_none() && list.is_some() && !dry_run {
-                match innopress::freeze::record_sent(&root, number) {
-                    Ok(Some(path)) => eprintln!(
-                        "recorded the issue's figures in {}: commit it with the issue, so its archive keeps showing what was sent",
-                        path.display()
-                    ),
-                    Ok(None) => {}
-                    Err(innopress::freeze::FreezeError::Build(e)) => {
-                        report_build_error(&e);
-                        return ExitCode::from(1);
-                    }
-                    Err(e) => {
-                        eprintln!("error: {e}; nothing was sent");
-                        return ExitCode::from(1);
-                    }
-                }
-            }
             let prepared = match pipeline::prepare_issue(&root, number) {
                 Ok(p) => p,
                 Err(e) => {
@@ -116,7 +98,19 @@ pub fn run(cmd: NewsletterCommand) -> ExitCode {
                 quiet,
             };
             let journal = innopress::newsletter::journal::path(&root, number);
-            match innopress::newsletter::send::run(campaign, &opts) {
+            // a campaign keeps what it sends: the record is written once the server has
+            // accepted the login, before the first message
+            let record_root = root.clone();
+            let start = move || {
+                if let Some(path) = innopress::freeze::record_sent(&record_root, number)? {
+                    eprintln!(
+                        "recorded the issue's figures in {}: commit it with the issue, so its archive keeps showing what was sent",
+                        path.display()
+                    );
+                }
+                Ok(())
+            };
+            match innopress::newsletter::send::run_with_start(campaign, &opts, start) {
                 Ok(report) => {
                     eprint!("{}", report.render(&journal, dry_run));
                     if report.ok() {

@@ -86,6 +86,9 @@ pub enum SendError {
     Address { address: String, message: String },
     #[error("the test message was not accepted: {0}")]
     Refused(String),
+    /// What had to happen before the first message failed.
+    #[error("{0}; nothing was sent")]
+    Start(StartError),
     /// Sending stopped midway; the message ends with the report so far.
     #[error("sending stopped: {0}")]
     Stopped(String),
@@ -94,6 +97,20 @@ pub enum SendError {
 /// Runs a campaign. Errors that stop it before anything is sent (invalid rows, a refused
 /// login) come back as `Err`; the report says what happened to every recipient.
 pub fn run(campaign: Campaign, opts: &Options) -> Result<Report, SendError> {
+    run_with_start(campaign, opts, || Ok(()))
+}
+
+/// What `start` reports when it cannot do its part; nothing is sent then.
+pub type StartError = Box<dyn std::error::Error + Send + Sync>;
+
+/// [`run`], calling `start` once the server has accepted the login and before the first
+/// message (not on a dry run): where `newsletter send` keeps the issue's record, so that a
+/// campaign that never reached its server leaves none.
+pub fn run_with_start(
+    campaign: Campaign,
+    opts: &Options,
+    start: impl FnOnce() -> Result<(), StartError>,
+) -> Result<Report, SendError> {
     let number = campaign.issue.number;
     let journal_path = journal::path(&campaign.root, number);
     if campaign.settings.unsubscribe.is_none() {
@@ -162,6 +179,7 @@ pub fn run(campaign: Campaign, opts: &Options) -> Result<Report, SendError> {
     let first = rt
         .block_on(smtp::connect(&shared.campaign.target))
         .map_err(SendError::Connect)?;
+    start().map_err(SendError::Start)?;
 
     let (tx, rx) = tokio::sync::mpsc::channel::<Recipient>(256);
     let rx = Arc::new(Mutex::new(rx));

@@ -284,6 +284,19 @@ fn freeze_keeps_a_report_refuses_twice_and_locates_a_broken_record() {
     let record_path = root.join("content/reports/annual-2024.frozen.toml");
     let record = read(&record_path);
     assert!(record.contains("published = "), "{record}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&record_path)
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(
+            mode, 0o644,
+            "a record is content, readable like the document"
+        );
+    }
     assert!(
         record.contains("[[figure]]\nname = \"total-funding\""),
         "{record}"

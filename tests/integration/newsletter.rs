@@ -295,6 +295,13 @@ fn a_wrong_password_sends_nothing() {
     let o = send(site.path(), &["--list", csv.to_str().unwrap()], "wrong");
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
+    // a campaign that never got past the login keeps no record of being sent
+    assert!(
+        !site
+            .path()
+            .join("content/newsletters/issue-1.sent.toml")
+            .exists()
+    );
     assert!(
         err.contains("refused the login") && err.contains("nothing was sent"),
         "{err}"
