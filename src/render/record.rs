@@ -3,7 +3,7 @@
 //! tables with their rows), for `newsletter send` and `freeze` to keep beside it; [`drift`]
 //! compares a record with what the data gives now, for one warning per document.
 
-use super::dated::{At, chart_key, table_key};
+use super::dated::{chart_key, table_key};
 use super::model::Model;
 use crate::content::model::{Document, Record, RecordedFigure, RecordedTable, TomlDate};
 use crate::date::Date;
@@ -145,30 +145,65 @@ pub fn drift(model: &Model) -> Diagnostics {
                 }
                 .with_hint("the archive shows the issue as it renders now; undo the change to show it exactly as sent".to_string()));
             }
-            let live: At<'_> = model.at(doc).live();
-            let mut changed = record.figures.iter().filter_map(|f| {
-                let now = live.figure(&f.name, f.city.as_deref(), words)?;
-                (now != f.value).then_some((f, now))
-            });
-            let Some((first, now)) = changed.next() else {
+            // what the document would show now, compared value by value with its record
+            let now = record_of(model, doc, Stamp::Published(record.as_of.0));
+            let figures: Vec<(&RecordedFigure, &str)> = record
+                .figures
+                .iter()
+                .filter_map(|f| {
+                    let v = now.figure(&f.name, f.city.as_deref())?;
+                    (v != f.value).then_some((f, v))
+                })
+                .collect();
+            let charts: Vec<&str> = record
+                .charts
+                .iter()
+                .filter(|c| now.chart(&c.name).is_some_and(|n| n.table != c.table))
+                .map(|c| c.title.as_str())
+                .collect();
+            let tables: Vec<&str> = record
+                .tables
+                .iter()
+                .filter(|t| {
+                    now.table(&t.key)
+                        .is_some_and(|n| n.projects != t.projects || n.caption != t.caption)
+                })
+                .map(|t| t.caption.as_str())
+                .collect();
+            let others = figures.len() + charts.len() + tables.len();
+            if others == 0 {
                 continue;
-            };
-            let others = changed.count();
+            }
             let when = match (record.sent, record.published) {
                 (Some(d), _) => format!("sent on {}", words.long_date(d.0)),
                 (_, Some(d)) => format!("published on {}", words.long_date(d.0)),
                 _ => "published".to_string(),
             };
-            let name = match &first.city {
-                Some(c) => format!("{} of {c}", first.name),
-                None => first.name.clone(),
+            let mut message = match (figures.first(), charts.first(), tables.first()) {
+                (Some((f, v)), _, _) => {
+                    let name = match &f.city {
+                        Some(c) => format!("{} of {c}", f.name),
+                        None => f.name.clone(),
+                    };
+                    format!("{when} with {name} {}; the data now gives {v}", f.value)
+                }
+                (None, Some(title), _) => {
+                    format!(
+                        "{when}; the data behind its chart \u{201c}{title}\u{201d} has changed since"
+                    )
+                }
+                (None, None, Some(caption)) => {
+                    format!(
+                        "{when}; the rows of its table \u{201c}{caption}\u{201d} have changed since"
+                    )
+                }
+                (None, None, None) => continue,
             };
-            let mut message = format!(
-                "{when} with {name} {}; the data now gives {now}",
-                first.value
-            );
-            if others > 0 {
-                message.push_str(&format!(" ({others} more figures changed)"));
+            if others > 1 {
+                message.push_str(&format!(
+                    " ({} more figures, charts or tables changed)",
+                    others - 1
+                ));
             }
             let path = &model.site.source(doc.file).path;
             out.push(Diagnostic {

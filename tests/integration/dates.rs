@@ -279,6 +279,13 @@ fn only_a_campaign_writes_the_record() {
 fn freeze_keeps_a_report_refuses_twice_and_locates_a_broken_record() {
     let dir = site(None);
     let root = dir.path();
+    let report = root.join("content/reports/annual-2024.md");
+    std::fs::write(
+        &report,
+        read(&report)
+            + "\n{{ chart(name=\"indicator\", indicator=\"startups\", city=\"tampere\") }}\n",
+    )
+    .unwrap();
     let o = run(root, &["freeze", "content/reports/annual-2024.md"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let record_path = root.join("content/reports/annual-2024.frozen.toml");
@@ -311,6 +318,27 @@ fn freeze_keeps_a_report_refuses_twice_and_locates_a_broken_record() {
         &["freeze", "content/reports/annual-2024.md", "--force"],
     );
     assert!(o.status.success(), "{}", stderr(&o));
+
+    // only a chart's data changes: the page stays, and the warning names the chart
+    let o = run(root, &["build", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = read(&root.join("output/reports/annual-2024/index.html"));
+    let obs = root.join("content/data/observations/startups.toml");
+    std::fs::write(&obs, read(&obs).replace("value = 6", "value = 9")).unwrap();
+    let o = run(root, &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("content/reports/annual-2024.md:1:1: warning: published on ")
+            && stderr(&o).contains(
+                "; the data behind its chart \u{201c}New start-ups in Tampere\u{201d} has changed since"
+            ),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        read(&root.join("output/reports/annual-2024/index.html")),
+        page
+    );
     for (path, says) in [
         ("content/newsletters/issue-1.md", "is a newsletter issue"),
         (
