@@ -1,13 +1,13 @@
-//! Keeping what was published: the record beside a newsletter issue when its campaign
-//! starts (`NAME.sent.toml`), and `innopress freeze` for any other document
-//! (`NAME.frozen.toml`). From then on the document renders from its record.
+//! Keeping what was published: writing the record beside a newsletter issue when its
+//! campaign starts (`NAME.sent.toml`, made by `pipeline::prepare_issue`), and
+//! `innopress freeze` for any other document (`NAME.frozen.toml`). From then on the document
+//! renders from its record.
 
-use crate::content::model::{DocKind, Document};
+use crate::content::model::DocKind;
 use crate::date::Date;
-use crate::diagnostics::Diagnostics;
 use crate::pipeline::{BuildError, load_checked};
 use crate::render::Model;
-use crate::render::record::{Stamp, record_of, sha256, to_toml};
+use crate::render::record::{Stamp, record_of, to_toml};
 use std::path::{Path, PathBuf};
 
 /// Why a document cannot be frozen.
@@ -64,39 +64,13 @@ pub fn freeze(root: &Path, path: &str, force: bool) -> Result<PathBuf, FreezeErr
         });
     }
     let record = record_of(&model, doc, Stamp::Published(Date::today()));
-    write(root, doc, &to_toml(&record, doc))
+    write(root, &doc.record_path(), &to_toml(&record, doc))
 }
 
-/// Writes the record of issue `number` as its campaign starts, unless it has one (a resumed
-/// campaign keeps the first). Returns the record's path when it wrote one.
-pub fn record_sent(root: &Path, number: u32) -> Result<Option<PathBuf>, FreezeError> {
-    let checked =
-        load_checked(root, false, None).map_err(|d| FreezeError::Build(BuildError::Content(d)))?;
-    let theme =
-        crate::render::theme::load(root).map_err(|d| FreezeError::Build(BuildError::Content(d)))?;
-    let model = Model::new(&checked.site, &checked.config, &checked.summary, &theme);
-    let Some(doc) = checked
-        .site
-        .newsletters
-        .iter()
-        .find(|d| d.issue().is_some_and(|i| *i.number.get_ref() == number))
-    else {
-        let mut d = Diagnostics::default();
-        d.push(crate::diagnostics::Diagnostic::file_error(
-            "content/newsletters",
-            format!("there is no newsletter issue number {number}"),
-        ));
-        return Err(FreezeError::Build(BuildError::Content(d)));
-    };
-    if doc.record.is_some() {
-        return Ok(None);
-    }
-    let mut record = record_of(&model, doc, Stamp::Sent(Date::today()));
-    let issue = crate::render::email::render_issue(&model, doc)
-        .map_err(|e| FreezeError::Build(BuildError::Render(vec![e])))?;
-    record.html_sha256 = Some(sha256(&issue.html.fill("", "")));
-    record.text_sha256 = Some(sha256(&issue.text.fill("", "")));
-    write(root, doc, &to_toml(&record, doc)).map(Some)
+/// Writes the record a campaign keeps of its issue (`PreparedIssue::unsent`: the path
+/// relative to `root`, and the text); called once the server has accepted the login.
+pub fn record_sent(root: &Path, (rel, text): &(String, String)) -> Result<PathBuf, FreezeError> {
+    write(root, rel, text)
 }
 
 /// A path as given on the command line, as the site names its files (`content/…`): a path
@@ -115,10 +89,9 @@ fn normalise(root: &Path, path: &str) -> String {
         .to_string()
 }
 
-/// Writes a record atomically beside its document.
-fn write(root: &Path, doc: &Document, text: &str) -> Result<PathBuf, FreezeError> {
-    let rel = doc.record_path();
-    let target = root.join(&rel);
+/// Writes a record atomically beside its document (`rel` is the record's path).
+fn write(root: &Path, rel: &str, text: &str) -> Result<PathBuf, FreezeError> {
+    let target = root.join(rel);
     let dir = target.parent().unwrap_or(root);
     let result = tempfile::NamedTempFile::new_in(dir).and_then(|mut f| {
         std::io::Write::write_all(&mut f, text.as_bytes())?;
@@ -132,6 +105,6 @@ fn write(root: &Path, doc: &Document, text: &str) -> Result<PathBuf, FreezeError
         f.persist(&target).map_err(|e| e.error)?;
         Ok(())
     });
-    result.map_err(|e| FreezeError::Write(rel.clone(), e))?;
+    result.map_err(|e| FreezeError::Write(rel.to_string(), e))?;
     Ok(target)
 }

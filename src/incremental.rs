@@ -173,13 +173,8 @@ impl Session {
         let mut result = site::render_selected(&model, &selection, &sink);
         // the charts on documents' own dates are few and may have changed with the edit
         // (a new date, a new chart): written again each time, for the feed that links them
-        let failed: Vec<RenderError> = model
-            .dated
-            .iter()
-            .flat_map(|(date, d)| d.charts.values().map(move |c| (date, c)))
-            .filter_map(|(date, c)| {
-                sink(&format!("charts/{}-{date}.svg", c.name), c.svg.as_bytes()).err()
-            })
+        let failed: Vec<RenderError> = site::dated_chart_files(&model)
+            .filter_map(|(path, svg)| sink(&path, svg.as_bytes()).err())
             .collect();
         if !failed.is_empty() {
             result = match result {

@@ -331,6 +331,9 @@ fn render_into(model: &Model, staging: &Staging) -> Result<Report, BuildError> {
 /// An issue rendered for sending, with the site settings it needs.
 pub struct PreparedIssue {
     pub issue: crate::render::email::RenderedIssue,
+    /// The record a campaign keeps of this issue, when it has none yet: where it goes
+    /// (relative to the root) and its text, made from what was just rendered.
+    pub unsent: Option<(String, String)>,
     pub config: crate::content::model::SiteConfig,
     pub base: crate::urls::BaseUrl,
     pub warnings: Diagnostics,
@@ -374,8 +377,16 @@ pub fn prepare_issue(root: &Path, number: u32) -> Result<PreparedIssue, BuildErr
     };
     let issue =
         crate::render::email::render_issue(&model, doc).map_err(|e| BuildError::Render(vec![e]))?;
+    let unsent = doc.record.is_none().then(|| {
+        use render::record::{Stamp, record_of, sha256, to_toml};
+        let mut record = record_of(&model, doc, Stamp::Sent(Date::today()));
+        record.html_sha256 = Some(sha256(&issue.html.fill("", "")));
+        record.text_sha256 = Some(sha256(&issue.text.fill("", "")));
+        (doc.record_path(), to_toml(&record, doc))
+    });
     Ok(PreparedIssue {
         issue,
+        unsent,
         config: cfg.clone(),
         base: model.base.clone(),
         warnings: checked.warnings,

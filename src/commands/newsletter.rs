@@ -59,6 +59,7 @@ pub fn run(cmd: NewsletterCommand) -> ExitCode {
                     return ExitCode::from(1);
                 }
             };
+            let unsent = prepared.unsent;
             let campaign = match innopress::newsletter::campaign::from_site(
                 &root,
                 &prepared.config,
@@ -102,7 +103,8 @@ pub fn run(cmd: NewsletterCommand) -> ExitCode {
             // accepted the login, before the first message
             let record_root = root.clone();
             let start = move || {
-                if let Some(path) = innopress::freeze::record_sent(&record_root, number)? {
+                if let Some(unsent) = &unsent {
+                    let path = innopress::freeze::record_sent(&record_root, unsent)?;
                     eprintln!(
                         "recorded the issue's figures in {}: commit it with the issue, so its archive keeps showing what was sent",
                         path.display()

@@ -143,6 +143,12 @@ pub fn chart_key(sc: &Shortcode) -> String {
     }
 }
 
+/// The file stem of a chart drawn on a document's own date, `NAME-DATE` (the site's own
+/// charts are `NAME`), under `charts/` for the feed.
+pub fn chart_stem(name: &str, date: Date) -> String {
+    format!("{name}-{date}")
+}
+
 /// The key a `table` shortcode's record is kept under: its arguments in order.
 pub fn table_key(sc: &Shortcode) -> String {
     ["city", "name", "status", "theme"]

@@ -42,7 +42,7 @@ impl Model<'_> {
                 let file = if s.as_of == self.summary.as_of {
                     chart.name.clone()
                 } else {
-                    format!("{}-{}", chart.name, s.as_of)
+                    super::dated::chart_stem(&chart.name, s.as_of)
                 };
                 let html = match target {
                     Target::Feed => format!(

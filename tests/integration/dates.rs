@@ -138,21 +138,6 @@ fn a_wrong_as_of_is_a_located_error() {
     );
 }
 
-/// Every file under `dir`, relative path → bytes.
-fn files_under(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn a_sent_issue_stays_as_sent_and_drift_is_reported() {
     use crate::newsletter::{Smtp, send, sending_site};
@@ -188,7 +173,7 @@ fn a_sent_issue_stays_as_sent_and_drift_is_reported() {
 
     let o = run(root, &["build", "--quiet"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let sent = files_under(&root.join("output/newsletter/1"));
+    let sent = tree(&root.join("output/newsletter/1"));
     let page = String::from_utf8(sent["index.html"].clone()).unwrap();
     assert!(page.contains("Sent on"), "the archive says it was sent");
     assert!(page.contains("figures as of"), "and on which date");
@@ -210,7 +195,7 @@ fn a_sent_issue_stays_as_sent_and_drift_is_reported() {
     let o = run(root, &["build"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
-        files_under(&root.join("output/newsletter/1")),
+        tree(&root.join("output/newsletter/1")),
         sent,
         "the sent issue's archive page and email files are byte-identical"
     );

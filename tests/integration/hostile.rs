@@ -4,13 +4,13 @@
 //! manual's security chapter lists; `INNOPRESS_FUZZ_CASES` runs more cases than the default.
 
 use crate::common::*;
-use crate::newsletter::{Smtp, inspect, journal, last_states, sending_site};
+use crate::newsletter::{Smtp, inspect, journal, last_states, send_with, sending_site};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::atomic::AtomicU32;
 use std::sync::atomic::Ordering::Relaxed;
 
@@ -26,23 +26,6 @@ fn csv_list(site: &Path, rows: &[(String, String, &str)]) -> std::path::PathBuf 
     p
 }
 
-fn send_env(site: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_innopress"));
-    c.args(["newsletter", "send", "1"])
-        .args(args)
-        .current_dir(site)
-        .env("NO_COLOR", "1")
-        .env("INNOPRESS_SMTP_PASSWORD", "secret")
-        .env("INNOPRESS_UNSUBSCRIBE_SECRET", "test-secret")
-        .env("INNOPRESS_RETRY_DELAY_MS", "20")
-        .env_remove("INNOPRESS_SMTP_URL")
-        .env_remove("INNOPRESS_TEST_PANIC_FOR");
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().unwrap()
-}
-
 #[test]
 fn a_panic_on_one_recipient_is_recorded_and_the_others_are_sent() {
     for connections in ["1", "3"] {
@@ -53,7 +36,7 @@ fn a_panic_on_one_recipient_is_recorded_and_the_others_are_sent() {
             .map(|i| (format!("p{i}@example.org"), format!("P {i}"), "subscribed"))
             .collect();
         let csv = csv_list(site.path(), &rows);
-        let o = send_env(
+        let o = send_with(
             site.path(),
             &[
                 "--list",
@@ -61,6 +44,7 @@ fn a_panic_on_one_recipient_is_recorded_and_the_others_are_sent() {
                 "--connections",
                 connections,
             ],
+            "secret",
             &[("INNOPRESS_TEST_PANIC_FOR", "p2@example.org")],
         );
         let err = stderr(&o);
@@ -101,7 +85,12 @@ fn long_and_odd_names_are_folded_and_read_back_intact() {
         .map(|(i, n)| (format!("n{i}@example.org"), n.clone(), "subscribed"))
         .collect();
     let csv = csv_list(site.path(), &rows);
-    let o = send_env(site.path(), &["--list", csv.to_str().unwrap()], &[]);
+    let o = send_with(
+        site.path(),
+        &["--list", csv.to_str().unwrap()],
+        "secret",
+        &[],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let mut seen = 0;
     for f in smtp.files() {
@@ -229,7 +218,12 @@ fn addresses_outside_ascii_are_sent_in_ascii_or_refused() {
         ("é@example.org".to_string(), "E".to_string(), "subscribed"),
     ];
     let csv = csv_list(site.path(), &rows);
-    let o = send_env(site.path(), &["--list", csv.to_str().unwrap()], &[]);
+    let o = send_with(
+        site.path(),
+        &["--list", csv.to_str().unwrap()],
+        "secret",
+        &[],
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains(
@@ -238,9 +232,10 @@ fn addresses_outside_ascii_are_sent_in_ascii_or_refused() {
         "{}",
         stderr(&o)
     );
-    let o = send_env(
+    let o = send_with(
         site.path(),
         &["--list", csv.to_str().unwrap(), "--skip-invalid"],
+        "secret",
         &[],
     );
     assert!(o.status.success(), "{}", stderr(&o));
@@ -482,7 +477,7 @@ fn one_case(case: &Case, n: u32) -> Result<(), TestCaseError> {
         check(stderr(&built_out).contains("content/"), || {
             format!("a refusal without a place: {}", stderr(&built_out))
         })?;
-        let o = send_env(root, &list, &[]);
+        let o = send_with(root, &list, "secret", &[]);
         check(code(&o, "send")? == 1, || {
             "sent a site that does not build".into()
         })?;
@@ -532,7 +527,7 @@ fn one_case(case: &Case, n: u32) -> Result<(), TestCaseError> {
         }
         line += 1 + address.matches('\n').count() + name.matches('\n').count();
     }
-    let o = send_env(root, &list, &[]);
+    let o = send_with(root, &list, "secret", &[]);
     let c = code(&o, "send")?;
     if !invalid.is_empty() {
         STOPPED.fetch_add(1, Relaxed);
@@ -547,7 +542,7 @@ fn one_case(case: &Case, n: u32) -> Result<(), TestCaseError> {
             )?;
         }
     }
-    let o = send_env(root, &[list[0], list[1], "--skip-invalid"], &[]);
+    let o = send_with(root, &[list[0], list[1], "--skip-invalid"], "secret", &[]);
     let c = code(&o, "send --skip-invalid")?;
     let expected: BTreeMap<String, String> = case
         .rows

@@ -102,8 +102,18 @@ pub(crate) fn sending_site(smtp: &Smtp, work: &Path) -> tempfile::TempDir {
 }
 
 pub(crate) fn send(site: &Path, args: &[&str], password: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_innopress"))
-        .args(["newsletter", "send", "1"])
+    send_with(site, args, password, &[])
+}
+
+/// [`send`] with more environment variables (test hooks).
+pub(crate) fn send_with(
+    site: &Path,
+    args: &[&str],
+    password: &str,
+    env: &[(&str, &str)],
+) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_innopress"));
+    c.args(["newsletter", "send", "1"])
         .args(args)
         .current_dir(site)
         .env("NO_COLOR", "1")
@@ -111,8 +121,11 @@ pub(crate) fn send(site: &Path, args: &[&str], password: &str) -> Output {
         .env("INNOPRESS_UNSUBSCRIBE_SECRET", "test-secret")
         .env("INNOPRESS_RETRY_DELAY_MS", "20")
         .env_remove("INNOPRESS_SMTP_URL")
-        .output()
-        .unwrap()
+        .env_remove("INNOPRESS_TEST_PANIC_FOR");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().unwrap()
 }
 
 pub(crate) fn list(site: &Path, rows: &[(&str, &str, &str)]) -> PathBuf {

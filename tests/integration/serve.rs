@@ -295,21 +295,6 @@ fn serve_bounds_request_heads_and_connections() {
     drop(idle);
 }
 
-/// Every file under `dir`, relative path → bytes.
-fn files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn a_rebuild_after_moving_a_documents_date_equals_a_full_build() {
     let dir = site(None);
@@ -338,7 +323,7 @@ fn a_rebuild_after_moving_a_documents_date_equals_a_full_build() {
 
     // what serve wrote equals a full build of the same content (serve may leave the chart
     // of the date the document had before)
-    let served = files(&dir.path().join("output"));
+    let served = tree(&dir.path().join("output"));
     let full_dir = tempfile::tempdir().unwrap();
     let o = run(
         dir.path(),
@@ -351,7 +336,7 @@ fn a_rebuild_after_moving_a_documents_date_equals_a_full_build() {
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    for (path, bytes) in files(full_dir.path()) {
+    for (path, bytes) in tree(full_dir.path()) {
         assert!(
             served.get(&path) == Some(&bytes),
             "{path} differs between serve's rebuild and a full build"

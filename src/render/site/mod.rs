@@ -251,9 +251,7 @@ pub fn other_files(model: &Model) -> Vec<String> {
     .collect();
     v.extend(model.theme.assets.keys().map(|k| format!("assets/{k}")));
     v.extend(model.charts.keys().map(|k| format!("charts/{k}.svg")));
-    for (date, d) in model.dated.iter() {
-        v.extend(d.charts.keys().map(|k| format!("charts/{k}-{date}.svg")));
-    }
+    v.extend(dated_chart_files(model).map(|(path, _)| path));
     v.extend(model.site.static_files.iter().cloned());
     for d in &model.newsletters {
         let n = d.issue().map_or(0, |i| *i.number.get_ref());
@@ -266,6 +264,19 @@ pub fn other_files(model: &Model) -> Vec<String> {
 }
 
 pub use super::model::OutputFile;
+
+/// The charts drawn on documents' own dates, as the files the feed links
+/// (`charts/NAME-DATE.svg`; pages and email carry them inline), with their SVG.
+pub fn dated_chart_files<'m>(model: &'m Model) -> impl Iterator<Item = (String, &'m str)> + 'm {
+    model.dated.iter().flat_map(|(date, d)| {
+        d.charts.values().map(move |c| {
+            (
+                format!("charts/{}.svg", super::dated::chart_stem(&c.name, *date)),
+                c.svg.as_str(),
+            )
+        })
+    })
+}
 
 /// Renders every page, feed, data file, chart and theme asset into `sink`. All errors are
 /// collected, not just the first.
@@ -306,15 +317,7 @@ pub fn render_site(model: &Model, sink: &Sink) -> Result<Report, Vec<RenderError
             chart.svg.clone().into_bytes(),
         ));
     }
-    // charts on a document's own date, for the feed (pages and email carry them inline)
-    for (date, d) in model.dated.iter() {
-        for chart in d.charts.values() {
-            extra.push((
-                format!("charts/{}-{date}.svg", chart.name),
-                chart.svg.clone().into_bytes(),
-            ));
-        }
-    }
+    extra.extend(dated_chart_files(model).map(|(path, svg)| (path, svg.as_bytes().to_vec())));
     for (name, data) in &model.theme.assets {
         extra.push((format!("assets/{name}"), data.to_vec()));
     }
