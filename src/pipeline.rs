@@ -62,6 +62,9 @@ pub struct BuildReport {
     pub unchanged: bool,
     /// For an unchanged build: how many warnings the recorded build printed.
     pub earlier_warnings: usize,
+    /// Pictures encoded by this build, and pictures taken from the cache.
+    pub images_encoded: usize,
+    pub images_cached: usize,
 }
 
 /// A loaded, validated site with its summary, ready to render. Its settings are taken out of
@@ -224,6 +227,8 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
             stages: vec![("nothing changed", started.elapsed().as_millis())],
             loaded: Vec::new(),
             unchanged: true,
+            images_encoded: 0,
+            images_cached: 0,
         };
         return Ok((report, None));
     }
@@ -280,6 +285,8 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
         pages: report.pages,
         files: report.files,
         bytes: report.bytes,
+        images_encoded: report.images_encoded,
+        images_cached: report.images_cached,
         millis: started.elapsed().as_millis(),
         warnings: std::mem::take(&mut checked.warnings),
     };
@@ -314,8 +321,33 @@ fn render_into(model: &Model, staging: &Staging) -> Result<Report, BuildError> {
             errors.push(e);
         }
     }
+    let images: Vec<&crate::images::ImageInfo> = model.site.images.values().collect();
+    let (produced, image_errors) = crate::images::encode::produce(&model.site.root, &images);
+    errors.extend(
+        image_errors
+            .into_iter()
+            .map(|e| RenderError::Write(Box::new(e))),
+    );
+    report.images_encoded = produced.encoded;
+    report.images_cached = produced.cached;
+    for (rel, from) in &produced.files {
+        if let Err(e) = staging.copy(rel, from) {
+            errors.push(RenderError::Write(Box::new(e)));
+        }
+        report.files += 1;
+    }
+    errors.extend(write_cards(model, staging, &mut report));
+    // photos were written above, resized and without their metadata; never as they came
     let static_dir = model.site.root.join("content/static");
     for rel in &model.site.static_files {
+        if model
+            .site
+            .images
+            .get(rel)
+            .is_some_and(|i| i.format.is_raster())
+        {
+            continue;
+        }
         if let Err(e) = staging.copy(rel, &static_dir.join(rel)) {
             errors.push(RenderError::Write(Box::new(e)));
         }
@@ -326,6 +358,53 @@ fn render_into(model: &Model, staging: &Staging) -> Result<Report, BuildError> {
         return Err(BuildError::Render(errors));
     }
     Ok(report)
+}
+
+/// The sharing cards, drawn in parallel; a card drawn before (same text, logo and colour)
+/// is taken from `.innopress/cards/`.
+fn write_cards(model: &Model, staging: &Staging, report: &mut Report) -> Vec<RenderError> {
+    use base64::Engine;
+    use rayon::prelude::*;
+    let logo = model.cfg.logo.as_ref().and_then(|l| {
+        let rel = l.get_ref().trim_start_matches('/');
+        let info = model.site.images.get(rel)?;
+        let bytes = std::fs::read(model.site.root.join("content/static").join(rel)).ok()?;
+        let mime = if info.format == crate::images::Format::Svg {
+            "image/svg+xml"
+        } else {
+            "image/png"
+        };
+        Some(format!(
+            "data:{mime};base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(bytes)
+        ))
+    });
+    let cards = model.cards();
+    let results: Vec<Result<(String, std::path::PathBuf), RenderError>> = cards
+        .par_iter()
+        .map(|card| {
+            let svg = model.card_svg(card, logo.as_deref());
+            let path = site::cards::card_path(&card.dir);
+            crate::images::encode::cached(&model.site.root, "cards", svg.as_bytes(), "png", || {
+                crate::charts::to_png(&svg, 1.0)
+                    .map_err(|e| crate::images::encode::Failure(e.to_string()))
+            })
+            .map(|(file, _)| (path.clone(), file))
+            .map_err(|e| RenderError::Write(format!("{path}: {e}").into()))
+        })
+        .collect();
+    let mut errors = Vec::new();
+    for r in results {
+        match r.and_then(|(path, file)| {
+            staging
+                .copy(&path, &file)
+                .map_err(|e| RenderError::Write(Box::new(e)))
+        }) {
+            Ok(()) => report.files += 1,
+            Err(e) => errors.push(e),
+        }
+    }
+    errors
 }
 
 /// An issue rendered for sending, with the site settings it needs.

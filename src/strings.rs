@@ -19,6 +19,25 @@ pub struct Strings {
     pub tables: Tables,
     pub charts: ChartTitles,
     pub email: Email,
+    pub descriptions: Descriptions,
+}
+
+/// Each page family's meta description (what search results and sharing cards show).
+/// `{site}`: the site's title; `{n}`: how many; `{funding}`: an amount; `{name}`: the
+/// city's or theme's name; `{projects}`: "5 projects".
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Descriptions {
+    pub news: String,
+    pub reports: String,
+    pub newsletter: String,
+    pub dashboard: String,
+    pub cities: String,
+    pub themes: String,
+    pub impact: String,
+    pub city: String,
+    pub theme: String,
+    pub project: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

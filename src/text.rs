@@ -39,6 +39,22 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
+/// `s` cut at a word boundary to at most `max` characters, with "…" when cut.
+pub fn truncate_words(s: &str, max: usize) -> String {
+    let s = s.trim();
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max.saturating_sub(1)).collect();
+    let end = cut.rfind(char::is_whitespace).unwrap_or(cut.len());
+    format!("{}…", cut[..end].trim_end_matches([',', ';', ':', ' ']))
+}
+
+/// "1 project", "2 projects": `one` and `many` are the word's two forms.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", count(n), if n == 1 { one } else { many })
+}
+
 /// A 0–1 share as "15.0 %".
 pub fn percent(share: f64) -> String {
     format!("{:.1} %", share * 100.0)
@@ -134,6 +150,14 @@ mod tests {
         assert_eq!(number(-3.0), "-3");
         assert_eq!(number(-0.001), "0");
         assert_eq!(percent(0.15), "15.0 %");
+    }
+
+    #[test]
+    fn truncates_at_words_and_counts_in_the_right_form() {
+        assert_eq!(truncate_words("short", 10), "short");
+        assert_eq!(truncate_words("one two three four", 12), "one two…");
+        assert_eq!(plural(1, "project", "projects"), "1 project");
+        assert_eq!(plural(1200, "city", "cities"), "1,200 cities");
     }
 
     #[test]

@@ -73,6 +73,12 @@ pub fn run(args: BuildArgs) -> ExitCode {
                     report.output.display(),
                     report.millis
                 );
+                if report.images_encoded + report.images_cached > 0 {
+                    eprintln!(
+                        "  pictures: {} encoded, {} from the cache (.innopress/images/)",
+                        report.images_encoded, report.images_cached
+                    );
+                }
             }
             ExitCode::SUCCESS
         }

@@ -4,7 +4,13 @@
 
 pub mod frontmatter;
 pub mod model;
+pub mod pictures;
+pub mod record;
 pub mod tables;
+mod tree;
+
+use tree::list_static;
+pub use tree::{Skipped, list_tree};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceFile, Sources};
 use model::*;
@@ -31,6 +37,8 @@ pub struct Site {
     pub newsletters: Vec<Document>,
     /// Files under `content/static/`, relative to it, `/`-separated, sorted.
     pub static_files: Vec<String>,
+    /// The pictures among them (every photo, and the drawings shown as pictures), by path.
+    pub images: std::collections::BTreeMap<String, crate::images::ImageInfo>,
     /// Ids (and article slugs) of items that exist but failed to load: references to them
     /// are not reported again as unknown.
     pub broken: Broken,
@@ -216,6 +224,13 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
 
     load_records(root, &mut site, &mut diags);
     site.static_files = list_static(&content.join("static"), &mut diags);
+    let used = pictures::referenced(
+        DocKind::ALL.iter().flat_map(|k| site.docs(*k)),
+        &site.cities,
+        &site.projects,
+        site.config.as_ref(),
+    );
+    site.images = pictures::probe_all(root, &site.static_files, &used, &mut diags);
     site.broken = broken;
     (site, diags)
 }
@@ -316,13 +331,24 @@ pub fn load_document(
             tables::load_one::<FrontMatter>(&src, split.matter.clone(), &mut diags).map(Matter::Doc)
         }
     };
-    let has_shortcodes = src.text[split.body.clone()].contains("{{");
+    let body = &src.text[split.body.clone()];
+    let has_shortcodes = body.contains("{{");
+    let images = crate::markdown::images(body)
+        .into_iter()
+        .map(|(span, dest, alt, title)| MarkdownImage {
+            span: span.start + split.body.start..span.end + split.body.start,
+            dest,
+            alt,
+            title,
+        })
+        .collect();
     let doc = matter.map(|matter| Document {
         kind,
         slug,
         file: 0,
         record: None,
         has_shortcodes,
+        images,
         matter_offset: split.matter.start,
         body: split.body,
         matter,
@@ -498,87 +524,4 @@ fn warn_unknown_entries(
             .with_hint(hint),
         );
     }
-}
-
-/// Every regular file below `content/static/`, recursively. Symbolic links are skipped with
-/// a warning, `content/static` itself too: following them could publish files from outside
-/// the site (a key in a home folder).
-fn list_static(dir: &Path, diags: &mut Diagnostics) -> Vec<String> {
-    let warn = |diags: &mut Diagnostics, path: String, message: &str, hint: &str| {
-        diags.push(
-            Diagnostic {
-                severity: crate::diagnostics::Severity::Warning,
-                ..Diagnostic::file_error(path, message)
-            }
-            .with_hint(hint),
-        )
-    };
-    if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
-        warn(
-            diags,
-            "content/static".into(),
-            "symbolic link skipped: nothing in it is published",
-            "make content/static a real folder and copy the files to publish into it",
-        );
-        return Vec::new();
-    }
-    list_tree(dir, |child, skipped| match skipped {
-        Skipped::Link => warn(
-            diags,
-            format!("content/static/{child}"),
-            "symbolic link skipped",
-            "copy the file into content/static/ instead of linking it",
-        ),
-        Skipped::NotUtf8 => warn(
-            diags,
-            format!("content/static/{child}"),
-            "skipped: the name is not valid UTF-8",
-            "rename the file; web addresses are UTF-8",
-        ),
-    })
-}
-
-/// Why [`list_tree`] passed over an entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Skipped {
-    /// A symbolic link: never followed.
-    Link,
-    /// A name that is not UTF-8 (shown with replacement characters).
-    NotUtf8,
-}
-
-/// Every file below `dir` as a sorted `/`-separated relative path, hidden entries left out.
-/// Symbolic links are never followed (so no link can lead outside the folder), and names
-/// that are not UTF-8 cannot be published; each such entry is passed to `on_skipped`.
-pub fn list_tree(dir: &Path, mut on_skipped: impl FnMut(&str, Skipped)) -> Vec<String> {
-    let hidden =
-        |e: &walkdir::DirEntry| e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
-    let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .follow_links(false)
-        .into_iter()
-        .filter_entry(|e| !hidden(e))
-        .flatten()
-    {
-        let Ok(rel) = entry.path().strip_prefix(dir) else {
-            continue;
-        };
-        let utf8 = rel.to_str().is_some();
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let kind = entry.file_type();
-        if kind.is_symlink() {
-            on_skipped(&rel, Skipped::Link);
-        } else if !utf8 {
-            on_skipped(&rel, Skipped::NotUtf8);
-        } else if kind.is_file() {
-            out.push(rel);
-        }
-    }
-    out.sort();
-    out
 }

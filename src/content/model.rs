@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use toml::Spanned;
 
+pub use super::record::{Record, RecordedFigure, RecordedTable, TomlDate};
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
@@ -28,6 +30,18 @@ pub struct SiteConfig {
     /// The programme's rules that checks apply; today's values when left out.
     #[serde(default)]
     pub policy: Policy,
+    /// The site's logo (SVG or PNG), as `/images/logo.svg`: header, favicon, sharing cards.
+    #[serde(default)]
+    pub logo: Option<Spanned<String>>,
+    /// The brand colour as `#rrggbb`: the header and buttons, with white text on it.
+    #[serde(default, alias = "brand_color")]
+    pub brand_colour: Option<Spanned<String>>,
+    /// The open data's licence as an SPDX id (`CC-BY-4.0`).
+    #[serde(default)]
+    pub license: Option<Spanned<String>>,
+    /// Where the licence is read, when the SPDX id alone does not say.
+    #[serde(default)]
+    pub license_url: Option<Spanned<String>>,
 }
 
 /// `[policy]` in `site.toml`.
@@ -101,6 +115,19 @@ pub struct City {
     /// Checked against [`crate::urls::check_data_url`].
     #[serde(default)]
     pub url: Option<Spanned<String>>,
+    /// A lead picture: `/images/x.jpg` is `content/static/images/x.jpg`.
+    #[serde(default)]
+    pub image: Option<Spanned<String>>,
+    /// What the picture shows, for those who cannot see it; required with `image`.
+    #[serde(default)]
+    pub image_alt: Option<Spanned<String>>,
+    #[serde(default)]
+    pub image_caption: Option<String>,
+    #[serde(default)]
+    pub image_credit: Option<String>,
+    /// The picture is decoration only (then `image_alt = ""`).
+    #[serde(default)]
+    pub decorative: bool,
     #[serde(skip)]
     pub origin: Origin,
 }
@@ -187,6 +214,19 @@ pub struct Project {
     pub url: Option<Spanned<String>>,
     #[serde(default)]
     pub funding: Funding,
+    /// A lead picture: `/images/x.jpg` is `content/static/images/x.jpg`.
+    #[serde(default)]
+    pub image: Option<Spanned<String>>,
+    /// What the picture shows, for those who cannot see it; required with `image`.
+    #[serde(default)]
+    pub image_alt: Option<Spanned<String>>,
+    #[serde(default)]
+    pub image_caption: Option<String>,
+    #[serde(default)]
+    pub image_credit: Option<String>,
+    /// The picture is decoration only (then `image_alt = ""`).
+    #[serde(default)]
+    pub decorative: bool,
     #[serde(skip)]
     pub origin: Origin,
 }
@@ -265,90 +305,53 @@ impl<'de> Deserialize<'de> for AsOf {
     }
 }
 
-/// What a document was published with, kept beside it (`NAME.sent.toml` for a sent
-/// newsletter issue, `NAME.frozen.toml` for a frozen document): every value its shortcodes
-/// showed, so that it is rendered the same however the data changes later.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Record {
-    /// The day the issue's campaign started.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sent: Option<TomlDate>,
-    /// The day the document was frozen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub published: Option<TomlDate>,
-    /// The date its figures were computed on.
-    pub as_of: TomlDate,
-    /// SHA-256 of the email's HTML and text parts as sent (before personal greetings).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub html_sha256: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text_sha256: Option<String>,
-    #[serde(default, rename = "figure", skip_serializing_if = "Vec::is_empty")]
-    pub figures: Vec<RecordedFigure>,
-    #[serde(default, rename = "table", skip_serializing_if = "Vec::is_empty")]
-    pub tables: Vec<RecordedTable>,
-    #[serde(default, rename = "chart", skip_serializing_if = "Vec::is_empty")]
-    pub charts: Vec<crate::chart::Chart>,
+/// A lead picture as front matter or a data table gives it.
+#[derive(Debug, Clone, Copy)]
+pub struct LeadImage<'a> {
+    pub path: &'a Spanned<String>,
+    pub alt: Option<&'a Spanned<String>>,
+    pub caption: Option<&'a str>,
+    pub credit: Option<&'a str>,
+    pub decorative: bool,
 }
 
-/// A date written into a TOML file as a TOML date (unquoted), as users write dates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct TomlDate(pub Date);
+impl<'a> LeadImage<'a> {
+    /// The file below `content/static/` (`/images/x.jpg` → `images/x.jpg`).
+    pub fn rel(&self) -> &'a str {
+        self.path.get_ref().trim_start_matches('/')
+    }
 
-impl Serialize for TomlDate {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let date = toml::value::Date {
-            year: u16::try_from(self.0.year).unwrap_or(0),
-            month: self.0.month,
-            day: self.0.day,
-        };
-        toml::value::Datetime {
-            date: Some(date),
-            time: None,
-            offset: None,
+    /// The alternative text ("" when decorative or missing; validation saw to it).
+    pub fn alt_text(&self) -> &'a str {
+        self.alt.map_or("", |a| a.get_ref().as_str())
+    }
+}
+
+/// The lead picture fields, wherever they are.
+macro_rules! lead_image {
+    ($t:ty) => {
+        impl $t {
+            pub fn lead_image(&self) -> Option<LeadImage<'_>> {
+                self.image.as_ref().map(|path| LeadImage {
+                    path,
+                    alt: self.image_alt.as_ref(),
+                    caption: self.image_caption.as_deref(),
+                    credit: self.image_credit.as_deref(),
+                    decorative: self.decorative,
+                })
+            }
+
+            /// `image_alt` given without `image`, for the check that says so.
+            pub fn stray_alt(&self) -> Option<&Spanned<String>> {
+                self.image_alt.as_ref().filter(|_| self.image.is_none())
+            }
         }
-        .serialize(s)
-    }
+    };
 }
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RecordedFigure {
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
-    pub value: String,
-}
-
-/// A `table` shortcode's rows and words, as its template received them.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RecordedTable {
-    /// The shortcode's arguments, `city=…,name=…,status=…,theme=…`.
-    pub key: String,
-    pub caption: String,
-    pub currency: String,
-    pub projects: Vec<toml::Value>,
-}
-
-impl Record {
-    pub fn figure(&self, name: &str, city: Option<&str>) -> Option<&str> {
-        self.figures
-            .iter()
-            .find(|f| f.name == name && f.city.as_deref() == city)
-            .map(|f| f.value.as_str())
-    }
-
-    pub fn chart(&self, key: &str) -> Option<&crate::chart::Chart> {
-        self.charts.iter().find(|c| c.name == key)
-    }
-
-    pub fn table(&self, key: &str) -> Option<&RecordedTable> {
-        self.tables.iter().find(|t| t.key == key)
-    }
-}
+lead_image!(FrontMatter);
+lead_image!(IssueMatter);
+lead_image!(City);
+lead_image!(Project);
 
 /// Front matter of articles, pages and reports.
 #[derive(Debug, Clone, Deserialize)]
@@ -368,6 +371,19 @@ pub struct FrontMatter {
     pub themes: Vec<Spanned<String>>,
     #[serde(default)]
     pub draft: bool,
+    /// A lead picture: `/images/x.jpg` is `content/static/images/x.jpg`.
+    #[serde(default)]
+    pub image: Option<Spanned<String>>,
+    /// What the picture shows, for those who cannot see it; required with `image`.
+    #[serde(default)]
+    pub image_alt: Option<Spanned<String>>,
+    #[serde(default)]
+    pub image_caption: Option<String>,
+    #[serde(default)]
+    pub image_credit: Option<String>,
+    /// The picture is decoration only (then `image_alt = ""`).
+    #[serde(default)]
+    pub decorative: bool,
 }
 
 /// Front matter of a newsletter issue.
@@ -393,6 +409,19 @@ pub struct IssueMatter {
     pub themes: Vec<Spanned<String>>,
     #[serde(default)]
     pub draft: bool,
+    /// A lead picture: `/images/x.jpg` is `content/static/images/x.jpg`.
+    #[serde(default)]
+    pub image: Option<Spanned<String>>,
+    /// What the picture shows, for those who cannot see it; required with `image`.
+    #[serde(default)]
+    pub image_alt: Option<Spanned<String>>,
+    #[serde(default)]
+    pub image_caption: Option<String>,
+    #[serde(default)]
+    pub image_credit: Option<String>,
+    /// The picture is decoration only (then `image_alt = ""`).
+    #[serde(default)]
+    pub decorative: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -440,13 +469,43 @@ pub struct Document {
     /// Whether the body may hold a shortcode (`{{`), found while the file was read, so that
     /// later stages need not search every body again.
     pub has_shortcodes: bool,
+    /// The pictures its Markdown shows, found while the file was read.
+    pub images: Vec<MarkdownImage>,
     /// Byte offset of the front matter within the file: spans in `matter` are relative to it.
     pub matter_offset: usize,
     pub body: Range<usize>,
     pub matter: Matter,
 }
 
+/// A Markdown picture `![alt](dest "title")`, where its source lies in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkdownImage {
+    pub span: Range<usize>,
+    pub dest: String,
+    pub alt: String,
+    pub title: String,
+}
+
 impl Document {
+    pub fn lead_image(&self) -> Option<LeadImage<'_>> {
+        match &self.matter {
+            Matter::Doc(m) => m.lead_image(),
+            Matter::Issue(m) => m.lead_image(),
+        }
+    }
+
+    /// The lead picture's path below `content/static/`.
+    pub fn image_rel(&self) -> Option<&str> {
+        self.lead_image().map(|l| l.rel())
+    }
+
+    pub fn stray_alt(&self) -> Option<&Spanned<String>> {
+        match &self.matter {
+            Matter::Doc(m) => m.stray_alt(),
+            Matter::Issue(m) => m.stray_alt(),
+        }
+    }
+
     pub fn title(&self) -> &str {
         match &self.matter {
             Matter::Doc(m) => &m.title,

@@ -31,7 +31,47 @@ pub struct Rendered {
 /// Renders `md` without shortcodes; `root` replaces the leading `/` of site-root links
 /// (`../../` on a page two levels deep, the absolute base URL in feeds).
 pub fn render(md: &str, root: &str) -> Rendered {
-    render_with(md, root, "/", &|_| None)
+    render_with(md, root, "/", &|_| None, &|_, _, _| None)
+}
+
+/// What a picture written from the site root becomes: given its path below the site root,
+/// its alternative text and title, the HTML to show instead of a plain `<img>` (`None` keeps
+/// the plain one).
+pub type PictureFn<'f> = dyn Fn(&str, &str, &str) -> Option<String> + 'f;
+
+/// Every picture in `md`: its span, destination, alternative text and title. Cheap when
+/// there is none (no `![` in the text).
+pub fn images(md: &str) -> Vec<(Range<usize>, String, String, String)> {
+    if !md.contains("![") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut open: Option<(Range<usize>, String, String, String)> = None;
+    for (ev, r) in Parser::new_ext(md, options()).into_offset_iter() {
+        match ev {
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                if let Some(done) = open.take() {
+                    out.push(done);
+                }
+                open = Some((r, dest_url.to_string(), String::new(), title.to_string()));
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some(done) = open.take() {
+                    out.push(done);
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, alt, _)) = &mut open {
+                    alt.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    out.extend(open);
+    out
 }
 
 /// What a shortcode becomes: HTML, and whether it is a block (replaces its paragraph).
@@ -47,6 +87,7 @@ pub fn render_with(
     root: &str,
     base_path: &str,
     resolve: &dyn Fn(&Shortcode) -> Option<Replacement>,
+    picture: &PictureFn,
 ) -> Rendered {
     let codes: Vec<Shortcode> = find_in_markdown(md)
         .into_iter()
@@ -57,6 +98,9 @@ pub fn render_with(
     } else {
         substitute(md, &codes, resolve)
     };
+    if md.contains('|') || md.contains("![") {
+        events = pictures_and_tables(events, base_path, picture);
+    }
     let mut headings = Vec::new();
     let mut used = BTreeSet::new();
     let mut i = 0;
@@ -109,6 +153,57 @@ pub fn render_with(
         html: out,
         headings,
     }
+}
+
+/// Pictures from the site root become what `picture` makes of them; tables get a wrapper
+/// that scrolls sideways on a narrow screen, so the table itself keeps its layout.
+fn pictures_and_tables<'a>(
+    events: Vec<Event<'a>>,
+    base_path: &str,
+    picture: &PictureFn,
+) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(events.len() + 4);
+    let mut iter = events.into_iter();
+    while let Some(ev) = iter.next() {
+        match ev {
+            Event::Start(Tag::Table(_)) => {
+                out.push(Event::Html(CowStr::from("<div class=\"table-scroll\">\n")));
+                out.push(ev);
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(ev);
+                out.push(Event::Html(CowStr::from("</div>\n")));
+            }
+            Event::Start(Tag::Image {
+                ref dest_url,
+                ref title,
+                ..
+            }) if site_path(dest_url, base_path).is_some() => {
+                let rel = site_path(dest_url, base_path)
+                    .unwrap_or_default()
+                    .to_string();
+                let title = title.to_string();
+                let mut inner = vec![ev];
+                let mut alt = String::new();
+                for e in iter.by_ref() {
+                    let end = matches!(e, Event::End(TagEnd::Image));
+                    if let Event::Text(t) | Event::Code(t) = &e {
+                        alt.push_str(t);
+                    }
+                    inner.push(e);
+                    if end {
+                        break;
+                    }
+                }
+                match picture(&rel, &alt, &title) {
+                    Some(html) => out.push(Event::InlineHtml(CowStr::from(html))),
+                    None => out.extend(inner),
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn substitute<'a>(
@@ -256,18 +351,24 @@ mod tests {
     #[test]
     fn shortcodes_are_replaced_outside_code() {
         let md = "Total: {{ figure(name=\"total-funding\") }}.\n\n{{ chart(name=\"c\") }}\n\n`{{ figure(name=\"x\") }}`\n";
-        let r = render_with(md, "./", "/", &|sc| {
-            Some(match sc.name.as_str() {
-                "figure" => Replacement {
-                    html: "EUR 1".into(),
-                    block: false,
-                },
-                _ => Replacement {
-                    html: "<figure>C</figure>\n".into(),
-                    block: true,
-                },
-            })
-        });
+        let r = render_with(
+            md,
+            "./",
+            "/",
+            &|sc| {
+                Some(match sc.name.as_str() {
+                    "figure" => Replacement {
+                        html: "EUR 1".into(),
+                        block: false,
+                    },
+                    _ => Replacement {
+                        html: "<figure>C</figure>\n".into(),
+                        block: true,
+                    },
+                })
+            },
+            &|_, _, _| None,
+        );
         assert!(r.html.contains("<p>Total: EUR 1.</p>"), "{}", r.html);
         assert!(
             r.html.contains("<figure>C</figure>") && !r.html.contains("<p><figure>"),
@@ -278,6 +379,42 @@ mod tests {
             r.html.contains("<code>{{ figure(name=\"x\") }}</code>"),
             "{}",
             r.html
+        );
+    }
+
+    #[test]
+    fn pictures_from_the_site_root_are_replaced_and_tables_wrapped() {
+        let md =
+            "![A *red* bridge](/images/b.jpg \"t\") ![x](https://e.org/x.png)\n\n|a|\n|-|\n|1|\n";
+        let r = render_with(md, "../", "/", &|_| None, &|rel, alt, title| {
+            Some(format!(
+                "<picture data-rel=\"{rel}\" data-alt=\"{alt}\" data-t=\"{title}\">"
+            ))
+        });
+        assert!(
+            r.html.contains(
+                "<picture data-rel=\"images/b.jpg\" data-alt=\"A red bridge\" data-t=\"t\">"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<img src=\"https://e.org/x.png\" alt=\"x\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<div class=\"table-scroll\">\n<table>"),
+            "{}",
+            r.html
+        );
+        let images = images(md);
+        assert_eq!(images.len(), 2);
+        assert_eq!(images[0].2, "A red bridge");
+        assert_eq!(
+            &md[images[0].0.clone()],
+            "![A *red* bridge](/images/b.jpg \"t\")"
         );
     }
 

@@ -7,6 +7,7 @@
 pub mod dated;
 pub mod email;
 pub mod model;
+pub mod pictures;
 pub mod record;
 pub mod shortcodes;
 pub mod site;

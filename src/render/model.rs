@@ -72,6 +72,19 @@ struct SiteCtx<'a> {
     currency: &'a str,
     nav_pages: Vec<NavLink<'a>>,
     sections: [Section<'a>; 8],
+    /// The logo's path from the site root (`images/logo.svg`), its type and size.
+    logo: Option<Logo<'a>>,
+    /// `#rrggbb`, checked for contrast with white text.
+    brand_colour: Option<&'a str>,
+    license: Option<crate::licenses::License>,
+}
+
+#[derive(Serialize)]
+struct Logo<'a> {
+    path: &'a str,
+    mime: &'static str,
+    width: u32,
+    height: u32,
 }
 
 #[derive(Serialize)]
@@ -242,6 +255,30 @@ impl<'a> Model<'a> {
                 ]
                 .map(|(id, href, title)| Section { id, href, title })
             },
+            logo: self.cfg.logo.as_ref().and_then(|l| {
+                let path = l.get_ref().trim_start_matches('/');
+                let info = self.site.images.get(path)?;
+                // shown 40 px high in the header
+                let height = 40;
+                let width = (info.width * height).div_ceil(info.height.max(1)).max(1);
+                Some(Logo {
+                    path,
+                    mime: if info.format == crate::images::Format::Svg {
+                        "image/svg+xml"
+                    } else {
+                        "image/png"
+                    },
+                    width,
+                    height,
+                })
+            }),
+            brand_colour: self.cfg.brand_colour.as_ref().map(|b| b.get_ref().as_str()),
+            license: self.cfg.license.as_ref().and_then(|id| {
+                crate::licenses::resolve(
+                    id.get_ref(),
+                    self.cfg.license_url.as_ref().map(|u| u.get_ref().as_str()),
+                )
+            }),
         }
     }
 

@@ -134,16 +134,27 @@ impl Model<'_> {
     ) -> Result<markdown::Rendered, RenderError> {
         let failed: RefCell<Option<RenderError>> = RefCell::new(None);
         let at = self.at(doc);
-        let rendered =
-            markdown::render_with(self.site.body(doc), root, &self.base.path, &|sc| match self
-                .shortcode(sc, root, path, target, at)
-            {
+        let rendered = markdown::render_with(
+            self.site.body(doc),
+            root,
+            &self.base.path,
+            &|sc| match self.shortcode(sc, root, path, target, at) {
                 Ok(r) => r,
                 Err(e) => {
                     failed.borrow_mut().get_or_insert(e);
                     None
                 }
-            });
+            },
+            &|rel, alt, title| {
+                let alt = if title == "decorative" { "" } else { alt };
+                let prefix = if target == Target::Page {
+                    root
+                } else {
+                    &self.base.full
+                };
+                self.picture(rel, alt, prefix, super::pictures::Place::Body, target)
+            },
+        );
         match failed.into_inner() {
             Some(e) => Err(e),
             None => Ok(rendered),

@@ -3,6 +3,7 @@
 //! [`Site`], returns diagnostics.
 
 mod data;
+pub mod pictures;
 mod shortcodes;
 
 pub use data::data_warnings;
@@ -46,6 +47,7 @@ pub fn validate(site: &Site, opts: Options) -> Diagnostics {
     v.observations(&cities, &indicators);
     v.documents(&cities, &themes, opts);
     shortcodes::check(site, &cities, &themes, &indicators, &mut v.diags);
+    pictures::check(site, &mut v.diags);
     v.diags
 }
 

@@ -12,6 +12,7 @@ mod import;
 mod invalid;
 mod links;
 mod newsletter;
+mod pictures;
 mod props;
 mod serve;
 mod site;

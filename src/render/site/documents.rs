@@ -2,6 +2,7 @@
 
 use super::super::model::{Model, RenderError, Target};
 use super::super::view::*;
+use super::share::{About, Kind};
 use crate::content::model::{DocKind, Document};
 use crate::urls::root_prefix;
 use serde::Serialize;
@@ -24,9 +25,48 @@ impl Model<'_> {
             DocKind::Report => ("reports", "report.html"),
             DocKind::Newsletter => ("newsletter", "newsletter.html"),
         };
-        let mut ctx = self.base_context(&path, section, doc.title());
         let root = root_prefix(&path);
         let body = self.body_html(doc, &root, &path, Target::Page)?;
+        let description = if doc.summary().trim().is_empty() {
+            super::share::first_paragraph(&body.html)
+        } else {
+            doc.summary().to_string()
+        };
+        let mut ctx = self.page_context(&path, section, doc.title(), description.clone());
+        let kind = match doc.kind {
+            DocKind::Article | DocKind::Newsletter => Kind::Article,
+            DocKind::Report => Kind::Report,
+            DocKind::Page => Kind::Page,
+        };
+        // without a picture of its own: an article shows its first city's, the others
+        // their card
+        let fallback = if self.has_card(&dir) {
+            Some(self.card_image(&dir, doc.title()))
+        } else {
+            doc.cities()
+                .iter()
+                .filter_map(|c| {
+                    self.site
+                        .cities
+                        .iter()
+                        .find(|sc| sc.id.get_ref() == c.get_ref())
+                })
+                .find_map(|c| c.lead_image().and_then(|l| self.share_picture(&l)))
+                .or_else(|| Some(self.card_image("news/", &self.theme.strings.titles.news)))
+        };
+        self.share(
+            &mut ctx,
+            About {
+                path: &path,
+                title: doc.title(),
+                description,
+                kind,
+                image: doc.lead_image(),
+                date: doc.date(),
+                fallback,
+            },
+        );
+        ctx.insert("lead", &self.lead_view(doc.lead_image(), &root));
         ctx.insert("content", &body.html);
         ctx.insert("headings", &body.headings);
         // a document's figures are on its own date, and its footer says so

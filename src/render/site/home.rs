@@ -9,7 +9,7 @@ impl Model<'_> {
     pub(super) fn home(&self) -> Result<(String, String), RenderError> {
         let s = self.summary;
         let path = "index.html".to_string();
-        let mut ctx = self.base_context(&path, "home", &self.cfg.title);
+        let mut ctx = self.page_context(&path, "home", &self.cfg.title, String::new());
         ctx.insert(
             "figures",
             &Figures {

@@ -10,7 +10,13 @@ impl Model<'_> {
     pub(super) fn impact(&self) -> Result<(String, String), RenderError> {
         let s = self.summary;
         let path = "impact/index.html".to_string();
-        let mut ctx = self.base_context(&path, "impact", &self.theme.strings.titles.impact);
+        let description = self.describe(&self.theme.strings.descriptions.impact, &[]);
+        let mut ctx = self.page_context(
+            &path,
+            "impact",
+            &self.theme.strings.titles.impact,
+            description,
+        );
         let list: Vec<_> = s
             .indicators
             .iter()

@@ -7,13 +7,23 @@ use serde::Serialize;
 impl Model<'_> {
     pub(super) fn news_list(&self) -> Result<(String, String), RenderError> {
         let path = "news/index.html".to_string();
-        let mut ctx = self.base_context(&path, "news", &self.theme.strings.titles.news);
+        let n = crate::text::count(self.articles.len());
+        let description = self.describe(&self.theme.strings.descriptions.news, &[("n", &n)]);
+        let mut ctx =
+            self.page_context(&path, "news", &self.theme.strings.titles.news, description);
         ctx.insert("articles", &self.articles_about(|_| true));
         Ok((path.clone(), self.render("news.html", &path, &ctx)?))
     }
     pub(super) fn report_list(&self) -> Result<(String, String), RenderError> {
         let path = "reports/index.html".to_string();
-        let mut ctx = self.base_context(&path, "reports", &self.theme.strings.titles.reports);
+        let n = crate::text::count(self.reports.len());
+        let description = self.describe(&self.theme.strings.descriptions.reports, &[("n", &n)]);
+        let mut ctx = self.page_context(
+            &path,
+            "reports",
+            &self.theme.strings.titles.reports,
+            description,
+        );
         let list: Vec<_> = self
             .reports
             .iter()
@@ -24,7 +34,14 @@ impl Model<'_> {
     }
     pub(super) fn newsletter_list(&self) -> Result<(String, String), RenderError> {
         let path = "newsletter/index.html".to_string();
-        let mut ctx = self.base_context(&path, "newsletter", &self.theme.strings.titles.newsletter);
+        let n = crate::text::count(self.newsletters.len());
+        let description = self.describe(&self.theme.strings.descriptions.newsletter, &[("n", &n)]);
+        let mut ctx = self.page_context(
+            &path,
+            "newsletter",
+            &self.theme.strings.titles.newsletter,
+            description,
+        );
         let list: Vec<_> = self
             .newsletters
             .iter()
@@ -38,7 +55,12 @@ impl Model<'_> {
     }
     pub(super) fn not_found(&self) -> Result<(String, String), RenderError> {
         let path = "404.html".to_string();
-        let ctx = self.base_context(&path, "", &self.theme.strings.titles.not_found);
+        let ctx = self.page_context(
+            &path,
+            "",
+            &self.theme.strings.titles.not_found,
+            String::new(),
+        );
         Ok((path.clone(), self.render("404.html", &path, &ctx)?))
     }
 }

@@ -4,6 +4,7 @@
 //! Output never depends on the order jobs finish in. The page families live in the files
 //! beside this one; this one lists the jobs and runs them.
 
+pub mod cards;
 mod documents;
 pub mod feeds;
 mod home;
@@ -12,6 +13,7 @@ mod lists;
 pub mod opendata;
 mod places;
 mod projects;
+pub mod share;
 
 use super::model::{Model, RenderError};
 use super::view::*;
@@ -32,6 +34,9 @@ pub struct Report {
     pub pages: usize,
     pub files: usize,
     pub bytes: usize,
+    /// Pictures encoded by this build, and pictures whose variants came from the cache.
+    pub images_encoded: usize,
+    pub images_cached: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -243,6 +248,7 @@ pub fn other_files(model: &Model) -> Vec<String> {
         "sitemap.xml",
         "robots.txt",
         "data/summary.json",
+        "data/datapackage.json",
         "data/projects.csv",
         "data/projects.json",
     ]
@@ -253,6 +259,13 @@ pub fn other_files(model: &Model) -> Vec<String> {
     v.extend(model.charts.keys().map(|k| format!("charts/{k}.svg")));
     v.extend(dated_chart_files(model).map(|(path, _)| path));
     v.extend(model.site.static_files.iter().cloned());
+    v.extend(model.cards().iter().map(|c| cards::card_path(&c.dir)));
+    for info in model.site.images.values() {
+        for variant in info.variants() {
+            v.push(variant.webp);
+            v.push(variant.fallback);
+        }
+    }
     for d in &model.newsletters {
         let n = d.issue().map_or(0, |i| *i.number.get_ref());
         for f in ["email.html", "email.txt", "email.eml"] {
@@ -304,6 +317,10 @@ pub fn render_site(model: &Model, sink: &Sink) -> Result<Report, Vec<RenderError
     extra.push(("robots.txt".into(), feeds::robots(&model.base).into_bytes()));
     let summary_json = serde_json::to_string_pretty(model.summary).unwrap_or_default() + "\n";
     extra.push(("data/summary.json".into(), summary_json.into_bytes()));
+    extra.push((
+        "data/datapackage.json".into(),
+        opendata::datapackage(model).into_bytes(),
+    ));
     let open = opendata::Projects::new(model);
     extra.push(("data/projects.csv".into(), open.csv().into_bytes()));
     extra.push(("data/projects.json".into(), open.json().into_bytes()));
@@ -335,5 +352,6 @@ pub fn render_site(model: &Model, sink: &Sink) -> Result<Report, Vec<RenderError
         pages: pages.load(Ordering::Relaxed),
         files,
         bytes: bytes.load(Ordering::Relaxed),
+        ..Report::default()
     })
 }

@@ -158,6 +158,112 @@ impl<'a> Projects<'a> {
     }
 }
 
+/// `data/datapackage.json`: the open data described as a Frictionless Data Package
+/// (<https://datapackage.org>), so that tools read it with its types, units and licence.
+pub fn datapackage(model: &Model) -> String {
+    use serde_json::json;
+    let cur = &model.summary.currency;
+    let text = |name: &str, title: &str, desc: &str| json!({ "name": name, "title": title, "type": "string", "description": desc });
+    let amount = |name: &str, title: &str| {
+        json!({
+            "name": name, "title": title, "type": "number",
+            "description": format!("{title} in {cur}, with two decimals (cents exact)"),
+            "unit": cur,
+        })
+    };
+    let fields = vec![
+        json!({ "name": "id", "title": "Project id", "type": "string", "constraints": { "required": true, "unique": true } }),
+        text("title", "Title", "The project's name"),
+        text(
+            "city",
+            "Lead city",
+            "Id of the city that leads the project; empty for a network-wide project",
+        ),
+        text(
+            "partners",
+            "Partner cities",
+            "Ids of the partner cities, separated by ;",
+        ),
+        text(
+            "themes",
+            "Themes",
+            "Ids of the project's themes, separated by ;",
+        ),
+        text(
+            "programme",
+            "Funding programme",
+            "The programme that funds the project",
+        ),
+        json!({ "name": "start", "title": "Start", "type": "date" }),
+        json!({ "name": "end", "title": "End", "type": "date" }),
+        json!({ "name": "status", "title": "Status", "type": "string",
+                "description": format!("Planned, ongoing or closed on {}", model.summary.as_of),
+                "constraints": { "enum": ["planned", "ongoing", "closed"] } }),
+        json!({ "name": "international", "title": "International funding", "type": "boolean" }),
+        amount("eu", "EU funding"),
+        amount("state", "State funding"),
+        amount("city_funding", "City funding"),
+        amount("other", "Other funding"),
+        amount("total", "Total funding"),
+        text("summary", "Summary", "What the project does"),
+        json!({ "name": "url", "title": "Web page", "type": "string", "format": "uri" }),
+    ];
+    let publisher = if model.cfg.organisation.is_empty() {
+        &model.cfg.title
+    } else {
+        &model.cfg.organisation
+    };
+    let mut pkg = json!({
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": crate::ids::suggest_slug(&model.cfg.title),
+        "title": format!("{}: projects and funding", model.cfg.title),
+        "description": format!(
+            "The projects of {} with their funding by source, status and themes, and the summary of the common impact model, as of {}.",
+            model.cfg.title, model.summary.as_of
+        ),
+        "homepage": model.base.abs("projects/"),
+        "version": model.summary.as_of.to_string(),
+        "created": format!("{}T00:00:00Z", model.summary.as_of),
+        "sources": [{ "title": publisher, "path": model.base.full }],
+        "contributors": [{ "title": publisher, "roles": ["publisher"] }],
+        "resources": [
+            {
+                "name": "projects",
+                "type": "table",
+                "path": "projects.csv",
+                "scheme": "file",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "dialect": { "header": true, "delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"" },
+                "schema": { "fields": fields, "primaryKey": ["id"], "missingValues": [""] },
+            },
+            {
+                "name": "projects-json",
+                "type": "json",
+                "path": "projects.json",
+                "format": "json",
+                "mediatype": "application/json",
+                "encoding": "utf-8",
+                "description": "The same projects as projects.csv, with funding as an object and lists as arrays",
+            },
+            {
+                "name": "summary",
+                "type": "json",
+                "path": "summary.json",
+                "format": "json",
+                "mediatype": "application/json",
+                "encoding": "utf-8",
+                "description": format!("Totals by status, source, city, theme, programme and year, and every indicator of the impact model by year (amounts in {cur})"),
+            },
+        ],
+    });
+    if let Some(l) = model.license() {
+        pkg["licenses"] = json!([{ "name": l.id, "path": l.url, "title": l.title }]);
+    }
+    serde_json::to_string_pretty(&pkg).unwrap_or_default() + "\n"
+}
+
 /// A CSV field that cannot run as a formula ([`csv_safe`]), quoted when it must be
 /// (RFC 4180).
 fn quote(field: &str) -> String {

@@ -10,7 +10,18 @@ impl Model<'_> {
     pub(super) fn city_list(&self) -> Result<(String, String), RenderError> {
         let s = self.summary;
         let path = "cities/index.html".to_string();
-        let mut ctx = self.base_context(&path, "cities", &self.theme.strings.titles.cities);
+        let n = count(s.cities.len());
+        let funding = s.funding.total.display(&s.currency);
+        let description = self.describe(
+            &self.theme.strings.descriptions.cities,
+            &[("n", &n), ("funding", &funding)],
+        );
+        let mut ctx = self.page_context(
+            &path,
+            "cities",
+            &self.theme.strings.titles.cities,
+            description,
+        );
         let mut list: Vec<_> = s
             .cities
             .iter()
@@ -37,7 +48,40 @@ impl Model<'_> {
         let city = &self.site.cities[i];
         let id = city.id.get_ref().as_str();
         let path = format!("cities/{id}/index.html");
-        let mut ctx = self.base_context(&path, "cities", &city.name);
+        let cs = s.cities.iter().find(|c| c.id == id);
+        let projects = crate::text::plural(cs.map_or(0, |c| c.projects), "project", "projects");
+        let funding = cs
+            .map_or(crate::money::Money::ZERO, |c| c.funding.total)
+            .display(&s.currency);
+        let description = self.describe(
+            &self.theme.strings.descriptions.city,
+            &[
+                ("name", &city.name),
+                ("projects", &projects),
+                ("funding", &funding),
+            ],
+        );
+        let mut ctx = self.page_context(&path, "cities", &city.name, description);
+        if let Some(lead) = city.lead_image() {
+            let about = super::share::About {
+                path: &path,
+                title: &city.name,
+                description: self.describe(
+                    &self.theme.strings.descriptions.city,
+                    &[
+                        ("name", &city.name),
+                        ("projects", &projects),
+                        ("funding", &funding),
+                    ],
+                ),
+                kind: super::share::Kind::Page,
+                image: Some(lead),
+                date: None,
+                fallback: None,
+            };
+            self.share(&mut ctx, about);
+            ctx.insert("lead", &self.lead_view(Some(lead), &root_prefix(&path)));
+        }
         ctx.insert(
             "city",
             &CityInfo {
@@ -104,7 +148,14 @@ impl Model<'_> {
     }
     pub(super) fn theme_list(&self) -> Result<(String, String), RenderError> {
         let path = "themes/index.html".to_string();
-        let mut ctx = self.base_context(&path, "themes", &self.theme.strings.titles.themes);
+        let n = count(self.summary.themes.len());
+        let description = self.describe(&self.theme.strings.descriptions.themes, &[("n", &n)]);
+        let mut ctx = self.page_context(
+            &path,
+            "themes",
+            &self.theme.strings.titles.themes,
+            description,
+        );
         let list = self.theme_cards();
         ctx.insert("themes", &list);
         Ok((path.clone(), self.render("themes.html", &path, &ctx)?))
@@ -114,8 +165,24 @@ impl Model<'_> {
         let theme = &self.site.themes[i];
         let id = theme.id.get_ref().as_str();
         let path = format!("themes/{id}/index.html");
-        let mut ctx = self.base_context(&path, "themes", &theme.name);
         let ts = s.themes.iter().find(|t| t.id == id);
+        let description = if theme.description.trim().is_empty() {
+            let projects = crate::text::plural(ts.map_or(0, |t| t.projects), "project", "projects");
+            let funding = ts
+                .map_or(crate::money::Money::ZERO, |t| t.funding)
+                .display(&s.currency);
+            self.describe(
+                &self.theme.strings.descriptions.theme,
+                &[
+                    ("name", &theme.name),
+                    ("projects", &projects),
+                    ("funding", &funding),
+                ],
+            )
+        } else {
+            theme.description.clone()
+        };
+        let mut ctx = self.page_context(&path, "themes", &theme.name, description);
         ctx.insert(
             "theme",
             &ThemeInfo {

@@ -15,7 +15,23 @@ impl Model<'_> {
         } else {
             fill(&titles.dashboard_page, &[("n", &n.to_string())])
         };
-        let mut ctx = self.base_context(&path, "projects", &title);
+        let all = crate::text::count(self.projects.len());
+        let description = self.describe(&self.theme.strings.descriptions.dashboard, &[("n", &all)]);
+        let mut ctx = self.page_context(&path, "projects", &title, description);
+        if n == 1 {
+            let about = super::share::About {
+                path: &path,
+                title: &title,
+                description: self
+                    .describe(&self.theme.strings.descriptions.dashboard, &[("n", &all)]),
+                kind: super::share::Kind::Dataset,
+                image: None,
+                date: None,
+                fallback: Some(self.card_image("projects/", &title)),
+            };
+            self.share(&mut ctx, about);
+        }
+        ctx.insert("license", &self.license());
         let first = (n - 1) * DASHBOARD_PAGE;
         let page: Vec<_> = self
             .projects
@@ -68,7 +84,44 @@ impl Model<'_> {
         let s = self.summary;
         let p = self.projects[i];
         let path = format!("projects/{}/index.html", p.id.get_ref());
-        let mut ctx = self.base_context(&path, "projects", &p.title);
+        let description = if p.summary.trim().is_empty() {
+            let funding = p.funding.total().display(&s.currency);
+            self.describe(
+                &self.theme.strings.descriptions.project,
+                &[("name", &p.title), ("funding", &funding)],
+            )
+        } else {
+            p.summary.clone()
+        };
+        let mut ctx = self.page_context(&path, "projects", &p.title, description.clone());
+        // a project shares its own picture, else its city's, else the dashboard's card
+        let city = p.city.as_ref().and_then(|c| {
+            self.site
+                .cities
+                .iter()
+                .find(|sc| sc.id.get_ref() == c.get_ref())
+        });
+        let lead = p.lead_image();
+        let fallback = city
+            .and_then(|c| c.lead_image())
+            .and_then(|l| self.share_picture(&l))
+            .or_else(|| Some(self.card_image("projects/", &self.theme.strings.titles.dashboard)));
+        self.share(
+            &mut ctx,
+            super::share::About {
+                path: &path,
+                title: &p.title,
+                description,
+                kind: super::share::Kind::Page,
+                image: lead,
+                date: None,
+                fallback,
+            },
+        );
+        ctx.insert(
+            "lead",
+            &self.lead_view(lead, &crate::urls::root_prefix(&path)),
+        );
         ctx.insert("project", &self.names.project_row(p, s.as_of));
         Ok((path.clone(), self.render("project.html", &path, &ctx)?))
     }

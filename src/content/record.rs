@@ -1,0 +1,90 @@
+//! The record of a sent or frozen document as a Rust type: what `NAME.sent.toml` and
+//! `NAME.frozen.toml` hold.
+
+use crate::date::Date;
+use serde::{Deserialize, Serialize};
+
+/// What a document was published with, kept beside it (`NAME.sent.toml` for a sent
+/// newsletter issue, `NAME.frozen.toml` for a frozen document): every value its shortcodes
+/// showed, so that it is rendered the same however the data changes later.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    /// The day the issue's campaign started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent: Option<TomlDate>,
+    /// The day the document was frozen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<TomlDate>,
+    /// The date its figures were computed on.
+    pub as_of: TomlDate,
+    /// SHA-256 of the email's HTML and text parts as sent (before personal greetings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html_sha256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_sha256: Option<String>,
+    #[serde(default, rename = "figure", skip_serializing_if = "Vec::is_empty")]
+    pub figures: Vec<RecordedFigure>,
+    #[serde(default, rename = "table", skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<RecordedTable>,
+    #[serde(default, rename = "chart", skip_serializing_if = "Vec::is_empty")]
+    pub charts: Vec<crate::chart::Chart>,
+}
+
+/// A date written into a TOML file as a TOML date (unquoted), as users write dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct TomlDate(pub Date);
+
+impl Serialize for TomlDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let date = toml::value::Date {
+            year: u16::try_from(self.0.year).unwrap_or(0),
+            month: self.0.month,
+            day: self.0.day,
+        };
+        toml::value::Datetime {
+            date: Some(date),
+            time: None,
+            offset: None,
+        }
+        .serialize(s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordedFigure {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    pub value: String,
+}
+
+/// A `table` shortcode's rows and words, as its template received them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordedTable {
+    /// The shortcode's arguments, `city=…,name=…,status=…,theme=…`.
+    pub key: String,
+    pub caption: String,
+    pub currency: String,
+    pub projects: Vec<toml::Value>,
+}
+
+impl Record {
+    pub fn figure(&self, name: &str, city: Option<&str>) -> Option<&str> {
+        self.figures
+            .iter()
+            .find(|f| f.name == name && f.city.as_deref() == city)
+            .map(|f| f.value.as_str())
+    }
+
+    pub fn chart(&self, key: &str) -> Option<&crate::chart::Chart> {
+        self.charts.iter().find(|c| c.name == key)
+    }
+
+    pub fn table(&self, key: &str) -> Option<&RecordedTable> {
+        self.tables.iter().find(|t| t.key == key)
+    }
+}
