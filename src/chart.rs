@@ -11,6 +11,9 @@ pub struct Chart {
     pub title: String,
     pub desc: String,
     pub svg: String,
+    /// The same chart drawn for a phone screen (empty in records made before it existed).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub svg_narrow: String,
     pub table: DataTable,
 }
 

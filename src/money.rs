@@ -76,14 +76,22 @@ impl Money {
         self.0 as f64 / 100.0
     }
 
-    /// "EUR 399,651" below a million (cents shown only when there are any), "EUR 9.6 million"
-    /// from a million up; `currency` is the code written before the amount.
+    /// The one rule for amounts in text: "EUR 9.6 million" from a million up, "EUR 399,651"
+    /// (whole euros, rounded half away from zero) below; `currency` is the code written
+    /// before the amount. Tables and open data give the exact amount ([`Money::grouped`]).
     pub fn display(self, currency: &str) -> String {
         if self.0.abs() >= 100_000_000 {
             format!("{currency} {} million", self.millions())
         } else {
-            format!("{currency} {}", self.grouped())
+            format!("{currency} {}", self.whole_euros())
         }
+    }
+
+    /// Whole euros with thousands separators, rounded half away from zero: "475,001".
+    pub fn whole_euros(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let euros = (self.0.unsigned_abs() + 50) / 100;
+        format!("{sign}{}", group_thousands(euros))
     }
 
     /// Full amount with thousands separators: "1,234,567" or "125,000.50".
@@ -280,7 +288,11 @@ mod tests {
             Money::from_euros(79_049_999).display("EUR"),
             "EUR 79.0 million"
         );
-        assert_eq!(Money(12_500_050).display("EUR"), "EUR 125,000.50");
+        // text rounds to whole euros, half away from zero; tables keep the cents
+        assert_eq!(Money(12_500_050).display("EUR"), "EUR 125,001");
+        assert_eq!(Money(12_500_049).display("EUR"), "EUR 125,000");
+        assert_eq!(Money(-150).display("EUR"), "EUR -2");
+        assert_eq!(Money(12_500_050).grouped(), "125,000.50");
         assert_eq!(
             Money::from_euros(1_234_567_000).display("EUR"),
             "EUR 1,234.6 million"

@@ -55,6 +55,37 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{} {}", count(n), if n == 1 { one } else { many })
 }
 
+/// An indicator's value in its unit: money by the one money rule ("EUR 896.1 million"),
+/// percentages with a sign ("20.4 %"), counts bare ("9,961"), other units after the number
+/// ("4.2 t CO2e per resident"). `currency` is the site's currency code.
+pub fn with_unit(v: f64, unit: &str, currency: &str) -> String {
+    match unit {
+        u if u == currency || u == "EUR" => {
+            let cents = (v * 100.0).round();
+            if cents.is_finite() && cents.abs() < 1e17 {
+                crate::money::Money(cents as i64).display(u)
+            } else {
+                format!("{u} {}", number(v))
+            }
+        }
+        "percent" | "%" => format!("{} %", number(v)),
+        "" | "count" | "number" => number(v),
+        u => format!("{} {u}", number(v)),
+    }
+}
+
+/// A change in an indicator's unit, with its sign: "+762 companies", "-1.5 %".
+pub fn change_with_unit(v: f64, unit: &str, currency: &str) -> String {
+    let s = with_unit(v.abs(), unit, currency);
+    if v > 0.0 {
+        format!("+{s}")
+    } else if v < 0.0 {
+        format!("−{s}")
+    } else {
+        s
+    }
+}
+
 /// A 0–1 share as "15.0 %".
 pub fn percent(share: f64) -> String {
     format!("{:.1} %", share * 100.0)
@@ -158,6 +189,23 @@ mod tests {
         assert_eq!(truncate_words("one two three four", 12), "one two…");
         assert_eq!(plural(1, "project", "projects"), "1 project");
         assert_eq!(plural(1200, "city", "cities"), "1,200 cities");
+    }
+
+    #[test]
+    fn values_follow_their_unit() {
+        assert_eq!(with_unit(896_070_000.0, "EUR", "EUR"), "EUR 896.1 million");
+        assert_eq!(with_unit(475_000.75, "EUR", "EUR"), "EUR 475,001");
+        assert_eq!(with_unit(20.4, "percent", "EUR"), "20.4 %");
+        assert_eq!(with_unit(9961.0, "count", "EUR"), "9,961");
+        assert_eq!(
+            with_unit(4.25, "t CO2e per resident", "EUR"),
+            "4.25 t CO2e per resident"
+        );
+        assert_eq!(
+            change_with_unit(762.0, "companies", "EUR"),
+            "+762 companies"
+        );
+        assert_eq!(change_with_unit(-1.5, "percent", "EUR"), "−1.5 %");
     }
 
     #[test]

@@ -85,7 +85,7 @@ pub fn funding_by_city(s: &Summary, w: &ChartTitles) -> Option<Chart> {
         words(&bars)
     );
     let axis = |v: f64| short_amount(v, &s.currency);
-    let svg = hbar("funding-by-city", &title, &desc, &bars, &axis).ok()?;
+    let (svg, svg_narrow) = hbar("funding-by-city", &title, &desc, &bars, &axis).ok()?;
     Some(Chart {
         name: "funding-by-city".into(),
         table: DataTable {
@@ -109,6 +109,7 @@ pub fn funding_by_city(s: &Summary, w: &ChartTitles) -> Option<Chart> {
         title,
         desc,
         svg,
+        svg_narrow,
     })
 }
 
@@ -132,7 +133,7 @@ pub fn projects_by_theme(s: &Summary, w: &ChartTitles) -> Option<Chart> {
         "Horizontal bar chart of the number of projects in each theme (a project can have several themes): {}.",
         words(&bars)
     );
-    let svg = hbar("projects-by-theme", &title, &desc, &bars, &|v| {
+    let (svg, svg_narrow) = hbar("projects-by-theme", &title, &desc, &bars, &|v| {
         count_label(v)
     })
     .ok()?;
@@ -159,6 +160,7 @@ pub fn projects_by_theme(s: &Summary, w: &ChartTitles) -> Option<Chart> {
         title,
         desc,
         svg,
+        svg_narrow,
     })
 }
 
@@ -177,7 +179,7 @@ pub fn projects_per_year(s: &Summary, w: &ChartTitles) -> Option<Chart> {
         "Column chart of the number of projects active in each calendar year: {}.",
         words(&bars)
     );
-    let svg = vbar("projects-per-year", &title, &desc, &bars).ok()?;
+    let (svg, svg_narrow) = vbar("projects-per-year", &title, &desc, &bars).ok()?;
     Some(Chart {
         name: "projects-per-year".into(),
         table: DataTable {
@@ -202,6 +204,7 @@ pub fn projects_per_year(s: &Summary, w: &ChartTitles) -> Option<Chart> {
         title,
         desc,
         svg,
+        svg_narrow,
     })
 }
 
@@ -247,7 +250,7 @@ pub fn funding_by_source(s: &Summary, city: Option<&str>, w: &ChartTitles) -> Op
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let svg = stacked(&name, &title, &desc, &parts, total, &s.currency).ok()?;
+    let (svg, svg_narrow) = stacked(&name, &title, &desc, &parts, total, &s.currency).ok()?;
     let mut rows: Vec<Vec<String>> = parts
         .iter()
         .map(|(n, m)| vec![n.to_string(), m.grouped(), percent(share(*m))])
@@ -271,6 +274,7 @@ pub fn funding_by_source(s: &Summary, city: Option<&str>, w: &ChartTitles) -> Op
         title,
         desc,
         svg,
+        svg_narrow,
     })
 }
 
@@ -305,7 +309,7 @@ pub fn indicator(s: &Summary, id: &str, city: Option<&str>, w: &ChartTitles) -> 
                 colour: BLUE,
                 marker: Marker::Circle,
             }];
-            let svg = line(&name, &title, &desc, &series, &[], &*fmt).ok()?;
+            let (svg, svg_narrow) = line(&name, &title, &desc, &series, &[], &*fmt).ok()?;
             Some(Chart {
                 name,
                 table: DataTable {
@@ -319,6 +323,7 @@ pub fn indicator(s: &Summary, id: &str, city: Option<&str>, w: &ChartTitles) -> 
                 title,
                 desc,
                 svg,
+                svg_narrow,
             })
         }
         Some(cid) => {
@@ -391,7 +396,7 @@ pub fn indicator(s: &Summary, id: &str, city: Option<&str>, w: &ChartTitles) -> 
                     marker: Marker::Triangle,
                 },
             ];
-            let svg = line(&name, &title, &desc, &series, &targets, &*fmt).ok()?;
+            let (svg, svg_narrow) = line(&name, &title, &desc, &series, &targets, &*fmt).ok()?;
             let rows = own
                 .iter()
                 .map(|(y, v)| {
@@ -421,6 +426,7 @@ pub fn indicator(s: &Summary, id: &str, city: Option<&str>, w: &ChartTitles) -> 
                 title,
                 desc,
                 svg,
+                svg_narrow,
             })
         }
     }

@@ -17,10 +17,60 @@ const INK: RGBColor = RGBColor(0x1b, 0x1f, 0x24);
 const GRID: RGBColor = RGBColor(0xdd, 0xe1, 0xe6);
 const SOURCE_COLOURS: [RGBColor; 4] = [BLUE, VERMILLION, GREEN, PURPLE];
 
-const WIDTH: u32 = 760;
 const FONT: &str = "sans-serif";
-/// plotters divides font sizes by 1.24 when writing SVG; this gives 14 px text.
-const TEXT: f64 = 14.0 * 1.24;
+
+/// The size a chart is drawn at. Each chart is drawn twice: wide for screens from a tablet
+/// up, and narrow for phones, where the wide one scaled down would have 6 px text; the page
+/// shows the one that fits ([`WIDE`], [`NARROW`]).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Frame {
+    width: u32,
+    /// Text size in px as drawn.
+    px: f64,
+    /// Added to the ids inside the SVG, which must be unique on a page showing both.
+    suffix: &'static str,
+    narrow: bool,
+}
+
+/// 760 px wide with 14 px text: 1:1 in the 46rem column.
+pub(super) const WIDE: Frame = Frame {
+    width: 760,
+    px: 14.0,
+    suffix: "",
+    narrow: false,
+};
+/// 360 px wide with 13 px text: at least 12 px on a 375 px phone.
+pub(super) const NARROW: Frame = Frame {
+    width: 360,
+    px: 13.0,
+    suffix: "-narrow",
+    narrow: true,
+};
+
+/// A chart's wide and narrow SVG.
+pub(super) type Pair = (String, String);
+
+impl Frame {
+    /// plotters divides font sizes by 1.24 when writing SVG.
+    fn text(self) -> f64 {
+        self.px * 1.24
+    }
+
+    /// A rough width in pixels of `text`, for sizing label areas.
+    fn text_width(self, text: &str) -> u32 {
+        (text.chars().count() as f64 * 0.55 * self.px).ceil() as u32
+    }
+
+    /// `label` cut with "…" to fit `max` pixels.
+    fn fit(self, label: &str, max: u32) -> String {
+        if self.text_width(label) <= max {
+            return label.to_string();
+        }
+        let chars = ((max as f64) / (0.55 * self.px)).floor() as usize;
+        let cut: String = label.chars().take(chars.saturating_sub(1)).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
 
 /// plotters failed to draw (its errors are generic over the backend, so they arrive as text).
 #[derive(Debug, thiserror::Error)]
@@ -64,11 +114,6 @@ fn text_style(size: f64) -> TextStyle<'static> {
     (FONT, size).into_font().color(&INK)
 }
 
-/// A rough width in pixels of `text` at 14 px, for sizing label areas.
-fn text_width(text: &str) -> u32 {
-    (text.chars().count() as f64 * 7.6).ceil() as u32
-}
-
 fn nice_max(max: f64) -> f64 {
     if max <= 0.0 {
         return 1.0;
@@ -101,18 +146,35 @@ fn finish(name: &str, title: &str, desc: &str, svg: String) -> String {
     )
 }
 
-fn canvas<F>(name: &str, title: &str, desc: &str, height: u32, draw: F) -> DrawResult<String>
+fn canvas<F>(
+    f: Frame,
+    name: &str,
+    title: &str,
+    desc: &str,
+    height: u32,
+    draw: F,
+) -> DrawResult<String>
 where
     F: FnOnce(&DrawingArea<SVGBackend, Shift>) -> DrawResult<()>,
 {
     let mut buf = String::new();
     {
-        let root = SVGBackend::with_string(&mut buf, (WIDTH, height)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut buf, (f.width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         draw(&root)?;
         root.present().map_err(err)?;
     }
-    Ok(finish(name, title, desc, buf))
+    let class = if f.narrow {
+        "chart-narrow"
+    } else {
+        "chart-wide"
+    };
+    let svg = finish(&format!("{name}{}", f.suffix), title, desc, buf);
+    Ok(svg.replacen(
+        "class=\"chart-svg\"",
+        &format!("class=\"chart-svg {class}\""),
+        1,
+    ))
 }
 
 /// Horizontal bars, first item at the top, each labelled with its value.
@@ -122,30 +184,45 @@ pub(super) fn hbar(
     desc: &str,
     bars: &[Bar],
     axis: &dyn Fn(f64) -> String,
+) -> DrawResult<Pair> {
+    Ok((
+        hbar_in(WIDE, name, title, desc, bars, axis)?,
+        hbar_in(NARROW, name, title, desc, bars, axis)?,
+    ))
+}
+
+fn hbar_in(
+    f: Frame,
+    name: &str,
+    title: &str,
+    desc: &str,
+    bars: &[Bar],
+    axis: &dyn Fn(f64) -> String,
 ) -> DrawResult<String> {
     let n = bars.len().max(1);
     let height = 60 + 30 * n as u32;
+    let most = if f.narrow { 110 } else { 240 };
     let label_w = bars
         .iter()
-        .map(|b| text_width(&b.label))
+        .map(|b| f.text_width(&b.label))
         .max()
         .unwrap_or(40)
-        .clamp(40, 240)
+        .clamp(40, most)
         + 12;
     let value_w = bars
         .iter()
-        .map(|b| text_width(&b.value_label))
+        .map(|b| f.text_width(&b.value_label))
         .max()
         .unwrap_or(40);
     let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
     // leave room right of the longest bar for its label
-    let plot_w = (WIDTH - label_w - 20) as f64;
+    let plot_w = f.width.saturating_sub(label_w + 20).max(40) as f64;
     let room = (value_w as f64 + 12.0) / plot_w;
     let x_max = nice_max(max / (1.0 - room).max(0.3));
-    canvas(name, title, desc, height, |root| {
+    canvas(f, name, title, desc, height, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(10)
-            .margin_right(36)
+            .margin_right(if f.narrow { 12 } else { 36 })
             .x_label_area_size(30)
             .y_label_area_size(label_w)
             .build_cartesian_2d(0f64..x_max, (0..n - 1).into_segmented())
@@ -156,16 +233,16 @@ pub(super) fn hbar(
             .light_line_style(TRANSPARENT)
             .bold_line_style(GRID)
             .axis_style(INK)
-            .x_labels(5)
+            .x_labels(if f.narrow { 3 } else { 5 })
             .y_labels(n)
             .x_label_formatter(&|v| axis(*v))
             .y_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) if *i < bars.len() => {
-                    bars[bars.len() - 1 - *i].label.clone()
+                    f.fit(&bars[bars.len() - 1 - *i].label, most)
                 }
                 _ => String::new(),
             })
-            .label_style(text_style(TEXT))
+            .label_style(text_style(f.text()))
             .draw()
             .map_err(err)?;
         chart
@@ -185,7 +262,7 @@ pub(super) fn hbar(
         chart
             .draw_series(bars.iter().enumerate().map(|(k, b)| {
                 let i = bars.len() - 1 - k;
-                let style = text_style(TEXT).pos(plotters::style::text_anchor::Pos::new(
+                let style = text_style(f.text()).pos(plotters::style::text_anchor::Pos::new(
                     plotters::style::text_anchor::HPos::Left,
                     plotters::style::text_anchor::VPos::Center,
                 ));
@@ -198,11 +275,20 @@ pub(super) fn hbar(
 }
 
 /// Vertical bars (columns), labelled with their values.
-pub(super) fn vbar(name: &str, title: &str, desc: &str, bars: &[Bar]) -> DrawResult<String> {
+pub(super) fn vbar(name: &str, title: &str, desc: &str, bars: &[Bar]) -> DrawResult<Pair> {
+    Ok((
+        vbar_in(WIDE, name, title, desc, bars)?,
+        vbar_in(NARROW, name, title, desc, bars)?,
+    ))
+}
+
+fn vbar_in(f: Frame, name: &str, title: &str, desc: &str, bars: &[Bar]) -> DrawResult<String> {
     let n = bars.len().max(1);
     let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
     let y_max = nice_max(max * 1.12);
-    canvas(name, title, desc, 360, |root| {
+    // on a phone, every other label when they would not fit side by side
+    let every = if f.narrow && n > 6 { 2 } else { 1 };
+    canvas(f, name, title, desc, 360, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(12)
             .x_label_area_size(34)
@@ -219,10 +305,14 @@ pub(super) fn vbar(name: &str, title: &str, desc: &str, bars: &[Bar]) -> DrawRes
             .y_labels(5)
             .y_label_formatter(&|v| count_label(*v))
             .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) if *i < bars.len() => bars[*i].label.clone(),
+                SegmentValue::CenterOf(i)
+                    if *i < bars.len() && (bars.len() - 1 - *i).is_multiple_of(every) =>
+                {
+                    bars[*i].label.clone()
+                }
                 _ => String::new(),
             })
-            .label_style(text_style(TEXT))
+            .label_style(text_style(f.text()))
             .draw()
             .map_err(err)?;
         chart
@@ -240,7 +330,7 @@ pub(super) fn vbar(name: &str, title: &str, desc: &str, bars: &[Bar]) -> DrawRes
             .map_err(err)?;
         chart
             .draw_series(bars.iter().enumerate().map(|(i, b)| {
-                let style = text_style(TEXT).pos(plotters::style::text_anchor::Pos::new(
+                let style = text_style(f.text()).pos(plotters::style::text_anchor::Pos::new(
                     plotters::style::text_anchor::HPos::Center,
                     plotters::style::text_anchor::VPos::Bottom,
                 ));
@@ -260,90 +350,122 @@ pub(super) fn stacked(
     parts: &[(&str, Money)],
     total: Money,
     currency: &str,
+) -> DrawResult<Pair> {
+    Ok((
+        stacked_in(WIDE, name, title, desc, parts, total, currency)?,
+        stacked_in(NARROW, name, title, desc, parts, total, currency)?,
+    ))
+}
+
+fn stacked_in(
+    f: Frame,
+    name: &str,
+    title: &str,
+    desc: &str,
+    parts: &[(&str, Money)],
+    total: Money,
+    currency: &str,
 ) -> DrawResult<String> {
     let total_f = total.euros_f64().max(0.01);
-    canvas(name, title, desc, 150 + 26 * parts.len() as u32, |root| {
-        let (bar_area, legend) = root.split_vertically(86);
-        let mut chart = ChartBuilder::on(&bar_area)
-            .margin(12)
-            .margin_left(30)
-            .margin_right(40)
-            .x_label_area_size(30)
-            .build_cartesian_2d(0f64..total_f, 0f64..1f64)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .disable_y_axis()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .axis_style(INK)
-            .x_labels(5)
-            .x_label_formatter(&|v| short_amount(*v, currency))
-            .label_style(text_style(TEXT))
-            .draw()
-            .map_err(err)?;
-        let mut x = 0.0;
-        for (i, (_, m)) in parts.iter().enumerate() {
-            let w = m.euros_f64();
-            if w > 0.0 {
+    canvas(
+        f,
+        name,
+        title,
+        desc,
+        150 + 26 * parts.len() as u32,
+        |root| {
+            let (bar_area, legend) = root.split_vertically(86);
+            let mut chart = ChartBuilder::on(&bar_area)
+                .margin(12)
+                .margin_left(30)
+                .margin_right(40)
+                .x_label_area_size(30)
+                .build_cartesian_2d(0f64..total_f, 0f64..1f64)
+                .map_err(err)?;
+            chart
+                .configure_mesh()
+                .disable_y_mesh()
+                .disable_y_axis()
+                .light_line_style(TRANSPARENT)
+                .bold_line_style(GRID)
+                .axis_style(INK)
+                .x_labels(if f.narrow { 3 } else { 5 })
+                .x_label_formatter(&|v| short_amount(*v, currency))
+                .label_style(text_style(f.text()))
+                .draw()
+                .map_err(err)?;
+            let mut x = 0.0;
+            for (i, (_, m)) in parts.iter().enumerate() {
+                let w = m.euros_f64();
+                if w > 0.0 {
+                    let colour = SOURCE_COLOURS[i % SOURCE_COLOURS.len()];
+                    chart
+                        .draw_series(std::iter::once(Rectangle::new(
+                            [(x, 0.1), (x + w, 0.9)],
+                            colour.filled(),
+                        )))
+                        .map_err(err)?;
+                    chart
+                        .draw_series(std::iter::once(Rectangle::new(
+                            [(x, 0.1), (x + w, 0.9)],
+                            INK.stroke_width(1),
+                        )))
+                        .map_err(err)?;
+                }
+                x += w;
+            }
+            // the legend names every part in text, with its amount and share
+            for (i, (label, m)) in parts.iter().enumerate() {
+                let y = 14 + 26 * i as i32;
                 let colour = SOURCE_COLOURS[i % SOURCE_COLOURS.len()];
-                chart
-                    .draw_series(std::iter::once(Rectangle::new(
-                        [(x, 0.1), (x + w, 0.9)],
-                        colour.filled(),
-                    )))
+                legend
+                    .draw(&Rectangle::new([(22, y - 8), (40, y + 8)], colour.filled()))
                     .map_err(err)?;
-                chart
-                    .draw_series(std::iter::once(Rectangle::new(
-                        [(x, 0.1), (x + w, 0.9)],
+                legend
+                    .draw(&Rectangle::new(
+                        [(22, y - 8), (40, y + 8)],
                         INK.stroke_width(1),
-                    )))
+                    ))
+                    .map_err(err)?;
+                let share = if total.cents() == 0 {
+                    0.0
+                } else {
+                    m.cents() as f64 / total.cents() as f64
+                };
+                let style = text_style(f.text()).pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Left,
+                    plotters::style::text_anchor::VPos::Center,
+                ));
+                legend
+                    .draw(&Text::new(
+                        format!("{label}: {} ({})", m.display(currency), percent(share)),
+                        (50, y),
+                        style,
+                    ))
                     .map_err(err)?;
             }
-            x += w;
-        }
-        // the legend names every part in text, with its amount and share
-        for (i, (label, m)) in parts.iter().enumerate() {
-            let y = 14 + 26 * i as i32;
-            let colour = SOURCE_COLOURS[i % SOURCE_COLOURS.len()];
-            legend
-                .draw(&Rectangle::new([(22, y - 8), (40, y + 8)], colour.filled()))
-                .map_err(err)?;
-            legend
-                .draw(&Rectangle::new(
-                    [(22, y - 8), (40, y + 8)],
-                    INK.stroke_width(1),
-                ))
-                .map_err(err)?;
-            let share = if total.cents() == 0 {
-                0.0
-            } else {
-                m.cents() as f64 / total.cents() as f64
-            };
-            let style = text_style(TEXT).pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Left,
-                plotters::style::text_anchor::VPos::Center,
-            ));
-            legend
-                .draw(&Text::new(
-                    format!(
-                        "{label}: {} ({}), part {} from the left",
-                        m.display(currency),
-                        percent(share),
-                        i + 1
-                    ),
-                    (50, y),
-                    style,
-                ))
-                .map_err(err)?;
-        }
-        Ok(())
-    })
+            Ok(())
+        },
+    )
 }
 
 /// Lines with markers by year; `targets` drawn as labelled crosses.
 pub(super) fn line(
+    name: &str,
+    title: &str,
+    desc: &str,
+    series: &[Series],
+    targets: &[(i32, f64)],
+    fmt: &(dyn Fn(f64) -> String + Sync),
+) -> DrawResult<Pair> {
+    Ok((
+        line_in(WIDE, name, title, desc, series, targets, fmt)?,
+        line_in(NARROW, name, title, desc, series, targets, fmt)?,
+    ))
+}
+
+fn line_in(
+    f: Frame,
     name: &str,
     title: &str,
     desc: &str,
@@ -372,12 +494,21 @@ pub(super) fn line(
     } else {
         0.0
     };
-    canvas(name, title, desc, 340, |root| {
+    // room right of the plot for the lines' names
+    let names_w = series
+        .iter()
+        .map(|s| f.text_width(&s.label))
+        .max()
+        .unwrap_or(0)
+        .clamp(40, if f.narrow { 96 } else { 150 })
+        + 16;
+    let years = (hi - lo + 1) as usize;
+    canvas(f, name, title, desc, 340, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(14)
-            .margin_right(130)
+            .margin_right(names_w)
             .x_label_area_size(30)
-            .y_label_area_size(80)
+            .y_label_area_size(if f.narrow { 64 } else { 80 })
             .build_cartesian_2d(lo..hi, vmin..vmax)
             .map_err(err)?;
         chart
@@ -385,11 +516,11 @@ pub(super) fn line(
             .light_line_style(TRANSPARENT)
             .bold_line_style(GRID)
             .axis_style(INK)
-            .x_labels((hi - lo + 1) as usize)
+            .x_labels(if f.narrow { years.min(4) } else { years })
             .y_labels(5)
             .x_label_formatter(&|y| y.to_string())
             .y_label_formatter(&|v| fmt(*v))
-            .label_style(text_style(TEXT))
+            .label_style(text_style(f.text()))
             .draw()
             .map_err(err)?;
         for s in series {
@@ -415,13 +546,14 @@ pub(super) fn line(
             .map_err(err)?;
             // direct label at the end of the line
             if let Some(last) = s.points.last() {
-                let style = text_style(TEXT).pos(plotters::style::text_anchor::Pos::new(
+                let style = text_style(f.text()).pos(plotters::style::text_anchor::Pos::new(
                     plotters::style::text_anchor::HPos::Left,
                     plotters::style::text_anchor::VPos::Center,
                 ));
                 chart
                     .draw_series(std::iter::once(
-                        EmptyElement::at(*last) + Text::new(s.label.clone(), (12, 0), style),
+                        EmptyElement::at(*last)
+                            + Text::new(f.fit(&s.label, names_w - 16), (12, 0), style),
                     ))
                     .map_err(err)?;
             }
@@ -434,14 +566,16 @@ pub(super) fn line(
                         .map(|p| Cross::new(*p, 7, INK.stroke_width(3))),
                 )
                 .map_err(err)?;
-            let style = text_style(TEXT).pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Left,
-                plotters::style::text_anchor::VPos::Top,
+            // above and left of its cross: the lines' names are right of the plot, so the
+            // two never meet
+            let style = text_style(f.text()).pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Right,
+                plotters::style::text_anchor::VPos::Bottom,
             ));
             chart
                 .draw_series(targets.iter().map(|p| {
                     EmptyElement::at(*p)
-                        + Text::new(format!("target {}", fmt(p.1)), (10, 4), style.clone())
+                        + Text::new(format!("Target {}", fmt(p.1)), (-8, -10), style.clone())
                 }))
                 .map_err(err)?;
         }

@@ -7,7 +7,7 @@ use crate::content::model::{Document, Project, Status};
 use crate::impact::{CitySummary, FundingTotals, IndicatorSummary};
 use crate::money::Money;
 use crate::strings::Strings;
-use crate::text::{count, number, percent};
+use crate::text::{count, percent};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -159,6 +159,8 @@ pub struct DocLink<'a> {
     pub date: Option<String>,
     pub date_long: Option<String>,
     pub href: String,
+    /// The document's picture, small, when it has one.
+    pub thumb: Option<String>,
 }
 
 impl<'a> DocLink<'a> {
@@ -169,6 +171,7 @@ impl<'a> DocLink<'a> {
             date: doc.date().map(|d| d.to_string()),
             date_long: doc.date().map(|d| strings.long_date(d)),
             href,
+            thumb: None,
         }
     }
 }
@@ -180,6 +183,12 @@ pub struct CityView<'a> {
     pub projects: String,
     pub partner_projects: String,
     pub ongoing: String,
+    /// "1 project", "5 projects".
+    pub projects_phrase: String,
+    /// "1 more project", "no more projects".
+    pub partner_phrase: String,
+    /// "none of them is ongoing", "1 of them is ongoing", "3 of them are ongoing".
+    pub ongoing_phrase: String,
     pub international_funding: String,
     pub name: &'a str,
     pub id: &'a str,
@@ -193,6 +202,17 @@ impl<'a> CityView<'a> {
             projects: count(c.projects),
             partner_projects: count(c.partner_projects),
             ongoing: count(c.status.ongoing),
+            projects_phrase: crate::text::plural(c.projects, "project", "projects"),
+            partner_phrase: match c.partner_projects {
+                0 => "no more projects".into(),
+                1 => "1 more project".into(),
+                n => format!("{} more projects", count(n)),
+            },
+            ongoing_phrase: match c.status.ongoing {
+                0 => "none of them is ongoing".into(),
+                1 => "1 of them is ongoing".into(),
+                n => format!("{} of them are ongoing", count(n)),
+            },
             international_funding: c.international.funding.display(currency),
             name: &c.name,
             id: &c.id,
@@ -213,10 +233,13 @@ pub struct IndicatorView<'a> {
     pub latest_year: Option<i32>,
     pub change: Option<String>,
     pub reporting_cities: usize,
+    /// "1 reporting city", "18 reporting cities".
+    pub reporting: String,
 }
 
 impl<'a> IndicatorView<'a> {
-    pub fn new(s: &'a IndicatorSummary, description: &'a str) -> IndicatorView<'a> {
+    pub fn new(s: &'a IndicatorSummary, description: &'a str, currency: &str) -> IndicatorView<'a> {
+        let unit = s.unit.as_str();
         IndicatorView {
             id: &s.id,
             name: &s.name,
@@ -231,18 +254,17 @@ impl<'a> IndicatorView<'a> {
             network: s
                 .network
                 .iter()
-                .map(|v| (v.year, number(v.value)))
+                .map(|v| (v.year, crate::text::with_unit(v.value, unit, currency)))
                 .collect(),
-            latest: s.latest.map(|v| number(v.value)),
+            latest: s
+                .latest
+                .map(|v| crate::text::with_unit(v.value, unit, currency)),
             latest_year: s.latest.map(|v| v.year),
-            change: s.change.map(|c| {
-                if c > 0.0 {
-                    format!("+{}", number(c))
-                } else {
-                    number(c)
-                }
-            }),
+            change: s
+                .change
+                .map(|c| crate::text::change_with_unit(c, unit, currency)),
             reporting_cities: s.cities.len(),
+            reporting: crate::text::plural(s.cities.len(), "reporting city", "reporting cities"),
         }
     }
 }

@@ -121,7 +121,7 @@ impl Model<'_> {
                 .articles
                 .iter()
                 .filter_map(|slug| self.articles.iter().find(|a| a.slug == *slug.get_ref()))
-                .map(|a| DocLink::new(a, Self::doc_dir(a), &self.theme.strings))
+                .map(|a| self.doc_link(a, &root))
                 .collect();
             ctx.insert("teased", &teased);
         }

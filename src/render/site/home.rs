@@ -1,7 +1,6 @@
 //! The home page: headline figures, latest news, issue and reports, the themes.
 
 use super::super::model::{Model, RenderError};
-use super::super::view::*;
 use crate::text::{count, percent};
 use serde::Serialize;
 
@@ -14,6 +13,15 @@ impl Model<'_> {
             "figures",
             &Figures {
                 projects: count(s.projects.total),
+                projects_label: format!(
+                    "{} in {}",
+                    if s.projects.total == 1 {
+                        "project"
+                    } else {
+                        "projects"
+                    },
+                    crate::text::plural(s.cities.len(), "city", "cities")
+                ),
                 ongoing: count(s.projects.ongoing),
                 planned: count(s.projects.planned),
                 closed: count(s.projects.closed),
@@ -30,19 +38,16 @@ impl Model<'_> {
             .articles
             .iter()
             .take(5)
-            .map(|d| DocLink::new(d, Self::doc_dir(d), &self.theme.strings))
+            .map(|d| self.doc_link(d, ""))
             .collect();
         ctx.insert("latest", &latest);
-        let issue = self
-            .newsletters
-            .first()
-            .map(|d| DocLink::new(d, Self::doc_dir(d), &self.theme.strings));
+        let issue = self.newsletters.first().map(|d| self.doc_link(d, ""));
         ctx.insert("latest_issue", &issue);
         let reports: Vec<_> = self
             .reports
             .iter()
             .take(3)
-            .map(|d| DocLink::new(d, Self::doc_dir(d), &self.theme.strings))
+            .map(|d| self.doc_link(d, ""))
             .collect();
         ctx.insert("reports", &reports);
         let themes = self.theme_cards();
@@ -57,7 +62,7 @@ impl Model<'_> {
             .map(|t| ThemeCard {
                 id: &t.id,
                 name: &t.name,
-                projects: count(t.projects),
+                projects: crate::text::plural(t.projects, "project", "projects"),
                 funding: t.funding.display(&self.summary.currency),
             })
             .collect()
@@ -67,6 +72,7 @@ impl Model<'_> {
 #[derive(Serialize)]
 struct Figures {
     projects: String,
+    projects_label: String,
     ongoing: String,
     planned: String,
     closed: String,

@@ -27,7 +27,7 @@ impl Model<'_> {
                     .iter()
                     .find(|i| *i.id.get_ref() == ind.id)
                     .map_or("", |i| i.description.as_str());
-                IndicatorView::new(ind, desc)
+                IndicatorView::new(ind, desc, &s.currency)
             })
             .collect();
         ctx.insert("indicators", &list);

@@ -11,7 +11,7 @@ impl Model<'_> {
         let description = self.describe(&self.theme.strings.descriptions.news, &[("n", &n)]);
         let mut ctx =
             self.page_context(&path, "news", &self.theme.strings.titles.news, description);
-        ctx.insert("articles", &self.articles_about(|_| true));
+        ctx.insert("articles", &self.articles_about("../", |_| true));
         Ok((path.clone(), self.render("news.html", &path, &ctx)?))
     }
     pub(super) fn report_list(&self) -> Result<(String, String), RenderError> {
@@ -27,7 +27,7 @@ impl Model<'_> {
         let list: Vec<_> = self
             .reports
             .iter()
-            .map(|d| DocLink::new(d, Self::doc_dir(d), &self.theme.strings))
+            .map(|d| self.doc_link(d, "../"))
             .collect();
         ctx.insert("reports", &list);
         Ok((path.clone(), self.render("reports.html", &path, &ctx)?))
@@ -47,7 +47,7 @@ impl Model<'_> {
             .iter()
             .map(|d| IssueLink {
                 number: d.issue().map_or(0, |i| *i.number.get_ref()),
-                link: DocLink::new(d, Self::doc_dir(d), &self.theme.strings),
+                link: self.doc_link(d, "../"),
             })
             .collect();
         ctx.insert("issues", &list);

@@ -99,11 +99,11 @@ impl<'a> Model<'a> {
         }
     }
 
-    fn articles_about(&self, pred: impl Fn(&Document) -> bool) -> Vec<DocLink<'a>> {
+    fn articles_about(&self, root: &str, pred: impl Fn(&Document) -> bool) -> Vec<DocLink<'a>> {
         self.articles
             .iter()
             .filter(|d| pred(d))
-            .map(|d| DocLink::new(d, Self::doc_dir(d), &self.theme.strings))
+            .map(|d| self.doc_link(d, root))
             .collect()
     }
 

@@ -2,7 +2,7 @@
 
 use super::super::model::{Model, RenderError};
 use super::super::view::*;
-use crate::text::{count, number};
+use crate::text::count;
 use crate::urls::root_prefix;
 use serde::Serialize;
 
@@ -113,7 +113,7 @@ impl Model<'_> {
         ctx.insert("partner_projects_more", &more);
         ctx.insert(
             "articles",
-            &self.articles_about(|d| d.cities().iter().any(|c| c.get_ref() == id)),
+            &self.articles_about("../../", |d| d.cities().iter().any(|c| c.get_ref() == id)),
         );
         let root = root_prefix(&path);
         ctx.insert(
@@ -136,9 +136,9 @@ impl Model<'_> {
                 name: &ind.name,
                 unit: &ind.unit,
                 higher_is_better: ind.higher_is_better,
-                latest: latest.map(|v| number(v.value)),
+                latest: latest.map(|v| crate::text::with_unit(v.value, &ind.unit, &s.currency)),
                 latest_year: latest.map(|v| v.year),
-                target: target.map(|(_, t)| number(t)),
+                target: target.map(|(_, t)| crate::text::with_unit(t, &ind.unit, &s.currency)),
                 target_year: target.map(|(y, _)| y),
                 chart: self.chart_html(&format!("indicator-{}-{id}", ind.id), &root, &path)?,
             });
@@ -189,7 +189,7 @@ impl Model<'_> {
                 id,
                 name: &theme.name,
                 description: &theme.description,
-                projects: count(ts.map_or(0, |t| t.projects)),
+                projects: crate::text::plural(ts.map_or(0, |t| t.projects), "project", "projects"),
                 funding: ts
                     .map_or(crate::money::Money::ZERO, |t| t.funding)
                     .display(&s.currency),
@@ -202,7 +202,7 @@ impl Model<'_> {
         ctx.insert("projects_more", &more);
         ctx.insert(
             "articles",
-            &self.articles_about(|d| d.themes().iter().any(|t| t.get_ref() == id)),
+            &self.articles_about("../../", |d| d.themes().iter().any(|t| t.get_ref() == id)),
         );
         Ok((path.clone(), self.render("theme.html", &path, &ctx)?))
     }

@@ -104,6 +104,22 @@ impl Model<'_> {
         crate::strings::fill(words, &all)
     }
 
+    /// A link to a document, with its picture small when it has one, for a page whose
+    /// relative root is `root`.
+    pub fn doc_link<'d>(
+        &self,
+        doc: &'d crate::content::model::Document,
+        root: &str,
+    ) -> super::super::view::DocLink<'d> {
+        let mut link =
+            super::super::view::DocLink::new(doc, Self::doc_dir(doc), &self.theme.strings);
+        link.thumb = doc.lead_image().and_then(|l| {
+            // the title beside it says what the link is: the picture is decoration here
+            self.picture(l.rel(), "", root, Place::Card, Target::Page)
+        });
+        link
+    }
+
     /// A lead picture for a page whose relative root is `root`.
     pub fn lead_view(&self, lead: Option<LeadImage>, root: &str) -> Option<LeadView> {
         let lead = lead?;

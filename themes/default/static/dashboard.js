@@ -127,7 +127,7 @@
     while (body.firstChild) { body.removeChild(body.firstChild); }
     matches.slice(0, LIMIT).forEach(function (r) { body.appendChild(makeRow(r)); });
     if (pager) { pager.hidden = true; }
-    count.textContent = grouped(matches.length) + " of " + grouped(index.length) + " projects match" +
+    count.textContent = grouped(matches.length) + " of " + grouped(index.length) + (matches.length === 1 ? " projects matches" : " projects match") +
       (matches.length > LIMIT ? "; showing the first " + LIMIT : "");
     markSorted();
     if (updateUrl) { saveState(); }
@@ -185,7 +185,7 @@
     }
     ordered.forEach(function (row) { body.appendChild(row); });
     markSorted();
-    count.textContent = grouped(shown) + " of " + grouped(rows.length) + " projects shown";
+    count.textContent = grouped(shown) + " of " + grouped(rows.length) + (rows.length === 1 ? " project" : " projects") + " shown";
     if (updateUrl) { saveState(); }
   }
 
