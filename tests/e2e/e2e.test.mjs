@@ -41,6 +41,7 @@ const TYPES = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
   '.svg': 'image/svg+xml', '.xml': 'application/xml', '.json': 'application/json',
   '.csv': 'text/csv', '.png': 'image/png', '.txt': 'text/plain; charset=utf-8',
+  '.webp': 'image/webp', '.jpg': 'image/jpeg',
 };
 
 /// A static server: each site is mounted at its prefix; unknown paths get the site's 404.html.
@@ -310,9 +311,38 @@ test('a report prints to PDF with its title and its charts, without navigation',
   assert.ok(text.includes('Funding by city') || text.includes('Funding by source'), 'chart titles are in the PDF');
 });
 
-test('pages reflow at 320 px without horizontal scrolling; screenshots at 375 and 1280 px', async () => {
-  const shots = path.join(work, 'screenshots');
-  fs.mkdirSync(shots, { recursive: true });
+/// What a reader would see go wrong on the open page: its width, words broken inside a table
+/// cell (a word or a number split across two lines) and chart text drawn under 12 CSS px.
+function layoutFaults() {
+  const broken = [];
+  for (const cell of document.querySelectorAll('td, th')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      for (const m of n.data.matchAll(/[\p{L}\p{N}](?:[\p{L}\p{N}.,']*[\p{L}\p{N}])?/gu)) {
+        const range = document.createRange();
+        range.setStart(n, m.index);
+        range.setEnd(n, m.index + m[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  const small = [];
+  for (const svg of document.querySelectorAll('svg.chart-svg')) {
+    const box = svg.getBoundingClientRect();
+    const vb = svg.viewBox.baseVal;
+    if (box.width === 0 || !vb || !vb.width) continue;
+    const scale = box.width / vb.width;
+    for (const t of svg.querySelectorAll('text')) {
+      if (!t.textContent.trim()) continue;
+      const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+      if (px < 11.95) small.push(`${t.textContent} (${px.toFixed(1)} px)`);
+    }
+  }
+  return { width: document.documentElement.scrollWidth, broken, small };
+}
+
+test('pages reflow at 320 px without horizontal scrolling', async () => {
   const narrow = await browser.newContext({ viewport: { width: 320, height: 800 } });
   for (const url of families('sample')) {
     const { page } = await open(narrow, url);
@@ -321,15 +351,57 @@ test('pages reflow at 320 px without horizontal scrolling; screenshots at 375 an
     await page.close();
   }
   await narrow.close();
+});
+
+test('at 375 and 1280 px no page overflows, no table breaks a word, no chart text is under 12 px; screenshots', async () => {
+  const shots = path.join(work, 'screenshots');
+  fs.mkdirSync(shots, { recursive: true });
+  const pages = [...families('sample'), `${origin}${sites.sample.prefix}reports/annual-report-2024/`,
+    `${origin}${sites.sample.prefix}news/oulu-6g-city-pilots-halfway/`];
+  let checked = 0;
   for (const width of [375, 1280]) {
     const context = await browser.newContext({ viewport: { width, height: 900 } });
-    for (const [name, p] of [['home', ''], ['dashboard', 'projects/'], ['city', 'cities/tampere/']]) {
+    for (const url of pages) {
+      const { page } = await open(context, url);
+      const faults = await page.evaluate(layoutFaults);
+      assert.ok(faults.width <= width, `${url} is ${faults.width} px wide at ${width} px`);
+      assert.deepEqual(faults.broken, [], `${url} at ${width} px: words broken inside table cells`);
+      assert.deepEqual(faults.small, [], `${url} at ${width} px: chart text under 12 px`);
+      checked += 1;
+      await page.close();
+    }
+    for (const [name, p] of [['home', ''], ['article', 'news/oulu-6g-city-pilots-halfway/'],
+      ['city', 'cities/tampere/'], ['report', 'reports/annual-report-2024/'], ['dashboard', 'projects/']]) {
       const { page } = await open(context, `${origin}${sites.sample.prefix}${p}`);
+      // lazy pictures load as they come near the screen: bring each there first
+      await page.evaluate(async () => {
+        for (const img of document.querySelectorAll('img[loading=lazy]')) {
+          img.loading = 'eager';
+        }
+        await Promise.all([...document.images].map((i) => (i.complete ? null : new Promise((r) => { i.onload = r; i.onerror = r; }))));
+      });
       await page.screenshot({ path: path.join(shots, `${name}-${width}.png`), fullPage: true });
+      await page.close();
     }
     await context.close();
   }
-  console.log(`screenshots: ${shots}`);
+  console.log(`layout: ${checked} page views checked; screenshots: ${shots}`);
+});
+
+test('the open data package validates with the frictionless tool', () => {
+  for (const [name, s] of Object.entries(sites)) {
+    let out;
+    try {
+      out = execFileSync('python3', ['-m', 'frictionless', 'validate', '--json', path.join(s.dir, 'data/datapackage.json')]);
+    } catch (e) {
+      out = e.stdout;
+    }
+    const report = JSON.parse(out.toString());
+    const problems = report.tasks.flatMap((t) => t.errors.map((e) => `${t.name}: ${e.message}`));
+    assert.deepEqual(problems, [], `${name}: datapackage.json`);
+    assert.equal(report.valid, true, name);
+    assert.deepEqual(report.tasks.map((t) => t.name).sort(), ['projects', 'projects-json', 'summary']);
+  }
 });
 
 test('serve reloads an open page after an edit and shows an overlay for a broken one', async () => {
