@@ -82,6 +82,9 @@ impl Money {
     pub fn display(self, currency: &str) -> String {
         if self.0.abs() >= 100_000_000 {
             format!("{currency} {} million", self.millions())
+        } else if self.0 != 0 && self.0.abs() < 50 {
+            // rounded to whole euros it would read "EUR 0": a few cents are shown as they are
+            format!("{currency} {}", self.grouped())
         } else {
             format!("{currency} {}", self.whole_euros())
         }
@@ -292,6 +295,8 @@ mod tests {
         assert_eq!(Money(12_500_050).display("EUR"), "EUR 125,001");
         assert_eq!(Money(12_500_049).display("EUR"), "EUR 125,000");
         assert_eq!(Money(-150).display("EUR"), "EUR -2");
+        assert_eq!(Money(30).display("EUR"), "EUR 0.30");
+        assert_eq!(Money(0).display("EUR"), "EUR 0");
         assert_eq!(Money(12_500_050).grouped(), "125,000.50");
         assert_eq!(
             Money::from_euros(1_234_567_000).display("EUR"),

@@ -6,6 +6,7 @@
 
 mod catalogue;
 mod draw;
+mod frame;
 mod png;
 
 pub use catalogue::{

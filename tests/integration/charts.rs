@@ -27,7 +27,7 @@ fn every_chart_has_role_title_and_desc() {
         };
         assert!(
             svg.starts_with(&format!(
-                "<svg class=\"chart-svg\" role=\"img\" aria-labelledby=\"{name}-title {name}-desc\""
+                "<svg class=\"chart-svg chart-wide\" role=\"img\" aria-labelledby=\"{name}-title {name}-desc\""
             )),
             "{file}"
         );

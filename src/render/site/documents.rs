@@ -27,11 +27,15 @@ impl Model<'_> {
         };
         let root = root_prefix(&path);
         let body = self.body_html(doc, &root, &path, Target::Page)?;
-        let description = if doc.summary().trim().is_empty() {
-            super::share::first_paragraph(&body.html)
-        } else {
-            doc.summary().to_string()
-        };
+        // its summary, an issue's preheader, else the first paragraph that says something
+        let preheader = doc
+            .issue()
+            .and_then(|i| i.preheader.as_deref())
+            .unwrap_or("");
+        let description = [doc.summary(), preheader]
+            .into_iter()
+            .find(|s| !s.trim().is_empty())
+            .map_or_else(|| super::share::first_paragraph(&body.html), str::to_string);
         let mut ctx = self.page_context(&path, section, doc.title(), description.clone());
         let kind = match doc.kind {
             DocKind::Article | DocKind::Newsletter => Kind::Article,

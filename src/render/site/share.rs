@@ -323,13 +323,23 @@ impl Model<'_> {
     }
 }
 
-/// The text of the first paragraph of rendered HTML, for a page without a summary.
+/// The text of the first paragraph of rendered HTML that is more than a salutation ("Dear
+/// reader,"), for a page without a summary.
 pub fn first_paragraph(html: &str) -> String {
-    let Some(start) = html.find("<p>") else {
-        return String::new();
-    };
-    let rest = &html[start + 3..];
-    let inner = &rest[..rest.find("</p>").unwrap_or(rest.len())];
+    let mut first = String::new();
+    for (i, part) in html.split("<p>").skip(1).enumerate() {
+        let text = paragraph_text(&part[..part.find("</p>").unwrap_or(part.len())]);
+        if text.chars().count() >= 60 {
+            return text;
+        }
+        if i == 0 {
+            first = text;
+        }
+    }
+    first
+}
+
+fn paragraph_text(inner: &str) -> String {
     let mut text = String::with_capacity(inner.len());
     let mut in_tag = false;
     for c in inner.chars() {
