@@ -36,7 +36,8 @@ impl Model<'_> {
             .into_iter()
             .find(|s| !s.trim().is_empty())
             .map_or_else(|| super::share::first_paragraph(&body.html), str::to_string);
-        let mut ctx = self.page_context(&path, section, doc.title(), description.clone());
+        // its sharing tags are set once, below
+        let mut ctx = self.base_context(&path, section, doc.title());
         let kind = match doc.kind {
             DocKind::Article | DocKind::Newsletter => Kind::Article,
             DocKind::Report => Kind::Report,

@@ -93,7 +93,8 @@ impl Model<'_> {
         } else {
             p.summary.clone()
         };
-        let mut ctx = self.page_context(&path, "projects", &p.title, description.clone());
+        // its sharing tags are set once, below
+        let mut ctx = self.base_context(&path, "projects", &p.title);
         // a project shares its own picture, else its city's, else the dashboard's card
         let city = p.city.as_ref().and_then(|c| {
             self.site

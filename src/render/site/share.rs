@@ -167,12 +167,18 @@ impl Model<'_> {
         } else {
             crate::text::truncate_words(&about.description, 300)
         };
-        let mut graph = vec![self.breadcrumbs(dir, about.title)];
+        // JSON-LD: written directly for the many articles and reports, built as values for
+        // the few other pages
+        let crumbs = self.breadcrumbs(dir, about.title);
+        let mut graph: Vec<Value> = Vec::new();
+        let mut item = String::new();
         let publisher = self.organisation();
         let date = about.date.map(|d| d.to_string());
         match about.kind {
             Kind::Home => {
-                graph.push(publisher);
+                let mut org = publisher;
+                org["url"] = Value::String(self.base.full.clone());
+                graph.push(org);
                 graph.push(json!({
                     "@type": "WebSite",
                     "name": self.cfg.title,
@@ -180,18 +186,22 @@ impl Model<'_> {
                     "description": self.cfg.description,
                 }));
             }
-            Kind::Article | Kind::Report => graph.push(json!({
-                "@type": if about.kind == Kind::Article { "NewsArticle" } else { "Report" },
-                "headline": about.title,
-                "name": about.title,
-                "description": description,
-                "url": url,
-                "datePublished": date,
-                "image": [image.url],
-                "author": publisher,
-                "publisher": publisher,
-                "inLanguage": "en",
-            })),
+            Kind::Article | Kind::Report => {
+                let org = publisher.to_string();
+                item = format!(
+                    "{{\"@type\":\"{}\",\"headline\":{},\"description\":{},\"url\":{},\"datePublished\":{},\"image\":{},\"author\":{org},\"publisher\":{org}}}",
+                    if about.kind == Kind::Article {
+                        "NewsArticle"
+                    } else {
+                        "Report"
+                    },
+                    js(about.title),
+                    js(&description),
+                    js(&url),
+                    date.as_deref().map_or_else(|| "null".to_string(), js),
+                    js(&image.url),
+                );
+            }
             Kind::Dataset => graph.push(self.dataset()),
             Kind::Page => graph.push(json!({
                 "@type": "WebPage",
@@ -200,7 +210,16 @@ impl Model<'_> {
                 "url": url,
             })),
         }
-        let jsonld = json!({ "@context": "https://schema.org", "@graph": graph });
+        let mut jsonld = format!("{{\"@context\":\"https://schema.org\",\"@graph\":[{crumbs}");
+        for v in graph {
+            jsonld.push(',');
+            jsonld.push_str(&v.to_string());
+        }
+        if !item.is_empty() {
+            jsonld.push(',');
+            jsonld.push_str(&item);
+        }
+        jsonld.push_str("]}");
         ctx.insert(
             "share",
             &Share {
@@ -224,7 +243,7 @@ impl Model<'_> {
         } else {
             &self.cfg.organisation
         };
-        let mut org = json!({ "@type": "Organization", "name": name, "url": self.base.full });
+        let mut org = json!({ "@type": "Organization", "name": name });
         if let Some((logo, _, _)) = self
             .cfg
             .logo
@@ -237,7 +256,7 @@ impl Model<'_> {
     }
 
     /// Home › section › page, from the page's folder.
-    fn breadcrumbs(&self, dir: &str, title: &str) -> Value {
+    fn breadcrumbs(&self, dir: &str, title: &str) -> String {
         let mut items = vec![(self.theme.strings.navigation.home.clone(), String::new())];
         let mut parts = dir
             .trim_end_matches('/')
@@ -263,19 +282,22 @@ impl Model<'_> {
                 items.push((title.to_string(), dir.to_string()));
             }
         }
-        let list: Vec<Value> = items
+        let list: Vec<String> = items
             .into_iter()
             .enumerate()
             .map(|(i, (name, dir))| {
-                json!({
-                    "@type": "ListItem",
-                    "position": i + 1,
-                    "name": name,
-                    "item": self.base.abs(&dir),
-                })
+                format!(
+                    "{{\"@type\":\"ListItem\",\"position\":{},\"name\":{},\"item\":{}}}",
+                    i + 1,
+                    js(&name),
+                    js(&self.base.abs(&dir))
+                )
             })
             .collect();
-        json!({ "@type": "BreadcrumbList", "itemListElement": list })
+        format!(
+            "{{\"@type\":\"BreadcrumbList\",\"itemListElement\":[{}]}}",
+            list.join(",")
+        )
     }
 
     /// The open data as a schema.org Dataset, as search engines' dataset search reads it.
@@ -359,12 +381,24 @@ fn paragraph_text(inner: &str) -> String {
     crate::text::truncate_words(&text, 200)
 }
 
-/// JSON inside `<script>`: `<` written as `\u003c`, so no text in it can close the element.
-fn script_safe(v: &Value) -> String {
-    v.to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+/// A JSON string.
+fn js(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// JSON inside `<script>`: `<` written as `\u003c`, so no text in it can close the element
+/// (the three characters occur only inside strings, where the escape means the same).
+fn script_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -374,7 +408,7 @@ mod tests {
     #[test]
     fn json_in_a_script_cannot_end_it() {
         let v = serde_json::json!({ "name": "</script><script>alert(1)</script> & co" });
-        let s = script_safe(&v);
+        let s = script_safe(&v.to_string());
         assert!(!s.contains('<') && !s.contains('>'));
         let back: serde_json::Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back, v);
