@@ -8,16 +8,24 @@ use crate::money::group_thousands;
 /// which is harmless in HTML and makes every link unreadable in the page source.
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // every page's text passes through here: copy the runs between special bytes whole
+    // (they are ASCII, so a run never splits a UTF-8 character)
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&input[start..i]);
+        out.push_str(rep);
+        start = i + 1;
     }
+    out.push_str(&input[start..]);
     out
 }
 
@@ -206,6 +214,16 @@ mod tests {
             "+762 companies"
         );
         assert_eq!(change_with_unit(-1.5, "percent", "EUR"), "−1.5 %");
+    }
+
+    #[test]
+    fn escapes_html_around_any_characters() {
+        assert_eq!(
+            escape_html("Jyväskylä <a href='x'>&\"€\"</a>"),
+            "Jyväskylä &lt;a href=&#39;x&#39;&gt;&amp;&quot;€&quot;&lt;/a&gt;"
+        );
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("ä"), "ä");
     }
 
     #[test]

@@ -21,8 +21,10 @@ pub struct Share {
     /// `og:type`: `website` or `article`.
     pub kind: &'static str,
     pub image: ShareImage,
-    /// The JSON-LD, ready for a `<script>` element (`<` escaped).
-    pub jsonld: String,
+    /// The Open Graph and Twitter `<meta>` tags and the JSON-LD `<script>`, written here
+    /// once rather than looked up field by field in the template on every page (a theme may
+    /// still write its own tags from the fields above).
+    pub tags: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -220,19 +222,33 @@ impl Model<'_> {
             jsonld.push_str(&item);
         }
         jsonld.push_str("]}");
+        let kind = if matches!(about.kind, Kind::Article | Kind::Report) {
+            "article"
+        } else {
+            "website"
+        };
+        let jsonld = script_safe(jsonld);
+        let e = crate::text::escape_html;
+        let tags = format!(
+            "<meta property=\"og:type\" content=\"{kind}\">\n<meta property=\"og:site_name\" content=\"{}\">\n<meta property=\"og:title\" content=\"{}\">\n<meta property=\"og:description\" content=\"{}\">\n<meta property=\"og:url\" content=\"{}\">\n<meta property=\"og:image\" content=\"{}\">\n<meta property=\"og:image:width\" content=\"{}\">\n<meta property=\"og:image:height\" content=\"{}\">\n<meta property=\"og:image:alt\" content=\"{}\">\n<meta name=\"twitter:card\" content=\"summary_large_image\">\n<script type=\"application/ld+json\">{jsonld}</script>",
+            e(&self.cfg.title),
+            e(about.title),
+            e(&description),
+            e(&url),
+            e(&image.url),
+            image.width,
+            image.height,
+            e(&image.alt),
+        );
         ctx.insert(
             "share",
             &Share {
                 title: about.title.to_string(),
                 description,
                 url,
-                kind: if matches!(about.kind, Kind::Article | Kind::Report) {
-                    "article"
-                } else {
-                    "website"
-                },
+                kind,
                 image,
-                jsonld: script_safe(&jsonld),
+                tags,
             },
         );
     }
@@ -388,7 +404,10 @@ fn js(s: &str) -> String {
 
 /// JSON inside `<script>`: `<` written as `\u003c`, so no text in it can close the element
 /// (the three characters occur only inside strings, where the escape means the same).
-fn script_safe(json: &str) -> String {
+fn script_safe(json: String) -> String {
+    if !json.contains(['<', '>', '&']) {
+        return json;
+    }
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
         match c {
@@ -408,7 +427,7 @@ mod tests {
     #[test]
     fn json_in_a_script_cannot_end_it() {
         let v = serde_json::json!({ "name": "</script><script>alert(1)</script> & co" });
-        let s = script_safe(&v.to_string());
+        let s = script_safe(v.to_string());
         assert!(!s.contains('<') && !s.contains('>'));
         let back: serde_json::Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back, v);
