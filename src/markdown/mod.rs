@@ -98,8 +98,8 @@ pub fn render_with(
     } else {
         substitute(md, &codes, resolve)
     };
-    if md.contains('|') || md.contains("![") {
-        events = pictures_and_tables(events, base_path, picture);
+    if md.contains("![") {
+        events = pictures(events, base_path, picture);
     }
     let mut headings = Vec::new();
     let mut used = BTreeSet::new();
@@ -147,6 +147,11 @@ pub fn render_with(
         i += 1;
     }
     number_footnotes(&mut events);
+    // tables get a wrapper that scrolls sideways on a narrow screen, so the table itself
+    // keeps its layout (and, unlike `display: block`, its meaning to screen readers)
+    if md.contains('|') {
+        wrap_tables(&mut events);
+    }
     let mut out = String::with_capacity(md.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     Rendered {
@@ -155,25 +160,34 @@ pub fn render_with(
     }
 }
 
-/// Pictures from the site root become what `picture` makes of them; tables get a wrapper
-/// that scrolls sideways on a narrow screen, so the table itself keeps its layout.
-fn pictures_and_tables<'a>(
-    events: Vec<Event<'a>>,
-    base_path: &str,
-    picture: &PictureFn,
-) -> Vec<Event<'a>> {
+/// A `<div class="table-scroll">` around every table, inserted in place (a body has few
+/// tables and many events).
+fn wrap_tables(events: &mut Vec<Event>) {
+    let at: Vec<(usize, bool)> = events
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| match e {
+            Event::Start(Tag::Table(_)) => Some((i, true)),
+            Event::End(TagEnd::Table) => Some((i + 1, false)),
+            _ => None,
+        })
+        .collect();
+    for (i, open) in at.into_iter().rev() {
+        let html = if open {
+            "<div class=\"table-scroll\">\n"
+        } else {
+            "</div>\n"
+        };
+        events.insert(i, Event::Html(CowStr::Borrowed(html)));
+    }
+}
+
+/// Pictures from the site root become what `picture` makes of them.
+fn pictures<'a>(events: Vec<Event<'a>>, base_path: &str, picture: &PictureFn) -> Vec<Event<'a>> {
     let mut out = Vec::with_capacity(events.len() + 4);
     let mut iter = events.into_iter();
     while let Some(ev) = iter.next() {
         match ev {
-            Event::Start(Tag::Table(_)) => {
-                out.push(Event::Html(CowStr::from("<div class=\"table-scroll\">\n")));
-                out.push(ev);
-            }
-            Event::End(TagEnd::Table) => {
-                out.push(ev);
-                out.push(Event::Html(CowStr::from("</div>\n")));
-            }
             Event::Start(Tag::Image {
                 ref dest_url,
                 ref title,

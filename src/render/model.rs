@@ -59,6 +59,8 @@ pub struct Model<'a> {
     pub charts: std::sync::Arc<BTreeMap<String, Chart>>,
     /// Figures and charts on the other dates that documents are computed on.
     pub dated: std::sync::Arc<BTreeMap<Date, Dated>>,
+    /// The publisher as JSON-LD, made once for the thousands of pages that name it.
+    pub organisation_json: std::sync::OnceLock<String>,
 }
 
 #[derive(Serialize)]
@@ -175,6 +177,7 @@ impl<'a> Model<'a> {
             projects,
             charts: std::sync::Arc::new(BTreeMap::new()),
             dated: std::sync::Arc::new(super::dated::dated(site, summary, &theme.strings.charts)),
+            organisation_json: std::sync::OnceLock::new(),
         }
     }
 

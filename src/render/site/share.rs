@@ -174,11 +174,10 @@ impl Model<'_> {
         let crumbs = self.breadcrumbs(dir, about.title);
         let mut graph: Vec<Value> = Vec::new();
         let mut item = String::new();
-        let publisher = self.organisation();
         let date = about.date.map(|d| d.to_string());
         match about.kind {
             Kind::Home => {
-                let mut org = publisher;
+                let mut org = self.organisation();
                 org["url"] = Value::String(self.base.full.clone());
                 graph.push(org);
                 graph.push(json!({
@@ -189,7 +188,9 @@ impl Model<'_> {
                 }));
             }
             Kind::Article | Kind::Report => {
-                let org = publisher.to_string();
+                let org = self
+                    .organisation_json
+                    .get_or_init(|| self.organisation().to_string());
                 item = format!(
                     "{{\"@type\":\"{}\",\"headline\":{},\"description\":{},\"url\":{},\"datePublished\":{},\"image\":{},\"author\":{org},\"publisher\":{org}}}",
                     if about.kind == Kind::Article {
