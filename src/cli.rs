@@ -156,6 +156,9 @@ pub struct SynthArgs {
     pub indicators: usize,
     #[arg(long, default_value_t = 12)]
     pub newsletters: usize,
+    /// Photos to draw (2400×1600 JPEG), used by the cities and every 20th article.
+    #[arg(long, default_value_t = 0)]
+    pub pictures: usize,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 }

@@ -15,6 +15,9 @@ pub struct Params {
     pub years: usize,
     pub articles: usize,
     pub newsletters: usize,
+    /// Photos (2400×1600 JPEG) under `static/images/`: the cities' pictures and the lead
+    /// pictures of every 20th article, so that a benchmark also measures the picture cache.
+    pub pictures: usize,
 }
 
 impl Default for Params {
@@ -27,6 +30,7 @@ impl Default for Params {
             years: 10,
             articles: 0,
             newsletters: 0,
+            pictures: 0,
         }
     }
 }
@@ -92,6 +96,12 @@ const THEMES: [&str; 3] = ["sustainable-transition", "digitalisation", "wellbein
 pub fn generate(dir: &Path, p: &Params) -> io::Result<()> {
     let mut rng = Rng(p.seed);
     let c = dir.join("content");
+    if p.pictures > 0 {
+        std::fs::create_dir_all(c.join("static/images"))?;
+        for n in 0..p.pictures {
+            photo(&mut rng, &c.join(format!("static/images/photo-{n:02}.jpg")))?;
+        }
+    }
     for sub in [
         "data/projects",
         "data/observations",
@@ -110,10 +120,18 @@ pub fn generate(dir: &Path, p: &Params) -> io::Result<()> {
     for i in 0..p.cities {
         let _ = write!(
             s,
-            "[[city]]\nid = \"city-{i}\"\nname = \"City {i}\"\nregion = \"Region {}\"\npopulation = {}\n\n",
+            "[[city]]\nid = \"city-{i}\"\nname = \"City {i}\"\nregion = \"Region {}\"\npopulation = {}\n",
             i % 6,
             20_000 + rng.below(600_000)
         );
+        if p.pictures > 0 {
+            let _ = write!(
+                s,
+                "image = \"/images/photo-{:02}.jpg\"\nimage_alt = \"A street in City {i}\"\n",
+                i % p.pictures
+            );
+        }
+        s.push('\n');
     }
     std::fs::write(c.join("data/cities.toml"), &s)?;
     s.clear();
@@ -209,6 +227,26 @@ pub fn generate(dir: &Path, p: &Params) -> io::Result<()> {
     Ok(())
 }
 
+/// A 2400×1600 "photo": smooth colour fields with grain, which compresses like a photograph
+/// rather than like a flat drawing.
+fn photo(rng: &mut Rng, path: &Path) -> io::Result<()> {
+    let (w, h) = (2400u32, 1600u32);
+    let tint = [
+        rng.below(256) as f32,
+        rng.below(256) as f32,
+        rng.below(256) as f32,
+    ];
+    let mut grain = Rng(rng.next());
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let (fx, fy) = (x as f32 / w as f32, y as f32 / h as f32);
+        let n = grain.below(24) as f32;
+        let c = |k: usize, f: f32| (tint[k] * (1.0 - f) + 255.0 * f * 0.6 + n).min(255.0) as u8;
+        image::Rgb([c(0, fx), c(1, fy), c(2, (fx + fy) / 2.0)])
+    });
+    img.save_with_format(path, image::ImageFormat::Jpeg)
+        .map_err(io::Error::other)
+}
+
 /// An article of about 600 words with headings, a list, links, a table, code and a footnote.
 fn article(rng: &mut Rng, i: usize, p: &Params) -> String {
     let mut s = String::with_capacity(5_000);
@@ -216,11 +254,19 @@ fn article(rng: &mut Rng, i: usize, p: &Params) -> String {
     let month = 1 + (i / 28) % 12;
     let _ = write!(
         s,
-        "+++\ntitle = \"Article {i}: {} {}\"\ndate = 2024-{month:02}-{day:02}\nsummary = \"Synthetic article {i}.\"\ncities = [\"city-{}\"]\nthemes = [\"{}\"]\n+++\n",
+        "+++\ntitle = \"Article {i}: {} {}\"\ndate = 2024-{month:02}-{day:02}\nsummary = \"Synthetic article {i}.\"\ncities = [\"city-{}\"]\nthemes = [\"{}\"]\n{}+++\n",
         rng.pick(&WORDS),
         rng.pick(&WORDS),
         i % p.cities.max(1),
-        rng.pick(&THEMES)
+        rng.pick(&THEMES),
+        if p.pictures > 0 && i.is_multiple_of(20) {
+            format!(
+                "image = \"/images/photo-{:02}.jpg\"\nimage_alt = \"A scene from article {i}\"\n",
+                (i / 20) % p.pictures
+            )
+        } else {
+            String::new()
+        }
     );
     let paragraph = |rng: &mut Rng, s: &mut String, words: usize| {
         for w in 0..words {

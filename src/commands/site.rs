@@ -55,6 +55,7 @@ pub fn synth(args: SynthArgs) -> ExitCode {
         projects,
         indicators,
         newsletters,
+        pictures,
         seed,
     } = args;
     let params = innopress::synth::Params {
@@ -63,6 +64,7 @@ pub fn synth(args: SynthArgs) -> ExitCode {
         projects,
         indicators,
         newsletters,
+        pictures,
         ..innopress::synth::Params::default()
     };
     match innopress::synth::generate(&dir, &params) {

@@ -61,7 +61,16 @@ pub struct Model<'a> {
     pub dated: std::sync::Arc<BTreeMap<Date, Dated>>,
     /// The publisher as JSON-LD, made once for the thousands of pages that name it.
     pub organisation_json: std::sync::OnceLock<String>,
+    /// The context every page starts from (`site`), serialised once rather than per page.
+    pub site_context: std::sync::OnceLock<Context>,
+    /// The header, navigation and footer, rendered once for each way back to the root,
+    /// section and date of figures rather than on each of thousands of pages.
+    pub chrome: std::sync::Mutex<BTreeMap<ChromeKey, std::sync::Arc<Chrome>>>,
 }
+
+/// What the shared parts of a page depend on: its root (`../../`), its section and the
+/// date its figures are given on.
+pub type ChromeKey = (String, String, Option<String>);
 
 #[derive(Serialize)]
 struct SiteCtx<'a> {
@@ -178,6 +187,8 @@ impl<'a> Model<'a> {
             charts: std::sync::Arc::new(BTreeMap::new()),
             dated: std::sync::Arc::new(super::dated::dated(site, summary, &theme.strings.charts)),
             organisation_json: std::sync::OnceLock::new(),
+            site_context: std::sync::OnceLock::new(),
+            chrome: std::sync::Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -308,8 +319,14 @@ impl<'a> Model<'a> {
     }
 
     pub fn base_context(&self, path: &str, section: &str, title: &str) -> Context {
-        let mut ctx = Context::new();
-        ctx.insert("site", &self.site_ctx());
+        let mut ctx = self
+            .site_context
+            .get_or_init(|| {
+                let mut c = Context::new();
+                c.insert("site", &self.site_ctx());
+                c
+            })
+            .clone();
         let root = if path == "404.html" {
             // served at any address, so relative links would break
             self.base.path.clone()

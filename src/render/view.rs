@@ -268,3 +268,11 @@ impl<'a> IndicatorView<'a> {
         }
     }
 }
+
+/// The parts every page shares, rendered from `head.html`, `header.html` and `footer.html`.
+#[derive(Debug, Serialize)]
+pub struct Chrome {
+    pub head: String,
+    pub header: String,
+    pub footer: String,
+}

@@ -130,7 +130,7 @@ impl Model<'_> {
                 .collect();
             ctx.insert("teased", &teased);
         }
-        Ok((path.clone(), self.render(template, &path, &ctx)?))
+        Ok((path.clone(), self.render_page(template, &path, ctx)?))
     }
 }
 

@@ -52,7 +52,7 @@ impl Model<'_> {
         ctx.insert("reports", &reports);
         let themes = self.theme_cards();
         ctx.insert("themes", &themes);
-        Ok((path.clone(), self.render("index.html", &path, &ctx)?))
+        Ok((path.clone(), self.render_page("index.html", &path, ctx)?))
     }
 
     pub(super) fn theme_cards(&self) -> Vec<ThemeCard<'_>> {

@@ -73,6 +73,6 @@ impl Model<'_> {
             charts.insert(name.clone(), self.chart_html(&name, &root, &path)?);
         }
         ctx.insert("charts", &charts);
-        Ok((path.clone(), self.render("impact.html", &path, &ctx)?))
+        Ok((path.clone(), self.render_page("impact.html", &path, ctx)?))
     }
 }

@@ -12,7 +12,7 @@ impl Model<'_> {
         let mut ctx =
             self.page_context(&path, "news", &self.theme.strings.titles.news, description);
         ctx.insert("articles", &self.articles_about("../", |_| true));
-        Ok((path.clone(), self.render("news.html", &path, &ctx)?))
+        Ok((path.clone(), self.render_page("news.html", &path, ctx)?))
     }
     pub(super) fn report_list(&self) -> Result<(String, String), RenderError> {
         let path = "reports/index.html".to_string();
@@ -30,7 +30,7 @@ impl Model<'_> {
             .map(|d| self.doc_link(d, "../"))
             .collect();
         ctx.insert("reports", &list);
-        Ok((path.clone(), self.render("reports.html", &path, &ctx)?))
+        Ok((path.clone(), self.render_page("reports.html", &path, ctx)?))
     }
     pub(super) fn newsletter_list(&self) -> Result<(String, String), RenderError> {
         let path = "newsletter/index.html".to_string();
@@ -51,7 +51,10 @@ impl Model<'_> {
             })
             .collect();
         ctx.insert("issues", &list);
-        Ok((path.clone(), self.render("newsletters.html", &path, &ctx)?))
+        Ok((
+            path.clone(),
+            self.render_page("newsletters.html", &path, ctx)?,
+        ))
     }
     pub(super) fn not_found(&self) -> Result<(String, String), RenderError> {
         let path = "404.html".to_string();
@@ -61,7 +64,7 @@ impl Model<'_> {
             &self.theme.strings.titles.not_found,
             String::new(),
         );
-        Ok((path.clone(), self.render("404.html", &path, &ctx)?))
+        Ok((path.clone(), self.render_page("404.html", &path, ctx)?))
     }
 }
 

@@ -5,6 +5,7 @@
 //! beside this one; this one lists the jobs and runs them.
 
 pub mod cards;
+mod chrome;
 mod documents;
 pub mod feeds;
 mod home;

@@ -41,7 +41,7 @@ impl Model<'_> {
                 .into_iter()
                 .collect::<std::collections::BTreeMap<_, _>>(),
         );
-        Ok((path.clone(), self.render("cities.html", &path, &ctx)?))
+        Ok((path.clone(), self.render_page("cities.html", &path, ctx)?))
     }
     pub(super) fn city(&self, i: usize) -> Result<(String, String), RenderError> {
         let s = self.summary;
@@ -144,7 +144,7 @@ impl Model<'_> {
             });
         }
         ctx.insert("indicators", &indicators);
-        Ok((path.clone(), self.render("city.html", &path, &ctx)?))
+        Ok((path.clone(), self.render_page("city.html", &path, ctx)?))
     }
     pub(super) fn theme_list(&self) -> Result<(String, String), RenderError> {
         let path = "themes/index.html".to_string();
@@ -158,7 +158,7 @@ impl Model<'_> {
         );
         let list = self.theme_cards();
         ctx.insert("themes", &list);
-        Ok((path.clone(), self.render("themes.html", &path, &ctx)?))
+        Ok((path.clone(), self.render_page("themes.html", &path, ctx)?))
     }
     pub(super) fn theme_page(&self, i: usize) -> Result<(String, String), RenderError> {
         let s = self.summary;
@@ -204,7 +204,7 @@ impl Model<'_> {
             "articles",
             &self.articles_about("../../", |d| d.themes().iter().any(|t| t.get_ref() == id)),
         );
-        Ok((path.clone(), self.render("theme.html", &path, &ctx)?))
+        Ok((path.clone(), self.render_page("theme.html", &path, ctx)?))
     }
 }
 

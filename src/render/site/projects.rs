@@ -78,7 +78,7 @@ impl Model<'_> {
             "statuses",
             &[Status::Planned, Status::Ongoing, Status::Closed].map(|s| (s, s.label())),
         );
-        Ok((path.clone(), self.render("projects.html", &path, &ctx)?))
+        Ok((path.clone(), self.render_page("projects.html", &path, ctx)?))
     }
     pub(super) fn project(&self, i: usize) -> Result<(String, String), RenderError> {
         let s = self.summary;
@@ -124,7 +124,7 @@ impl Model<'_> {
             &self.lead_view(lead, &crate::urls::root_prefix(&path)),
         );
         ctx.insert("project", &self.names.project_row(p, s.as_of));
-        Ok((path.clone(), self.render("project.html", &path, &ctx)?))
+        Ok((path.clone(), self.render_page("project.html", &path, ctx)?))
     }
 }
 

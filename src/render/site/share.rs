@@ -406,18 +406,21 @@ fn js(s: &str) -> String {
 /// JSON inside `<script>`: `<` written as `\u003c`, so no text in it can close the element
 /// (the three characters occur only inside strings, where the escape means the same).
 fn script_safe(json: String) -> String {
-    if !json.contains(['<', '>', '&']) {
-        return json;
-    }
     let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            c => out.push(c),
-        }
+    // the three are ASCII, so the runs between them are whole UTF-8 text
+    let mut start = 0;
+    for (i, b) in json.bytes().enumerate() {
+        let rep = match b {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            _ => continue,
+        };
+        out.push_str(&json[start..i]);
+        out.push_str(rep);
+        start = i + 1;
     }
+    out.push_str(&json[start..]);
     out
 }
 
