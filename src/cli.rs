@@ -77,6 +77,20 @@ pub enum NewsletterCommand {
         after_help = "Examples:\n  innopress newsletter send 2 --to me@example.org\n  innopress newsletter send 2 --list subscribers.csv --dry-run\n  INNOPRESS_SMTP_PASSWORD=… innopress newsletter send 2 --list subscribers.csv\n\nEnvironment:\n  INNOPRESS_SMTP_URL        overrides [smtp] url\n  INNOPRESS_SMTP_PASSWORD   the SMTP password (never in files)\n  INNOPRESS_DKIM_KEY        path of the DKIM private key\n  INNOPRESS_UNSUBSCRIBE_SECRET  signs {token} in https unsubscribe links"
     )]
     Send(NewsletterSendArgs),
+    /// Check issue NUMBER as a campaign would before its first message: every link and
+    /// picture answers on the published site, the size, the unsubscribe link and the address.
+    #[command(
+        after_help = "Example:\n  innopress newsletter check 2\n\nPublish the site first: the links are fetched from base_url. Exits 1 when the campaign would refuse."
+    )]
+    Check(NewsletterCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewsletterCheckArgs {
+    pub number: u32,
+    /// The site folder (the one holding content/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -244,6 +258,10 @@ pub struct NewsletterSendArgs {
     /// Print only the summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Skip the checks before sending (links, size, unsubscribe link, address): for a test
+    /// message before the site is published.
+    #[arg(long)]
+    pub no_preflight: bool,
 }
 
 fn parse_date(s: &str) -> Result<innopress::date::Date, String> {

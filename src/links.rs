@@ -148,46 +148,8 @@ pub fn check_external(
         }
     }
     let urls: Vec<String> = places.keys().cloned().collect();
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
-        .http_status_as_error(false)
-        .user_agent("innopress link check")
-        .build()
-        .into();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
-    // checking many sites takes a while: show progress on a terminal
-    let bar = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
-        let b = indicatif::ProgressBar::new(urls.len() as u64);
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("checking external links {bar:30} {pos}/{len}")
-        {
-            b.set_style(style);
-        }
-        b
-    });
-    std::thread::scope(|scope| {
-        for _ in 0..parallel.max(1) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(url) = urls.get(i) else { break };
-                    if let Some(problem) = fetch(&agent, url) {
-                        results
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .push((url.clone(), problem));
-                    }
-                }
-            });
-        }
-    });
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    let results = fetch_all(&urls, parallel, timeout);
     let mut diags = Diagnostics::default();
-    let mut results = results.into_inner().unwrap_or_default();
-    results.sort();
     for (url, problem) in results {
         for place in places.get(&url).into_iter().flatten() {
             let message = format!("external link `{url}` {problem}");
@@ -218,15 +180,65 @@ fn starts_with_ignore_case(url: &str, prefix: &str) -> bool {
         .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
 }
 
-/// `None` when the address answers with success (after redirects).
-fn fetch(agent: &ureq::Agent, url: &str) -> Option<String> {
-    let head = agent.head(url).call();
-    let status = match head {
-        Ok(r) if r.status().as_u16() == 405 || r.status().as_u16() == 501 => {
-            agent.get(url).call().map(|r| r.status().as_u16())
+/// Fetches every address (HEAD, then GET where HEAD fails), at most `parallel` at a time,
+/// each within `timeout`; returns the ones that fail and why, sorted by address. Shows
+/// progress on a terminal.
+pub fn fetch_all(
+    urls: &[String],
+    parallel: usize,
+    timeout: std::time::Duration,
+) -> Vec<(String, String)> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .user_agent("innopress link check")
+        .build()
+        .into();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+    // checking many addresses takes a while: show progress on a terminal
+    let bar = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
+        let b = indicatif::ProgressBar::new(urls.len() as u64);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("checking links {bar:30} {pos}/{len}")
+        {
+            b.set_style(style);
         }
-        Ok(r) => Ok(r.status().as_u16()),
-        Err(e) => Err(e),
+        b
+    });
+    std::thread::scope(|scope| {
+        for _ in 0..parallel.clamp(1, urls.len().max(1)) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(url) = urls.get(i) else { break };
+                    if let Some(problem) = fetch(&agent, url) {
+                        results
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .push((url.clone(), problem));
+                    }
+                    if let Some(b) = &bar {
+                        b.inc(1);
+                    }
+                }
+            });
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort();
+    results
+}
+
+/// `None` when the address answers with success (after redirects). Some servers refuse
+/// HEAD (405, 403, 404): a failed HEAD is tried again as GET.
+fn fetch(agent: &ureq::Agent, url: &str) -> Option<String> {
+    let status = match agent.head(url).call() {
+        Ok(r) if r.status().as_u16() < 400 => Ok(r.status().as_u16()),
+        _ => agent.get(url).call().map(|r| r.status().as_u16()),
     };
     match status {
         Ok(code) if code < 400 => None,

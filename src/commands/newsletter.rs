@@ -2,12 +2,16 @@
 //! campaign.
 
 use super::print::report_build_error;
-use crate::cli::{FreezeArgs, NewsletterBuildArgs, NewsletterCommand, NewsletterSendArgs};
+use crate::cli::{
+    FreezeArgs, NewsletterBuildArgs, NewsletterCheckArgs, NewsletterCommand, NewsletterSendArgs,
+};
+use innopress::newsletter::preflight;
 use innopress::pipeline::{self, BuildOptions};
 use std::process::ExitCode;
 
 pub fn run(cmd: NewsletterCommand) -> ExitCode {
     match cmd {
+        NewsletterCommand::Check(args) => check(args),
         NewsletterCommand::Build(NewsletterBuildArgs { number, root }) => {
             // the site build writes every issue's email files
             let opts = BuildOptions {
@@ -51,6 +55,7 @@ pub fn run(cmd: NewsletterCommand) -> ExitCode {
             retry_failed,
             per_minute,
             quiet,
+            no_preflight,
         }) => {
             let prepared = match pipeline::prepare_issue(&root, number) {
                 Ok(p) => p,
@@ -59,6 +64,19 @@ pub fn run(cmd: NewsletterCommand) -> ExitCode {
                     return ExitCode::from(1);
                 }
             };
+            if !no_preflight {
+                let opts = preflight::Options {
+                    offline: dry_run,
+                    ..preflight::Options::default()
+                };
+                let diags = preflight::run(&prepared.issue, &prepared.preflight, opts);
+                if !report_preflight(&diags, number) {
+                    eprintln!(
+                        "error: nothing was sent; fix the problems above (or, for a test message before the site is published, add --no-preflight)"
+                    );
+                    return ExitCode::from(1);
+                }
+            }
             let unsent = prepared.unsent;
             let campaign = match innopress::newsletter::campaign::from_site(
                 &root,
@@ -127,6 +145,54 @@ pub fn run(cmd: NewsletterCommand) -> ExitCode {
                 }
             }
         }
+    }
+}
+
+/// Prints the problems the checks found; `true` when none is an error.
+fn report_preflight(diags: &innopress::diagnostics::Diagnostics, number: u32) -> bool {
+    let mut diags = diags.clone();
+    diags.sort();
+    if !diags.items.is_empty() {
+        eprintln!(
+            "{}",
+            diags.render_styled(innopress::diagnostics::stderr_color())
+        );
+    }
+    if diags.has_errors() {
+        eprintln!(
+            "issue {number}: {} problem(s) stop the campaign",
+            diags.error_count()
+        );
+        false
+    } else {
+        true
+    }
+}
+
+/// `innopress newsletter check N`.
+pub fn check(args: NewsletterCheckArgs) -> ExitCode {
+    let prepared = match pipeline::prepare_issue(&args.root, args.number) {
+        Ok(p) => p,
+        Err(e) => {
+            report_build_error(&e);
+            return ExitCode::from(1);
+        }
+    };
+    let diags = preflight::run(
+        &prepared.issue,
+        &prepared.preflight,
+        preflight::Options::default(),
+    );
+    if report_preflight(&diags, args.number) {
+        eprintln!(
+            "issue {}: ready to send ({} KB of HTML, {} warning(s))",
+            args.number,
+            prepared.issue.html.fill("", "").len() / 1000,
+            diags.warning_count()
+        );
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

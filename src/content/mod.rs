@@ -3,6 +3,7 @@
 //! result is sorted so it never depends on thread timing.
 
 pub mod frontmatter;
+mod mailing;
 pub mod model;
 pub mod pictures;
 pub mod record;

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use toml::Spanned;
 
+pub use super::mailing::{GreetingSetting, NewsletterConfig, SmtpConfig};
+
 pub use super::record::{Record, RecordedFigure, RecordedTable, TomlDate};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -73,33 +75,6 @@ impl Policy {
             .as_ref()
             .map_or("EUR", |c| c.get_ref().as_str())
     }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewsletterConfig {
-    pub from: Spanned<String>,
-    #[serde(default)]
-    pub reply_to: Option<Spanned<String>>,
-    #[serde(default)]
-    pub unsubscribe: Option<Spanned<String>>,
-    #[serde(default)]
-    pub dkim_domain: Option<String>,
-    #[serde(default)]
-    pub dkim_selector: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SmtpConfig {
-    #[serde(default)]
-    pub url: Option<String>,
-    #[serde(default)]
-    pub username: Option<String>,
-    #[serde(default)]
-    pub per_minute: Option<u32>,
-    #[serde(default)]
-    pub ca_file: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

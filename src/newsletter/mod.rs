@@ -3,6 +3,7 @@
 
 pub mod campaign;
 pub mod journal;
+pub mod preflight;
 mod report;
 pub mod send;
 pub mod smtp;

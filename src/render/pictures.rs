@@ -27,8 +27,9 @@ impl Place {
     }
 }
 
-/// Width of the email column: pictures are sent at twice this for sharp screens.
-pub const EMAIL_WIDTH: u32 = 600;
+/// Width of the email's text column (600 px less its padding): pictures are shown at most
+/// this wide and sent at twice this, or as large as they are, for sharp screens.
+pub const EMAIL_WIDTH: u32 = 552;
 
 /// The picture `info` as HTML; `prefix` goes before every path (the page's relative root,
 /// or the absolute base URL in the feed and email).
@@ -139,6 +140,6 @@ mod tests {
             mail.starts_with("<img src=\"https://e.org/images/a b-1600w.jpg\""),
             "{mail}"
         );
-        assert!(mail.contains("width=\"600\" height=\"450\""), "{mail}");
+        assert!(mail.contains("width=\"552\" height=\"414\""), "{mail}");
     }
 }

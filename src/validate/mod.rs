@@ -131,6 +131,31 @@ impl Validator<'_> {
                     Some("for example \"https://example.org/unsubscribe?email={email}&token={token}\" or \"mailto:unsubscribe@example.org\"".into()),
                 );
             }
+            if let Some(a) = &nl.address {
+                let text = a.get_ref();
+                if text.trim().is_empty()
+                    || text.len() > 400
+                    || text.chars().any(|c| c.is_control() && c != '\n')
+                {
+                    self.error(
+                        file,
+                        a.span(),
+                        "address must be the organisation's postal address: up to 400 characters, lines separated by newlines, no other control characters".into(),
+                        Some("for example address = \"Council of Tampere Region, Kelloportinkatu 1 B, 33100 Tampere, Finland\"".into()),
+                    );
+                }
+            }
+            if let Some(g) = &nl.greeting
+                && let crate::content::model::GreetingSetting::Words(w) = g.get_ref()
+                && let Some(why) = greeting_problem(w)
+            {
+                self.error(
+                    file,
+                    g.span(),
+                    why,
+                    Some("write greeting = \"Hello {name},\", or greeting = false for none".into()),
+                );
+            }
         }
         if let Err(why) = crate::urls::BaseUrl::parse(cfg.base_url.get_ref()) {
             self.error(
@@ -446,4 +471,27 @@ impl Validator<'_> {
             );
         }
     }
+}
+
+/// What is wrong with a greeting's words, if anything: they must be one line, with no
+/// placeholder but `{name}`.
+fn greeting_problem(w: &str) -> Option<String> {
+    if w.trim().is_empty() {
+        return Some("greeting is empty".into());
+    }
+    if w.chars().any(char::is_control) || w.chars().count() > 120 {
+        return Some("greeting must be one line of up to 120 characters".into());
+    }
+    let mut rest = w;
+    while let Some(i) = rest.find('{') {
+        let after = &rest[i..];
+        if !after.starts_with("{name}") {
+            let shown: String = after.chars().take(12).collect();
+            return Some(format!(
+                "greeting has `{shown}`: the only placeholder is {{name}}"
+            ));
+        }
+        rest = &after["{name}".len()..];
+    }
+    None
 }

@@ -13,6 +13,7 @@ mod invalid;
 mod links;
 mod newsletter;
 mod pictures;
+mod preflight;
 mod props;
 mod serve;
 mod site;

@@ -113,7 +113,8 @@ pub(crate) fn send_with(
     env: &[(&str, &str)],
 ) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_innopress"));
-    c.args(["newsletter", "send", "1"])
+    // the checks before a campaign have their own tests (preflight.rs); these are about sending
+    c.args(["newsletter", "send", "1", "--no-preflight"])
         .args(args)
         .current_dir(site)
         .env("NO_COLOR", "1")
@@ -328,7 +329,14 @@ fn a_wrong_password_sends_nothing() {
 fn plain_smtp_to_another_host_is_refused() {
     let dir = site(None);
     let o = Command::new(env!("CARGO_BIN_EXE_innopress"))
-        .args(["newsletter", "send", "1", "--to", "me@example.org"])
+        .args([
+            "newsletter",
+            "send",
+            "1",
+            "--to",
+            "me@example.org",
+            "--no-preflight",
+        ])
         .current_dir(dir.path())
         .env("INNOPRESS_SMTP_URL", "smtp://mail.example.org:25?tls=none")
         .output()
@@ -534,6 +542,7 @@ fn killed_mid_run_then_resumed_mails_nobody_twice() {
             "newsletter",
             "send",
             "1",
+            "--no-preflight",
             "--list",
             csv,
             "--per-minute",
@@ -605,7 +614,14 @@ fn dkim_signature_verifies_with_an_independent_verifier() {
     );
     std::fs::write(&cfg, text).unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_innopress"))
-        .args(["newsletter", "send", "1", "--to", "reader@example.org"])
+        .args([
+            "newsletter",
+            "send",
+            "1",
+            "--to",
+            "reader@example.org",
+            "--no-preflight",
+        ])
         .current_dir(site.path())
         .env("INNOPRESS_SMTP_PASSWORD", "secret")
         .env("INNOPRESS_UNSUBSCRIBE_SECRET", "test-secret")

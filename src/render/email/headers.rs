@@ -136,7 +136,9 @@ pub fn mailbox(name: &'static str, mailbox: &Mailbox) -> Result<HeaderValue, Hea
     }
     let display = mailbox.name.as_deref().map(str::trim).unwrap_or_default();
     let encoded = if display.is_empty() {
-        address.to_string()
+        // in angle brackets even without a name: spam filters count a bare address against
+        // an HTML message (SpamAssassin's TO_NO_BRKTS_*)
+        format!("<{address}>")
     } else {
         refuse_controls(name, display)?;
         let mut phrase = String::new();

@@ -6,6 +6,7 @@ use super::issue::{GREETING, InlineImage, RenderedIssue, Template, UNSUBSCRIBE};
 use crate::content::model::Document;
 use crate::markdown::shortcodes::Shortcode;
 use crate::render::model::{At, Model, RenderError, Target};
+use crate::render::pictures::Place;
 use crate::render::shortcodes::chart_key;
 use crate::strings::fill;
 use serde::Serialize;
@@ -18,6 +19,46 @@ struct Teaser {
     summary: String,
     url: String,
     date_long: Option<String>,
+    /// The article's lead picture as an `<img>` at the column's width, linking to the
+    /// published site's file.
+    image: Option<String>,
+}
+
+/// The greeting's words (with a name, without), or `None` for `greeting = false`.
+fn greeting_words(model: &Model) -> Option<(String, String)> {
+    use crate::content::model::GreetingSetting;
+    let words = &model.theme.strings.email;
+    match model
+        .cfg
+        .newsletter
+        .as_ref()
+        .and_then(|n| n.greeting.as_ref())
+        .map(|g| g.get_ref())
+    {
+        Some(GreetingSetting::On(false)) => None,
+        Some(GreetingSetting::Words(w)) => Some((w.clone(), super::issue::without_name(w))),
+        _ => Some((words.greeting.clone(), words.greeting_without_name.clone())),
+    }
+}
+
+/// The site's logo for the masthead: its largest PNG or JPEG on the published site, shown
+/// 40 px high (the file is larger, for sharp screens).
+fn logo(model: &Model) -> Option<Logo> {
+    let rel = model.cfg.logo.as_ref()?.get_ref().trim_start_matches('/');
+    let (url, w, h) = model.share_image(rel)?;
+    let height = 40;
+    Some(Logo {
+        url,
+        width: (w * height).div_ceil(h.max(1)).max(1),
+        height,
+    })
+}
+
+#[derive(Serialize)]
+struct Logo {
+    url: String,
+    width: u32,
+    height: u32,
 }
 
 pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, RenderError> {
@@ -47,8 +88,39 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
             summary: a.summary().to_string(),
             url: base.abs(&Model::doc_dir(a)),
             date_long: a.date().map(|d| words.long_date(d)),
+            image: a.lead_image().and_then(|l| {
+                // the title below it says what the story is: the picture is decoration
+                model.picture(l.rel(), "", &base.full, Place::Card, Target::Email)
+            }),
         })
         .collect();
+    let greeting = greeting_words(model);
+    let slot = if greeting.is_some() { GREETING } else { "" };
+    let address: Vec<String> = model
+        .cfg
+        .newsletter
+        .as_ref()
+        .and_then(|n| n.address.as_ref())
+        .map(|a| {
+            a.get_ref()
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let lead = doc.lead_image().and_then(|l| {
+        model
+            .picture(
+                l.rel(),
+                l.alt_text(),
+                &base.full,
+                Place::Lead,
+                Target::Email,
+            )
+            .map(|html| (html, l.caption.map(str::to_string)))
+    });
     let subject = issue
         .subject
         .as_ref()
@@ -70,8 +142,12 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
     ctx.insert("teased", &teased);
     ctx.insert("view_url", &view_url);
     ctx.insert("site_url", &base.full);
-    ctx.insert("greeting", GREETING);
+    ctx.insert("greeting", slot);
     ctx.insert("unsubscribe_url", UNSUBSCRIBE);
+    ctx.insert("address", &address);
+    ctx.insert("logo", &logo(model));
+    ctx.insert("lead", &lead.as_ref().map(|(h, _)| h));
+    ctx.insert("lead_caption", &lead.as_ref().and_then(|(_, c)| c.as_ref()));
     let html = model.render("email/email.html", &path, &ctx)?;
     let html =
         absolute_urls(&html, &view_url).replacen(BODY, &email_safe(&body.html, &view_url), 1);
@@ -94,8 +170,19 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
     tctx.insert("content", &text_body);
     tctx.insert("teased", &teased);
     tctx.insert("view_url", &view_url);
-    tctx.insert("greeting", GREETING);
+    tctx.insert("greeting", slot);
     tctx.insert("unsubscribe_url", UNSUBSCRIBE);
+    tctx.insert("address", &address);
+    tctx.insert(
+        "lead",
+        &doc.lead_image().map(|l| {
+            // a drawing's raster file: no mail client shows SVG
+            let url = model
+                .share_image(l.rel())
+                .map_or_else(|| base.abs(l.rel()), |(url, _, _)| url);
+            (l.alt_text().to_string(), url)
+        }),
+    );
     let text = model.render("email/email.txt", &path, &tctx)?;
 
     let mut images = Vec::new();
@@ -127,10 +214,7 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
         html: Template::parse(&html, true),
         text: Template::parse(&text, false),
         images,
-        greeting: (
-            words.email.greeting.clone(),
-            words.email.greeting_without_name.clone(),
-        ),
+        greeting,
     })
 }
 
@@ -251,7 +335,8 @@ pub fn absolute_urls(html: &str, page_url: &str) -> String {
     out
 }
 
-fn resolve(url: &str, page_url: &str) -> String {
+/// `url` as found on the page at `page_url`, made absolute.
+pub fn resolve(url: &str, page_url: &str) -> String {
     // an address with a scheme (in any letter case) is absolute already
     if url.is_empty()
         || url.starts_with('#')

@@ -49,6 +49,11 @@ impl Template {
         Template { pieces, html }
     }
 
+    /// Whether the text has the unsubscribe link's slot.
+    pub fn has_unsubscribe(&self) -> bool {
+        self.pieces.contains(&Piece::Unsubscribe)
+    }
+
     /// The text for one recipient; values are HTML-escaped in the HTML part.
     pub fn fill(&self, greeting: &str, unsubscribe: &str) -> String {
         let esc = |s: &str| {
@@ -91,18 +96,54 @@ pub struct RenderedIssue {
     pub html: Template,
     pub text: Template,
     pub images: Vec<InlineImage>,
-    /// The greeting's words from `strings.toml`: with `{name}`, and without a name.
-    pub greeting: (String, String),
+    /// The greeting's words, with `{name}` and without a name; `None` when the site has
+    /// `greeting = false`.
+    pub greeting: Option<(String, String)>,
 }
 
 impl RenderedIssue {
     /// The greeting for a subscriber's name ("Hello Maija," or "Hello,").
     pub fn greeting(&self, name: &str) -> String {
+        let Some((with, without)) = &self.greeting else {
+            return String::new();
+        };
         let name = name.trim();
         if name.is_empty() {
-            self.greeting.1.clone()
+            without.clone()
         } else {
-            crate::strings::fill(&self.greeting.0, &[("name", name)])
+            crate::strings::fill(with, &[("name", name)])
         }
+    }
+}
+
+/// A greeting's words for a subscriber without a name: `{name}` left out, and the space
+/// before the punctuation that followed it ("Hello {name}," becomes "Hello,").
+pub fn without_name(words: &str) -> String {
+    let filled = words.replace("{name}", "");
+    let mut out = String::with_capacity(filled.len());
+    for c in filled.chars() {
+        if matches!(c, ',' | '.' | '!' | '?' | ':' | ';') || (c == ' ' && out.ends_with(' ')) {
+            while c != ' ' && out.ends_with(' ') {
+                out.pop();
+            }
+            if c == ' ' {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_greeting_without_a_name_loses_the_gap_too() {
+        assert_eq!(without_name("Hello {name},"), "Hello,");
+        assert_eq!(without_name("Hei {name}!"), "Hei!");
+        assert_eq!(without_name("Dear {name} and team,"), "Dear and team,");
+        assert_eq!(without_name("Hello,"), "Hello,");
     }
 }

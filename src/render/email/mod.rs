@@ -11,5 +11,5 @@ pub mod message;
 pub mod preview;
 pub mod text;
 
-pub use html::{absolute_urls, render_issue};
+pub use html::{absolute_urls, render_issue, resolve};
 pub use issue::{InlineImage, RenderedIssue, Template};

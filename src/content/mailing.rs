@@ -1,0 +1,47 @@
+//! The newsletter's settings in `content/site.toml`: `[newsletter]` (sender, unsubscribe
+//! link, postal address, greeting, DKIM) and `[smtp]` (the relay). Secrets are never here:
+//! they come from the environment.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewsletterConfig {
+    pub from: Spanned<String>,
+    #[serde(default)]
+    pub reply_to: Option<Spanned<String>>,
+    #[serde(default)]
+    pub unsubscribe: Option<Spanned<String>>,
+    #[serde(default)]
+    pub dkim_domain: Option<String>,
+    #[serde(default)]
+    pub dkim_selector: Option<String>,
+    /// The postal address in every message's footer; a campaign needs it.
+    #[serde(default)]
+    pub address: Option<Spanned<String>>,
+    /// `false`, or words such as `"Hello {name},"`; else the `[email]` words of `strings.toml`.
+    #[serde(default)]
+    pub greeting: Option<Spanned<GreetingSetting>>,
+}
+
+/// `greeting = false`, or the greeting's words.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum GreetingSetting {
+    On(bool),
+    Words(String),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub per_minute: Option<u32>,
+    #[serde(default)]
+    pub ca_file: Option<String>,
+}

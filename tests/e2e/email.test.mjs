@@ -1,0 +1,189 @@
+// The newsletter email as its readers' clients get it: a fixture issue with a 4000 px photo, a
+// chart and three teased articles, published on a local server. Rendered in headless
+// Chromium at 320, 375 and 600 px (no horizontal overflow, every picture inside the column;
+// screenshots saved), checked against the caniemail data (doiuse-email) for Gmail, Outlook on
+// Windows and Apple Mail with a short allow-list, and scored by SpamAssassin with its local
+// rules.
+//
+// Run by scripts/test (`npm test` here), which installs SpamAssassin.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { doIUseEmail } from 'doiuse-email';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../..');
+const bin = process.env.INNOPRESS_BIN || path.join(repo, 'target/debug/innopress');
+const work = path.join(process.env.E2E_OUT || path.join(repo, 'target/e2e'), 'email');
+const shots = path.join(process.env.E2E_OUT || path.join(repo, 'target/e2e'), 'screenshots');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+
+let browser;
+let server;
+let origin;
+let out;
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.png': 'image/png', '.jpg': 'image/jpeg',
+  '.webp': 'image/webp', '.svg': 'image/svg+xml', '.css': 'text/css',
+};
+
+before(async () => {
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(shots, { recursive: true });
+  const site = path.join(work, 'site');
+  fs.cpSync(path.join(repo, 'tests/fixtures/minimal'), site, { recursive: true });
+  out = path.join(site, 'output');
+  // the published site, served as a mail client would fetch its pictures
+  server = http.createServer((req, res) => {
+    let file = path.join(out, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    if (!file.startsWith(out)) { res.writeHead(403); res.end(); return; }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    if (!fs.existsSync(file)) { res.writeHead(404); res.end(); return; }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+    res.end(fs.readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+
+  // a 4000x3000 photo, drawn by the browser itself (no image tool needed)
+  const ctx = await browser.newContext({ viewport: { width: 4000, height: 3000 } });
+  const p = await ctx.newPage();
+  await p.setContent('<body style="margin:0;height:3000px;background:linear-gradient(135deg,#2b5876,#4e4376 40%,#f3904f)"><div style="position:absolute;left:900px;top:1200px;width:2200px;height:900px;background:#1d2b36;border-radius:40px"></div></body>');
+  fs.writeFileSync(path.join(site, 'content/static/img/harbour.jpg'), await p.screenshot({ type: 'jpeg', quality: 85 }));
+  await ctx.close();
+
+  const cfg = path.join(site, 'content/site.toml');
+  fs.writeFileSync(cfg, fs.readFileSync(cfg, 'utf8')
+    .replace('base_url = "https://example.org/innocities"', `base_url = "${origin}/"`)
+    .replace('as_of = 2025-04-10', 'as_of = 2025-04-10\nlogo = "/img/logo.svg"'));
+  fs.writeFileSync(path.join(site, 'content/articles/harbour-story.md'),
+    '+++\ntitle = "The harbour tests electric ferries"\ndate = 2025-04-02\nsummary = "A pilot with two electric ferries and a charging mast on the quay."\n' +
+    'image = "/img/harbour.jpg"\nimage_alt = "A harbour at dusk"\n+++\nThe pilot starts in June.\n');
+  const issue = path.join(site, 'content/newsletters/issue-1.md');
+  fs.writeFileSync(issue, fs.readFileSync(issue, 'utf8')
+    .replace('articles = ["hello-world", "second-news"]',
+      'articles = ["hello-world", "second-news", "harbour-story"]\nimage = "/img/harbour.jpg"\nimage_alt = "A harbour at dusk, a ferry at the quay"\nimage_caption = "The quay where the ferries will charge."')
+    .replace('Read [the annual report]', '![The quay seen from the ferry](/img/harbour.jpg)\n\nRead [the annual report]'));
+  execFileSync(bin, ['build', '--quiet', '--root', site], { stdio: 'inherit' });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+const email = () => path.join(out, 'newsletter/1/email.html');
+
+test('the email fits 320, 375 and 600 px screens with every picture inside the column; screenshots', async () => {
+  const problems = [];
+  for (const width of [320, 375, 600]) {
+    const ctx = await browser.newContext({ viewport: { width, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(`${origin}/newsletter/1/email.html`, { waitUntil: 'load' });
+    const r = await page.evaluate(() => {
+      const column = document.querySelector('.container').getBoundingClientRect();
+      const imgs = [...document.images].map((i) => {
+        const b = i.getBoundingClientRect();
+        return { src: i.getAttribute('src'), left: b.left, right: b.right, width: b.width, loaded: i.complete && i.naturalWidth > 0 };
+      });
+      return { scroll: document.documentElement.scrollWidth, inner: window.innerWidth, column: { left: column.left, right: column.right }, imgs };
+    });
+    if (r.scroll > r.inner) problems.push(`${width}px: the page is ${r.scroll}px wide`);
+    if (r.column.right > width + 0.5) problems.push(`${width}px: the column ends at ${r.column.right}px`);
+    for (const i of r.imgs) {
+      if (i.left < r.column.left - 0.5 || i.right > r.column.right + 0.5) problems.push(`${width}px: ${i.src} spans ${i.left}-${i.right}, outside the column`);
+      // charts travel inside the message (cid:); everything else loads from the site
+      if (!i.src.startsWith('cid:') && !i.loaded) problems.push(`${width}px: ${i.src} did not load`);
+    }
+    assert.ok(r.imgs.filter((i) => i.src.includes('harbour')).length >= 3, 'the lead, the body picture and the teaser show the photo');
+    if (width !== 320) {
+      await page.screenshot({ path: path.join(shots, `email-${width}.png`), fullPage: true });
+    }
+    await ctx.close();
+  }
+  assert.deepEqual(problems, []);
+  const html = fs.readFileSync(email(), 'utf8');
+  // a 4000 px photo goes out as a file at most 1600 px wide, shown at the column's width
+  for (const m of html.matchAll(/<img [^>]*src="([^"]*harbour[^"]*)"[^>]*>/g)) {
+    assert.match(m[0], /width="\d+"/, m[0]);
+    assert.match(m[0], /max-width/, m[0]);
+    assert.doesNotMatch(m[1], /\.webp$/, 'Outlook shows no WebP');
+  }
+});
+
+test('Outlook on Windows gets its fixed 600 px table; the preheader is hidden without low-contrast text', () => {
+  const html = fs.readFileSync(email(), 'utf8');
+  assert.match(html, /<!--\[if mso\]>\s*<table role="presentation" align="center" width="600"/);
+  assert.match(html, /<!--\[if mso\]>\s*<\/td><\/tr><\/table>\s*<!\[endif\]-->/);
+  assert.match(html, /mso-line-height-rule: ?exactly/);
+  assert.match(html, /<meta name="color-scheme" content="light dark">/);
+  const pre = html.match(/<div class="preheader"[^>]*style="([^"]*)"/);
+  assert.ok(pre, 'a preheader');
+  for (const rule of ['display: none', 'max-height: 0', 'mso-hide: all', 'opacity: 0']) assert.ok(pre[1].includes(rule), `${rule} in ${pre[1]}`);
+  assert.ok(!/color:/.test(pre[1]), 'the preheader is not coloured like the background');
+  // every link has its colour written on it
+  for (const a of html.matchAll(/<a [^>]*>/g)) assert.match(a[0], /style="[^"]*color:/, a[0]);
+});
+
+// Features the caniemail data marks unsupported in some client, which degrade gracefully
+// there. Anything else fails the test.
+const ALLOWED = [
+  // the narrow-screen padding and the dark-mode colours: without them the fluid column
+  // and the light colours still work
+  { feature: '@media', clients: /gmail\.mobile-webmail|outlook\.windows/ },
+  // accessibility roles: ignored where unsupported
+  { feature: 'role attribute', clients: /outlook\.windows-mail/ },
+  // the preheader's hiding: each client has at least one of display:none, max-height:0 with
+  // overflow:hidden, opacity:0 and mso-hide:all
+  { feature: 'display:none', clients: /gmail\.mobile-webmail/ },
+  { feature: 'overflow', clients: /outlook\.windows/ },
+  { feature: 'opacity', clients: /gmail\.mobile-webmail|outlook\.windows/ },
+  // the logo tile's rounded corners: square in Outlook
+  { feature: 'border-radius', clients: /outlook\.windows/ },
+];
+
+test('the caniemail data finds nothing unsupported in Gmail, Outlook (Windows) or Apple Mail beyond the allow-list', () => {
+  const html = fs.readFileSync(email(), 'utf8');
+  const r = doIUseEmail(html, { emailClients: ['gmail.*', 'outlook.windows', 'outlook.windows-mail', 'apple-mail.*'] });
+  const unexpected = (r.errors || []).filter((e) => {
+    const m = e.match(/^`(.+)` is not supported by `(.+)`$/);
+    return !m || !ALLOWED.some((a) => a.feature === m[1] && a.clients.test(m[2]));
+  });
+  assert.deepEqual(unexpected, []);
+});
+
+test('SpamAssassin (local rules) scores the message below 1.0, with no rule about hidden or low-contrast text', () => {
+  const eml = path.join(out, 'newsletter/1/email.eml');
+  let report;
+  try {
+    report = execFileSync('spamassassin', ['-L', '-t'], { input: fs.readFileSync(eml), encoding: 'utf8', maxBuffer: 1 << 26 });
+  } catch (e) {
+    assert.fail(`spamassassin could not run (scripts/test installs it): ${e.message}`);
+  }
+  const status = report.match(/^X-Spam-Status: \w+, score=(-?[\d.]+)/m);
+  assert.ok(status, report.slice(0, 2000));
+  const details = report.slice(report.indexOf('Content analysis details'));
+  assert.ok(Number(status[1]) < 1.0, details);
+  assert.doesNotMatch(details, /LOW_CONTRAST|FONT_TINY|INVISIBLE|HIDDEN|FONT_SIZE/, details);
+  fs.writeFileSync(path.join(work, 'spamassassin.txt'), details);
+});
+
+test('the text part is complete: title, picture as alt text and link, every story, address, unsubscribe', () => {
+  const text = fs.readFileSync(path.join(out, 'newsletter/1/email.txt'), 'utf8');
+  for (const want of ['Issue one', 'View this issue in your browser: ', '[Image: A harbour at dusk, a ferry at the quay] http://',
+    'The quay seen from the ferry [image: http://', 'The harbour tests electric ferries', `${origin}/news/harbour-story/`,
+    `${origin}/news/hello-world/`, `${origin}/news/second-news/`, '33100 Tampere & Finland', 'Unsubscribe: mailto:unsubscribe@example.org']) {
+    assert.ok(text.includes(want), `email.txt lacks ${JSON.stringify(want)}:\n${text}`);
+  }
+});
