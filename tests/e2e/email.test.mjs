@@ -122,6 +122,55 @@ test('the email fits 320, 375 and 600 px screens with every picture inside the c
   }
 });
 
+test('every issue of the sample site fits 320, 375 and 600 px', async () => {
+  const sample = path.join(work, 'sample');
+  execFileSync(bin, ['build', '--quiet', '--root', repo, '--output', sample], { stdio: 'inherit' });
+  const issues = fs.readdirSync(path.join(sample, 'newsletter')).filter((d) => fs.existsSync(path.join(sample, 'newsletter', d, 'email.html')));
+  assert.ok(issues.length >= 2, `sample issues: ${issues}`);
+  const problems = [];
+  for (const n of issues) {
+    for (const width of [320, 375, 600]) {
+      const ctx = await browser.newContext({ viewport: { width, height: 900 } });
+      const page = await ctx.newPage();
+      // offline: the pictures of innocities.example do not load, their width attributes hold
+      await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
+      await page.goto(`file://${path.join(sample, 'newsletter', n, 'email.html')}`, { waitUntil: 'load' });
+      const r = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+      if (r.scroll > r.inner) problems.push(`issue ${n} at ${width}px: the page is ${r.scroll}px wide`);
+      await ctx.close();
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('in dark mode the text stays readable and the logo keeps its light tile; screenshot', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 375, height: 900 }, colorScheme: 'dark' });
+  const page = await ctx.newPage();
+  await page.goto(`${origin}/newsletter/1/email.html`, { waitUntil: 'load' });
+  const r = await page.evaluate(() => {
+    const rgb = (c) => c.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number);
+    const lum = ([r, g, b]) => {
+      const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const contrast = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+    const body = document.querySelector('.body');
+    const cs = getComputedStyle(body);
+    const link = getComputedStyle(body.querySelector('a'));
+    const tile = getComputedStyle(document.querySelector('.logo-box'));
+    return {
+      text: contrast(rgb(cs.color), rgb(cs.backgroundColor)),
+      link: contrast(rgb(link.color), rgb(cs.backgroundColor)),
+      tile: tile.backgroundColor,
+    };
+  });
+  await page.screenshot({ path: path.join(shots, 'email-375-dark.png'), fullPage: true });
+  await ctx.close();
+  assert.ok(r.text >= 4.5, `text contrast ${r.text}`);
+  assert.ok(r.link >= 4.5, `link contrast ${r.link}`);
+  assert.equal(r.tile, 'rgb(255, 255, 255)');
+});
+
 test('Outlook on Windows gets its fixed 600 px table; the preheader is hidden without low-contrast text', () => {
   const html = fs.readFileSync(email(), 'utf8');
   assert.match(html, /<!--\[if mso\]>\s*<table role="presentation" align="center" width="600"/);
@@ -182,7 +231,7 @@ test('SpamAssassin (local rules) scores the message below 1.0, with no rule abou
 test('the text part is complete: title, picture as alt text and link, every story, address, unsubscribe', () => {
   const text = fs.readFileSync(path.join(out, 'newsletter/1/email.txt'), 'utf8');
   for (const want of ['Issue one', 'View this issue in your browser: ', '[Image: A harbour at dusk, a ferry at the quay] http://',
-    'The quay seen from the ferry [image: http://', 'The harbour tests electric ferries', `${origin}/news/harbour-story/`,
+    '[Image: The quay seen from the ferry] http://', 'The harbour tests electric ferries', `${origin}/news/harbour-story/`,
     `${origin}/news/hello-world/`, `${origin}/news/second-news/`, '33100 Tampere & Finland', 'Unsubscribe: mailto:unsubscribe@example.org']) {
     assert.ok(text.includes(want), `email.txt lacks ${JSON.stringify(want)}:\n${text}`);
   }

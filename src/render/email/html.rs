@@ -158,9 +158,15 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
     })?;
 
     let at = model.at(doc);
-    let text_body = super::text::render(model.site.body(doc), &base.full, &|sc| {
-        text_shortcode(model, at, sc, &view_url)
-    });
+    let text_body = super::text::render(
+        model.site.body(doc),
+        &base.full,
+        &|sc| text_shortcode(model, at, sc, &view_url),
+        &|url| {
+            let rel = crate::markdown::site_path(url, &base.path)?;
+            model.share_image(rel).map(|(u, _, _)| u)
+        },
+    );
     let mut tctx = Context::new();
     tctx.insert("site", &model.site_title());
     tctx.insert("organisation", &model.cfg.organisation);

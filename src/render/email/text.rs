@@ -5,8 +5,14 @@ use crate::markdown::shortcodes::{Shortcode, find_in_markdown};
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 /// Renders Markdown to text; `resolve` turns each shortcode into text, `base` makes
-/// site-root links absolute.
-pub fn render(md: &str, base: &str, resolve: &dyn Fn(&Shortcode) -> Option<String>) -> String {
+/// site-root links absolute, `picture` gives the address a picture is shown from (its
+/// published JPEG or PNG) when it is not the written one.
+pub fn render(
+    md: &str,
+    base: &str,
+    resolve: &dyn Fn(&Shortcode) -> Option<String>,
+    picture: &dyn Fn(&str) -> Option<String>,
+) -> String {
     let codes: Vec<Shortcode> = find_in_markdown(md)
         .into_iter()
         .filter_map(Result::ok)
@@ -91,10 +97,16 @@ pub fn render(md: &str, base: &str, resolve: &dyn Fn(&Shortcode) -> Option<Strin
                     line.push_str(&format!(" <{url}>"));
                 }
             }
-            Event::Start(Tag::Image { dest_url, .. }) => links.push(absolute(&dest_url, base)),
+            // a picture as `[Image: ALT] ADDRESS`, as the lead picture is written
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                line.push_str("[Image: ");
+                links.push(picture(&dest_url).or_else(|| absolute(&dest_url, base)));
+            }
             Event::End(TagEnd::Image) => {
+                line.push(']');
                 if let Some(Some(url)) = links.pop() {
-                    line.push_str(&format!(" [image: {url}]"));
+                    line.push(' ');
+                    line.push_str(&url);
                 }
             }
             Event::Text(t) if in_code => {
@@ -174,13 +186,16 @@ mod tests {
 
     #[test]
     fn text_from_markdown() {
-        let md = "## News\n\nRead [the report](/reports/x/) and *more* [x](JavaScript:alert(1)).\n\n- one\n- two\n\nTotal {{ figure(name=\"total-funding\") }}.\n";
-        let t = render(md, "https://s.example/", &|_| {
-            Some("EUR 1.0 million".into())
-        });
+        let md = "## News\n\nRead [the report](/reports/x/) and *more* [x](JavaScript:alert(1)).\n\n- one\n- two\n\nTotal {{ figure(name=\"total-funding\") }}.\n\n![A quay](/img/q.svg) ![A crane](/img/c.jpg)\n";
+        let t = render(
+            md,
+            "https://s.example/",
+            &|_| Some("EUR 1.0 million".into()),
+            &|u| (u == "/img/q.svg").then(|| "https://s.example/img/q-1600w.png".into()),
+        );
         assert_eq!(
             t,
-            "News\n----\n\nRead the report <https://s.example/reports/x/> and more x.\n\n- one\n- two\n\nTotal EUR 1.0 million."
+            "News\n----\n\nRead the report <https://s.example/reports/x/> and more x.\n\n- one\n- two\n\nTotal EUR 1.0 million.\n\n[Image: A quay] https://s.example/img/q-1600w.png [Image: A crane] https://s.example/img/c.jpg"
         );
     }
 }
