@@ -262,6 +262,17 @@ pub struct NewsletterSendArgs {
     /// message before the site is published.
     #[arg(long)]
     pub no_preflight: bool,
+    /// Send only to rows whose COLUMN is VALUE (letter case ignored); repeat to narrow
+    /// further, e.g. --where city=tampere --where language=en.
+    #[arg(long = "where", value_name = "COLUMN=VALUE", value_parser = parse_condition)]
+    pub segment: Vec<(String, String)>,
+}
+
+fn parse_condition(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((c, v)) if !c.trim().is_empty() => Ok((c.trim().to_string(), v.trim().to_string())),
+        _ => Err(format!("`{s}` is not COLUMN=VALUE, such as city=tampere")),
+    }
 }
 
 fn parse_date(s: &str) -> Result<innopress::date::Date, String> {

@@ -56,6 +56,7 @@ pub fn run(cmd: NewsletterCommand) -> ExitCode {
             per_minute,
             quiet,
             no_preflight,
+            segment,
         }) => {
             let prepared = match pipeline::prepare_issue(&root, number) {
                 Ok(p) => p,
@@ -115,6 +116,7 @@ pub fn run(cmd: NewsletterCommand) -> ExitCode {
                 retry_uncertain,
                 retry_failed,
                 quiet,
+                segment,
             };
             let journal = innopress::newsletter::journal::path(&root, number);
             // a campaign keeps what it sends: the record is written once the server has

@@ -3,6 +3,7 @@
 
 pub mod campaign;
 pub mod journal;
+pub mod listfile;
 pub mod preflight;
 mod report;
 pub mod send;

@@ -9,7 +9,10 @@ use std::time::Duration;
 #[derive(Debug, Default)]
 pub struct Report {
     pub sent: u64,
+    /// Rows not subscribed: unsubscribed, pending or bounced.
     pub skipped_unsubscribed: u64,
+    /// Subscribed rows outside the `--where` segment.
+    pub skipped_outside: u64,
     pub skipped_duplicate: u64,
     pub skipped_already_sent: u64,
     pub skipped_invalid: u64,
@@ -51,6 +54,12 @@ impl Report {
             self.skipped_already_sent,
             self.skipped_invalid
         ));
+        if self.skipped_outside > 0 {
+            s.push_str(&format!(
+                "outside the segment (--where): {}\n",
+                self.skipped_outside
+            ));
+        }
         if self.earlier_uncertain > 0 {
             s.push_str(&format!(
                 "uncertain from an earlier run (not re-sent): {}; check whether they received the issue, then re-run with --retry-uncertain to send to them\n",

@@ -41,6 +41,8 @@ pub struct Options {
     pub retry_uncertain: bool,
     pub retry_failed: bool,
     pub quiet: bool,
+    /// `--where column=value` conditions: only rows that meet all are mailed.
+    pub segment: Vec<(String, String)>,
 }
 
 /// This run's failures (masked address, reason) and uncertain recipients (masked).
@@ -116,7 +118,7 @@ pub fn run_with_start(
     if campaign.settings.unsubscribe.is_none() {
         return Err(SendError::NoUnsubscribe);
     }
-    let scan = subscribers::scan(&opts.list)?;
+    let scan = subscribers::scan(&opts.list, &opts.segment)?;
     if !scan.invalid.is_empty() && !opts.skip_invalid {
         let mut msg = format!(
             "{} invalid rows in {}; nothing was sent:\n",
@@ -245,15 +247,19 @@ fn plan(
 ) -> Result<u64, SendError> {
     let mut seen = HashSet::new();
     let mut handed = 0;
-    for row in subscribers::open(list)? {
+    for row in subscribers::open(list, &opts.segment)? {
         let Ok(row) = row else { continue };
         let key = row.email.to_lowercase();
         if !seen.insert(key.clone()) {
             report.skipped_duplicate += 1;
             continue;
         }
-        if !row.subscribed {
+        if row.status != subscribers::Status::Subscribed {
             report.skipped_unsubscribed += 1;
+            continue;
+        }
+        if !row.selected {
+            report.skipped_outside += 1;
             continue;
         }
         match states.get(&key) {

@@ -1,6 +1,8 @@
 //! The subscriber list: a UTF-8 CSV with a header row `email,name,status` (more columns
-//! allowed), read as a stream so memory does not grow with the file. Addresses are validated;
-//! a bad row is reported by its line number, never by printing the whole list.
+//! allowed, and the headers and delimiters of common exports: see [`super::listfile`]), read
+//! as a stream so memory does not grow with the file. Addresses are validated; a bad row is
+//! reported by its line number, never by printing the whole list. Only `subscribed` rows (in
+//! the segment, when `--where` gives one) are mailed.
 
 use std::fs::File;
 use std::io::BufReader;
@@ -12,7 +14,41 @@ pub struct Row {
     pub line: u64,
     pub email: String,
     pub name: String,
-    pub subscribed: bool,
+    pub status: Status,
+    /// Whether the row is in the segment `--where` selects (every row without one).
+    pub selected: bool,
+}
+
+impl Row {
+    /// Whether this row gets the issue.
+    pub fn mailable(&self) -> bool {
+        self.status == Status::Subscribed && self.selected
+    }
+}
+
+/// A subscriber's state. Only `subscribed` is mailed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Subscribed,
+    /// Asked to join, not yet confirmed.
+    Pending,
+    Unsubscribed,
+    /// Mail to the address does not arrive.
+    Bounced,
+}
+
+impl Status {
+    /// The status cell, including the words of common exports (listmonk's `enabled` and
+    /// `blocklisted`, Mailchimp's `cleaned`).
+    fn parse(cell: &str) -> Option<Status> {
+        Some(match cell {
+            "subscribed" | "enabled" | "active" | "confirmed" => Status::Subscribed,
+            "pending" | "unconfirmed" => Status::Pending,
+            "unsubscribed" | "blocklisted" | "blacklisted" | "disabled" => Status::Unsubscribed,
+            "bounced" | "cleaned" => Status::Bounced,
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,9 +59,9 @@ pub struct Invalid {
 
 pub struct ListReader {
     records: csv::StringRecordsIntoIter<BufReader<File>>,
-    email: usize,
-    name: Option<usize>,
-    status: usize,
+    columns: super::listfile::Columns,
+    /// `--where` conditions as (column index, wanted value in lower case).
+    segment: Vec<(usize, String)>,
 }
 
 /// The list cannot be read at all (rows with problems are [`Invalid`] instead).
@@ -41,53 +77,53 @@ pub enum ListError {
     Header(String),
 }
 
-/// Opens the list and checks its header.
-pub fn open(path: &Path) -> Result<ListReader, ListError> {
+/// Opens the list and checks its encoding and header; `segment` holds `--where`
+/// conditions (`column=value`), all of which a row must meet to be mailed.
+pub fn open(path: &Path, segment: &[(String, String)]) -> Result<ListReader, ListError> {
+    let columns = super::listfile::inspect(path).map_err(|e| match e {
+        super::listfile::FormatError::Io(e) => ListError::Open {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(e),
+        },
+        e => ListError::Header(format!("{}: {e}", path.display())),
+    })?;
+    let mut conditions = Vec::new();
+    for (column, value) in segment {
+        let Some(i) = columns
+            .headers
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(column.trim()))
+        else {
+            return Err(ListError::Header(format!(
+                "{}: line 1: --where {column}=…: the list has no column `{column}` (its columns: {})",
+                path.display(),
+                columns
+                    .headers
+                    .iter()
+                    .map(|h| printable(h))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        };
+        conditions.push((i, value.trim().to_lowercase()));
+    }
     let file = File::open(path).map_err(|source| ListError::Open {
         path: path.to_path_buf(),
         source,
     })?;
-    let mut reader = csv::ReaderBuilder::new()
+    let reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
+        .delimiter(columns.delimiter)
         // only a line feed ends a row: with CRLF (the csv crate's default) a row is placed on
         // the line before it (BurntSushi/rust-csv#395), and an editor would fix the wrong
         // row; the carriage return left at the end of the last cell is trimmed
         .terminator(csv::Terminator::Any(b'\n'))
-        .from_reader(BufReader::new(file));
-    let headers = reader
-        .headers()
-        .map_err(|e| {
-            ListError::Header(format!(
-                "{}: line 1: cannot read the header row: {e}",
-                path.display()
-            ))
-        })?
-        .clone();
-    let find = |name: &str| {
-        headers.iter().position(|h| {
-            h.trim()
-                .trim_start_matches('\u{feff}')
-                .eq_ignore_ascii_case(name)
-        })
-    };
-    let email = find("email").ok_or_else(|| {
-        ListError::Header(format!(
-            "{}: line 1: the header row has no `email` column (expected `email,name,status`)",
-            path.display()
-        ))
-    })?;
-    let status = find("status").ok_or_else(|| {
-        ListError::Header(format!(
-            "{}: line 1: the header row has no `status` column (expected `email,name,status`)",
-            path.display()
-        ))
-    })?;
+        .from_reader(super::listfile::without_bom(BufReader::new(file)));
     Ok(ListReader {
         records: reader.into_records(),
-        email,
-        name: find("name"),
-        status,
+        columns,
+        segment: conditions,
     })
 }
 
@@ -103,14 +139,24 @@ impl Iterator for ListReader {
             }),
             Ok(r) => {
                 let line = r.position().map_or(0, |p| p.line());
-                let email = r.get(self.email).unwrap_or("").trim().to_string();
-                let name = self
-                    .name
-                    .and_then(|i| r.get(i))
-                    .unwrap_or("")
-                    .trim()
-                    .to_string();
-                let status = r.get(self.status).unwrap_or("").trim().to_ascii_lowercase();
+                let c = &self.columns;
+                let cell = |i: Option<usize>| i.and_then(|i| r.get(i)).unwrap_or("").trim();
+                let email = cell(Some(c.email)).to_string();
+                let name = match c.name {
+                    super::listfile::Names::None => String::new(),
+                    super::listfile::Names::Full(i) => cell(Some(i)).to_string(),
+                    super::listfile::Names::Parts(f, l) => {
+                        format!("{} {}", cell(f), cell(l)).trim().to_string()
+                    }
+                };
+                let status = match c.status {
+                    Some(i) => cell(Some(i)).to_ascii_lowercase(),
+                    None => "subscribed".into(),
+                };
+                let selected = self
+                    .segment
+                    .iter()
+                    .all(|(i, want)| cell(Some(*i)).to_lowercase() == *want);
                 if r.iter().all(|f| f.trim().is_empty()) {
                     return self.next();
                 }
@@ -139,20 +185,21 @@ impl Iterator for ListReader {
                         reason: "the name has a line break or another control character; remove it"
                             .into(),
                     })
-                } else if status != "subscribed" && status != "unsubscribed" {
-                    Err(Invalid {
-                        line,
-                        reason: format!(
-                            "status `{}` must be `subscribed` or `unsubscribed`",
-                            printable(&status)
-                        ),
-                    })
-                } else {
+                } else if let Some(status) = Status::parse(&status) {
                     Ok(Row {
                         line,
                         email: ascii_address(&email).unwrap_or(email),
                         name,
-                        subscribed: status == "subscribed",
+                        status,
+                        selected,
+                    })
+                } else {
+                    Err(Invalid {
+                        line,
+                        reason: format!(
+                            "status `{}` must be `subscribed`, `pending`, `unsubscribed` or `bounced`",
+                            printable(&status)
+                        ),
                     })
                 }
             }
@@ -222,24 +269,30 @@ pub fn mask(email: &str) -> String {
 #[derive(Debug, Default, Clone)]
 pub struct Scan {
     pub rows: u64,
+    /// Rows that get the issue.
     pub subscribed: u64,
+    /// Rows with another status: unsubscribed, pending, bounced.
     pub unsubscribed: u64,
+    /// Subscribed rows outside the `--where` segment.
+    pub outside: u64,
     pub duplicates: u64,
     pub invalid: Vec<Invalid>,
 }
 
-pub fn scan(path: &Path) -> Result<Scan, ListError> {
+pub fn scan(path: &Path, segment: &[(String, String)]) -> Result<Scan, ListError> {
     let mut s = Scan::default();
     let mut seen = std::collections::HashSet::new();
-    for row in open(path)? {
+    for row in open(path, segment)? {
         s.rows += 1;
         match row {
             Err(e) => s.invalid.push(e),
             Ok(r) => {
                 if !seen.insert(r.email.to_lowercase()) {
                     s.duplicates += 1;
-                } else if r.subscribed {
+                } else if r.mailable() {
                     s.subscribed += 1;
+                } else if r.status == Status::Subscribed {
+                    s.outside += 1;
                 } else {
                     s.unsubscribed += 1;
                 }
@@ -262,14 +315,15 @@ mod tests {
             "email,name,status,city\na@x.org,Maija,subscribed,Oulu\nnot-an-address,B,subscribed,\nc@x.org,,unsubscribed,\n,,,\nd@x.org,D,maybe,\nA@X.org,Again,subscribed,\n",
         )
         .unwrap();
-        let rows: Vec<_> = open(&p).unwrap().collect();
+        let rows: Vec<_> = open(&p, &[]).unwrap().collect();
         assert_eq!(
             rows[0],
             Ok(Row {
                 line: 2,
                 email: "a@x.org".into(),
                 name: "Maija".into(),
-                subscribed: true
+                status: Status::Subscribed,
+                selected: true,
             })
         );
         assert_eq!(rows[1].as_ref().unwrap_err().line, 3);
@@ -281,9 +335,9 @@ mod tests {
                 .reason
                 .contains("not-an-address")
         );
-        assert!(!rows[2].as_ref().unwrap().subscribed);
+        assert!(!rows[2].as_ref().unwrap().mailable());
         assert_eq!(rows[3].as_ref().unwrap_err().line, 6);
-        let s = scan(&p).unwrap();
+        let s = scan(&p, &[]).unwrap();
         assert_eq!(
             (
                 s.rows,
@@ -303,12 +357,48 @@ mod tests {
         let p = dir.path().join("l.csv");
         std::fs::write(&p, "mail,name\nx@y.org,X\n").unwrap();
         assert!(
-            open(&p)
+            open(&p, &[])
                 .err()
                 .unwrap()
                 .to_string()
                 .contains("no `email` column")
         );
+    }
+
+    #[test]
+    fn exports_and_segments() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("export.csv");
+        // a Mailchimp-style export saved by a European Excel: BOM, semicolons, no status
+        std::fs::write(
+            &p,
+            "\u{feff}\"Email Address\";\"First Name\";\"Last Name\";City\r\nmaija@example.org;Maija;Meikäläinen;Tampere\r\nola@example.org;Ola;;Oulu\r\n",
+        )
+        .unwrap();
+        let rows: Vec<Row> = open(&p, &[]).unwrap().map(Result::unwrap).collect();
+        assert_eq!(rows[0].name, "Maija Meikäläinen");
+        assert_eq!(rows[1].name, "Ola");
+        assert!(rows.iter().all(Row::mailable));
+        let city = [("city".to_string(), "TAMPERE".to_string())];
+        let s = scan(&p, &city).unwrap();
+        assert_eq!((s.subscribed, s.outside), (1, 1));
+        let bad = [("region".to_string(), "x".to_string())];
+        assert!(
+            open(&p, &bad)
+                .err()
+                .unwrap()
+                .to_string()
+                .contains("no column `region`")
+        );
+        // listmonk's words; pending and bounced rows are never mailed
+        let p = dir.path().join("listmonk.csv");
+        std::fs::write(
+            &p,
+            "uuid,email,name,status\n1,a@x.org,A,enabled\n2,b@x.org,B,blocklisted\n3,c@x.org,C,pending\n4,d@x.org,D,bounced\n",
+        )
+        .unwrap();
+        let s = scan(&p, &[]).unwrap();
+        assert_eq!((s.subscribed, s.unsubscribed, s.invalid.len()), (1, 3, 0));
     }
 
     #[test]
@@ -321,10 +411,10 @@ mod tests {
             let dir = tempfile::tempdir().unwrap();
             let p = dir.path().join("s.csv");
             std::fs::write(&p, text).unwrap();
-            let rows: Vec<_> = open(&p).unwrap().collect();
+            let rows: Vec<_> = open(&p, &[]).unwrap().collect();
             let want = text.matches('\n').count() as u64;
             assert!(
-                matches!(&rows[..], [Ok(r), Err(i)] if r.subscribed && r.email == "a@example.org" && i.line == want),
+                matches!(&rows[..], [Ok(r), Err(i)] if r.mailable() && r.email == "a@example.org" && i.line == want),
                 "{text:?}: {rows:?}"
             );
         }
@@ -355,7 +445,7 @@ mod tests {
              bob@example.org,Bob,\"\u{1b}[2Jsubscribed\"\n",
         )
         .unwrap();
-        let rows: Vec<_> = open(&p).unwrap().collect();
+        let rows: Vec<_> = open(&p, &[]).unwrap().collect();
         assert!(matches!(&rows[0], Err(i) if i.line == 2 && i.reason.contains("line break")));
         assert!(rows[1].is_ok());
         assert!(

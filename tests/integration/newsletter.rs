@@ -362,6 +362,44 @@ fn test_message_is_marked_and_not_journaled() {
 }
 
 #[test]
+fn a_segment_of_an_export_with_semicolons_gets_the_issue() {
+    let work = tempfile::tempdir().unwrap();
+    let smtp = Smtp::start(work.path(), &[]);
+    let dir = sending_site(&smtp, work.path());
+    // a spreadsheet's export: BOM, semicolons, its own header names, extra columns
+    let csv = dir.path().join("export.csv");
+    std::fs::write(
+        &csv,
+        "\u{feff}Email Address;First Name;Last Name;City;Status\n\
+         a@example.org;Aino;Aalto;Tampere;subscribed\n\
+         b@example.org;Bo;;Oulu;subscribed\n\
+         c@example.org;Cai;;tampere;pending\n\
+         d@example.org;Dan;;TAMPERE;subscribed\n\
+         e@example.org;Eva;;Tampere;bounced\n",
+    )
+    .unwrap();
+    let o = send(
+        dir.path(),
+        &["--list", csv.to_str().unwrap(), "--where", "city=tampere"],
+        "secret",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("outside the segment (--where): 1"),
+        "{}",
+        stderr(&o)
+    );
+    let got: Vec<String> = smtp.received().into_keys().collect();
+    assert_eq!(got, ["a@example.org", "d@example.org"]);
+    let m = inspect(&smtp.files()[0], None);
+    assert!(
+        m["raw"]["To"].as_str().unwrap().contains("Aino Aalto")
+            || m["raw"]["To"].as_str().unwrap().contains("Dan"),
+        "{m}"
+    );
+}
+
+#[test]
 fn dry_run_connects_to_nothing() {
     let dir = site(None);
     let subs = addresses(7, "d");

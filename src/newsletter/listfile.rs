@@ -1,0 +1,189 @@
+//! The subscriber list as people have it: exported from Mailchimp, listmonk or a
+//! spreadsheet, with commas, semicolons (a European Excel) or tabs, perhaps with a byte-order
+//! mark. This module finds the delimiter and the columns; [`super::subscribers`] reads the
+//! rows. A file that is not UTF-8 gets an error that says how to save it again.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+/// The names each column goes by in common exports, compared without letter case, spaces,
+/// hyphens and underscores.
+const EMAIL: &[&str] = &["email", "emailaddress", "mailaddress"];
+const NAME: &[&str] = &["name", "fullname", "displayname"];
+const FIRST: &[&str] = &["firstname", "givenname", "fname"];
+const LAST: &[&str] = &["lastname", "surname", "familyname", "lname"];
+const STATUS: &[&str] = &["status", "subscriptionstatus"];
+
+/// Where the list's columns are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Columns {
+    pub delimiter: u8,
+    pub email: usize,
+    /// A full name, or first and last names joined.
+    pub name: Names,
+    /// `None`: the export has no status column (Mailchimp exports each status to its own
+    /// file), so every row counts as subscribed.
+    pub status: Option<usize>,
+    /// Every header, as written, for `--where`.
+    pub headers: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Names {
+    None,
+    Full(usize),
+    Parts(Option<usize>, Option<usize>),
+}
+
+/// Why a list cannot be read as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormatError {
+    /// Line (1-based) of the first byte sequence that is not UTF-8.
+    NotUtf8(u64),
+    NoEmailColumn(Vec<String>),
+    Io(String),
+}
+
+impl std::fmt::Display for FormatError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FormatError::NotUtf8(line) => write!(
+                f,
+                "line {line}: the file is not UTF-8 (probably Latin-1 or Windows-1252, as older Excel saves CSV): in Excel use Save As > \"CSV UTF-8 (Comma delimited)\", in LibreOffice Save As > Text CSV with the character set \"Unicode (UTF-8)\""
+            ),
+            FormatError::NoEmailColumn(headers) => write!(
+                f,
+                "line 1: the header row has no `email` column (found: {}); expected `email,name,status`, or an export's \"Email Address\"",
+                headers
+                    .iter()
+                    .map(|h| format!("`{}`", super::subscribers::printable(h)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            FormatError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Checks the whole file is UTF-8, streaming (a list may be large), and reads its columns.
+pub fn inspect(path: &Path) -> Result<Columns, FormatError> {
+    let file = std::fs::File::open(path).map_err(|e| FormatError::Io(e.to_string()))?;
+    let mut reader = BufReader::new(file);
+    let mut line = Vec::new();
+    let mut first = None;
+    let mut number = 0u64;
+    loop {
+        line.clear();
+        let n = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| FormatError::Io(e.to_string()))?;
+        if n == 0 {
+            break;
+        }
+        number += 1;
+        let text = std::str::from_utf8(&line).map_err(|_| FormatError::NotUtf8(number))?;
+        if first.is_none() {
+            first = Some(text.trim_start_matches('\u{feff}').to_string());
+        }
+    }
+    columns(first.as_deref().unwrap_or_default())
+}
+
+/// The delimiter and columns from the header line.
+pub fn columns(header: &str) -> Result<Columns, FormatError> {
+    let delimiter = sniff(header);
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .from_reader(header.as_bytes());
+    let headers: Vec<String> = r
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .map(|rec| rec.iter().map(|h| h.trim().to_string()).collect())
+        .unwrap_or_default();
+    let find = |names: &[&str]| {
+        headers.iter().position(|h| {
+            let key: String = h
+                .chars()
+                .filter(|c| !matches!(c, ' ' | '-' | '_'))
+                .collect::<String>()
+                .to_lowercase();
+            names.iter().any(|n| *n == key)
+        })
+    };
+    let email = find(EMAIL).ok_or_else(|| FormatError::NoEmailColumn(headers.clone()))?;
+    let name = match (find(NAME), find(FIRST), find(LAST)) {
+        (Some(i), _, _) => Names::Full(i),
+        (None, None, None) => Names::None,
+        (None, f, l) => Names::Parts(f, l),
+    };
+    Ok(Columns {
+        delimiter,
+        email,
+        name,
+        status: find(STATUS),
+        headers,
+    })
+}
+
+/// The delimiter of a header line: the most frequent of comma, semicolon and tab outside
+/// quotes (a comma when there is none).
+fn sniff(header: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for b in header.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
+    [b',', b';', b'\t'][best]
+}
+
+/// Skips a UTF-8 byte-order mark at the start of `r`.
+pub fn without_bom<R: Read>(mut r: BufReader<R>) -> BufReader<R> {
+    if r.fill_buf().is_ok_and(|b| b.starts_with(b"\xef\xbb\xbf")) {
+        r.consume(3);
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exports_are_understood() {
+        let c = columns("\"Email Address\";\"First Name\";\"Last Name\";City").unwrap();
+        assert_eq!(
+            (c.delimiter, c.email, c.name, c.status),
+            (b';', 0, Names::Parts(Some(1), Some(2)), None)
+        );
+        let c = columns("uuid\temail\tname\tattributes\tstatus").unwrap();
+        assert_eq!((c.delimiter, c.email, c.status), (b'\t', 1, Some(4)));
+        let c = columns("email,\"Full Name\",status,\"a;b;c;d\"").unwrap();
+        assert_eq!((c.delimiter, c.name), (b',', Names::Full(1)));
+        assert!(matches!(
+            columns("mail,name"),
+            Err(FormatError::NoEmailColumn(_))
+        ));
+    }
+
+    #[test]
+    fn latin1_is_refused_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("l.csv");
+        std::fs::write(
+            &p,
+            b"email,name,status\na@x.org,A,subscribed\nb@x.org,J\xe4rvi,subscribed\n",
+        )
+        .unwrap();
+        assert_eq!(inspect(&p), Err(FormatError::NotUtf8(3)));
+        assert!(FormatError::NotUtf8(3).to_string().contains("CSV UTF-8"));
+    }
+}
