@@ -83,6 +83,35 @@ pub enum NewsletterCommand {
         after_help = "Example:\n  innopress newsletter check 2\n\nPublish the site first: the links are fetched from base_url. Exits 1 when the campaign would refuse."
     )]
     Check(NewsletterCheckArgs),
+    /// What is kept about one subscriber, and forgetting them (their rights under the GDPR).
+    #[command(subcommand)]
+    Subscriber(SubscriberCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SubscriberCommand {
+    /// Print every row of the list and every journal line about ADDRESS.
+    #[command(
+        after_help = "Example:\n  innopress newsletter subscriber show maija@example.org --list subscribers.csv"
+    )]
+    Show(SubscriberArgs),
+    /// Remove ADDRESS from the list and every journal, keeping only a salted hash so that
+    /// the address cannot be mailed again by an old export.
+    #[command(
+        after_help = "Example:\n  innopress newsletter subscriber forget maija@example.org --list subscribers.csv"
+    )]
+    Forget(SubscriberArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SubscriberArgs {
+    pub address: String,
+    /// The subscriber list (CSV).
+    #[arg(long)]
+    pub list: PathBuf,
+    /// The site folder (the one holding content/ and .innopress/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
 }
 
 #[derive(Debug, Args)]

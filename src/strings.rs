@@ -66,6 +66,7 @@ pub struct Titles {
     pub themes: String,
     pub impact: String,
     pub not_found: String,
+    pub privacy: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -4,6 +4,7 @@
 use super::print::report_build_error;
 use crate::cli::{
     FreezeArgs, NewsletterBuildArgs, NewsletterCheckArgs, NewsletterCommand, NewsletterSendArgs,
+    SubscriberCommand,
 };
 use innopress::newsletter::preflight;
 use innopress::pipeline::{self, BuildOptions};
@@ -12,6 +13,7 @@ use std::process::ExitCode;
 pub fn run(cmd: NewsletterCommand) -> ExitCode {
     match cmd {
         NewsletterCommand::Check(args) => check(args),
+        NewsletterCommand::Subscriber(cmd) => subscriber(cmd),
         NewsletterCommand::Build(NewsletterBuildArgs { number, root }) => {
             // the site build writes every issue's email files
             let opts = BuildOptions {
@@ -195,6 +197,57 @@ pub fn check(args: NewsletterCheckArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// `innopress newsletter subscriber show|forget ADDRESS`: the full address is shown here, as
+/// the person it belongs to asked for it.
+fn subscriber(cmd: SubscriberCommand) -> ExitCode {
+    use innopress::newsletter::rights;
+    use innopress::newsletter::subscribers::printable;
+    match cmd {
+        SubscriberCommand::Show(a) => match rights::show(&a.root, &a.list, &a.address) {
+            Ok(held) => {
+                println!("{} in {}:", printable(&a.address), a.list.display());
+                if held.rows.is_empty() {
+                    println!("  no row");
+                }
+                for (line, cells) in &held.rows {
+                    println!("  line {line}:");
+                    for (k, v) in cells {
+                        println!("    {}: {}", printable(k), printable(v));
+                    }
+                }
+                println!("journal entries: {}", held.journal.len());
+                for (path, line) in &held.journal {
+                    println!("  {}: {}", path.display(), printable(line));
+                }
+                if held.forgotten {
+                    println!("forgotten on request: yes (only a salted hash is kept)");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
+        SubscriberCommand::Forget(a) => match rights::forget(&a.root, &a.list, &a.address) {
+            Ok(done) => {
+                eprintln!(
+                    "forgot {}: {} row(s) removed from {}, {} journal line(s) removed; a salted hash is kept in .innopress/forgotten.txt so that the address is refused if an old list brings it back",
+                    printable(&a.address),
+                    done.rows,
+                    a.list.display(),
+                    done.journal_lines
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
     }
 }
 

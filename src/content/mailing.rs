@@ -23,6 +23,9 @@ pub struct NewsletterConfig {
     /// `false`, or words such as `"Hello {name},"`; else the `[email]` words of `strings.toml`.
     #[serde(default)]
     pub greeting: Option<Spanned<GreetingSetting>>,
+    /// How to join: `mailto:join@example.org?subject=subscribe`, offered on the site.
+    #[serde(default)]
+    pub subscribe: Option<Spanned<String>>,
 }
 
 /// `greeting = false`, or the greeting's words.

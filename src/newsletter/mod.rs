@@ -6,6 +6,7 @@ pub mod journal;
 pub mod listfile;
 pub mod preflight;
 mod report;
+pub mod rights;
 pub mod send;
 pub mod smtp;
 pub mod subscribers;

@@ -118,7 +118,9 @@ pub fn run_with_start(
     if campaign.settings.unsubscribe.is_none() {
         return Err(SendError::NoUnsubscribe);
     }
-    let scan = subscribers::scan(&opts.list, &opts.segment)?;
+    let forgotten = super::rights::forgotten_set(&campaign.root)
+        .map_err(|e| SendError::InvalidRows(e.to_string()))?;
+    let scan = subscribers::scan(&opts.list, &opts.segment, forgotten.clone())?;
     if !scan.invalid.is_empty() && !opts.skip_invalid {
         let mut msg = format!(
             "{} invalid rows in {}; nothing was sent:\n",
@@ -143,7 +145,9 @@ pub fn run_with_start(
     };
 
     if opts.dry_run {
-        let plan = plan(&opts.list, &states, opts, &mut report, |_| Ok(()))?;
+        let plan = plan(&opts.list, &forgotten, &states, opts, &mut report, |_| {
+            Ok(())
+        })?;
         report.would_send = plan;
         return Ok(report);
     }
@@ -199,7 +203,7 @@ pub fn run_with_start(
     }
     // the list is read on this thread and handed to the connections as they are free
     let stop_flag = shared.clone();
-    let plan_result = plan(&opts.list, &states, opts, &mut report, |r| {
+    let plan_result = plan(&opts.list, &forgotten, &states, opts, &mut report, |r| {
         if stop_flag.stop.load(Ordering::Relaxed) {
             return Err(());
         }
@@ -240,6 +244,7 @@ pub fn run_with_start(
 /// many were handed over.
 fn plan(
     list: &Path,
+    forgotten: &Option<super::rights::ForgottenSet>,
     states: &HashMap<String, (State, Option<String>)>,
     opts: &Options,
     report: &mut Report,
@@ -247,7 +252,7 @@ fn plan(
 ) -> Result<u64, SendError> {
     let mut seen = HashSet::new();
     let mut handed = 0;
-    for row in subscribers::open(list, &opts.segment)? {
+    for row in subscribers::open(list, &opts.segment)?.refusing(forgotten.clone()) {
         let Ok(row) = row else { continue };
         let key = row.email.to_lowercase();
         if !seen.insert(key.clone()) {

@@ -62,6 +62,17 @@ pub struct ListReader {
     columns: super::listfile::Columns,
     /// `--where` conditions as (column index, wanted value in lower case).
     segment: Vec<(usize, String)>,
+    /// Hashes of addresses forgotten on request, and the salt they were made with.
+    forgotten: Option<super::rights::ForgottenSet>,
+}
+
+impl ListReader {
+    /// Makes rows of addresses forgotten on request (`subscriber forget`) invalid, so an old
+    /// export cannot bring them back unnoticed.
+    pub fn refusing(mut self, forgotten: Option<super::rights::ForgottenSet>) -> Self {
+        self.forgotten = forgotten;
+        self
+    }
 }
 
 /// The list cannot be read at all (rows with problems are [`Invalid`] instead).
@@ -124,6 +135,7 @@ pub fn open(path: &Path, segment: &[(String, String)]) -> Result<ListReader, Lis
         records: reader.into_records(),
         columns,
         segment: conditions,
+        forgotten: None,
     })
 }
 
@@ -184,6 +196,13 @@ impl Iterator for ListReader {
                         line,
                         reason: "the name has a line break or another control character; remove it"
                             .into(),
+                    })
+                } else if self.forgotten.as_ref().is_some_and(|(set, salt)| {
+                    set.contains(&super::rights::hash_with(salt, &email))
+                }) {
+                    Err(Invalid {
+                        line,
+                        reason: "this address was forgotten on request (`newsletter subscriber forget`) and must not be mailed; remove the row".into(),
                     })
                 } else if let Some(status) = Status::parse(&status) {
                     Ok(Row {
@@ -279,10 +298,14 @@ pub struct Scan {
     pub invalid: Vec<Invalid>,
 }
 
-pub fn scan(path: &Path, segment: &[(String, String)]) -> Result<Scan, ListError> {
+pub fn scan(
+    path: &Path,
+    segment: &[(String, String)],
+    forgotten: Option<super::rights::ForgottenSet>,
+) -> Result<Scan, ListError> {
     let mut s = Scan::default();
     let mut seen = std::collections::HashSet::new();
-    for row in open(path, segment)? {
+    for row in open(path, segment)?.refusing(forgotten) {
         s.rows += 1;
         match row {
             Err(e) => s.invalid.push(e),
@@ -337,7 +360,7 @@ mod tests {
         );
         assert!(!rows[2].as_ref().unwrap().mailable());
         assert_eq!(rows[3].as_ref().unwrap_err().line, 6);
-        let s = scan(&p, &[]).unwrap();
+        let s = scan(&p, &[], None).unwrap();
         assert_eq!(
             (
                 s.rows,
@@ -380,7 +403,7 @@ mod tests {
         assert_eq!(rows[1].name, "Ola");
         assert!(rows.iter().all(Row::mailable));
         let city = [("city".to_string(), "TAMPERE".to_string())];
-        let s = scan(&p, &city).unwrap();
+        let s = scan(&p, &city, None).unwrap();
         assert_eq!((s.subscribed, s.outside), (1, 1));
         let bad = [("region".to_string(), "x".to_string())];
         assert!(
@@ -397,7 +420,7 @@ mod tests {
             "uuid,email,name,status\n1,a@x.org,A,enabled\n2,b@x.org,B,blocklisted\n3,c@x.org,C,pending\n4,d@x.org,D,bounced\n",
         )
         .unwrap();
-        let s = scan(&p, &[]).unwrap();
+        let s = scan(&p, &[], None).unwrap();
         assert_eq!((s.subscribed, s.unsubscribed, s.invalid.len()), (1, 3, 0));
     }
 

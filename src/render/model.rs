@@ -88,6 +88,10 @@ struct SiteCtx<'a> {
     /// `#rrggbb`, checked for contrast with white text.
     brand_colour: Option<&'a str>,
     license: Option<crate::licenses::License>,
+    /// The `subscribe` mailto of `[newsletter]`, offered on newsletter pages and in the footer.
+    subscribe: Option<&'a str>,
+    /// Where the newsletter's privacy notice is (`privacy/`), when the site has `[newsletter]`.
+    privacy: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -287,6 +291,13 @@ impl<'a> Model<'a> {
                 })
             }),
             brand_colour: self.cfg.brand_colour.as_ref().map(|b| b.get_ref().as_str()),
+            subscribe: self
+                .cfg
+                .newsletter
+                .as_ref()
+                .and_then(|n| n.subscribe.as_ref())
+                .map(|s| s.get_ref().as_str()),
+            privacy: self.cfg.newsletter.is_some().then_some("privacy/"),
             license: self.cfg.license.as_ref().and_then(|id| {
                 crate::licenses::resolve(
                     id.get_ref(),

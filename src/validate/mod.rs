@@ -131,6 +131,24 @@ impl Validator<'_> {
                     Some("for example \"https://example.org/unsubscribe?email={email}&token={token}\" or \"mailto:unsubscribe@example.org\"".into()),
                 );
             }
+            if let Some(u) = &nl.subscribe
+                && (!u.get_ref().to_ascii_lowercase().starts_with("mailto:")
+                    || u.get_ref().contains(['{', '}'])
+                    || crate::addresses::check_unsubscribe(u.get_ref()).is_err())
+            {
+                self.error(
+                    file,
+                    u.span(),
+                    format!(
+                        "subscribe = {:?} must be a mailto: address without placeholders",
+                        u.get_ref()
+                    ),
+                    Some(
+                        "for example subscribe = \"mailto:join@example.org?subject=subscribe\""
+                            .into(),
+                    ),
+                );
+            }
             if let Some(a) = &nl.address {
                 let text = a.get_ref();
                 if text.trim().is_empty()

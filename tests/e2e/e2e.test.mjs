@@ -94,7 +94,7 @@ function families(name) {
   const pages = ['', 'news/', `news/${first('news')}/`, 'projects/', `projects/${first('projects')}/`,
     'cities/', `cities/${first('cities')}/`, 'themes/', `themes/${first('themes')}/`, 'impact/',
     'reports/', `reports/${first('reports')}/`, `pages/${first('pages')}/`, 'newsletter/',
-    `newsletter/${first('newsletter')}/`, 'no-such-page/'];
+    `newsletter/${first('newsletter')}/`, 'privacy/', 'no-such-page/'];
   return pages.map((p) => origin + s.prefix + p);
 }
 

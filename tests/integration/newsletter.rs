@@ -400,6 +400,71 @@ fn a_segment_of_an_export_with_semicolons_gets_the_issue() {
 }
 
 #[test]
+fn a_forgotten_subscriber_is_gone_and_an_old_list_cannot_bring_them_back() {
+    let dir = site(None);
+    let root = dir.path();
+    let old = "email,name,status\nann@example.org,Ann,subscribed\nbo@example.org,Bo,subscribed\n";
+    let csv = root.join("subscribers.csv");
+    std::fs::write(&csv, old).unwrap();
+    let o = run(
+        root,
+        &[
+            "newsletter",
+            "subscriber",
+            "show",
+            "BO@example.org",
+            "--list",
+            "subscribers.csv",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let shown = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        shown.contains("line 3:") && shown.contains("name: Bo"),
+        "{shown}"
+    );
+    let o = run(
+        root,
+        &[
+            "newsletter",
+            "subscriber",
+            "forget",
+            "bo@example.org",
+            "--list",
+            "subscribers.csv",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        read(&csv),
+        "email,name,status\nann@example.org,Ann,subscribed\n"
+    );
+    let kept = read(&root.join(".innopress/forgotten.txt"));
+    assert!(!kept.contains("bo@"), "{kept}");
+    // an old export with the address: refused at its line, nothing sent
+    std::fs::write(&csv, old).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_innopress"))
+        .args([
+            "newsletter",
+            "send",
+            "1",
+            "--dry-run",
+            "--list",
+            "subscribers.csv",
+        ])
+        .current_dir(root)
+        .env("INNOPRESS_SMTP_URL", "smtp://127.0.0.1:9?tls=none")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("subscribers.csv:3: this address was forgotten on request"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn dry_run_connects_to_nothing() {
     let dir = site(None);
     let subs = addresses(7, "d");

@@ -59,6 +59,9 @@ pub fn sitemap_of(model: &Model) -> String {
     ] {
         urls.push((model.base.abs(dir), None));
     }
+    if model.cfg.newsletter.is_some() {
+        urls.push((model.base.abs("privacy/"), None));
+    }
     for kind in DocKind::ALL {
         for d in model.docs(kind) {
             urls.push((model.base.abs(&Model::doc_dir(d)), d.date()));

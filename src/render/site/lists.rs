@@ -66,6 +66,46 @@ impl Model<'_> {
         );
         Ok((path.clone(), self.render_page("404.html", &path, ctx)?))
     }
+
+    /// The newsletter's privacy notice, written from the settings: what is kept about a
+    /// subscriber, why, for how long, and how to leave.
+    pub(super) fn privacy(&self) -> Result<(String, String), RenderError> {
+        let path = "privacy/index.html".to_string();
+        let title = &self.theme.strings.titles.privacy;
+        let description = format!(
+            "What {} keeps about newsletter subscribers, why, and how to leave.",
+            self.cfg.title
+        );
+        let mut ctx = self.page_context(&path, "newsletter", title, description);
+        let nl = self.cfg.newsletter.as_ref();
+        let unsubscribe = nl.and_then(|n| n.unsubscribe.as_ref()).map(|u| {
+            let u = u.get_ref();
+            // a personal link is in every message; the page can only name a mailto
+            (u.to_ascii_lowercase().starts_with("mailto:") && !u.contains('{')).then(|| u.clone())
+        });
+        let contact = nl
+            .map(|n| {
+                // the address of "Name <address>"
+                let s = n.reply_to.as_ref().unwrap_or(&n.from).get_ref();
+                let inner = s.rsplit_once('<').map_or(s.as_str(), |(_, a)| a);
+                inner.trim_end_matches('>').trim().to_string()
+            })
+            .unwrap_or_default();
+        let address: Vec<&str> = nl
+            .and_then(|n| n.address.as_ref())
+            .map(|a| {
+                a.get_ref()
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        ctx.insert("unsubscribe", &unsubscribe.flatten());
+        ctx.insert("contact", &contact);
+        ctx.insert("address", &address);
+        Ok((path.clone(), self.render_page("privacy.html", &path, ctx)?))
+    }
 }
 
 #[derive(Serialize)]

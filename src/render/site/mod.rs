@@ -56,6 +56,7 @@ enum Job {
     Impact,
     NewsletterList,
     NotFound,
+    Privacy,
 }
 
 impl<'a> Model<'a> {
@@ -71,6 +72,9 @@ impl<'a> Model<'a> {
             Job::NewsletterList,
             Job::NotFound,
         ];
+        if self.cfg.newsletter.is_some() {
+            jobs.push(Job::Privacy);
+        }
         for kind in DocKind::ALL {
             jobs.extend((0..self.docs(kind).len()).map(|i| Job::Doc(kind, i)));
         }
@@ -97,6 +101,7 @@ impl<'a> Model<'a> {
             Job::Theme(i) => self.theme_page(*i),
             Job::Impact => self.impact(),
             Job::NotFound => self.not_found(),
+            Job::Privacy => self.privacy(),
         }
     }
 
