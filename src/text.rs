@@ -166,6 +166,12 @@ pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Text from outside (a list, a message) as it may be shown in a terminal: control
+/// characters (escape sequences, line breaks) are left out, so it cannot rewrite the screen.
+pub fn printable(text: &str) -> String {
+    text.chars().filter(|c| !is_control(*c)).collect()
+}
+
 /// The first control character of `s`, if any: line breaks, tabs, escapes, and the
 /// invisible Unicode controls (C0, DEL, C1, the line and paragraph separators). Text with
 /// one cannot be a mail header, and may rewrite a terminal.

@@ -56,7 +56,7 @@ impl std::fmt::Display for FormatError {
                 "line 1: the header row has no `email` column (found: {}); expected `email,name,status`, or an export's \"Email Address\"",
                 headers
                     .iter()
-                    .map(|h| format!("`{}`", super::subscribers::printable(h)))
+                    .map(|h| format!("`{}`", crate::text::printable(h)))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -64,6 +64,8 @@ impl std::fmt::Display for FormatError {
         }
     }
 }
+
+impl std::error::Error for FormatError {}
 
 /// Checks the whole file is UTF-8, streaming (a list may be large), and reads its columns.
 pub fn inspect(path: &Path) -> Result<Columns, FormatError> {

@@ -29,8 +29,11 @@ pub enum RightsError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error(transparent)]
-    List(#[from] super::subscribers::ListError),
+    #[error("{}: {source}", path.display())]
+    List {
+        path: PathBuf,
+        source: super::listfile::FormatError,
+    },
 }
 
 fn io<'p>(action: &'static str, path: &'p Path) -> impl FnOnce(std::io::Error) -> RightsError + 'p {
@@ -70,8 +73,10 @@ fn journal_email(line: &str) -> Option<String> {
 /// Everything kept about `email` in the list at `list` and the site's journals.
 pub fn show(root: &Path, list: &Path, email: &str) -> Result<Held, RightsError> {
     let mut held = Held::default();
-    let columns = super::listfile::inspect(list)
-        .map_err(|e| super::subscribers::ListError::Header(format!("{}: {e}", list.display())))?;
+    let columns = super::listfile::inspect(list).map_err(|source| RightsError::List {
+        path: list.to_path_buf(),
+        source,
+    })?;
     let file = std::fs::File::open(list).map_err(io("open", list))?;
     // rows end at a line feed, as in [`super::subscribers`], so line numbers agree
     let mut reader = csv::ReaderBuilder::new()
@@ -116,8 +121,10 @@ pub struct Forgotten {
 pub fn forget(root: &Path, list: &Path, email: &str) -> Result<Forgotten, RightsError> {
     let mut done = Forgotten::default();
     // the list: every other row kept byte for byte, header included
-    let columns = super::listfile::inspect(list)
-        .map_err(|e| super::subscribers::ListError::Header(format!("{}: {e}", list.display())))?;
+    let columns = super::listfile::inspect(list).map_err(|source| RightsError::List {
+        path: list.to_path_buf(),
+        source,
+    })?;
     let mut bytes = Vec::new();
     std::fs::File::open(list)
         .and_then(|mut f| f.read_to_end(&mut bytes))

@@ -245,9 +245,7 @@ fn ascii_address(email: &str) -> Option<String> {
 /// Text from the list as it may be shown in a terminal: control characters (escape
 /// sequences, line breaks) are left out, so a row cannot rewrite the screen.
 pub fn printable(text: &str) -> String {
-    text.chars()
-        .filter(|c| !crate::text::is_control(*c))
-        .collect()
+    crate::text::printable(text)
 }
 
 /// A server's reply about `email` as it may be shown: the address masked wherever the reply
