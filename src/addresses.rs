@@ -27,6 +27,34 @@ pub enum SettingError {
         "[newsletter] unsubscribe = \"{0}\" is not a valid address: no spaces or line breaks, and only {{email}} and {{token}} as placeholders"
     )]
     Invalid(String),
+    #[error(
+        "[newsletter] return_path = \"{0}\" must be a bare address in ASCII without a + (innopress adds +HASH to it for each recipient)"
+    )]
+    ReturnPath(String),
+}
+
+/// `return_path`: a bare ASCII address whose local part has no `+`, since each recipient's
+/// return path is `LOCAL+HASH@DOMAIN`.
+pub fn return_path(text: &str) -> Result<lettre::Address, SettingError> {
+    let bad = || SettingError::ReturnPath(crate::text::printable(text));
+    let a: lettre::Address = text.trim().parse().map_err(|_| bad())?;
+    if !text.is_ascii() || a.user().contains('+') || text.trim() != text || text.len() > 200 {
+        return Err(bad());
+    }
+    Ok(a)
+}
+
+/// The address of a `mailto:` setting, lower-cased, without its query.
+pub fn mailto_address(url: &str) -> Option<String> {
+    let rest = url
+        .get(..7)
+        .filter(|s| s.eq_ignore_ascii_case("mailto:"))
+        .map(|_| &url[7..])?;
+    let addr = rest.split('?').next()?;
+    let addr = percent_encoding::percent_decode_str(addr)
+        .decode_utf8()
+        .ok()?;
+    (addr.contains('@') && !addr.contains(['{', '}'])).then(|| addr.trim().to_ascii_lowercase())
 }
 
 /// A `[newsletter]` address setting (`from`, `reply_to`) as a mailbox: one line, and an

@@ -86,6 +86,30 @@ pub enum NewsletterCommand {
     /// What is kept about one subscriber, and forgetting them (their rights under the GDPR).
     #[command(subcommand)]
     Subscriber(SubscriberCommand),
+    /// Read the newsletter's mailbox and keep the list: leaving, bounces, joining with a
+    /// confirmation; every change recorded, nothing done twice.
+    #[command(
+        after_help = "Examples:\n  INNOPRESS_IMAP_PASSWORD=… innopress newsletter inbox --list subscribers.csv --imap imaps://news%40example.org@mail.example.org/INBOX\n  innopress newsletter inbox --list subscribers.csv saved/*.eml export.mbox Maildir/ --dry-run\n\nEnvironment:\n  INNOPRESS_IMAP_PASSWORD       the mailbox's password (never in files)\n  INNOPRESS_UNSUBSCRIBE_SECRET  the key of every token (as for sending)\n  INNOPRESS_SMTP_PASSWORD       for the confirmations to people who ask to join"
+    )]
+    Inbox(InboxArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InboxArgs {
+    /// Saved messages to read instead of IMAP: .eml files, mbox files, Maildir folders.
+    pub messages: Vec<PathBuf>,
+    /// The subscriber list (CSV) to keep.
+    #[arg(long)]
+    pub list: PathBuf,
+    /// The mailbox, as imaps://USER@HOST/INBOX [default: [inbox] url in site.toml].
+    #[arg(long)]
+    pub imap: Option<String>,
+    /// Show what would change, and change nothing (no list, no mail, no flags).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The site folder (the one holding content/ and .innopress/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

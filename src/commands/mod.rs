@@ -5,6 +5,7 @@
 mod build;
 mod check;
 mod import;
+mod inbox;
 mod newsletter;
 mod print;
 mod site;

@@ -14,6 +14,7 @@ pub fn run(cmd: NewsletterCommand) -> ExitCode {
     match cmd {
         NewsletterCommand::Check(args) => check(args),
         NewsletterCommand::Subscriber(cmd) => subscriber(cmd),
+        NewsletterCommand::Inbox(args) => super::inbox::run(args),
         NewsletterCommand::Build(NewsletterBuildArgs { number, root }) => {
             // the site build writes every issue's email files
             let opts = BuildOptions {

@@ -26,6 +26,23 @@ pub struct NewsletterConfig {
     /// How to join: `mailto:join@example.org?subject=subscribe`, offered on the site.
     #[serde(default)]
     pub subscribe: Option<Spanned<String>>,
+    /// Where bounces go: each recipient's messages carry `LOCAL+HASH@DOMAIN` of it as the
+    /// return path (VERP), so `newsletter inbox` knows whose address failed.
+    #[serde(default)]
+    pub return_path: Option<Spanned<String>>,
+}
+
+/// `[inbox]`: the mailbox `newsletter inbox` reads. The password comes from
+/// `INNOPRESS_IMAP_PASSWORD`, never from here.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InboxConfig {
+    /// `imaps://user@mail.example.org/INBOX`.
+    #[serde(default)]
+    pub url: Option<Spanned<String>>,
+    /// A certificate authority to trust besides the public ones (a self-signed server).
+    #[serde(default)]
+    pub ca_file: Option<String>,
 }
 
 /// `greeting = false`, or the greeting's words.

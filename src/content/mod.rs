@@ -99,6 +99,33 @@ const DATA_ENTRIES: [&str; 5] = [
 ];
 
 /// Loads the site below `root` (the folder that holds `content/`).
+/// Only `content/site.toml`, for commands that need the settings and nothing else (the
+/// inbox): a broken article does not stop the list from being kept.
+pub fn load_config(root: &Path) -> Result<SiteConfig, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let config = match read_source(root, "content/site.toml") {
+        Some(Ok(src)) => {
+            let range = 0..src.text.len();
+            tables::load_one::<SiteConfig>(&src, range, &mut diags)
+        }
+        Some(Err(d)) => {
+            diags.push(d);
+            None
+        }
+        None => {
+            diags.push(Diagnostic::file_error(
+                "content/site.toml",
+                "missing `content/site.toml`: run this in the site folder, or give --root",
+            ));
+            None
+        }
+    };
+    match config {
+        Some(c) if !diags.has_errors() => Ok(c),
+        _ => Err(diags),
+    }
+}
+
 pub fn load(root: &Path) -> (Site, Diagnostics) {
     let mut site = Site {
         root: root.to_path_buf(),

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use toml::Spanned;
 
-pub use super::mailing::{GreetingSetting, NewsletterConfig, SmtpConfig};
+pub use super::mailing::{GreetingSetting, InboxConfig, NewsletterConfig, SmtpConfig};
 
 pub use super::record::{Record, RecordedFigure, RecordedTable, TomlDate};
 
@@ -29,6 +29,8 @@ pub struct SiteConfig {
     pub newsletter: Option<NewsletterConfig>,
     #[serde(default)]
     pub smtp: Option<SmtpConfig>,
+    #[serde(default)]
+    pub inbox: Option<InboxConfig>,
     /// The programme's rules that checks apply; today's values when left out.
     #[serde(default)]
     pub policy: Policy,

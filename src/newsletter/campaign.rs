@@ -31,6 +31,27 @@ pub enum CampaignError {
     Email(#[from] message::EmailError),
 }
 
+/// The SMTP server and login of the site: `[smtp]`, `INNOPRESS_SMTP_URL` and
+/// `INNOPRESS_SMTP_PASSWORD`.
+pub fn smtp_target(root: &Path, config: &SiteConfig) -> Result<smtp::Target, CampaignError> {
+    let smtp_cfg = config.smtp.as_ref();
+    let url = std::env::var("INNOPRESS_SMTP_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .or_else(|| smtp_cfg.and_then(|s| s.url.clone()))
+        .ok_or(CampaignError::NoServer)?;
+    let password = std::env::var("INNOPRESS_SMTP_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty());
+    let ca = smtp::read_ca(root, smtp_cfg.and_then(|s| s.ca_file.as_deref()))?;
+    Ok(smtp::parse_url(
+        &url,
+        smtp_cfg.and_then(|s| s.username.clone()),
+        password,
+        ca,
+    )?)
+}
+
 /// The campaign of `issue` with the settings of `config` and the environment.
 pub fn from_site(
     root: &Path,
@@ -40,21 +61,7 @@ pub fn from_site(
     per_minute: Option<u32>,
 ) -> Result<Campaign, CampaignError> {
     let smtp_cfg = config.smtp.clone();
-    let url = std::env::var("INNOPRESS_SMTP_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-        .or_else(|| smtp_cfg.as_ref().and_then(|s| s.url.clone()))
-        .ok_or(CampaignError::NoServer)?;
-    let password = std::env::var("INNOPRESS_SMTP_PASSWORD")
-        .ok()
-        .filter(|p| !p.is_empty());
-    let ca = smtp::read_ca(root, smtp_cfg.as_ref().and_then(|s| s.ca_file.as_deref()))?;
-    let target = smtp::parse_url(
-        &url,
-        smtp_cfg.as_ref().and_then(|s| s.username.clone()),
-        password,
-        ca,
-    )?;
+    let target = smtp_target(root, config)?;
     let nl = config.newsletter.clone();
     let dkim = match nl
         .as_ref()

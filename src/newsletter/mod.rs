@@ -1,7 +1,8 @@
 //! Stage 6, send: newsletter campaigns over SMTP with a journal so nobody is mailed twice,
-//! and the subscriber list. The email itself is rendered by [`crate::render::email`].
+//! the subscriber list, and the inbox that keeps it (leaving, bounces, joining). The email itself is rendered by [`crate::render::email`].
 
 pub mod campaign;
+pub mod inbox;
 pub mod journal;
 pub mod listfile;
 pub mod preflight;

@@ -48,7 +48,7 @@ fn same(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
 }
 
-/// The journals of every issue: `.innopress/sends/*.jsonl`, sorted.
+/// The journals of every issue (`.innopress/sends/*.jsonl`, sorted) and the inbox's.
 fn journals(root: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(root.join(".innopress/sends"))
         .into_iter()
@@ -58,6 +58,11 @@ fn journals(root: &Path) -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
         .collect();
     v.sort();
+    // what the inbox did about each address, too
+    let inbox = root.join(".innopress/inbox.jsonl");
+    if inbox.is_file() {
+        v.push(inbox);
+    }
     v
 }
 

@@ -40,7 +40,7 @@ pub enum Status {
 impl Status {
     /// The status cell, including the words of common exports (listmonk's `enabled` and
     /// `blocklisted`, Mailchimp's `cleaned`).
-    fn parse(cell: &str) -> Option<Status> {
+    pub fn parse(cell: &str) -> Option<Status> {
         Some(match cell {
             "subscribed" | "enabled" | "active" | "confirmed" => Status::Subscribed,
             "pending" | "unconfirmed" => Status::Pending,
@@ -48,6 +48,16 @@ impl Status {
             "bounced" | "cleaned" => Status::Bounced,
             _ => return None,
         })
+    }
+
+    /// The word innopress writes into the status cell.
+    pub fn word(self) -> &'static str {
+        match self {
+            Status::Subscribed => "subscribed",
+            Status::Pending => "pending",
+            Status::Unsubscribed => "unsubscribed",
+            Status::Bounced => "bounced",
+        }
     }
 }
 

@@ -149,6 +149,16 @@ impl Validator<'_> {
                     ),
                 );
             }
+            if let Some(r) = &nl.return_path
+                && let Err(why) = crate::addresses::return_path(r.get_ref())
+            {
+                self.error(
+                    file,
+                    r.span(),
+                    why.to_string(),
+                    Some("for example return_path = \"bounces@example.org\": a mailbox newsletter inbox reads, whose server delivers bounces+anything@ to it".into()),
+                );
+            }
             if let Some(a) = &nl.address {
                 let text = a.get_ref();
                 if text.trim().is_empty()

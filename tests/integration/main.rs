@@ -9,6 +9,7 @@ mod dates;
 mod hostile;
 mod impact;
 mod import;
+mod inbox;
 mod invalid;
 mod links;
 mod newsletter;

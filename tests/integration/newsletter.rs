@@ -112,9 +112,24 @@ pub(crate) fn send_with(
     password: &str,
     env: &[(&str, &str)],
 ) -> Output {
+    send_command(site, 1, args, password, env)
+}
+
+/// [`send`] of issue `number`.
+pub(crate) fn send_issue(site: &Path, number: u32, args: &[&str], password: &str) -> Output {
+    send_command(site, number, args, password, &[])
+}
+
+fn send_command(
+    site: &Path,
+    number: u32,
+    args: &[&str],
+    password: &str,
+    env: &[(&str, &str)],
+) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_innopress"));
     // the checks before a campaign have their own tests (preflight.rs); these are about sending
-    c.args(["newsletter", "send", "1", "--no-preflight"])
+    c.args(["newsletter", "send", &number.to_string(), "--no-preflight"])
         .args(args)
         .current_dir(site)
         .env("NO_COLOR", "1")

@@ -74,7 +74,8 @@ def main():
                     with open(os.path.join(args.dir, name), "wb") as f:
                         f.write(envelope.original_content or envelope.content)
                 for rcpt in envelope.rcpt_tos:
-                    index.write(json.dumps({"rcpt": rcpt, "file": name, "tls": session.ssl is not None}) + "\n")
+                    index.write(json.dumps({"rcpt": rcpt, "file": name, "tls": session.ssl is not None,
+                                            "mail_from": envelope.mail_from}) + "\n")
             session.delivered = getattr(session, "delivered", 0) + 1
             return "250 2.0.0 queued as %s" % name
 

@@ -41,6 +41,8 @@ pub struct MailSettings {
     pub unsubscribe_secret: Option<String>,
     /// Domain for Message-IDs.
     pub domain: String,
+    /// `[newsletter] return_path`: bounces come back to `LOCAL+HASH@DOMAIN` of it.
+    pub return_path: Option<lettre::Address>,
     pub dkim: Option<std::sync::Arc<DkimConfig>>,
 }
 
@@ -99,17 +101,33 @@ fn percent_encode(s: &str) -> String {
     out
 }
 
-/// Message-ID for a campaign message: stable per issue and address, so a log line or a bounce
-/// can be matched to the journal.
-pub fn message_id(number: u32, email: &str, domain: &str, kind: Kind) -> String {
-    let mut h = Sha256::new();
-    h.update(email.to_lowercase().as_bytes());
-    let hash: String = h
-        .finalize()
+/// A recipient's hash in Message-IDs and return paths: 20 hex digits of the SHA-256 of the
+/// lower-cased address. It names the recipient to whoever has the list, and to nobody else.
+pub fn recipient_hash(email: &str) -> String {
+    Sha256::digest(email.to_lowercase().as_bytes())
         .iter()
         .take(10)
         .map(|b| format!("{b:02x}"))
-        .collect();
+        .collect()
+}
+
+/// The return path (envelope sender) of a message to `email`: `LOCAL+HASH@DOMAIN` of the
+/// `return_path` setting (VERP), or the sender's address.
+pub fn return_path(s: &MailSettings, email: &str) -> lettre::Address {
+    s.return_path
+        .as_ref()
+        .and_then(|rp| {
+            format!("{}+{}@{}", rp.user(), recipient_hash(email), rp.domain())
+                .parse()
+                .ok()
+        })
+        .unwrap_or_else(|| s.from.email.clone())
+}
+
+/// Message-ID for a campaign message: stable per issue and address, so a log line or a bounce
+/// can be matched to the journal.
+pub fn message_id(number: u32, email: &str, domain: &str, kind: Kind) -> String {
+    let hash = recipient_hash(email);
     match kind {
         Kind::Preview => format!("<issue-{number}.preview@{domain}>"),
         Kind::Test => {
@@ -174,7 +192,7 @@ pub fn build(
     // characters and folds; the envelope is given, not parsed back from the headers
     let mut b = Message::builder()
         .envelope(lettre::address::Envelope::new(
-            Some(s.from.email.clone()),
+            Some(return_path(s, &to.email)),
             vec![to_address],
         )?)
         .raw_header(headers::mailbox("From", &s.from)?)
@@ -255,6 +273,7 @@ mod tests {
         assert_eq!(token("s", "A@x.org"), token("s", "a@x.org"));
         assert_ne!(token("s", "a@x.org"), token("t", "a@x.org"));
         let s = MailSettings {
+            return_path: None,
             from: "N <n@x.org>".parse().unwrap(),
             reply_to: None,
             list_id: "N <news.x.org>".into(),

@@ -51,7 +51,15 @@ pub fn settings(
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == ' ' || *c == '-')
         .collect();
+    let return_path = match nl.and_then(|n| n.return_path.as_ref()) {
+        Some(r) => Some(
+            crate::addresses::return_path(r.get_ref())
+                .map_err(|e| EmailError::Address(e.to_string()))?,
+        ),
+        None => None,
+    };
     Ok(MailSettings {
+        return_path,
         domain: from.email.domain().to_string(),
         from,
         reply_to,
