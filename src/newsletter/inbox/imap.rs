@@ -253,7 +253,7 @@ impl Session {
                 .map_err(|e| err(format!("cannot connect to port {}: {e}", t.port)))?;
             let _ = tcp.set_nodelay(true);
             let stream: Box<dyn Stream> = if t.tls {
-                let config = tls_config(t.ca_pem.as_deref()).map_err(err)?;
+                let config = tls_config(t.ca_pem.as_deref())?;
                 let name = rustls_pki_types::ServerName::try_from(t.host.clone())
                     .map_err(|e| err(format!("not a server name: {e}")))?;
                 let tls = tokio_rustls::TlsConnector::from(Arc::new(config))
@@ -378,7 +378,8 @@ impl Session {
 }
 
 /// The web's root certificates, and the site's own CA when `ca_file` names one.
-fn tls_config(ca_pem: Option<&[u8]>) -> Result<rustls::ClientConfig, String> {
+fn tls_config(ca_pem: Option<&[u8]>) -> Result<rustls::ClientConfig, ImapError> {
+    let err = |m: String| ImapError::Url(m);
     use rustls_pki_types::pem::PemObject;
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
@@ -386,20 +387,20 @@ fn tls_config(ca_pem: Option<&[u8]>) -> Result<rustls::ClientConfig, String> {
         let mut any = false;
         for cert in rustls_pki_types::CertificateDer::pem_slice_iter(pem) {
             let cert =
-                cert.map_err(|e| format!("[inbox] ca_file is not a PEM certificate: {e}"))?;
+                cert.map_err(|e| err(format!("[inbox] ca_file is not a PEM certificate: {e}")))?;
             roots
                 .add(cert)
-                .map_err(|e| format!("[inbox] ca_file: {e}"))?;
+                .map_err(|e| err(format!("[inbox] ca_file: {e}")))?;
             any = true;
         }
         if !any {
-            return Err("[inbox] ca_file holds no certificate".into());
+            return Err(err("[inbox] ca_file holds no certificate".into()));
         }
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
+        .map_err(|e| err(e.to_string()))?
         .with_root_certificates(roots)
         .with_no_client_auth())
 }
