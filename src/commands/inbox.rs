@@ -87,6 +87,14 @@ pub fn run(a: InboxArgs) -> ExitCode {
         match imap::fetch(&target) {
             Ok(f) => {
                 skipped.extend(f.skipped);
+                if f.waiting > 0 {
+                    skipped.push(format!(
+                        "{} more message(s) wait in the mailbox: one run reads at most {} messages or {} MB; run again",
+                        f.waiting,
+                        imap::MAX_PER_RUN,
+                        imap::MAX_BYTES_PER_RUN >> 20
+                    ));
+                }
                 server = Some((target, f.keywords));
                 f.messages
             }
@@ -123,12 +131,18 @@ pub fn run(a: InboxArgs) -> ExitCode {
         |email, name, token| {
             if confirmer.is_none() {
                 let Some(words) = words.clone() else {
-                    return Err(inbox::ConfirmError(
-                    "[newsletter] subscribe is not set, so a confirmation has no address to be answered at".into(),
-                ));
+                    return Err(inbox::ConfirmError {
+                    message: "[newsletter] subscribe is not set, so a confirmation has no address to be answered at".into(),
+                    permanent: false,
+                });
                 };
-                let base = innopress::urls::BaseUrl::parse(config.base_url.get_ref())
-                    .map_err(|e| inbox::ConfirmError(e.to_string()))?;
+                let base =
+                    innopress::urls::BaseUrl::parse(config.base_url.get_ref()).map_err(|e| {
+                        inbox::ConfirmError {
+                            message: e.to_string(),
+                            permanent: false,
+                        }
+                    })?;
                 confirmer = Some(
                     confirm::Confirmer::new(
                         &a.root,
@@ -137,12 +151,18 @@ pub fn run(a: InboxArgs) -> ExitCode {
                         settings.secret.clone(),
                         words,
                     )
-                    .map_err(|e| inbox::ConfirmError(e.to_string()))?,
+                    .map_err(|e| inbox::ConfirmError {
+                        message: e.to_string(),
+                        permanent: false,
+                    })?,
                 );
             }
             match confirmer.as_mut() {
                 Some(c) => c.send(email, name, token),
-                None => Err(inbox::ConfirmError("no SMTP connection".into())),
+                None => Err(inbox::ConfirmError {
+                    message: "no SMTP connection".into(),
+                    permanent: false,
+                }),
             }
         },
     );
@@ -243,7 +263,21 @@ pub fn run(a: InboxArgs) -> ExitCode {
             .filter(|h| h.done())
             .filter_map(|h| h.uid)
             .collect();
-        if let Err(e) = imap::flag(&target, &uids, keywords) {
+        // messages for a person are listed once: marked apart, never taken as handled
+        let for_people: Vec<u32> = report
+            .messages
+            .iter()
+            .filter(|h| h.for_a_person())
+            .filter_map(|h| h.uid)
+            .collect();
+        let marked = imap::flag(&target, &uids, keywords, imap::KEYWORD).and_then(|()| {
+            if keywords {
+                imap::flag(&target, &for_people, keywords, imap::KEYWORD_LEFT)
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(e) = marked {
             eprintln!(
                 "error: the list is kept, but the handled messages could not be marked on the server ({e}); the next run finds them again and changes nothing"
             );
@@ -283,6 +317,7 @@ fn what(h: &Handled) -> String {
         Request::Subscribe { .. } => "subscribe".into(),
         Request::Confirm { .. } => "confirm".into(),
         Request::AutoReply => "auto-reply".into(),
+        Request::Notice(_) => "notice".into(),
         Request::Other(_) => "other".into(),
     }
 }
@@ -293,8 +328,10 @@ fn said(o: &Outcome, dry_run: bool) -> String {
             format!("{}: {} → {}", printable(email), from.word(), to.word())
         }
         Outcome::SoftBounce { email, days } => format!(
-            "{}: temporary failure, day {days} of 3 before it counts as bounced",
-            printable(email)
+            "{}: failure counted, day {days} of {} within {} days before it counts as bounced",
+            printable(email),
+            inbox::apply::SOFT_DAYS,
+            inbox::apply::SOFT_WINDOW_DAYS
         ),
         Outcome::ConfirmationSent { email } => format!(
             "{}: pending, {}",
@@ -313,6 +350,7 @@ fn said(o: &Outcome, dry_run: bool) -> String {
             format!("{}: not done: {}", printable(email), printable(why))
         }
         Outcome::LeftAlone { why } => why.clone(),
+        Outcome::Deferred { why } => format!("not handled yet: {why}"),
         Outcome::Earlier => "handled by an earlier run".into(),
     }
 }

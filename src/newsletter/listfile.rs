@@ -4,7 +4,7 @@
 //! rows. A file that is not UTF-8 gets an error that says how to save it again.
 
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The names each column goes by in common exports, compared without letter case, spaces,
 /// hyphens and underscores.
@@ -155,6 +155,32 @@ pub fn without_bom<R: Read>(mut r: BufReader<R>) -> BufReader<R> {
     r
 }
 
+/// The list is being changed by another run.
+#[derive(Debug)]
+pub enum LockError {
+    Busy(PathBuf),
+    Io(PathBuf, std::io::Error),
+}
+
+/// Takes `.innopress/list.lock` for the time of a change to the list, or says who has it.
+/// Held by `newsletter inbox` and by `subscriber forget`, which both rewrite the list; released when the file is dropped.
+pub fn lock(root: &Path) -> Result<std::fs::File, LockError> {
+    let p = root.join(".innopress/list.lock");
+    let io = |e| LockError::Io(p.clone(), e);
+    std::fs::create_dir_all(root.join(".innopress")).map_err(io)?;
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&p)
+        .map_err(io)?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(std::fs::TryLockError::WouldBlock) => Err(LockError::Busy(p)),
+        Err(std::fs::TryLockError::Error(e)) => Err(LockError::Io(p, e)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,5 +213,20 @@ mod tests {
         .unwrap();
         assert_eq!(inspect(&p), Err(FormatError::NotUtf8(3)));
         assert!(FormatError::NotUtf8(3).to_string().contains("CSV UTF-8"));
+    }
+}
+
+#[cfg(test)]
+mod lock_tests {
+    #[test]
+    fn one_run_at_a_time_changes_the_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = super::lock(dir.path()).unwrap();
+        assert!(matches!(
+            super::lock(dir.path()),
+            Err(super::LockError::Busy(_))
+        ));
+        drop(held);
+        assert!(super::lock(dir.path()).is_ok());
     }
 }

@@ -125,6 +125,19 @@ pub struct Forgotten {
 /// Removes every row and journal line of `email` and records its salted hash.
 pub fn forget(root: &Path, list: &Path, email: &str) -> Result<Forgotten, RightsError> {
     let mut done = Forgotten::default();
+    // not while `newsletter inbox` rewrites the list: its rename would bring the rows back
+    let _lock = super::listfile::lock(root).map_err(|e| match e {
+        super::listfile::LockError::Busy(path) => RightsError::Io {
+            action: "lock (another innopress run is changing the list; wait for it)",
+            path,
+            source: std::io::Error::from(std::io::ErrorKind::WouldBlock),
+        },
+        super::listfile::LockError::Io(path, source) => RightsError::Io {
+            action: "lock",
+            path,
+            source,
+        },
+    })?;
     // the list: every other row kept byte for byte, header included
     let columns = super::listfile::inspect(list).map_err(|source| RightsError::List {
         path: list.to_path_buf(),
@@ -176,11 +189,23 @@ pub fn forget(root: &Path, list: &Path, email: &str) -> Result<Forgotten, Rights
         let text = std::fs::read_to_string(&path).map_err(io("read", &path))?;
         let mut out = String::with_capacity(text.len());
         let mut removed = 0;
+        let inbox = path.file_name().is_some_and(|n| n == "inbox.jsonl");
         for line in text.split_inclusive('\n') {
-            if journal_email(line.trim_end()).is_some_and(|e| same(&e, email)) {
-                removed += 1;
-            } else {
+            if !journal_email(line.trim_end()).is_some_and(|e| same(&e, email)) {
                 out.push_str(line);
+                continue;
+            }
+            removed += 1;
+            // the inbox must still know the message was handled, or the same saved mail
+            // read again would bring the address back: its line stays, without the address
+            if inbox
+                && let Ok(serde_json::Value::Object(mut entry)) =
+                    serde_json::from_str::<serde_json::Value>(line.trim_end())
+            {
+                entry.remove("email");
+                entry.remove("soft");
+                out.push_str(&serde_json::Value::Object(entry).to_string());
+                out.push('\n');
             }
         }
         if removed > 0 {

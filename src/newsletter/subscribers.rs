@@ -238,7 +238,7 @@ impl Iterator for ListReader {
 
 /// An address as it can be sent without SMTPUTF8: a domain with other letters in its ASCII
 /// (`xn--`) form. `None` when the part before the `@` has letters outside ASCII.
-fn ascii_address(email: &str) -> Option<String> {
+pub fn ascii_address(email: &str) -> Option<String> {
     if email.is_ascii() {
         return Some(email.to_string());
     }

@@ -65,7 +65,7 @@ pub fn message(
         .date(date)
         .message_id(Some(format!(
             "<confirm.{}.{nanos}@{}>",
-            recipient_hash(email),
+            recipient_hash(s.unsubscribe_secret.as_deref(), email),
             s.domain
         )))
         .singlepart(lettre::message::SinglePart::plain(body))?)
@@ -112,28 +112,43 @@ impl Confirmer {
             token,
             SystemTime::now(),
         )
-        .map_err(|e| ConfirmError(e.to_string()))?;
+        .map_err(|e| ConfirmError {
+            message: e.to_string(),
+            permanent: true,
+        })?;
         let target = &self.target;
         let conn = &mut self.conn;
+        let for_now = |message: String| ConfirmError {
+            message,
+            permanent: false,
+        };
         self.rt.block_on(async {
             if conn.is_none() {
                 *conn = Some(
                     smtp::connect(target)
                         .await
-                        .map_err(|e| ConfirmError(e.to_string()))?,
+                        .map_err(|e| for_now(e.to_string()))?,
                 );
             }
             let Some(c) = conn.as_mut() else {
-                return Err(ConfirmError("no SMTP connection".into()));
+                return Err(for_now("no SMTP connection".into()));
+            };
+            let said = |r: &str| {
+                format!(
+                    "the SMTP server refused the confirmation: {}",
+                    crate::newsletter::subscribers::redact(r, email)
+                )
             };
             match transact(c, msg.envelope(), &msg.formatted(), target.timeout).await {
-                Outcome::Sent(_) => Ok(()),
-                Outcome::Temporary(r, _) | Outcome::Permanent(r) | Outcome::Uncertain(r) => {
+                // the server may have it: sending again could mail the person twice
+                Outcome::Sent(_) | Outcome::Uncertain(_) => Ok(()),
+                Outcome::Permanent(r) => Err(ConfirmError {
+                    message: said(&r),
+                    permanent: true,
+                }),
+                Outcome::Temporary(r, _) => {
                     *conn = None;
-                    Err(ConfirmError(format!(
-                        "the SMTP server refused the confirmation: {}",
-                        crate::newsletter::subscribers::redact(&r, email)
-                    )))
+                    Err(for_now(said(&r)))
                 }
             }
         })

@@ -32,7 +32,11 @@ pub fn failures(body: &[u8]) -> Vec<Failure> {
             continue;
         }
         let action = field("Action").unwrap_or("").trim().to_ascii_lowercase();
-        if matches!(action.as_str(), "delivered" | "relayed" | "expanded") {
+        // a delay warning is not a failure: the server is still trying
+        if matches!(
+            action.as_str(),
+            "delivered" | "relayed" | "expanded" | "delayed"
+        ) {
             continue;
         }
         let status = field("Status")
@@ -117,7 +121,7 @@ mod tests {
 
     #[test]
     fn reads_hard_soft_and_successful_recipients() {
-        let body = b"Reporting-MTA: dns; mx.example.net\r\nArrival-Date: Mon, 30 Nov 2026 10:00:00 +0000\r\n\r\nFinal-Recipient: rfc822; Gone@Example.org\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 no such\r\n  user here\r\n\r\nFinal-Recipient: rfc822;full@example.org\r\nAction: delayed\r\nStatus: 4.2.2\r\n\r\nFinal-Recipient: rfc822; ok@example.org\r\nAction: delivered\r\nStatus: 2.0.0\r\n";
+        let body = b"Reporting-MTA: dns; mx.example.net\r\nArrival-Date: Mon, 30 Nov 2026 10:00:00 +0000\r\n\r\nFinal-Recipient: rfc822; Gone@Example.org\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 no such\r\n  user here\r\n\r\nFinal-Recipient: rfc822;full@example.org\r\nAction: failed\r\nStatus: 4.2.2\r\n\r\nFinal-Recipient: rfc822;later@example.org\r\nAction: delayed\r\nStatus: 4.4.7\r\n\r\nFinal-Recipient: rfc822; ok@example.org\r\nAction: delivered\r\nStatus: 2.0.0\r\n";
         let f = failures(body);
         assert_eq!(
             f,

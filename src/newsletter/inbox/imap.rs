@@ -12,6 +12,12 @@ use std::time::Duration;
 
 /// The keyword handled messages get.
 pub const KEYWORD: &str = "innopress";
+/// The keyword of messages listed for a person: not fetched again, not taken as handled.
+pub const KEYWORD_LEFT: &str = "innopress-left";
+/// At most this many messages…
+pub const MAX_PER_RUN: usize = 500;
+/// …and this many bytes of them are read in one run.
+pub const MAX_BYTES_PER_RUN: u64 = 100 << 20;
 
 #[derive(Clone)]
 pub struct Target {
@@ -128,6 +134,8 @@ pub fn parse_url(
 pub struct Fetched {
     pub messages: Vec<Incoming>,
     pub skipped: Vec<String>,
+    /// Messages left for the next run (more than one run takes).
+    pub waiting: usize,
     pub keywords: bool,
 }
 
@@ -141,8 +149,8 @@ pub fn fetch(t: &Target) -> Result<Fetched, ImapError> {
     })
 }
 
-/// Marks the messages with `uids` handled.
-pub fn flag(t: &Target, uids: &[u32], keywords: bool) -> Result<(), ImapError> {
+/// Marks the messages with `uids` with `keyword` (or `\Seen` where keywords are not kept).
+pub fn flag(t: &Target, uids: &[u32], keywords: bool, keyword: &str) -> Result<(), ImapError> {
     if uids.is_empty() {
         return Ok(());
     }
@@ -153,7 +161,7 @@ pub fn flag(t: &Target, uids: &[u32], keywords: bool) -> Result<(), ImapError> {
             s.close().await;
             return Err(e);
         }
-        let flag = if keywords { KEYWORD } else { "\\Seen" };
+        let flag = if keywords { keyword } else { "\\Seen" };
         let mut result = Ok(());
         for chunk in uids.chunks(500) {
             let set = chunk
@@ -180,7 +188,7 @@ pub fn flag(t: &Target, uids: &[u32], keywords: bool) -> Result<(), ImapError> {
         if result.is_ok() {
             // a refused STORE can end without an error: ask the server what it kept
             let query = if keywords {
-                format!("UNKEYWORD {KEYWORD}")
+                format!("UNKEYWORD {flag}")
             } else {
                 "UNSEEN".into()
             };
@@ -293,7 +301,7 @@ impl Session {
                 || matches!(f, async_imap::types::Flag::Custom(c) if c == KEYWORD)
         });
         let query = if keywords {
-            format!("UNKEYWORD {KEYWORD}")
+            format!("UNKEYWORD {KEYWORD} UNKEYWORD {KEYWORD_LEFT}")
         } else {
             "UNSEEN".to_string()
         };
@@ -305,51 +313,69 @@ impl Session {
         let mut out = Fetched {
             messages: Vec::new(),
             skipped: Vec::new(),
+            waiting: 0,
             keywords,
         };
-        for chunk in uids.chunks(100) {
+        // sizes first: a message over the limit is never downloaded
+        let mut sizes: Vec<(u32, u32)> = Vec::new();
+        for chunk in uids.chunks(500) {
             let set = chunk
                 .iter()
                 .map(u32::to_string)
                 .collect::<Vec<_>>()
                 .join(",");
-            // sizes first: a message over the limit is never downloaded
-            let sizes: Vec<(u32, u32)> = timed(&host, timeout, async {
-                let mut v = Vec::new();
-                let mut s = self.inner.uid_fetch(&set, "(UID RFC822.SIZE)").await?;
-                while let Some(f) = s.next().await {
-                    let f = f?;
-                    if let (Some(uid), Some(size)) = (f.uid, f.size) {
-                        v.push((uid, size));
+            sizes.extend(
+                timed(&host, timeout, async {
+                    let mut v = Vec::new();
+                    let mut s = self.inner.uid_fetch(&set, "(UID RFC822.SIZE)").await?;
+                    while let Some(f) = s.next().await {
+                        let f = f?;
+                        if let (Some(uid), Some(size)) = (f.uid, f.size) {
+                            v.push((uid, size));
+                        }
                     }
-                }
-                Ok(v)
-            })
-            .await?;
-            let wanted: Vec<u32> = sizes
-                .iter()
-                .filter(|(uid, size)| {
-                    let ok = u64::from(*size) <= MAX_MESSAGE;
-                    if !ok {
-                        out.skipped.push(format!(
-                            "{} uid {uid}: larger than {} MB, not read",
-                            t.mailbox,
-                            MAX_MESSAGE >> 20
-                        ));
-                    }
-                    ok
+                    Ok(v)
                 })
-                .map(|(uid, _)| *uid)
-                .collect();
-            if wanted.is_empty() {
+                .await?,
+            );
+        }
+        sizes.sort_unstable();
+        // what one run takes: the rest waits for the next, so a flood of mail cannot make
+        // every run run out of memory or time
+        let mut wanted: Vec<(u32, u64)> = Vec::new();
+        let mut total = 0u64;
+        for (uid, size) in sizes {
+            let size = u64::from(size);
+            if size > MAX_MESSAGE {
+                out.skipped.push(format!(
+                    "{} uid {uid}: larger than {} MB, not read",
+                    t.mailbox,
+                    MAX_MESSAGE >> 20
+                ));
+            } else if wanted.len() >= MAX_PER_RUN || total + size > MAX_BYTES_PER_RUN {
+                out.waiting += 1;
+            } else {
+                total += size;
+                wanted.push((uid, size));
+            }
+        }
+        // bodies in batches of at most 20 messages or 20 MB, each with its own deadline
+        let mut batch: Vec<u32> = Vec::new();
+        let mut bytes = 0u64;
+        for (n, &(uid, size)) in wanted.iter().enumerate() {
+            batch.push(uid);
+            bytes += size;
+            let last = n + 1 == wanted.len();
+            if !(last || batch.len() >= 20 || bytes >= 20 << 20) {
                 continue;
             }
-            let set = wanted
+            let set = batch
                 .iter()
                 .map(u32::to_string)
                 .collect::<Vec<_>>()
                 .join(",");
-            let bodies: Vec<(u32, Vec<u8>)> = timed(&host, timeout, async {
+            let deadline = timeout + Duration::from_secs(bytes >> 20);
+            let bodies: Vec<(u32, Vec<u8>)> = timed(&host, deadline, async {
                 let mut v = Vec::new();
                 let mut s = self.inner.uid_fetch(&set, "(UID BODY.PEEK[])").await?;
                 while let Some(f) = s.next().await {
@@ -368,6 +394,8 @@ impl Session {
                     uid: Some(uid),
                 });
             }
+            batch.clear();
+            bytes = 0;
         }
         Ok(out)
     }

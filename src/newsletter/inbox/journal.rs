@@ -46,7 +46,8 @@ pub fn path(root: &Path) -> PathBuf {
     root.join(".innopress/inbox.jsonl")
 }
 
-/// Reads the journal; a line that cannot be read (a write cut off by a crash) is skipped.
+/// Reads the journal; a line that cannot be read (a write cut off by a crash, even in the
+/// middle of a character) is skipped.
 pub fn read(root: &Path) -> std::io::Result<Past> {
     let mut past = Past::default();
     let file = match std::fs::File::open(path(root)) {
@@ -54,13 +55,20 @@ pub fn read(root: &Path) -> std::io::Result<Past> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(past),
         Err(e) => return Err(e),
     };
-    for line in BufReader::new(file).lines() {
-        let Ok(e) = serde_json::from_str::<Entry>(&line?) else {
+    let mut reader = BufReader::new(file);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        let Ok(e) = serde_json::from_slice::<Entry>(line.trim_ascii_end()) else {
             continue;
         };
         if e.kind == "confirmation-sent" {
             if let Some(email) = e.email {
-                past.confirmation_sent.insert(email, e.time);
+                let t = past.confirmation_sent.entry(email).or_insert(0);
+                *t = (*t).max(e.time);
             }
             continue;
         }
@@ -74,7 +82,8 @@ pub fn read(root: &Path) -> std::io::Result<Past> {
     Ok(past)
 }
 
-/// Appends entries and waits until they are on disk.
+/// Appends entries and waits until they are on disk. A line cut off by a crash is ended
+/// first, so it never swallows the next entry.
 pub fn append(root: &Path, entries: &[Entry]) -> std::io::Result<()> {
     if entries.is_empty() {
         return Ok(());
@@ -84,7 +93,7 @@ pub fn append(root: &Path, entries: &[Entry]) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
     }
     let mut opts = std::fs::OpenOptions::new();
-    opts.create(true).append(true);
+    opts.create(true).append(true).read(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
@@ -93,10 +102,51 @@ pub fn append(root: &Path, entries: &[Entry]) -> std::io::Result<()> {
     }
     let mut f = opts.open(&p)?;
     let mut buf = Vec::new();
+    let len = f.metadata()?.len();
+    if len > 0 {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut last = [0u8];
+        f.seek(SeekFrom::Start(len - 1))?;
+        f.read_exact(&mut last)?;
+        if last[0] != b'\n' {
+            buf.push(b'\n');
+        }
+    }
     for e in entries {
         serde_json::to_writer(&mut buf, e).map_err(std::io::Error::other)?;
         buf.push(b'\n');
     }
     f.write_all(&buf)?;
     f.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_torn_line_loses_nothing_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join(".innopress")).unwrap();
+        // a crash in the middle of a character, with no line ending
+        std::fs::write(
+            path(root),
+            b"{\"id\":\"a@b\",\"kind\":\"bounce\",\"result\":\"none\",\"time\":1}\n{\"id\":\"\xc3",
+        )
+        .unwrap();
+        let e = Entry {
+            id: "c@d".into(),
+            kind: "unsubscribe".into(),
+            email: Some("x@y.org".into()),
+            result: "unsubscribed".into(),
+            note: String::new(),
+            day: None,
+            soft: false,
+            time: 2,
+        };
+        append(root, &[e]).unwrap();
+        let past = read(root).unwrap();
+        assert!(past.handled.contains("a@b") && past.handled.contains("c@d"));
+    }
 }

@@ -159,8 +159,18 @@ where
             }
             break;
         }
-        let start = record.position().map_or(0, |p| p.byte());
-        let lead = (start.saturating_sub(end - chunk.len() as u64) as usize).min(chunk.len());
+        // blank lines before the row (which the reader skips) are kept as they are
+        let mut lead = 0;
+        while let Some(n) = [&b"\r\n"[..], b"\n"]
+            .into_iter()
+            .find(|t| chunk[lead..].starts_with(t))
+            .map(<[u8]>::len)
+        {
+            if lead + n >= chunk.len() {
+                break;
+            }
+            lead += n;
+        }
         let (body, term) = split_terminator(&chunk[lead..]);
         ended_with_newline = !term.is_empty();
         out.write_all(&chunk[..lead]).map_err(io("write"))?;
@@ -187,6 +197,16 @@ where
         }
         stats.rows += 1;
         let line = record.position().map_or(0, |p| p.line());
+        if record.len() > header_len && !added.is_empty() {
+            // the new columns would land in this row's extra cells
+            return Err(EditError::Format {
+                path: list.to_path_buf(),
+                reason: format!(
+                    "line {line} has {} cells but the header has {header_len}: a cell with the delimiter in it must be quoted; fix the row (nothing was changed)",
+                    record.len()
+                ),
+            });
+        }
         let cell = |i: usize| {
             record
                 .get(i)
@@ -210,7 +230,8 @@ where
         match edit {
             None => {
                 out.write_all(body).map_err(io("write"))?;
-                if record.len() <= header_len {
+                if !added.is_empty() {
+                    // cells up to the header's end, then the new columns
                     for _ in record.len()..header_len {
                         out.write_all(&[d]).map_err(io("write"))?;
                     }
@@ -339,7 +360,7 @@ mod tests {
     fn untouched_rows_stay_byte_for_byte_and_columns_are_added() {
         let dir = tempfile::tempdir().unwrap();
         let list = dir.path().join("l.csv");
-        let text = "\u{feff}email;name;status;note\r\na@x.org;A;subscribed;\"keep; this\"\r\n\r\nb@x.org;B;subscribed\r\nc@x.org;C;pending;x";
+        let text = "\u{feff}email;name;status;note\r\na@x.org;A;subscribed;\"keep; this\"\r\n\r\n\nb@x.org;B;subscribed\r\nc@x.org;C;pending;x";
         std::fs::write(&list, text).unwrap();
         let stats = rewrite(
             &list,
@@ -360,7 +381,7 @@ mod tests {
         );
         assert_eq!(
             std::fs::read_to_string(&list).unwrap(),
-            "\u{feff}email;name;status;note;consent_at;source\r\na@x.org;A;subscribed;\"keep; this\";;\r\n\r\nb@x.org;B;unsubscribed;;2026-11-30T08:00:00Z;mail <a@b>\r\nc@x.org;C;pending;x;;\r\nd@x.org;'=cmd;pending;;2026-11-30T08:00:00Z;mail <a@b>\r\n"
+            "\u{feff}email;name;status;note;consent_at;source\r\na@x.org;A;subscribed;\"keep; this\";;\r\n\r\n\nb@x.org;B;unsubscribed;;2026-11-30T08:00:00Z;mail <a@b>\r\nc@x.org;C;pending;x;;\r\nd@x.org;'=cmd;pending;;2026-11-30T08:00:00Z;mail <a@b>\r\n"
         );
     }
 
@@ -380,5 +401,29 @@ mod tests {
             std::fs::read_to_string(&list).unwrap(),
             "Email Address,First Name,status,consent_at,source\na@x.org,A,bounced,2026-11-30T08:00:00Z,mail <a@b>\n"
         );
+    }
+
+    #[test]
+    fn short_rows_stay_short_and_long_rows_are_refused_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let list = dir.path().join("l.csv");
+        let text = "email,name,status,consent_at,source\na@x.org,A\nb@x.org,B,subscribed,,\n";
+        std::fs::write(&list, text).unwrap();
+        rewrite(
+            &list,
+            |r| (r.email == "b@x.org").then(|| edit(Status::Bounced)),
+            Vec::new,
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&list).unwrap(),
+            "email,name,status,consent_at,source\na@x.org,A\nb@x.org,B,bounced,2026-11-30T08:00:00Z,mail <a@b>\n"
+        );
+        let text = "email,name\na@x.org,Smith, John\nb@x.org,B\n";
+        std::fs::write(&list, text).unwrap();
+        let e = rewrite(&list, |_| Some(edit(Status::Bounced)), Vec::new, false).unwrap_err();
+        assert!(e.to_string().contains("line 2 has 3 cells"), "{e}");
+        assert_eq!(std::fs::read_to_string(&list).unwrap(), text);
     }
 }

@@ -1,23 +1,26 @@
 //! `newsletter inbox`: the mailbox keeps the list. Messages from IMAP or saved files are
-//! read ([`source`], [`imap`]), each is classified ([`classify`]), the list is changed in
-//! one streaming pass ([`listedit`]), confirmations go out, and the journal
-//! ([`journal`]) records every message handled so that running again changes nothing.
+//! read ([`source`], [`imap`]), each is classified ([`classify`]), matched to rows and
+//! applied ([`apply`]) in one streaming pass over the list ([`listedit`]), confirmations go
+//! out ([`confirm`]), and the journal ([`journal`]) records every message handled so that
+//! running again changes nothing.
 //!
 //! The order of the steps is what makes an interruption harmless: the list is replaced
-//! atomically first, confirmations are sent next, and a message is journaled only after
-//! all it caused is done; a run cut off anywhere repeats at most the steps after the list,
-//! which find the list already changed and change it no further.
+//! atomically first, each confirmation is journaled as soon as it is sent, and a message is
+//! journaled only after all it caused is done; a run cut off anywhere repeats at most the
+//! steps after the list, which find the list already changed and change it no further.
 
+pub mod apply;
 pub mod classify;
 pub mod confirm;
-mod dsn;
+pub mod dsn;
 pub mod imap;
 pub mod journal;
 pub mod listedit;
 pub mod source;
 
-use crate::newsletter::subscribers::Status;
+use crate::newsletter::subscribers::{Status, ascii_address};
 use crate::render::email::message::{recipient_hash, token};
+use apply::Hit;
 use classify::{Parsed, Request};
 use listedit::{Edit, NewRow};
 use std::cell::RefCell;
@@ -30,7 +33,7 @@ pub struct Incoming {
     /// Where it came from, for the listing: a file, `mbox:N`, `INBOX uid N`.
     pub origin: String,
     pub raw: Vec<u8>,
-    /// Its IMAP UID, to flag it once handled.
+    /// Its IMAP UID, to mark it once handled.
     pub uid: Option<u32>,
 }
 
@@ -38,7 +41,7 @@ pub struct Incoming {
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
     pub addresses: classify::Addresses,
-    /// `INNOPRESS_UNSUBSCRIBE_SECRET`: the key of every token.
+    /// `INNOPRESS_UNSUBSCRIBE_SECRET`: the key of every token and recipient hash.
     pub secret: Option<String>,
 }
 
@@ -51,17 +54,19 @@ pub enum Outcome {
         from: Status,
         to: Status,
     },
-    /// A temporary failure, counted: on how many different days so far.
+    /// A failure counted: on how many different days within the window so far.
     SoftBounce { email: String, days: usize },
-    /// A request to join: the row is pending and a confirmation went out (or would).
+    /// A request to join: a confirmation went out (or would).
     ConfirmationSent { email: String },
     /// Nothing to change, and why.
     Unchanged { email: Option<String>, why: String },
-    /// Not a request the inbox handles (an automatic reply, a question): left for a person.
+    /// Not a request the inbox handles (an automatic reply, a question): left alone.
     LeftAlone { why: String },
+    /// Cannot be handled in this run (no secret, a row to fix): left for the next.
+    Deferred { why: String },
     /// Handled by an earlier run.
     Earlier,
-    /// Could not be finished (a confirmation that could not be sent); tried again next run.
+    /// A confirmation could not be sent for now; the request is tried again next run.
     Failed { email: String, why: String },
 }
 
@@ -74,14 +79,18 @@ pub struct Handled {
 }
 
 impl Handled {
-    /// Whether the message is done with: marked on the server, never fetched again. A
-    /// message for a person is left unmarked, and so is one whose confirmation failed.
+    /// Whether the message is done with: marked on the server, never fetched again.
     pub fn done(&self) -> bool {
-        !matches!(self.parsed.request, Request::Other(_))
+        !self.for_a_person()
             && !self
                 .outcomes
                 .iter()
-                .any(|o| matches!(o, Outcome::Failed { .. }))
+                .any(|o| matches!(o, Outcome::Failed { .. } | Outcome::Deferred { .. }))
+    }
+
+    /// A message no rule handles (a reader's question): listed once, then left to people.
+    pub fn for_a_person(&self) -> bool {
+        matches!(self.parsed.request, Request::Other(_))
     }
 }
 
@@ -95,29 +104,36 @@ pub struct Report {
 pub enum InboxError {
     #[error(transparent)]
     List(#[from] listedit::EditError),
-    #[error("cannot {action} the inbox journal {}: {source}", path.display())]
+    #[error("cannot {action} {}: {source}", path.display())]
     Journal {
         action: &'static str,
         path: std::path::PathBuf,
         source: std::io::Error,
     },
     #[error(
-        "{0} message(s) ask to join or confirm, which needs tokens: set INNOPRESS_UNSUBSCRIBE_SECRET (the same secret the campaigns use)"
+        "another innopress run is changing the subscriber list (lock held on {}); wait for it to finish",
+        .0.display()
     )]
-    NoSecret(usize),
+    Busy(std::path::PathBuf),
 }
 
-/// A failure to send one confirmation; the message asking is tried again next run.
+/// A confirmation that could not be sent: for now (the request is tried again next run),
+/// or for good (the server refuses the address; the request is closed).
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct ConfirmError(pub String);
+#[error("{message}")]
+pub struct ConfirmError {
+    pub message: String,
+    pub permanent: bool,
+}
 
 /// How long after a confirmation no other goes to the same address: someone who fills
 /// strangers' addresses in cannot make the list mail them over and over.
 const CONFIRM_QUIET_SECS: i64 = 24 * 3600;
+/// At most this many confirmations in one run, so the list is never a spam cannon.
+pub const CONFIRMATIONS_PER_RUN: usize = 50;
 
 /// Handles `messages` against the list at `list`. `confirm(email, name, token)` sends a
-/// confirmation; `now` is the time used where a message has no date.
+/// confirmation; `now` is the time of the run.
 pub fn run<C>(
     root: &Path,
     list: &Path,
@@ -130,29 +146,45 @@ pub fn run<C>(
 where
     C: FnMut(&str, &str, &str) -> Result<(), ConfirmError>,
 {
-    let journal_err = |action| {
+    let io = |action: &'static str, path: std::path::PathBuf| {
         move |source| InboxError::Journal {
             action,
-            path: journal::path(root),
+            path,
             source,
         }
     };
-    let past = journal::read(root).map_err(journal_err("read"))?;
+    // one run at a time changes the list (the send reads it, `forget` rewrites it too)
+    let _lock = if dry_run {
+        None
+    } else {
+        Some(
+            crate::newsletter::listfile::lock(root).map_err(|e| match e {
+                crate::newsletter::listfile::LockError::Busy(p) => InboxError::Busy(p),
+                crate::newsletter::listfile::LockError::Io(p, source) => InboxError::Journal {
+                    action: "lock",
+                    path: p,
+                    source,
+                },
+            })?,
+        )
+    };
+    let past = journal::read(root).map_err(io("read", journal::path(root)))?;
+    let forgotten = crate::newsletter::rights::forgotten_set(root)
+        .ok()
+        .flatten();
+    let secret = settings.secret.clone();
     let mut seen = HashSet::new();
     let mut all: Vec<Handled> = messages
         .into_iter()
         .map(|m| {
-            let parsed = classify::classify(&m.raw, &settings.addresses);
+            // a mail parser bug met by a crafted message must not stop the list being kept
+            let parsed =
+                std::panic::catch_unwind(|| classify::classify(&m.raw, &settings.addresses))
+                    .unwrap_or_else(|_| classify::unreadable(&m.raw));
             let outcomes = if past.handled.contains(&parsed.id) || !seen.insert(parsed.id.clone()) {
                 vec![Outcome::Earlier]
             } else {
-                match &parsed.request {
-                    Request::AutoReply => vec![Outcome::LeftAlone {
-                        why: "an automatic reply".into(),
-                    }],
-                    Request::Other(why) => vec![Outcome::LeftAlone { why: why.clone() }],
-                    _ => Vec::new(),
-                }
+                first_outcome(&parsed.request, secret.is_some())
             };
             Handled {
                 origin: m.origin,
@@ -166,49 +198,46 @@ where
     let mut order: Vec<usize> = (0..all.len())
         .filter(|&i| all[i].outcomes.is_empty())
         .collect();
-    order.sort_by_key(|&i| (all[i].parsed.date.unwrap_or(now), i));
-    let needs_secret = order
-        .iter()
-        .filter(|&&i| {
-            matches!(
-                all[i].parsed.request,
-                Request::Subscribe { .. } | Request::Confirm { .. }
-            )
-        })
-        .count();
-    if needs_secret > 0 && settings.secret.is_none() {
-        return Err(InboxError::NoSecret(needs_secret));
-    }
+    order.sort_by_key(|&i| (apply::when(&all[i].parsed, now), i));
     let rank: HashMap<usize, usize> = order.iter().enumerate().map(|(r, &i)| (i, r)).collect();
 
-    // where each request may match a row
-    let mut by_email: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut by_hash: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut by_token: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut by_confirm: HashMap<String, Vec<usize>> = HashMap::new();
+    // where each request may match a row, and how surely
+    let mut by_email: HashMap<String, Vec<Hit>> = HashMap::new();
+    let mut by_hash: HashMap<String, Vec<Hit>> = HashMap::new();
+    let mut by_token: HashMap<String, Vec<Hit>> = HashMap::new();
+    let mut by_confirm: HashMap<String, Vec<Hit>> = HashMap::new();
+    let add = |map: &mut HashMap<String, Vec<Hit>>, key: &str, index, strong| {
+        map.entry(key.to_string())
+            .or_default()
+            .push(Hit { index, strong });
+    };
     for &i in &order {
         match &all[i].parsed.request {
-            Request::Unsubscribe { token, from } => {
-                if let Some(t) = token {
-                    by_token.entry(t.clone()).or_default().push(i);
-                }
-                if let Some(f) = from {
-                    by_email.entry(f.clone()).or_default().push(i);
-                }
-            }
-            Request::Bounce { failures, hashes } => {
-                for f in failures {
-                    if let Some(r) = &f.recipient {
-                        by_email.entry(r.clone()).or_default().push(i);
+            Request::Unsubscribe { token, from } => match (token, &secret) {
+                // a token says whose request it is; the sender then does not matter
+                (Some(t), Some(_)) => add(&mut by_token, t, i, true),
+                _ => {
+                    if let Some(f) = from {
+                        add(&mut by_email, f, i, true);
                     }
                 }
+            },
+            Request::Bounce { failures, hashes } => {
+                // our hash is keyed with the secret: only our own mail carries it
                 for h in hashes {
-                    by_hash.entry(h.clone()).or_default().push(i);
+                    add(&mut by_hash, h, i, secret.is_some());
+                }
+                // a report naming one address is believed only as far as counting it; one
+                // naming many is not ours (each message we send has one recipient)
+                if let [f] = failures.as_slice()
+                    && let Some(r) = &f.recipient
+                {
+                    add(&mut by_email, r, i, false);
                 }
             }
-            Request::Subscribe { email, .. } => by_email.entry(email.clone()).or_default().push(i),
-            Request::Confirm { token } => by_confirm.entry(token.clone()).or_default().push(i),
-            Request::AutoReply | Request::Other(_) => {}
+            Request::Subscribe { email, .. } => add(&mut by_email, email, i, true),
+            Request::Confirm { token, .. } => add(&mut by_confirm, token, i, true),
+            Request::AutoReply | Request::Notice(_) | Request::Other(_) => {}
         }
     }
 
@@ -216,102 +245,108 @@ where
     // both the pass over the rows and the rows added after it record what they did
     let outcomes: RefCell<BTreeMap<usize, Vec<Outcome>>> = RefCell::default();
     let on_list: RefCell<HashSet<String>> = RefCell::default();
-    let secret = settings.secret.clone().unwrap_or_default();
+    let key = secret.clone().unwrap_or_default();
+    let weeks = apply::week(now) - apply::CONFIRM_WEEKS..=apply::week(now);
     let stats = {
         let decide = |row: &listedit::RowView| -> Option<Edit> {
-            let email = row.email.to_ascii_lowercase();
-            let mut hits: Vec<usize> = Vec::new();
-            let mut token_hits: Vec<usize> = Vec::new();
+            // the address as campaigns send to it (an IDN domain in its xn-- form)
+            let email = ascii_address(row.email)
+                .unwrap_or_else(|| row.email.to_string())
+                .to_ascii_lowercase();
+            let mut hits: Vec<Hit> = Vec::new();
+            let sender_is = |h: &Hit| all[h.index].parsed.from.as_deref() == Some(email.as_str());
             if let Some(v) = by_email.get(&email) {
                 hits.extend(v);
             }
             if !by_hash.is_empty()
-                && let Some(v) = by_hash.get(&recipient_hash(&email))
+                && let Some(v) = by_hash.get(&recipient_hash(secret.as_deref(), &email))
             {
                 hits.extend(v);
             }
-            if !by_token.is_empty()
-                && let Some(v) = by_token.get(&token(&secret, &email))
-            {
-                token_hits.extend(v);
+            if secret.is_some() {
+                if !by_token.is_empty()
+                    && let Some(v) = by_token.get(&token(&key, &email))
+                {
+                    hits.extend(v);
+                }
+                if !by_confirm.is_empty() {
+                    for w in weeks.clone() {
+                        if let Some(v) = by_confirm.get(&apply::confirm_token(&key, &email, w)) {
+                            // a confirmation counts from the address confirmed only
+                            hits.extend(v.iter().filter(|h| sender_is(h)));
+                        }
+                    }
+                }
             }
-            if !by_confirm.is_empty()
-                && let Some(v) = by_confirm.get(&confirm_token(&secret, &email))
-            {
-                hits.extend(v);
-            }
-            if hits.is_empty() && token_hits.is_empty() {
+            if hits.is_empty() {
                 return None;
             }
             on_list.borrow_mut().insert(email.clone());
-            hits.extend(&token_hits);
-            hits.sort_by_key(|i| rank[i]);
-            hits.dedup();
+            // one hit per message, the surest
+            hits.sort_by_key(|h| (rank[&h.index], !h.strong));
+            hits.dedup_by_key(|h| h.index);
             let Some(initial) = row.status else {
-                for i in hits {
-                    outcomes
-                        .borrow_mut()
-                        .entry(i)
-                        .or_default()
-                        .push(Outcome::Unchanged {
-                            email: Some(email.clone()),
-                            why: format!("line {} has a status innopress does not know", row.line),
-                        });
+                for h in hits {
+                    outcomes.borrow_mut().entry(h.index).or_default().push(Outcome::Deferred {
+                        why: format!(
+                            "line {} of the list has a status innopress does not know; fix it and run again",
+                            row.line
+                        ),
+                    });
                 }
                 return None;
             };
-            let mut state = initial;
-            let mut last: Option<usize> = None;
-            for i in hits {
-                let p = &all[i].parsed;
-                let out = step(p, &email, &mut state, &mut soft_days, now);
-                if let Some(Outcome::Changed { .. } | Outcome::ConfirmationSent { .. }) = &out {
-                    last = Some(i);
-                }
-                outcomes.borrow_mut().entry(i).or_default().extend(out);
+            let days = soft_days.entry(email.clone()).or_default();
+            let r = apply::fold(&email, initial, &hits, &|i| &all[i].parsed, days, now);
+            let mut o = outcomes.borrow_mut();
+            for (i, out) in r.outcomes {
+                o.entry(i).or_default().push(out);
             }
-            let i = last?;
-            if state != initial {
-                // the list is half written: the temporary file, not yet renamed
-                test_pause("mid-list");
-            }
-            (state != initial).then(|| {
-                let p = &all[i].parsed;
-                Edit {
-                    status: state,
-                    consent_at: rfc3339(p.date.unwrap_or(now)),
-                    source: source_of(p),
-                }
+            let (status, i) = r.edit?;
+            // the list is half written: the temporary file, not yet renamed
+            test_pause("mid-list");
+            let p = &all[i].parsed;
+            Some(Edit {
+                status,
+                consent_at: apply::rfc3339(apply::when(p, now)),
+                source: apply::source_of(p),
             })
         };
-        let append =
-            || {
-                let mut added = HashSet::new();
-                let mut rows = Vec::new();
-                for &i in &order {
-                    if let Request::Subscribe { email, name } = &all[i].parsed.request
-                        && !on_list.borrow().contains(email)
-                        && added.insert(email.clone())
-                    {
-                        let p = &all[i].parsed;
-                        rows.push(NewRow {
-                            email: email.clone(),
-                            name: name.clone(),
-                            edit: Edit {
-                                status: Status::Pending,
-                                consent_at: rfc3339(p.date.unwrap_or(now)),
-                                source: source_of(p),
-                            },
-                        });
-                        outcomes.borrow_mut().entry(i).or_default().push(
-                            Outcome::ConfirmationSent {
-                                email: email.clone(),
-                            },
-                        );
-                    }
+        let append = || {
+            let mut added = HashSet::new();
+            let mut rows = Vec::new();
+            for &i in &order {
+                let p = &all[i].parsed;
+                let Request::Subscribe { email, name } = &p.request else {
+                    continue;
+                };
+                if on_list.borrow().contains(email) || !added.insert(email.clone()) {
+                    continue;
                 }
-                rows
-            };
+                let out = if forgotten.as_ref().is_some_and(|(set, salt)| {
+                    set.contains(&crate::newsletter::rights::hash_with(salt, email))
+                }) {
+                    Outcome::Deferred {
+                        why: "this address was forgotten on request (subscriber forget): a person must decide whether it may join again".into(),
+                    }
+                } else {
+                    rows.push(NewRow {
+                        email: email.clone(),
+                        name: name.clone(),
+                        edit: Edit {
+                            status: Status::Pending,
+                            consent_at: apply::rfc3339(apply::when(p, now)),
+                            source: apply::source_of(p),
+                        },
+                    });
+                    Outcome::ConfirmationSent {
+                        email: email.clone(),
+                    }
+                };
+                outcomes.borrow_mut().entry(i).or_default().push(out);
+            }
+            rows
+        };
         listedit::rewrite(list, decide, append, dry_run)?
     };
     for (i, o) in outcomes.into_inner() {
@@ -325,45 +360,59 @@ where
             });
         }
     }
-
     if !dry_run {
         test_pause("list-written");
     }
-    // confirmations, then the journal
-    let mut entries = Vec::new();
-    let mut sent_now: HashMap<String, i64> = HashMap::new();
+
+    // confirmations, each journaled as soon as it is sent; then the messages
+    let journal_path = journal::path(root);
     let clock = u64::try_from(now).unwrap_or(0);
+    let mut sent_now: HashMap<String, i64> = HashMap::new();
+    let mut entries = Vec::new();
     for &i in &order {
         let h = &mut all[i];
-        let mut ok = true;
+        let name = match &h.parsed.request {
+            Request::Subscribe { name, .. } => name.clone(),
+            _ => String::new(),
+        };
         for o in h.outcomes.iter_mut() {
             let Outcome::ConfirmationSent { email } = o else {
                 continue;
             };
             let email = email.clone();
-            let last = past
-                .confirmation_sent
-                .get(&email)
-                .map(|&t| i64::try_from(t).unwrap_or(0))
-                .or(sent_now.get(&email).copied());
+            let last = [
+                past.confirmation_sent
+                    .get(&email)
+                    .map(|&t| i64::try_from(t).unwrap_or(0)),
+                sent_now.get(&email).copied(),
+            ]
+            .into_iter()
+            .flatten()
+            .max();
             if last.is_some_and(|t| now - t < CONFIRM_QUIET_SECS) {
                 *o = Outcome::Unchanged {
                     email: Some(email),
-                    why: "pending; a confirmation went out less than a day ago".into(),
+                    why: "a confirmation went out less than a day ago".into(),
+                };
+                continue;
+            }
+            if sent_now.len() >= CONFIRMATIONS_PER_RUN {
+                *o = Outcome::Failed {
+                    email,
+                    why: format!(
+                        "more than {CONFIRMATIONS_PER_RUN} requests to join in one run: the rest wait for the next run"
+                    ),
                 };
                 continue;
             }
             if dry_run {
                 continue;
             }
-            let name = match &h.parsed.request {
-                Request::Subscribe { name, .. } => name.clone(),
-                _ => String::new(),
-            };
-            match confirm(&email, &name, &confirm_token(&secret, &email)) {
+            let tok = apply::confirm_token(&key, &email, apply::week(now));
+            match confirm(&email, &name, &tok) {
                 Ok(()) => {
                     sent_now.insert(email.clone(), now);
-                    entries.push(journal::Entry {
+                    let sent = journal::Entry {
                         id: h.parsed.id.clone(),
                         kind: "confirmation-sent".into(),
                         email: Some(email),
@@ -372,37 +421,53 @@ where
                         day: None,
                         soft: false,
                         time: clock,
-                    });
+                    };
+                    journal::append(root, &[sent]).map_err(io("write", journal_path.clone()))?;
+                }
+                Err(e) if e.permanent => {
+                    *o = Outcome::Unchanged {
+                        email: Some(email),
+                        why: format!("the confirmation was refused for good: {}", e.message),
+                    };
                 }
                 Err(e) => {
-                    ok = false;
-                    *o = Outcome::Failed { email, why: e.0 };
+                    *o = Outcome::Failed {
+                        email,
+                        why: e.message,
+                    }
                 }
             }
         }
-        if ok && !dry_run {
-            entries.extend(entries_of(h, clock));
-        }
     }
-    // automatic replies are journaled too, so they are listed once
     if !dry_run {
-        for h in all
-            .iter()
-            .filter(|h| matches!(h.parsed.request, Request::AutoReply))
-        {
-            if h.outcomes
-                .first()
-                .is_some_and(|o| !matches!(o, Outcome::Earlier))
-            {
-                entries.extend(entries_of(h, clock));
+        for h in &all {
+            let new = !h.outcomes.iter().any(|o| matches!(o, Outcome::Earlier));
+            if new && h.done() {
+                entries.extend(entries_of(h, now));
             }
         }
-        journal::append(root, &entries).map_err(journal_err("write"))?;
+        journal::append(root, &entries).map_err(io("write", journal_path))?;
     }
     Ok(Report {
         messages: all,
         list: stats,
     })
+}
+
+/// What becomes of a message before any row is looked at.
+fn first_outcome(r: &Request, have_secret: bool) -> Vec<Outcome> {
+    match r {
+        Request::AutoReply => vec![Outcome::LeftAlone {
+            why: "an automatic reply".into(),
+        }],
+        Request::Notice(why) | Request::Other(why) => vec![Outcome::LeftAlone { why: why.clone() }],
+        Request::Subscribe { .. } | Request::Confirm { .. } if !have_secret => {
+            vec![Outcome::Deferred {
+                why: "joining needs tokens: set INNOPRESS_UNSUBSCRIBE_SECRET (the secret the campaigns use)".into(),
+            }]
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Test hook: a debug build stops for a minute at `point` when `INNOPRESS_TEST_INBOX_PAUSE`
@@ -416,107 +481,12 @@ fn test_pause(point: &str) {
     }
 }
 
-/// One request applied to a row in state `state`; what it did.
-fn step(
-    p: &Parsed,
-    email: &str,
-    state: &mut Status,
-    soft_days: &mut BTreeMap<String, std::collections::BTreeSet<i64>>,
-    now: i64,
-) -> Option<Outcome> {
-    let unchanged = |why: &str| {
-        Some(Outcome::Unchanged {
-            email: Some(email.to_string()),
-            why: why.to_string(),
-        })
-    };
-    let change = |state: &mut Status, to: Status| {
-        let from = std::mem::replace(state, to);
-        Some(Outcome::Changed {
-            email: email.to_string(),
-            from,
-            to,
-        })
-    };
-    match &p.request {
-        Request::Unsubscribe { .. } => match *state {
-            Status::Unsubscribed => unchanged("already unsubscribed"),
-            _ => change(state, Status::Unsubscribed),
-        },
-        Request::Bounce { failures, .. } => {
-            let f = failures
-                .iter()
-                .find(|f| f.recipient.as_deref() == Some(email))
-                .or(failures.first())?;
-            if !matches!(*state, Status::Subscribed | Status::Pending) {
-                return unchanged("not subscribed");
-            }
-            if f.permanent {
-                return change(state, Status::Bounced);
-            }
-            let days = soft_days.entry(email.to_string()).or_default();
-            days.insert(p.date.unwrap_or(now).div_euclid(86_400));
-            if days.len() >= 3 {
-                change(state, Status::Bounced)
-            } else {
-                Some(Outcome::SoftBounce {
-                    email: email.to_string(),
-                    days: days.len(),
-                })
-            }
-        }
-        Request::Subscribe { .. } => match *state {
-            Status::Subscribed => unchanged("already subscribed"),
-            Status::Pending => Some(Outcome::ConfirmationSent {
-                email: email.to_string(),
-            }),
-            _ => {
-                *state = Status::Pending;
-                Some(Outcome::ConfirmationSent {
-                    email: email.to_string(),
-                })
-            }
-        },
-        Request::Confirm { .. } => match *state {
-            Status::Pending => change(state, Status::Subscribed),
-            Status::Subscribed => unchanged("already subscribed"),
-            _ => unchanged("not waiting for a confirmation (left or bounced since)"),
-        },
-        Request::AutoReply | Request::Other(_) => None,
-    }
-}
-
-/// The token of a confirmation to `email`: not the unsubscribe token, so one cannot stand
-/// for the other.
-pub fn confirm_token(secret: &str, email: &str) -> String {
-    token(secret, &format!("confirm:{}", email.to_lowercase()))
-}
-
-/// The `source` cell: what happened, by which message.
-fn source_of(p: &Parsed) -> String {
-    let what = match &p.request {
-        Request::Unsubscribe { .. } => "unsubscribe",
-        Request::Bounce { .. } => "bounce",
-        Request::Subscribe { .. } => "subscribe",
-        Request::Confirm { .. } => "confirm",
-        Request::AutoReply | Request::Other(_) => "mail",
-    };
-    format!("{what} by mail <{}>", p.id)
-}
-
-fn entries_of(h: &Handled, time: u64) -> Vec<journal::Entry> {
-    let kind = match &h.parsed.request {
-        Request::Unsubscribe { .. } => "unsubscribe",
-        Request::Bounce { .. } => "bounce",
-        Request::Subscribe { .. } => "subscribe",
-        Request::Confirm { .. } => "confirm",
-        Request::AutoReply => "auto-reply",
-        Request::Other(_) => "other",
-    };
-    let day = h.parsed.date.map(|d| d.div_euclid(86_400));
+fn entries_of(h: &Handled, now: i64) -> Vec<journal::Entry> {
+    let day = Some(apply::when(&h.parsed, now).div_euclid(86_400));
+    let time = u64::try_from(now).unwrap_or(0);
     let entry = |email: Option<String>, result: &str, note: String, soft: bool| journal::Entry {
         id: h.parsed.id.clone(),
-        kind: kind.into(),
+        kind: apply::kind(&h.parsed.request).into(),
         email,
         result: result.into(),
         note,
@@ -533,7 +503,7 @@ fn entries_of(h: &Handled, time: u64) -> Vec<journal::Entry> {
             Outcome::SoftBounce { email, days } => Some(entry(
                 Some(email.clone()),
                 "none",
-                format!("temporary failure, day {days} of 3"),
+                format!("failure counted, day {days} of {}", apply::SOFT_DAYS),
                 true,
             )),
             Outcome::ConfirmationSent { email } => {
@@ -543,16 +513,7 @@ fn entries_of(h: &Handled, time: u64) -> Vec<journal::Entry> {
                 Some(entry(email.clone(), "none", why.clone(), false))
             }
             Outcome::LeftAlone { why } => Some(entry(None, "none", why.clone(), false)),
-            Outcome::Earlier | Outcome::Failed { .. } => None,
+            Outcome::Deferred { .. } | Outcome::Earlier | Outcome::Failed { .. } => None,
         })
         .collect()
-}
-
-/// Unix seconds as `2026-11-30T08:00:00Z`.
-pub fn rfc3339(t: i64) -> String {
-    let day = t.div_euclid(86_400);
-    let s = t.rem_euclid(86_400);
-    let date = crate::date::Date::from_days_since_epoch(day)
-        .map_or_else(|| "1970-01-01".to_string(), |d| d.to_string());
-    format!("{date}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
 }

@@ -102,9 +102,17 @@ fn percent_encode(s: &str) -> String {
 }
 
 /// A recipient's hash in Message-IDs and return paths: 20 hex digits of the SHA-256 of the
-/// lower-cased address. It names the recipient to whoever has the list, and to nobody else.
-pub fn recipient_hash(email: &str) -> String {
-    Sha256::digest(email.to_lowercase().as_bytes())
+/// secret and the lower-cased address. With the unsubscribe secret, nobody who lacks it can
+/// compute it, so a bounce report that carries it is one of ours about that recipient.
+pub fn recipient_hash(secret: Option<&str>, email: &str) -> String {
+    let mut h = Sha256::new();
+    if let Some(secret) = secret {
+        h.update(b"recipient\n");
+        h.update(secret.as_bytes());
+        h.update(b"\n");
+    }
+    h.update(email.to_lowercase().as_bytes());
+    h.finalize()
         .iter()
         .take(10)
         .map(|b| format!("{b:02x}"))
@@ -117,17 +125,15 @@ pub fn return_path(s: &MailSettings, email: &str) -> lettre::Address {
     s.return_path
         .as_ref()
         .and_then(|rp| {
-            format!("{}+{}@{}", rp.user(), recipient_hash(email), rp.domain())
-                .parse()
-                .ok()
+            let hash = recipient_hash(s.unsubscribe_secret.as_deref(), email);
+            format!("{}+{hash}@{}", rp.user(), rp.domain()).parse().ok()
         })
         .unwrap_or_else(|| s.from.email.clone())
 }
 
 /// Message-ID for a campaign message: stable per issue and address, so a log line or a bounce
 /// can be matched to the journal.
-pub fn message_id(number: u32, email: &str, domain: &str, kind: Kind) -> String {
-    let hash = recipient_hash(email);
+pub fn message_id(number: u32, hash: &str, domain: &str, kind: Kind) -> String {
     match kind {
         Kind::Preview => format!("<issue-{number}.preview@{domain}>"),
         Kind::Test => {
@@ -199,7 +205,12 @@ pub fn build(
         .raw_header(headers::mailbox("To", &to_box)?)
         .raw_header(headers::text("Subject", &subject)?)
         .date(date)
-        .message_id(Some(message_id(n, &to.email, &s.domain, kind)))
+        .message_id(Some(message_id(
+            n,
+            &recipient_hash(s.unsubscribe_secret.as_deref(), &to.email),
+            &s.domain,
+            kind,
+        )))
         .raw_header(headers::structured("List-Id", &s.list_id)?);
     if let Some(r) = &s.reply_to {
         b = b.raw_header(headers::mailbox("Reply-To", r)?);
