@@ -2,7 +2,6 @@
 //! it, in the order they were written. Which messages may match a row at all (a token, the
 //! sender, a keyed hash) is decided before, in [`super::run`].
 
-use super::Outcome;
 use super::classify::{Parsed, Request};
 use crate::newsletter::subscribers::Status;
 use crate::render::email::message::token;
@@ -14,6 +13,31 @@ pub const SOFT_DAYS: usize = 3;
 pub const SOFT_WINDOW_DAYS: i64 = 30;
 /// A confirmation's token is good for the week it was sent and the two before this one.
 pub const CONFIRM_WEEKS: i64 = 2;
+
+/// What became of one message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A row's status changed.
+    Changed {
+        email: String,
+        from: Status,
+        to: Status,
+    },
+    /// A failure counted: on how many different days within the window so far.
+    SoftBounce { email: String, days: usize },
+    /// A request to join: a confirmation went out (or would).
+    ConfirmationSent { email: String },
+    /// Nothing to change, and why.
+    Unchanged { email: Option<String>, why: String },
+    /// Not a request the inbox handles (an automatic reply, a question): left alone.
+    LeftAlone { why: String },
+    /// Cannot be handled in this run (no secret, a row to fix): left for the next.
+    Deferred { why: String },
+    /// Handled by an earlier run.
+    Earlier,
+    /// A confirmation could not be sent for now; the request is tried again next run.
+    Failed { email: String, why: String },
+}
 
 /// A message that matches the row, and how surely it is about it.
 #[derive(Debug, Clone, Copy)]

@@ -138,11 +138,11 @@ pub fn classify(raw: &[u8], ours: &Addresses) -> Parsed {
                     .extend(dsn::failures(bytes));
             }
             ("message", "rfc822" | "global", PartType::Message(inner)) => {
-                hashes.extend(inner.message_id().and_then(hash_of_id));
+                hashes.extend(inner.message_id().and_then(dsn::hash_of_id));
             }
             ("text", "rfc822-headers", PartType::Text(t)) => {
                 if let Some(inner) = MessageParser::default().parse_headers(t.as_bytes()) {
-                    hashes.extend(inner.message_id().and_then(hash_of_id));
+                    hashes.extend(inner.message_id().and_then(dsn::hash_of_id));
                 }
             }
             _ => {}
@@ -152,7 +152,7 @@ pub fn classify(raw: &[u8], ours: &Addresses) -> Parsed {
         // VERP: the report comes back to LOCAL+HASH@DOMAIN
         if let Some(base) = &ours.return_path {
             for to in recipients(&msg) {
-                if let Some(h) = verp_hash(base, &to) {
+                if let Some(h) = dsn::verp_hash(base, &to) {
                     hashes.push(h);
                 }
             }
@@ -336,29 +336,6 @@ fn recipients(msg: &mail_parser::Message) -> Vec<String> {
         }
     }
     v
-}
-
-/// The recipient hash in a campaign's Message-ID (`issue-N.HASH@domain`).
-fn hash_of_id(id: &str) -> Option<String> {
-    let id = clean_id(id);
-    let local = id.split('@').next()?;
-    let hash = local.strip_prefix("issue-")?.split_once('.')?.1;
-    is_hash(hash).then(|| hash.to_string())
-}
-
-/// The recipient hash in a VERP address `LOCAL+HASH@DOMAIN` made from `base`.
-fn verp_hash(base: &str, to: &str) -> Option<String> {
-    let (b_local, b_domain) = base.split_once('@')?;
-    let (local, domain) = to.split_once('@')?;
-    if !domain.eq_ignore_ascii_case(b_domain) {
-        return None;
-    }
-    let hash = local.strip_prefix(b_local)?.strip_prefix('+')?;
-    is_hash(hash).then(|| hash.to_string())
-}
-
-fn is_hash(s: &str) -> bool {
-    s.len() == 20 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// The first 32-hex-digit token after `prefix` in `text`, lower-cased.

@@ -115,6 +115,29 @@ fn blocks(text: &str) -> Vec<Vec<(String, String)>> {
     all
 }
 
+/// The recipient hash in a campaign's Message-ID (`issue-N.HASH@domain`).
+pub fn hash_of_id(id: &str) -> Option<String> {
+    let id = id.trim().trim_start_matches('<').trim_end_matches('>');
+    let local = id.split('@').next()?;
+    let hash = local.strip_prefix("issue-")?.split_once('.')?.1;
+    is_hash(hash).then(|| hash.to_string())
+}
+
+/// The recipient hash in a VERP address `LOCAL+HASH@DOMAIN` made from `base`.
+pub fn verp_hash(base: &str, to: &str) -> Option<String> {
+    let (b_local, b_domain) = base.split_once('@')?;
+    let (local, domain) = to.split_once('@')?;
+    if !domain.eq_ignore_ascii_case(b_domain) {
+        return None;
+    }
+    let hash = local.strip_prefix(b_local)?.strip_prefix('+')?;
+    is_hash(hash).then(|| hash.to_string())
+}
+
+fn is_hash(s: &str) -> bool {
+    s.len() == 20 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -45,30 +45,7 @@ pub struct Settings {
     pub secret: Option<String>,
 }
 
-/// What became of one message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// A row's status changed.
-    Changed {
-        email: String,
-        from: Status,
-        to: Status,
-    },
-    /// A failure counted: on how many different days within the window so far.
-    SoftBounce { email: String, days: usize },
-    /// A request to join: a confirmation went out (or would).
-    ConfirmationSent { email: String },
-    /// Nothing to change, and why.
-    Unchanged { email: Option<String>, why: String },
-    /// Not a request the inbox handles (an automatic reply, a question): left alone.
-    LeftAlone { why: String },
-    /// Cannot be handled in this run (no secret, a row to fix): left for the next.
-    Deferred { why: String },
-    /// Handled by an earlier run.
-    Earlier,
-    /// A confirmation could not be sent for now; the request is tried again next run.
-    Failed { email: String, why: String },
-}
+pub use apply::Outcome;
 
 #[derive(Debug, Clone)]
 pub struct Handled {
