@@ -164,11 +164,7 @@ pub fn flag(t: &Target, uids: &[u32], keywords: bool, keyword: &str) -> Result<(
         let flag = if keywords { keyword } else { "\\Seen" };
         let mut result = Ok(());
         for chunk in uids.chunks(500) {
-            let set = chunk
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
+            let set = uid_set(chunk);
             let r = timed(&host, timeout, async {
                 let mut stream = s
                     .inner
@@ -208,6 +204,14 @@ pub fn flag(t: &Target, uids: &[u32], keywords: bool, keyword: &str) -> Result<(
         s.close().await;
         result
     })
+}
+
+/// A UID set as IMAP writes it: `3,5,8`.
+fn uid_set(uids: &[u32]) -> String {
+    uids.iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn runtime(t: &Target) -> Result<tokio::runtime::Runtime, ImapError> {
@@ -319,11 +323,7 @@ impl Session {
         // sizes first: a message over the limit is never downloaded
         let mut sizes: Vec<(u32, u32)> = Vec::new();
         for chunk in uids.chunks(500) {
-            let set = chunk
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
+            let set = uid_set(chunk);
             sizes.extend(
                 timed(&host, timeout, async {
                     let mut v = Vec::new();
@@ -369,11 +369,7 @@ impl Session {
             if !(last || batch.len() >= 20 || bytes >= 20 << 20) {
                 continue;
             }
-            let set = batch
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
+            let set = uid_set(&batch);
             let deadline = timeout + Duration::from_secs(bytes >> 20);
             let bodies: Vec<(u32, Vec<u8>)> = timed(&host, deadline, async {
                 let mut v = Vec::new();
