@@ -22,7 +22,8 @@ pub const FIGURES: [&str; 16] = [
 ];
 
 /// Names the `chart` shortcode accepts.
-pub const CHARTS: [&str; 5] = [
+pub const CHARTS: [&str; 6] = [
+    "map",
     "funding-by-city",
     "funding-by-source",
     "projects-by-theme",

@@ -25,3 +25,70 @@ pub struct DataTable {
     /// The first cell of each row is the row header.
     pub rows: Vec<Vec<String>>,
 }
+
+impl DataTable {
+    /// The table as CSV for `charts/NAME.csv`: numbers as numbers (`1234567.5`, not
+    /// `1,234,567.50` or `12.5 %`; the column heading says the unit), text guarded against
+    /// spreadsheet formulas.
+    pub fn csv(&self) -> String {
+        let mut out = String::new();
+        let mut line = |cells: &mut dyn Iterator<Item = String>| {
+            let cells: Vec<String> = cells.map(|c| quote(&c)).collect();
+            out.push_str(&cells.join(","));
+            out.push_str("\r\n");
+        };
+        line(&mut self.columns.iter().cloned());
+        for row in &self.rows {
+            line(&mut row.iter().enumerate().map(|(i, c)| {
+                if i == 0 {
+                    c.clone()
+                } else {
+                    plain_number(c).unwrap_or_else(|| c.clone())
+                }
+            }));
+        }
+        out
+    }
+}
+
+/// `1,234,567.50` → `1234567.50`, `12.5 %` → `12.5`; `None` for anything else.
+fn plain_number(cell: &str) -> Option<String> {
+    let t = cell.trim().trim_end_matches('%').trim_end();
+    let t: String = t.chars().filter(|&c| c != ',').collect();
+    let digits = t.strip_prefix('-').unwrap_or(&t);
+    let ok = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && digits.bytes().filter(|&b| b == b'.').count() <= 1
+        && digits.as_bytes()[0].is_ascii_digit();
+    ok.then_some(t)
+}
+
+fn quote(field: &str) -> String {
+    let field = crate::text::csv_safe(field);
+    if field.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_has_plain_numbers_and_guarded_text() {
+        let t = DataTable {
+            caption: "c".into(),
+            columns: vec!["City".into(), "Total (EUR)".into(), "Share".into()],
+            rows: vec![
+                vec!["=cmd".into(), "1,234,567.50".into(), "12.5 %".into()],
+                vec!["Oulu, north".into(), "-3".into(), "n/a".into()],
+            ],
+        };
+        assert_eq!(
+            t.csv(),
+            "City,Total (EUR),Share\r\n'=cmd,1234567.50,12.5\r\n\"Oulu, north\",-3,n/a\r\n"
+        );
+    }
+}

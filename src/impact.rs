@@ -23,6 +23,10 @@ pub struct Summary {
     pub programmes: Vec<ProgrammeSummary>,
     pub years: Vec<YearSummary>,
     pub indicators: Vec<IndicatorSummary>,
+    /// The map's outline (GeoJSON), carried so that a map can be drawn on any date's summary;
+    /// not part of `summary.json`.
+    #[serde(skip)]
+    pub outline: Option<std::sync::Arc<str>>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -95,6 +99,11 @@ pub struct CitySummary {
     pub funding: FundingTotals,
     pub ongoing_funding: Money,
     pub international: International,
+    /// Where the city is, in decimal degrees, when `cities.toml` says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lat: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lon: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -176,6 +185,8 @@ pub fn summarise(site: &Site, as_of: Date, currency: &str) -> Summary {
                     funding: FundingTotals::default(),
                     ongoing_funding: Money::ZERO,
                     international: International::default(),
+                    lat: c.lat.as_ref().map(|v| *v.get_ref()),
+                    lon: c.lon.as_ref().map(|v| *v.get_ref()),
                 },
             )
         })
@@ -289,6 +300,7 @@ pub fn summarise(site: &Site, as_of: Date, currency: &str) -> Summary {
         },
         years: years.into_values().collect(),
         indicators: indicators(site, as_of),
+        outline: site.outline.clone(),
     }
 }
 

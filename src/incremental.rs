@@ -29,6 +29,8 @@ pub struct Session {
     /// Figures on the documents' own dates, and the dates and charts they were computed for:
     /// computed again only when an edit changes those.
     dated: Arc<BTreeMap<crate::date::Date, crate::render::model::Dated>>,
+    /// Every page's search record, made at the first edit and kept up to date after it.
+    search: Option<Vec<crate::render::search::SearchRecord>>,
     dated_shape: Option<Vec<(crate::date::Date, Vec<String>)>>,
 }
 
@@ -79,6 +81,7 @@ impl Session {
             charts,
             dated: Arc::new(BTreeMap::new()),
             dated_shape: None,
+            search: None,
         })
     }
 
@@ -202,7 +205,9 @@ impl Session {
                 }
             };
         }
-        let files = result.map_err(BuildError::Render)?;
+        let mut files = result.map_err(BuildError::Render)?;
+        files += reindex(&mut self.search, &self.output, &model)
+            .map_err(|e| BuildError::Render(vec![e]))?;
         Ok(Outcome::Incremental {
             files,
             millis: started.elapsed().as_millis(),
@@ -317,4 +322,44 @@ fn select(site: &Site, old: &Document, new: &Document, listed: bool, sel: &mut S
         }
         DocKind::Page => {}
     }
+}
+
+/// The search index again, with the records of the pages just rendered: it ranks with
+/// figures of the whole site, so it is made whole, as a full build makes it. Files of
+/// the previous index that the new one lacks are removed.
+fn reindex(
+    kept: &mut Option<Vec<crate::render::search::SearchRecord>>,
+    output: &Path,
+    model: &Model,
+) -> Result<usize, RenderError> {
+    let fresh = model
+        .search
+        .lock()
+        .map(|mut r| std::mem::take(&mut *r))
+        .unwrap_or_default();
+    let records = kept.get_or_insert_with(|| site::search_records(model));
+    for r in fresh {
+        match records.iter_mut().find(|x| x.url == r.url) {
+            Some(old) => *old = r,
+            None => records.push(r),
+        }
+    }
+    let files = crate::render::search::index(records.clone());
+    let keep: std::collections::BTreeSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    for dir in ["search/terms", "search/docs"] {
+        let Ok(entries) = std::fs::read_dir(output.join(dir)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let rel = format!("{dir}/{}", e.file_name().to_string_lossy());
+            if !keep.contains(rel.as_str()) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    for (path, bytes) in &files {
+        crate::output::write_into(&output, path, bytes)
+            .map_err(|e| RenderError::Write(Box::new(e)))?;
+    }
+    Ok(files.len())
 }

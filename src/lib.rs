@@ -25,6 +25,7 @@ pub mod incremental;
 pub mod init;
 pub mod licenses;
 pub mod links;
+pub mod map;
 pub mod markdown;
 pub mod money;
 pub mod newsletter;

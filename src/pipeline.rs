@@ -247,8 +247,17 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
     checked.warnings.sort();
     stage("theme and charts", &mut stages);
     let staging = Staging::create(&target)?;
-    let report = render_into(&model, &staging)?;
+    let mut report = render_into(&model, &staging)?;
     stage("render and write", &mut stages);
+    let index = site::search_files(&model);
+    for (path, bytes) in &index {
+        staging
+            .write(path, bytes)
+            .map_err(|e| BuildError::Render(vec![RenderError::Write(Box::new(e))]))?;
+        report.files += 1;
+        report.bytes += bytes.len();
+    }
+    stage("search index", &mut stages);
     let written = staging.commit()?;
     stage("swap into place", &mut stages);
     let s = &checked.site;

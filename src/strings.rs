@@ -67,6 +67,13 @@ pub struct Titles {
     pub impact: String,
     pub not_found: String,
     pub privacy: String,
+    /// Left out of a site's own `strings.toml` written before search existed.
+    #[serde(default = "search_title")]
+    pub search: String,
+}
+
+fn search_title() -> String {
+    "Search".into()
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -94,6 +101,13 @@ pub struct ChartTitles {
     pub indicator_network: String,
     /// `{indicator}`, `{city}`.
     pub indicator_city: String,
+    /// Left out of a site's own `strings.toml` written before the map existed.
+    #[serde(default = "map_title")]
+    pub map: String,
+}
+
+fn map_title() -> String {
+    "The cities by project funding".into()
 }
 
 #[derive(Debug, Clone, Deserialize)]

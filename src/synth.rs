@@ -247,6 +247,24 @@ fn photo(rng: &mut Rng, path: &Path) -> io::Result<()> {
         .map_err(io::Error::other)
 }
 
+/// A word of a made-up vocabulary of 40,000 words, drawn with Zipf's law (the word of rank
+/// `r` about `1/r` as often as the most common one), written from syllables of its rank.
+fn vocabulary_word(rng: &mut Rng, s: &mut String) {
+    const SYLLABLES: [&str; 16] = [
+        "ka", "lo", "mi", "ne", "su", "ta", "vi", "ro", "pe", "ju", "ha", "ki", "to", "va", "le",
+        "si",
+    ];
+    let u = (rng.below(1 << 30) as f64) / f64::from(1u32 << 30);
+    let mut rank = (40_000f64.powf(u)) as usize;
+    loop {
+        s.push_str(SYLLABLES[rank % 16]);
+        rank /= 16;
+        if rank == 0 {
+            break;
+        }
+    }
+}
+
 /// An article of about 600 words with headings, a list, links, a table, code and a footnote.
 fn article(rng: &mut Rng, i: usize, p: &Params) -> String {
     let mut s = String::with_capacity(5_000);
@@ -270,7 +288,14 @@ fn article(rng: &mut Rng, i: usize, p: &Params) -> String {
     );
     let paragraph = |rng: &mut Rng, s: &mut String, words: usize| {
         for w in 0..words {
-            s.push_str(rng.pick(&WORDS));
+            // one word in four from the network's own words; the others from a vocabulary
+            // with the long tail of real text, where most words are rare, so that a search
+            // index meets words in a few articles as well as in all of them
+            if rng.below(4) == 0 {
+                s.push_str(rng.pick(&WORDS));
+            } else {
+                vocabulary_word(rng, s);
+            }
             s.push(if w % 15 == 14 { '.' } else { ' ' });
         }
         s.push_str("\n\n");

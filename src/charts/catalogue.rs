@@ -17,6 +17,7 @@ pub fn all(summary: &Summary, w: &ChartTitles) -> Vec<Chart> {
         Box::new(|| funding_by_source(summary, None, w)),
         Box::new(|| projects_by_theme(summary, w)),
         Box::new(|| projects_per_year(summary, w)),
+        Box::new(|| super::map(summary, w)),
     ];
     for ind in &summary.indicators {
         jobs.push(Box::new(move || indicator(summary, &ind.id, None, w)));
@@ -54,6 +55,7 @@ pub fn by_name(
     w: &ChartTitles,
 ) -> Option<Chart> {
     match name {
+        "map" => super::map(summary, w),
         "funding-by-city" => funding_by_city(summary, w),
         "funding-by-source" => funding_by_source(summary, city, w),
         "projects-by-theme" => projects_by_theme(summary, w),

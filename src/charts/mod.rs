@@ -7,6 +7,7 @@
 mod catalogue;
 mod draw;
 mod frame;
+mod map;
 mod png;
 
 pub use catalogue::{
@@ -14,4 +15,5 @@ pub use catalogue::{
     projects_by_theme, projects_per_year,
 };
 pub use draw::DrawError;
+pub use map::map;
 pub use png::{PngError, to_png};

@@ -5,6 +5,7 @@
 pub mod frontmatter;
 mod mailing;
 pub mod model;
+mod outline;
 pub mod pictures;
 pub mod record;
 pub mod tables;
@@ -40,6 +41,8 @@ pub struct Site {
     pub static_files: Vec<String>,
     /// The pictures among them (every photo, and the drawings shown as pictures), by path.
     pub images: std::collections::BTreeMap<String, crate::images::ImageInfo>,
+    /// The map's outline (`map` in `site.toml`), as GeoJSON text that parses.
+    pub outline: Option<std::sync::Arc<str>>,
     /// Ids (and article slugs) of items that exist but failed to load: references to them
     /// are not reported again as unknown.
     pub broken: Broken,
@@ -150,14 +153,6 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
         &["static"],
         &mut diags,
     );
-    warn_unknown_entries(
-        &content.join("data"),
-        "content/data",
-        &DATA_ENTRIES,
-        &[],
-        &mut diags,
-    );
-
     match read_source(root, "content/site.toml") {
         Some(Ok(src)) => {
             let range = 0..src.text.len();
@@ -170,6 +165,27 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
                 "create it with at least: title = \"…\", base_url = \"https://…\", as_of = 2025-04-10",
             ),
         ),
+    }
+
+    // the map's outline may sit beside the data tables
+    let outline_name = site
+        .config
+        .as_ref()
+        .and_then(|c| c.map.as_ref())
+        .and_then(|m| m.get_ref().strip_prefix("data/"))
+        .map(str::to_string);
+    warn_unknown_entries(
+        &content.join("data"),
+        "content/data",
+        &DATA_ENTRIES,
+        &outline_name.as_deref().into_iter().collect::<Vec<_>>(),
+        &mut diags,
+    );
+    if let (Some(map), Some(file)) = (
+        site.config.as_ref().and_then(|c| c.map.as_ref()),
+        site.config_file,
+    ) {
+        site.outline = outline::load(root, map, site.sources.get(file), &mut diags);
     }
 
     let mut broken = Broken::default();

@@ -46,6 +46,9 @@ pub struct SiteConfig {
     /// Where the licence is read, when the SPDX id alone does not say.
     #[serde(default)]
     pub license_url: Option<Spanned<String>>,
+    /// A GeoJSON outline under `content/` for the map of the cities (`data/finland.geojson`).
+    #[serde(default)]
+    pub map: Option<Spanned<String>>,
 }
 
 /// `[policy]` in `site.toml`.
@@ -84,6 +87,11 @@ impl Policy {
 pub struct City {
     pub id: Spanned<String>,
     pub name: String,
+    /// Where the city is on the map, in decimal degrees (WGS 84).
+    #[serde(default)]
+    pub lat: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub lon: Option<Spanned<f64>>,
     pub region: String,
     #[serde(default)]
     pub population: Option<u64>,

@@ -9,6 +9,7 @@ pub mod email;
 pub mod model;
 pub mod pictures;
 pub mod record;
+pub mod search;
 pub mod shortcodes;
 pub mod site;
 pub mod terminal;

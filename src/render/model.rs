@@ -66,6 +66,8 @@ pub struct Model<'a> {
     /// The header, navigation and footer, rendered once for each way back to the root,
     /// section and date of figures rather than on each of thousands of pages.
     pub chrome: std::sync::Mutex<BTreeMap<ChromeKey, std::sync::Arc<Chrome>>>,
+    /// Search records that document pages leave as they render (their body is HTML then).
+    pub search: std::sync::Mutex<Vec<super::search::SearchRecord>>,
 }
 
 /// What the shared parts of a page depend on: its root (`../../`), its section and the
@@ -193,6 +195,7 @@ impl<'a> Model<'a> {
             organisation_json: std::sync::OnceLock::new(),
             site_context: std::sync::OnceLock::new(),
             chrome: std::sync::Mutex::new(BTreeMap::new()),
+            search: std::sync::Mutex::new(Vec::new()),
         }
     }
 
@@ -233,8 +236,27 @@ impl<'a> Model<'a> {
         path: &str,
     ) -> Result<String, RenderError> {
         let mut ctx = Context::new();
+        // `charts/NAME.csv` holds the site's own figures: linked only under that very chart,
+        // never under one of another date or from a record (which must not change with it)
+        let csv = self
+            .charts
+            .get(&chart.name)
+            .is_some_and(|c| std::ptr::eq(c, chart));
+        // the map's links are written for a page one folder deep (`charts/map.svg`)
+        let moved;
+        let chart = if chart.name == "map" && root != "../" {
+            let mut c = chart.clone();
+            c.svg = c
+                .svg
+                .replace("href=\"../cities/", &format!("href=\"{root}cities/"));
+            moved = c;
+            &moved
+        } else {
+            chart
+        };
         ctx.insert("chart", chart);
         ctx.insert("root", root);
+        ctx.insert("csv", &csv);
         self.render("chart.html", path, &ctx)
     }
 

@@ -37,7 +37,12 @@ pub struct ProjectRow<'a> {
     pub funding: FundingView,
     /// Total in cents, for sorting in the browser.
     pub total_cents: i64,
+    /// Each source in cents, for the selection totals the dashboard adds up in the browser.
+    pub cents: SourceCents,
 }
+
+/// Funding by source in cents: `[eu, state, city, other]`.
+pub type SourceCents = [i64; 4];
 
 /// Money ready to print: full amounts with separators ("1,234,567") and the short form.
 #[derive(Debug, Clone, Serialize)]
@@ -147,6 +152,12 @@ impl<'a> Names<'a> {
             url: p.url.as_ref().map(|u| u.get_ref().as_str()),
             funding: FundingView::new(f.eu, f.state, f.city, f.other, self.currency),
             total_cents: f.total().cents(),
+            cents: [
+                f.eu.cents(),
+                f.state.cents(),
+                f.city.cents(),
+                f.other.cents(),
+            ],
         }
     }
 }

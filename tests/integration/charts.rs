@@ -10,7 +10,7 @@ fn every_chart_has_role_title_and_desc() {
     let (_dir, out) = built(&[]);
     let charts = tree(&out.join("charts"));
     assert!(charts.len() >= 10, "{:?}", charts.keys());
-    for (file, bytes) in &charts {
+    for (file, bytes) in charts.iter().filter(|(f, _)| f.ends_with(".svg")) {
         let svg = String::from_utf8(bytes.clone()).unwrap();
         let name = file.trim_end_matches(".svg");
         // a chart on a document's own date keeps the chart's ids: `NAME-2025-02-01.svg`
@@ -55,6 +55,75 @@ fn every_chart_has_role_title_and_desc() {
         impact.contains("<details class=\"chart-data\">"),
         "charts come with their data table"
     );
+}
+
+#[test]
+fn every_chart_has_its_data_as_csv() {
+    let (_dir, out) = built(&[]);
+    let csv = read(&out.join("charts/funding-by-city.csv"));
+    let mut lines = csv.split("\r\n");
+    assert_eq!(
+        lines.next(),
+        Some("City,Total funding (EUR),City share"),
+        "{csv}"
+    );
+    // numbers as numbers, without thousands separators
+    let first = lines.next().unwrap();
+    assert!(
+        first.split(',').nth(1).unwrap().parse::<f64>().is_ok(),
+        "{first}"
+    );
+    let impact = read(&out.join("impact/index.html"));
+    assert!(impact.contains("href=\"../charts/funding-by-city.csv\""));
+}
+
+/// The minimal site with a map: Finland's outline from the sample site and two located cities.
+#[test]
+fn the_map_links_each_located_city_and_turns_into_png_for_email() {
+    let dir = site(None);
+    let content = dir.path().join("content");
+    std::fs::copy(
+        repo().join("content/data/finland.geojson"),
+        content.join("data/finland.geojson"),
+    )
+    .unwrap();
+    let site_toml = read(&content.join("site.toml")).replacen(
+        "as_of = 2025-04-10\n",
+        "as_of = 2025-04-10\nmap = \"data/finland.geojson\"\n",
+        1,
+    );
+    std::fs::write(content.join("site.toml"), site_toml).unwrap();
+    let cities = read(&content.join("data/cities.toml"))
+        .replacen(
+            "name = \"Tampere\"\n",
+            "name = \"Tampere\"\nlat = 61.4978\nlon = 23.761\n",
+            1,
+        )
+        .replacen(
+            "name = \"Oulu\"\n",
+            "name = \"Oulu\"\nlat = 65.0121\nlon = 25.4651\n",
+            1,
+        );
+    std::fs::write(content.join("data/cities.toml"), cities).unwrap();
+    let o = run(dir.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.path().join("output");
+    let svg = read(&out.join("charts/map.svg"));
+    assert!(svg.len() < 40_000, "{} bytes", svg.len());
+    assert_eq!(svg.matches("<a href=\"../cities/").count(), 2, "{svg}");
+    assert!(svg.contains("<title id=\"map-title\">") && svg.contains("<desc id=\"map-desc\">"));
+    // the home page is at the root: its map links from there
+    let home = read(&out.join("index.html"));
+    assert!(
+        home.contains("<a href=\"cities/tampere/\""),
+        "home map links"
+    );
+    let cities_page = read(&out.join("cities/index.html"));
+    assert!(cities_page.contains("<a href=\"../cities/oulu/\""));
+    let png = innopress::charts::to_png(&svg, 2.0).unwrap();
+    let decoder = png::Decoder::new(std::io::Cursor::new(png));
+    let reader = decoder.read_info().unwrap();
+    assert_eq!(reader.info().width, 720);
 }
 
 #[test]

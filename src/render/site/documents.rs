@@ -27,6 +27,10 @@ impl Model<'_> {
         };
         let root = root_prefix(&path);
         let body = self.body_html(doc, &root, &path, Target::Page)?;
+        let record = crate::render::search::SearchRecord::of_document(doc, dir.clone(), &body.html);
+        if let Ok(mut records) = self.search.lock() {
+            records.push(record);
+        }
         // its summary, an issue's preheader, else the first paragraph that says something
         let preheader = doc
             .issue()

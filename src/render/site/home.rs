@@ -9,6 +9,7 @@ impl Model<'_> {
         let s = self.summary;
         let path = "index.html".to_string();
         let mut ctx = self.page_context(&path, "home", &self.cfg.title, String::new());
+        ctx.insert("map", &self.chart_html("map", "", &path)?);
         ctx.insert(
             "figures",
             &Figures {

@@ -65,6 +65,7 @@ impl Model<'_> {
             "funding-by-city",
             "projects-by-theme",
             "projects-per-year",
+            "map",
         ] {
             charts.insert(name.to_string(), self.chart_html(name, &root, &path)?);
         }

@@ -67,6 +67,23 @@ impl Model<'_> {
         Ok((path.clone(), self.render_page("404.html", &path, ctx)?))
     }
 
+    /// The search page: the index under `search/` read by the theme's `search.js`; without
+    /// JavaScript it points to the lists and the dashboard.
+    pub(super) fn search_page(&self) -> Result<(String, String), RenderError> {
+        let path = "search/index.html".to_string();
+        let description = format!(
+            "Search the news, reports, pages, newsletter issues, cities and themes of {}.",
+            self.cfg.title
+        );
+        let ctx = self.page_context(
+            &path,
+            "search",
+            &self.theme.strings.titles.search,
+            description,
+        );
+        Ok((path.clone(), self.render_page("search.html", &path, ctx)?))
+    }
+
     /// The newsletter's privacy notice, written from the settings: what is kept about a
     /// subscriber, why, for how long, and how to leave.
     pub(super) fn privacy(&self) -> Result<(String, String), RenderError> {

@@ -57,6 +57,7 @@ enum Job {
     NewsletterList,
     NotFound,
     Privacy,
+    Search,
 }
 
 impl<'a> Model<'a> {
@@ -71,6 +72,7 @@ impl<'a> Model<'a> {
             Job::Impact,
             Job::NewsletterList,
             Job::NotFound,
+            Job::Search,
         ];
         if self.cfg.newsletter.is_some() {
             jobs.push(Job::Privacy);
@@ -102,6 +104,7 @@ impl<'a> Model<'a> {
             Job::Impact => self.impact(),
             Job::NotFound => self.not_found(),
             Job::Privacy => self.privacy(),
+            Job::Search => self.search_page(),
         }
     }
 
@@ -263,6 +266,7 @@ pub fn other_files(model: &Model) -> Vec<String> {
     .collect();
     v.extend(model.theme.assets.keys().map(|k| format!("assets/{k}")));
     v.extend(model.charts.keys().map(|k| format!("charts/{k}.svg")));
+    v.extend(model.charts.keys().map(|k| format!("charts/{k}.csv")));
     v.extend(dated_chart_files(model).map(|(path, _)| path));
     v.extend(model.site.static_files.iter().cloned());
     v.extend(model.cards().iter().map(|c| cards::card_path(&c.dir)));
@@ -295,6 +299,44 @@ pub fn dated_chart_files<'m>(model: &'m Model) -> impl Iterator<Item = (String, 
             )
         })
     })
+}
+
+/// The search index of the site's documents, cities and themes, as files under `search/`.
+/// Document records are left by their pages, so this runs after [`render_site`].
+pub fn search_files(model: &Model) -> Vec<OutputFile> {
+    use crate::render::search::SearchRecord;
+    let cities = model.site.cities.iter().map(SearchRecord::of_city);
+    let themes = model.site.themes.iter().map(SearchRecord::of_theme);
+    let mut records: Vec<SearchRecord> = cities.chain(themes).collect();
+    if let Ok(mut left) = model.search.lock() {
+        records.append(&mut left);
+    }
+    crate::render::search::index(records)
+}
+
+/// Every search record of the site, each document's body rendered for it: for a rebuild
+/// that renders only some pages (`serve`) and must still index them all.
+pub fn search_records(model: &Model) -> Vec<crate::render::search::SearchRecord> {
+    use crate::render::search::SearchRecord;
+    let docs: Vec<&Document> = DocKind::ALL
+        .iter()
+        .flat_map(|k| model.docs(*k).iter().copied())
+        .collect();
+    let mut records: Vec<SearchRecord> = docs
+        .par_iter()
+        .filter_map(|doc| {
+            let dir = Model::doc_dir(doc);
+            let path = format!("{dir}index.html");
+            let root = crate::urls::root_prefix(&path);
+            let body = model
+                .body_html(doc, &root, &path, crate::render::Target::Page)
+                .ok()?;
+            Some(SearchRecord::of_document(doc, dir, &body.html))
+        })
+        .collect();
+    records.extend(model.site.cities.iter().map(SearchRecord::of_city));
+    records.extend(model.site.themes.iter().map(SearchRecord::of_theme));
+    records
 }
 
 /// Renders every page, feed, data file, chart and theme asset into `sink`. All errors are
@@ -338,6 +380,10 @@ pub fn render_site(model: &Model, sink: &Sink) -> Result<Report, Vec<RenderError
         extra.push((
             format!("charts/{}.svg", chart.name),
             chart.svg.clone().into_bytes(),
+        ));
+        extra.push((
+            format!("charts/{}.csv", chart.name),
+            chart.table.csv().into_bytes(),
         ));
     }
     extra.extend(dated_chart_files(model).map(|(path, svg)| (path, svg.as_bytes().to_vec())));

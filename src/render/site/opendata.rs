@@ -110,11 +110,13 @@ impl<'a> Projects<'a> {
                     r.status_label,
                     r.total_cents,
                     r.funding.total,
+                    r.cents,
+                    r.international,
                 ])
             })
             .collect();
         let doc = serde_json::json!({
-            "fields": ["id", "title", "city", "city_name", "partners", "themes", "theme_names", "programme", "start", "end", "status", "status_label", "total_cents", "total"],
+            "fields": ["id", "title", "city", "city_name", "partners", "themes", "theme_names", "programme", "start", "end", "status", "status_label", "total_cents", "total", "cents", "international"],
             "rows": rows,
         });
         serde_json::to_string(&doc).unwrap_or_default() + "\n"

@@ -29,6 +29,7 @@ impl Model<'_> {
             .collect();
         list.sort_by(|a, b| a.name.cmp(b.name));
         ctx.insert("cities", &list);
+        ctx.insert("map", &self.chart_html("map", "../", &path)?);
         let regions: Vec<_> = self
             .site
             .cities

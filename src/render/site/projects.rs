@@ -53,10 +53,15 @@ impl Model<'_> {
             .collect();
         ctx.insert("pages", &pages);
         // with several pages the filter searches the compact index of all projects
-        ctx.insert(
-            "index_url",
-            &(pages.len() > 1).then_some("data/projects-index.json"),
-        );
+        // filters and the selection's totals read the compact index of all projects, so
+        // that what they add up never depends on which page is open
+        ctx.insert("index_url", "data/projects-index.json");
+        ctx.insert("totals", &self.network_totals());
+        let mut programmes: Vec<&str> = s.programmes.iter().map(|p| p.name.as_str()).collect();
+        programmes.sort_unstable();
+        ctx.insert("programmes", &programmes);
+        let years: Vec<i32> = s.years.iter().map(|y| y.year).collect();
+        ctx.insert("years", &years);
         ctx.insert("total", &s.funding.total.grouped());
         let cities: Vec<_> = self
             .site
@@ -125,6 +130,45 @@ impl Model<'_> {
         );
         ctx.insert("project", &self.names.project_row(p, s.as_of));
         Ok((path.clone(), self.render_page("project.html", &path, ctx)?))
+    }
+}
+
+/// One figure of the dashboard's selection totals: its key for the script, what it is, the
+/// exact value (cents, or a count) and the value as printed.
+#[derive(Serialize)]
+struct Total {
+    key: &'static str,
+    label: &'static str,
+    value: i64,
+    text: String,
+}
+
+impl Model<'_> {
+    /// The totals of every project, which the dashboard shows before any filter is chosen
+    /// (and always, without JavaScript); the script recomputes them for a selection.
+    fn network_totals(&self) -> Vec<Total> {
+        let s = self.summary;
+        let money = |key, label, m: crate::money::Money| Total {
+            key,
+            label,
+            value: m.cents(),
+            text: format!("{} {}", s.currency, m.grouped()),
+        };
+        let f = &s.funding;
+        vec![
+            Total {
+                key: "count",
+                label: "Projects",
+                value: s.projects.total as i64,
+                text: crate::text::count(s.projects.total),
+            },
+            money("total", "Total funding", f.total),
+            money("eu", "EU funding", f.eu),
+            money("state", "State funding", f.state),
+            money("city", "City funding", f.city),
+            money("other", "Other funding", f.other),
+            money("ongoing", "In ongoing projects", s.ongoing_funding),
+        ]
     }
 }
 

@@ -1,6 +1,7 @@
-// Project dashboard: filter and sort the table in the browser. The table is complete without
-// JavaScript; this only adds controls. Filter state lives in the URL query so a view can be
-// shared (?q=port&status=ongoing&city=tampere&theme=wellbeing&sort=6&dir=desc).
+// Project dashboard: filter and sort the table in the browser, add up the selection and
+// download it. The table, the network's totals and the full CSV work without JavaScript;
+// this only adds controls. Filter state lives in the URL query so a view can be shared
+// (?q=port&status=ongoing&city=tampere&theme=wellbeing&programme=…&year=2025&intl=yes&sort=6&dir=desc).
 (function () {
   "use strict";
   var table = document.getElementById("project-table");
@@ -8,25 +9,73 @@
   if (!table || !controls || !table.tBodies.length) { return; }
   var body = table.tBodies[0];
   var rows = Array.prototype.slice.call(body.rows);
-  rows.forEach(function (row, i) { row.dataset.index = String(i); });
-  var text = document.getElementById("filter-text");
-  var status = document.getElementById("filter-status");
-  var city = document.getElementById("filter-city");
-  var theme = document.getElementById("filter-theme");
+  var filters = {
+    q: document.getElementById("filter-text"),
+    status: document.getElementById("filter-status"),
+    city: document.getElementById("filter-city"),
+    theme: document.getElementById("filter-theme"),
+    programme: document.getElementById("filter-programme"),
+    year: document.getElementById("filter-year"),
+    intl: document.getElementById("filter-intl")
+  };
   var count = document.getElementById("filter-count");
+  var totalsList = document.getElementById("selection-totals");
+  var selectionName = document.getElementById("selection-name");
+  var download = document.getElementById("download-selection");
+  var fullCsv = download ? download.getAttribute("href") : null;
+  var fullLabel = download ? download.textContent : "";
   var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+  var currency = (totalsList && totalsList.getAttribute("data-currency")) || "EUR";
   var sortCol = -1;
   var sortDir = "ascending";
-  // With many projects the page holds one slice; filters then search the JSON index of all
-  // projects and show the first LIMIT matches.
+  // The index holds every project (the page may hold one slice of them); filters, totals and
+  // the download read it. Shown rows are capped at LIMIT; totals and the download are not.
   var indexUrl = table.getAttribute("data-index");
   var root = table.getAttribute("data-root") || "";
   var pager = document.querySelector(".pagination");
+  var paged = !!pager;
   var LIMIT = 500;
-  // counts grouped like the static pages: 19,940
-  function grouped(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
   var index = null;
   var loading = false;
+  var selection = [];
+  var blobUrl = null;
+
+  // counts grouped like the static pages: 19,940
+  function grouped(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
+  // cents as the pages print money: 1,234,567 or 1,234,567.50
+  function money(cents) {
+    var neg = cents < 0;
+    var abs = Math.abs(cents);
+    var whole = grouped(Math.floor(abs / 100));
+    var rest = abs % 100;
+    return (neg ? "-" : "") + whole + (rest ? "." + (rest < 10 ? "0" : "") + rest : "");
+  }
+  function plain(cents) {
+    var abs = Math.abs(cents);
+    var rest = abs % 100;
+    return (cents < 0 ? "-" : "") + Math.floor(abs / 100) + "." + (rest < 10 ? "0" : "") + rest;
+  }
+
+  // A project as the index writes it: id, title, city, city_name, partners, themes,
+  // theme_names, programme, start, end, status, status_label, total_cents, total,
+  // [eu, state, city, other] cents, international. Rows on the page carry the same.
+  function fromRow(row) {
+    var link = row.cells[0].querySelector("a");
+    var href = link ? link.getAttribute("href") : "";
+    var id = href.replace(/\/$/, "").split("/").pop();
+    return [id, link ? link.textContent : "", row.getAttribute("data-city") || "",
+      row.cells[1].textContent.trim(), (row.getAttribute("data-partners") || "").trim(),
+      (row.getAttribute("data-themes") || "").trim(), row.cells[2].textContent.trim(),
+      row.getAttribute("data-programme") || "", row.getAttribute("data-start") || "",
+      row.getAttribute("data-end") || "", row.getAttribute("data-status") || "",
+      row.cells[5].textContent.trim(), Number(row.getAttribute("data-total")) || 0,
+      row.cells[6].textContent.trim(),
+      (row.getAttribute("data-cents") || "0 0 0 0").split(" ").map(Number),
+      row.getAttribute("data-intl") === "1"];
+  }
+  var local = rows.map(fromRow);
+  var rowById = {};
+  rows.forEach(function (row, i) { rowById[local[i][0]] = row; });
 
   headers.forEach(function (th, col) {
     var kind = th.getAttribute("data-sort");
@@ -44,14 +93,6 @@
     });
   });
 
-  function cellKey(row, col) {
-    if (headers[col].getAttribute("data-sort") === "number") {
-      return Number(row.getAttribute("data-total")) || 0;
-    }
-    if (col === 4) { return row.getAttribute("data-start") || ""; }
-    return (row.cells[col].textContent || "").trim().toLowerCase();
-  }
-
   function cell(tag, text) {
     var el = document.createElement(tag);
     if (text !== undefined) { el.textContent = text; }
@@ -64,8 +105,6 @@
     return a;
   }
 
-  // one index row: id, title, city, city_name, partners, themes, theme_names, programme,
-  // start, end, status, status_label, total_cents, total
   function makeRow(r) {
     var tr = document.createElement("tr");
     tr.setAttribute("data-status", r[10]);
@@ -73,7 +112,11 @@
     tr.setAttribute("data-partners", r[4] ? r[4] + " " : "");
     tr.setAttribute("data-themes", r[5] + " ");
     tr.setAttribute("data-start", r[8]);
+    tr.setAttribute("data-end", r[9]);
+    tr.setAttribute("data-programme", r[7]);
+    tr.setAttribute("data-intl", r[15] ? "1" : "0");
     tr.setAttribute("data-total", String(r[12]));
+    tr.setAttribute("data-cents", r[14].join(" "));
     var th = cell("th");
     th.setAttribute("scope", "row");
     th.appendChild(link(root + "projects/" + r[0] + "/", r[1]));
@@ -95,7 +138,7 @@
     return tr;
   }
 
-  function indexKey(r, col) {
+  function key(r, col) {
     switch (col) {
       case 0: return r[1].toLowerCase();
       case 1: return r[3].toLowerCase();
@@ -107,30 +150,28 @@
     }
   }
 
-  function applyIndex(q, updateUrl) {
-    var matches = index.filter(function (r) {
-      var words = (r[1] + " " + r[3] + " " + r[6] + " " + r[7] + " " + r[8] + " " + r[9] + " " + r[11] + " " + r[13]).toLowerCase();
-      return (!q || words.indexOf(q) !== -1) &&
-        (!status.value || r[10] === status.value) &&
-        (!city.value || r[2] === city.value || (" " + r[4] + " ").indexOf(" " + city.value + " ") !== -1) &&
-        (!theme.value || (" " + r[5] + " ").indexOf(" " + theme.value + " ") !== -1);
+  function matches(r, q) {
+    var year = filters.year.value;
+    var words = (r[1] + " " + r[3] + " " + r[6] + " " + r[7] + " " + r[8] + " " + r[9] + " " + r[11] + " " + r[13]).toLowerCase();
+    return (!q || words.indexOf(q) !== -1) &&
+      (!filters.status.value || r[10] === filters.status.value) &&
+      (!filters.city.value || r[2] === filters.city.value || (" " + r[4] + " ").indexOf(" " + filters.city.value + " ") !== -1) &&
+      (!filters.theme.value || (" " + r[5] + " ").indexOf(" " + filters.theme.value + " ") !== -1) &&
+      (!filters.programme.value || r[7] === filters.programme.value) &&
+      (!year || (r[8].slice(0, 4) <= year && year <= r[9].slice(0, 4))) &&
+      (!filters.intl.value || r[15] === (filters.intl.value === "yes"));
+  }
+
+  function sorted(list) {
+    if (sortCol < 0) { return list; }
+    var pairs = list.map(function (r, i) { return [r, i]; });
+    pairs.sort(function (a, b) {
+      var x = key(a[0], sortCol), y = key(b[0], sortCol);
+      var c = x < y ? -1 : (x > y ? 1 : 0);
+      if (c === 0) { c = a[1] - b[1]; }
+      return sortDir === "ascending" ? c : -c;
     });
-    if (sortCol >= 0) {
-      matches = matches.map(function (r, i) { return [r, i]; });
-      matches.sort(function (a, b) {
-        var x = indexKey(a[0], sortCol), y = indexKey(b[0], sortCol);
-        var c = x < y ? -1 : (x > y ? 1 : 0);
-        if (c === 0) { c = a[1] - b[1]; }
-        return sortDir === "ascending" ? c : -c;
-      }).forEach(function (pair, i) { matches[i] = pair[0]; });
-    }
-    while (body.firstChild) { body.removeChild(body.firstChild); }
-    matches.slice(0, LIMIT).forEach(function (r) { body.appendChild(makeRow(r)); });
-    if (pager) { pager.hidden = true; }
-    count.textContent = grouped(matches.length) + " of " + grouped(index.length) + (matches.length === 1 ? " projects matches" : " projects match") +
-      (matches.length > LIMIT ? "; showing the first " + LIMIT : "");
-    markSorted();
-    if (updateUrl) { saveState(); }
+    return pairs.map(function (p) { return p[0]; });
   }
 
   function markSorted() {
@@ -139,11 +180,76 @@
     });
   }
 
+  function showTotals(list, filtered) {
+    if (!totalsList) { return; }
+    var t = { count: list.length, total: 0, eu: 0, state: 0, city: 0, other: 0, ongoing: 0 };
+    list.forEach(function (r) {
+      t.total += r[12];
+      t.eu += r[14][0];
+      t.state += r[14][1];
+      t.city += r[14][2];
+      t.other += r[14][3];
+      if (r[10] === "ongoing") { t.ongoing += r[12]; }
+    });
+    Array.prototype.forEach.call(totalsList.querySelectorAll("dd[data-key]"), function (dd) {
+      var k = dd.getAttribute("data-key");
+      dd.setAttribute("data-value", String(t[k]));
+      dd.textContent = k === "count" ? grouped(t[k]) : currency + " " + money(t[k]);
+    });
+    if (selectionName) {
+      selectionName.textContent = filtered
+        ? (list.length === 1 ? "the 1 project selected" : "the " + grouped(list.length) + " projects selected")
+        : "all projects";
+    }
+    if (download) {
+      if (blobUrl) { URL.revokeObjectURL(blobUrl); blobUrl = null; }
+      if (filtered) {
+        download.setAttribute("href", "#");
+        download.setAttribute("download", "projects-selection.csv");
+        download.textContent = list.length === 1 ? "Download this project (CSV)" : "Download these " + grouped(list.length) + " projects (CSV)";
+      } else {
+        download.setAttribute("href", fullCsv);
+        download.setAttribute("download", "projects.csv");
+        download.textContent = fullLabel;
+      }
+    }
+  }
+
+  // the same guard as the site's own CSV: a cell that a spreadsheet would run as a formula
+  // starts with an apostrophe, unless it is a plain signed number
+  function csvCell(s) {
+    s = String(s);
+    if (/^[=+\-@\t\r]/.test(s) && !/^[+-]\d+([.,]\d*)?$/.test(s)) { s = "'" + s; }
+    return /[,"\r\n]/.test(s) ? "\"" + s.replace(/"/g, "\"\"") + "\"" : s;
+  }
+
+  function csv(list) {
+    var out = "id,title,city,partners,themes,programme,start,end,status,international,eu,state,city_funding,other,total\r\n";
+    list.forEach(function (r) {
+      out += [r[0], r[1], r[2], r[4].split(" ").filter(Boolean).join(";"), r[5].split(" ").filter(Boolean).join(";"),
+        r[7], r[8], r[9], r[10], r[15] ? "true" : "false", plain(r[14][0]), plain(r[14][1]),
+        plain(r[14][2]), plain(r[14][3]), plain(r[12])].map(csvCell).join(",") + "\r\n";
+    });
+    return out;
+  }
+
+  if (download) {
+    download.addEventListener("click", function () {
+      if (download.getAttribute("href") !== "#") { return; }
+      blobUrl = URL.createObjectURL(new Blob([csv(selection)], { type: "text/csv;charset=utf-8" }));
+      download.setAttribute("href", blobUrl);
+    });
+  }
+
+  function active() {
+    return !!(filters.q.value.trim() || filters.status.value || filters.city.value || filters.theme.value ||
+      filters.programme.value || filters.year.value || filters.intl.value);
+  }
+
   function apply(updateUrl) {
-    var q = text.value.trim().toLowerCase();
-    var active = q || status.value || city.value || theme.value || sortCol >= 0;
-    if (indexUrl && active) {
-      if (index) { applyIndex(q, updateUrl); return; }
+    var q = filters.q.value.trim().toLowerCase();
+    var filtered = active();
+    if (indexUrl && !index && (filtered || sortCol >= 0 && paged)) {
       if (!loading) {
         loading = true;
         count.textContent = "Loading all projects\u2026";
@@ -151,7 +257,6 @@
           index = doc.rows;
           apply(true);
         }).catch(function () {
-          loading = false;
           count.textContent = "The list of all projects could not be loaded; this page's projects are filtered.";
           indexUrl = null;
           apply(true);
@@ -159,42 +264,42 @@
       }
       return;
     }
-    if (indexUrl && pager) { pager.hidden = false; }
-    if (indexUrl && body.rows.length !== rows.length) {
+    var all = index || local;
+    var list = sorted(all.filter(function (r) { return matches(r, q); }));
+    selection = list;
+    if (index && (paged || filtered)) {
+      // the page's own rows are replaced by the selection from the index
       while (body.firstChild) { body.removeChild(body.firstChild); }
-      rows.forEach(function (row) { body.appendChild(row); });
-    }
-    var shown = 0;
-    rows.forEach(function (row) {
-      var ok = (!q || row.textContent.toLowerCase().indexOf(q) !== -1) &&
-        (!status.value || row.getAttribute("data-status") === status.value) &&
-        (!city.value || row.getAttribute("data-city") === city.value ||
-          (" " + row.getAttribute("data-partners")).indexOf(" " + city.value + " ") !== -1) &&
-        (!theme.value || (" " + row.getAttribute("data-themes")).indexOf(" " + theme.value + " ") !== -1);
-      row.hidden = !ok;
-      if (ok) { shown += 1; }
-    });
-    var ordered = rows.slice();
-    if (sortCol >= 0) {
-      ordered.sort(function (a, b) {
-        var x = cellKey(a, sortCol), y = cellKey(b, sortCol);
-        var c = x < y ? -1 : (x > y ? 1 : 0);
-        if (c === 0) { c = Number(a.dataset.index) - Number(b.dataset.index); }
-        return sortDir === "ascending" ? c : -c;
+      list.slice(0, LIMIT).forEach(function (r) { body.appendChild(makeRow(r)); });
+      if (pager) { pager.hidden = filtered || sortCol >= 0; }
+    } else {
+      if (pager) { pager.hidden = false; }
+      // every project is on this page: its own rows are shown, hidden and reordered
+      while (body.firstChild) { body.removeChild(body.firstChild); }
+      var shown = {};
+      list.forEach(function (r) {
+        var row = rowById[r[0]];
+        if (row) { row.hidden = false; shown[r[0]] = true; body.appendChild(row); }
+      });
+      rows.forEach(function (row, i) {
+        if (!shown[local[i][0]]) { row.hidden = true; body.appendChild(row); }
       });
     }
-    ordered.forEach(function (row) { body.appendChild(row); });
     markSorted();
-    count.textContent = grouped(shown) + " of " + grouped(rows.length) + (rows.length === 1 ? " project" : " projects") + " shown";
+    var of = index ? index.length : rows.length;
+    count.textContent = grouped(list.length) + " of " + grouped(of) + (of === 1 ? " project" : " projects") + " shown" +
+      (list.length > LIMIT && index ? "; the table lists the first " + grouped(LIMIT) + ", the totals and download cover all " + grouped(list.length) : "");
+    // a page of a paged dashboard keeps the network's totals until the index is read
+    if (filtered || !paged || index) { showTotals(list, filtered); }
     if (updateUrl) { saveState(); }
   }
 
   function saveState() {
     var params = new URLSearchParams();
-    if (text.value.trim()) { params.set("q", text.value.trim()); }
-    if (status.value) { params.set("status", status.value); }
-    if (city.value) { params.set("city", city.value); }
-    if (theme.value) { params.set("theme", theme.value); }
+    if (filters.q.value.trim()) { params.set("q", filters.q.value.trim()); }
+    ["status", "city", "theme", "programme", "year", "intl"].forEach(function (name) {
+      if (filters[name].value) { params.set(name, filters[name].value); }
+    });
     if (sortCol >= 0) { params.set("sort", String(sortCol)); params.set("dir", sortDir === "ascending" ? "asc" : "desc"); }
     var query = params.toString();
     history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
@@ -208,18 +313,19 @@
   }
 
   var params = new URLSearchParams(location.search);
-  text.value = params.get("q") || "";
-  setSelect(status, params.get("status"));
-  setSelect(city, params.get("city"));
-  setSelect(theme, params.get("theme"));
+  filters.q.value = params.get("q") || "";
+  ["status", "city", "theme", "programme", "year", "intl"].forEach(function (name) {
+    setSelect(filters[name], params.get(name));
+  });
   var s = Number(params.get("sort"));
   if (params.has("sort") && s >= 0 && s < headers.length && headers[s].getAttribute("data-sort")) {
     sortCol = s;
     sortDir = params.get("dir") === "desc" ? "descending" : "ascending";
   }
 
-  [text, status, city, theme].forEach(function (el) {
-    el.addEventListener(el === text ? "input" : "change", function () { apply(true); });
+  Object.keys(filters).forEach(function (name) {
+    var el = filters[name];
+    el.addEventListener(name === "q" ? "input" : "change", function () { apply(true); });
   });
   controls.hidden = false;
   apply(false);

@@ -1,0 +1,120 @@
+//! The map of the cities as a chart: the outline `site.toml` names, one circle per located
+//! city sized by the funding of the projects it leads, with the same title, description in
+//! words and data table as every chart, so pages, the feed and email (as PNG) show it alike.
+
+use crate::chart::{Chart, DataTable};
+use crate::impact::Summary;
+use crate::money::Money;
+use crate::strings::ChartTitles;
+
+/// The map on `summary`'s date; `None` without an outline or a located city.
+pub fn map(summary: &Summary, w: &ChartTitles) -> Option<Chart> {
+    let outline = crate::map::Outline::from_geojson(summary.outline.as_deref()?).ok()?;
+    let cur = &summary.currency;
+    let mut cities: Vec<_> = summary.cities.iter().collect();
+    cities.sort_by(|a, b| {
+        b.funding
+            .total
+            .cmp(&a.funding.total)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    let located: Vec<_> = cities
+        .iter()
+        .filter_map(|c| {
+            let (lat, lon) = (c.lat?, c.lon?);
+            outline.locate(lat, lon)?;
+            Some(crate::map::Place {
+                id: &c.id,
+                name: &c.name,
+                lat,
+                lon,
+                cents: c.funding.total.cents().max(0),
+                value: c.funding.total.display(cur),
+                // right from `charts/map.svg` and from pages one folder deep; pages elsewhere
+                // adjust it where they embed the map
+                href: format!("../cities/{}/", c.id),
+            })
+        })
+        .collect();
+    if located.is_empty() {
+        return None;
+    }
+    let words: Vec<String> = located
+        .iter()
+        .map(|p| format!("{} {}", p.name, p.value))
+        .collect();
+    let missing = cities.len() - located.len();
+    let mut desc = format!(
+        "Map of {} with {} cities, each a circle sized by the total funding of the projects it leads, largest first: {}.",
+        outline_name(summary),
+        located.len(),
+        words.join(", ")
+    );
+    if missing > 0 {
+        desc.push_str(&format!(
+            " {missing} {} no location and {} not drawn.",
+            if missing == 1 {
+                "city has"
+            } else {
+                "cities have"
+            },
+            if missing == 1 { "is" } else { "are" }
+        ));
+    }
+    let legend = |cents: i64| Money(cents).display(cur);
+    let svg = crate::map::draw(
+        &outline,
+        &located,
+        &crate::map::Options {
+            title: &w.map,
+            description: &desc,
+            legend_title: &format!("Total funding ({cur})"),
+            legend_label: &legend,
+            id_suffix: "",
+        },
+    );
+    Some(Chart {
+        name: "map".into(),
+        title: w.map.clone(),
+        desc,
+        svg,
+        svg_narrow: String::new(),
+        table: DataTable {
+            caption: w.map.clone(),
+            columns: vec![
+                "City".into(),
+                format!("Total funding ({cur})"),
+                "Projects led".into(),
+            ],
+            rows: cities
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.name.clone(),
+                        c.funding.total.grouped(),
+                        c.projects.to_string(),
+                    ]
+                })
+                .collect(),
+        },
+    })
+}
+
+/// What the outline is of, for the description: its first feature's `name`, else "the area".
+fn outline_name(summary: &Summary) -> String {
+    summary
+        .outline
+        .as_deref()
+        .and_then(|t| t.parse::<geojson::GeoJson>().ok())
+        .and_then(|g| match g {
+            geojson::GeoJson::FeatureCollection(fc) => fc.features.into_iter().next(),
+            geojson::GeoJson::Feature(f) => Some(f),
+            geojson::GeoJson::Geometry(_) => None,
+        })
+        .and_then(|f| {
+            f.property("name")
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "the area".into())
+}

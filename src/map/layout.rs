@@ -1,0 +1,195 @@
+//! Where everything goes, before any SVG is written: the frame that maps metres to px, the
+//! simplified outline, one circle per place, the legend and the labels. Kept apart from
+//! the SVG so tests can check the geometry (no overlaps, nothing outside) directly.
+
+use geo::{Area, Coord, LineString, Polygon, SimplifyVw};
+
+use super::geom::Rect;
+use super::labels::{self, LabelBox};
+use super::legend::{self, Legend};
+use super::model::{Circle, MAX_RADIUS, Options, Place, WIDTH, radius};
+use super::outline::Outline;
+
+/// Space between the country and the drawing's edge.
+const MARGIN: f64 = 8.0;
+/// A very tall outline is drawn narrower rather than taller than this.
+const MAX_MAP_HEIGHT: f64 = 900.0;
+/// Visvalingam–Whyatt threshold in px²: a bend half a pixel deep across a couple of px,
+/// finer than can be seen, and most of the file if kept. (Visvalingam rather than
+/// Ramer–Douglas–Peucker because geo's RDP recurses, and a pathological ring could
+/// exhaust the stack; VW works from a heap.)
+const SIMPLIFY_PX2: f64 = 0.5;
+/// Islands smaller than this (px²) are dropped.
+const MIN_POLYGON_PX2: f64 = 2.0;
+/// How far the map moves down per try when the legend has to go above it.
+const SHIFT_STEP: f64 = 6.0;
+
+/// The whole drawing as geometry, in viewBox px (y down).
+#[derive(Debug, Clone)]
+pub struct Layout<'a> {
+    pub width: f64,
+    pub height: f64,
+    /// Drawing order: by amount descending, then id.
+    pub circles: Vec<Circle<'a>>,
+    /// One per circle, same order.
+    pub labels: Vec<LabelBox<'a>>,
+    pub legend: Option<Legend>,
+    /// The outline, projected, scaled and simplified.
+    pub outline: Vec<Polygon<f64>>,
+}
+
+/// Metres to px: x east to the right, y north upwards.
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    scale: f64,
+    min_x: f64,
+    max_y: f64,
+    left: f64,
+    top: f64,
+}
+
+impl Frame {
+    fn px(&self, x: f64, y: f64) -> (f64, f64) {
+        (
+            self.left + (x - self.min_x) * self.scale,
+            self.top + (self.max_y - y) * self.scale,
+        )
+    }
+}
+
+/// Lays out the map; places [`Outline::locate`] rejects are left out (the caller warns
+/// about them).
+pub fn layout<'a>(outline: &Outline, places: &[Place<'a>], opts: &Options) -> Layout<'a> {
+    let [min_x, min_y, max_x, max_y] = outline.bounds;
+    let (bw, bh) = (max_x - min_x, max_y - min_y);
+    let scale = ((WIDTH - 2.0 * MARGIN) / bw).min(MAX_MAP_HEIGHT / bh);
+    let mut frame = Frame {
+        scale,
+        min_x,
+        max_y,
+        left: (WIDTH - bw * scale) / 2.0,
+        top: MARGIN,
+    };
+    let map_height = bh * scale + 2.0 * MARGIN;
+
+    let projected: Vec<(usize, f64, f64)> = places
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| outline.locate(p.lat, p.lon).map(|(x, y)| (i, x, y)))
+        .collect();
+    let max_cents = projected
+        .iter()
+        .map(|&(i, _, _)| places[i].cents.max(0))
+        .max()
+        .unwrap_or(0);
+    let mut order = projected;
+    order.sort_by(|a, b| {
+        let (pa, pb) = (&places[a.0], &places[b.0]);
+        pb.cents
+            .max(0)
+            .cmp(&pa.cents.max(0))
+            .then(pa.id.cmp(pb.id))
+            .then(a.0.cmp(&b.0))
+    });
+    let circles_at = |frame: &Frame| -> Vec<Circle<'a>> {
+        order
+            .iter()
+            .map(|&(i, x, y)| {
+                let (cx, cy) = frame.px(x, y);
+                Circle {
+                    id: places[i].id,
+                    place: i,
+                    cx,
+                    cy,
+                    r: radius(places[i].cents, max_cents),
+                }
+            })
+            .collect()
+    };
+
+    let mut shapes = simplified(outline, &frame);
+    let mut circles = circles_at(&frame);
+    let mut height = map_height;
+    let mut legend = legend::build(max_cents, opts.legend_title, opts.legend_label);
+    if let Some(l) = legend.as_mut() {
+        let discs: Vec<(f64, f64, f64)> = circles.iter().map(|c| (c.cx, c.cy, c.r)).collect();
+        if let Some((x, y)) = legend::find_spot(l.w, l.h, (WIDTH, height), &shapes, &discs) {
+            (l.x, l.y) = (x, y);
+        } else {
+            // no blank corner: move the map down until the legend fits above it (at the
+            // latest when the whole map, circles included, is below the legend)
+            let mut shift = 0.0;
+            let limit = l.h + 2.0 * MAX_RADIUS + 2.0 * MARGIN;
+            (l.x, l.y) = (4.0, 4.0);
+            while shift < limit {
+                shift += SHIFT_STEP;
+                frame.top = MARGIN + shift;
+                let moved = simplified(outline, &frame);
+                let moved_circles = circles_at(&frame);
+                let discs: Vec<_> = moved_circles.iter().map(|c| (c.cx, c.cy, c.r)).collect();
+                let canvas = (WIDTH, map_height + shift);
+                let fits = legend::fits(l.rect(), canvas, &moved, &discs);
+                (shapes, circles, height) = (moved, moved_circles, canvas.1);
+                if fits {
+                    break;
+                }
+            }
+        }
+    }
+
+    // only amounts formatted wider than the drawing get here: better no legend than one
+    // cut off at the edge
+    if legend
+        .as_ref()
+        .is_some_and(|l| !l.rect().inside(WIDTH, height))
+    {
+        legend = None;
+    }
+
+    let names: Vec<&str> = circles.iter().map(|c| places[c.place].name).collect();
+    let legend_box: Option<Rect> = legend.as_ref().map(Legend::rect);
+    let labels = labels::place(&circles, &names, WIDTH, &mut height, legend_box);
+    Layout {
+        width: WIDTH,
+        height: height.ceil(),
+        circles,
+        labels,
+        legend,
+        outline: shapes,
+    }
+}
+
+/// The outline in px, simplified to about half a pixel, without the islands too small
+/// to see.
+fn simplified(outline: &Outline, frame: &Frame) -> Vec<Polygon<f64>> {
+    let to_px = |ring: &LineString<f64>| -> LineString<f64> {
+        ring.0
+            .iter()
+            .map(|c| {
+                let (x, y) = frame.px(c.x, c.y);
+                Coord { x, y }
+            })
+            .collect()
+    };
+    outline
+        .polygons
+        .iter()
+        .filter_map(|p| {
+            let px = Polygon::new(
+                to_px(p.exterior()),
+                p.interiors().iter().map(to_px).collect(),
+            );
+            let s = px.simplify_vw(SIMPLIFY_PX2);
+            if Polygon::new(s.exterior().clone(), vec![]).unsigned_area() < MIN_POLYGON_PX2 {
+                return None;
+            }
+            let holes = s
+                .interiors()
+                .iter()
+                .filter(|h| Polygon::new((*h).clone(), vec![]).unsigned_area() >= MIN_POLYGON_PX2)
+                .cloned()
+                .collect();
+            Some(Polygon::new(s.exterior().clone(), holes))
+        })
+        .collect()
+}

@@ -1,0 +1,237 @@
+//! The size legend: reference circles for round amounts, drawn to the same scale as the
+//! cities, and where to put it so it covers neither the country nor a circle.
+
+use geo::{Coord, Intersects, Polygon};
+
+use super::font::{ascent_descent, text_width};
+use super::geom::Rect;
+use super::model::{MIN_RADIUS, radius};
+
+/// Heading and amount sizes in px: the heading matches the city labels.
+pub const HEADING_SIZE: f64 = 13.0;
+pub const AMOUNT_SIZE: f64 = 12.0;
+/// A heading wider than this wraps at spaces, so a long title cannot push the box off
+/// the drawing.
+const HEADING_MAX_WIDTH: f64 = 200.0;
+/// Clear space kept around the box, from the country and the circles.
+const CLEARANCE: f64 = 4.0;
+
+/// The legend in its own coordinates (origin at the box's top-left corner); `x` and `y`
+/// place it in the drawing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Legend {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    /// Heading lines and their baselines.
+    pub heading: Vec<(String, f64)>,
+    pub entries: Vec<LegendEntry>,
+}
+
+/// One reference circle with its amount: nested circles share a bottom, a short tick runs
+/// from each circle's top to its label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LegendEntry {
+    pub cents: i64,
+    pub label: String,
+    pub cx: f64,
+    pub cy: f64,
+    pub r: f64,
+    /// The tick's y and right end; it starts at (cx, tick_y).
+    pub tick_y: f64,
+    pub tick_x2: f64,
+    pub text_x: f64,
+    pub baseline: f64,
+}
+
+impl Legend {
+    /// The box in drawing coordinates: an obstacle for labels.
+    pub fn rect(&self) -> Rect {
+        Rect::new(self.x, self.y, self.w, self.h)
+    }
+}
+
+/// Round amounts (1, 2 or 5 × 10^k cents) not above `max`, largest first.
+fn round_values(max: i64) -> Vec<i64> {
+    let mut out = Vec::new();
+    let mut power: i64 = 1;
+    loop {
+        for m in [1, 2, 5] {
+            match power.checked_mul(m) {
+                Some(v) if v <= max => out.push(v),
+                _ => {}
+            }
+        }
+        match power.checked_mul(10) {
+            Some(p) if p <= max => power = p,
+            _ => break,
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// The legend for data whose largest value is `max_cents`, at the origin; `None` when
+/// there is nothing to scale (every value zero).
+pub fn build(max_cents: i64, title: &str, label: &dyn Fn(i64) -> String) -> Option<Legend> {
+    if max_cents <= 0 {
+        return None;
+    }
+    let (a13, d13) = ascent_descent(HEADING_SIZE);
+    let (a12, d12) = ascent_descent(AMOUNT_SIZE);
+    let line12 = a12 + d12;
+    // the largest round amount, then smaller ones whose circle tops (and so their labels)
+    // sit at least a line apart
+    let mut picked: Vec<(i64, f64)> = Vec::new();
+    for v in round_values(max_cents) {
+        let r = radius(v, max_cents);
+        let fits = match picked.last() {
+            None => true,
+            Some(&(_, prev)) => 2.0 * (prev - r) >= line12 + 1.0 && r >= MIN_RADIUS + 1.0,
+        };
+        if fits {
+            picked.push((v, r));
+            if picked.len() == 3 {
+                break;
+            }
+        }
+    }
+    let big = picked.first()?.1;
+    let heading: Vec<(String, f64)> = wrap(title, HEADING_SIZE, HEADING_MAX_WIDTH)
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| (line, a13 + i as f64 * (a13 + d13)))
+        .collect();
+    let head_h = heading.len() as f64 * (a13 + d13);
+    let bottom = head_h + 4.0 + line12 / 2.0 + 2.0 * big;
+    let cx = big + 0.5;
+    let text_x = 2.0 * big + 8.0;
+    let mut width = heading
+        .iter()
+        .map(|(l, _)| text_width(l, HEADING_SIZE))
+        .fold(0.0, f64::max);
+    let entries = picked
+        .into_iter()
+        .map(|(cents, r)| {
+            let label = label(cents);
+            width = width.max(text_x + text_width(&label, AMOUNT_SIZE));
+            let tick_y = bottom - 2.0 * r;
+            LegendEntry {
+                cents,
+                label,
+                cx,
+                cy: bottom - r,
+                r,
+                tick_y,
+                tick_x2: text_x - 2.0,
+                text_x,
+                baseline: tick_y + (a12 - d12) / 2.0,
+            }
+        })
+        .collect();
+    Some(Legend {
+        x: 0.0,
+        y: 0.0,
+        w: width.ceil(),
+        h: (bottom + 2.0).ceil(),
+        heading,
+        entries,
+    })
+}
+
+/// Greedy word wrap at spaces; a single word wider than `max` keeps its own line.
+fn wrap(text: &str, size: f64, max: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if text_width(&format!("{line} {word}"), size) <= max => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+    }
+    lines
+}
+
+/// Whether a `w` × `h` box at (x, y) keeps clear of the country and the circles and stays
+/// inside the drawing.
+pub fn fits(
+    r: Rect,
+    canvas: (f64, f64),
+    outline: &[Polygon<f64>],
+    circles: &[(f64, f64, f64)],
+) -> bool {
+    let g = r.grow(CLEARANCE);
+    if !r.inside(canvas.0, canvas.1) {
+        return false;
+    }
+    if circles
+        .iter()
+        .any(|&(cx, cy, cr)| g.hits_circle(cx, cy, cr))
+    {
+        return false;
+    }
+    let rect = geo::Rect::new(
+        Coord { x: g.x, y: g.y },
+        Coord {
+            x: g.right(),
+            y: g.bottom(),
+        },
+    );
+    !outline.iter().any(|p| p.intersects(&rect))
+}
+
+/// The first clear spot down the left edge, then down the right edge: open sea or
+/// neighbouring land, which the map leaves blank.
+pub fn find_spot(
+    w: f64,
+    h: f64,
+    canvas: (f64, f64),
+    outline: &[Polygon<f64>],
+    circles: &[(f64, f64, f64)],
+) -> Option<(f64, f64)> {
+    let xs = [CLEARANCE, canvas.0 - w - CLEARANCE];
+    for x in xs {
+        let mut y = CLEARANCE;
+        while y + h + CLEARANCE <= canvas.1 {
+            if fits(Rect::new(x, y, w, h), canvas, outline, circles) {
+                return Some((x, y));
+            }
+            y += 2.0;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_values_are_one_two_five() {
+        assert_eq!(
+            round_values(4_000_000_000)[..3],
+            [2_000_000_000, 1_000_000_000, 500_000_000]
+        );
+        assert_eq!(round_values(1), [1]);
+        assert!(round_values(0).is_empty());
+        assert_eq!(round_values(i64::MAX)[0], 5_000_000_000_000_000_000);
+    }
+
+    #[test]
+    fn reference_circles_are_apart_and_the_largest_is_round() {
+        let legend = build(4_000_000_000, "Total project funding", &|c| {
+            format!("EUR {}", c / 100)
+        })
+        .expect("a legend");
+        let cents: Vec<i64> = legend.entries.iter().map(|e| e.cents).collect();
+        assert_eq!(cents[0], 2_000_000_000);
+        assert!((2..=3).contains(&cents.len()), "{cents:?}");
+        for pair in legend.entries.windows(2) {
+            assert!(pair[0].tick_y + 14.0 <= pair[1].tick_y, "{pair:?}");
+        }
+        assert!(build(0, "t", &|c| c.to_string()).is_none());
+    }
+}
