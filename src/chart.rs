@@ -15,6 +15,9 @@ pub struct Chart {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub svg_narrow: String,
     pub table: DataTable,
+    /// Where drawn data comes from, shown under the chart (the map's outline).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub credit: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

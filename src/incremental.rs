@@ -358,7 +358,7 @@ fn reindex(
         }
     }
     for (path, bytes) in &files {
-        crate::output::write_into(&output, path, bytes)
+        crate::output::write_into(output, path, bytes)
             .map_err(|e| RenderError::Write(Box::new(e)))?;
     }
     Ok(files.len())

@@ -112,6 +112,7 @@ pub fn funding_by_city(s: &Summary, w: &ChartTitles) -> Option<Chart> {
         desc,
         svg,
         svg_narrow,
+        credit: String::new(),
     })
 }
 
@@ -163,6 +164,7 @@ pub fn projects_by_theme(s: &Summary, w: &ChartTitles) -> Option<Chart> {
         desc,
         svg,
         svg_narrow,
+        credit: String::new(),
     })
 }
 
@@ -207,6 +209,7 @@ pub fn projects_per_year(s: &Summary, w: &ChartTitles) -> Option<Chart> {
         desc,
         svg,
         svg_narrow,
+        credit: String::new(),
     })
 }
 
@@ -277,6 +280,7 @@ pub fn funding_by_source(s: &Summary, city: Option<&str>, w: &ChartTitles) -> Op
         desc,
         svg,
         svg_narrow,
+        credit: String::new(),
     })
 }
 
@@ -326,6 +330,7 @@ pub fn indicator(s: &Summary, id: &str, city: Option<&str>, w: &ChartTitles) -> 
                 desc,
                 svg,
                 svg_narrow,
+                credit: String::new(),
             })
         }
         Some(cid) => {
@@ -429,6 +434,7 @@ pub fn indicator(s: &Summary, id: &str, city: Option<&str>, w: &ChartTitles) -> 
                 desc,
                 svg,
                 svg_narrow,
+                credit: String::new(),
             })
         }
     }

@@ -79,6 +79,7 @@ pub fn map(summary: &Summary, w: &ChartTitles) -> Option<Chart> {
         desc,
         svg,
         svg_narrow: String::new(),
+        credit: outline_property(summary, "source").unwrap_or_default(),
         table: DataTable {
             caption: w.map.clone(),
             columns: vec![
@@ -102,19 +103,22 @@ pub fn map(summary: &Summary, w: &ChartTitles) -> Option<Chart> {
 
 /// What the outline is of, for the description: its first feature's `name`, else "the area".
 fn outline_name(summary: &Summary) -> String {
-    summary
+    outline_property(summary, "name").unwrap_or_else(|| "the area".into())
+}
+
+/// A text property of the outline's first feature (`name`, `source`).
+fn outline_property(summary: &Summary, key: &str) -> Option<String> {
+    let g = summary
         .outline
-        .as_deref()
-        .and_then(|t| t.parse::<geojson::GeoJson>().ok())
-        .and_then(|g| match g {
-            geojson::GeoJson::FeatureCollection(fc) => fc.features.into_iter().next(),
-            geojson::GeoJson::Feature(f) => Some(f),
-            geojson::GeoJson::Geometry(_) => None,
-        })
-        .and_then(|f| {
-            f.property("name")
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-        })
-        .unwrap_or_else(|| "the area".into())
+        .as_deref()?
+        .parse::<geojson::GeoJson>()
+        .ok()?;
+    let f = match g {
+        geojson::GeoJson::FeatureCollection(fc) => fc.features.into_iter().next()?,
+        geojson::GeoJson::Feature(f) => f,
+        geojson::GeoJson::Geometry(_) => return None,
+    };
+    f.property(key)
+        .and_then(|v| v.as_str())
+        .map(|s| s.trim().to_string())
 }
