@@ -249,7 +249,9 @@
   function apply(updateUrl) {
     var q = filters.q.value.trim().toLowerCase();
     var filtered = active();
-    if (indexUrl && !index && (filtered || sortCol >= 0 && paged)) {
+    // a page holding every project filters its own rows at once; a paged dashboard reads
+    // the index of all of them first
+    if (paged && indexUrl && !index && (filtered || sortCol >= 0)) {
       if (!loading) {
         loading = true;
         count.textContent = "Loading all projects\u2026";
@@ -264,10 +266,10 @@
       }
       return;
     }
-    var all = index || local;
+    var all = (paged && index) || local;
     var list = sorted(all.filter(function (r) { return matches(r, q); }));
     selection = list;
-    if (index && (paged || filtered)) {
+    if (paged && index) {
       // the page's own rows are replaced by the selection from the index
       while (body.firstChild) { body.removeChild(body.firstChild); }
       list.slice(0, LIMIT).forEach(function (r) { body.appendChild(makeRow(r)); });
@@ -286,11 +288,14 @@
       });
     }
     markSorted();
-    var of = index ? index.length : rows.length;
-    count.textContent = grouped(list.length) + " of " + grouped(of) + (of === 1 ? " project" : " projects") + " shown" +
-      (list.length > LIMIT && index ? "; the table lists the first " + grouped(LIMIT) + ", the totals and download cover all " + grouped(list.length) : "");
+    if (paged && index) {
+      count.textContent = grouped(list.length) + " of " + grouped(index.length) + (list.length === 1 ? " projects matches" : " projects match") +
+        (list.length > LIMIT ? "; showing the first " + grouped(LIMIT) + " (the totals and the download cover all)" : "");
+    } else {
+      count.textContent = grouped(list.length) + " of " + grouped(rows.length) + (rows.length === 1 ? " project" : " projects") + " shown";
+    }
     // a page of a paged dashboard keeps the network's totals until the index is read
-    if (filtered || !paged || index) { showTotals(list, filtered); }
+    if (!paged || index) { showTotals(list, filtered); }
     if (updateUrl) { saveState(); }
   }
 
