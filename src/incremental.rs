@@ -31,6 +31,9 @@ pub struct Session {
     dated: Arc<BTreeMap<crate::date::Date, crate::render::model::Dated>>,
     /// Every page's search record, made at the first edit and kept up to date after it.
     search: Option<Vec<crate::render::search::SearchRecord>>,
+    /// A hash of each index file as this session last wrote it: most of them (every page's
+    /// own file) stay the same after an edit and are not written again.
+    search_written: std::collections::HashMap<String, u64>,
     dated_shape: Option<Vec<(crate::date::Date, Vec<String>)>>,
 }
 
@@ -82,6 +85,7 @@ impl Session {
             dated: Arc::new(BTreeMap::new()),
             dated_shape: None,
             search: None,
+            search_written: std::collections::HashMap::new(),
         })
     }
 
@@ -206,8 +210,13 @@ impl Session {
             };
         }
         let mut files = result.map_err(BuildError::Render)?;
-        files += reindex(&mut self.search, &self.output, &model)
-            .map_err(|e| BuildError::Render(vec![e]))?;
+        files += reindex(
+            &mut self.search,
+            &mut self.search_written,
+            &self.output,
+            &model,
+        )
+        .map_err(|e| BuildError::Render(vec![e]))?;
         Ok(Outcome::Incremental {
             files,
             millis: started.elapsed().as_millis(),
@@ -329,6 +338,7 @@ fn select(site: &Site, old: &Document, new: &Document, listed: bool, sel: &mut S
 /// the previous index that the new one lacks are removed.
 fn reindex(
     kept: &mut Option<Vec<crate::render::search::SearchRecord>>,
+    written: &mut std::collections::HashMap<String, u64>,
     output: &Path,
     model: &Model,
 ) -> Result<usize, RenderError> {
@@ -357,9 +367,23 @@ fn reindex(
             }
         }
     }
-    for (path, bytes) in &files {
-        crate::output::write_into(output, path, bytes)
-            .map_err(|e| RenderError::Write(Box::new(e)))?;
-    }
-    Ok(files.len())
+    use rayon::prelude::*;
+    let hash = |bytes: &[u8]| {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        bytes.hash(&mut h);
+        h.finish()
+    };
+    let changed: Vec<(&String, &Vec<u8>, u64)> = files
+        .iter()
+        .map(|(p, b)| (p, b, hash(b)))
+        .filter(|(p, _, h)| written.get(p.as_str()) != Some(h))
+        .collect();
+    changed
+        .par_iter()
+        .try_for_each(|(path, bytes, _)| crate::output::write_into(output, path, bytes))
+        .map_err(|e| RenderError::Write(Box::new(e)))?;
+    written.clear();
+    written.extend(files.iter().map(|(p, b)| (p.clone(), hash(b))));
+    Ok(changed.len())
 }
