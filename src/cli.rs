@@ -47,6 +47,9 @@ pub enum Command {
     /// Import data from other tools (funding register exports).
     #[command(subcommand)]
     Import(ImportCommand),
+    /// The yearly data collection: spreadsheets for the cities, and what has come back.
+    #[command(subcommand)]
+    Collect(CollectCommand),
     /// Keep what a document shows: write its figures, charts and tables beside it
     /// (NAME.frozen.toml), so that it shows them whatever the data says later.
     #[command(
@@ -56,6 +59,44 @@ pub enum Command {
     /// Validate content and theme; build nothing. Exits 1 when there are errors.
     #[command(after_help = "Example:\n  innopress check --root mysite")]
     Check(CheckArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CollectCommand {
+    /// Write one spreadsheet per city for the figures of YEAR (CITY.xlsx and CITY.csv).
+    #[command(
+        after_help = "Example:\n  innopress collect templates --year 2025 --out collection-2025\n\nEach sheet lists the indicators with the four years before filled in (locked); the\ncolumn YEAR, a target and a comment are left to fill, and take numbers only."
+    )]
+    Templates(CollectTemplatesArgs),
+    /// Which cities have reported which indicators for YEAR, and whom to chase.
+    #[command(after_help = "Example:\n  innopress collect status --year 2025")]
+    Status(CollectStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CollectTemplatesArgs {
+    /// The year asked for.
+    #[arg(long)]
+    pub year: i32,
+    /// Where the spreadsheets go (created if missing). Default: ROOT/collection-YEAR.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// The site folder (the one holding content/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectStatusArgs {
+    /// The year to look at.
+    #[arg(long)]
+    pub year: i32,
+    /// Print the grid as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The site folder (the one holding content/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

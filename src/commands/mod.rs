@@ -4,6 +4,7 @@
 
 mod build;
 mod check;
+mod collect;
 mod import;
 mod inbox;
 mod newsletter;
@@ -23,6 +24,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Freeze(args) => newsletter::freeze(args),
         Command::Newsletter(cmd) => newsletter::run(cmd),
         Command::Import(cmd) => import::run(cmd),
+        Command::Collect(cmd) => collect::run(cmd),
         Command::Serve(args) => site::serve(args),
         Command::Init { dir } => site::init(dir),
         Command::Synth(args) => site::synth(args),

@@ -4,6 +4,7 @@
 
 mod architecture;
 mod charts;
+mod collect;
 mod common;
 mod dates;
 mod hostile;
