@@ -106,6 +106,28 @@ pub enum ImportCommand {
         after_help = "Examples:\n  innopress import projects register.csv --map examples/import/erdf-esf-2014-2020.toml\n  innopress import projects register.csv --map mapping.toml --output content/data/projects/erdf.toml --skip-invalid\n\nRejected rows are listed with their line and reason, and always written to NAME.rejects.csv\nbeside the output. Without --skip-invalid nothing else is written while any row is rejected."
     )]
     Projects(ImportProjectsArgs),
+    /// Merge the cities' returned spreadsheets (.xlsx, .ods or .csv, in the layout of
+    /// `collect templates`) into content/data/observations/YEAR.toml.
+    #[command(
+        after_help = "Examples:\n  innopress import observations returned/*.xlsx --dry-run\n  innopress import observations returned/*.xlsx\n  innopress import observations returned/*.xlsx --skip-invalid\n\nEvery problem is listed at its cell (tampere.xlsx:2025!J7). Nothing is written while any\nfile has an error, unless --skip-invalid: then what is valid is imported. Importing the\nsame file again changes nothing."
+    )]
+    Observations(ImportObservationsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportObservationsArgs {
+    /// The returned spreadsheets, one per city, named after the city's id.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Import what is valid and leave the cells and files with errors out.
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Show what would be added; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The site folder (the one holding content/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,5 +3,7 @@
 //! to fill ([`templates`]); [`status`] says what has come back. Both read the loaded site
 //! and write nothing themselves: the command line decides where the files go.
 
+pub mod import;
+pub mod sheet;
 pub mod status;
 pub mod templates;

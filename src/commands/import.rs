@@ -1,21 +1,93 @@
-//! `innopress import projects`: a register's CSV into a projects file.
+//! `innopress import projects`: a register's CSV into a projects file; `import
+//! observations`: the cities' returned spreadsheets into the yearly figures.
 
-use crate::cli::{ImportCommand, ImportProjectsArgs};
+use crate::cli::{ImportCommand, ImportObservationsArgs, ImportProjectsArgs};
 use std::process::ExitCode;
 
 /// Rejected rows shown in the terminal; the rejects file always has all of them.
 const SHOWN_PROBLEMS: usize = 40;
 
 pub fn run(cmd: ImportCommand) -> ExitCode {
+    match cmd {
+        ImportCommand::Projects(args) => projects(args),
+        ImportCommand::Observations(args) => observations(args),
+    }
+}
+
+fn observations(args: ImportObservationsArgs) -> ExitCode {
+    use innopress::collect::import;
+    let checked = match innopress::pipeline::load_checked(&args.root, false, None) {
+        Ok(c) => c,
+        Err(d) => {
+            eprint!("{}", d.render_styled(super::print::color()));
+            eprintln!("fix the content first: the figures are checked against it");
+            return ExitCode::from(1);
+        }
+    };
+    let plan = import::plan(&checked.site, &args.files);
+    for p in &plan.problems {
+        eprintln!("{p}");
+    }
+    let errors = plan.errors();
+    if errors > 0 && !args.skip_invalid {
+        eprintln!(
+            "{errors} error{} in the files: nothing imported (fix them, or import the rest with --skip-invalid)",
+            if errors == 1 { "" } else { "s" }
+        );
+        return ExitCode::from(1);
+    }
+    for f in &plan.add {
+        eprintln!(
+            "{} {}: {} {} = {}{}",
+            if args.dry_run { "would add" } else { "add" },
+            f.at,
+            f.city,
+            f.indicator,
+            f.value,
+            f.target
+                .map(|t| format!(" (target {t})"))
+                .unwrap_or_default()
+        );
+    }
+    if args.dry_run {
+        eprintln!(
+            "dry run: {} figures would be added, {} are already in the data; nothing written",
+            plan.add.len(),
+            plan.unchanged
+        );
+        return ExitCode::SUCCESS;
+    }
+    match import::write(&args.root, &plan.add) {
+        Ok(files) => {
+            eprintln!(
+                "imported {} figures ({} already in the data){}",
+                plan.add.len(),
+                plan.unchanged,
+                if files.is_empty() {
+                    String::new()
+                } else {
+                    format!(" into {}", files.join(", "))
+                }
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn projects(args: ImportProjectsArgs) -> ExitCode {
     use innopress::import::{self, ImportError, ImportOptions};
-    let ImportCommand::Projects(ImportProjectsArgs {
+    let ImportProjectsArgs {
         csv,
         mapping,
         output,
         root,
         skip_invalid,
         quiet,
-    }) = cmd;
+    } = args;
     let output = output.unwrap_or_else(|| import::default_output(&root, &csv));
     let color = super::print::color();
     match import::run(&ImportOptions {

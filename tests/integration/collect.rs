@@ -152,3 +152,190 @@ fn the_status_grid_shows_who_reported_and_whom_to_chase() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("Still to chase (2):"), "{text}");
 }
+
+/// Fills cells of an xlsx with openpyxl: `edits` is `[[cell, value], ...]` (text or number).
+fn fill(path: &std::path::Path, out: &std::path::Path, edits: serde_json::Value) {
+    let script = r#"
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb.active
+for cell, value in json.loads(sys.argv[3]):
+    ws[cell] = value
+wb.save(sys.argv[2])
+"#;
+    let o = Command::new("python3")
+        .args(["-c", script])
+        .arg(path)
+        .arg(out)
+        .arg(edits.to_string())
+        .output()
+        .expect("python3");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn returned_spreadsheets_import_with_every_problem_at_its_cell_once() {
+    let dir = site(None);
+    let root = dir.path();
+    let o = run(
+        root,
+        &["collect", "templates", "--year", "2025", "--out", "sent"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let back = root.join("returned");
+    std::fs::create_dir_all(&back).unwrap();
+    // Tampere: a Finnish decimal typed as text, a target, a share over 100, a text in a
+    // number cell; Oulu's file is Tampere's sheet saved under Oulu's name
+    fill(
+        &root.join("sent/tampere.xlsx"),
+        &back.join("tampere.xlsx"),
+        serde_json::json!([["J5", "7,5"], ["K5", 9], ["J6", 140], ["J7", "n/a"]]),
+    );
+    fill(
+        &root.join("sent/tampere.xlsx"),
+        &back.join("oulu.xlsx"),
+        serde_json::json!([["J5", 3]]),
+    );
+    let obs = root.join("content/data/observations");
+    let before = tree(&obs);
+    let files = ["returned/tampere.xlsx", "returned/oulu.xlsx"];
+    let mut args = vec!["import", "observations"];
+    args.extend(files);
+    let o = run(root, &args);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    let reported: Vec<&str> = err.lines().filter(|l| l.starts_with("returned/")).collect();
+    assert_eq!(
+        reported,
+        [
+            "returned/oulu.xlsx:2025!B2: error: the file is named for `oulu` but its sheet is for `tampere`: check which city sent it",
+            "returned/tampere.xlsx:2025!J6: error: 140 is not a percentage (0–100) for `share`",
+            "returned/tampere.xlsx:2025!J7: error: text “n/a” in a number cell",
+        ],
+        "{err}"
+    );
+    assert_eq!(
+        tree(&obs),
+        before,
+        "nothing written while a file has errors"
+    );
+
+    // a dry run shows the change and writes nothing
+    let mut dry = args.clone();
+    dry.extend(["--skip-invalid", "--dry-run"]);
+    let o = run(root, &dry);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o)
+            .contains("would add returned/tampere.xlsx:2025!J5: tampere startups = 7.5 (target 9)"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(tree(&obs), before);
+
+    // the rest imported; the summary has the new year
+    let mut skip = args.clone();
+    skip.push("--skip-invalid");
+    let o = run(root, &skip);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let year = read(&obs.join("2025.toml"));
+    assert!(
+        year.contains("[[observation]]\ncity = \"tampere\"\nindicator = \"startups\"\nyear = 2025\nvalue = 7.5\ntarget = 9\n"),
+        "{year}"
+    );
+    let o = run(root, &["summary", "--json"]);
+    let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let startups = summary["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "startups")
+        .unwrap()
+        .to_string();
+    assert!(
+        startups.contains("2025") && startups.contains("7.5"),
+        "{startups}"
+    );
+
+    // importing again changes nothing; a different figure is an error with both values
+    let after = tree(&obs);
+    let o = run(root, &skip);
+    assert!(o.status.success());
+    assert!(
+        stderr(&o).contains("imported 0 figures (1 already in the data)"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(tree(&obs), after, "a re-import is a no-op");
+    fill(
+        &back.join("tampere.xlsx"),
+        &back.join("tampere.xlsx"),
+        serde_json::json!([["J5", 8]]),
+    );
+    let o = run(root, &["import", "observations", "returned/tampere.xlsx"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("returned/tampere.xlsx:2025!J5: error: 8 differs from 7.5 already in content/data/observations/2025.toml"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(tree(&obs), after);
+}
+
+#[test]
+fn the_same_files_saved_by_libreoffice_as_ods_import_identically() {
+    let dir = site(None);
+    let root = dir.path();
+    let o = run(
+        root,
+        &["collect", "templates", "--year", "2025", "--out", "sent"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let back = root.join("returned");
+    std::fs::create_dir_all(&back).unwrap();
+    fill(
+        &root.join("sent/tampere.xlsx"),
+        &back.join("tampere.xlsx"),
+        serde_json::json!([["J5", "1 234,5"], ["K5", 9], ["J6", 140], ["J7", "n/a"]]),
+    );
+    fill(
+        &root.join("sent/oulu.xlsx"),
+        &back.join("oulu.xlsx"),
+        serde_json::json!([["J5", 3], ["J6", "12,5"], ["L5", "a comment"]]),
+    );
+    // LibreOffice, headless, with a profile of its own so that it runs as any user
+    let profile = root.join("lo-profile");
+    let o = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", "ods", "--outdir"])
+        .arg(root.join("ods"))
+        .arg(back.join("tampere.xlsx"))
+        .arg(back.join("oulu.xlsx"))
+        .output()
+        .expect("soffice (Debian's libreoffice-calc)");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let plan = |files: [&str; 2]| {
+        let mut args = vec!["import", "observations", "--dry-run", "--skip-invalid"];
+        args.extend(files);
+        let o = run(root, &args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    let xlsx = plan(["returned/tampere.xlsx", "returned/oulu.xlsx"]);
+    let ods = plan(["ods/tampere.ods", "ods/oulu.ods"]);
+    assert!(xlsx.contains("text “n/a” in a number cell"), "{xlsx}");
+    // 1 234,5 start-ups is far from Tampere's 4 and 6: check's warning
+    assert!(
+        xlsx.contains("returned/tampere.xlsx:2025!J5: warning: 1234.5 is"),
+        "{xlsx}"
+    );
+    assert!(xlsx.contains("oulu share = 12.5"), "{xlsx}");
+    assert_eq!(
+        ods.replace("ods/", "returned/").replace(".ods", ".xlsx"),
+        xlsx,
+        "the .ods files give the same plan"
+    );
+}

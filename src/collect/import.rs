@@ -1,0 +1,348 @@
+//! The returned spreadsheets merged into the data: `import observations FILE...` reads each
+//! city's file in the template's layout ([`super::templates`]), checks every figure at its
+//! cell, and adds the new ones to `content/data/observations/YEAR.toml`. Nothing is written
+//! while any file has an error, unless the caller skips what is invalid; a figure already in
+//! the data with the same value changes nothing, so importing a file twice is harmless, and
+//! one that differs is an error showing both values.
+
+use super::sheet::{self, Cell, Sheet};
+use super::templates::{CITY_CELL, is_percent};
+use crate::content::Site;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// A figure to add.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub city: String,
+    pub indicator: String,
+    pub year: i32,
+    pub value: f64,
+    pub target: Option<f64>,
+    /// Where it was read: `tampere.xlsx:2025!J5`.
+    pub at: String,
+}
+
+/// A problem at a file or cell.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    pub at: String,
+    pub error: bool,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let level = if self.error { "error" } else { "warning" };
+        write!(f, "{}: {level}: {}", self.at, self.message)
+    }
+}
+
+/// What an import would do.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub add: Vec<Figure>,
+    /// Figures already in the data with the same value.
+    pub unchanged: usize,
+    pub problems: Vec<Problem>,
+}
+
+impl Plan {
+    pub fn errors(&self) -> usize {
+        self.problems.iter().filter(|p| p.error).count()
+    }
+}
+
+/// Reads every file and checks every figure against the site's data.
+pub fn plan(site: &Site, files: &[PathBuf]) -> Plan {
+    let mut plan = Plan::default();
+    let mut seen: BTreeMap<(String, String, i32), String> = BTreeMap::new();
+    for path in files {
+        read_file(site, path, &mut plan, &mut seen);
+    }
+    plan.problems.sort();
+    plan
+}
+
+fn problem(at: String, error: bool, message: String) -> Problem {
+    Problem { at, error, message }
+}
+
+fn read_file(
+    site: &Site,
+    path: &Path,
+    plan: &mut Plan,
+    seen: &mut BTreeMap<(String, String, i32), String>,
+) {
+    let file = path.display().to_string();
+    let sheet = match sheet::read(path) {
+        Ok(s) => s,
+        Err(e) => {
+            plan.problems.push(problem(file, true, e.to_string()));
+            return;
+        }
+    };
+    let at = |row: usize, col: usize| format!("{file}:{}", sheet.address(row, col));
+    let Some(header) = (0..sheet.rows.len().min(30)).find(|&r| sheet.text(r, 0) == "indicator")
+    else {
+        plan.problems.push(problem(
+            file.clone(),
+            true,
+            "no header row with `indicator` in its first column".into(),
+        ));
+        return;
+    };
+    let heads: Vec<String> = (0..sheet.rows[header].len())
+        .map(|c| sheet.text(header, c))
+        .collect();
+    let target_col = heads.iter().position(|h| h == "target");
+    let years: Vec<(usize, i32)> = heads
+        .iter()
+        .enumerate()
+        .filter_map(|(c, h)| {
+            h.parse::<i32>()
+                .ok()
+                .filter(|y| (1900..=9999).contains(y))
+                .map(|y| (c, y))
+        })
+        .collect();
+    // the year asked is the last year column (the one before `target`)
+    let Some(&(year_col, year)) = years.last() else {
+        plan.problems.push(problem(
+            at(header, 0),
+            true,
+            "no column headed by a year".into(),
+        ));
+        return;
+    };
+    // the city: the file's name, which the template's own cell must agree with
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_lowercase();
+    let named = (sheet.text(CITY_CELL.0 as usize, 0) == "city")
+        .then(|| sheet.text(CITY_CELL.0 as usize, CITY_CELL.1 as usize))
+        .filter(|s| !s.is_empty());
+    let city = match &named {
+        Some(n) if *n != stem && site.cities.iter().any(|c| c.id.get_ref() == &stem) => {
+            plan.problems.push(problem(
+                at(CITY_CELL.0 as usize, CITY_CELL.1 as usize),
+                true,
+                format!(
+                    "the file is named for `{}` but its sheet is for `{}`: check which city sent it",
+                    crate::text::printable(&stem),
+                    crate::text::printable(n)
+                ),
+            ));
+            return;
+        }
+        Some(n) => n.clone(),
+        None => stem,
+    };
+    if !site.cities.iter().any(|c| c.id.get_ref() == &city) {
+        plan.problems.push(problem(
+            file.clone(),
+            true,
+            format!(
+                "`{}` is not a city of content/data/cities.toml (the file's name says which city it is)",
+                crate::text::printable(&city)
+            ),
+        ));
+        return;
+    }
+    for row in header + 1..sheet.rows.len() {
+        let id = sheet.text(row, 0);
+        if id.is_empty() {
+            continue;
+        }
+        let Some(ind) = site.indicators.iter().find(|i| i.id.get_ref() == &id) else {
+            plan.problems.push(problem(
+                at(row, 0),
+                true,
+                format!("unknown indicator `{}`", crate::text::printable(&id)),
+            ));
+            continue;
+        };
+        let value = match number(&sheet, row, year_col, &at) {
+            Ok(Some(v)) => v,
+            Ok(None) => continue,
+            Err(p) => {
+                plan.problems.push(p);
+                continue;
+            }
+        };
+        let target = match target_col.map(|c| number(&sheet, row, c, &at)) {
+            Some(Ok(t)) => t,
+            Some(Err(p)) => {
+                plan.problems.push(p);
+                None
+            }
+            None => None,
+        };
+        if is_percent(ind) {
+            let bad = [Some(value), target]
+                .into_iter()
+                .flatten()
+                .find(|v| !(0.0..=100.0).contains(v));
+            if let Some(v) = bad {
+                plan.problems.push(problem(
+                    at(row, year_col),
+                    true,
+                    format!("{v} is not a percentage (0–100) for `{id}`"),
+                ));
+                continue;
+            }
+        }
+        let key = (city.clone(), id.clone(), year);
+        if let Some(first) = seen.get(&key) {
+            plan.problems.push(problem(
+                at(row, year_col),
+                true,
+                format!("`{id}` of {city} for {year} was given already at {first}"),
+            ));
+            continue;
+        }
+        seen.insert(key, at(row, year_col));
+        let earlier = site.observations.iter().find(|o| {
+            o.city.get_ref() == &city && o.indicator.get_ref() == &id && *o.year.get_ref() == year
+        });
+        if let Some(o) = earlier {
+            if o.value == value && (target.is_none() || o.target == target) {
+                plan.unchanged += 1;
+            } else {
+                let src = site.source(o.origin.file);
+                plan.problems.push(problem(
+                    at(row, year_col),
+                    true,
+                    format!(
+                        "{value} differs from {} already in {} for `{id}` of {city} in {year}",
+                        o.value, src.path
+                    ),
+                ));
+            }
+            continue;
+        }
+        if let Some(w) = far_off(site, &city, &id, year, value) {
+            plan.problems.push(problem(at(row, year_col), false, w));
+        }
+        plan.add.push(Figure {
+            city: city.clone(),
+            indicator: id,
+            year,
+            value,
+            target,
+            at: at(row, year_col),
+        });
+    }
+}
+
+/// A cell as a number: `Ok(None)` when empty, an error for anything but a number.
+fn number(
+    sheet: &Sheet,
+    row: usize,
+    col: usize,
+    at: &dyn Fn(usize, usize) -> String,
+) -> Result<Option<f64>, Problem> {
+    let bad = |m: String| Err(problem(at(row, col), true, m));
+    match sheet.get(row, col) {
+        Cell::Empty => Ok(None),
+        Cell::Number(n) if n.is_finite() => Ok(Some(*n)),
+        Cell::Number(_) => bad("not a finite number".into()),
+        Cell::Text(t) if t.trim().is_empty() => Ok(None),
+        Cell::Text(t) => match sheet::parse_number(t) {
+            Some(v) => Ok(Some(v)),
+            None => bad(format!(
+                "text “{}” in a number cell",
+                crate::text::printable(t.trim())
+                    .chars()
+                    .take(40)
+                    .collect::<String>()
+            )),
+        },
+        Cell::Date => bad("a date in a number cell".into()),
+        Cell::Error(e) => bad(format!("the formula gives {e}")),
+    }
+}
+
+/// The warning `check` gives for a value far from the city's other years, if it applies.
+fn far_off(site: &Site, city: &str, id: &str, year: i32, value: f64) -> Option<String> {
+    let mut others: Vec<f64> = site
+        .observations
+        .iter()
+        .filter(|o| {
+            o.city.get_ref() == city && o.indicator.get_ref() == id && *o.year.get_ref() != year
+        })
+        .map(|o| o.value)
+        .collect();
+    if others.is_empty() || value <= 0.0 {
+        return None;
+    }
+    others.sort_by(f64::total_cmp);
+    let n = others.len();
+    let median = if n % 2 == 1 {
+        others[n / 2]
+    } else {
+        (others[n / 2 - 1] + others[n / 2]) / 2.0
+    };
+    let ratio = value / median;
+    (median > 0.0 && !(0.1..=10.0).contains(&ratio)).then(|| {
+        format!("{value} is {ratio:.1}× the median of {city}'s other years ({median}): a typo?")
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {path}: {source}")]
+pub struct WriteError {
+    pub path: String,
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// Adds the planned figures to `content/data/observations/YEAR.toml`, each file replaced
+/// at once (a killed import leaves it as it was). Returns the files written.
+pub fn write(root: &Path, add: &[Figure]) -> Result<Vec<String>, WriteError> {
+    let mut by_year: BTreeMap<i32, Vec<&Figure>> = BTreeMap::new();
+    for f in add {
+        by_year.entry(f.year).or_default().push(f);
+    }
+    let dir = root.join("content/data/observations");
+    let mut written = Vec::new();
+    for (year, figures) in by_year {
+        let rel = format!("content/data/observations/{year}.toml");
+        let err = |source| WriteError {
+            path: rel.clone(),
+            source,
+        };
+        std::fs::create_dir_all(&dir).map_err(err)?;
+        let path = dir.join(format!("{year}.toml"));
+        let mut text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => format!(
+                "# The figures of {year}, imported from the cities' spreadsheets\n# (innopress import observations).\n"
+            ),
+            Err(e) => return Err(err(e)),
+        };
+        let cities: BTreeSet<&str> = figures.iter().map(|f| f.city.as_str()).collect();
+        for city in cities {
+            for f in figures.iter().filter(|f| f.city == city) {
+                if !text.ends_with("\n\n") {
+                    text.push('\n');
+                }
+                text.push_str(&format!(
+                    "[[observation]]\ncity = \"{}\"\nindicator = \"{}\"\nyear = {}\nvalue = {}\n",
+                    f.city, f.indicator, f.year, f.value
+                ));
+                if let Some(t) = f.target {
+                    text.push_str(&format!("target = {t}\n"));
+                }
+            }
+        }
+        let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(err)?;
+        std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(err)?;
+        tmp.as_file().sync_all().map_err(err)?;
+        tmp.persist(&path).map_err(|e| err(e.error))?;
+        written.push(rel);
+    }
+    Ok(written)
+}
