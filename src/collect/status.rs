@@ -11,12 +11,8 @@ pub struct CityRow {
     pub name: String,
     /// Per indicator, in the order of [`Grid::indicators`]: reported or not.
     pub reported: Vec<bool>,
-}
-
-impl CityRow {
-    pub fn missing(&self) -> usize {
-        self.reported.iter().filter(|r| !**r).count()
-    }
+    /// How many are not.
+    pub missing: usize,
 }
 
 /// The city × indicator grid of one year.
@@ -45,13 +41,17 @@ impl Grid {
         let cities = site
             .cities
             .iter()
-            .map(|c| CityRow {
-                id: c.id.get_ref().clone(),
-                name: c.name.clone(),
-                reported: indicators
+            .map(|c| {
+                let reported: Vec<bool> = indicators
                     .iter()
                     .map(|i| have.contains(&(c.id.get_ref().as_str(), i.as_str())))
-                    .collect(),
+                    .collect();
+                CityRow {
+                    id: c.id.get_ref().clone(),
+                    name: c.name.clone(),
+                    missing: reported.iter().filter(|r| !**r).count(),
+                    reported,
+                }
             })
             .collect();
         Grid {
@@ -63,8 +63,8 @@ impl Grid {
 
     /// Cities with at least one figure missing, most missing first, then by name.
     pub fn to_chase(&self) -> Vec<&CityRow> {
-        let mut v: Vec<&CityRow> = self.cities.iter().filter(|c| c.missing() > 0).collect();
-        v.sort_by(|a, b| b.missing().cmp(&a.missing()).then(a.name.cmp(&b.name)));
+        let mut v: Vec<&CityRow> = self.cities.iter().filter(|c| c.missing > 0).collect();
+        v.sort_by(|a, b| b.missing.cmp(&a.missing).then(a.name.cmp(&b.name)));
         v
     }
 
@@ -88,7 +88,7 @@ impl Grid {
             for r in &c.reported {
                 out.push_str(if *r { "  x" } else { "  ." });
             }
-            out.push_str(&format!("  {}\n", c.missing()));
+            out.push_str(&format!("  {}\n", c.missing));
         }
         out.push('\n');
         for (i, id) in self.indicators.iter().enumerate() {

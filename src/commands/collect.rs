@@ -82,7 +82,7 @@ fn status(args: CollectStatusArgs) -> ExitCode {
                 "  {} ({}): {} of {} missing\n",
                 c.name,
                 c.id,
-                c.missing(),
+                c.missing,
                 grid.indicators.len()
             ));
         }

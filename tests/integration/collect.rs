@@ -339,3 +339,38 @@ fn the_same_files_saved_by_libreoffice_as_ods_import_identically() {
         "the .ods files give the same plan"
     );
 }
+
+#[test]
+fn the_site_shows_where_the_collection_stands_and_what_a_city_still_owes() {
+    let (dir, out) = built(&[]);
+    let grid = run(
+        dir.path(),
+        &["collect", "status", "--year", "2024", "--json"],
+    );
+    let grid: serde_json::Value = serde_json::from_slice(&grid.stdout).unwrap();
+    let missing: u64 = grid["cities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["missing"].as_u64().unwrap())
+        .sum();
+    let page = read(&out.join("impact/data-collection/index.html"));
+    assert!(page.contains("<h1>Data collection 2024</h1>"), "{page}");
+    assert_eq!(
+        page.matches("<strong>Missing</strong>").count() as u64,
+        missing
+    );
+    // not in the main navigation
+    let home = read(&out.join("index.html"));
+    assert!(!home.contains("data-collection"));
+    // a city that has not reported every figure of the year says so
+    for c in grid["cities"].as_array().unwrap() {
+        let city = read(&out.join(format!("cities/{}/index.html", c["id"].as_str().unwrap())));
+        assert_eq!(
+            city.contains("Not yet reported for 2024"),
+            c["missing"].as_u64().unwrap() > 0,
+            "{}",
+            c["id"]
+        );
+    }
+}

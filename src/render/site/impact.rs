@@ -7,6 +7,53 @@ use crate::urls::root_prefix;
 use std::collections::BTreeMap;
 
 impl Model<'_> {
+    /// The year being collected: the latest year any city has reported, up to the year of
+    /// the site's date. `None` without observations.
+    pub(super) fn collection_year(&self) -> Option<i32> {
+        let limit = self.summary.as_of.year;
+        self.site
+            .observations
+            .iter()
+            .map(|o| *o.year.get_ref())
+            .filter(|y| *y <= limit)
+            .max()
+    }
+
+    /// The team's page of the yearly data collection (`impact/data-collection/`, not in the
+    /// navigation): which city has reported which indicator for the year, and whom to chase.
+    pub(super) fn data_collection(&self) -> Result<(String, String), RenderError> {
+        let path = "impact/data-collection/index.html".to_string();
+        let year = self.collection_year().unwrap_or(self.summary.as_of.year);
+        let title = format!("Data collection {year}");
+        let description = format!(
+            "Which cities of {} have reported which impact figures for {year}.",
+            self.cfg.title
+        );
+        let mut ctx = self.page_context(&path, "impact", &title, description);
+        let grid = crate::collect::status::Grid::of(self.site, year);
+        let names: Vec<&str> = grid
+            .indicators
+            .iter()
+            .map(|id| {
+                self.site
+                    .indicators
+                    .iter()
+                    .find(|i| i.id.get_ref() == id)
+                    .map_or(id.as_str(), |i| i.name.as_str())
+            })
+            .collect();
+        let complete = grid.cities.iter().filter(|c| c.missing == 0).count();
+        ctx.insert("year", &year);
+        ctx.insert("grid", &grid);
+        ctx.insert("names", &names);
+        ctx.insert("complete", &complete);
+        ctx.insert("chase", &grid.to_chase());
+        Ok((
+            path.clone(),
+            self.render_page("data-collection.html", &path, ctx)?,
+        ))
+    }
+
     pub(super) fn impact(&self) -> Result<(String, String), RenderError> {
         let s = self.summary;
         let path = "impact/index.html".to_string();

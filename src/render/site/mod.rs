@@ -58,6 +58,7 @@ enum Job {
     NotFound,
     Privacy,
     Search,
+    DataCollection,
 }
 
 impl<'a> Model<'a> {
@@ -73,6 +74,7 @@ impl<'a> Model<'a> {
             Job::NewsletterList,
             Job::NotFound,
             Job::Search,
+            Job::DataCollection,
         ];
         if self.cfg.newsletter.is_some() {
             jobs.push(Job::Privacy);
@@ -105,6 +107,7 @@ impl<'a> Model<'a> {
             Job::NotFound => self.not_found(),
             Job::Privacy => self.privacy(),
             Job::Search => self.search_page(),
+            Job::DataCollection => self.data_collection(),
         }
     }
 

@@ -145,6 +145,27 @@ impl Model<'_> {
             });
         }
         ctx.insert("indicators", &indicators);
+        // the year being collected, and this city's figures of it that have not come in:
+        // said plainly, so an older year is not read as the current one
+        if let Some(year) = self.collection_year() {
+            let row = crate::collect::status::Grid::of(self.site, year);
+            let missing: Vec<&str> = row
+                .cities
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| {
+                    self.site
+                        .indicators
+                        .iter()
+                        .zip(&c.reported)
+                        .filter(|(_, r)| !**r)
+                        .map(|(i, _)| i.name.as_str())
+                        .collect()
+                })
+                .unwrap_or_default();
+            ctx.insert("collection_year", &year);
+            ctx.insert("missing", &missing);
+        }
         Ok((path.clone(), self.render_page("city.html", &path, ctx)?))
     }
     pub(super) fn theme_list(&self) -> Result<(String, String), RenderError> {
