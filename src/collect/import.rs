@@ -341,8 +341,20 @@ pub fn write(root: &Path, add: &[Figure]) -> Result<Vec<String>, WriteError> {
         let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(err)?;
         std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(err)?;
         tmp.as_file().sync_all().map_err(err)?;
+        test_pause("written-not-renamed");
         tmp.persist(&path).map_err(|e| err(e.error))?;
         written.push(rel);
     }
     Ok(written)
+}
+
+/// Test hook: a debug build stops for a minute at `point` when `INNOPRESS_TEST_IMPORT_PAUSE`
+/// names it, after saying so on stderr, so that a test can kill it there.
+fn test_pause(point: &str) {
+    if cfg!(debug_assertions)
+        && std::env::var("INNOPRESS_TEST_IMPORT_PAUSE").is_ok_and(|p| p == point)
+    {
+        eprintln!("PAUSED at {point}");
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    }
 }

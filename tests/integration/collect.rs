@@ -374,3 +374,156 @@ fn the_site_shows_where_the_collection_stands_and_what_a_city_still_owes() {
         );
     }
 }
+
+#[test]
+fn an_import_killed_before_its_file_is_in_place_leaves_the_observations_as_they_were() {
+    use std::io::{BufRead, BufReader};
+    let dir = site(None);
+    let root = dir.path();
+    let o = run(
+        root,
+        &["collect", "templates", "--year", "2025", "--out", "sent"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let back = root.join("returned");
+    std::fs::create_dir_all(&back).unwrap();
+    fill(
+        &root.join("sent/tampere.xlsx"),
+        &back.join("tampere.xlsx"),
+        serde_json::json!([["J5", 7]]),
+    );
+    // an existing 2025 file, so that a half-done import could spoil it
+    let obs = root.join("content/data/observations");
+    std::fs::write(
+        obs.join("2025.toml"),
+        "[[observation]]\ncity = \"oulu\"\nindicator = \"startups\"\nyear = 2025\nvalue = 4\n",
+    )
+    .unwrap();
+    let before = tree(&obs);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_innopress"))
+        .args(["import", "observations", "returned/tampere.xlsx"])
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .env("INNOPRESS_TEST_IMPORT_PAUSE", "written-not-renamed")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while err.read_line(&mut line).unwrap() > 0 && !line.contains("PAUSED") {
+        line.clear();
+    }
+    assert!(line.contains("PAUSED"), "{line}");
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let after: Vec<(String, Vec<u8>)> = tree(&obs)
+        .into_iter()
+        .filter(|(name, _)| !name.starts_with('.'))
+        .collect();
+    assert_eq!(
+        after,
+        before.into_iter().collect::<Vec<_>>(),
+        "the observations are as they were"
+    );
+    // and run again, the import completes once
+    let o = run(root, &["import", "observations", "returned/tampere.xlsx"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        read(&obs.join("2025.toml"))
+            .matches("[[observation]]")
+            .count(),
+        2
+    );
+}
+
+/// The acceptance round trip on the sample site's 18 cities: templates out, three files back
+/// (filled by openpyxl), the planted problems reported at their cells, the rest imported.
+#[test]
+fn eighteen_templates_out_and_back_with_the_planted_problems_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_dir(&repo().join("content"), &root.join("content"));
+    let o = run(
+        root,
+        &["collect", "templates", "--year", "2025", "--out", "sent"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let sent: Vec<String> = tree(&root.join("sent"))
+        .into_keys()
+        .filter(|n| n.ends_with(".xlsx"))
+        .collect();
+    assert_eq!(sent.len(), 18, "{sent:?}");
+    let back = root.join("returned");
+    std::fs::create_dir_all(&back).unwrap();
+    // rows 5–11: rdi-investment, ecosystem-companies, new-startups, pilot-projects,
+    // international-funding-share (percent), ghg-emissions-per-resident, time-to-pilot
+    fill(
+        &root.join("sent/tampere.xlsx"),
+        &back.join("tampere.xlsx"),
+        serde_json::json!([["J7", 130], ["J8", "n/a"], ["J9", "12,5"], ["K9", "15"]]),
+    );
+    fill(
+        &root.join("sent/helsinki.xlsx"),
+        &back.join("oulu.xlsx"),
+        serde_json::json!([["J7", 200]]),
+    );
+    fill(
+        &root.join("sent/turku.xlsx"),
+        &back.join("turku.xlsx"),
+        serde_json::json!([["J5", "98 500 000"], ["J11", "1,234.5"]]),
+    );
+    let args = [
+        "import",
+        "observations",
+        "returned/tampere.xlsx",
+        "returned/oulu.xlsx",
+        "returned/turku.xlsx",
+        "--skip-invalid",
+    ];
+    let o = run(root, &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    let errors: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(
+        errors,
+        [
+            "returned/oulu.xlsx:2025!B2: error: the file is named for `oulu` but its sheet is for `helsinki`: check which city sent it",
+            "returned/tampere.xlsx:2025!J8: error: text “n/a” in a number cell",
+        ],
+        "{err}"
+    );
+    assert!(err.contains("imported 4 figures"), "{err}");
+    // 1,234.5 days to a pilot is far from Turku's other years: the warning `check` gives
+    assert!(
+        err.contains("returned/turku.xlsx:2025!J11: warning: 1234.5 is"),
+        "{err}"
+    );
+    let o = run(root, &["summary", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let share = summary["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "international-funding-share")
+        .unwrap()
+        .to_string();
+    assert!(share.contains("2025") && share.contains("12.5"), "{share}");
+    // the status grid has the new figures and the planted gaps
+    let o = run(root, &["collect", "status", "--year", "2025", "--json"]);
+    let grid: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let reported: u64 = grid["cities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            c["reported"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|r| r.as_bool().unwrap())
+                .count() as u64
+        })
+        .sum();
+    assert_eq!(reported, 4, "tampere 2 and turku 2 of the year's figures");
+}
