@@ -303,20 +303,13 @@ fn the_same_files_saved_by_libreoffice_as_ods_import_identically() {
         &back.join("oulu.xlsx"),
         serde_json::json!([["J5", 3], ["J6", "12,5"], ["L5", "a comment"]]),
     );
-    // LibreOffice, headless, with a profile of its own so that it runs as any user
-    let profile = root.join("lo-profile");
-    let o = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args(["--headless", "--convert-to", "ods", "--outdir"])
-        .arg(root.join("ods"))
-        .arg(back.join("tampere.xlsx"))
-        .arg(back.join("oulu.xlsx"))
-        .output()
-        .expect("soffice (Debian's libreoffice-calc)");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    to_ods(
+        root,
+        &[
+            "returned/tampere.xlsx".to_string(),
+            "returned/oulu.xlsx".to_string(),
+        ],
+    );
     let plan = |files: [&str; 2]| {
         let mut args = vec!["import", "observations", "--dry-run", "--skip-invalid"];
         args.extend(files);
@@ -472,6 +465,22 @@ fn eighteen_templates_out_and_back_with_the_planted_problems_found() {
         &back.join("turku.xlsx"),
         serde_json::json!([["J5", "98 500 000"], ["J11", "1,234.5"]]),
     );
+    // the same files saved as .ods by LibreOffice give the same plan
+    let files = ["tampere", "oulu", "turku"];
+    let xlsx: Vec<String> = files.iter().map(|f| format!("returned/{f}.xlsx")).collect();
+    let ods: Vec<String> = files.iter().map(|f| format!("ods/{f}.ods")).collect();
+    to_ods(root, &xlsx);
+    let plan = |files: &[String]| {
+        let mut args = vec!["import", "observations", "--dry-run", "--skip-invalid"];
+        args.extend(files.iter().map(String::as_str));
+        stderr(&run(root, &args))
+    };
+    assert_eq!(
+        plan(&ods)
+            .replace("ods/", "returned/")
+            .replace(".ods", ".xlsx"),
+        plan(&xlsx)
+    );
     let args = [
         "import",
         "observations",
@@ -526,4 +535,21 @@ fn eighteen_templates_out_and_back_with_the_planted_problems_found() {
         })
         .sum();
     assert_eq!(reported, 4, "tampere 2 and turku 2 of the year's figures");
+}
+
+/// Saves `files` (relative to `root`) as .ods in `root/ods/` with LibreOffice, headless, with
+/// a profile of its own so that it runs as any user.
+fn to_ods(root: &std::path::Path, files: &[String]) {
+    let profile = root.join("lo-profile");
+    let o = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", "ods", "--outdir"])
+        .arg(root.join("ods"))
+        .args(files.iter().map(|f| root.join(f)))
+        .output()
+        .expect("soffice (Debian's libreoffice-calc)");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
