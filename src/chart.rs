@@ -36,7 +36,7 @@ impl DataTable {
     pub fn csv(&self) -> String {
         let mut out = String::new();
         let mut line = |cells: &mut dyn Iterator<Item = String>| {
-            let cells: Vec<String> = cells.map(|c| quote(&c)).collect();
+            let cells: Vec<String> = cells.map(|c| crate::text::csv_field(&c)).collect();
             out.push_str(&cells.join(","));
             out.push_str("\r\n");
         };
@@ -64,15 +64,6 @@ fn plain_number(cell: &str) -> Option<String> {
         && digits.bytes().filter(|&b| b == b'.').count() <= 1
         && digits.as_bytes()[0].is_ascii_digit();
     ok.then_some(t)
-}
-
-fn quote(field: &str) -> String {
-    let field = crate::text::csv_safe(field);
-    if field.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.into_owned()
-    }
 }
 
 #[cfg(test)]

@@ -165,6 +165,21 @@ pub struct CityYear {
 
 /// Computes every figure of the site as of `as_of`.
 /// `currency` is the code the site writes before amounts (`[policy] currency`).
+impl Summary {
+    /// The cities, largest funding of the projects they lead first, then by name: the order
+    /// charts and the map show them in.
+    pub fn cities_by_funding(&self) -> Vec<&CitySummary> {
+        let mut cities: Vec<&CitySummary> = self.cities.iter().collect();
+        cities.sort_by(|a, b| {
+            b.funding
+                .total
+                .cmp(&a.funding.total)
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        cities
+    }
+}
+
 pub fn summarise(site: &Site, as_of: Date, currency: &str) -> Summary {
     let mut projects = StatusCounts::default();
     let mut funding = FundingTotals::default();

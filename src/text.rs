@@ -166,6 +166,16 @@ pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A CSV field: [`csv_safe`], then quoted when it holds a comma, a quote or a line break.
+pub fn csv_field(field: &str) -> String {
+    let field = csv_safe(field);
+    if field.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.into_owned()
+    }
+}
+
 /// Text from outside (a list, a message) as it may be shown in a terminal: control
 /// characters (escape sequences, line breaks) are left out, so it cannot rewrite the screen.
 pub fn printable(text: &str) -> String {

@@ -2,7 +2,7 @@
 //! description in words and its data table. Drawing is left to [`super::draw`].
 
 use super::draw::{BLUE, Bar, Marker, Series, VERMILLION, count_label, hbar, line, stacked, vbar};
-use crate::impact::{CitySummary, FundingTotals, IndicatorSummary, Summary};
+use crate::impact::{FundingTotals, IndicatorSummary, Summary};
 use crate::money::{Money, group_thousands, short_amount};
 use crate::strings::{ChartTitles, fill};
 use crate::text::{number, percent};
@@ -66,13 +66,7 @@ pub fn by_name(
 }
 
 pub fn funding_by_city(s: &Summary, w: &ChartTitles) -> Option<Chart> {
-    let mut cities: Vec<&CitySummary> = s.cities.iter().collect();
-    cities.sort_by(|a, b| {
-        b.funding
-            .total
-            .cmp(&a.funding.total)
-            .then_with(|| a.name.cmp(&b.name))
-    });
+    let cities = s.cities_by_funding();
     let bars: Vec<Bar> = cities
         .iter()
         .map(|c| Bar {

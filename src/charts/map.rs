@@ -9,15 +9,10 @@ use crate::strings::ChartTitles;
 
 /// The map on `summary`'s date; `None` without an outline or a located city.
 pub fn map(summary: &Summary, w: &ChartTitles) -> Option<Chart> {
-    let outline = crate::map::Outline::from_geojson(summary.outline.as_deref()?).ok()?;
+    let geojson: geojson::GeoJson = summary.outline.as_deref()?.parse().ok()?;
+    let outline = crate::map::Outline::from_parsed(&geojson).ok()?;
     let cur = &summary.currency;
-    let mut cities: Vec<_> = summary.cities.iter().collect();
-    cities.sort_by(|a, b| {
-        b.funding
-            .total
-            .cmp(&a.funding.total)
-            .then_with(|| a.name.cmp(&b.name))
-    });
+    let cities = summary.cities_by_funding();
     let located: Vec<_> = cities
         .iter()
         .filter_map(|c| {
@@ -46,7 +41,7 @@ pub fn map(summary: &Summary, w: &ChartTitles) -> Option<Chart> {
     let missing = cities.len() - located.len();
     let mut desc = format!(
         "Map of {} with {} cities, each a circle sized by the total funding of the projects it leads, largest first: {}.",
-        outline_name(summary),
+        outline_property(&geojson, "name").unwrap_or_else(|| "the area".into()),
         located.len(),
         words.join(", ")
     );
@@ -79,7 +74,7 @@ pub fn map(summary: &Summary, w: &ChartTitles) -> Option<Chart> {
         desc,
         svg,
         svg_narrow: String::new(),
-        credit: outline_property(summary, "source").unwrap_or_default(),
+        credit: outline_property(&geojson, "source").unwrap_or_default(),
         table: DataTable {
             caption: w.map.clone(),
             columns: vec![
@@ -101,20 +96,10 @@ pub fn map(summary: &Summary, w: &ChartTitles) -> Option<Chart> {
     })
 }
 
-/// What the outline is of, for the description: its first feature's `name`, else "the area".
-fn outline_name(summary: &Summary) -> String {
-    outline_property(summary, "name").unwrap_or_else(|| "the area".into())
-}
-
 /// A text property of the outline's first feature (`name`, `source`).
-fn outline_property(summary: &Summary, key: &str) -> Option<String> {
-    let g = summary
-        .outline
-        .as_deref()?
-        .parse::<geojson::GeoJson>()
-        .ok()?;
+fn outline_property(g: &geojson::GeoJson, key: &str) -> Option<String> {
     let f = match g {
-        geojson::GeoJson::FeatureCollection(fc) => fc.features.into_iter().next()?,
+        geojson::GeoJson::FeatureCollection(fc) => fc.features.first()?,
         geojson::GeoJson::Feature(f) => f,
         geojson::GeoJson::Geometry(_) => return None,
     };

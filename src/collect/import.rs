@@ -267,28 +267,17 @@ fn number(
 
 /// The warning `check` gives for a value far from the city's other years, if it applies.
 fn far_off(site: &Site, city: &str, id: &str, year: i32, value: f64) -> Option<String> {
-    let mut others: Vec<f64> = site
+    let others = site
         .observations
         .iter()
         .filter(|o| {
             o.city.get_ref() == city && o.indicator.get_ref() == id && *o.year.get_ref() != year
         })
-        .map(|o| o.value)
-        .collect();
-    if others.is_empty() || value <= 0.0 {
-        return None;
-    }
-    others.sort_by(f64::total_cmp);
-    let n = others.len();
-    let median = if n % 2 == 1 {
-        others[n / 2]
-    } else {
-        (others[n / 2 - 1] + others[n / 2]) / 2.0
-    };
-    let ratio = value / median;
-    (median > 0.0 && !(0.1..=10.0).contains(&ratio)).then(|| {
-        format!("{value} is {ratio:.1}× the median of {city}'s other years ({median}): a typo?")
-    })
+        .map(|o| o.value);
+    let (ratio, median) = crate::validate::far_from_median(others, value)?;
+    Some(format!(
+        "{value} is {ratio:.1}× the median of {city}'s other years ({median}): a typo?"
+    ))
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -207,14 +207,7 @@ fn xlsx(
 
 fn csv(site: &Site, values: &Values, city: &City, year: i32) -> String {
     let id = city.id.get_ref();
-    let quote = |s: &str| {
-        let s = crate::text::csv_safe(s);
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.into_owned()
-        }
-    };
+    let quote = crate::text::csv_field;
     let mut out = columns(year).join(",");
     out.push_str("\r\n");
     for ind in &site.indicators {

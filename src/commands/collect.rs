@@ -14,13 +14,18 @@ pub fn run(cmd: CollectCommand) -> ExitCode {
     }
 }
 
+/// The checked site the collection reads, or the exit code after its problems are shown.
+pub(super) fn load(root: &std::path::Path) -> Result<pipeline::Checked, ExitCode> {
+    pipeline::load_checked(root, false, None).map_err(|d| {
+        eprint!("{}", d.render_styled(color()));
+        ExitCode::from(1)
+    })
+}
+
 fn write_templates(args: CollectTemplatesArgs) -> ExitCode {
-    let checked = match pipeline::load_checked(&args.root, false, None) {
+    let checked = match load(&args.root) {
         Ok(c) => c,
-        Err(d) => {
-            eprint!("{}", d.render_styled(color()));
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
     let files = match templates::all(&checked.site, &checked.config.title, args.year) {
         Ok(f) => f,
@@ -53,12 +58,9 @@ fn write_templates(args: CollectTemplatesArgs) -> ExitCode {
 }
 
 fn status(args: CollectStatusArgs) -> ExitCode {
-    let checked = match pipeline::load_checked(&args.root, false, None) {
+    let checked = match load(&args.root) {
         Ok(c) => c,
-        Err(d) => {
-            eprint!("{}", d.render_styled(color()));
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
     let grid = Grid::of(&checked.site, args.year);
     if args.json {

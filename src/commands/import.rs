@@ -16,12 +16,11 @@ pub fn run(cmd: ImportCommand) -> ExitCode {
 
 fn observations(args: ImportObservationsArgs) -> ExitCode {
     use innopress::collect::import;
-    let checked = match innopress::pipeline::load_checked(&args.root, false, None) {
+    let checked = match super::collect::load(&args.root) {
         Ok(c) => c,
-        Err(d) => {
-            eprint!("{}", d.render_styled(super::print::color()));
+        Err(code) => {
             eprintln!("fix the content first: the figures are checked against it");
-            return ExitCode::from(1);
+            return code;
         }
     };
     let plan = import::plan(&checked.site, &args.files);

@@ -55,8 +55,14 @@ impl Outline {
         let geojson: GeoJson = text
             .parse()
             .map_err(|e: geojson::Error| MapError::Json(e.to_string()))?;
+        Outline::from_parsed(&geojson)
+    }
+
+    /// [`Outline::from_geojson`] for GeoJSON already parsed (whose properties the caller
+    /// reads too).
+    pub fn from_parsed(geojson: &GeoJson) -> Result<Outline, MapError> {
         let mut raw: Vec<&PolygonType> = Vec::new();
-        match &geojson {
+        match geojson {
             GeoJson::FeatureCollection(fc) => {
                 for feature in &fc.features {
                     if let Some(g) = &feature.geometry {

@@ -83,28 +83,12 @@ pub fn data_warnings(site: &Site, policy: &Policy) -> Diagnostics {
             .push(o);
     }
     for obs in series.values() {
-        if obs.len() < 3 {
-            continue;
-        }
         for o in obs {
-            let mut others: Vec<f64> = obs
+            let others = obs
                 .iter()
                 .filter(|x| !std::ptr::eq(**x, *o))
-                .map(|x| x.value)
-                .filter(|x| x.is_finite())
-                .collect();
-            others.sort_by(f64::total_cmp);
-            let n = others.len();
-            let median = if n % 2 == 1 {
-                others[n / 2]
-            } else {
-                (others[n / 2 - 1] + others[n / 2]) / 2.0
-            };
-            if median <= 0.0 || o.value <= 0.0 {
-                continue;
-            }
-            let ratio = o.value / median;
-            if !(0.1..=10.0).contains(&ratio) {
+                .map(|x| x.value);
+            if let Some((ratio, median)) = far_from_median(others, o.value) {
                 warn(
                     o.origin.file,
                     o.year.span(),
@@ -123,4 +107,26 @@ pub fn data_warnings(site: &Site, policy: &Policy) -> Diagnostics {
         }
     }
     diags
+}
+
+/// Whether `value` is a likely typo beside a city's other years of the same indicator: more
+/// than 10× or less than a tenth of their median, with at least two other years to judge
+/// by. Returns (value / median, median). `check` and `import observations` both ask here.
+pub fn far_from_median(others: impl Iterator<Item = f64>, value: f64) -> Option<(f64, f64)> {
+    let mut others: Vec<f64> = others.filter(|x| x.is_finite()).collect();
+    if others.len() < 2 || value <= 0.0 {
+        return None;
+    }
+    others.sort_by(f64::total_cmp);
+    let n = others.len();
+    let median = if n % 2 == 1 {
+        others[n / 2]
+    } else {
+        (others[n / 2 - 1] + others[n / 2]) / 2.0
+    };
+    if median <= 0.0 {
+        return None;
+    }
+    let ratio = value / median;
+    (!(0.1..=10.0).contains(&ratio)).then_some((ratio, median))
 }

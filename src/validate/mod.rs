@@ -6,7 +6,7 @@ mod data;
 pub mod pictures;
 mod shortcodes;
 
-pub use data::data_warnings;
+pub use data::{data_warnings, far_from_median};
 
 use crate::content::Site;
 use crate::content::model::*;

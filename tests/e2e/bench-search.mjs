@@ -4,31 +4,22 @@
 // {"word", "status", "results", "requests", "bytes", "bytes_gzip"} for what the search
 // fetches: assets/search.js and the index files under search/ (not the page itself); bytes
 // as stored, bytes_gzip as a host that compresses text files sends them.
-import http from 'node:http';
-import fs from 'node:fs';
-import path from 'node:path';
 import zlib from 'node:zlib';
+import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { serve } from './serve.mjs';
 
-const [dir, word] = process.argv.slice(2);
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
+const [given, word] = process.argv.slice(2);
+const dir = path.resolve(given);
 let bytes = 0;
 let gzip = 0;
 let requests = 0;
-const server = http.createServer((req, res) => {
-  let file = path.join(dir, decodeURIComponent(new URL(req.url, 'http://x').pathname));
-  if (!file.startsWith(dir)) { res.writeHead(403); res.end(); return; }
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-  if (!fs.existsSync(file)) { res.writeHead(404); res.end(); return; }
-  const body = fs.readFileSync(file);
-  const url = req.url.split('?')[0];
+const server = serve([{ prefix: '/', dir }], (url, body) => {
   if ((url.startsWith('/search/') && url.endsWith('.json')) || url === '/assets/search.js') {
     requests += 1;
     bytes += body.length;
     gzip += zlib.gzipSync(body).length;
   }
-  res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
-  res.end(body);
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const browser = await chromium.launch({

@@ -8,10 +8,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { serve } from './serve.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -35,32 +35,6 @@ let origin;
 function build(root, out, extra = []) {
   fs.rmSync(out, { recursive: true, force: true });
   execFileSync(bin, ['build', '--quiet', '--root', root, '--output', out, ...extra], { stdio: 'inherit' });
-}
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
-  '.svg': 'image/svg+xml', '.xml': 'application/xml', '.json': 'application/json',
-  '.csv': 'text/csv', '.png': 'image/png', '.txt': 'text/plain; charset=utf-8',
-  '.webp': 'image/webp', '.jpg': 'image/jpeg',
-};
-
-/// A static server: each site is mounted at its prefix; unknown paths get the site's 404.html.
-function serve(mounts) {
-  return http.createServer((req, res) => {
-    const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    const mount = mounts.find((m) => url.startsWith(m.prefix));
-    if (!mount) { res.writeHead(404); res.end('no site'); return; }
-    let file = path.join(mount.dir, url.slice(mount.prefix.length));
-    if (!file.startsWith(mount.dir)) { res.writeHead(403); res.end(); return; }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    if (!fs.existsSync(file)) {
-      res.writeHead(404, { 'content-type': TYPES['.html'] });
-      res.end(fs.readFileSync(path.join(mount.dir, '404.html')));
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
-    res.end(fs.readFileSync(file));
-  });
 }
 
 before(async () => {

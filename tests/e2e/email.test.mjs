@@ -10,10 +10,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { serve } from './serve.mjs';
 import { doIUseEmail } from 'doiuse-email';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -28,11 +28,6 @@ let server;
 let origin;
 let out;
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.png': 'image/png', '.jpg': 'image/jpeg',
-  '.webp': 'image/webp', '.svg': 'image/svg+xml', '.css': 'text/css',
-};
-
 before(async () => {
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(shots, { recursive: true });
@@ -40,14 +35,7 @@ before(async () => {
   fs.cpSync(path.join(repo, 'tests/fixtures/minimal'), site, { recursive: true });
   out = path.join(site, 'output');
   // the published site, served as a mail client would fetch its pictures
-  server = http.createServer((req, res) => {
-    let file = path.join(out, decodeURIComponent(new URL(req.url, 'http://x').pathname));
-    if (!file.startsWith(out)) { res.writeHead(403); res.end(); return; }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    if (!fs.existsSync(file)) { res.writeHead(404); res.end(); return; }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
-    res.end(fs.readFileSync(file));
-  });
+  server = serve([{ prefix: '/', dir: out }]);
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   origin = `http://127.0.0.1:${server.address().port}`;
   browser = await chromium.launch({

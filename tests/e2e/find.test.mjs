@@ -8,10 +8,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { serve } from './serve.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -31,12 +31,6 @@ let origin;
 /// Bytes of the search script and index served, per site, since the last reset.
 const searchBytes = {};
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
-  '.svg': 'image/svg+xml', '.json': 'application/json', '.csv': 'text/csv', '.png': 'image/png',
-  '.webp': 'image/webp', '.jpg': 'image/jpeg',
-};
-
 before(async () => {
   fs.mkdirSync(shots, { recursive: true });
   for (const s of Object.values(sites)) {
@@ -44,20 +38,11 @@ before(async () => {
     fs.rmSync(s.dir, { recursive: true, force: true });
     execFileSync(bin, ['build', '--quiet', '--root', s.root, '--output', s.dir], { stdio: 'inherit' });
   }
-  server = http.createServer((req, res) => {
-    const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  server = serve(Object.values(sites).map((s) => ({ prefix: s.prefix, dir: s.dir })), (url, body) => {
     const site = Object.values(sites).find((s) => url.startsWith(s.prefix));
-    if (!site) { res.writeHead(404); res.end(); return; }
-    let file = path.join(site.dir, url.slice(site.prefix.length));
-    if (!file.startsWith(site.dir)) { res.writeHead(403); res.end(); return; }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    if (!fs.existsSync(file)) { res.writeHead(404); res.end(); return; }
-    const body = fs.readFileSync(file);
     if ((url.includes('/search/') && url.endsWith('.json')) || url.endsWith('/assets/search.js')) {
       searchBytes[site.prefix] = (searchBytes[site.prefix] || 0) + body.length;
     }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
-    res.end(body);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   origin = `http://127.0.0.1:${server.address().port}`;

@@ -153,6 +153,19 @@ fn the_status_grid_shows_who_reported_and_whom_to_chase() {
     assert!(text.contains("Still to chase (2):"), "{text}");
 }
 
+/// Writes the 2025 templates into `root/sent/` and makes `root/returned/` for the files
+/// that come back, which it returns.
+fn send_templates(root: &std::path::Path) -> std::path::PathBuf {
+    let o = run(
+        root,
+        &["collect", "templates", "--year", "2025", "--out", "sent"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let back = root.join("returned");
+    std::fs::create_dir_all(&back).unwrap();
+    back
+}
+
 /// Fills cells of an xlsx with openpyxl: `edits` is `[[cell, value], ...]` (text or number).
 fn fill(path: &std::path::Path, out: &std::path::Path, edits: serde_json::Value) {
     let script = r#"
@@ -177,13 +190,7 @@ wb.save(sys.argv[2])
 fn returned_spreadsheets_import_with_every_problem_at_its_cell_once() {
     let dir = site(None);
     let root = dir.path();
-    let o = run(
-        root,
-        &["collect", "templates", "--year", "2025", "--out", "sent"],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    let back = root.join("returned");
-    std::fs::create_dir_all(&back).unwrap();
+    let back = send_templates(root);
     // Tampere: a Finnish decimal typed as text, a target, a share over 100, a text in a
     // number cell; Oulu's file is Tampere's sheet saved under Oulu's name
     fill(
@@ -286,13 +293,7 @@ fn returned_spreadsheets_import_with_every_problem_at_its_cell_once() {
 fn the_same_files_saved_by_libreoffice_as_ods_import_identically() {
     let dir = site(None);
     let root = dir.path();
-    let o = run(
-        root,
-        &["collect", "templates", "--year", "2025", "--out", "sent"],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    let back = root.join("returned");
-    std::fs::create_dir_all(&back).unwrap();
+    let back = send_templates(root);
     fill(
         &root.join("sent/tampere.xlsx"),
         &back.join("tampere.xlsx"),
@@ -370,16 +371,9 @@ fn the_site_shows_where_the_collection_stands_and_what_a_city_still_owes() {
 
 #[test]
 fn an_import_killed_before_its_file_is_in_place_leaves_the_observations_as_they_were() {
-    use std::io::{BufRead, BufReader};
     let dir = site(None);
     let root = dir.path();
-    let o = run(
-        root,
-        &["collect", "templates", "--year", "2025", "--out", "sent"],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    let back = root.join("returned");
-    std::fs::create_dir_all(&back).unwrap();
+    let back = send_templates(root);
     fill(
         &root.join("sent/tampere.xlsx"),
         &back.join("tampere.xlsx"),
@@ -401,14 +395,8 @@ fn an_import_killed_before_its_file_is_in_place_leaves_the_observations_as_they_
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    while err.read_line(&mut line).unwrap() > 0 && !line.contains("PAUSED") {
-        line.clear();
-    }
+    let line = kill_when_paused(&mut child);
     assert!(line.contains("PAUSED"), "{line}");
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
     let after: Vec<(String, Vec<u8>)> = tree(&obs)
         .into_iter()
         .filter(|(name, _)| !name.starts_with('.'))
@@ -436,18 +424,12 @@ fn eighteen_templates_out_and_back_with_the_planted_problems_found() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     copy_dir(&repo().join("content"), &root.join("content"));
-    let o = run(
-        root,
-        &["collect", "templates", "--year", "2025", "--out", "sent"],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    let back = send_templates(root);
     let sent: Vec<String> = tree(&root.join("sent"))
         .into_keys()
         .filter(|n| n.ends_with(".xlsx"))
         .collect();
     assert_eq!(sent.len(), 18, "{sent:?}");
-    let back = root.join("returned");
-    std::fs::create_dir_all(&back).unwrap();
     // rows 5–11: rdi-investment, ecosystem-companies, new-startups, pilot-projects,
     // international-funding-share (percent), ghg-emissions-per-resident, time-to-pilot
     fill(

@@ -22,6 +22,20 @@ pub fn run(dir: &Path, args: &[&str]) -> Output {
         .expect("run innopress")
 }
 
+/// Waits until a child started with a debug-only pause hook says `PAUSED at POINT` on its
+/// stderr (piped), then kills it with SIGKILL there. Returns the line it said.
+pub fn kill_when_paused(child: &mut std::process::Child) -> String {
+    use std::io::{BufRead, BufReader};
+    let mut err = BufReader::new(child.stderr.take().expect("stderr piped"));
+    let mut line = String::new();
+    while err.read_line(&mut line).unwrap() > 0 && !line.contains("PAUSED") {
+        line.clear();
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    line
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }

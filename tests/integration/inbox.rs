@@ -775,14 +775,8 @@ fn killed_at_any_point_the_list_is_whole_and_every_change_happens_once() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-        let mut err = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        while err.read_line(&mut line).unwrap() > 0 && !line.contains("PAUSED") {
-            line.clear();
-        }
+        let line = kill_when_paused(&mut child);
         assert!(line.contains(point), "{line}");
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
         let text = read(&c.list());
         if point == "mid-list" {
             assert_eq!(

@@ -4,7 +4,6 @@
 use crate::content::model::{Project, Status};
 use crate::money::Money;
 use crate::render::model::Model;
-use crate::text::csv_safe;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -152,7 +151,7 @@ impl<'a> Projects<'a> {
                 r.summary.to_string(),
                 r.url.unwrap_or("").to_string(),
             ];
-            let line: Vec<String> = fields.iter().map(|f| quote(f)).collect();
+            let line: Vec<String> = fields.iter().map(|f| crate::text::csv_field(f)).collect();
             out.push_str(&line.join(","));
             out.push_str("\r\n");
         }
@@ -266,17 +265,6 @@ pub fn datapackage(model: &Model) -> String {
     serde_json::to_string_pretty(&pkg).unwrap_or_default() + "\n"
 }
 
-/// A CSV field that cannot run as a formula ([`csv_safe`]), quoted when it must be
-/// (RFC 4180).
-fn quote(field: &str) -> String {
-    let field = csv_safe(field);
-    if field.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,9 +273,9 @@ mod tests {
     fn csv_fields() {
         assert_eq!(Money(39_965_100).plain(), "399651.00");
         assert_eq!(Money(30).plain(), "0.30");
-        assert_eq!(quote("a, \"b\""), "\"a, \"\"b\"\"\"");
-        assert_eq!(quote("plain"), "plain");
-        assert_eq!(quote("=1+1"), "'=1+1");
-        assert_eq!(quote("=A1,B1"), "\"'=A1,B1\"");
+        assert_eq!(crate::text::csv_field("a, \"b\""), "\"a, \"\"b\"\"\"");
+        assert_eq!(crate::text::csv_field("plain"), "plain");
+        assert_eq!(crate::text::csv_field("=1+1"), "'=1+1");
+        assert_eq!(crate::text::csv_field("=A1,B1"), "\"'=A1,B1\"");
     }
 }
