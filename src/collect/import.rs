@@ -3,13 +3,31 @@
 //! cell, and adds the new ones to `content/data/observations/YEAR.toml`. Nothing is written
 //! while any file has an error, unless the caller skips what is invalid; a figure already in
 //! the data with the same value changes nothing, so importing a file twice is harmless, and
-//! one that differs is an error showing both values.
+//! one that differs is an error showing both values. An `n/a` in the year's cell says the
+//! indicator does not apply to the city, and is recorded as `not_applicable = true`.
 
 use super::sheet::{self, Cell, Sheet};
-use super::templates::{CITY_CELL, is_percent};
+use super::templates::{CITY_CELL, NOT_APPLICABLE, is_percent};
 use crate::content::Site;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+/// What a city wrote in the year's cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reading {
+    Value(f64),
+    /// `n/a`: the indicator does not apply to the city.
+    NotApplicable,
+}
+
+impl std::fmt::Display for Reading {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reading::Value(v) => write!(f, "{v}"),
+            Reading::NotApplicable => f.write_str("n/a"),
+        }
+    }
+}
 
 /// A figure to add.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,7 +35,7 @@ pub struct Figure {
     pub city: String,
     pub indicator: String,
     pub year: i32,
-    pub value: f64,
+    pub value: Reading,
     pub target: Option<f64>,
     /// Where it was read: `tampere.xlsx:2025!J5`.
     pub at: String,
@@ -164,7 +182,7 @@ fn read_file(
             ));
             continue;
         };
-        let value = match number(&sheet, row, year_col, &at) {
+        let value = match reading(&sheet, row, year_col, &at) {
             Ok(Some(v)) => v,
             Ok(None) => continue,
             Err(p) => {
@@ -172,7 +190,7 @@ fn read_file(
                 continue;
             }
         };
-        let target = match target_col.map(|c| number(&sheet, row, c, &at)) {
+        let mut target = match target_col.map(|c| number(&sheet, row, c, &at)) {
             Some(Ok(t)) => t,
             Some(Err(p)) => {
                 plan.problems.push(p);
@@ -180,8 +198,22 @@ fn read_file(
             }
             None => None,
         };
+        if value == Reading::NotApplicable
+            && let (Some(_), Some(c)) = (target, target_col)
+        {
+            plan.problems.push(problem(
+                at(row, c),
+                false,
+                format!("the target is left out: `{id}` is marked n/a, so it has none"),
+            ));
+            target = None;
+        }
         if is_percent(ind) {
-            let bad = [Some(value), target]
+            let figure = match value {
+                Reading::Value(v) => Some(v),
+                Reading::NotApplicable => None,
+            };
+            let bad = [figure, target]
                 .into_iter()
                 .flatten()
                 .find(|v| !(0.0..=100.0).contains(v));
@@ -204,26 +236,24 @@ fn read_file(
             continue;
         }
         seen.insert(key, at(row, year_col));
-        let earlier = site.observations.iter().find(|o| {
-            o.city.get_ref() == &city && o.indicator.get_ref() == &id && *o.year.get_ref() == year
-        });
-        if let Some(o) = earlier {
-            if o.value == value && (target.is_none() || o.target == target) {
+        if let Some((was, file, same_target)) = earlier(site, &city, &id, year, target) {
+            if was == value && same_target {
                 plan.unchanged += 1;
             } else {
-                let src = site.source(o.origin.file);
                 plan.problems.push(problem(
                     at(row, year_col),
                     true,
                     format!(
-                        "{value} differs from {} already in {} for `{id}` of {city} in {year}",
-                        o.value, src.path
+                        "{value} differs from {was} already in {} for `{id}` of {city} in {year}",
+                        site.source(file).path
                     ),
                 ));
             }
             continue;
         }
-        if let Some(w) = far_off(site, &city, &id, year, value) {
+        if let Reading::Value(v) = value
+            && let Some(w) = far_off(site, &city, &id, year, v)
+        {
             plan.problems.push(problem(at(row, year_col), false, w));
         }
         plan.add.push(Figure {
@@ -235,6 +265,54 @@ fn read_file(
             at: at(row, year_col),
         });
     }
+}
+
+/// What the data already says of a city's indicator in a year: the reading, its file, and
+/// whether `target` (when given) agrees with the recorded one.
+fn earlier(
+    site: &Site,
+    city: &str,
+    id: &str,
+    year: i32,
+    target: Option<f64>,
+) -> Option<(Reading, crate::diagnostics::FileId, bool)> {
+    let key = |c: &String, i: &String, y: i32| c == city && i == id && y == year;
+    if let Some(o) = site
+        .observations
+        .iter()
+        .find(|o| key(o.city.get_ref(), o.indicator.get_ref(), *o.year.get_ref()))
+    {
+        let same = target.is_none() || o.target == target;
+        return Some((Reading::Value(o.value), o.origin.file, same));
+    }
+    site.not_applicable
+        .iter()
+        .find(|n| key(n.city.get_ref(), n.indicator.get_ref(), *n.year.get_ref()))
+        .map(|n| (Reading::NotApplicable, n.origin.file, true))
+}
+
+/// The year's cell: a number, `n/a`, or `Ok(None)` when empty.
+fn reading(
+    sheet: &Sheet,
+    row: usize,
+    col: usize,
+    at: &dyn Fn(usize, usize) -> String,
+) -> Result<Option<Reading>, Problem> {
+    if let Cell::Text(t) = sheet.get(row, col)
+        && t.trim().eq_ignore_ascii_case(NOT_APPLICABLE)
+    {
+        return Ok(Some(Reading::NotApplicable));
+    }
+    number(sheet, row, col, at)
+        .map(|v| v.map(Reading::Value))
+        .map_err(|mut p| {
+            if matches!(sheet.get(row, col), Cell::Text(_)) {
+                p.message.push_str(
+                    ": write a number, or n/a if the indicator does not apply to the city",
+                );
+            }
+            p
+        })
 }
 
 /// A cell as a number: `Ok(None)` when empty, an error for anything but a number.
@@ -319,9 +397,13 @@ pub fn write(root: &Path, add: &[Figure]) -> Result<Vec<String>, WriteError> {
                     text.push('\n');
                 }
                 text.push_str(&format!(
-                    "[[observation]]\ncity = \"{}\"\nindicator = \"{}\"\nyear = {}\nvalue = {}\n",
-                    f.city, f.indicator, f.year, f.value
+                    "[[observation]]\ncity = \"{}\"\nindicator = \"{}\"\nyear = {}\n",
+                    f.city, f.indicator, f.year
                 ));
+                match f.value {
+                    Reading::Value(v) => text.push_str(&format!("value = {v}\n")),
+                    Reading::NotApplicable => text.push_str("not_applicable = true\n"),
+                }
                 if let Some(t) = f.target {
                     text.push_str(&format!("target = {t}\n"));
                 }

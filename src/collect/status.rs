@@ -1,18 +1,41 @@
 //! Where the collection of one year stands: for each city and indicator, whether the year's
-//! figure is in the data, and which cities are still to chase.
+//! figure is in the data, missing, or said not to apply, and which cities are still to chase.
 
 use crate::content::Site;
 use std::collections::BTreeSet;
+
+/// One cell of the grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Reported,
+    Missing,
+    /// The city said the indicator does not apply to it (`not_applicable = true`).
+    NotApplicable,
+}
+
+impl State {
+    /// The grid's mark in a terminal.
+    fn mark(self) -> &'static str {
+        match self {
+            State::Reported => "x",
+            State::Missing => ".",
+            State::NotApplicable => "-",
+        }
+    }
+}
 
 /// One city's row of the grid.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CityRow {
     pub id: String,
     pub name: String,
-    /// Per indicator, in the order of [`Grid::indicators`]: reported or not.
-    pub reported: Vec<bool>,
-    /// How many are not.
+    /// Per indicator, in the order of [`Grid::indicators`].
+    pub states: Vec<State>,
+    /// How many are missing.
     pub missing: usize,
+    /// How many apply to the city (those not said to be not applicable).
+    pub applicable: usize,
 }
 
 /// The city × indicator grid of one year.
@@ -33,6 +56,12 @@ impl Grid {
             .filter(|o| *o.year.get_ref() == year)
             .map(|o| (o.city.get_ref().as_str(), o.indicator.get_ref().as_str()))
             .collect();
+        let not_applicable: BTreeSet<(&str, &str)> = site
+            .not_applicable
+            .iter()
+            .filter(|n| *n.year.get_ref() == year)
+            .map(|n| (n.city.get_ref().as_str(), n.indicator.get_ref().as_str()))
+            .collect();
         let indicators: Vec<String> = site
             .indicators
             .iter()
@@ -42,15 +71,28 @@ impl Grid {
             .cities
             .iter()
             .map(|c| {
-                let reported: Vec<bool> = indicators
+                let states: Vec<State> = indicators
                     .iter()
-                    .map(|i| have.contains(&(c.id.get_ref().as_str(), i.as_str())))
+                    .map(|i| {
+                        let key = (c.id.get_ref().as_str(), i.as_str());
+                        if have.contains(&key) {
+                            State::Reported
+                        } else if not_applicable.contains(&key) {
+                            State::NotApplicable
+                        } else {
+                            State::Missing
+                        }
+                    })
                     .collect();
                 CityRow {
                     id: c.id.get_ref().clone(),
                     name: c.name.clone(),
-                    missing: reported.iter().filter(|r| !**r).count(),
-                    reported,
+                    missing: states.iter().filter(|s| **s == State::Missing).count(),
+                    applicable: states
+                        .iter()
+                        .filter(|s| **s != State::NotApplicable)
+                        .count(),
+                    states,
                 }
             })
             .collect();
@@ -68,8 +110,24 @@ impl Grid {
         v
     }
 
+    /// The indicators in `state` for `city`, such as those it has not reported.
+    pub fn of_city(&self, city: &str, state: State) -> Vec<&str> {
+        self.cities
+            .iter()
+            .find(|c| c.id == city)
+            .map(|c| {
+                self.indicators
+                    .iter()
+                    .zip(&c.states)
+                    .filter(|(_, s)| **s == state)
+                    .map(|(i, _)| i.as_str())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The grid as text for a terminal: a row per city, a column per indicator (numbered,
-    /// with a key below), `x` reported and `.` missing.
+    /// with a key below), `x` reported, `.` missing and `-` not applicable.
     pub fn render(&self) -> String {
         let width = self
             .cities
@@ -85,8 +143,9 @@ impl Grid {
         out.push_str("  missing\n");
         for c in &self.cities {
             out.push_str(&format!("{:width$}", c.name));
-            for r in &c.reported {
-                out.push_str(if *r { "  x" } else { "  ." });
+            for s in &c.states {
+                out.push_str("  ");
+                out.push_str(s.mark());
             }
             out.push_str(&format!("  {}\n", c.missing));
         }

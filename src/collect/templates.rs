@@ -2,8 +2,9 @@
 //! `tampere.csv` for those who prefer it), a row per indicator with its id, name, unit,
 //! definition and direction, the four years before filled in for reference (locked), and
 //! the year asked, a target and a comment to fill. The sheet is protected except for those
-//! cells, which accept numbers only (percentages 0–100), so what comes back can be read
-//! without guessing. The same site and year give byte-identical files.
+//! cells, which accept numbers only (percentages 0–100) and, in the year's cell, `n/a` for
+//! an indicator that does not apply to the city, so what comes back can be read without
+//! guessing. The same site and year give byte-identical files.
 
 use crate::content::Site;
 use crate::content::model::{City, Indicator};
@@ -12,6 +13,9 @@ use rust_xlsxwriter::{
     Format, FormatBorder, Workbook, XlsxError,
 };
 use std::collections::BTreeMap;
+
+/// What the year's cell takes for "does not apply to this city", in any case.
+pub const NOT_APPLICABLE: &str = "n/a";
 
 /// Earlier years shown for reference.
 pub const EARLIER_YEARS: i32 = 4;
@@ -75,22 +79,35 @@ pub fn all(site: &Site, title: &str, year: i32) -> Result<Vec<TemplateFile>, Tem
     Ok(out)
 }
 
-type Values<'s> = BTreeMap<(&'s str, &'s str, i32), f64>;
+/// Earlier years' figures by city, indicator and year; `None` where the city said n/a.
+type Values<'s> = BTreeMap<(&'s str, &'s str, i32), Option<f64>>;
 
 fn values(site: &Site) -> Values<'_> {
-    site.observations
+    let mut v: Values = site
+        .not_applicable
         .iter()
-        .map(|o| {
+        .map(|n| {
             (
                 (
-                    o.city.get_ref().as_str(),
-                    o.indicator.get_ref().as_str(),
-                    *o.year.get_ref(),
+                    n.city.get_ref().as_str(),
+                    n.indicator.get_ref().as_str(),
+                    *n.year.get_ref(),
                 ),
-                o.value,
+                None,
             )
         })
-        .collect()
+        .collect();
+    v.extend(site.observations.iter().map(|o| {
+        (
+            (
+                o.city.get_ref().as_str(),
+                o.indicator.get_ref().as_str(),
+                *o.year.get_ref(),
+            ),
+            Some(o.value),
+        )
+    }));
+    v
 }
 
 fn direction(ind: &Indicator) -> &'static str {
@@ -149,7 +166,7 @@ fn xlsx(
         2,
         0,
         format!(
-            "Fill in the yellow cells: the column {year}, and your target and a comment where you have one. Earlier years are shown for reference."
+            "Fill in the yellow cells: the column {year} (a number, or {NOT_APPLICABLE} where an indicator does not apply to your city), and your target and a comment where you have one. Earlier years are shown for reference."
         ),
     )
     .map_err(err)?;
@@ -170,26 +187,55 @@ fn xlsx(
             .map_err(err)?;
         ws.write_string(row, 4, direction(ind)).map_err(err)?;
         for (k, y) in (year - EARLIER_YEARS..year).enumerate() {
-            if let Some(v) = values.get(&(id.as_str(), iid.as_str(), y)) {
-                ws.write_number_with_format(row, 5 + k as u16, *v, &earlier)
-                    .map_err(err)?;
+            match values.get(&(id.as_str(), iid.as_str(), y)) {
+                Some(Some(v)) => {
+                    ws.write_number_with_format(row, 5 + k as u16, *v, &earlier)
+                        .map_err(err)?;
+                }
+                Some(None) => {
+                    ws.write_string_with_format(row, 5 + k as u16, NOT_APPLICABLE, &earlier)
+                        .map_err(err)?;
+                }
+                None => {}
             }
         }
         for c in asked..asked + 3 {
             ws.write_blank(row, c, &fill).map_err(err)?;
         }
-        let rule = if is_percent(ind) {
-            DataValidation::new()
-                .allow_decimal_number(DataValidationRule::Between(0.0, 100.0))
-                .set_error_message("A percentage from 0 to 100, as a number (12.5).")
+        // the year's cell takes a number or n/a; the target a number
+        let cell = format!("{}{}", super::sheet::column_name(asked.into()), row + 1);
+        let (number, range, message) = if is_percent(ind) {
+            (
+                format!("AND(ISNUMBER({cell}),{cell}>=0,{cell}<=100)"),
+                (0.0, 100.0),
+                "A percentage from 0 to 100, as a number (12.5)".to_string(),
+            )
         } else {
-            DataValidation::new()
-                .allow_decimal_number(DataValidationRule::Between(-1e15, 1e15))
-                .set_error_message(format!("A number, in {} (1234.5).", ind.unit))
-        }
-        .map_err(err)?
-        .set_error_style(DataValidationErrorStyle::Stop);
-        ws.add_data_validation(row, asked, row, asked + 1, &rule)
+            (
+                format!("ISNUMBER({cell})"),
+                (-1e15, 1e15),
+                format!("A number, in {} (1234.5)", ind.unit),
+            )
+        };
+        let year_rule = DataValidation::new()
+            .allow_custom(
+                format!("=OR({number},LOWER(TRIM({cell}))=\"{NOT_APPLICABLE}\")")
+                    .as_str()
+                    .into(),
+            )
+            .set_error_message(format!(
+                "{message}, or {NOT_APPLICABLE} if it does not apply to your city."
+            ))
+            .map_err(err)?
+            .set_error_style(DataValidationErrorStyle::Stop);
+        ws.add_data_validation(row, asked, row, asked, &year_rule)
+            .map_err(err)?;
+        let target_rule = DataValidation::new()
+            .allow_decimal_number(DataValidationRule::Between(range.0, range.1))
+            .set_error_message(format!("{message}."))
+            .map_err(err)?
+            .set_error_style(DataValidationErrorStyle::Stop);
+        ws.add_data_validation(row, asked + 1, row, asked + 1, &target_rule)
             .map_err(err)?;
     }
     for (c, w) in [14.0, 28.0, 10.0, 48.0, 14.0]
@@ -220,12 +266,11 @@ fn csv(site: &Site, values: &Values, city: &City, year: i32) -> String {
             direction(ind).to_string(),
         ];
         for y in year - EARLIER_YEARS..year {
-            cells.push(
-                values
-                    .get(&(id.as_str(), iid.as_str(), y))
-                    .map(|v| format!("{v}"))
-                    .unwrap_or_default(),
-            );
+            cells.push(match values.get(&(id.as_str(), iid.as_str(), y)) {
+                Some(Some(v)) => format!("{v}"),
+                Some(None) => NOT_APPLICABLE.to_string(),
+                None => String::new(),
+            });
         }
         cells.extend([String::new(), String::new(), String::new()]);
         out.push_str(&cells.join(","));

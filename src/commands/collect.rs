@@ -72,7 +72,10 @@ fn status(args: CollectStatusArgs) -> ExitCode {
             }
         };
     }
-    let mut text = format!("Figures for {} (x reported, . missing)\n\n", args.year);
+    let mut text = format!(
+        "Figures for {} (x reported, . missing, - not applicable)\n\n",
+        args.year
+    );
     text.push_str(&grid.render());
     let chase = grid.to_chase();
     if chase.is_empty() {
@@ -82,10 +85,7 @@ fn status(args: CollectStatusArgs) -> ExitCode {
         for c in chase {
             text.push_str(&format!(
                 "  {} ({}): {} of {} missing\n",
-                c.name,
-                c.id,
-                c.missing,
-                grid.indicators.len()
+                c.name, c.id, c.missing, c.applicable
             ));
         }
     }

@@ -5,6 +5,7 @@
 pub mod frontmatter;
 mod mailing;
 pub mod model;
+pub mod observation;
 mod outline;
 pub mod pictures;
 pub mod record;
@@ -16,6 +17,7 @@ pub use tree::{Skipped, list_tree};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceFile, Sources};
 use model::*;
+use observation::{NotApplicable, Observation, ObservationRow, Row};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -33,6 +35,8 @@ pub struct Site {
     pub indicators: Vec<Indicator>,
     pub projects: Vec<Project>,
     pub observations: Vec<Observation>,
+    /// Indicators that do not apply to a city in a year (`not_applicable = true`).
+    pub not_applicable: Vec<NotApplicable>,
     pub articles: Vec<Document>,
     pub pages: Vec<Document>,
     pub reports: Vec<Document>,
@@ -225,7 +229,7 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
         &mut ignored,
     );
     let observations = list_files(root, "content/data/observations", "toml", &mut diags);
-    site.observations = load_data(
+    let rows: Vec<ObservationRow> = load_data(
         sources,
         root,
         &observations,
@@ -233,6 +237,14 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
         &mut diags,
         &mut ignored,
     );
+    for row in rows {
+        let file = row.origin.file;
+        match row.split(sources.get(file), &mut diags) {
+            Some(Row::Figure(o)) => site.observations.push(o),
+            Some(Row::NotApplicable(n)) => site.not_applicable.push(n),
+            None => {}
+        }
+    }
 
     for kind in DocKind::ALL {
         let files = list_files(
@@ -303,7 +315,7 @@ macro_rules! has_origin {
         }
     )*};
 }
-has_origin!(City, Theme, Indicator, Project, Observation);
+has_origin!(City, Theme, Indicator, Project, ObservationRow);
 
 fn load_data<T: serde::de::DeserializeOwned + HasOrigin>(
     sources: &mut Sources,

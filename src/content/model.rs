@@ -247,19 +247,6 @@ impl Project {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Observation {
-    pub city: Spanned<String>,
-    pub indicator: Spanned<String>,
-    pub year: Spanned<i32>,
-    pub value: f64,
-    #[serde(default)]
-    pub target: Option<f64>,
-    #[serde(skip)]
-    pub origin: Origin,
-}
-
 /// Where an item was read: its file and the span of its table, for diagnostics.
 #[derive(Debug, Clone, Default)]
 pub struct Origin {

@@ -74,7 +74,7 @@ pub fn data_warnings(site: &Site, policy: &Policy) -> Diagnostics {
         }
     }
     // values far from the same city's other years are likely typos
-    let mut series: BTreeMap<(&str, &str), Vec<&crate::content::model::Observation>> =
+    let mut series: BTreeMap<(&str, &str), Vec<&crate::content::observation::Observation>> =
         BTreeMap::new();
     for o in &site.observations {
         series

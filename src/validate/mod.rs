@@ -364,30 +364,12 @@ impl Validator<'_> {
     }
 
     fn observations(&mut self, cities: &BTreeSet<&str>, indicators: &BTreeSet<&str>) {
-        let mut seen: BTreeMap<(&str, &str, i32), ()> = BTreeMap::new();
-        for o in &self.site.observations {
-            let f = o.origin.file;
-            let ok_city = self.reference(f, 0, "city", &o.city, cities, "content/data/cities.toml");
-            let ok_ind = self.reference(
-                f,
-                0,
-                "indicator",
-                &o.indicator,
-                indicators,
-                "content/data/indicators.toml",
-            );
-            let year = *o.year.get_ref();
-            if !(1900..=2200).contains(&year) {
-                self.error(
-                    f,
-                    o.year.span(),
-                    format!("year {year} is out of range"),
-                    Some("write the calendar year of the observation, e.g. year = 2024".into()),
-                );
-            }
+        let site = self.site;
+        let mut seen: BTreeSet<(&str, &str, i32)> = BTreeSet::new();
+        for o in &site.observations {
             if !o.value.is_finite() || o.target.is_some_and(|t| !t.is_finite()) {
                 self.error(
-                    f,
+                    o.origin.file,
                     o.origin.span.clone(),
                     "value and target must be finite numbers".into(),
                     Some(
@@ -396,24 +378,56 @@ impl Validator<'_> {
                     ),
                 );
             }
-            if ok_city && ok_ind {
-                let key = (
-                    o.city.get_ref().as_str(),
-                    o.indicator.get_ref().as_str(),
-                    year,
-                );
-                if seen.insert(key, ()).is_some() {
-                    self.error(
-                        f,
-                        o.year.span(),
-                        format!(
-                            "a second observation of `{}` for `{}` in {year}",
-                            key.1, key.0
-                        ),
-                        Some("keep one observation per city, indicator and year".into()),
-                    );
-                }
-            }
+            let keys = (&o.city, &o.indicator, &o.year);
+            self.observation_key(o.origin.file, keys, cities, indicators, &mut seen);
+        }
+        for n in &site.not_applicable {
+            let keys = (&n.city, &n.indicator, &n.year);
+            self.observation_key(n.origin.file, keys, cities, indicators, &mut seen);
+        }
+    }
+
+    /// The city, indicator and year of a figure or a not-applicable: known, in range, and
+    /// said once.
+    fn observation_key<'s>(
+        &mut self,
+        f: FileId,
+        (city, indicator, year): (&'s Spanned<String>, &'s Spanned<String>, &Spanned<i32>),
+        cities: &BTreeSet<&str>,
+        indicators: &BTreeSet<&str>,
+        seen: &mut BTreeSet<(&'s str, &'s str, i32)>,
+    ) {
+        let ok_city = self.reference(f, 0, "city", city, cities, "content/data/cities.toml");
+        let ok_ind = self.reference(
+            f,
+            0,
+            "indicator",
+            indicator,
+            indicators,
+            "content/data/indicators.toml",
+        );
+        let y = *year.get_ref();
+        if !(1900..=2200).contains(&y) {
+            self.error(
+                f,
+                year.span(),
+                format!("year {y} is out of range"),
+                Some("write the calendar year of the observation, e.g. year = 2024".into()),
+            );
+        }
+        let key = (city.get_ref().as_str(), indicator.get_ref().as_str(), y);
+        if ok_city && ok_ind && !seen.insert(key) {
+            self.error(
+                f,
+                year.span(),
+                format!(
+                    "a second observation of `{}` for `{}` in {y}",
+                    key.1, key.0
+                ),
+                Some(
+                    "keep one observation per city, indicator and year: a figure, or `not_applicable = true`".into(),
+                ),
+            );
         }
     }
 

@@ -59,7 +59,8 @@ for r in ws.iter_rows(min_row=5):
     })
 rules = []
 for dv in ws.data_validations.dataValidation:
-    rules.append({"type": dv.type, "range": str(dv.sqref), "min": dv.formula1, "max": dv.formula2})
+    rules.append({"type": dv.type, "range": str(dv.sqref), "min": dv.formula1, "max": dv.formula2,
+                  "error": dv.error})
 print(json.dumps({"title": ws.title, "city": ws["B2"].value, "protected": ws.protection.sheet,
                   "header": header, "rows": rows, "rules": rules}))
 "#;
@@ -102,17 +103,34 @@ print(json.dumps({"title": ws.title, "city": ws["B2"].value, "protected": ws.pro
         assert_eq!(r["id_locked"], true);
     }
     let rules = v["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), 3, "{rules:?}");
-    assert!(rules.iter().all(|r| r["type"] == "decimal"), "{rules:?}");
+    assert_eq!(rules.len(), 6, "{rules:?}");
+    // the year's cell takes a number or n/a, the target a number
+    let rule = |cell: String| {
+        rules
+            .iter()
+            .find(|r| r["range"] == cell)
+            .unwrap_or_else(|| panic!("no rule on {cell}: {rules:?}"))
+    };
     // the share in percent takes 0–100 in its year and target cells
     let share_row = 5 + rows.iter().position(|r| r["id"] == "share").unwrap();
-    let percent = rules
-        .iter()
-        .find(|r| r["range"] == format!("J{share_row}:K{share_row}"))
-        .expect("a rule on the share's cells");
+    let year = rule(format!("J{share_row}"));
+    assert_eq!(year["type"], "custom");
     assert_eq!(
-        (percent["min"].as_str(), percent["max"].as_str()),
+        year["min"],
+        format!(
+            "OR(AND(ISNUMBER(J{share_row}),J{share_row}>=0,J{share_row}<=100),LOWER(TRIM(J{share_row}))=\"n/a\")"
+        )
+    );
+    let target = rule(format!("K{share_row}"));
+    assert_eq!(target["type"], "decimal");
+    assert_eq!(
+        (target["min"].as_str(), target["max"].as_str()),
         (Some("0"), Some("100"))
+    );
+    let startups_row = 5 + rows.iter().position(|r| r["id"] == "startups").unwrap();
+    assert_eq!(
+        rule(format!("J{startups_row}"))["min"],
+        format!("OR(ISNUMBER(J{startups_row}),LOWER(TRIM(J{startups_row}))=\"n/a\")")
     );
     let csv = read(&out.join("tampere.csv"));
     assert!(csv.starts_with(
@@ -142,7 +160,7 @@ fn the_status_grid_shows_who_reported_and_whom_to_chase() {
                 ind.as_str().unwrap()
             );
             assert_eq!(
-                city["reported"][i].as_bool().unwrap(),
+                city["states"][i] == "reported",
                 obs.contains(&needle),
                 "{needle}"
             );
@@ -196,7 +214,7 @@ fn returned_spreadsheets_import_with_every_problem_at_its_cell_once() {
     fill(
         &root.join("sent/tampere.xlsx"),
         &back.join("tampere.xlsx"),
-        serde_json::json!([["J5", "7,5"], ["K5", 9], ["J6", 140], ["J7", "n/a"]]),
+        serde_json::json!([["J5", "7,5"], ["K5", 9], ["J6", 140], ["J7", "noin 5"]]),
     );
     fill(
         &root.join("sent/tampere.xlsx"),
@@ -217,7 +235,7 @@ fn returned_spreadsheets_import_with_every_problem_at_its_cell_once() {
         [
             "returned/oulu.xlsx:2025!B2: error: the file is named for `oulu` but its sheet is for `tampere`: check which city sent it",
             "returned/tampere.xlsx:2025!J6: error: 140 is not a percentage (0–100) for `share`",
-            "returned/tampere.xlsx:2025!J7: error: text “n/a” in a number cell",
+            "returned/tampere.xlsx:2025!J7: error: text “noin 5” in a number cell: write a number, or n/a if the indicator does not apply to the city",
         ],
         "{err}"
     );
@@ -297,7 +315,7 @@ fn the_same_files_saved_by_libreoffice_as_ods_import_identically() {
     fill(
         &root.join("sent/tampere.xlsx"),
         &back.join("tampere.xlsx"),
-        serde_json::json!([["J5", "1 234,5"], ["K5", 9], ["J6", 140], ["J7", "n/a"]]),
+        serde_json::json!([["J5", "1 234,5"], ["K5", 9], ["J6", 140], ["J7", "noin 5"]]),
     );
     fill(
         &root.join("sent/oulu.xlsx"),
@@ -320,7 +338,7 @@ fn the_same_files_saved_by_libreoffice_as_ods_import_identically() {
     };
     let xlsx = plan(["returned/tampere.xlsx", "returned/oulu.xlsx"]);
     let ods = plan(["ods/tampere.ods", "ods/oulu.ods"]);
-    assert!(xlsx.contains("text “n/a” in a number cell"), "{xlsx}");
+    assert!(xlsx.contains("text “noin 5” in a number cell"), "{xlsx}");
     // 1 234,5 start-ups is far from Tampere's 4 and 6: check's warning
     assert!(
         xlsx.contains("returned/tampere.xlsx:2025!J5: warning: 1234.5 is"),
@@ -332,6 +350,105 @@ fn the_same_files_saved_by_libreoffice_as_ods_import_identically() {
         xlsx,
         "the .ods files give the same plan"
     );
+}
+
+/// An `n/a` in the year's cell is recorded as not applicable: neither a figure nor a gap, in
+/// the grid, on the site and against a later import.
+#[test]
+fn an_n_a_is_recorded_as_not_applicable_and_is_no_longer_chased() {
+    let dir = site(None);
+    let root = dir.path();
+    let back = send_templates(root);
+    // Oulu: start-ups n/a (row 5) with a target that cannot apply, and its other two
+    fill(
+        &root.join("sent/oulu.xlsx"),
+        &back.join("oulu.xlsx"),
+        serde_json::json!([["J5", " N/A "], ["K5", 2], ["J6", 12], ["J7", 1]]),
+    );
+    let o = run(root, &["import", "observations", "returned/oulu.xlsx"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("returned/oulu.xlsx:2025!K5: warning: the target is left out: `startups` is marked n/a, so it has none"),
+        "{err}"
+    );
+    let obs = root.join("content/data/observations");
+    let year = read(&obs.join("2025.toml"));
+    assert!(
+        year.contains("[[observation]]\ncity = \"oulu\"\nindicator = \"startups\"\nyear = 2025\nnot_applicable = true\n\n"),
+        "{year}"
+    );
+    let o = run(root, &["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Oulu is no longer chased for start-ups; the grid says not applicable
+    let o = run(root, &["collect", "status", "--year", "2025", "--json"]);
+    let grid: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let oulu = grid["cities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "oulu")
+        .unwrap();
+    let startups = grid["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|i| i == "startups")
+        .unwrap();
+    assert_eq!(oulu["states"][startups], "not_applicable");
+    assert_eq!(oulu["applicable"], 2);
+    assert_eq!(oulu["missing"], 0, "{oulu}");
+    // the summary knows nothing of it: no 2025 start-ups anywhere
+    let o = run(root, &["summary", "--json"]);
+    let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ind = summary["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "startups")
+        .unwrap()
+        .to_string();
+    assert!(!ind.contains("2025"), "{ind}");
+    // next year's template shows it as n/a among the earlier years
+    let o = run(
+        root,
+        &["collect", "templates", "--year", "2026", "--out", "next"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = read(&root.join("next/oulu.csv"));
+    let line = csv.lines().find(|l| l.starts_with("startups,")).unwrap();
+    assert!(line.ends_with(",3,n/a,,,"), "{line}");
+    // a re-import is a no-op; a figure where the data says n/a is an error with both
+    let after = tree(&obs);
+    let o = run(root, &["import", "observations", "returned/oulu.xlsx"]);
+    assert!(
+        stderr(&o).contains("imported 0 figures (3 already in the data)"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(tree(&obs), after);
+    fill(
+        &back.join("oulu.xlsx"),
+        &back.join("oulu.xlsx"),
+        serde_json::json!([["J5", 4]]),
+    );
+    let o = run(root, &["import", "observations", "returned/oulu.xlsx"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("returned/oulu.xlsx:2025!J5: error: 4 differs from n/a already in content/data/observations/2025.toml for `startups` of oulu in 2025"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(tree(&obs), after);
+    // the site: the team's page and the city page
+    let o = run(root, &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = read(&root.join("output/impact/data-collection/index.html"));
+    assert!(page.contains("<h1>Data collection 2025</h1>"), "{page}");
+    assert_eq!(page.matches("Not applicable").count(), 1, "{page}");
+    let city = read(&root.join("output/cities/oulu/index.html"));
+    assert!(city.contains("Does not apply to Oulu in 2025: "), "{city}");
+    assert!(!city.contains("Not yet reported for 2025"), "{city}");
 }
 
 #[test]
@@ -435,7 +552,7 @@ fn eighteen_templates_out_and_back_with_the_planted_problems_found() {
     fill(
         &root.join("sent/tampere.xlsx"),
         &back.join("tampere.xlsx"),
-        serde_json::json!([["J7", 130], ["J8", "n/a"], ["J9", "12,5"], ["K9", "15"]]),
+        serde_json::json!([["J7", 130], ["J8", "noin 6"], ["J9", "12,5"], ["K9", "15"]]),
     );
     fill(
         &root.join("sent/helsinki.xlsx"),
@@ -445,7 +562,7 @@ fn eighteen_templates_out_and_back_with_the_planted_problems_found() {
     fill(
         &root.join("sent/turku.xlsx"),
         &back.join("turku.xlsx"),
-        serde_json::json!([["J5", "98 500 000"], ["J11", "1,234.5"]]),
+        serde_json::json!([["J5", "98 500 000"], ["J10", "N/A"], ["J11", "1,234.5"]]),
     );
     // the same files saved as .ods by LibreOffice give the same plan
     let files = ["tampere", "oulu", "turku"];
@@ -479,11 +596,15 @@ fn eighteen_templates_out_and_back_with_the_planted_problems_found() {
         errors,
         [
             "returned/oulu.xlsx:2025!B2: error: the file is named for `oulu` but its sheet is for `helsinki`: check which city sent it",
-            "returned/tampere.xlsx:2025!J8: error: text “n/a” in a number cell",
+            "returned/tampere.xlsx:2025!J8: error: text “noin 6” in a number cell: write a number, or n/a if the indicator does not apply to the city",
         ],
         "{err}"
     );
-    assert!(err.contains("imported 4 figures"), "{err}");
+    assert!(err.contains("imported 5 figures"), "{err}");
+    assert!(
+        err.contains("add returned/turku.xlsx:2025!J10: turku ghg-emissions-per-resident = n/a"),
+        "{err}"
+    );
     // 1,234.5 days to a pilot is far from Turku's other years: the warning `check` gives
     assert!(
         err.contains("returned/turku.xlsx:2025!J11: warning: 1234.5 is"),
@@ -503,20 +624,38 @@ fn eighteen_templates_out_and_back_with_the_planted_problems_found() {
     // the status grid has the new figures and the planted gaps
     let o = run(root, &["collect", "status", "--year", "2025", "--json"]);
     let grid: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let reported: u64 = grid["cities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            c["reported"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|r| r.as_bool().unwrap())
-                .count() as u64
-        })
-        .sum();
-    assert_eq!(reported, 4, "tampere 2 and turku 2 of the year's figures");
+    let count = |state: &str| -> Vec<(String, usize)> {
+        grid["cities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let n = c["states"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|s| *s == state)
+                    .count();
+                (c["id"].as_str().unwrap().to_string(), n)
+            })
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    };
+    assert_eq!(
+        count("reported"),
+        [("tampere".to_string(), 2), ("turku".to_string(), 2)],
+        "the year's figures"
+    );
+    assert_eq!(count("not_applicable"), [("turku".to_string(), 1)]);
+    let o = run(root, &["collect", "status", "--year", "2025"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    let turku = text.lines().find(|l| l.starts_with("Turku ")).unwrap();
+    assert_eq!(
+        turku.split_whitespace().collect::<Vec<_>>(),
+        ["Turku", "x", ".", ".", ".", ".", "-", "x", "4"],
+        "{text}"
+    );
+    assert!(text.contains("Turku (turku): 4 of 6 missing"), "{text}");
 }
 
 /// Saves `files` (relative to `root`) as .ods in `root/ods/` with LibreOffice, headless, with

@@ -148,23 +148,18 @@ impl Model<'_> {
         // the year being collected, and this city's figures of it that have not come in:
         // said plainly, so an older year is not read as the current one
         if let Some(year) = self.collection_year() {
-            let row = crate::collect::status::Grid::of(self.site, year);
-            let missing: Vec<&str> = row
-                .cities
-                .iter()
-                .find(|c| c.id == id)
-                .map(|c| {
-                    self.site
-                        .indicators
-                        .iter()
-                        .zip(&c.reported)
-                        .filter(|(_, r)| !**r)
-                        .map(|(i, _)| i.name.as_str())
-                        .collect()
-                })
-                .unwrap_or_default();
+            use crate::collect::status::{Grid, State};
+            let grid = Grid::of(self.site, year);
+            let names = |state| -> Vec<&str> {
+                grid.of_city(id, state)
+                    .into_iter()
+                    .filter_map(|m| self.site.indicators.iter().find(|i| i.id.get_ref() == m))
+                    .map(|i| i.name.as_str())
+                    .collect()
+            };
             ctx.insert("collection_year", &year);
-            ctx.insert("missing", &missing);
+            ctx.insert("missing", &names(State::Missing));
+            ctx.insert("not_applicable", &names(State::NotApplicable));
         }
         Ok((path.clone(), self.render_page("city.html", &path, ctx)?))
     }

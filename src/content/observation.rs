@@ -1,0 +1,102 @@
+//! An `[[observation]]` table is either a city's figure of an indicator for a year, or the
+//! statement that the indicator does not apply to the city that year (`not_applicable =
+//! true`, which the import writes for an `n/a` in a returned spreadsheet). The loader reads
+//! the table as written and splits it here, so every later stage sees a figure as a plain
+//! number and never has to ask whether there is one.
+
+use super::model::Origin;
+use crate::diagnostics::{Diagnostics, SourceFile};
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A figure: what the impact model computes with.
+#[derive(Debug, Clone)]
+pub struct Observation {
+    pub city: Spanned<String>,
+    pub indicator: Spanned<String>,
+    pub year: Spanned<i32>,
+    pub value: f64,
+    pub target: Option<f64>,
+    pub origin: Origin,
+}
+
+/// An indicator that does not apply to a city in a year: neither a figure nor a gap.
+#[derive(Debug, Clone)]
+pub struct NotApplicable {
+    pub city: Spanned<String>,
+    pub indicator: Spanned<String>,
+    pub year: Spanned<i32>,
+    pub origin: Origin,
+}
+
+/// The table as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObservationRow {
+    pub city: Spanned<String>,
+    pub indicator: Spanned<String>,
+    pub year: Spanned<i32>,
+    #[serde(default)]
+    pub value: Option<f64>,
+    #[serde(default)]
+    pub target: Option<f64>,
+    #[serde(default)]
+    pub not_applicable: Option<Spanned<bool>>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// What one row is, or the error that it is neither or both.
+pub enum Row {
+    Figure(Observation),
+    NotApplicable(NotApplicable),
+}
+
+impl ObservationRow {
+    /// The row as a figure or a not-applicable, or an error at the row in `src`.
+    pub fn split(self, src: &SourceFile, diags: &mut Diagnostics) -> Option<Row> {
+        let na = self
+            .not_applicable
+            .as_ref()
+            .map(|n| (*n.get_ref(), n.span()));
+        match (self.value, na) {
+            (Some(value), None | Some((false, _))) => Some(Row::Figure(Observation {
+                city: self.city,
+                indicator: self.indicator,
+                year: self.year,
+                value,
+                target: self.target,
+                origin: self.origin,
+            })),
+            (None, Some((true, _))) => Some(Row::NotApplicable(NotApplicable {
+                city: self.city,
+                indicator: self.indicator,
+                year: self.year,
+                origin: self.origin,
+            })),
+            (Some(_), Some((true, span))) => {
+                diags.error(
+                    src,
+                    span,
+                    "an observation with a `value` cannot also be `not_applicable`",
+                    Some(
+                        "keep the value if the figure was reported, or remove `value` if the indicator does not apply".into(),
+                    ),
+                );
+                None
+            }
+            (None, _) => {
+                let start = self.origin.span.start;
+                diags.error(
+                    src,
+                    start..start,
+                    "missing field `value`",
+                    Some(
+                        "write the figure as `value = …`, or `not_applicable = true` if the indicator does not apply to this city".into(),
+                    ),
+                );
+                None
+            }
+        }
+    }
+}
