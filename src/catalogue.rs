@@ -2,7 +2,7 @@
 //! renderers implement every name in it, so checking never needs the renderer.
 
 /// Names the `figure` shortcode accepts.
-pub const FIGURES: [&str; 16] = [
+pub const FIGURES: [&str; 17] = [
     "total-funding",
     "eu-funding",
     "state-funding",
@@ -19,6 +19,7 @@ pub const FIGURES: [&str; 16] = [
     "partner-count",
     "city-count",
     "as-of",
+    "indicator",
 ];
 
 /// Names the `chart` shortcode accepts.

@@ -58,6 +58,24 @@ impl Sources {
 pub enum Severity {
     Error,
     Warning,
+    /// Information about the other problems (what was not checked because of them).
+    Note,
+}
+
+/// What kind of check found a problem. Problems are listed in this order, so that a cause
+/// (a file that does not parse) comes before its consequences (references it would have
+/// defined).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Stage {
+    /// The file's syntax.
+    Syntax,
+    /// A table's fields: names, types and values.
+    Field,
+    /// Everything else: checks of values against each other and the site.
+    #[default]
+    Check,
+    /// A reference to an id defined elsewhere.
+    Reference,
 }
 
 impl fmt::Display for Severity {
@@ -65,6 +83,7 @@ impl fmt::Display for Severity {
         f.write_str(match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         })
     }
 }
@@ -74,6 +93,7 @@ impl fmt::Display for Severity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
+    pub stage: Stage,
     pub path: String,
     pub line: usize,
     pub column: usize,
@@ -89,6 +109,7 @@ impl Diagnostic {
     pub fn file_error(path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
+            stage: Stage::Check,
             path: path.into(),
             line: 1,
             column: 1,
@@ -117,6 +138,7 @@ impl Diagnostic {
             (false, _) => ("", ""),
             (true, Severity::Error) => ("\x1b[1;31m", "\x1b[0m"),
             (true, Severity::Warning) => ("\x1b[1;33m", "\x1b[0m"),
+            (true, Severity::Note) => ("\x1b[1;36m", "\x1b[0m"),
         };
         write!(
             f,
@@ -190,6 +212,32 @@ impl Diagnostics {
         self.at(source, Severity::Error, span, message, hint);
     }
 
+    /// An error found by `stage` (syntax, fields, references), which orders the report.
+    pub fn error_in(
+        &mut self,
+        stage: Stage,
+        source: &SourceFile,
+        span: Range<usize>,
+        message: impl Into<String>,
+        hint: impl Into<Option<String>>,
+    ) {
+        self.at(source, Severity::Error, span, message, hint);
+        if let Some(last) = self.items.last_mut() {
+            last.stage = stage;
+        }
+    }
+
+    /// A note: what was left unchecked because of another problem.
+    pub fn note(
+        &mut self,
+        source: &SourceFile,
+        span: Range<usize>,
+        message: impl Into<String>,
+        hint: impl Into<Option<String>>,
+    ) {
+        self.at(source, Severity::Note, span, message, hint);
+    }
+
     pub fn warning(
         &mut self,
         source: &SourceFile,
@@ -211,6 +259,7 @@ impl Diagnostics {
         let (line, column, text, width) = locate(&source.text, span);
         self.items.push(Diagnostic {
             severity,
+            stage: Stage::Check,
             path: source.path.clone(),
             line,
             column,
@@ -236,15 +285,20 @@ impl Diagnostics {
     }
 
     pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
     }
 
-    /// Orders problems by file and position so output is stable whatever order the loaders
-    /// (some of them parallel) found them in; exact duplicates are dropped.
+    /// Orders problems so output is stable whatever order the loaders (some of them
+    /// parallel) found them in, and causes come first: errors before warnings and notes, and
+    /// among them syntax, then fields, then other checks, then references, each by file and
+    /// position. Exact duplicates are dropped.
     pub fn sort(&mut self) {
         self.items.sort_by(|a, b| {
-            (&a.path, a.line, a.column, a.severity, &a.message)
-                .cmp(&(&b.path, b.line, b.column, b.severity, &b.message))
+            (a.severity, a.stage, &a.path, a.line, a.column, &a.message)
+                .cmp(&(b.severity, b.stage, &b.path, b.line, b.column, &b.message))
         });
         self.items.dedup();
     }

@@ -160,6 +160,7 @@ pub fn check_external(
                 }
                 Place::Page(page) => diags.push(Diagnostic {
                     severity: crate::diagnostics::Severity::Warning,
+                    stage: Default::default(),
                     ..Diagnostic::file_error(format!("output/{page}"), message)
                         .with_hint(format!("{hint} (it comes from data or a template)"))
                 }),

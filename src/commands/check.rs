@@ -21,8 +21,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
     });
     let mut diags = pipeline::check_with(&root, external);
     if deny_warnings {
+        use innopress::diagnostics::Severity;
         for d in &mut diags.items {
-            d.severity = innopress::diagnostics::Severity::Error;
+            if d.severity == Severity::Warning {
+                d.severity = Severity::Error;
+            }
         }
     }
     eprint!("{}", diags.render_styled(color()));

@@ -58,8 +58,9 @@ pub enum GreetingSetting {
 pub struct SmtpConfig {
     #[serde(default)]
     pub url: Option<String>,
+    /// Spanned, so that a login without a password can name its line.
     #[serde(default)]
-    pub username: Option<String>,
+    pub username: Option<toml::Spanned<String>>,
     #[serde(default)]
     pub per_minute: Option<u32>,
     #[serde(default)]

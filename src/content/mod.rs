@@ -2,6 +2,8 @@
 //! others fail, so one run reports every problem. Markdown files are read in parallel; the
 //! result is sorted so it never depends on thread timing.
 
+mod broken;
+mod fields;
 pub mod frontmatter;
 mod mailing;
 pub mod model;
@@ -12,6 +14,7 @@ pub mod record;
 pub mod tables;
 mod tree;
 
+pub use broken::{Broken, Unloaded};
 use tree::list_static;
 pub use tree::{Skipped, list_tree};
 
@@ -50,14 +53,6 @@ pub struct Site {
     /// Ids (and article slugs) of items that exist but failed to load: references to them
     /// are not reported again as unknown.
     pub broken: Broken,
-}
-
-#[derive(Debug, Default)]
-pub struct Broken {
-    pub cities: Vec<String>,
-    pub themes: Vec<String>,
-    pub indicators: Vec<String>,
-    pub articles: Vec<String>,
 }
 
 impl Site {
@@ -193,7 +188,6 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
     }
 
     let mut broken = Broken::default();
-    let mut ignored = Vec::new();
     let sources = &mut site.sources;
     site.cities = load_data(
         sources,
@@ -226,7 +220,7 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
         &projects,
         "project",
         &mut diags,
-        &mut ignored,
+        &mut broken.projects,
     );
     let observations = list_files(root, "content/data/observations", "toml", &mut diags);
     let rows: Vec<ObservationRow> = load_data(
@@ -235,7 +229,7 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
         &observations,
         "observation",
         &mut diags,
-        &mut ignored,
+        &mut broken.observations,
     );
     for row in rows {
         let file = row.origin.file;
@@ -323,15 +317,19 @@ fn load_data<T: serde::de::DeserializeOwned + HasOrigin>(
     files: &[String],
     key: &str,
     diags: &mut Diagnostics,
-    failed_ids: &mut Vec<String>,
+    unloaded: &mut Unloaded,
 ) -> Vec<T> {
     let mut out = Vec::new();
     for rel in files {
         match read_source(root, rel) {
             Some(Ok(src)) => {
-                let items = tables::load_array::<T>(&src, key, diags, failed_ids);
+                let loaded = tables::load_array::<T>(&src, key, diags);
                 let file = sources.add_file(src);
-                out.extend(items.into_iter().map(|(mut item, span)| {
+                unloaded.ids.extend(loaded.failed_ids);
+                unloaded
+                    .unreadable
+                    .extend(loaded.syntax_error.map(|span| (file, span)));
+                out.extend(loaded.items.into_iter().map(|(mut item, span)| {
                     item.set_origin(Origin { file, span });
                     item
                 }));
@@ -496,6 +494,7 @@ fn list_files(root: &Path, rel: &str, ext: &str, diags: &mut Diagnostics) -> Vec
             diags.push(
                 Diagnostic {
                     severity: crate::diagnostics::Severity::Warning,
+                    stage: Default::default(),
                     ..Diagnostic::file_error(
                         format!("{rel}/{}", entry.file_name().to_string_lossy()),
                         "ignored: the file name is not valid UTF-8",
@@ -521,6 +520,7 @@ fn list_files(root: &Path, rel: &str, ext: &str, diags: &mut Diagnostics) -> Vec
             diags.push(
                 Diagnostic {
                     severity: crate::diagnostics::Severity::Warning,
+                    stage: Default::default(),
                     ..Diagnostic::file_error(
                         format!("{rel}/{name}"),
                         "ignored: not a .".to_string() + ext + " file",
@@ -572,6 +572,7 @@ fn warn_unknown_entries(
         diags.push(
             Diagnostic {
                 severity: crate::diagnostics::Severity::Warning,
+                stage: Default::default(),
                 ..Diagnostic::file_error(
                     format!("{rel}/{name}"),
                     "ignored: innopress does not read this",

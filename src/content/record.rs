@@ -57,8 +57,30 @@ impl Serialize for TomlDate {
 pub struct RecordedFigure {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i64>,
     pub value: String,
+}
+
+impl RecordedFigure {
+    /// The figure a `figure` shortcode shows, without its value yet.
+    pub fn of(sc: &crate::markdown::shortcodes::Shortcode) -> RecordedFigure {
+        RecordedFigure {
+            name: sc.arg("name").unwrap_or_default().to_string(),
+            indicator: sc.arg("indicator").map(str::to_string),
+            city: sc.arg("city").map(str::to_string),
+            year: sc.int_arg("year"),
+            value: String::new(),
+        }
+    }
+
+    fn same_figure(&self, other: &RecordedFigure) -> bool {
+        (&self.name, &self.indicator, &self.city, self.year)
+            == (&other.name, &other.indicator, &other.city, other.year)
+    }
 }
 
 /// A `table` shortcode's rows and words, as its template received them.
@@ -73,10 +95,16 @@ pub struct RecordedTable {
 }
 
 impl Record {
-    pub fn figure(&self, name: &str, city: Option<&str>) -> Option<&str> {
+    /// The value recorded for the figure a `figure` shortcode shows.
+    pub fn figure_of(&self, sc: &crate::markdown::shortcodes::Shortcode) -> Option<&str> {
+        self.figure(&RecordedFigure::of(sc))
+    }
+
+    /// The value recorded for the same figure as `wanted` (its value aside).
+    pub fn figure(&self, wanted: &RecordedFigure) -> Option<&str> {
         self.figures
             .iter()
-            .find(|f| f.name == name && f.city.as_deref() == city)
+            .find(|f| f.same_figure(wanted))
             .map(|f| f.value.as_str())
     }
 

@@ -2,38 +2,62 @@
 //! every table is deserialised on its own, so one bad project does not hide the problems of
 //! the next, and every serde error keeps its span into the file.
 
-use crate::diagnostics::{Diagnostics, SourceFile, did_you_mean};
+use super::fields::deserialize_all;
+use crate::diagnostics::{Diagnostics, SourceFile, Stage, did_you_mean};
 use serde::de::DeserializeOwned;
 use std::ops::Range;
-use toml::de::{DeTable, DeValue, ValueDeserializer};
+use toml::de::{DeTable, DeValue};
+
+/// What a data file gave.
+#[derive(Debug)]
+pub struct Loaded<T> {
+    /// The tables that read, with the span of their header.
+    pub items: Vec<(T, Range<usize>)>,
+    /// The `id` of each table that did not read, or that a syntax error spoilt, where it can
+    /// be read: later checks do not report references to it as unknown too.
+    pub failed_ids: Vec<String>,
+    /// The first syntax error's span, if the file has one: ids it hides cannot be known.
+    pub syntax_error: Option<Range<usize>>,
+}
 
 /// Deserialises the `[[key]]` tables of `src`, reporting syntax errors, unknown top-level
-/// keys and per-table field errors. Returns the good items with the span of their table.
-/// The `id` of each table that failed is pushed to `failed_ids`, so later checks do not
-/// report every reference to it as unknown too.
+/// keys and every field error of every table. A syntax error spoils only the table it is
+/// in: the tables before and after it are read as usual, and the spoilt one is left out
+/// without further errors (its missing fields would only repeat the syntax error).
 pub fn load_array<T: DeserializeOwned>(
     src: &SourceFile,
     key: &str,
     diags: &mut Diagnostics,
-    failed_ids: &mut Vec<String>,
-) -> Vec<(T, Range<usize>)> {
+) -> Loaded<T> {
     let text: &str = &src.text;
     let (root, errors) = DeTable::parse_recoverable(text);
-    if !errors.is_empty() {
-        for e in errors {
-            syntax_error(src, &e, 0, diags);
-        }
-        return Vec::new();
+    let mut loaded = Loaded {
+        items: Vec::new(),
+        failed_ids: Vec::new(),
+        syntax_error: None,
+    };
+    let error_at: Vec<usize> = errors
+        .iter()
+        .map(|e| e.span().map_or(0, |s| s.start))
+        .collect();
+    loaded.syntax_error = errors.first().map(|e| e.span().unwrap_or(0..0));
+    for e in errors {
+        syntax_error(src, &e, 0, diags);
     }
-    let mut items = Vec::new();
+    let first_error = error_at.iter().copied().min();
     for (k, v) in root.into_inner() {
         let name = k.get_ref().as_ref();
+        // after a syntax error, a stray key is more likely its consequence than a typo
+        if name != key && first_error.is_some_and(|at| at <= k.span().start) {
+            continue;
+        }
         if name != key {
             let hint = match did_you_mean(name, [key]) {
                 Some(_) => format!("did you mean `[[{key}]]`?"),
                 None => format!("this file holds only `[[{key}]]` tables"),
             };
-            diags.error(
+            diags.error_in(
+                Stage::Field,
                 src,
                 k.span(),
                 format!("unknown table or key `{name}`"),
@@ -42,49 +66,58 @@ pub fn load_array<T: DeserializeOwned>(
             continue;
         }
         let span = v.span();
-        match v.into_inner() {
-            DeValue::Array(array) => {
-                for item in array {
-                    let item_span = item.span();
-                    let id = match item.get_ref() {
-                        DeValue::Table(t) => t.get("id").and_then(|v| match v.get_ref() {
-                            DeValue::String(s) => Some(s.to_string()),
-                            _ => None,
-                        }),
-                        _ => None,
-                    };
-                    if !matches!(item.get_ref(), DeValue::Table(_)) {
-                        diags.error(
-                            src,
-                            item_span,
-                            format!("expected a `[[{key}]]` table"),
-                            Some(format!("write each {key} as a `[[{key}]]` table")),
-                        );
-                        continue;
-                    }
-                    match T::deserialize(ValueDeserializer::from(item)) {
-                        Ok(value) => items.push((value, item_span)),
-                        Err(e) => {
-                            failed_ids.extend(id);
-                            field_error(src, &e, 0, item_span.start..item_span.start, diags)
-                        }
-                    }
-                }
-            }
-            _ => diags.error(
+        let DeValue::Array(array) = v.into_inner() else {
+            diags.error_in(
+                Stage::Field,
                 src,
                 span,
                 format!("`{key}` must be a list of tables"),
                 Some(format!(
                     "write `[[{key}]]` (double brackets) above each {key}'s fields"
                 )),
-            ),
+            );
+            continue;
+        };
+        // each table runs from its header to the next one's
+        let starts: Vec<usize> = array.iter().map(|i| i.span().start).collect();
+        for (n, item) in array.into_iter().enumerate() {
+            let item_span = item.span();
+            // the last table runs to the end, where an unclosed string's error is
+            let extent = starts[n]..starts.get(n + 1).copied().unwrap_or(text.len() + 1);
+            let DeValue::Table(table) = item.into_inner() else {
+                diags.error_in(
+                    Stage::Field,
+                    src,
+                    item_span,
+                    format!("expected a `[[{key}]]` table"),
+                    Some(format!("write each {key} as a `[[{key}]]` table")),
+                );
+                continue;
+            };
+            let id = table.get("id").and_then(|v| match v.get_ref() {
+                DeValue::String(s) => Some(s.to_string()),
+                _ => None,
+            });
+            if error_at.iter().any(|at| extent.contains(at)) {
+                loaded.failed_ids.extend(id);
+                continue;
+            }
+            match deserialize_all::<T>(item_span.clone(), table) {
+                Ok(value) => loaded.items.push((value, item_span)),
+                Err(errs) => {
+                    loaded.failed_ids.extend(id);
+                    for e in errs {
+                        field_error(src, &e, 0, item_span.start..item_span.start, diags);
+                    }
+                }
+            }
         }
     }
-    items
+    loaded
 }
 
-/// Deserialises a whole document (site.toml, front matter) as one table.
+/// Deserialises a whole document (site.toml, front matter) as one table, reporting every
+/// field error in it.
 pub fn load_one<T: DeserializeOwned>(
     src: &SourceFile,
     range: Range<usize>,
@@ -99,11 +132,12 @@ pub fn load_one<T: DeserializeOwned>(
         return None;
     }
     let span = root.span();
-    let value = toml::Spanned::new(span.clone(), DeValue::Table(root.into_inner()));
-    match T::deserialize(ValueDeserializer::from(value)) {
+    match deserialize_all::<T>(span, root.into_inner()) {
         Ok(v) => Some(v),
-        Err(e) => {
-            field_error(src, &e, range.start, range.start..range.start, diags);
+        Err(errs) => {
+            for e in errs {
+                field_error(src, &e, range.start, range.start..range.start, diags);
+            }
             None
         }
     }
@@ -131,7 +165,8 @@ fn syntax_error(src: &SourceFile, e: &toml::de::Error, offset: usize, diags: &mu
     } else {
         "see https://toml.io for the syntax; a value is written `key = value`, text in double quotes"
     };
-    diags.error(
+    diags.error_in(
+        Stage::Syntax,
         src,
         span,
         format!("TOML syntax: {message}"),
@@ -150,7 +185,7 @@ fn field_error(
     let message = first_line(e.message());
     let span = e.span().map_or(fallback, |s| shift(s, offset));
     let hint = hint_for(&message);
-    diags.error(src, span, message, hint);
+    diags.error_in(Stage::Field, src, span, message, hint);
 }
 
 fn shift(span: Range<usize>, offset: usize) -> Range<usize> {
@@ -215,7 +250,6 @@ mod tests {
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Item {
-        #[allow(dead_code)]
         id: String,
         #[allow(dead_code)]
         #[serde(default)]
@@ -233,10 +267,9 @@ mod tests {
     fn every_bad_table_is_reported() {
         let s = src("[[item]]\nid = \"a\"\nnn = 1\n\n[[item]]\nid = 2\n\n[[item]]\nid = \"c\"\n");
         let mut d = Diagnostics::default();
-        let mut failed = Vec::new();
-        let items: Vec<(Item, _)> = load_array(&s, "item", &mut d, &mut failed);
-        assert_eq!(items.len(), 1);
-        assert_eq!(failed, ["a"]);
+        let loaded: Loaded<Item> = load_array(&s, "item", &mut d);
+        assert_eq!(loaded.items.len(), 1);
+        assert_eq!(loaded.failed_ids, ["a"]);
         assert_eq!(d.items.len(), 2, "{}", d.render());
         assert_eq!((d.items[0].line, d.items[0].column), (3, 1));
         assert!(d.items[0].message.contains("unknown field `nn`"));
@@ -247,17 +280,67 @@ mod tests {
         assert_eq!(d.items[1].line, 6);
     }
 
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Full {
+        id: String,
+        n: u32,
+        when: toml::value::Datetime,
+        yes: bool,
+        list: Vec<String>,
+    }
+
+    #[test]
+    fn every_fault_of_one_table_is_reported() {
+        // a wrong type, an unknown field, a quoted date and a missing field, in one table
+        let s = src(
+            "[[item]]\nid = \"a\"\nn = \"two\"\nextra = 1\nwhen = \"2025-01-01\"\nyes = true\n",
+        );
+        let mut d = Diagnostics::default();
+        let loaded: Loaded<Full> = load_array(&s, "item", &mut d);
+        assert!(loaded.items.is_empty());
+        let found: Vec<(usize, &str)> = d
+            .items
+            .iter()
+            .map(|x| (x.line, x.message.split(',').next().unwrap()))
+            .collect();
+        assert_eq!(found.len(), 4, "{}", d.render());
+        assert!(
+            found.contains(&(3, "invalid type: string \"two\"")),
+            "{found:?}"
+        );
+        assert!(found.contains(&(4, "unknown field `extra`")), "{found:?}");
+        assert!(found.iter().any(|(l, _)| *l == 5), "{found:?}");
+        assert!(found.contains(&(1, "missing field `list`")), "{found:?}");
+    }
+
+    #[test]
+    fn a_syntax_error_spoils_only_its_table() {
+        let s =
+            src("[[item]]\nid = \"a\"\n\n[[item]]\nid = \"b\"\nn = \"x\n\n[[item]]\nid = \"c\"\n");
+        let mut d = Diagnostics::default();
+        let loaded: Loaded<Item> = load_array(&s, "item", &mut d);
+        assert_eq!(d.items.len(), 1, "{}", d.render());
+        assert!(d.items[0].message.starts_with("TOML syntax"));
+        assert_eq!(d.items[0].line, 6);
+        let ids: Vec<&str> = loaded.items.iter().map(|(i, _)| i.id.as_str()).collect();
+        assert_eq!(ids, ["a", "c"]);
+        assert_eq!(loaded.failed_ids, ["b"]);
+        assert!(loaded.syntax_error.is_some());
+    }
+
     #[test]
     fn syntax_and_top_level_errors() {
         let s = src("[[itme]]\nid = \"a\"\n");
         let mut d = Diagnostics::default();
-        let items: Vec<(Item, _)> = load_array(&s, "item", &mut d, &mut Vec::new());
-        assert!(items.is_empty());
+        let loaded: Loaded<Item> = load_array(&s, "item", &mut d);
+        assert!(loaded.items.is_empty());
         assert_eq!(d.items[0].hint.as_deref(), Some("did you mean `[[item]]`?"));
 
         let s = src("[[item]]\nid = \"a\n");
         let mut d = Diagnostics::default();
-        let _: Vec<(Item, _)> = load_array(&s, "item", &mut d, &mut Vec::new());
+        let _: Loaded<Item> = load_array(&s, "item", &mut d);
         assert_eq!(d.items[0].line, 2);
         assert!(d.items[0].message.starts_with("TOML syntax"));
     }

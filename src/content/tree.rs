@@ -12,6 +12,7 @@ pub(super) fn list_static(dir: &Path, diags: &mut Diagnostics) -> Vec<String> {
         diags.push(
             Diagnostic {
                 severity: crate::diagnostics::Severity::Warning,
+                stage: Default::default(),
                 ..Diagnostic::file_error(path, message)
             }
             .with_hint(hint),

@@ -34,6 +34,17 @@ impl Shortcode {
                 _ => None,
             })
     }
+
+    /// A whole-number argument (`year=2024`).
+    pub fn int_arg(&self, key: &str) -> Option<i64> {
+        self.args
+            .iter()
+            .find(|(k, _)| k == key)
+            .and_then(|(_, v)| match v {
+                Arg::Int(i) => Some(*i),
+                _ => None,
+            })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

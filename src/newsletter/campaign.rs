@@ -25,6 +25,10 @@ pub enum CampaignError {
         "the unsubscribe link uses {{token}}: set INNOPRESS_UNSUBSCRIBE_SECRET so links cannot be forged"
     )]
     NoUnsubscribeSecret,
+    #[error(
+        "content/site.toml:{line}: `username = \"{username}\"` in [smtp] logs in to the relay, but INNOPRESS_SMTP_PASSWORD is not set: set it to the relay's password, or delete line {line} for a relay that takes mail without a login (a relay on this machine usually does)"
+    )]
+    LoginWithoutPassword { line: usize, username: String },
     #[error(transparent)]
     Smtp(#[from] smtp::SmtpError),
     #[error(transparent)]
@@ -43,10 +47,22 @@ pub fn smtp_target(root: &Path, config: &SiteConfig) -> Result<smtp::Target, Cam
     let password = std::env::var("INNOPRESS_SMTP_PASSWORD")
         .ok()
         .filter(|p| !p.is_empty());
+    let username = smtp_cfg.and_then(|s| s.username.as_ref());
+    if let Some(user) = username
+        && password.is_none()
+    {
+        // the starter's example login is the usual cause: say which line to change
+        let text = std::fs::read_to_string(root.join("content/site.toml")).unwrap_or_default();
+        let (line, _, _, _) = crate::diagnostics::locate(&text, user.span());
+        return Err(CampaignError::LoginWithoutPassword {
+            line,
+            username: crate::text::printable(user.get_ref()),
+        });
+    }
     let ca = smtp::read_ca(root, smtp_cfg.and_then(|s| s.ca_file.as_deref()))?;
     Ok(smtp::parse_url(
         &url,
-        smtp_cfg.and_then(|s| s.username.clone()),
+        username.map(|u| u.get_ref().clone()),
         password,
         ca,
     )?)

@@ -57,6 +57,7 @@ pub fn run(issue: &RenderedIssue, input: &Input, opts: Options) -> Diagnostics {
     let template = format!("output/newsletter/{}/email.html", issue.number);
     let at = |d: &Diagnostic, severity: Severity, message: String, hint: &str| Diagnostic {
         severity,
+        stage: Default::default(),
         message,
         hint: Some(hint.to_string()),
         ..d.clone()

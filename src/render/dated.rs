@@ -32,10 +32,10 @@ pub struct At<'m> {
 
 impl<'m> At<'m> {
     /// A figure's text: as recorded, or computed on the date.
-    pub fn figure(&self, name: &str, city: Option<&str>, strings: &Strings) -> Option<String> {
-        match self.record.and_then(|r| r.figure(name, city)) {
+    pub fn figure(&self, sc: &Shortcode, strings: &Strings) -> Option<String> {
+        match self.record.and_then(|r| r.figure_of(sc)) {
             Some(v) => Some(v.to_string()),
-            None => figure_value(self.summary, name, city, strings),
+            None => figure_value(self.summary, sc, strings),
         }
     }
 
@@ -159,14 +159,15 @@ pub fn table_key(sc: &Shortcode) -> String {
 }
 
 /// The text of a `figure` shortcode: a headline number from the summary, for the network or
-/// one city. `None` for an unknown name or city.
-pub fn figure_value(
-    s: &Summary,
-    name: &str,
-    city: Option<&str>,
-    strings: &Strings,
-) -> Option<String> {
+/// one city, or an indicator's value. `None` for an unknown name or city, or no value.
+pub fn figure_value(s: &Summary, sc: &Shortcode, strings: &Strings) -> Option<String> {
     let cur = s.currency.as_str();
+    let name = sc.arg("name")?;
+    let city = sc.arg("city");
+    if name == "indicator" {
+        let year = sc.int_arg("year").map(|y| y as i32);
+        return indicator_value(s, sc.arg("indicator")?, city, year);
+    }
     if let Some(id) = city {
         let c = s.cities.iter().find(|c| c.id == id)?;
         return Some(match name {
@@ -205,4 +206,29 @@ pub fn figure_value(
         "as-of" => strings.long_date(s.as_of),
         _ => return None,
     })
+}
+
+/// An indicator's value in its unit: the network's (combined as the indicator says) or one
+/// city's, for `year` or the latest year the summary knows.
+pub fn indicator_value(
+    s: &Summary,
+    id: &str,
+    city: Option<&str>,
+    year: Option<i32>,
+) -> Option<String> {
+    let ind = s.indicators.iter().find(|i| i.id == id)?;
+    let value = match city {
+        None => match year {
+            Some(y) => ind.network.iter().find(|v| v.year == y)?.value,
+            None => ind.latest?.value,
+        },
+        Some(c) => {
+            let values = &ind.cities.iter().find(|v| v.city == c)?.values;
+            match year {
+                Some(y) => values.iter().find(|v| v.year == y)?.value,
+                None => values.last()?.value,
+            }
+        }
+    };
+    Some(crate::text::with_unit(value, &ind.unit, &s.currency))
 }

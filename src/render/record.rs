@@ -41,15 +41,12 @@ pub fn record_of(model: &Model, doc: &Document, stamp: Stamp) -> Record {
     {
         match sc.name.as_str() {
             "figure" => {
-                let name = sc.arg("name").unwrap_or_default();
-                let city = sc.arg("city");
-                if record.figure(name, city).is_none()
-                    && let Some(value) = at.figure(name, city, words)
+                if record.figure_of(&sc).is_none()
+                    && let Some(value) = at.figure(&sc, words)
                 {
                     record.figures.push(RecordedFigure {
-                        name: name.to_string(),
-                        city: city.map(str::to_string),
                         value,
+                        ..RecordedFigure::of(&sc)
                     });
                 }
             }
@@ -138,6 +135,7 @@ pub fn drift(model: &Model) -> Diagnostics {
             if let Some(parts) = email_changed(model, doc, record) {
                 out.push(Diagnostic {
                     severity: Severity::Warning,
+                    stage: Default::default(),
                     ..Diagnostic::file_error(
                         model.site.source(doc.file).path.clone(),
                         format!("the {parts} of this issue's email now differ from what was sent: its text or the email templates changed since"),
@@ -151,7 +149,7 @@ pub fn drift(model: &Model) -> Diagnostics {
                 .figures
                 .iter()
                 .filter_map(|f| {
-                    let v = now.figure(&f.name, f.city.as_deref())?;
+                    let v = now.figure(f)?;
                     (v != f.value).then_some((f, v))
                 })
                 .collect();
@@ -208,6 +206,7 @@ pub fn drift(model: &Model) -> Diagnostics {
             let path = &model.site.source(doc.file).path;
             out.push(Diagnostic {
                 severity: Severity::Warning,
+                stage: Default::default(),
                 ..Diagnostic::file_error(path.clone(), message)
             }
             .with_hint(format!(

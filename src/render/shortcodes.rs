@@ -24,15 +24,11 @@ impl Model<'_> {
         at: At<'_>,
     ) -> Result<Option<Replacement>, RenderError> {
         let s = at.summary;
-        let city = sc.arg("city");
-        let name = sc.arg("name").unwrap_or("");
         Ok(match sc.name.as_str() {
-            "figure" => at
-                .figure(name, city, &self.theme.strings)
-                .map(|v| Replacement {
-                    html: crate::text::escape_html(&v),
-                    block: false,
-                }),
+            "figure" => at.figure(sc, &self.theme.strings).map(|v| Replacement {
+                html: crate::text::escape_html(&v),
+                block: false,
+            }),
             "chart" => {
                 let key = chart_key(sc);
                 let Some(chart) = at.chart(&key) else {

@@ -3,6 +3,7 @@
 //! [`Site`], returns diagnostics.
 
 mod data;
+mod ids;
 pub mod pictures;
 mod shortcodes;
 
@@ -10,8 +11,9 @@ pub use data::{data_warnings, far_from_median};
 
 use crate::content::Site;
 use crate::content::model::*;
-use crate::diagnostics::{Diagnostics, FileId, did_you_mean};
+use crate::diagnostics::{Diagnostics, FileId, Stage};
 use crate::ids::{is_slug, suggest_slug};
+use ids::{Ids, Lookup};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use toml::Spanned;
@@ -28,16 +30,28 @@ pub fn validate(site: &Site, opts: Options) -> Diagnostics {
         diags: Diagnostics::default(),
     };
     v.config();
-    let mut cities = v.ids("city", site.cities.iter().map(|c| (&c.id, c.origin.file)));
-    let mut themes = v.ids("theme", site.themes.iter().map(|t| (&t.id, t.origin.file)));
-    let mut indicators = v.ids(
-        "indicator",
-        site.indicators.iter().map(|i| (&i.id, i.origin.file)),
-    );
     // items that failed to load were reported already; references to them are not news
-    cities.extend(site.broken.cities.iter().map(String::as_str));
-    themes.extend(site.broken.themes.iter().map(String::as_str));
-    indicators.extend(site.broken.indicators.iter().map(String::as_str));
+    let cities = Ids::new(
+        "city",
+        "content/data/cities.toml",
+        v.ids("city", site.cities.iter().map(|c| (&c.id, c.origin.file))),
+        &site.broken.cities,
+    );
+    let themes = Ids::new(
+        "theme",
+        "content/data/themes.toml",
+        v.ids("theme", site.themes.iter().map(|t| (&t.id, t.origin.file))),
+        &site.broken.themes,
+    );
+    let indicators = Ids::new(
+        "indicator",
+        "content/data/indicators.toml",
+        v.ids(
+            "indicator",
+            site.indicators.iter().map(|i| (&i.id, i.origin.file)),
+        ),
+        &site.broken.indicators,
+    );
     v.ids(
         "project",
         site.projects.iter().map(|p| (&p.id, p.origin.file)),
@@ -49,6 +63,9 @@ pub fn validate(site: &Site, opts: Options) -> Diagnostics {
     v.documents(&cities, &themes, opts);
     shortcodes::check(site, &cities, &themes, &indicators, &mut v.diags);
     pictures::check(site, &mut v.diags);
+    for ids in [&cities, &themes, &indicators] {
+        ids.note(site, &mut v.diags);
+    }
     v.diags
 }
 
@@ -272,44 +289,42 @@ impl Validator<'_> {
         seen.into_keys().collect()
     }
 
+    /// A reference to an id of `ids`; false when it is not known (reported, or left
+    /// unchecked while the kind's file cannot be read).
     fn reference(
         &mut self,
         file: FileId,
         offset: usize,
-        what: &str,
+        ids: &Ids,
         value: &Spanned<String>,
-        known: &BTreeSet<&str>,
-        defined_in: &str,
     ) -> bool {
-        let name = value.get_ref().as_str();
-        if known.contains(name) {
-            return true;
+        match ids.lookup(value.get_ref()) {
+            Lookup::Known => true,
+            Lookup::Unchecked => false,
+            Lookup::Unknown(message, hint) => {
+                let span = value.span();
+                let src = self.site.source(file);
+                self.diags.error_in(
+                    Stage::Reference,
+                    src,
+                    span.start + offset..span.end + offset,
+                    message,
+                    Some(hint),
+                );
+                false
+            }
         }
-        let hint = match did_you_mean(name, known.iter().copied()) {
-            Some(right) => format!("did you mean `{right}`?"),
-            None => format!("{what} ids are defined in {defined_in}"),
-        };
-        let span = value.span();
-        self.error(
-            file,
-            span.start + offset..span.end + offset,
-            format!("unknown {what} `{name}`"),
-            Some(hint),
-        );
-        false
     }
 
-    fn projects(&mut self, cities: &BTreeSet<&str>, themes: &BTreeSet<&str>) {
-        const CITIES: &str = "content/data/cities.toml";
-        const THEMES: &str = "content/data/themes.toml";
+    fn projects(&mut self, cities: &Ids, themes: &Ids) {
         for p in &self.site.projects {
             let f = p.origin.file;
             if let Some(city) = &p.city {
-                self.reference(f, 0, "city", city, cities, CITIES);
+                self.reference(f, 0, cities, city);
             }
             let mut partners = BTreeSet::new();
             for partner in &p.partners {
-                self.reference(f, 0, "city", partner, cities, CITIES);
+                self.reference(f, 0, cities, partner);
                 if p.city
                     .as_ref()
                     .is_some_and(|c| c.get_ref() == partner.get_ref())
@@ -340,12 +355,12 @@ impl Validator<'_> {
                     format!("project `{}` has no themes", p.id.get_ref()),
                     Some(format!(
                         "add at least one theme id, e.g. themes = [\"{}\"]",
-                        themes.first().copied().unwrap_or("wellbeing")
+                        themes.known.first().copied().unwrap_or("wellbeing")
                     )),
                 );
             }
             for t in p.themes.get_ref() {
-                self.reference(f, 0, "theme", t, themes, THEMES);
+                self.reference(f, 0, themes, t);
             }
             if p.end.get_ref() < p.start.get_ref() {
                 self.error(
@@ -363,7 +378,7 @@ impl Validator<'_> {
         }
     }
 
-    fn observations(&mut self, cities: &BTreeSet<&str>, indicators: &BTreeSet<&str>) {
+    fn observations(&mut self, cities: &Ids, indicators: &Ids) {
         let site = self.site;
         let mut seen: BTreeSet<(&str, &str, i32)> = BTreeSet::new();
         for o in &site.observations {
@@ -393,19 +408,12 @@ impl Validator<'_> {
         &mut self,
         f: FileId,
         (city, indicator, year): (&'s Spanned<String>, &'s Spanned<String>, &Spanned<i32>),
-        cities: &BTreeSet<&str>,
-        indicators: &BTreeSet<&str>,
+        cities: &Ids,
+        indicators: &Ids,
         seen: &mut BTreeSet<(&'s str, &'s str, i32)>,
     ) {
-        let ok_city = self.reference(f, 0, "city", city, cities, "content/data/cities.toml");
-        let ok_ind = self.reference(
-            f,
-            0,
-            "indicator",
-            indicator,
-            indicators,
-            "content/data/indicators.toml",
-        );
+        let ok_city = self.reference(f, 0, cities, city);
+        let ok_ind = self.reference(f, 0, indicators, indicator);
         let y = *year.get_ref();
         if !(1900..=2200).contains(&y) {
             self.error(
@@ -431,7 +439,7 @@ impl Validator<'_> {
         }
     }
 
-    fn documents(&mut self, cities: &BTreeSet<&str>, themes: &BTreeSet<&str>, opts: Options) {
+    fn documents(&mut self, cities: &Ids, themes: &Ids, opts: Options) {
         let site = self.site;
         let articles: BTreeMap<&str, &Document> =
             site.articles.iter().map(|a| (a.slug.as_str(), a)).collect();
@@ -457,10 +465,10 @@ impl Validator<'_> {
                     );
                 }
                 for c in doc.cities() {
-                    self.reference(f, off, "city", c, cities, "content/data/cities.toml");
+                    self.reference(f, off, cities, c);
                 }
                 for t in doc.themes() {
-                    self.reference(f, off, "theme", t, themes, "content/data/themes.toml");
+                    self.reference(f, off, themes, t);
                 }
                 if matches!(kind, DocKind::Article | DocKind::Report) && doc.date().is_none() {
                     self.error(
@@ -499,14 +507,12 @@ impl Validator<'_> {
                     match articles.get(name) {
                         None if site.broken.articles.iter().any(|b| b == name) => {}
                         None => {
-                            self.reference(
-                                f,
-                                off,
+                            let known = Ids::plain(
                                 "article",
-                                slug,
-                                &articles.keys().copied().collect(),
                                 "content/articles/ (the file name without .md)",
+                                articles.keys().copied().collect(),
                             );
+                            self.reference(f, off, &known, slug);
                         }
                         Some(a) if a.draft() && !opts.drafts && !doc.draft() => self.error(
                             f,

@@ -1,45 +1,65 @@
 //! Shortcodes checked against the catalogue of names and the site's ids, each problem at
-//! its place in the document.
+//! its place in the document: first what is wrong with the shortcode itself, then what it
+//! refers to.
 
+use super::ids::{Ids, Lookup};
 use crate::content::Site;
 use crate::content::model::DocKind;
-use crate::diagnostics::{Diagnostics, did_you_mean};
-use crate::markdown::shortcodes::{self, Shortcode};
+use crate::date::Date;
+use crate::diagnostics::{Diagnostics, Stage, did_you_mean};
+use crate::markdown::shortcodes::{self, Arg, Shortcode};
 use std::collections::BTreeSet;
 
 /// Every shortcode of every document: known kinds, names, arguments and references.
 pub(super) fn check(
     site: &Site,
-    cities: &BTreeSet<&str>,
-    themes: &BTreeSet<&str>,
-    indicators: &BTreeSet<&str>,
+    cities: &Ids,
+    themes: &Ids,
+    indicators: &Ids,
     diags: &mut Diagnostics,
 ) {
-    let observed: BTreeSet<(&str, &str)> = site
+    // (indicator, city, year) of every figure, for charts and figures that need data
+    let observed: BTreeSet<(&str, &str, i32)> = site
         .observations
         .iter()
-        .map(|o| (o.indicator.get_ref().as_str(), o.city.get_ref().as_str()))
+        .map(|o| {
+            (
+                o.indicator.get_ref().as_str(),
+                o.city.get_ref().as_str(),
+                *o.year.get_ref(),
+            )
+        })
         .collect();
+    let site_as_of = site.config.as_ref().map(|c| c.as_of);
     let known = Known {
         cities,
         themes,
         indicators,
         observed: &observed,
+        // with an observations file that cannot be read, "no data" may be untrue
+        observations_complete: site.broken.observations.unreadable.is_empty(),
     };
     for kind in DocKind::ALL {
         for doc in site.docs(kind) {
             let base = doc.body.start;
+            let as_of = site_as_of.map(|d| doc.as_of(d));
             for item in shortcodes::find_in_markdown(site.body(doc)) {
                 match item {
-                    Err(e) => diags.error(
+                    Err(e) => diags.error_in(
+                        Stage::Field,
                         site.source(doc.file),
                         base + e.span.start..base + e.span.end,
                         e.message,
                         Some(e.hint),
                     ),
                     Ok(sc) => {
-                        for (message, hint) in check_shortcode(&sc, &known) {
-                            diags.error(
+                        let recorded = doc.record.as_ref().is_some_and(|(r, _)| {
+                            sc.name == "figure" && r.figure_of(&sc).is_some()
+                        });
+                        let on = as_of.filter(|_| !recorded);
+                        for (stage, message, hint) in check_shortcode(&sc, &known, on) {
+                            diags.error_in(
+                                stage,
                                 site.source(doc.file),
                                 base + sc.span.start..base + sc.span.end,
                                 message,
@@ -54,94 +74,145 @@ pub(super) fn check(
 }
 
 struct Known<'a> {
-    cities: &'a BTreeSet<&'a str>,
-    themes: &'a BTreeSet<&'a str>,
-    indicators: &'a BTreeSet<&'a str>,
-    observed: &'a BTreeSet<(&'a str, &'a str)>,
+    cities: &'a Ids<'a>,
+    themes: &'a Ids<'a>,
+    indicators: &'a Ids<'a>,
+    observed: &'a BTreeSet<(&'a str, &'a str, i32)>,
+    observations_complete: bool,
 }
 
-/// What is wrong with one shortcode, as (message, hint) pairs.
-fn check_shortcode(sc: &Shortcode, k: &Known) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let allowed: &[&str] = match sc.name.as_str() {
-        "figure" => &["name", "city"],
-        "chart" => &["name", "city", "indicator"],
-        "table" => &["name", "city", "theme", "status"],
-        other => {
+impl Known<'_> {
+    /// Whether the data has a figure of `ind` (for `city`, or any city) in `year`, or in
+    /// any year up to `until`.
+    fn has(&self, ind: &str, city: Option<&str>, year: Option<i32>, until: i32) -> bool {
+        self.observed.iter().any(|(i, c, y)| {
+            *i == ind
+                && city.is_none_or(|city| city == *c)
+                && year.map_or(*y <= until, |year| year == *y && *y <= until)
+        })
+    }
+}
+
+type Problem = (Stage, String, String);
+
+/// What is wrong with one shortcode. `as_of` is the document's date, when the figures it
+/// shows come from the data (not from its record).
+fn check_shortcode(sc: &Shortcode, k: &Known, as_of: Option<Date>) -> Vec<Problem> {
+    let mut out: Vec<Problem> = Vec::new();
+    let field = |message: String, hint: String| (Stage::Field, message, hint);
+    let name = sc.arg("name").unwrap_or("");
+    let allowed: &[&str] = match (sc.name.as_str(), name) {
+        ("figure", "indicator") => &["name", "indicator", "city", "year"],
+        ("figure", _) => &["name", "city"],
+        ("chart", _) => &["name", "city", "indicator"],
+        ("table", _) => &["name", "city", "theme", "status"],
+        (other, _) => {
             let hint = match did_you_mean(other, ["figure", "chart", "table"]) {
                 Some(r) => format!("did you mean `{r}`?"),
                 None => "the shortcodes are figure, chart and table".into(),
             };
-            out.push((format!("unknown shortcode `{other}`"), hint));
+            out.push(field(format!("unknown shortcode `{other}`"), hint));
             return out;
         }
     };
     for (key, value) in &sc.args {
         if !allowed.contains(&key.as_str()) {
-            out.push((
+            out.push(field(
                 format!("unknown argument `{key}` for {}", sc.name),
                 format!("{} takes: {}", sc.name, allowed.join(", ")),
             ));
-        } else if !matches!(value, shortcodes::Arg::Str(_)) {
-            out.push((
+        } else if key == "year" {
+            if !matches!(value, Arg::Int(1900..=2200)) {
+                out.push(field(
+                    "argument `year` must be a year as a number".into(),
+                    "write year=2024, without quotes".into(),
+                ));
+            }
+        } else if !matches!(value, Arg::Str(_)) {
+            out.push(field(
                 format!("argument `{key}` must be text in double quotes"),
                 format!("write {key}=\"…\""),
             ));
         }
     }
-    let name = sc.arg("name").unwrap_or("");
-    let list = |names: &[&str]| names.join(", ");
+    let refer = |ids: &Ids, id: &str, out: &mut Vec<Problem>| -> bool {
+        match ids.lookup(id) {
+            Lookup::Known => true,
+            Lookup::Unchecked => false,
+            Lookup::Unknown(message, hint) => {
+                out.push((Stage::Reference, message, hint));
+                false
+            }
+        }
+    };
+    let city_ok = match sc.arg("city") {
+        Some(c) => refer(k.cities, c, &mut out),
+        None => true,
+    };
+    let list = |ids: &Ids| ids.known.iter().copied().collect::<Vec<_>>().join(", ");
     match sc.name.as_str() {
         "figure" => {
             if !crate::catalogue::FIGURES.contains(&name) {
-                out.push(unknown_name("figure", name, &crate::catalogue::FIGURES));
+                out.push(field_name("figure", name, &crate::catalogue::FIGURES));
             }
             if sc.arg("city").is_none() && name == "partner-count" {
-                out.push((
+                out.push(field(
                     "figure `partner-count` needs a city".into(),
                     "add city=\"…\"".into(),
                 ));
             }
             if sc.arg("city").is_some() && matches!(name, "city-count" | "as-of") {
-                out.push((
+                out.push(field(
                     format!("figure `{name}` takes no city"),
                     "remove the city argument".into(),
                 ));
             }
+            if name == "indicator" {
+                match sc.arg("indicator") {
+                    None => out.push(field(
+                        "figure `indicator` needs an indicator".into(),
+                        format!("add indicator=\"…\", one of: {}", list(k.indicators)),
+                    )),
+                    Some(ind) => {
+                        if refer(k.indicators, ind, &mut out) && city_ok {
+                            let year = sc.int_arg("year").map(|y| y as i32);
+                            out.extend(no_data(k, ind, sc.arg("city"), year, as_of));
+                        }
+                    }
+                }
+            }
         }
         "chart" => {
             if !crate::catalogue::CHARTS.contains(&name) {
-                out.push(unknown_name("chart", name, &crate::catalogue::CHARTS));
+                out.push(field_name("chart", name, &crate::catalogue::CHARTS));
             }
             if sc.arg("city").is_some() && !matches!(name, "funding-by-source" | "indicator") {
-                out.push((
+                out.push(field(
                     format!("chart `{name}` takes no city"),
                     "only funding-by-source and indicator charts can be narrowed to a city".into(),
                 ));
             }
             match (name, sc.arg("indicator")) {
-                ("indicator", None) => out.push((
+                ("indicator", None) => out.push(field(
                     "chart `indicator` needs an indicator".into(),
-                    format!(
-                        "add indicator=\"…\", one of: {}",
-                        list(&k.indicators.iter().copied().collect::<Vec<_>>())
-                    ),
+                    format!("add indicator=\"…\", one of: {}", list(k.indicators)),
                 )),
                 ("indicator", Some(ind)) => {
-                    if !k.indicators.contains(ind) {
-                        out.push(unknown_ref("indicator", ind, k.indicators));
-                    } else if let Some(city) = sc.arg("city")
-                        && k.cities.contains(city)
-                        && !k.observed.contains(&(ind, city))
+                    if refer(k.indicators, ind, &mut out)
+                        && let Some(city) = sc.arg("city")
+                        && city_ok
+                        && k.observations_complete
+                        && !k.has(ind, Some(city), None, i32::MAX)
                     {
                         out.push((
+                            Stage::Check,
                             format!("`{city}` has no observations of `{ind}` to chart"),
                             "add observations in content/data/observations/ or choose another city"
                                 .into(),
                         ));
                     }
                 }
-                (_, Some(_)) => out.push((
+                (_, Some(_)) => out.push(field(
                     format!("chart `{name}` takes no indicator"),
                     "only the `indicator` chart takes an indicator".into(),
                 )),
@@ -150,16 +221,16 @@ fn check_shortcode(sc: &Shortcode, k: &Known) -> Vec<(String, String)> {
         }
         "table" => {
             if name != "projects" {
-                out.push(unknown_name("table", name, &["projects"]));
+                out.push(field_name("table", name, &["projects"]));
             }
-            if let Some(t) = sc.arg("theme").filter(|t| !k.themes.contains(t)) {
-                out.push(unknown_ref("theme", t, k.themes));
+            if let Some(t) = sc.arg("theme") {
+                refer(k.themes, t, &mut out);
             }
             if let Some(st) = sc
                 .arg("status")
                 .filter(|s| !["planned", "ongoing", "closed"].contains(s))
             {
-                out.push((
+                out.push(field(
                     format!("unknown status `{st}`"),
                     "use planned, ongoing or closed".into(),
                 ));
@@ -167,11 +238,8 @@ fn check_shortcode(sc: &Shortcode, k: &Known) -> Vec<(String, String)> {
         }
         _ => {}
     }
-    if let Some(c) = sc.arg("city").filter(|c| !k.cities.contains(c)) {
-        out.push(unknown_ref("city", c, k.cities));
-    }
     if matches!(sc.name.as_str(), "chart" | "table") && !sc.alone {
-        out.push((
+        out.push(field(
             format!("a {} must stand alone in its own paragraph", sc.name),
             "put an empty line before and after the shortcode".into(),
         ));
@@ -179,9 +247,41 @@ fn check_shortcode(sc: &Shortcode, k: &Known) -> Vec<(String, String)> {
     out
 }
 
-fn unknown_name(kind: &str, name: &str, names: &[&str]) -> (String, String) {
+/// An indicator figure with nothing to show on the document's date.
+fn no_data(
+    k: &Known,
+    ind: &str,
+    city: Option<&str>,
+    year: Option<i32>,
+    as_of: Option<Date>,
+) -> Option<Problem> {
+    let as_of = as_of?;
+    if !k.observations_complete || k.has(ind, city, year, as_of.year) {
+        return None;
+    }
+    let whose = city.map_or("any city".to_string(), |c| format!("`{c}`"));
+    let (message, hint) = match year {
+        Some(y) if y > as_of.year => (
+            format!("{y} is after the date this document's figures are computed on ({as_of})"),
+            "choose an earlier year, or set the document's as_of".to_string(),
+        ),
+        Some(y) => (
+            format!("no figure of `{ind}` for {whose} in {y}"),
+            "choose a year with data (see content/data/observations/), or leave out year for the latest".to_string(),
+        ),
+        None => (
+            format!("no figure of `{ind}` for {whose} up to {as_of}"),
+            "add observations in content/data/observations/, or choose another indicator or city"
+                .to_string(),
+        ),
+    };
+    Some((Stage::Check, message, hint))
+}
+
+fn field_name(kind: &str, name: &str, names: &[&str]) -> Problem {
     if name.is_empty() {
         return (
+            Stage::Field,
             format!("{kind} needs a name"),
             format!("add name=\"…\", one of: {}", names.join(", ")),
         );
@@ -190,13 +290,5 @@ fn unknown_name(kind: &str, name: &str, names: &[&str]) -> (String, String) {
         Some(r) => format!("did you mean `{r}`?"),
         None => format!("known {kind}s: {}", names.join(", ")),
     };
-    (format!("unknown {kind} `{name}`"), hint)
-}
-
-fn unknown_ref(kind: &str, id: &str, known: &BTreeSet<&str>) -> (String, String) {
-    let hint = match did_you_mean(id, known.iter().copied()) {
-        Some(r) => format!("did you mean `{r}`?"),
-        None => format!("{kind} ids are defined in content/data/"),
-    };
-    (format!("unknown {kind} `{id}`"), hint)
+    (Stage::Field, format!("unknown {kind} `{name}`"), hint)
 }

@@ -216,3 +216,109 @@ fn shortcodes_fill_in_figures_charts_and_tables() {
     );
     // in the feed charts become images with absolute URLs (only articles are in the feed)
 }
+
+/// `figure(name="indicator")` against values computed by hand: a sum, a median and a mean,
+/// for the network and for one city, latest and for a given year. A third city makes the
+/// median and the mean differ.
+#[test]
+fn indicator_figures_for_sum_median_and_mean() {
+    let dir = site(None);
+    let data = dir.path().join("content/data");
+    let mut cities = read(&data.join("cities.toml"));
+    cities
+        .push_str("\n[[city]]\nid = \"turku\"\nname = \"Turku\"\nregion = \"Southwest Finland\"\n");
+    std::fs::write(data.join("cities.toml"), cities).unwrap();
+    std::fs::write(
+        data.join("observations/turku.toml"),
+        [("share", 35), ("visitors", 6), ("startups", 2)]
+            .iter()
+            .map(|(i, v)| {
+                format!(
+                    "[[observation]]\ncity = \"turku\"\nindicator = \"{i}\"\nyear = 2024\nvalue = {v}\n\n"
+                )
+            })
+            .collect::<String>(),
+    )
+    .unwrap();
+    let figure = |args: &str| format!("{{{{ figure(name=\"indicator\", {args}) }}}}");
+    let cases = [
+        // startups, sum: 2024 is 6 + 3 + 2; 2023 has Tampere's 4 only
+        ("S", figure("indicator=\"startups\""), "11"),
+        ("S23", figure("indicator=\"startups\", year=2023"), "4"),
+        (
+            "ST",
+            figure("indicator=\"startups\", city=\"tampere\""),
+            "6",
+        ),
+        (
+            "ST23",
+            figure("indicator=\"startups\", city=\"tampere\", year=2023"),
+            "4",
+        ),
+        // share, median of 10, 15 and 35 (the mean would be 20)
+        ("M", figure("indicator=\"share\""), "15 %"),
+        ("MU", figure("indicator=\"share\", city=\"turku\""), "35 %"),
+        // visitors, mean of 1, 2 and 6 (the median would be 2)
+        ("A", figure("indicator=\"visitors\""), "3"),
+        (
+            "AO",
+            figure("indicator=\"visitors\", city=\"oulu\", year=2024"),
+            "2",
+        ),
+    ];
+    let body: String = cases
+        .iter()
+        .map(|(k, sc, _)| format!("[{k}={sc}]\n"))
+        .collect();
+    std::fs::write(
+        dir.path().join("content/articles/figures.md"),
+        format!("+++\ntitle = \"Figures\"\ndate = 2025-04-01\nsummary = \"s\"\n+++\n{body}"),
+    )
+    .unwrap();
+    let o = run(dir.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = read(&dir.path().join("output/news/figures/index.html"));
+    for (k, _, want) in cases {
+        assert!(
+            page.contains(&format!("[{k}={want}]")),
+            "{k}: {want} in {page}"
+        );
+    }
+
+    // what cannot be shown is an error at its place
+    let bad = [
+        figure("indicator=\"startup\""),
+        figure("indicator=\"startups\", year=2019"),
+        figure("indicator=\"startups\", year=2026"),
+        figure("indicator=\"startups\", city=\"turku\", year=2023"),
+        figure("indicator=\"startups\", year=\"2024\""),
+        "{{ figure(name=\"indicator\") }}".to_string(),
+    ];
+    let body: String = bad.iter().map(|sc| format!("{sc}\n\n")).collect();
+    std::fs::write(
+        dir.path().join("content/articles/figures.md"),
+        format!("+++\ntitle = \"Figures\"\ndate = 2025-04-01\nsummary = \"s\"\n+++\n{body}"),
+    )
+    .unwrap();
+    let o = run(dir.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let errors: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(
+        errors,
+        // what is wrong with the shortcodes themselves, then with the data, then references
+        [
+            "content/articles/figures.md:14:1: error: argument `year` must be a year as a number",
+            "content/articles/figures.md:16:1: error: figure `indicator` needs an indicator",
+            "content/articles/figures.md:8:1: error: no figure of `startups` for any city in 2019",
+            "content/articles/figures.md:10:1: error: 2026 is after the date this document's figures are computed on (2025-04-01)",
+            "content/articles/figures.md:12:1: error: no figure of `startups` for `turku` in 2023",
+            "content/articles/figures.md:6:1: error: unknown indicator `startup`",
+        ]
+        .map(String::from)
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>(),
+        "{err}"
+    );
+}

@@ -157,3 +157,78 @@ fn usage_errors_exit_2() {
     );
     assert_eq!(run(dir.path(), &["frobnicate"]).status.code(), Some(2));
 }
+
+/// The sample site (18 cities, every article, project and observation naming them) with one
+/// unclosed quote in `cities.toml`: one error, not one per reference; with the table's
+/// header broken too, so that an id cannot be read, still one error and a single note.
+#[test]
+fn an_unclosed_quote_in_cities_is_one_error_not_forty() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("content"), &dir.path().join("content"));
+    let path = dir.path().join("content/data/cities.toml");
+    let cities = read(&path);
+    std::fs::write(
+        &path,
+        cities.replacen("name = \"Kokkola\"", "name = \"Kokkola", 1),
+    )
+    .unwrap();
+    let o = run(dir.path(), &["check"]);
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("content/")).collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].starts_with("content/data/cities.toml:")
+            && lines[0].contains(": error: TOML syntax: invalid basic string"),
+        "{err}"
+    );
+    assert!(err.ends_with("1 error\n"), "{err}");
+
+    // the id unreadable: references to it are not checked, and one note says so
+    let at = cities.find("id = \"kokkola\"").unwrap();
+    let header = cities[..at].rfind("[[city]]").unwrap();
+    let mut broken = cities.clone();
+    broken.replace_range(header..header + "[[city]]".len(), "[[city]");
+    std::fs::write(&path, broken).unwrap();
+    let o = run(dir.path(), &["check"]);
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("content/")).collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(
+        lines[0].contains(": error: TOML syntax: unclosed array table"),
+        "{err}"
+    );
+    assert!(
+        lines[1].contains(": note: ")
+            && lines[1].contains("references to city ids not found in what could be read of content/data/cities.toml were not checked"),
+        "{err}"
+    );
+    assert!(err.ends_with("1 error\n"), "{err}");
+}
+
+/// Seven independent mistakes in four files, as a data expert makes them: one `check`
+/// lists all seven, at their places, where it took four runs when a table stopped at its
+/// first fault.
+#[test]
+fn seven_mistakes_in_four_files_in_one_run() {
+    let dir = site(Some("seven-mistakes"));
+    let o = run(dir.path(), &["check"]);
+    let err = stderr(&o);
+    let errors: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(errors.len(), 7, "{err}");
+    let files: std::collections::BTreeSet<&str> = errors
+        .iter()
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(files.len(), 4, "{files:?}");
+    // the same project's negative amount and missing programme, the same project's quoted
+    // date and unknown field: each reported
+    for want in [
+        "content/data/projects/main.toml:15:1: error: missing field `programme`",
+        "content/data/projects/main.toml:24:6: error: money cannot be negative",
+        "content/data/projects/main.toml:31:9: error: invalid type: string \"2022-06-01\", expected a TOML datetime",
+        "content/data/projects/main.toml:34:1: error: unknown field `budjet`",
+    ] {
+        assert!(errors.iter().any(|e| e.starts_with(want)), "{want}\n{err}");
+    }
+    assert!(err.ends_with("7 errors\n"), "{err}");
+}

@@ -45,9 +45,10 @@ fn exercise(text: String) {
     let _ = frontmatter::split(&text);
     let s = src(text);
     let mut d = Diagnostics::default();
-    let mut failed = Vec::new();
-    let _: Vec<(model::Project, _)> = tables::load_array(&s, "project", &mut d, &mut failed);
-    let _: Vec<(model::City, _)> = tables::load_array(&s, "city", &mut d, &mut failed);
+    let _: tables::Loaded<model::Project> = tables::load_array(&s, "project", &mut d);
+    let _: tables::Loaded<model::City> = tables::load_array(&s, "city", &mut d);
+    let _: tables::Loaded<innopress::content::observation::ObservationRow> =
+        tables::load_array(&s, "observation", &mut d);
     let _: Option<model::SiteConfig> = tables::load_one(&s, 0..s.text.len(), &mut d);
     if let Ok(split) = frontmatter::split(&s.text) {
         let _: Option<model::FrontMatter> = tables::load_one(&s, split.matter, &mut d);

@@ -28,6 +28,69 @@ fn init_makes_a_site_that_checks_and_builds() {
     assert!(stderr(&o).contains("is not empty"), "{}", stderr(&o));
 }
 
+/// The starter sends to a relay on this computer as it is; with the example login put back
+/// and no password, the error names the line to delete.
+#[test]
+fn the_starter_sends_to_a_local_relay_without_edits() {
+    use crate::newsletter::Smtp;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("new-site");
+    assert!(
+        run(tmp.path(), &["init", dir.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let cfg = read(&dir.join("content/site.toml"));
+    assert!(cfg.contains("\nurl = \"smtp://localhost:25\"\n"), "{cfg}");
+    let relay = Smtp::relay(tmp.path());
+    // a test cannot listen on port 25: the same relay on its own port, through the
+    // environment, with the site's settings untouched
+    let send = |dir: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_innopress"))
+            .args([
+                "newsletter",
+                "send",
+                "1",
+                "--to",
+                "you@example.org",
+                "--no-preflight",
+            ])
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .env(
+                "INNOPRESS_SMTP_URL",
+                format!("smtp://localhost:{}", relay.port),
+            )
+            .env_remove("INNOPRESS_SMTP_PASSWORD")
+            .output()
+            .unwrap()
+    };
+    let o = send(&dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(relay.files().len(), 1, "{}", stderr(&o));
+    // the organisation's login, uncommented, without its password
+    std::fs::write(
+        dir.join("content/site.toml"),
+        cfg.replace("#   username = ", "username = "),
+    )
+    .unwrap();
+    let line = cfg
+        .lines()
+        .position(|l| l.starts_with("#   username = "))
+        .unwrap()
+        + 1;
+    let o = send(&dir);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "content/site.toml:{line}: `username = \"news@example.org\"` in [smtp] logs in to the relay, but INNOPRESS_SMTP_PASSWORD is not set: set it to the relay's password, or delete line {line}"
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(relay.files().len(), 1, "nothing more was sent");
+}
+
 #[test]
 fn completions_for_each_shell() {
     let tmp = tempfile::tempdir().unwrap();

@@ -227,7 +227,7 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
 fn text_shortcode(model: &Model, at: At<'_>, sc: &Shortcode, view_url: &str) -> Option<String> {
     let words = &model.theme.strings;
     match sc.name.as_str() {
-        "figure" => at.figure(sc.arg("name")?, sc.arg("city"), words),
+        "figure" => at.figure(sc, words),
         "chart" => {
             let chart = at.chart(&chart_key(sc))?;
             Some(fill(
