@@ -194,6 +194,56 @@ pub fn is_control(c: char) -> bool {
     c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
+/// HTML's character references back to text: `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`,
+/// `&nbsp;` and numeric references (`&#39;`, `&#xE4;`); anything else stays as written.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at..];
+        // a reference is short: look for its `;` within the next dozen characters
+        let end = after
+            .char_indices()
+            .take(12)
+            .find(|&(_, c)| c == ';')
+            .map(|(i, _)| i);
+        let decoded = end.and_then(|end| {
+            let name = &after[1..end];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, end + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &after[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,6 +290,18 @@ mod tests {
         );
         assert_eq!(escape_html(""), "");
         assert_eq!(escape_html("ä"), "ä");
+    }
+
+    #[test]
+    fn decodes_character_references() {
+        assert_eq!(
+            decode_entities("a &amp; b &lt;c&gt; &quot;d&quot; &#39;e&#39; &#228;&#xE4;&nbsp;f"),
+            "a & b <c> \"d\" 'e' ää f"
+        );
+        assert_eq!(decode_entities("&bogus; &#xZZ; &"), "&bogus; &#xZZ; &");
+        assert_eq!(decode_entities("&äääääääääääää;"), "&äääääääääääää;");
+        // decoded once: an escaped reference stays a reference
+        assert_eq!(decode_entities("&amp;lt;"), "&lt;");
     }
 
     #[test]

@@ -282,58 +282,8 @@ pub fn text_of(html: &str) -> String {
         rest = &after[skip_to.unwrap_or(close)..];
     }
     text.push_str(rest);
-    let text = decode_entities(&text);
+    let text = crate::text::decode_entities(&text);
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&#39;`, `&nbsp;` and numeric references; anything else
-/// stays as written.
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        let after = &rest[at..];
-        // a reference is short: look for its `;` within the next dozen characters
-        let end = after
-            .char_indices()
-            .take(12)
-            .find(|&(_, c)| c == ';')
-            .map(|(i, _)| i);
-        let decoded = end.and_then(|end| {
-            let name = &after[1..end];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some(' '),
-                _ => name
-                    .strip_prefix("#x")
-                    .or_else(|| name.strip_prefix("#X"))
-                    .and_then(|h| u32::from_str_radix(h, 16).ok())
-                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
-                    .and_then(char::from_u32),
-            };
-            c.map(|c| (c, end + 1))
-        });
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &after[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &after[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
@@ -349,8 +299,6 @@ mod tests {
             "Battery recycling in Vaasa & Pori ä one two"
         );
         assert_eq!(text_of("a <b"), "a");
-        assert_eq!(decode_entities("&bogus; &#xZZ; &"), "&bogus; &#xZZ; &");
-        assert_eq!(decode_entities("&äääääääääääää;"), "&äääääääääääää;");
     }
 
     #[test]

@@ -389,13 +389,7 @@ fn paragraph_text(inner: &str) -> String {
             _ => {}
         }
     }
-    let text = text
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    crate::text::truncate_words(&text, 200)
+    crate::text::truncate_words(&crate::text::decode_entities(&text), 200)
 }
 
 /// A JSON string.
