@@ -48,10 +48,19 @@ fn observations(args: ImportObservationsArgs) -> ExitCode {
                 .unwrap_or_default()
         );
     }
+    // "3 figures" or "2 figures and 1 n/a"
+    let na = plan
+        .add
+        .iter()
+        .filter(|f| f.value == import::Reading::NotApplicable)
+        .count();
+    let what = match na {
+        0 => format!("{} figures", plan.add.len()),
+        n => format!("{} figures and {n} n/a", plan.add.len() - n),
+    };
     if args.dry_run {
         eprintln!(
-            "dry run: {} figures would be added, {} are already in the data; nothing written",
-            plan.add.len(),
+            "dry run: {what} would be added, {} are already in the data; nothing written",
             plan.unchanged
         );
         return ExitCode::SUCCESS;
@@ -59,8 +68,7 @@ fn observations(args: ImportObservationsArgs) -> ExitCode {
     match import::write(&args.root, &plan.add) {
         Ok(files) => {
             eprintln!(
-                "imported {} figures ({} already in the data){}",
-                plan.add.len(),
+                "imported {what} ({} already in the data){}",
                 plan.unchanged,
                 if files.is_empty() {
                     String::new()

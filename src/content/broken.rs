@@ -18,7 +18,16 @@ pub struct Broken {
 pub struct Unloaded {
     /// Ids of tables that did not read, or that a syntax error spoilt, where they can be read.
     pub ids: Vec<String>,
+    /// How many tables did not load: while any, "no data" may be untrue.
+    pub failed: usize,
     /// Each file of the kind that has a syntax error, with the first error's span. While one
     /// remains, not every id of the kind is known: references to it are not checked.
     pub unreadable: Vec<(FileId, std::ops::Range<usize>)>,
+}
+
+impl Unloaded {
+    /// Whether every table of the kind loaded: only then is "there is none" true.
+    pub fn complete(&self) -> bool {
+        self.failed == 0 && self.unreadable.is_empty()
+    }
 }

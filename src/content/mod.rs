@@ -236,7 +236,7 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
         match row.split(sources.get(file), &mut diags) {
             Some(Row::Figure(o)) => site.observations.push(o),
             Some(Row::NotApplicable(n)) => site.not_applicable.push(n),
-            None => {}
+            None => broken.observations.failed += 1,
         }
     }
 
@@ -326,6 +326,7 @@ fn load_data<T: serde::de::DeserializeOwned + HasOrigin>(
                 let loaded = tables::load_array::<T>(&src, key, diags);
                 let file = sources.add_file(src);
                 unloaded.ids.extend(loaded.failed_ids);
+                unloaded.failed += loaded.failed;
                 unloaded
                     .unreadable
                     .extend(loaded.syntax_error.map(|span| (file, span)));

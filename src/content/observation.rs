@@ -5,7 +5,7 @@
 //! number and never has to ask whether there is one.
 
 use super::model::Origin;
-use crate::diagnostics::{Diagnostics, SourceFile};
+use crate::diagnostics::{Diagnostics, SourceFile, Stage};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -39,7 +39,7 @@ pub struct ObservationRow {
     #[serde(default)]
     pub value: Option<f64>,
     #[serde(default)]
-    pub target: Option<f64>,
+    pub target: Option<Spanned<f64>>,
     #[serde(default)]
     pub not_applicable: Option<Spanned<bool>>,
     #[serde(skip)]
@@ -65,9 +65,22 @@ impl ObservationRow {
                 indicator: self.indicator,
                 year: self.year,
                 value,
-                target: self.target,
+                target: self.target.map(Spanned::into_inner),
                 origin: self.origin,
             })),
+            (None, Some((true, _))) if self.target.is_some() => {
+                let span = self.target.as_ref().map_or(0..0, Spanned::span);
+                diags.error_in(
+                    Stage::Field,
+                    src,
+                    span,
+                    "a target for an indicator that does not apply",
+                    Some(
+                        "remove the target, or `not_applicable = true` if the city reported a figure".into(),
+                    ),
+                );
+                None
+            }
             (None, Some((true, _))) => Some(Row::NotApplicable(NotApplicable {
                 city: self.city,
                 indicator: self.indicator,
@@ -75,7 +88,8 @@ impl ObservationRow {
                 origin: self.origin,
             })),
             (Some(_), Some((true, span))) => {
-                diags.error(
+                diags.error_in(
+                    Stage::Field,
                     src,
                     span,
                     "an observation with a `value` cannot also be `not_applicable`",
@@ -87,7 +101,8 @@ impl ObservationRow {
             }
             (None, _) => {
                 let start = self.origin.span.start;
-                diags.error(
+                diags.error_in(
+                    Stage::Field,
                     src,
                     start..start,
                     "missing field `value`",

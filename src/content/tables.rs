@@ -16,7 +16,10 @@ pub struct Loaded<T> {
     /// The `id` of each table that did not read, or that a syntax error spoilt, where it can
     /// be read: later checks do not report references to it as unknown too.
     pub failed_ids: Vec<String>,
-    /// The first syntax error's span, if the file has one: ids it hides cannot be known.
+    /// How many tables did not load (with an id or without).
+    pub failed: usize,
+    /// The first syntax error's span, if the file has one that may hide ids: an `id` line
+    /// that cannot be read. (Ids on lines that can still be read are in `failed_ids`.)
     pub syntax_error: Option<Range<usize>>,
 }
 
@@ -34,13 +37,21 @@ pub fn load_array<T: DeserializeOwned>(
     let mut loaded = Loaded {
         items: Vec::new(),
         failed_ids: Vec::new(),
+        failed: 0,
         syntax_error: None,
     };
     let error_at: Vec<usize> = errors
         .iter()
         .map(|e| e.span().map_or(0, |s| s.start))
         .collect();
-    loaded.syntax_error = errors.first().map(|e| e.span().unwrap_or(0..0));
+    if !errors.is_empty() {
+        // what the parser's recovery lost, the lines may still say
+        let (ids, hidden) = scan_ids(text);
+        loaded.failed_ids.extend(ids);
+        if hidden {
+            loaded.syntax_error = errors.first().map(|e| e.span().unwrap_or(0..0));
+        }
+    }
     for e in errors {
         syntax_error(src, &e, 0, diags);
     }
@@ -66,17 +77,26 @@ pub fn load_array<T: DeserializeOwned>(
             continue;
         }
         let span = v.span();
-        let DeValue::Array(array) = v.into_inner() else {
-            diags.error_in(
-                Stage::Field,
-                src,
-                span,
-                format!("`{key}` must be a list of tables"),
-                Some(format!(
-                    "write `[[{key}]]` (double brackets) above each {key}'s fields"
-                )),
-            );
-            continue;
+        let array = match v.into_inner() {
+            DeValue::Array(array) => array,
+            // `[city]` for `[[city]]` is a syntax error already; its id is known
+            DeValue::Table(t) if first_error.is_some() => {
+                loaded.failed_ids.extend(string_id(&t));
+                continue;
+            }
+            _ if first_error.is_some() => continue,
+            _ => {
+                diags.error_in(
+                    Stage::Field,
+                    src,
+                    span,
+                    format!("`{key}` must be a list of tables"),
+                    Some(format!(
+                        "write `[[{key}]]` (double brackets) above each {key}'s fields"
+                    )),
+                );
+                continue;
+            }
         };
         // each table runs from its header to the next one's
         let starts: Vec<usize> = array.iter().map(|i| i.span().start).collect();
@@ -94,18 +114,17 @@ pub fn load_array<T: DeserializeOwned>(
                 );
                 continue;
             };
-            let id = table.get("id").and_then(|v| match v.get_ref() {
-                DeValue::String(s) => Some(s.to_string()),
-                _ => None,
-            });
+            let id = string_id(&table);
             if error_at.iter().any(|at| extent.contains(at)) {
                 loaded.failed_ids.extend(id);
+                loaded.failed += 1;
                 continue;
             }
             match deserialize_all::<T>(item_span.clone(), table) {
                 Ok(value) => loaded.items.push((value, item_span)),
                 Err(errs) => {
                     loaded.failed_ids.extend(id);
+                    loaded.failed += 1;
                     for e in errs {
                         field_error(src, &e, 0, item_span.start..item_span.start, diags);
                     }
@@ -114,6 +133,45 @@ pub fn load_array<T: DeserializeOwned>(
         }
     }
     loaded
+}
+
+/// A table's `id`, when it is text.
+fn string_id(table: &DeTable<'_>) -> Option<String> {
+    table.get("id").and_then(|v| match v.get_ref() {
+        DeValue::String(s) => Some(s.to_string()),
+        _ => None,
+    })
+}
+
+/// The ids on `id = "…"` lines of a file the parser could not read whole, and whether some
+/// `id` line cannot be read (an unclosed or multi-line quote): then an id may be hidden.
+fn scan_ids(text: &str) -> (Vec<String>, bool) {
+    let mut ids = Vec::new();
+    let mut hidden = false;
+    for line in text.lines() {
+        let Some(rest) = line.trim_start().strip_prefix("id") else {
+            continue;
+        };
+        let Some(value) = rest.trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let value = value.trim();
+        let quoted = ['"', '\'']
+            .iter()
+            .find_map(|q| value.strip_prefix(*q).map(|v| (q, v)));
+        // read as the parser's recovery reads it: an unclosed quote to the line's end, a
+        // bare word to a space; only a multi-line string or nothing at all hides the id
+        let id = match quoted {
+            Some((q, v)) if v.starts_with(*q) => None,
+            Some((q, v)) => Some(v.split(*q).next().unwrap_or(v).trim_end()),
+            None => value.split([' ', '\t', '#']).next(),
+        };
+        match id.filter(|id| !id.is_empty()) {
+            Some(id) => ids.push(id.to_string()),
+            None => hidden = true,
+        }
+    }
+    (ids, hidden)
 }
 
 /// Deserialises a whole document (site.toml, front matter) as one table, reporting every
@@ -160,6 +218,8 @@ fn syntax_error(src: &SourceFile, e: &toml::de::Error, offset: usize, diags: &mu
     let message = first_line(e.message());
     let hint = if message.contains("date") || message.contains("time") {
         "write dates as 2025-04-10 (year-month-day, with leading zeros)"
+    } else if message.contains("duplicate key") {
+        "a key is given twice; each item of a list is its own table under double brackets, such as [[city]]"
     } else if message.contains("string") || message.contains("quote") {
         "text values need double quotes: key = \"value\""
     } else {
@@ -326,8 +386,26 @@ mod tests {
         assert_eq!(d.items[0].line, 6);
         let ids: Vec<&str> = loaded.items.iter().map(|(i, _)| i.id.as_str()).collect();
         assert_eq!(ids, ["a", "c"]);
-        assert_eq!(loaded.failed_ids, ["b"]);
+        // known though not loaded: read from the spoilt table and from the lines
+        assert!(loaded.failed_ids.contains(&"b".to_string()));
+        // every id line can be read: no id is hidden, so references are checked as usual
+        assert!(loaded.syntax_error.is_none());
+
+        // an id in a multi-line string hides it; a header broken does not (its id line is read)
+        let s = src("[[item]]\nid = \"a\"\n\n[[item]\nid = \"b\"\n\n[[item]]\nid = \"\"\"c\"\n");
+        let mut d = Diagnostics::default();
+        let loaded: Loaded<Item> = load_array(&s, "item", &mut d);
+        assert!(
+            loaded.failed_ids.contains(&"b".to_string()),
+            "{:?}",
+            loaded.failed_ids
+        );
         assert!(loaded.syntax_error.is_some());
+        assert!(
+            d.items.iter().all(|x| x.message.starts_with("TOML syntax")),
+            "{}",
+            d.render()
+        );
     }
 
     #[test]

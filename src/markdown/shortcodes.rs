@@ -220,9 +220,13 @@ fn parse(inner: &str, span: Range<usize>) -> Result<Shortcode, ShortcodeError> {
                 "true" => Arg::Bool(true),
                 "false" => Arg::Bool(false),
                 _ => Arg::Int(raw.parse().map_err(|_| {
-                    bad(format!(
-                        "the value of `{key}` must be in double quotes: {key}=\"{raw}\""
-                    ))
+                    bad(if raw.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
+                        format!(
+                            "the value of `{key}` must be a whole number, or text in double quotes"
+                        )
+                    } else {
+                        format!("the value of `{key}` must be in double quotes: {key}=\"{raw}\"")
+                    })
                 })?),
             };
             (v, &after[end..])

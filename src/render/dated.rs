@@ -165,7 +165,10 @@ pub fn figure_value(s: &Summary, sc: &Shortcode, strings: &Strings) -> Option<St
     let name = sc.arg("name")?;
     let city = sc.arg("city");
     if name == "indicator" {
-        let year = sc.int_arg("year").map(|y| y as i32);
+        let year = match sc.int_arg("year") {
+            Some(y) => Some(i32::try_from(y).ok()?),
+            None => None,
+        };
         return indicator_value(s, sc.arg("indicator")?, city, year);
     }
     if let Some(id) = city {

@@ -145,13 +145,12 @@ pub fn drift(model: &Model) -> Diagnostics {
             }
             // what the document would show now, compared value by value with its record
             let now = record_of(model, doc, Stamp::Published(record.as_of.0));
+            // a figure the data no longer gives is a change too
             let figures: Vec<(&RecordedFigure, &str)> = record
                 .figures
                 .iter()
-                .filter_map(|f| {
-                    let v = now.figure(f)?;
-                    (v != f.value).then_some((f, v))
-                })
+                .map(|f| (f, now.figure(f).unwrap_or("no value")))
+                .filter(|(f, v)| *v != f.value)
                 .collect();
             let charts: Vec<&str> = record
                 .charts
@@ -179,10 +178,16 @@ pub fn drift(model: &Model) -> Diagnostics {
             };
             let mut message = match (figures.first(), charts.first(), tables.first()) {
                 (Some((f, v)), _, _) => {
-                    let name = match &f.city {
-                        Some(c) => format!("{} of {c}", f.name),
-                        None => f.name.clone(),
+                    let mut name = match &f.indicator {
+                        Some(i) if f.name == "indicator" => format!("indicator {i}"),
+                        _ => f.name.clone(),
                     };
+                    if let Some(c) = &f.city {
+                        name.push_str(&format!(" of {c}"));
+                    }
+                    if let Some(y) = f.year {
+                        name.push_str(&format!(" for {y} at"));
+                    }
                     format!("{when} with {name} {}; the data now gives {v}", f.value)
                 }
                 (None, Some(title), _) => {

@@ -60,8 +60,10 @@ pub fn data_warnings(site: &Site, policy: &Policy) -> Diagnostics {
         .iter()
         .map(|o| o.indicator.get_ref().as_str())
         .collect();
+    // while an observation did not load, "none" may be untrue
+    let complete = site.broken.observations.complete();
     for ind in &site.indicators {
-        if !observed.contains(ind.id.get_ref().as_str()) {
+        if complete && !observed.contains(ind.id.get_ref().as_str()) {
             warn(
                 ind.origin.file,
                 ind.id.span(),

@@ -36,8 +36,7 @@ pub(super) fn check(
         themes,
         indicators,
         observed: &observed,
-        // with an observations file that cannot be read, "no data" may be untrue
-        observations_complete: site.broken.observations.unreadable.is_empty(),
+        observations_complete: site.broken.observations.complete(),
     };
     for kind in DocKind::ALL {
         for doc in site.docs(kind) {
@@ -122,11 +121,17 @@ fn check_shortcode(sc: &Shortcode, k: &Known, as_of: Option<Date>) -> Vec<Proble
                 format!("{} takes: {}", sc.name, allowed.join(", ")),
             ));
         } else if key == "year" {
-            if !matches!(value, Arg::Int(1900..=2200)) {
-                out.push(field(
+            match value {
+                Arg::Int(1900..=2200) => {}
+                Arg::Int(y) => out.push(field(
+                    format!("{y} is not a year of the impact model"),
+                    "write the calendar year of the figures, from 1900 to 2200, e.g. year=2024"
+                        .into(),
+                )),
+                _ => out.push(field(
                     "argument `year` must be a year as a number".into(),
                     "write year=2024, without quotes".into(),
-                ));
+                )),
             }
         } else if !matches!(value, Arg::Str(_)) {
             out.push(field(
@@ -174,8 +179,13 @@ fn check_shortcode(sc: &Shortcode, k: &Known, as_of: Option<Date>) -> Vec<Proble
                         format!("add indicator=\"…\", one of: {}", list(k.indicators)),
                     )),
                     Some(ind) => {
-                        if refer(k.indicators, ind, &mut out) && city_ok {
-                            let year = sc.int_arg("year").map(|y| y as i32);
+                        let year = sc.int_arg("year").and_then(|y| i32::try_from(y).ok());
+                        let year_ok = year.is_none_or(|y| (1900..=2200).contains(&y))
+                            && !sc
+                                .args
+                                .iter()
+                                .any(|(k, v)| k == "year" && !matches!(v, Arg::Int(_)));
+                        if refer(k.indicators, ind, &mut out) && city_ok && year_ok {
                             out.extend(no_data(k, ind, sc.arg("city"), year, as_of));
                         }
                     }

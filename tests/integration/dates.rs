@@ -352,3 +352,55 @@ fn freeze_keeps_a_report_refuses_twice_and_locates_a_broken_record() {
         );
     }
 }
+
+/// A frozen report keeps its indicator figures; when the data changes, the warning names the
+/// indicator, the city and the year, also for a figure the data no longer gives at all.
+#[test]
+fn frozen_indicator_figures_stay_and_their_drift_is_named() {
+    let dir = site(None);
+    let root = dir.path();
+    let report = root.join("content/reports/annual-2024.md");
+    std::fs::write(
+        &report,
+        read(&report)
+            + "\nOulu: [{{ figure(name=\"indicator\", indicator=\"startups\", city=\"oulu\", year=2024) }}]\n",
+    )
+    .unwrap();
+    let o = run(root, &["freeze", "content/reports/annual-2024.md"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let record = read(&root.join("content/reports/annual-2024.frozen.toml"));
+    assert!(
+        record.contains(
+            "[[figure]]\nname = \"indicator\"\nindicator = \"startups\"\ncity = \"oulu\"\nyear = 2024\nvalue = \"3\"\n"
+        ),
+        "{record}"
+    );
+    // Oulu's 2024 start-ups leave the data: the page keeps 3, the warning says what changed
+    let obs = root.join("content/data/observations/startups.toml");
+    let text = read(&obs);
+    let oulu = text.find("city = \"oulu\"").unwrap();
+    let start = text[..oulu].rfind("[[observation]]").unwrap();
+    std::fs::write(
+        &obs,
+        format!(
+            "{}{}",
+            &text[..start],
+            &text[oulu..].replacen(
+                "city = \"oulu\"\nindicator = \"startups\"\nyear = 2024\nvalue = 3\n",
+                "",
+                1
+            )
+        ),
+    )
+    .unwrap();
+    let o = run(root, &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o)
+            .contains("with indicator startups of oulu for 2024 at 3; the data now gives no value"),
+        "{}",
+        stderr(&o)
+    );
+    let page = read(&root.join("output/reports/annual-2024/index.html"));
+    assert!(page.contains("Oulu: [3]"), "{page}");
+}

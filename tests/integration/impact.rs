@@ -293,6 +293,7 @@ fn indicator_figures_for_sum_median_and_mean() {
         figure("indicator=\"startups\", city=\"turku\", year=2023"),
         figure("indicator=\"startups\", year=\"2024\""),
         "{{ figure(name=\"indicator\") }}".to_string(),
+        figure("indicator=\"startups\", year=1800"),
     ];
     let body: String = bad.iter().map(|sc| format!("{sc}\n\n")).collect();
     std::fs::write(
@@ -310,6 +311,7 @@ fn indicator_figures_for_sum_median_and_mean() {
         [
             "content/articles/figures.md:14:1: error: argument `year` must be a year as a number",
             "content/articles/figures.md:16:1: error: figure `indicator` needs an indicator",
+            "content/articles/figures.md:18:1: error: 1800 is not a year of the impact model",
             "content/articles/figures.md:8:1: error: no figure of `startups` for any city in 2019",
             "content/articles/figures.md:10:1: error: 2026 is after the date this document's figures are computed on (2025-04-01)",
             "content/articles/figures.md:12:1: error: no figure of `startups` for `turku` in 2023",

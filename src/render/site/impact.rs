@@ -7,16 +7,15 @@ use crate::urls::root_prefix;
 use std::collections::BTreeMap;
 
 impl Model<'_> {
-    /// The year being collected: the latest year any city has reported, up to the year of
-    /// the site's date. `None` without observations.
+    /// The year being collected: the latest year any city has reported (a figure, or that
+    /// an indicator does not apply), up to the year of the site's date. `None` without
+    /// observations.
     pub(super) fn collection_year(&self) -> Option<i32> {
         let limit = self.summary.as_of.year;
-        self.site
-            .observations
-            .iter()
-            .map(|o| *o.year.get_ref())
-            .filter(|y| *y <= limit)
-            .max()
+        let site = self.site;
+        let figures = site.observations.iter().map(|o| *o.year.get_ref());
+        let not_applicable = site.not_applicable.iter().map(|n| *n.year.get_ref());
+        figures.chain(not_applicable).filter(|y| *y <= limit).max()
     }
 
     /// The team's page of the yearly data collection (`impact/data-collection/`, not in the
