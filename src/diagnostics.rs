@@ -209,7 +209,7 @@ impl Diagnostics {
         message: impl Into<String>,
         hint: impl Into<Option<String>>,
     ) {
-        self.at(source, Severity::Error, span, message, hint);
+        self.at(source, Severity::Error, Stage::Check, span, message, hint);
     }
 
     /// An error found by `stage` (syntax, fields, references), which orders the report.
@@ -221,10 +221,7 @@ impl Diagnostics {
         message: impl Into<String>,
         hint: impl Into<Option<String>>,
     ) {
-        self.at(source, Severity::Error, span, message, hint);
-        if let Some(last) = self.items.last_mut() {
-            last.stage = stage;
-        }
+        self.at(source, Severity::Error, stage, span, message, hint);
     }
 
     /// A note: what was left unchecked because of another problem.
@@ -235,7 +232,7 @@ impl Diagnostics {
         message: impl Into<String>,
         hint: impl Into<Option<String>>,
     ) {
-        self.at(source, Severity::Note, span, message, hint);
+        self.at(source, Severity::Note, Stage::Check, span, message, hint);
     }
 
     pub fn warning(
@@ -245,13 +242,14 @@ impl Diagnostics {
         message: impl Into<String>,
         hint: impl Into<Option<String>>,
     ) {
-        self.at(source, Severity::Warning, span, message, hint);
+        self.at(source, Severity::Warning, Stage::Check, span, message, hint);
     }
 
     fn at(
         &mut self,
         source: &SourceFile,
         severity: Severity,
+        stage: Stage,
         span: Range<usize>,
         message: impl Into<String>,
         hint: impl Into<Option<String>>,
@@ -259,7 +257,7 @@ impl Diagnostics {
         let (line, column, text, width) = locate(&source.text, span);
         self.items.push(Diagnostic {
             severity,
-            stage: Stage::Check,
+            stage,
             path: source.path.clone(),
             line,
             column,

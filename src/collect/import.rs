@@ -276,18 +276,14 @@ fn earlier(
     year: i32,
     target: Option<f64>,
 ) -> Option<(Reading, crate::diagnostics::FileId, bool)> {
-    let key = |c: &String, i: &String, y: i32| c == city && i == id && y == year;
-    if let Some(o) = site
-        .observations
-        .iter()
-        .find(|o| key(o.city.get_ref(), o.indicator.get_ref(), *o.year.get_ref()))
-    {
+    let key = (city, id, year);
+    if let Some(o) = site.observations.iter().find(|o| o.key() == key) {
         let same = target.is_none() || o.target == target;
         return Some((Reading::Value(o.value), o.origin.file, same));
     }
     site.not_applicable
         .iter()
-        .find(|n| key(n.city.get_ref(), n.indicator.get_ref(), *n.year.get_ref()))
+        .find(|n| n.key() == key)
         .map(|n| (Reading::NotApplicable, n.origin.file, true))
 }
 

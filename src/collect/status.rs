@@ -2,6 +2,7 @@
 //! figure is in the data, missing, or said not to apply, and which cities are still to chase.
 
 use crate::content::Site;
+use crate::content::observation::Key;
 use std::collections::BTreeSet;
 
 /// One cell of the grid.
@@ -49,18 +50,17 @@ pub struct Grid {
 
 impl Grid {
     /// The grid of `year` from the loaded data.
-    pub fn of(site: &Site, year: i32) -> Grid {
+    pub fn of<'s>(site: &'s Site, year: i32) -> Grid {
+        let of_year = |(city, indicator, y): Key<'s>| (y == year).then_some((city, indicator));
         let have: BTreeSet<(&str, &str)> = site
             .observations
             .iter()
-            .filter(|o| *o.year.get_ref() == year)
-            .map(|o| (o.city.get_ref().as_str(), o.indicator.get_ref().as_str()))
+            .filter_map(|o| of_year(o.key()))
             .collect();
         let not_applicable: BTreeSet<(&str, &str)> = site
             .not_applicable
             .iter()
-            .filter(|n| *n.year.get_ref() == year)
-            .map(|n| (n.city.get_ref().as_str(), n.indicator.get_ref().as_str()))
+            .filter_map(|n| of_year(n.key()))
             .collect();
         let indicators: Vec<String> = site
             .indicators

@@ -83,31 +83,9 @@ pub fn all(site: &Site, title: &str, year: i32) -> Result<Vec<TemplateFile>, Tem
 type Values<'s> = BTreeMap<(&'s str, &'s str, i32), Option<f64>>;
 
 fn values(site: &Site) -> Values<'_> {
-    let mut v: Values = site
-        .not_applicable
-        .iter()
-        .map(|n| {
-            (
-                (
-                    n.city.get_ref().as_str(),
-                    n.indicator.get_ref().as_str(),
-                    *n.year.get_ref(),
-                ),
-                None,
-            )
-        })
-        .collect();
-    v.extend(site.observations.iter().map(|o| {
-        (
-            (
-                o.city.get_ref().as_str(),
-                o.indicator.get_ref().as_str(),
-                *o.year.get_ref(),
-            ),
-            Some(o.value),
-        )
-    }));
-    v
+    let not_applicable = site.not_applicable.iter().map(|n| (n.key(), None));
+    let figures = site.observations.iter().map(|o| (o.key(), Some(o.value)));
+    not_applicable.chain(figures).collect()
 }
 
 fn direction(ind: &Indicator) -> &'static str {

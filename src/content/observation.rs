@@ -29,6 +29,32 @@ pub struct NotApplicable {
     pub origin: Origin,
 }
 
+/// The calendar years an observation, or an indicator figure, may name.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// (city, indicator, year): what names an observation, whichever kind it is.
+pub type Key<'a> = (&'a str, &'a str, i32);
+
+impl Observation {
+    pub fn key(&self) -> Key<'_> {
+        (
+            self.city.get_ref(),
+            self.indicator.get_ref(),
+            *self.year.get_ref(),
+        )
+    }
+}
+
+impl NotApplicable {
+    pub fn key(&self) -> Key<'_> {
+        (
+            self.city.get_ref(),
+            self.indicator.get_ref(),
+            *self.year.get_ref(),
+        )
+    }
+}
+
 /// The table as written.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

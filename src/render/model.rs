@@ -68,6 +68,8 @@ pub struct Model<'a> {
     pub chrome: std::sync::Mutex<BTreeMap<ChromeKey, std::sync::Arc<Chrome>>>,
     /// Search records that document pages leave as they render (their body is HTML then).
     pub search: std::sync::Mutex<Vec<super::search::SearchRecord>>,
+    /// The grid of the year being collected, made once for its page and every city page.
+    pub collection: std::sync::OnceLock<Option<crate::collect::status::Grid>>,
 }
 
 /// What the shared parts of a page depend on: its root (`../../`), its section and the
@@ -196,6 +198,7 @@ impl<'a> Model<'a> {
             site_context: std::sync::OnceLock::new(),
             chrome: std::sync::Mutex::new(BTreeMap::new()),
             search: std::sync::Mutex::new(Vec::new()),
+            collection: std::sync::OnceLock::new(),
         }
     }
 

@@ -11,6 +11,7 @@ pub use data::{data_warnings, far_from_median};
 
 use crate::content::Site;
 use crate::content::model::*;
+use crate::content::observation::YEARS;
 use crate::diagnostics::{Diagnostics, FileId, Stage};
 use crate::ids::{is_slug, suggest_slug};
 use ids::{Ids, Lookup};
@@ -415,7 +416,7 @@ impl Validator<'_> {
         let ok_city = self.reference(f, 0, cities, city);
         let ok_ind = self.reference(f, 0, indicators, indicator);
         let y = *year.get_ref();
-        if !(1900..=2200).contains(&y) {
+        if !YEARS.contains(&y) {
             self.error(
                 f,
                 year.span(),

@@ -5,6 +5,7 @@
 use super::ids::{Ids, Lookup};
 use crate::content::Site;
 use crate::content::model::DocKind;
+use crate::content::observation::{Key, YEARS};
 use crate::date::Date;
 use crate::diagnostics::{Diagnostics, Stage, did_you_mean};
 use crate::markdown::shortcodes::{self, Arg, Shortcode};
@@ -18,18 +19,8 @@ pub(super) fn check(
     indicators: &Ids,
     diags: &mut Diagnostics,
 ) {
-    // (indicator, city, year) of every figure, for charts and figures that need data
-    let observed: BTreeSet<(&str, &str, i32)> = site
-        .observations
-        .iter()
-        .map(|o| {
-            (
-                o.indicator.get_ref().as_str(),
-                o.city.get_ref().as_str(),
-                *o.year.get_ref(),
-            )
-        })
-        .collect();
+    // (city, indicator, year) of every figure, for charts and figures that need data
+    let observed: BTreeSet<Key> = site.observations.iter().map(|o| o.key()).collect();
     let site_as_of = site.config.as_ref().map(|c| c.as_of);
     let known = Known {
         cities,
@@ -76,7 +67,7 @@ struct Known<'a> {
     cities: &'a Ids<'a>,
     themes: &'a Ids<'a>,
     indicators: &'a Ids<'a>,
-    observed: &'a BTreeSet<(&'a str, &'a str, i32)>,
+    observed: &'a BTreeSet<Key<'a>>,
     observations_complete: bool,
 }
 
@@ -84,7 +75,7 @@ impl Known<'_> {
     /// Whether the data has a figure of `ind` (for `city`, or any city) in `year`, or in
     /// any year up to `until`.
     fn has(&self, ind: &str, city: Option<&str>, year: Option<i32>, until: i32) -> bool {
-        self.observed.iter().any(|(i, c, y)| {
+        self.observed.iter().any(|(c, i, y)| {
             *i == ind
                 && city.is_none_or(|city| city == *c)
                 && year.map_or(*y <= until, |year| year == *y && *y <= until)
@@ -114,6 +105,7 @@ fn check_shortcode(sc: &Shortcode, k: &Known, as_of: Option<Date>) -> Vec<Proble
             return out;
         }
     };
+    let mut year_bad = false;
     for (key, value) in &sc.args {
         if !allowed.contains(&key.as_str()) {
             out.push(field(
@@ -121,18 +113,23 @@ fn check_shortcode(sc: &Shortcode, k: &Known, as_of: Option<Date>) -> Vec<Proble
                 format!("{} takes: {}", sc.name, allowed.join(", ")),
             ));
         } else if key == "year" {
-            match value {
-                Arg::Int(1900..=2200) => {}
-                Arg::Int(y) => out.push(field(
+            let problem = match value {
+                Arg::Int(y) if i32::try_from(*y).is_ok_and(|y| YEARS.contains(&y)) => None,
+                Arg::Int(y) => Some(field(
                     format!("{y} is not a year of the impact model"),
-                    "write the calendar year of the figures, from 1900 to 2200, e.g. year=2024"
-                        .into(),
+                    format!(
+                        "write the calendar year of the figures, from {} to {}, e.g. year=2024",
+                        YEARS.start(),
+                        YEARS.end()
+                    ),
                 )),
-                _ => out.push(field(
+                _ => Some(field(
                     "argument `year` must be a year as a number".into(),
                     "write year=2024, without quotes".into(),
                 )),
-            }
+            };
+            year_bad = problem.is_some();
+            out.extend(problem);
         } else if !matches!(value, Arg::Str(_)) {
             out.push(field(
                 format!("argument `{key}` must be text in double quotes"),
@@ -180,12 +177,7 @@ fn check_shortcode(sc: &Shortcode, k: &Known, as_of: Option<Date>) -> Vec<Proble
                     )),
                     Some(ind) => {
                         let year = sc.int_arg("year").and_then(|y| i32::try_from(y).ok());
-                        let year_ok = year.is_none_or(|y| (1900..=2200).contains(&y))
-                            && !sc
-                                .args
-                                .iter()
-                                .any(|(k, v)| k == "year" && !matches!(v, Arg::Int(_)));
-                        if refer(k.indicators, ind, &mut out) && city_ok && year_ok {
+                        if refer(k.indicators, ind, &mut out) && city_ok && !year_bad {
                             out.extend(no_data(k, ind, sc.arg("city"), year, as_of));
                         }
                     }

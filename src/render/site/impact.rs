@@ -2,6 +2,7 @@
 
 use super::super::model::{Model, RenderError};
 use super::super::view::*;
+use crate::collect::status::Grid;
 use crate::text::count;
 use crate::urls::root_prefix;
 use std::collections::BTreeMap;
@@ -10,7 +11,7 @@ impl Model<'_> {
     /// The year being collected: the latest year any city has reported (a figure, or that
     /// an indicator does not apply), up to the year of the site's date. `None` without
     /// observations.
-    pub(super) fn collection_year(&self) -> Option<i32> {
+    fn collection_year(&self) -> Option<i32> {
         let limit = self.summary.as_of.year;
         let site = self.site;
         let figures = site.observations.iter().map(|o| *o.year.get_ref());
@@ -18,28 +19,45 @@ impl Model<'_> {
         figures.chain(not_applicable).filter(|y| *y <= limit).max()
     }
 
+    /// The grid of the year being collected (see [`Model::collection_year`]), made once.
+    pub(super) fn collection(&self) -> Option<&Grid> {
+        self.collection
+            .get_or_init(|| self.collection_year().map(|y| Grid::of(self.site, y)))
+            .as_ref()
+    }
+
+    /// An indicator's name, or its id when it has none.
+    pub(super) fn indicator_name<'s>(&'s self, id: &'s str) -> &'s str {
+        self.site
+            .indicators
+            .iter()
+            .find(|i| i.id.get_ref() == id)
+            .map_or(id, |i| i.name.as_str())
+    }
+
     /// The team's page of the yearly data collection (`impact/data-collection/`, not in the
     /// navigation): which city has reported which indicator for the year, and whom to chase.
     pub(super) fn data_collection(&self) -> Result<(String, String), RenderError> {
         let path = "impact/data-collection/index.html".to_string();
-        let year = self.collection_year().unwrap_or(self.summary.as_of.year);
+        let empty;
+        let grid = match self.collection() {
+            Some(grid) => grid,
+            None => {
+                empty = Grid::of(self.site, self.summary.as_of.year);
+                &empty
+            }
+        };
+        let year = grid.year;
         let title = format!("Data collection {year}");
         let description = format!(
             "Which cities of {} have reported which impact figures for {year}.",
             self.cfg.title
         );
         let mut ctx = self.page_context(&path, "impact", &title, description);
-        let grid = crate::collect::status::Grid::of(self.site, year);
         let names: Vec<&str> = grid
             .indicators
             .iter()
-            .map(|id| {
-                self.site
-                    .indicators
-                    .iter()
-                    .find(|i| i.id.get_ref() == id)
-                    .map_or(id.as_str(), |i| i.name.as_str())
-            })
+            .map(|id| self.indicator_name(id))
             .collect();
         let complete = grid.cities.iter().filter(|c| c.missing == 0).count();
         ctx.insert("year", &year);

@@ -147,17 +147,15 @@ impl Model<'_> {
         ctx.insert("indicators", &indicators);
         // the year being collected, and this city's figures of it that have not come in:
         // said plainly, so an older year is not read as the current one
-        if let Some(year) = self.collection_year() {
-            use crate::collect::status::{Grid, State};
-            let grid = Grid::of(self.site, year);
+        if let Some(grid) = self.collection() {
+            use crate::collect::status::State;
             let names = |state| -> Vec<&str> {
                 grid.of_city(id, state)
                     .into_iter()
-                    .filter_map(|m| self.site.indicators.iter().find(|i| i.id.get_ref() == m))
-                    .map(|i| i.name.as_str())
+                    .map(|m| self.indicator_name(m))
                     .collect()
             };
-            ctx.insert("collection_year", &year);
+            ctx.insert("collection_year", &grid.year);
             ctx.insert("missing", &names(State::Missing));
             ctx.insert("not_applicable", &names(State::NotApplicable));
         }
