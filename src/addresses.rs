@@ -98,6 +98,31 @@ pub fn check_unsubscribe(template: &str) -> Result<(), SettingError> {
     Ok(())
 }
 
+/// An address as it can be sent without SMTPUTF8: a domain with other letters in its ASCII
+/// (`xn--`) form. `None` when the part before the `@` has letters outside ASCII.
+pub fn ascii_address(email: &str) -> Option<String> {
+    if email.is_ascii() {
+        return Some(email.to_string());
+    }
+    let (local, domain) = email.rsplit_once('@')?;
+    if !local.is_ascii() {
+        return None;
+    }
+    match url::Host::parse(domain).ok()? {
+        url::Host::Domain(d) => Some(format!("{local}@{d}")),
+        _ => None,
+    }
+}
+
+/// An address in the one spelling that tells whether two are one person's: trimmed, the
+/// domain in its ASCII form, lower-cased; `a@Exämple.org` and `A@xn--exmple-cua.org` are one.
+pub fn canonical(email: &str) -> String {
+    let e = email.trim();
+    ascii_address(e)
+        .unwrap_or_else(|| e.to_string())
+        .to_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,14 +34,16 @@ pub fn run(a: InboxArgs) -> ExitCode {
     // the messages: saved files, or the IMAP mailbox
     let mut skipped = Vec::new();
     let mut server = None;
-    let messages = if !a.messages.is_empty() {
-        match inbox::source::read(&a.messages, &mut skipped) {
-            Ok(m) => m,
+    let mut saved = None;
+    let fetched = if !a.messages.is_empty() {
+        match inbox::source::open(&a.messages) {
+            Ok(m) => saved = Some(m),
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::from(1);
             }
         }
+        Vec::new()
     } else {
         let url = a
             .imap
@@ -120,7 +122,10 @@ pub fn run(a: InboxArgs) -> ExitCode {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
-    let total = messages.len();
+    let messages: Box<dyn Iterator<Item = inbox::Incoming>> = match saved.as_mut() {
+        Some(files) => Box::new(files),
+        None => Box::new(fetched.into_iter()),
+    };
     let result = inbox::run(
         &a.root,
         &a.list,
@@ -169,6 +174,9 @@ pub fn run(a: InboxArgs) -> ExitCode {
     if let Some(c) = confirmer {
         c.finish();
     }
+    if let Some(files) = saved {
+        skipped.extend(files.skipped);
+    }
     let report = match result {
         Ok(r) => r,
         Err(e) => {
@@ -176,6 +184,13 @@ pub fn run(a: InboxArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if report.more_waiting {
+        skipped.push(format!(
+            "one run takes at most {} new messages: the rest wait; run again",
+            inbox::MAX_NEW_PER_RUN
+        ));
+    }
+    let total = report.messages.len();
 
     let earlier = report
         .messages

@@ -162,22 +162,72 @@ pub enum LockError {
     Io(PathBuf, std::io::Error),
 }
 
-/// Takes `.innopress/list.lock` for the time of a change to the list, or says who has it.
-/// Held by `newsletter inbox` and by `subscriber forget`, which both rewrite the list; released when the file is dropped.
-pub fn lock(root: &Path) -> Result<std::fs::File, LockError> {
+/// The locks a change to the list holds; released when dropped.
+#[derive(Debug)]
+pub struct Locks {
+    _site: std::fs::File,
+    _list: std::fs::File,
+}
+
+/// Takes `.innopress/list.lock` and the list's own lock for the time of a change to the
+/// list, or says who has one. Held by `newsletter inbox` and by `subscriber forget`, which
+/// both rewrite the list. The list's lock is a file beside it (`.NAME.lock`), so that runs
+/// from two site folders, or a campaign sending to it, see each other too.
+pub fn lock(root: &Path, list: &Path) -> Result<Locks, LockError> {
     let p = root.join(".innopress/list.lock");
-    let io = |e| LockError::Io(p.clone(), e);
-    std::fs::create_dir_all(root.join(".innopress")).map_err(io)?;
-    let f = std::fs::OpenOptions::new()
+    std::fs::create_dir_all(root.join(".innopress")).map_err(|e| LockError::Io(p.clone(), e))?;
+    let site = lock_file(&p)?;
+    let list = lock_file(&lock_path(list))?;
+    Ok(Locks {
+        _site: site,
+        _list: list,
+    })
+}
+
+/// Takes the list's lock shared, for a campaign reading it: changes wait for the campaign,
+/// other campaigns do not. Waits while a change holds it (changes are short). `Ok(None)`
+/// when the lock file cannot be made (a folder the user may only read): then no change by
+/// innopress can be made there either.
+pub fn read_lock(list: &Path, waiting: impl FnOnce()) -> Result<Option<std::fs::File>, LockError> {
+    let p = lock_path(list);
+    let f = match open_lock(&p) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => return Ok(None),
+        Err(e) => return Err(LockError::Io(p, e)),
+    };
+    match f.try_lock_shared() {
+        Ok(()) => Ok(Some(f)),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            waiting();
+            f.lock_shared().map_err(|e| LockError::Io(p, e))?;
+            Ok(Some(f))
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(LockError::Io(p, e)),
+    }
+}
+
+/// `.NAME.lock` beside the list: a file never renamed, unlike the list itself.
+pub fn lock_path(list: &Path) -> PathBuf {
+    let name = list
+        .file_name()
+        .map_or_else(|| "list".into(), |n| n.to_string_lossy().into_owned());
+    list.with_file_name(format!(".{name}.lock"))
+}
+
+fn open_lock(p: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
-        .open(&p)
-        .map_err(io)?;
+        .open(p)
+}
+
+fn lock_file(p: &Path) -> Result<std::fs::File, LockError> {
+    let f = open_lock(p).map_err(|e| LockError::Io(p.to_path_buf(), e))?;
     match f.try_lock() {
         Ok(()) => Ok(f),
-        Err(std::fs::TryLockError::WouldBlock) => Err(LockError::Busy(p)),
-        Err(std::fs::TryLockError::Error(e)) => Err(LockError::Io(p, e)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(LockError::Busy(p.to_path_buf())),
+        Err(std::fs::TryLockError::Error(e)) => Err(LockError::Io(p.to_path_buf(), e)),
     }
 }
 
@@ -221,12 +271,33 @@ mod lock_tests {
     #[test]
     fn one_run_at_a_time_changes_the_list() {
         let dir = tempfile::tempdir().unwrap();
-        let held = super::lock(dir.path()).unwrap();
+        let list = dir.path().join("subscribers.csv");
+        let held = super::lock(dir.path(), &list).unwrap();
         assert!(matches!(
-            super::lock(dir.path()),
+            super::lock(dir.path(), &list),
             Err(super::LockError::Busy(_))
         ));
         drop(held);
-        assert!(super::lock(dir.path()).is_ok());
+        assert!(super::lock(dir.path(), &list).is_ok());
+    }
+
+    #[test]
+    fn the_list_is_locked_whichever_site_folder_changes_it() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let list = a.path().join("subscribers.csv");
+        let held = super::lock(a.path(), &list).unwrap();
+        assert!(matches!(
+            super::lock(b.path(), &list),
+            Err(super::LockError::Busy(p)) if p == super::lock_path(&list)
+        ));
+        drop(held);
+        // a campaign reads it shared: changes wait for it
+        let reading = super::read_lock(&list, || {}).unwrap();
+        assert!(reading.is_some());
+        assert!(super::read_lock(&list, || panic!("readers never wait for readers")).is_ok());
+        assert!(matches!(
+            super::lock(b.path(), &list),
+            Err(super::LockError::Busy(_))
+        ));
     }
 }

@@ -5,6 +5,8 @@ pub mod campaign;
 pub mod inbox;
 pub mod journal;
 pub mod listfile;
+pub mod listguard;
+pub mod listscan;
 pub mod preflight;
 mod report;
 pub mod rights;

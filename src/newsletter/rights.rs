@@ -4,6 +4,7 @@
 //! mail it without anyone noticing. Files are rewritten whole into a temporary file that is
 //! renamed into place, so an interruption leaves either the old file or the new one.
 
+use crate::addresses::canonical;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -44,8 +45,10 @@ fn io<'p>(action: &'static str, path: &'p Path) -> impl FnOnce(std::io::Error) -
     }
 }
 
+/// One person's address in two spellings: letter case, spaces around it, and a domain with
+/// other letters against its ASCII form (`exämple.org`, `xn--exmple-cua.org`).
 fn same(a: &str, b: &str) -> bool {
-    a.trim().eq_ignore_ascii_case(b.trim())
+    canonical(a) == canonical(b)
 }
 
 /// The journals of every issue (`.innopress/sends/*.jsonl`, sorted) and the inbox's.
@@ -126,7 +129,7 @@ pub struct Forgotten {
 pub fn forget(root: &Path, list: &Path, email: &str) -> Result<Forgotten, RightsError> {
     let mut done = Forgotten::default();
     // not while `newsletter inbox` rewrites the list: its rename would bring the rows back
-    let _lock = super::listfile::lock(root).map_err(|e| match e {
+    let _lock = super::listfile::lock(root, list).map_err(|e| match e {
         super::listfile::LockError::Busy(path) => RightsError::Io {
             action: "lock (another innopress run is changing the list; wait for it)",
             path,
@@ -234,8 +237,8 @@ pub fn is_forgotten(root: &Path, email: &str) -> Result<bool, RightsError> {
     let Ok(text) = std::fs::read_to_string(&path) else {
         return Ok(false);
     };
-    let h = hash(root, email)?;
-    Ok(text.lines().any(|l| l.trim() == h))
+    let set = text.lines().map(|l| l.trim().to_string()).collect();
+    Ok(is_in(&set, &salt(root)?, email))
 }
 
 /// The hashes of forgotten addresses and their salt, for checking a whole list; `None`
@@ -249,12 +252,23 @@ pub fn forgotten_set(root: &Path) -> Result<Option<ForgottenSet>, RightsError> {
     Ok(Some((set, salt(root)?)))
 }
 
-/// The salted SHA-256 of an address (lower-cased), in hex.
+/// The salted SHA-256 of an address in its one spelling ([`canonical`]), in hex.
 pub fn hash_with(salt: &[u8], email: &str) -> String {
+    salted(salt, &canonical(email))
+}
+
+/// Whether `email` is in a set of forgotten hashes, in either spelling: hashes made before
+/// the domain was put in its ASCII form were of the address lower-cased as written.
+pub fn is_in(set: &std::collections::HashSet<String>, salt: &[u8], email: &str) -> bool {
+    set.contains(&hash_with(salt, email))
+        || set.contains(&salted(salt, &email.trim().to_lowercase()))
+}
+
+fn salted(salt: &[u8], text: &str) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(salt);
-    h.update(email.trim().to_lowercase().as_bytes());
+    h.update(text.as_bytes());
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -94,6 +94,10 @@ pub enum SendError {
     /// Sending stopped midway; the message ends with the report so far.
     #[error("sending stopped: {0}")]
     Stopped(String),
+    #[error(
+        "{0}; no row was mailed from what changed. Those sent are in the journal: run the same command again to send to the rest, never twice"
+    )]
+    ListChanged(super::listguard::Changed),
 }
 
 /// Runs a campaign. Errors that stop it before anything is sent (invalid rows, a refused
@@ -120,22 +124,8 @@ pub fn run_with_start(
     }
     let forgotten = super::rights::forgotten_set(&campaign.root)
         .map_err(|e| SendError::InvalidRows(e.to_string()))?;
-    let scan = subscribers::scan(&opts.list, &opts.segment, forgotten.clone())?;
-    if !scan.invalid.is_empty() && !opts.skip_invalid {
-        let mut msg = format!(
-            "{} invalid rows in {}; nothing was sent:\n",
-            scan.invalid.len(),
-            opts.list.display()
-        );
-        for i in scan.invalid.iter().take(100) {
-            msg.push_str(&format!(
-                "  {}:{}: {}\n",
-                opts.list.display(),
-                i.line,
-                i.reason
-            ));
-        }
-        msg.push_str("fix these rows, or pass --skip-invalid to send to the valid rows only");
+    let scan = super::listscan::scan(&opts.list, &opts.segment, forgotten.clone())?;
+    if let Some(msg) = scan.refusal(&opts.list, opts.skip_invalid) {
         return Err(SendError::InvalidRows(msg));
     }
     let states = journal::read_states(&journal_path)?;
@@ -145,9 +135,15 @@ pub fn run_with_start(
     };
 
     if opts.dry_run {
-        let plan = plan(&opts.list, &forgotten, &states, opts, &mut report, |_| {
-            Ok(())
-        })?;
+        let plan = plan(
+            &opts.list,
+            &scan,
+            &forgotten,
+            &states,
+            opts,
+            &mut report,
+            |_| Ok(()),
+        )?;
         report.would_send = plan;
         return Ok(report);
     }
@@ -203,12 +199,20 @@ pub fn run_with_start(
     }
     // the list is read on this thread and handed to the connections as they are free
     let stop_flag = shared.clone();
-    let plan_result = plan(&opts.list, &forgotten, &states, opts, &mut report, |r| {
-        if stop_flag.stop.load(Ordering::Relaxed) {
-            return Err(());
-        }
-        tx.blocking_send(r).map_err(|_| ())
-    });
+    let plan_result = plan(
+        &opts.list,
+        &scan,
+        &forgotten,
+        &states,
+        opts,
+        &mut report,
+        |r| {
+            if stop_flag.stop.load(Ordering::Relaxed) {
+                return Err(());
+            }
+            tx.blocking_send(r).map_err(|_| ())
+        },
+    );
     drop(tx);
     for w in workers {
         if let Err(e) = rt.block_on(w) {
@@ -220,6 +224,9 @@ pub fn run_with_start(
     }
     progress.finish();
     plan_result?;
+    // a list rewritten (or renamed over) after it was read is caught at the end: the rows
+    // it has now may not all have been mailed
+    super::listguard::unchanged(&opts.list, &scan.notes).map_err(SendError::ListChanged)?;
     report.elapsed = started.elapsed();
     report.sent = shared.sent.load(Ordering::Relaxed);
     let (failed, uncertain) =
@@ -244,6 +251,7 @@ pub fn run_with_start(
 /// many were handed over.
 fn plan(
     list: &Path,
+    scan: &super::listscan::Scan,
     forgotten: &Option<super::rights::ForgottenSet>,
     states: &HashMap<String, (State, Option<String>)>,
     opts: &Options,
@@ -252,7 +260,10 @@ fn plan(
 ) -> Result<u64, SendError> {
     let mut seen = HashSet::new();
     let mut handed = 0;
-    for row in subscribers::open(list, &opts.segment)?.refusing(forgotten.clone()) {
+    // only bytes the scan checked reach a recipient: a list changed since stops here
+    let check = super::listguard::Mode::Check(scan.notes.clone());
+    let mut rows = subscribers::open_with(list, &opts.segment, check)?.refusing(forgotten.clone());
+    for row in rows.by_ref() {
         let Ok(row) = row else { continue };
         let key = row.email.to_lowercase();
         if !seen.insert(key.clone()) {
@@ -297,7 +308,10 @@ fn plan(
             break;
         }
     }
-    Ok(handed)
+    match rows.stopped() {
+        Some(c) => Err(SendError::ListChanged(c.clone())),
+        None => Ok(handed),
+    }
 }
 
 async fn worker(

@@ -65,10 +65,15 @@ impl Status {
 pub struct Invalid {
     pub line: u64,
     pub reason: String,
+    /// The file is read wrongly from here (rows run together): no row of it may be
+    /// mailed, not even with `--skip-invalid`.
+    pub fatal: bool,
 }
 
 pub struct ListReader {
-    records: csv::StringRecordsIntoIter<BufReader<File>>,
+    records: csv::StringRecordsIntoIter<BufReader<super::listguard::Guard>>,
+    /// Why reading stopped early: the file changed after it was checked.
+    stopped: Option<super::listguard::Changed>,
     columns: super::listfile::Columns,
     /// `--where` conditions as (column index, wanted value in lower case).
     segment: Vec<(usize, String)>,
@@ -82,6 +87,11 @@ impl ListReader {
     pub fn refusing(mut self, forgotten: Option<super::rights::ForgottenSet>) -> Self {
         self.forgotten = forgotten;
         self
+    }
+
+    /// Why the rows ended before the end of the file, if they did.
+    pub fn stopped(&self) -> Option<&super::listguard::Changed> {
+        self.stopped.as_ref()
     }
 }
 
@@ -101,6 +111,15 @@ pub enum ListError {
 /// Opens the list and checks its encoding and header; `segment` holds `--where`
 /// conditions (`column=value`), all of which a row must meet to be mailed.
 pub fn open(path: &Path, segment: &[(String, String)]) -> Result<ListReader, ListError> {
+    open_with(path, segment, super::listguard::Mode::Plain)
+}
+
+/// [`open`], noting or checking the file's bytes as `mode` says.
+pub fn open_with(
+    path: &Path,
+    segment: &[(String, String)],
+    mode: super::listguard::Mode,
+) -> Result<ListReader, ListError> {
     let columns = super::listfile::inspect(path).map_err(|e| match e {
         super::listfile::FormatError::Io(e) => ListError::Open {
             path: path.to_path_buf(),
@@ -140,9 +159,12 @@ pub fn open(path: &Path, segment: &[(String, String)]) -> Result<ListReader, Lis
         // the line before it (BurntSushi/rust-csv#395), and an editor would fix the wrong
         // row; the carriage return left at the end of the last cell is trimmed
         .terminator(csv::Terminator::Any(b'\n'))
-        .from_reader(super::listfile::without_bom(BufReader::new(file)));
+        .from_reader(super::listfile::without_bom(BufReader::new(
+            super::listguard::Guard::new(file, mode),
+        )));
     Ok(ListReader {
         records: reader.into_records(),
+        stopped: None,
         columns,
         segment: conditions,
         forgotten: None,
@@ -153,14 +175,48 @@ impl Iterator for ListReader {
     type Item = Result<Row, Invalid>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if self.stopped.is_some() {
+            return None;
+        }
         let record = self.records.next()?;
         Some(match record {
-            Err(e) => Err(Invalid {
-                line: e.position().map_or(0, |p| p.line()),
-                reason: format!("unreadable row: {e}"),
-            }),
+            Err(e) => {
+                if let csv::ErrorKind::Io(io) = e.kind()
+                    && let Some(c) = io
+                        .get_ref()
+                        .and_then(|c| c.downcast_ref::<super::listguard::Changed>())
+                {
+                    self.stopped = Some(c.clone());
+                    return None;
+                }
+                Err(Invalid {
+                    line: e.position().map_or(0, |p| p.line()),
+                    reason: format!("unreadable row: {e}"),
+                    fatal: true,
+                })
+            }
             Ok(r) => {
                 let line = r.position().map_or(0, |p| p.line());
+                // a row ends at its line's end; one that runs on has a quote left open,
+                // and the rows it swallowed would silently not be mailed
+                let breaks: u64 = r.iter().map(|f| f.matches('\n').count() as u64).sum();
+                let end = self
+                    .records
+                    .reader()
+                    .position()
+                    .line()
+                    .max(line + 1 + breaks);
+                if end > line + 1 {
+                    return Some(Err(Invalid {
+                        line,
+                        reason: format!(
+                            "a quote (\") opens a cell on this line and is closed only on line {}, so lines {line}–{} run together as one row: remove the stray quote or close it on line {line}",
+                            end - 1,
+                            end - 1
+                        ),
+                        fatal: true,
+                    }));
+                }
                 let c = &self.columns;
                 let cell = |i: Option<usize>| i.and_then(|i| r.get(i)).unwrap_or("").trim();
                 let email = cell(Some(c.email)).to_string();
@@ -186,11 +242,13 @@ impl Iterator for ListReader {
                     Err(Invalid {
                         line,
                         reason: "the email cell is empty".into(),
+                        fatal: false,
                     })
                 } else if email.parse::<lettre::Address>().is_err() {
                     Err(Invalid {
                         line,
                         reason: format!("`{}` is not a valid email address", mask(&email)),
+                        fatal: false,
                     })
                 } else if ascii_address(&email).is_none() {
                     Err(Invalid {
@@ -199,6 +257,7 @@ impl Iterator for ListReader {
                             "`{}` has letters outside ASCII before the @, which mail servers without SMTPUTF8 refuse",
                             mask(&email)
                         ),
+                        fatal: false,
                     })
                 } else if crate::text::control_char(&name).is_some() {
                     // a name goes into the To header: a line break there would add headers
@@ -206,13 +265,17 @@ impl Iterator for ListReader {
                         line,
                         reason: "the name has a line break or another control character; remove it"
                             .into(),
+                        fatal: false,
                     })
-                } else if self.forgotten.as_ref().is_some_and(|(set, salt)| {
-                    set.contains(&super::rights::hash_with(salt, &email))
-                }) {
+                } else if self
+                    .forgotten
+                    .as_ref()
+                    .is_some_and(|(set, salt)| super::rights::is_in(set, salt, &email))
+                {
                     Err(Invalid {
                         line,
                         reason: "this address was forgotten on request (`newsletter subscriber forget`) and must not be mailed; remove the row".into(),
+                        fatal: false,
                     })
                 } else if let Some(status) = Status::parse(&status) {
                     Ok(Row {
@@ -229,6 +292,7 @@ impl Iterator for ListReader {
                             "status `{}` must be `subscribed`, `pending`, `unsubscribed` or `bounced`",
                             printable(&status)
                         ),
+                        fatal: false,
                     })
                 }
             }
@@ -236,21 +300,7 @@ impl Iterator for ListReader {
     }
 }
 
-/// An address as it can be sent without SMTPUTF8: a domain with other letters in its ASCII
-/// (`xn--`) form. `None` when the part before the `@` has letters outside ASCII.
-pub fn ascii_address(email: &str) -> Option<String> {
-    if email.is_ascii() {
-        return Some(email.to_string());
-    }
-    let (local, domain) = email.rsplit_once('@')?;
-    if !local.is_ascii() {
-        return None;
-    }
-    match url::Host::parse(domain).ok()? {
-        url::Host::Domain(d) => Some(format!("{local}@{d}")),
-        _ => None,
-    }
-}
+pub use crate::addresses::{ascii_address, canonical};
 
 /// Text from the list as it may be shown in a terminal: control characters (escape
 /// sequences, line breaks) are left out, so a row cannot rewrite the screen.
@@ -292,47 +342,6 @@ pub fn mask(email: &str) -> String {
     }
 }
 
-/// Counts from a first pass over the list, before anything is sent.
-#[derive(Debug, Default, Clone)]
-pub struct Scan {
-    pub rows: u64,
-    /// Rows that get the issue.
-    pub subscribed: u64,
-    /// Rows with another status: unsubscribed, pending, bounced.
-    pub unsubscribed: u64,
-    /// Subscribed rows outside the `--where` segment.
-    pub outside: u64,
-    pub duplicates: u64,
-    pub invalid: Vec<Invalid>,
-}
-
-pub fn scan(
-    path: &Path,
-    segment: &[(String, String)],
-    forgotten: Option<super::rights::ForgottenSet>,
-) -> Result<Scan, ListError> {
-    let mut s = Scan::default();
-    let mut seen = std::collections::HashSet::new();
-    for row in open(path, segment)?.refusing(forgotten) {
-        s.rows += 1;
-        match row {
-            Err(e) => s.invalid.push(e),
-            Ok(r) => {
-                if !seen.insert(r.email.to_lowercase()) {
-                    s.duplicates += 1;
-                } else if r.mailable() {
-                    s.subscribed += 1;
-                } else if r.status == Status::Subscribed {
-                    s.outside += 1;
-                } else {
-                    s.unsubscribed += 1;
-                }
-            }
-        }
-    }
-    Ok(s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,17 +377,6 @@ mod tests {
         );
         assert!(!rows[2].as_ref().unwrap().mailable());
         assert_eq!(rows[3].as_ref().unwrap_err().line, 6);
-        let s = scan(&p, &[], None).unwrap();
-        assert_eq!(
-            (
-                s.rows,
-                s.subscribed,
-                s.unsubscribed,
-                s.duplicates,
-                s.invalid.len()
-            ),
-            (5, 1, 1, 1, 2)
-        );
         assert_eq!(mask("maija@example.org"), "m***@example.org");
     }
 
@@ -410,9 +408,6 @@ mod tests {
         assert_eq!(rows[0].name, "Maija Meikäläinen");
         assert_eq!(rows[1].name, "Ola");
         assert!(rows.iter().all(Row::mailable));
-        let city = [("city".to_string(), "TAMPERE".to_string())];
-        let s = scan(&p, &city, None).unwrap();
-        assert_eq!((s.subscribed, s.outside), (1, 1));
         let bad = [("region".to_string(), "x".to_string())];
         assert!(
             open(&p, &bad)
@@ -421,15 +416,6 @@ mod tests {
                 .to_string()
                 .contains("no column `region`")
         );
-        // listmonk's words; pending and bounced rows are never mailed
-        let p = dir.path().join("listmonk.csv");
-        std::fs::write(
-            &p,
-            "uuid,email,name,status\n1,a@x.org,A,enabled\n2,b@x.org,B,blocklisted\n3,c@x.org,C,pending\n4,d@x.org,D,bounced\n",
-        )
-        .unwrap();
-        let s = scan(&p, &[], None).unwrap();
-        assert_eq!((s.subscribed, s.unsubscribed, s.invalid.len()), (1, 3, 0));
     }
 
     #[test]
@@ -477,7 +463,10 @@ mod tests {
         )
         .unwrap();
         let rows: Vec<_> = open(&p, &[]).unwrap().collect();
-        assert!(matches!(&rows[0], Err(i) if i.line == 2 && i.reason.contains("line break")));
+        // a line break inside quotes makes the row run over two lines of the file
+        assert!(
+            matches!(&rows[0], Err(i) if i.line == 2 && i.fatal && i.reason.contains("lines 2–3 run together"))
+        );
         assert!(rows[1].is_ok());
         assert!(
             matches!(&rows[2], Err(i) if !i.reason.contains('\u{1b}')),
@@ -485,6 +474,38 @@ mod tests {
             rows[2]
         );
         assert_eq!(mask("\u{1b}[2Jx@evil\u{7}.example"), "[***@evil.example");
+    }
+
+    #[test]
+    fn a_stray_quote_never_swallows_rows_unnoticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("list.csv");
+        // a stray quote in a column innopress does not read, then at the very end without a
+        // line feed
+        for (text, line, to) in [
+            (
+                "email,name,status,city\na@x.org,A,subscribed,\"Tampere\nb@x.org,B,subscribed,Oulu\nc@x.org,C,subscribed,\"\nd@x.org,D,subscribed,Turku\n",
+                2,
+                4,
+            ),
+            (
+                "email,name,status\na@x.org,A,subscribed\nb@x.org,\"B,subscribed\nc@x.org,C,subscribed",
+                3,
+                4,
+            ),
+        ] {
+            std::fs::write(&p, text).unwrap();
+            let rows: Vec<_> = open(&p, &[]).unwrap().collect();
+            let bad: Vec<&Invalid> = rows.iter().filter_map(|r| r.as_ref().err()).collect();
+            assert_eq!(bad.len(), 1, "{rows:?}");
+            assert!(bad[0].fatal && bad[0].line == line, "{bad:?}");
+            assert!(
+                bad[0]
+                    .reason
+                    .contains(&format!("lines {line}–{to} run together")),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

@@ -26,12 +26,12 @@ fn inbox_site(smtp: &Smtp, work: &Path) -> tempfile::TempDir {
     dir
 }
 
-fn inbox(site: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+pub(crate) fn inbox(site: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut c = inbox_command(site, args, env);
     c.output().unwrap()
 }
 
-fn inbox_command(site: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
+pub(crate) fn inbox_command(site: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_innopress"));
     c.args(["newsletter", "inbox", "--list", "subscribers.csv"])
         .args(args)
@@ -86,7 +86,7 @@ fn deliveries(smtp: &Smtp) -> Vec<(String, PathBuf, String)> {
         .collect()
 }
 
-fn mail(headers: &[(&str, &str)], body: &str) -> String {
+pub(crate) fn mail(headers: &[(&str, &str)], body: &str) -> String {
     let mut s = String::new();
     for (k, v) in headers {
         s.push_str(&format!("{k}: {v}\r\n"));
@@ -97,7 +97,7 @@ fn mail(headers: &[(&str, &str)], body: &str) -> String {
 }
 
 /// A delivery status notification as an MTA writes it.
-fn dsn(
+pub(crate) fn dsn(
     id: &str,
     to: &str,
     date: &str,
@@ -136,7 +136,7 @@ fn dsn(
 
 /// An RFC 5322 date `days` days before now at `hour`:00 UTC: the inbox trusts a message's
 /// date only near the time of the run, so the tests' dates move with the clock.
-fn days_ago(days: i64, hour: u32) -> String {
+pub(crate) fn days_ago(days: i64, hour: u32) -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -156,25 +156,36 @@ fn days_ago(days: i64, hour: u32) -> String {
 
 /// The keyed hash campaigns put into Message-IDs and return paths, as the tests' secret
 /// makes it.
-fn hash_of(email: &str) -> String {
+pub(crate) fn hash_of(email: &str) -> String {
     innopress::render::email::message::recipient_hash(Some("test-secret"), email)
 }
 
-fn write_mail(dir: &Path, name: &str, text: &str) -> PathBuf {
+/// `path`, its modification time set `days` ago: when a saved message arrived.
+fn arrived_days_ago(days: u64, path: PathBuf) -> PathBuf {
+    let t = std::time::SystemTime::now() - std::time::Duration::from_secs(days * 86_400);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .and_then(|f| f.set_modified(t))
+        .unwrap();
+    path
+}
+
+pub(crate) fn write_mail(dir: &Path, name: &str, text: &str) -> PathBuf {
     std::fs::create_dir_all(dir).unwrap();
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
     p
 }
 
-fn rows(list: &Path) -> Vec<Vec<String>> {
+pub(crate) fn rows(list: &Path) -> Vec<Vec<String>> {
     read(list)
         .lines()
         .map(|l| l.split(',').map(str::to_string).collect())
         .collect()
 }
 
-fn status_of(list: &Path, email: &str) -> String {
+pub(crate) fn status_of(list: &Path, email: &str) -> String {
     rows(list)
         .into_iter()
         .find(|r| r[0] == email)
@@ -303,40 +314,52 @@ fn saved_mail_keeps_the_list_and_a_second_run_changes_nothing() {
                 None,
             ),
         ),
-        write_mail(
-            m,
-            "soft1.eml",
-            &dsn(
-                "<s1@mx>",
-                "bounces@example.org",
-                &days_ago(3, 10),
-                "full@example.org",
-                "4.2.2",
-                None,
+        // saved as it arrived, 3 days ago: the day counts, not the report's Date
+        arrived_days_ago(
+            3,
+            write_mail(
+                m,
+                "soft1.eml",
+                &dsn(
+                    "<s1@mx>",
+                    "bounces@example.org",
+                    &days_ago(3, 10),
+                    "full@example.org",
+                    "4.2.2",
+                    None,
+                ),
             ),
         ),
-        write_mail(
-            m,
-            "soft1b.eml",
-            &dsn(
-                "<s1b@mx>",
-                "bounces@example.org",
-                &days_ago(3, 16),
-                "full@example.org",
-                "4.2.2",
-                None,
+        // saved as it arrived, 3 days ago: the day counts, not the report's Date
+        arrived_days_ago(
+            3,
+            write_mail(
+                m,
+                "soft1b.eml",
+                &dsn(
+                    "<s1b@mx>",
+                    "bounces@example.org",
+                    &days_ago(3, 16),
+                    "full@example.org",
+                    "4.2.2",
+                    None,
+                ),
             ),
         ),
-        write_mail(
-            m,
-            "soft2.eml",
-            &dsn(
-                "<s2@mx>",
-                "bounces@example.org",
-                &days_ago(2, 10),
-                "full@example.org",
-                "4.2.2",
-                None,
+        // saved as it arrived, 2 days ago: the day counts, not the report's Date
+        arrived_days_ago(
+            2,
+            write_mail(
+                m,
+                "soft2.eml",
+                &dsn(
+                    "<s2@mx>",
+                    "bounces@example.org",
+                    &days_ago(2, 10),
+                    "full@example.org",
+                    "4.2.2",
+                    None,
+                ),
             ),
         ),
         write_mail(

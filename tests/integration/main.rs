@@ -14,6 +14,7 @@ mod inbox;
 mod invalid;
 mod links;
 mod newsletter;
+mod outsiders;
 mod pictures;
 mod preflight;
 mod props;

@@ -108,7 +108,9 @@ pub fn fold<'a>(
                     waiting = None;
                     change(&mut state, &mut last, Status::Bounced)
                 } else {
-                    let day = when(p, now).div_euclid(86_400);
+                    // the day it reached us: a sender can write any Date, and three forged
+                    // reports in one run must not make three days
+                    let day = arrival(p, now).div_euclid(86_400);
                     days.insert(day);
                     let today = now.div_euclid(86_400);
                     let recent = days.range(today - SOFT_WINDOW_DAYS + 1..=today + 1).count();
@@ -168,6 +170,14 @@ pub fn when(p: &Parsed, now: i64) -> i64 {
         .unwrap_or(now)
 }
 
+/// When a message reached us, for counting the days of failures: the arrival time its
+/// source recorded, unless that is more than 60 days ago or in the future, then now.
+pub fn arrival(p: &Parsed, now: i64) -> i64 {
+    p.arrived
+        .filter(|d| (now - 60 * 86_400..=now).contains(d))
+        .unwrap_or(now)
+}
+
 /// The week number a confirmation token is made for.
 pub fn week(t: i64) -> i64 {
     t.div_euclid(7 * 86_400)
@@ -217,6 +227,7 @@ mod tests {
         Parsed {
             id: "x".into(),
             date: Some(NOW - days_ago * 86_400),
+            arrived: Some(NOW - days_ago * 86_400),
             from: None,
             subject: String::new(),
             request,
@@ -279,6 +290,30 @@ mod tests {
     }
 
     #[test]
+    fn days_are_the_days_reports_arrived_not_the_days_they_claim() {
+        // three forged reports in one run, dated three days apart by their sender
+        let forged = |claimed: i64| Parsed {
+            date: Some(NOW - claimed * 86_400),
+            arrived: Some(NOW),
+            ..p(bounce(false), 0)
+        };
+        let mut days = BTreeSet::new();
+        let r = run(
+            Status::Subscribed,
+            &[(forged(2), true), (forged(1), true), (forged(0), true)],
+            &mut days,
+        );
+        assert!(r.edit.is_none(), "{r:?}");
+        assert_eq!(days.len(), 1);
+        // an arrival time from the future counts as now
+        let future = Parsed {
+            arrived: Some(NOW + 5 * 86_400),
+            ..p(bounce(false), 0)
+        };
+        assert_eq!(arrival(&future, NOW), NOW);
+    }
+
+    #[test]
     fn joining_keeps_the_status_until_confirmed_and_leaving_after_it_wins() {
         let sub = || Request::Subscribe {
             email: "a@x.org".into(),
@@ -295,7 +330,7 @@ mod tests {
         );
         assert!(matches!(r.outcomes[0].1, Outcome::ConfirmationSent { .. }));
         let unsub = Request::Unsubscribe {
-            token: None,
+            tokens: vec![],
             from: None,
         };
         let r = run(

@@ -4,6 +4,7 @@
 //! anything), then tokens, then the address the message was sent to.
 
 use super::dsn;
+use super::tokens::{MAX_TOKENS, find_token, find_tokens, is_token};
 use mail_parser::{MessageParser, MimeHeaders, PartType};
 
 /// The inbox's own addresses, from `[newsletter]`.
@@ -25,6 +26,8 @@ pub struct Parsed {
     pub id: String,
     /// When it was written (its Date header, as Unix seconds); `None` without a valid one.
     pub date: Option<i64>,
+    /// When it reached us ([`super::Incoming::arrived`]), set by the caller.
+    pub arrived: Option<i64>,
     /// The sender's address, lower-cased, for the listing.
     pub from: Option<String>,
     /// The subject as it may be shown: control characters out, at most 80 characters.
@@ -34,10 +37,10 @@ pub struct Parsed {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
-    /// To the unsubscribe address, or with "unsubscribe" in the subject: a recipient's token
-    /// when one is there, else the sender leaves.
+    /// To the unsubscribe address, or with "unsubscribe" in the subject: the recipient whose
+    /// token it carries leaves; when none of what look like tokens is one, the sender.
     Unsubscribe {
-        token: Option<String>,
+        tokens: Vec<String>,
         from: Option<String>,
     },
     /// To the subscribe address: the sender asks to join.
@@ -63,6 +66,7 @@ pub fn unreadable(raw: &[u8]) -> Parsed {
     Parsed {
         id: bytes_id(raw),
         date: None,
+        arrived: None,
         from: None,
         subject: String::new(),
         request: Request::Other("the message could not be read".into()),
@@ -88,6 +92,7 @@ pub fn classify(raw: &[u8], ours: &Addresses) -> Parsed {
         return Parsed {
             id: id_of_bytes(),
             date: None,
+            arrived: None,
             from: None,
             subject: String::new(),
             request: Request::Other("not a mail message (no headers)".into()),
@@ -112,6 +117,7 @@ pub fn classify(raw: &[u8], ours: &Addresses) -> Parsed {
     let parsed = |request| Parsed {
         id: id.clone(),
         date,
+        arrived: None,
         from: from.clone(),
         subject: subject.clone(),
         request,
@@ -225,9 +231,11 @@ pub fn classify(raw: &[u8], ours: &Addresses) -> Parsed {
 
     // 4. the address it was sent to, then the subject
     if says_unsub || (to_unsub && !(to_sub && says_sub)) {
-        let token = find_token(&subject_raw, "").or_else(|| find_token(&body, ""));
+        let mut tokens = find_tokens(&subject_raw, "", MAX_TOKENS);
+        tokens.extend(find_tokens(&body, "", MAX_TOKENS - tokens.len()));
+        tokens.dedup();
         return parsed(Request::Unsubscribe {
-            token,
+            tokens,
             from: from.clone(),
         });
     }
@@ -271,10 +279,6 @@ const AUTO_SUBJECTS: &[&str] = &[
     "respuesta automática",
     "fuera de la oficina",
 ];
-
-fn is_token(w: &str) -> bool {
-    w.len() == 32 && w.bytes().all(|b| b.is_ascii_hexdigit())
-}
 
 /// A sender's display name as it may go into the list and a To header: no control
 /// characters, no quotes or angle brackets, at most 80 characters.
@@ -338,33 +342,6 @@ fn recipients(msg: &mail_parser::Message) -> Vec<String> {
     v
 }
 
-/// The first 32-hex-digit token after `prefix` in `text`, lower-cased.
-fn find_token(text: &str, prefix: &str) -> Option<String> {
-    let lower = text.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find(prefix).map(|i| i + from) {
-        let start = i + prefix.len();
-        let run: String = lower[start..]
-            .chars()
-            .take_while(|c| c.is_ascii_hexdigit())
-            .collect();
-        let before_ok = prefix.is_empty()
-            && (i == 0 || !lower.as_bytes()[i - 1].is_ascii_alphanumeric())
-            || !prefix.is_empty();
-        if run.len() == 32 && before_ok {
-            return Some(run);
-        }
-        from = start + run.len().max(1);
-        if from >= lower.len() {
-            break;
-        }
-        while !lower.is_char_boundary(from) {
-            from += 1;
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,7 +378,7 @@ mod tests {
         assert_eq!(
             p.request,
             Request::Unsubscribe {
-                token: Some("0123456789abcdef0123456789abcdef".into()),
+                tokens: vec!["0123456789abcdef0123456789abcdef".into()],
                 from: Some("maija@example.org".into())
             }
         );
@@ -415,7 +392,7 @@ mod tests {
         assert_eq!(
             p.request,
             Request::Unsubscribe {
-                token: None,
+                tokens: vec![],
                 from: Some("x@example.org".into())
             }
         );
@@ -481,11 +458,11 @@ mod tests {
         ));
         assert!(matches!(
             subject("STOP", &ours()),
-            Request::Unsubscribe { token: None, .. }
+            Request::Unsubscribe { ref tokens, .. } if tokens.is_empty()
         ));
         assert!(matches!(
             subject("Re: unsubscribe 0123456789abcdef0123456789abcdef", &ours()),
-            Request::Unsubscribe { token: Some(_), .. }
+            Request::Unsubscribe { ref tokens, .. } if tokens.len() == 1
         ));
         assert!(matches!(
             subject("subscribe me", &ours()),

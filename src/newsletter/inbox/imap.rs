@@ -5,7 +5,7 @@
 //! keywords) and are not fetched again.
 
 use super::Incoming;
-use super::source::MAX_MESSAGE;
+use super::limits::MAX_MESSAGE;
 use futures_util::StreamExt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -371,23 +371,32 @@ impl Session {
             }
             let set = uid_set(&batch);
             let deadline = timeout + Duration::from_secs(bytes >> 20);
-            let bodies: Vec<(u32, Vec<u8>)> = timed(&host, deadline, async {
+            let bodies: Vec<(u32, Vec<u8>, Option<i64>)> = timed(&host, deadline, async {
                 let mut v = Vec::new();
-                let mut s = self.inner.uid_fetch(&set, "(UID BODY.PEEK[])").await?;
+                let mut s = self
+                    .inner
+                    .uid_fetch(&set, "(UID INTERNALDATE BODY.PEEK[])")
+                    .await?;
                 while let Some(f) = s.next().await {
                     let f = f?;
+                    // the server's own arrival time, not the Date its sender wrote
+                    let arrived = f.internal_date().map(|d| d.timestamp());
                     if let (Some(uid), Some(body)) = (f.uid, f.body()) {
-                        v.push((uid, body.to_vec()));
+                        // a server may send more than it announced: never hold more
+                        if body.len() as u64 <= MAX_MESSAGE {
+                            v.push((uid, body.to_vec(), arrived));
+                        }
                     }
                 }
                 Ok(v)
             })
             .await?;
-            for (uid, raw) in bodies {
+            for (uid, raw, arrived) in bodies {
                 out.messages.push(Incoming {
                     origin: format!("{} uid {uid}", t.mailbox),
                     raw,
                     uid: Some(uid),
+                    arrived,
                 });
             }
             batch.clear();

@@ -15,8 +15,10 @@ pub mod confirm;
 pub mod dsn;
 pub mod imap;
 pub mod journal;
+pub mod limits;
 pub mod listedit;
 pub mod source;
+pub mod tokens;
 
 use crate::newsletter::subscribers::{Status, ascii_address};
 use crate::render::email::message::{recipient_hash, token};
@@ -35,6 +37,9 @@ pub struct Incoming {
     pub raw: Vec<u8>,
     /// Its IMAP UID, to mark it once handled.
     pub uid: Option<u32>,
+    /// When our side received it (Unix seconds): the server's arrival time, the time an
+    /// mbox or Maildir stored it. Never the sender's own `Date:`.
+    pub arrived: Option<i64>,
 }
 
 /// What the inbox needs to know of the site.
@@ -75,6 +80,29 @@ impl Handled {
 pub struct Report {
     pub messages: Vec<Handled>,
     pub list: listedit::Stats,
+    /// Messages were left unread: one run takes at most [`MAX_NEW_PER_RUN`] new ones.
+    pub more_waiting: bool,
+}
+
+/// New messages one run handles; the rest wait for the next run, so that a flood of mail
+/// cannot make a run hold more than a bounded list of them.
+pub const MAX_NEW_PER_RUN: usize = 10_000;
+
+/// Reads one message within the [`limits`]: one over a limit, or one the parser fails on,
+/// is left for a person with the reason, and never stops the others.
+pub fn read_message(m: &Incoming, addresses: &classify::Addresses) -> Parsed {
+    let mut parsed = match limits::check(&m.raw) {
+        Err(over) => {
+            let mut p = classify::unreadable(&m.raw);
+            p.request = Request::Other(format!("skipped: {over}"));
+            p
+        }
+        // a mail parser bug met by a crafted message must not stop the list being kept
+        Ok(()) => std::panic::catch_unwind(|| classify::classify(&m.raw, addresses))
+            .unwrap_or_else(|_| classify::unreadable(&m.raw)),
+    };
+    parsed.arrived = m.arrived;
+    parsed
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -114,7 +142,7 @@ pub const CONFIRMATIONS_PER_RUN: usize = 50;
 pub fn run<C>(
     root: &Path,
     list: &Path,
-    messages: Vec<Incoming>,
+    messages: impl IntoIterator<Item = Incoming>,
     settings: &Settings,
     dry_run: bool,
     now: i64,
@@ -135,7 +163,7 @@ where
         None
     } else {
         Some(
-            crate::newsletter::listfile::lock(root).map_err(|e| match e {
+            crate::newsletter::listfile::lock(root, list).map_err(|e| match e {
                 crate::newsletter::listfile::LockError::Busy(p) => InboxError::Busy(p),
                 crate::newsletter::listfile::LockError::Io(p, source) => InboxError::Journal {
                     action: "lock",
@@ -151,26 +179,28 @@ where
         .flatten();
     let secret = settings.secret.clone();
     let mut seen = HashSet::new();
-    let mut all: Vec<Handled> = messages
-        .into_iter()
-        .map(|m| {
-            // a mail parser bug met by a crafted message must not stop the list being kept
-            let parsed =
-                std::panic::catch_unwind(|| classify::classify(&m.raw, &settings.addresses))
-                    .unwrap_or_else(|_| classify::unreadable(&m.raw));
-            let outcomes = if past.handled.contains(&parsed.id) || !seen.insert(parsed.id.clone()) {
-                vec![Outcome::Earlier]
-            } else {
-                first_outcome(&parsed.request, secret.is_some())
-            };
-            Handled {
-                origin: m.origin,
-                uid: m.uid,
-                parsed,
-                outcomes,
-            }
-        })
-        .collect();
+    // one message is held at a time: each is read, classified and its bytes dropped
+    let mut all: Vec<Handled> = Vec::new();
+    let (mut new, mut more_waiting) = (0usize, false);
+    for m in messages {
+        if new == MAX_NEW_PER_RUN {
+            more_waiting = true;
+            break;
+        }
+        let parsed = read_message(&m, &settings.addresses);
+        let outcomes = if past.handled.contains(&parsed.id) || !seen.insert(parsed.id.clone()) {
+            vec![Outcome::Earlier]
+        } else {
+            new += 1;
+            first_outcome(&parsed.request, secret.is_some())
+        };
+        all.push(Handled {
+            origin: m.origin,
+            uid: m.uid,
+            parsed,
+            outcomes,
+        });
+    }
     // the new requests in the order they were written
     let mut order: Vec<usize> = (0..all.len())
         .filter(|&i| all[i].outcomes.is_empty())
@@ -188,17 +218,25 @@ where
             .or_default()
             .push(Hit { index, strong });
     };
+    let known = match &secret {
+        Some(key) => known_tokens(list, key, &all, &order),
+        None => HashSet::new(),
+    };
     for &i in &order {
         match &all[i].parsed.request {
-            Request::Unsubscribe { token, from } => match (token, &secret) {
-                // a token says whose request it is; the sender then does not matter
-                (Some(t), Some(_)) => add(&mut by_token, t, i, true),
-                _ => {
-                    if let Some(f) = from {
-                        add(&mut by_email, f, i, true);
+            Request::Unsubscribe { tokens, from } => {
+                // a token of a row says whose request it is, and the sender then does not
+                // matter; 32 hex digits that are no row's token are not a reason to ignore
+                // the sender's own request
+                let ours: Vec<&String> = tokens.iter().filter(|t| known.contains(*t)).collect();
+                if !ours.is_empty() {
+                    for t in ours {
+                        add(&mut by_token, t, i, true);
                     }
+                } else if let Some(f) = from {
+                    add(&mut by_email, f, i, true);
                 }
-            },
+            }
             Request::Bounce { failures, hashes } => {
                 // our hash is keyed with the secret: only our own mail carries it
                 for h in hashes {
@@ -300,9 +338,10 @@ where
                 if on_list.borrow().contains(email) || !added.insert(email.clone()) {
                     continue;
                 }
-                let out = if forgotten.as_ref().is_some_and(|(set, salt)| {
-                    set.contains(&crate::newsletter::rights::hash_with(salt, email))
-                }) {
+                let out = if forgotten
+                    .as_ref()
+                    .is_some_and(|(set, salt)| crate::newsletter::rights::is_in(set, salt, email))
+                {
                     Outcome::Deferred {
                         why: "this address was forgotten on request (subscriber forget): a person must decide whether it may join again".into(),
                     }
@@ -428,7 +467,36 @@ where
     Ok(Report {
         messages: all,
         list: stats,
+        more_waiting,
     })
+}
+
+/// Which of the tokens the requests to leave carry belong to a row of the list: a first
+/// pass, read only, made when some request carries one.
+fn known_tokens(list: &Path, key: &str, all: &[Handled], order: &[usize]) -> HashSet<String> {
+    let wanted: HashSet<&str> = order
+        .iter()
+        .filter_map(|&i| match &all[i].parsed.request {
+            Request::Unsubscribe { tokens, .. } => Some(tokens.iter().map(String::as_str)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let mut known = HashSet::new();
+    if wanted.is_empty() {
+        return known;
+    }
+    // a list that cannot be read here fails the rewrite after, with its reason
+    let Ok(rows) = crate::newsletter::subscribers::open(list, &[]) else {
+        return known;
+    };
+    for row in rows.flatten() {
+        let t = token(key, &row.email.to_ascii_lowercase());
+        if wanted.contains(t.as_str()) {
+            known.insert(t);
+        }
+    }
+    known
 }
 
 /// What becomes of a message before any row is looked at.
@@ -459,7 +527,7 @@ fn test_pause(point: &str) {
 }
 
 fn entries_of(h: &Handled, now: i64) -> Vec<journal::Entry> {
-    let day = Some(apply::when(&h.parsed, now).div_euclid(86_400));
+    let day = Some(apply::arrival(&h.parsed, now).div_euclid(86_400));
     let time = u64::try_from(now).unwrap_or(0);
     let entry = |email: Option<String>, result: &str, note: String, soft: bool| journal::Entry {
         id: h.parsed.id.clone(),
