@@ -359,8 +359,11 @@ fn render_into(model: &Model, staging: &Staging) -> Result<Report, BuildError> {
         }
         let copied = if crate::images::gif::is_gif(rel) {
             // a GIF is rewritten without its comments and extensions, never copied
-            gif_without_metadata(&static_dir, rel)
-                .and_then(|bytes| staging.write(rel, &bytes).map_err(|e| RenderError::Write(Box::new(e))))
+            gif_without_metadata(&static_dir, rel).and_then(|bytes| {
+                staging
+                    .write(rel, &bytes)
+                    .map_err(|e| RenderError::Write(Box::new(e)))
+            })
         } else {
             staging
                 .copy(rel, &static_dir.join(rel))
@@ -386,7 +389,8 @@ fn gif_without_metadata(static_dir: &std::path::Path, rel: &str) -> Result<Vec<u
             message,
         }))
     };
-    let bytes = std::fs::read(static_dir.join(rel)).map_err(|e| failed(format!("cannot read it: {e}")))?;
+    let bytes =
+        std::fs::read(static_dir.join(rel)).map_err(|e| failed(format!("cannot read it: {e}")))?;
     crate::images::gif::clean(&bytes).map_err(|e| failed(format!("{} ({})", e.message, e.hint)))
 }
 

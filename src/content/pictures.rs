@@ -81,14 +81,19 @@ pub fn probe_all(
                 out.insert(rel, info);
             }
             Err(e) => diags.push(
-                Diagnostic::file_error(format!("content/static/{rel}"), e.message).with_hint(e.hint),
+                Diagnostic::file_error(format!("content/static/{rel}"), e.message)
+                    .with_hint(e.hint),
             ),
         }
     }
-    for rel in static_files.iter().filter(|r| crate::images::gif::is_gif(r)) {
+    for rel in static_files
+        .iter()
+        .filter(|r| crate::images::gif::is_gif(r))
+    {
         if let Err(e) = crate::images::gif::check(&dir.join(rel)) {
             diags.push(
-                Diagnostic::file_error(format!("content/static/{rel}"), e.message).with_hint(e.hint),
+                Diagnostic::file_error(format!("content/static/{rel}"), e.message)
+                    .with_hint(e.hint),
             );
         }
     }
@@ -104,7 +109,8 @@ fn read_and_probe(
     format: Format,
 ) -> Result<ImageInfo, probe::ProbeError> {
     let path = dir.join(rel);
-    let unreadable = |e: std::io::Error| probe::ProbeError::unreadable(format!("cannot read this picture: {e}"));
+    let unreadable =
+        |e: std::io::Error| probe::ProbeError::unreadable(format!("cannot read this picture: {e}"));
     let len = std::fs::metadata(&path).map_err(unreadable)?.len();
     if len > budget::MAX_FILE_BYTES {
         return Err(probe::ProbeError::too_large(format!(
@@ -123,10 +129,17 @@ fn read_and_probe(
 fn name_variants(images: &mut BTreeMap<String, ImageInfo>) {
     let mut by_stem: BTreeMap<String, usize> = BTreeMap::new();
     for rel in images.keys() {
-        *by_stem.entry(ImageInfo::plain_stem(rel).to_string()).or_default() += 1;
+        *by_stem
+            .entry(ImageInfo::plain_stem(rel).to_string())
+            .or_default() += 1;
     }
     for (rel, info) in images.iter_mut() {
-        if by_stem.get(ImageInfo::plain_stem(rel)).copied().unwrap_or(0) > 1 {
+        if by_stem
+            .get(ImageInfo::plain_stem(rel))
+            .copied()
+            .unwrap_or(0)
+            > 1
+        {
             info.stem = ImageInfo::qualified_stem(rel);
         }
     }

@@ -60,7 +60,9 @@ pub struct Share(u64);
 pub fn take(bytes: u64) -> Share {
     let bytes = bytes.min(SHARED_BYTES);
     // a poisoned lock only means another decoder panicked; the count is still right
-    let mut used = IN_USE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut used = IN_USE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     while *used + bytes > SHARED_BYTES {
         used = FREED
             .wait(used)
@@ -72,7 +74,9 @@ pub fn take(bytes: u64) -> Share {
 
 impl Drop for Share {
     fn drop(&mut self) {
-        let mut used = IN_USE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut used = IN_USE
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         *used -= self.0;
         FREED.notify_all();
     }
@@ -104,7 +108,10 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(100));
         done.store(true, std::sync::atomic::Ordering::SeqCst);
         drop(big);
-        assert!(waiter.join().unwrap(), "the second share waited for the first");
+        assert!(
+            waiter.join().unwrap(),
+            "the second share waited for the first"
+        );
         let _whole = take(u64::MAX);
     }
 }

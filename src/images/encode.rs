@@ -198,7 +198,10 @@ fn make(root: &Path, info: &ImageInfo, dir: &Path) -> Result<(), Failure> {
     let parent = dir.parent().unwrap_or(root);
     std::fs::create_dir_all(parent).map_err(|e| format!("cannot write the cache: {e}"))?;
     // a folder of its own, whatever else runs: it is removed when dropped unless renamed
-    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("picture");
+    let name = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("picture");
     let tmp = tempfile::Builder::new()
         .prefix(&format!("{name}.tmp-"))
         .tempdir_in(parent)

@@ -17,7 +17,9 @@ fn options() -> gif::DecodeOptions {
     let mut options = gif::DecodeOptions::new();
     // frames stay compressed: copying them needs no pixels in memory
     options.skip_frame_decoding(true);
-    options.set_memory_limit(gif::MemoryLimit(budget::MAX_DECODED_BYTES));
+    if let Some(limit) = std::num::NonZeroU64::new(budget::MAX_DECODED_BYTES) {
+        options.set_memory_limit(gif::MemoryLimit::Bytes(limit));
+    }
     options
 }
 
@@ -28,7 +30,9 @@ pub fn check(path: &std::path::Path) -> Result<(), ProbeError> {
     let decoder = options()
         .read_info(std::io::BufReader::new(file.take(budget::MAX_FILE_BYTES)))
         .map_err(|e| {
-            ProbeError::unreadable(format!("this is not a GIF picture, whatever its name says: {e}"))
+            ProbeError::unreadable(format!(
+                "this is not a GIF picture, whatever its name says: {e}"
+            ))
         })?;
     match budget::too_large(u32::from(decoder.width()), u32::from(decoder.height()), 1) {
         Some(why) => Err(ProbeError::too_large(why)),
@@ -38,7 +42,9 @@ pub fn check(path: &std::path::Path) -> Result<(), ProbeError> {
 
 /// The GIF in `bytes` rewritten with its frames only.
 pub fn clean(bytes: &[u8]) -> Result<Vec<u8>, ProbeError> {
-    let bad = |e: &dyn std::fmt::Display| ProbeError::unreadable(format!("cannot read this GIF picture: {e}"));
+    let bad = |e: &dyn std::fmt::Display| {
+        ProbeError::unreadable(format!("cannot read this GIF picture: {e}"))
+    };
     let mut decoder = options().read_info(bytes).map_err(|e| bad(&e))?;
     let (w, h) = (decoder.width(), decoder.height());
     if let Some(why) = budget::too_large(u32::from(w), u32::from(h), 1) {
@@ -77,11 +83,14 @@ mod tests {
         {
             let mut e = gif::Encoder::new(&mut out, 4, 2, &[0, 0, 0, 255, 255, 255]).unwrap();
             e.set_repeat(gif::Repeat::Infinite).unwrap();
-            e.write_raw_extension(gif::Extension::Comment.into(), &[b"SECRET-COMMENT"])
+            e.write_raw_extension(gif::Extension::Comment.into(), &[&b"SECRET-COMMENT"[..]])
                 .unwrap();
             e.write_raw_extension(
                 gif::Extension::Application.into(),
-                &[b"XMP DataXMP", b"<x:xmpmeta>SECRET-XMP</x:xmpmeta>"],
+                &[
+                    &b"XMP DataXMP"[..],
+                    &b"<x:xmpmeta>SECRET-XMP</x:xmpmeta>"[..],
+                ],
             )
             .unwrap();
             for pixels in [[0u8, 1, 0, 1, 1, 0, 1, 0], [1, 1, 1, 1, 0, 0, 0, 0]] {

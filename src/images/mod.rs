@@ -68,8 +68,9 @@ pub fn refused(rel: &str) -> Option<&'static str> {
         "apng" => "an animated PNG",
         "psd" | "psb" | "xcf" | "kra" => "an image editor's file",
         "dng" | "cr2" | "cr3" | "crw" | "nef" | "nrw" | "arw" | "srf" | "sr2" | "orf" | "rw2"
-        | "raf" | "pef" | "srw" | "x3f" | "3fr" | "erf" | "kdc" | "mrw" | "raw" | "rwl"
-        | "iiq" => "a camera's raw file",
+        | "raf" | "pef" | "srw" | "x3f" | "3fr" | "erf" | "kdc" | "mrw" | "raw" | "rwl" | "iiq" => {
+            "a camera's raw file"
+        }
         _ => return None,
     })
 }
@@ -212,10 +213,14 @@ mod tests {
 
     #[test]
     fn every_picture_format_is_read_or_refused_whatever_its_case() {
-        for name in ["a.jpg", "a.JPG", "a.Jpeg", "a.jpe", "a.JFIF", "a.pjpeg", "a.pjp"] {
+        for name in [
+            "a.jpg", "a.JPG", "a.Jpeg", "a.jpe", "a.JFIF", "a.pjpeg", "a.pjp",
+        ] {
             assert_eq!(Format::of(name), Some(Format::Jpeg), "{name}");
         }
-        for name in ["a.tif", "a.TIFF", "a.heic", "a.avif", "a.bmp", "a.dng", "a.psd"] {
+        for name in [
+            "a.tif", "a.TIFF", "a.heic", "a.avif", "a.bmp", "a.dng", "a.psd",
+        ] {
             assert_eq!(Format::of(name), None, "{name}");
             assert!(refused(name).is_some(), "{name}");
         }

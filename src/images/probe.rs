@@ -19,7 +19,8 @@ pub struct ProbeError {
 }
 
 /// What to do with a file that is not a picture innopress reads.
-pub const RESAVE_HINT: &str = "open the picture in an image editor and save it again as JPEG, PNG or WebP (SVG for drawings)";
+pub const RESAVE_HINT: &str =
+    "open the picture in an image editor and save it again as JPEG, PNG or WebP (SVG for drawings)";
 
 impl ProbeError {
     pub fn unreadable(message: impl Into<String>) -> ProbeError {
@@ -65,7 +66,10 @@ pub fn probe(rel: &str, format: Format, bytes: &[u8]) -> Result<ImageInfo, Probe
     // high; a photo's variants are never larger than the photo, checked above
     for v in info.variants() {
         if let Some(why) = budget::too_large(v.width, v.height, 4) {
-            return Err(ProbeError::too_large(format!("at {} pixels wide, {why}", v.width)));
+            return Err(ProbeError::too_large(format!(
+                "at {} pixels wide, {why}",
+                v.width
+            )));
         }
     }
     Ok(info)
@@ -83,7 +87,9 @@ pub fn reader(bytes: &[u8]) -> Result<image::ImageReader<std::io::Cursor<&[u8]>>
     limits.max_alloc = Some(budget::MAX_DECODED_BYTES);
     reader.limits(limits);
     if reader.format().is_none() {
-        return Err(ProbeError::unreadable("this is not a JPEG, PNG or WebP picture, whatever its name says"));
+        return Err(ProbeError::unreadable(
+            "this is not a JPEG, PNG or WebP picture, whatever its name says",
+        ));
     }
     Ok(reader)
 }
@@ -94,7 +100,9 @@ fn raster_header(bytes: &[u8]) -> Result<(u32, u32, bool, u8), ProbeError> {
         .map_err(|e| ProbeError::unreadable(format!("cannot read it: {e}")))?;
     let (w, h) = decoder.dimensions();
     if w == 0 || h == 0 {
-        return Err(ProbeError::unreadable("the picture is empty (0 pixels wide or high)"));
+        return Err(ProbeError::unreadable(
+            "the picture is empty (0 pixels wide or high)",
+        ));
     }
     if let Some(why) = budget::too_large(w, h, u64::from(decoder.color_type().bytes_per_pixel())) {
         return Err(ProbeError::too_large(why));

@@ -28,7 +28,11 @@ impl<T> Deadline<T> {
     }
 
     /// What a waiting write becomes: still waiting, or an error once the deadline passed.
-    fn waited<R>(&mut self, cx: &mut Context<'_>, poll: Poll<io::Result<R>>) -> Poll<io::Result<R>> {
+    fn waited<R>(
+        &mut self,
+        cx: &mut Context<'_>,
+        poll: Poll<io::Result<R>>,
+    ) -> Poll<io::Result<R>> {
         if poll.is_ready() {
             self.stalled = None;
             return poll;

@@ -93,7 +93,10 @@ pub async fn run(listener: std::net::TcpListener, state: Arc<State>) -> std::io:
         .route(EVENTS, axum::routing::get(events))
         .route(SCRIPT, axum::routing::get(script))
         .fallback(page)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), host_check))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            host_check,
+        ))
         .with_state(state);
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
