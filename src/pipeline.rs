@@ -357,8 +357,20 @@ fn render_into(model: &Model, staging: &Staging) -> Result<Report, BuildError> {
         {
             continue;
         }
-        if let Err(e) = staging.copy(rel, &static_dir.join(rel)) {
-            errors.push(RenderError::Write(Box::new(e)));
+        let copied = if crate::images::gif::is_gif(rel) {
+            // a GIF is rewritten without its comments and extensions, never copied
+            gif_without_metadata(&static_dir, rel).and_then(|bytes| {
+                staging
+                    .write(rel, &bytes)
+                    .map_err(|e| RenderError::Write(Box::new(e)))
+            })
+        } else {
+            staging
+                .copy(rel, &static_dir.join(rel))
+                .map_err(|e| RenderError::Write(Box::new(e)))
+        };
+        if let Err(e) = copied {
+            errors.push(e);
         }
         report.files += 1;
     }
@@ -367,6 +379,19 @@ fn render_into(model: &Model, staging: &Staging) -> Result<Report, BuildError> {
         return Err(BuildError::Render(errors));
     }
     Ok(report)
+}
+
+/// The GIF at `rel` below `static_dir` with its frames only.
+fn gif_without_metadata(static_dir: &std::path::Path, rel: &str) -> Result<Vec<u8>, RenderError> {
+    let failed = |message: String| {
+        RenderError::Write(Box::new(crate::images::encode::EncodeError {
+            rel: rel.to_string(),
+            message,
+        }))
+    };
+    let bytes =
+        std::fs::read(static_dir.join(rel)).map_err(|e| failed(format!("cannot read it: {e}")))?;
+    crate::images::gif::clean(&bytes).map_err(|e| failed(format!("{} ({})", e.message, e.hint)))
 }
 
 /// The sharing cards, drawn in parallel; a card drawn before (same text, logo and colour)

@@ -2,11 +2,13 @@
 //! Lanczos), written as WebP (libwebp through the `webp` crate) and JPEG or PNG (`image`).
 //! Nothing of the original's metadata is copied: the encoders write pixels only.
 //!
-//! The files are kept in `.innopress/images/HASH-vN/`, named after the widths; a picture
-//! whose folder is complete is not decoded at all. A folder appears whole or not at all: it
-//! is filled under a temporary name and renamed.
+//! The files are kept in `.innopress/images/HASH-FORMAT-vN/`, named after the widths; a
+//! picture whose folder is complete is not decoded at all, and two files with the same bytes
+//! are decoded once. A folder appears whole or not at all: it is filled in a temporary
+//! folder of its own (never shared with another job or build) and renamed. Pictures are
+//! decoded within the memory of [`super::budget`].
 
-use super::{Format, ImageInfo, Variant, probe};
+use super::{Format, ImageInfo, Variant, budget, probe};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -46,10 +48,17 @@ pub struct Produced {
     pub cached: usize,
 }
 
-/// The cache folder of one picture.
+/// The cache folder of one picture: its bytes and the format its name says (which decides
+/// the files in it), so that only identical files share one.
 fn folder(root: &Path, info: &ImageInfo) -> PathBuf {
+    let format = match info.format {
+        Format::Jpeg => "jpeg",
+        Format::Png => "png",
+        Format::Webp => "webp",
+        Format::Svg => "svg",
+    };
     root.join(".innopress/images").join(format!(
-        "{}-v{}",
+        "{}-{format}-v{}",
         &info.hash[..info.hash.len().min(32)],
         super::ENCODING_VERSION
     ))
@@ -86,25 +95,45 @@ fn plan(info: &ImageInfo) -> Vec<(String, String)> {
 /// Makes (or finds in the cache) every variant of `images`, in parallel. Every picture that
 /// cannot be made is one error; the others are still made.
 pub fn produce(root: &Path, images: &[&ImageInfo]) -> (Produced, Vec<EncodeError>) {
+    // one job per cache folder: files with the same bytes are made once, not by two jobs
+    // racing for the same folder
+    let mut jobs: std::collections::BTreeMap<PathBuf, &ImageInfo> = Default::default();
+    for info in images {
+        jobs.entry(folder(root, info)).or_insert(info);
+    }
+    let made: std::collections::BTreeMap<&PathBuf, Result<bool, Failure>> = jobs
+        .par_iter()
+        .map(|(dir, info)| {
+            let complete = plan(info).iter().all(|(name, _)| dir.join(name).is_file());
+            let result = if complete {
+                Ok(false)
+            } else {
+                make(root, info, dir).map(|()| true)
+            };
+            (dir, result)
+        })
+        .collect();
     // each picture's files (output path, cached file), and whether it was encoded now
     type Made = (Vec<(String, PathBuf)>, bool);
     let results: Vec<Result<Made, EncodeError>> = images
-        .par_iter()
+        .iter()
         .map(|info| {
             let dir = folder(root, info);
-            let plan = plan(info);
-            let complete = plan.iter().all(|(name, _)| dir.join(name).is_file());
-            if !complete {
-                make(root, info, &dir).map_err(|e| EncodeError {
-                    rel: info.rel.clone(),
-                    message: e.0,
-                })?;
-            }
-            let files = plan
+            let encoded = match made.get(&dir) {
+                Some(Ok(encoded)) => *encoded && jobs.get(&dir).is_some_and(|j| j.rel == info.rel),
+                Some(Err(e)) => {
+                    return Err(EncodeError {
+                        rel: info.rel.clone(),
+                        message: e.0.clone(),
+                    });
+                }
+                None => false,
+            };
+            let files = plan(info)
                 .into_iter()
                 .map(|(name, out)| (out, dir.join(name)))
                 .collect();
-            Ok((files, !complete))
+            Ok((files, encoded))
         })
         .collect();
     let mut produced = Produced::default();
@@ -148,10 +177,17 @@ pub fn cached(
         return Ok((path, false));
     }
     let bytes = make()?;
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot write the cache: {e}"))?;
-    let tmp = dir.join(format!("{hash}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, &bytes).map_err(|e| format!("cannot write the cache: {e}"))?;
-    std::fs::rename(&tmp, &path).map_err(|e| format!("cannot write the cache: {e}"))?;
+    let failed = |e: &dyn std::fmt::Display| Failure(format!("cannot write the cache: {e}"));
+    std::fs::create_dir_all(&dir).map_err(|e| failed(&e))?;
+    // a temporary file of its own: two jobs making the same file (two cards with the same
+    // text) never write into each other's
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!("{hash}."))
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(|e| failed(&e))?;
+    std::io::Write::write_all(&mut tmp, &bytes).map_err(|e| failed(&e))?;
+    tmp.persist(&path).map_err(|e| failed(&e.error))?;
     Ok((path, true))
 }
 
@@ -159,19 +195,21 @@ pub fn cached(
 fn make(root: &Path, info: &ImageInfo, dir: &Path) -> Result<(), Failure> {
     let src = root.join("content/static").join(&info.rel);
     let bytes = std::fs::read(&src).map_err(|e| format!("cannot read it: {e}"))?;
-    let tmp = dir.with_extension(format!("tmp-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).map_err(|e| format!("cannot write the cache: {e}"))?;
-    let result = write_all(info, &bytes, &tmp);
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
+    let parent = dir.parent().unwrap_or(root);
+    std::fs::create_dir_all(parent).map_err(|e| format!("cannot write the cache: {e}"))?;
+    // a folder of its own, whatever else runs: it is removed when dropped unless renamed
+    let name = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("picture");
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!("{name}.tmp-"))
+        .tempdir_in(parent)
+        .map_err(|e| format!("cannot write the cache: {e}"))?;
+    write_all(info, &bytes, tmp.path())?;
     let _ = std::fs::remove_dir_all(dir);
-    if std::fs::rename(&tmp, dir).is_err() {
-        // another build made it meanwhile: theirs is as good
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
+    // when another build made it meanwhile the rename fails and theirs, as good, stays
+    let _ = std::fs::rename(tmp.path(), dir);
     Ok(())
 }
 
@@ -180,9 +218,18 @@ fn write_all(info: &ImageInfo, bytes: &[u8], into: &Path) -> Result<(), Failure>
         std::fs::write(into.join(&name), data)
             .map_err(|e| Failure(format!("cannot write the cache: {e}")))
     };
-    let source = match info.format {
-        Format::Svg => None,
-        _ => Some(decode(bytes)?),
+    // held until every variant is written: the decoded picture lives as long
+    let (source, _share) = match info.format {
+        Format::Svg => {
+            let largest = info.largest();
+            // the widest drawing and its resized copy
+            let cost = u64::from(largest.width) * u64::from(largest.height) * 8;
+            (None, budget::take(cost))
+        }
+        _ => {
+            let (img, share) = decode(bytes)?;
+            (Some(img), share)
+        }
     };
     let variants: Vec<Variant> = info.variants();
     // widest first, each from the one before: a 4000 px photo is read in full once
@@ -211,25 +258,35 @@ fn write_all(info: &ImageInfo, bytes: &[u8], into: &Path) -> Result<(), Failure>
     Ok(())
 }
 
-/// Decodes a photo and turns it upright by its EXIF orientation.
-fn decode(bytes: &[u8]) -> Result<image::DynamicImage, Failure> {
+/// Decodes a photo and turns it upright by its EXIF orientation, within a share of the
+/// memory budget that the caller holds as long as it holds the picture.
+fn decode(bytes: &[u8]) -> Result<(image::DynamicImage, budget::Share), Failure> {
     use image::ImageDecoder;
     let mut decoder = probe::reader(bytes)
-        .map_err(|e| Failure(e.0))?
+        .map_err(|e| Failure(e.message))?
         .into_decoder()
         .map_err(|e| format!("cannot read it: {e}"))?;
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let (w, h) = decoder.dimensions();
+    let depth = u64::from(decoder.color_type().bytes_per_pixel());
+    // checked when the site loaded; checked again since the file may have changed since
+    if let Some(why) = budget::too_large(w, h, depth) {
+        return Err(Failure(why));
+    }
+    // the decoded pixels and their 8-bit copy, held until this picture is resized
+    let share = budget::take(u64::from(w) * u64::from(h) * (depth + 4));
     let mut img =
         image::DynamicImage::from_decoder(decoder).map_err(|e| format!("cannot read it: {e}"))?;
     img.apply_orientation(orientation);
     // 8 bits per channel, with alpha only where there is some
-    Ok(if img.color().has_alpha() {
+    let img = if img.color().has_alpha() {
         image::DynamicImage::ImageRgba8(img.into_rgba8())
     } else {
         image::DynamicImage::ImageRgb8(img.into_rgb8())
-    })
+    };
+    Ok((img, share))
 }
 
 fn resize(img: &image::DynamicImage, w: u32, h: u32) -> Result<image::DynamicImage, Failure> {
@@ -247,7 +304,7 @@ fn resize(img: &image::DynamicImage, w: u32, h: u32) -> Result<image::DynamicIma
 /// Draws an SVG picture at `w` × `h` pixels.
 fn rasterise(bytes: &[u8], w: u32, h: u32) -> Result<image::DynamicImage, Failure> {
     use resvg::tiny_skia;
-    let tree = probe::parse_svg(bytes).map_err(|e| Failure(e.0))?;
+    let tree = probe::parse_svg(bytes).map_err(|e| Failure(e.message))?;
     let size = tree.size();
     let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or("the drawing has no size")?;
     resvg::render(

@@ -1,8 +1,11 @@
-//! Pictures. Every photo under `content/static/` (JPEG, PNG, WebP) and every SVG drawing a
-//! page uses as a picture is published as resized variants: WebP for browsers that take it
-//! and JPEG (PNG where there is transparency) for the others, never wider than the original,
-//! turned upright by its EXIF orientation and written without any of its metadata, so a
-//! phone photo never publishes where it was taken.
+//! Pictures. Every photo under `content/static/` (JPEG under any of its names, PNG, WebP)
+//! and every SVG drawing a page uses as a picture is published as resized variants: WebP for
+//! browsers that take it and JPEG (PNG where there is transparency) for the others, never
+//! wider than the original, turned upright by its EXIF orientation and written without any
+//! of its metadata, so a phone photo never publishes where it was taken. A GIF is rewritten
+//! frame by frame without its comments and extensions ([`gif`]); every other picture format
+//! (TIFF, HEIC, AVIF, BMP, camera raw files…) is refused ([`refused`]), since copying it as
+//! it is would publish its metadata.
 //!
 //! Three steps, one per stage: [`probe`] reads what each file is while the site loads (size,
 //! orientation, a hash of its bytes); [`variants`] says, from that alone, which files a page
@@ -10,7 +13,9 @@
 //! output is written, keeping them under `.innopress/images/` by content hash so that a
 //! rebuild or `serve` never encodes the same picture twice.
 
+pub mod budget;
 pub mod encode;
+pub mod gif;
 pub mod probe;
 
 /// The widths offered, in pixels; an image narrower than one of them is offered at its own
@@ -18,7 +23,7 @@ pub mod probe;
 pub const WIDTHS: [u32; 3] = [480, 960, 1600];
 
 /// Bumped whenever encoding changes, so cached variants made the old way are not reused.
-pub const ENCODING_VERSION: u32 = 1;
+pub const ENCODING_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -33,7 +38,9 @@ impl Format {
     pub fn of(rel: &str) -> Option<Format> {
         let ext = rel.rsplit_once('.')?.1.to_ascii_lowercase();
         match ext.as_str() {
-            "jpg" | "jpeg" => Some(Format::Jpeg),
+            // every name cameras, phones and browsers save JPEG under: each would otherwise
+            // be copied as it is, with its EXIF block
+            "jpg" | "jpeg" | "jpe" | "jfif" | "pjpeg" | "pjp" => Some(Format::Jpeg),
             "png" => Some(Format::Png),
             "webp" => Some(Format::Webp),
             "svg" => Some(Format::Svg),
@@ -44,6 +51,28 @@ impl Format {
     pub fn is_raster(self) -> bool {
         self != Format::Svg
     }
+}
+
+/// Why a picture file innopress does not read may not be published, when `rel` names one:
+/// such files keep everything the camera wrote (GPS position, serial number, the editor's
+/// layers), and innopress cannot rewrite them without it.
+pub fn refused(rel: &str) -> Option<&'static str> {
+    let ext = rel.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "tif" | "tiff" => "a TIFF picture",
+        "heic" | "heif" | "hif" => "a HEIC picture (as iPhones save photos)",
+        "avif" => "an AVIF picture",
+        "jxl" => "a JPEG XL picture",
+        "jp2" | "j2k" | "jpf" | "jpx" | "jpm" => "a JPEG 2000 picture",
+        "bmp" | "dib" => "a BMP picture",
+        "apng" => "an animated PNG",
+        "psd" | "psb" | "xcf" | "kra" => "an image editor's file",
+        "dng" | "cr2" | "cr3" | "crw" | "nef" | "nrw" | "arw" | "srf" | "sr2" | "orf" | "rw2"
+        | "raf" | "pef" | "srw" | "x3f" | "3fr" | "erf" | "kdc" | "mrw" | "raw" | "rwl" | "iiq" => {
+            "a camera's raw file"
+        }
+        _ => return None,
+    })
 }
 
 /// What a picture is, as read while loading.
@@ -61,6 +90,10 @@ pub struct ImageInfo {
     pub orientation: u8,
     /// SHA-256 of the file's bytes, hex: the key of its cached variants.
     pub hash: String,
+    /// What its variants' names start with: the path without its extension
+    /// (`images/harbour`), or with it when another picture in the folder has the same name
+    /// (`images/photo-jpg` beside `images/photo-png`), so neither overwrites the other's.
+    pub stem: String,
 }
 
 /// One width of a picture: the WebP file and its fallback, paths relative to the output.
@@ -96,10 +129,7 @@ impl ImageInfo {
     /// The files a page may name, narrowest first: `images/harbour-480w.webp` and
     /// `images/harbour-480w.jpg` beside the original's folder.
     pub fn variants(&self) -> Vec<Variant> {
-        let stem = self
-            .rel
-            .rsplit_once('.')
-            .map_or(self.rel.as_str(), |(s, _)| s);
+        let stem = &self.stem;
         self.widths()
             .into_iter()
             .map(|w| Variant {
@@ -109,6 +139,21 @@ impl ImageInfo {
                 fallback: format!("{stem}-{w}w.{}", self.fallback_ext()),
             })
             .collect()
+    }
+
+    /// The path without its extension: what variants are named after when no other picture
+    /// has the same one.
+    pub fn plain_stem(rel: &str) -> &str {
+        rel.rsplit_once('.').map_or(rel, |(s, _)| s)
+    }
+
+    /// The path with its extension made part of the name (`images/photo-jpg`), for two
+    /// pictures that differ only in it.
+    pub fn qualified_stem(rel: &str) -> String {
+        match rel.rsplit_once('.') {
+            Some((s, ext)) => format!("{s}-{ext}"),
+            None => rel.to_string(),
+        }
     }
 
     /// The height at width `w`, keeping the proportions (at least 1 pixel).
@@ -144,6 +189,7 @@ mod tests {
             alpha,
             orientation: 1,
             hash: String::new(),
+            stem: ImageInfo::plain_stem(rel).into(),
         }
     }
 
@@ -163,5 +209,26 @@ mod tests {
         assert_eq!(logo.variants()[0].height, 240);
         let drawing = info("d.svg", Format::Svg, 1600, 900, true);
         assert_eq!(drawing.widths(), [480, 960, 1600]);
+    }
+
+    #[test]
+    fn every_picture_format_is_read_or_refused_whatever_its_case() {
+        for name in [
+            "a.jpg", "a.JPG", "a.Jpeg", "a.jpe", "a.JFIF", "a.pjpeg", "a.pjp",
+        ] {
+            assert_eq!(Format::of(name), Some(Format::Jpeg), "{name}");
+        }
+        for name in [
+            "a.tif", "a.TIFF", "a.heic", "a.avif", "a.bmp", "a.dng", "a.psd",
+        ] {
+            assert_eq!(Format::of(name), None, "{name}");
+            assert!(refused(name).is_some(), "{name}");
+        }
+        for name in ["a.pdf", "a.css", "a.gif", "noext", "a.jpg.txt"] {
+            assert!(refused(name).is_none(), "{name}");
+        }
+        let mut jpg = info("images/photo.jpg", Format::Jpeg, 500, 400, false);
+        jpg.stem = ImageInfo::qualified_stem(&jpg.rel);
+        assert_eq!(jpg.variants()[0].webp, "images/photo-jpg-480w.webp");
     }
 }

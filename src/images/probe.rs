@@ -1,17 +1,42 @@
 //! What a picture file is, read from its header (no pixels are decoded): size, EXIF
 //! orientation, transparency, and a hash of its bytes. Any bytes give an answer or an error,
-//! never a panic; pictures beyond [`MAX_SIDE`] are refused before anything is allocated.
+//! never a panic; pictures beyond [`MAX_SIDE`] or the limits of [`super::budget`] are
+//! refused before anything is allocated.
 
-use super::{Format, ImageInfo};
+use super::{Format, ImageInfo, budget};
 use image::ImageDecoder;
 use sha2::{Digest, Sha256};
 
 /// The longest side innopress reads, in pixels (a 16,000 px photo is already 1 GB decoded).
 pub const MAX_SIDE: u32 = 16_000;
 
+/// Why a picture cannot be read, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct ProbeError(pub String);
+#[error("{message}")]
+pub struct ProbeError {
+    pub message: String,
+    pub hint: &'static str,
+}
+
+/// What to do with a file that is not a picture innopress reads.
+pub const RESAVE_HINT: &str =
+    "open the picture in an image editor and save it again as JPEG, PNG or WebP (SVG for drawings)";
+
+impl ProbeError {
+    pub fn unreadable(message: impl Into<String>) -> ProbeError {
+        ProbeError {
+            message: message.into(),
+            hint: RESAVE_HINT,
+        }
+    }
+
+    pub fn too_large(message: impl Into<String>) -> ProbeError {
+        ProbeError {
+            message: message.into(),
+            hint: budget::RESIZE_HINT,
+        }
+    }
+}
 
 /// Reads what the picture at `rel` (below `content/static/`) is, from its bytes.
 pub fn probe(rel: &str, format: Format, bytes: &[u8]) -> Result<ImageInfo, ProbeError> {
@@ -27,7 +52,7 @@ pub fn probe(rel: &str, format: Format, bytes: &[u8]) -> Result<ImageInfo, Probe
         Format::Svg => svg_size(bytes)?,
         _ => raster_header(bytes)?,
     };
-    Ok(ImageInfo {
+    let info = ImageInfo {
         rel: rel.to_string(),
         format,
         width,
@@ -35,21 +60,35 @@ pub fn probe(rel: &str, format: Format, bytes: &[u8]) -> Result<ImageInfo, Probe
         alpha,
         orientation,
         hash,
-    })
+        stem: ImageInfo::plain_stem(rel).to_string(),
+    };
+    // a drawing is drawn at each width, so a thin one would be drawn millions of pixels
+    // high; a photo's variants are never larger than the photo, checked above
+    for v in info.variants() {
+        if let Some(why) = budget::too_large(v.width, v.height, 4) {
+            return Err(ProbeError::too_large(format!(
+                "at {} pixels wide, {why}",
+                v.width
+            )));
+        }
+    }
+    Ok(info)
 }
 
 /// The reader every raster decode goes through: format from the bytes, with limits.
 pub fn reader(bytes: &[u8]) -> Result<image::ImageReader<std::io::Cursor<&[u8]>>, ProbeError> {
     let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
-        .map_err(|e| ProbeError(format!("cannot read it: {e}")))?;
+        .map_err(|e| ProbeError::unreadable(format!("cannot read it: {e}")))?;
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
+    // what a decoder may allocate besides the pixels, which are checked against the budget
+    limits.max_alloc = Some(budget::MAX_DECODED_BYTES);
     reader.limits(limits);
     if reader.format().is_none() {
-        return Err(ProbeError(
-            "this is not a JPEG, PNG or WebP picture, whatever its name says".into(),
+        return Err(ProbeError::unreadable(
+            "this is not a JPEG, PNG or WebP picture, whatever its name says",
         ));
     }
     Ok(reader)
@@ -58,12 +97,15 @@ pub fn reader(bytes: &[u8]) -> Result<image::ImageReader<std::io::Cursor<&[u8]>>
 fn raster_header(bytes: &[u8]) -> Result<(u32, u32, bool, u8), ProbeError> {
     let mut decoder = reader(bytes)?
         .into_decoder()
-        .map_err(|e| ProbeError(format!("cannot read it: {e}")))?;
+        .map_err(|e| ProbeError::unreadable(format!("cannot read it: {e}")))?;
     let (w, h) = decoder.dimensions();
     if w == 0 || h == 0 {
-        return Err(ProbeError(
-            "the picture is empty (0 pixels wide or high)".into(),
+        return Err(ProbeError::unreadable(
+            "the picture is empty (0 pixels wide or high)",
         ));
+    }
+    if let Some(why) = budget::too_large(w, h, u64::from(decoder.color_type().bytes_per_pixel())) {
+        return Err(ProbeError::too_large(why));
     }
     let alpha = decoder.color_type().has_alpha();
     // a broken EXIF block is no reason to refuse the picture: it is shown as stored
@@ -102,7 +144,7 @@ pub fn parse_svg(bytes: &[u8]) -> Result<resvg::usvg::Tree, ProbeError> {
     opt.fontdb_mut()
         .load_font_data(dejavu::sans::regular().to_vec());
     resvg::usvg::Tree::from_data(bytes, &opt)
-        .map_err(|e| ProbeError(format!("cannot read this SVG drawing: {e}")))
+        .map_err(|e| ProbeError::unreadable(format!("cannot read this SVG drawing: {e}")))
 }
 
 #[cfg(test)]

@@ -117,6 +117,7 @@ mod tests {
             alpha: false,
             orientation: 1,
             hash: String::new(),
+            stem: "images/a b".into(),
         };
         let h = html(
             &info,

@@ -1,6 +1,9 @@
 //! The preview's HTTP side, served by hyper through an axum router: pages of the output
 //! folder with the reload script added as they are served, the event stream that tells open
 //! pages to reload or shows why a build failed, and nothing outside the output folder.
+//! Files are streamed from disk with a deadline on every stalled write, and only requests
+//! addressed to this computer by name (`localhost`, the loopback and bound addresses) are
+//! answered, so a web page elsewhere cannot read the drafts through DNS rebinding.
 
 use axum::Router;
 use axum::body::Body;
@@ -11,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use std::convert::Infallible;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,6 +35,15 @@ const HEAD_DEADLINE: Duration = Duration::from_secs(10);
 /// Most bytes a request head may take (hyper answers 431 past it): a request line without
 /// an end cannot grow memory.
 const MAX_HEAD: usize = 16 * 1024;
+/// How long a write may wait for a client that does not read before the connection is
+/// dropped: a client asking for a large file and never reading it holds no more than this.
+pub const WRITE_DEADLINE: Duration = Duration::from_secs(10);
+/// Bytes read from a file at a time while it is sent: what a connection holds, whatever
+/// the file's size.
+const CHUNK: usize = 64 * 1024;
+/// Pages larger than this are sent as they are, without the reload script, rather than
+/// read whole into memory to add it.
+const MAX_INJECTED: u64 = 16 * 1024 * 1024;
 
 /// What browsers are told: the build generation and, when the last build failed, why.
 #[derive(Debug, Clone, Default)]
@@ -45,13 +58,16 @@ pub struct State {
     base_path: String,
     status: watch::Sender<Status>,
     streams: Arc<tokio::sync::Semaphore>,
+    /// The address listened on: a `Host:` naming it is answered too.
+    bound: IpAddr,
 }
 
 impl State {
-    pub fn new(output: PathBuf, base_path: String) -> State {
+    pub fn new(output: PathBuf, base_path: String, bound: IpAddr) -> State {
         State {
             output,
             base_path,
+            bound,
             status: watch::Sender::new(Status::default()),
             streams: Arc::new(tokio::sync::Semaphore::new(MAX_EVENT_STREAMS)),
         }
@@ -77,6 +93,10 @@ pub async fn run(listener: std::net::TcpListener, state: Arc<State>) -> std::io:
         .route(EVENTS, axum::routing::get(events))
         .route(SCRIPT, axum::routing::get(script))
         .fallback(page)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            host_check,
+        ))
         .with_state(state);
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
@@ -99,7 +119,10 @@ pub async fn run(listener: std::net::TcpListener, state: Arc<State>) -> std::io:
                 .timer(TokioTimer::new())
                 .header_read_timeout(HEAD_DEADLINE)
                 .max_buf_size(MAX_HEAD)
-                .serve_connection(TokioIo::new(stream), service)
+                .serve_connection(
+                    TokioIo::new(super::deadline::Deadline::new(stream, WRITE_DEADLINE)),
+                    service,
+                )
                 .await;
             drop(slot);
         });
@@ -117,18 +140,20 @@ async fn page(Shared(state): Shared<Arc<State>>, method: Method, uri: Uri) -> Re
     // read before the file: a page is never older than the build it claims to show
     let generation = state.status.borrow().generation;
     if let Some(file) = resolve(&state.output, &state.base_path, uri.path())
-        && let Ok(body) = tokio::fs::read(&file).await
+        && let Ok(opened) = tokio::fs::File::open(&file).await
+        && let Ok(meta) = opened.metadata().await
     {
         let kind = mime_guess::from_path(&file).first_or_octet_stream();
-        return if kind.essence_str() == "text/html" {
-            respond(
+        if kind.essence_str() != "text/html" || meta.len() > MAX_INJECTED {
+            return stream(opened, meta.len(), &content_type(&kind));
+        }
+        if let Ok(body) = tokio::fs::read(&file).await {
+            return respond(
                 StatusCode::OK,
                 "text/html; charset=utf-8",
                 inject(body, generation),
-            )
-        } else {
-            respond(StatusCode::OK, &content_type(&kind), body)
-        };
+            );
+        }
     }
     let body = tokio::fs::read(state.output.join("404.html"))
         .await
@@ -153,7 +178,88 @@ fn content_type(kind: &mime_guess::Mime) -> String {
 }
 
 fn respond(code: StatusCode, content_type: &str, body: Vec<u8>) -> Response {
-    let mut r = Response::new(Body::from(body));
+    with_headers(Response::new(Body::from(body)), code, content_type)
+}
+
+/// A file sent as it is read, [`CHUNK`] bytes at a time: a large file never sits whole in
+/// memory, and a client that stops reading stops the reading too.
+fn stream(mut file: tokio::fs::File, len: u64, content_type: &str) -> Response {
+    use std::task::Poll;
+    use tokio::io::{AsyncRead, ReadBuf};
+    let mut buf = vec![0u8; CHUNK];
+    let chunks = futures_util::stream::poll_fn(move |cx| {
+        let mut read = ReadBuf::new(&mut buf);
+        match std::pin::Pin::new(&mut file).poll_read(cx, &mut read) {
+            Poll::Ready(Ok(())) if read.filled().is_empty() => Poll::Ready(None),
+            Poll::Ready(Ok(())) => Poll::Ready(Some(Ok::<_, std::io::Error>(
+                axum::body::Bytes::copy_from_slice(read.filled()),
+            ))),
+            Poll::Ready(Err(e)) => Poll::Ready(Some(Err(e))),
+            Poll::Pending => Poll::Pending,
+        }
+    });
+    let body = Body::from_stream(chunks);
+    let mut r = with_headers(Response::new(body), StatusCode::OK, content_type);
+    r.headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    r
+}
+
+/// Whether a request's `Host:` names this computer: `localhost`, `127.0.0.1`, `[::1]` or
+/// the address listened on, with any port (any address when listening on all of them).
+/// A name a page elsewhere could point at this computer (DNS rebinding) is refused; a
+/// request without the header comes from no browser and is answered.
+pub fn host_allowed(host: Option<&HeaderValue>, bound: IpAddr) -> bool {
+    let Some(host) = host else { return true };
+    let Ok(host) = host.to_str() else {
+        return false;
+    };
+    let (name, port) = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some(parts) => parts,
+            None => return false,
+        },
+        None => match host.rsplit_once(':') {
+            Some((name, port)) => (name, &host[name.len()..][..port.len() + 1]),
+            None => (host, ""),
+        },
+    };
+    let port_ok = port.is_empty()
+        || port
+            .strip_prefix(':')
+            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if !port_ok {
+        return false;
+    }
+    if name.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    // an address is never a rebound name: only a page from that address sends it
+    name.parse::<IpAddr>().is_ok_and(|ip| {
+        ip == IpAddr::from([127, 0, 0, 1])
+            || ip == IpAddr::from(std::net::Ipv6Addr::LOCALHOST)
+            || ip == bound
+            || bound.is_unspecified()
+    })
+}
+
+/// Refuses, with `421`, a request addressed to a name other than this computer's.
+async fn host_check(
+    Shared(state): Shared<Arc<State>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if host_allowed(request.headers().get(header::HOST), state.bound) {
+        return next.run(request).await;
+    }
+    respond(
+        StatusCode::MISDIRECTED_REQUEST,
+        "text/plain; charset=utf-8",
+        b"innopress serve answers only requests to localhost, 127.0.0.1, [::1] or the address it listens on\n".to_vec(),
+    )
+}
+
+fn with_headers(mut r: Response, code: StatusCode, content_type: &str) -> Response {
     *r.status_mut() = code;
     let h = r.headers_mut();
     if let Ok(v) = HeaderValue::from_str(content_type) {
@@ -342,5 +448,40 @@ mod tests {
             format!("<body>x<script src=\"{SCRIPT}\" data-generation=\"7\" defer></script></body>")
                 .into_bytes()
         );
+    }
+
+    #[test]
+    fn only_this_computers_names_are_answered() {
+        let loopback = IpAddr::from([127, 0, 0, 1]);
+        let lan = IpAddr::from([192, 168, 1, 20]);
+        let host = |h: &str| HeaderValue::from_str(h).unwrap();
+        for ok in [
+            "localhost",
+            "LocalHost:8080",
+            "127.0.0.1",
+            "127.0.0.1:1111",
+            "[::1]",
+            "[::1]:80",
+        ] {
+            assert!(host_allowed(Some(&host(ok)), loopback), "{ok}");
+        }
+        assert!(host_allowed(Some(&host("192.168.1.20:1111")), lan));
+        assert!(host_allowed(None, loopback));
+        for bad in [
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example",
+            "192.168.1.20",
+            "127.0.0.1:x",
+            "[::1",
+            "localhost:",
+            "",
+            "127.0.0.1.nip.io",
+        ] {
+            assert!(!host_allowed(Some(&host(bad)), loopback), "{bad}");
+        }
+        let any = IpAddr::from([0, 0, 0, 0]);
+        assert!(host_allowed(Some(&host("192.168.1.20:1111")), any));
+        assert!(!host_allowed(Some(&host("evil.example")), any));
     }
 }

@@ -4,6 +4,7 @@
 //! overlay in the browser. The reload script is added to HTML as it is served, never written
 //! into the output. Only files inside the output folder are ever served.
 
+mod deadline;
 mod http;
 
 use crate::incremental::{Outcome, Session};
@@ -52,7 +53,7 @@ pub fn serve(opts: &Options) -> Result<(), ServeError> {
         force: false,
     };
     let output = opts.root.join("output");
-    let state = Arc::new(State::new(output, base_path(&opts.root)));
+    let state = Arc::new(State::new(output, base_path(&opts.root), opts.bind));
     let session = start_session(&build_opts, &state);
 
     // watch before announcing the address, so no edit made after that line is missed

@@ -343,3 +343,98 @@ fn a_rebuild_after_moving_a_documents_date_equals_a_full_build() {
         );
     }
 }
+
+/// What a raw request with `host` as its `Host:` is answered.
+fn get_with_host(port: u16, path: &str, host: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+    let mut buf = String::new();
+    s.read_to_string(&mut buf).unwrap();
+    let code = buf.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (code, buf)
+}
+
+#[test]
+fn serve_answers_only_requests_addressed_to_this_computer() {
+    let dir = site(None);
+    let server = start(dir.path());
+    let port = server.port;
+    // a page elsewhere whose name was made to point here (DNS rebinding) reads nothing
+    let with_port = format!("evil.example:{port}");
+    for host in ["evil.example", with_port.as_str(), "localhost.evil.example"] {
+        for path in ["/news/", "/__innopress/events", "/__innopress/reload.js"] {
+            let (code, reply) = get_with_host(port, path, host);
+            assert_eq!(code, 421, "{host}{path}: {reply}");
+            assert!(
+                reply.contains("answers only requests to localhost"),
+                "{reply}"
+            );
+            assert!(!reply.contains("<html"), "{reply}");
+        }
+    }
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        "localhost".to_string(),
+    ] {
+        let (code, reply) = get_with_host(port, "/news/", &host);
+        assert_eq!(code, 200, "{host}: {reply}");
+    }
+}
+
+#[test]
+fn serve_streams_large_files_and_drops_clients_that_never_read() {
+    let dir = site(None);
+    // 200 MB of zeros, held on disk sparse
+    let big = std::fs::File::create(dir.path().join("content/static/big.bin")).unwrap();
+    big.set_len(200 << 20).unwrap();
+    drop(big);
+    let server = start(dir.path());
+    let pid = server.child.id();
+    assert_eq!(get(server.port, "/news/").0, 200);
+    let rss_before = proc_status(pid, "VmRSS");
+    let fds_before = open_descriptors(pid);
+
+    // clients that ask for the large file and never read a byte of it
+    let stalled: Vec<TcpStream> = (0..8)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+            write!(s, "GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(2));
+    let started = Instant::now();
+    let (code, _) = get(server.port, "/news/");
+    let answered = started.elapsed();
+    assert_eq!(code, 200);
+    assert!(
+        answered < Duration::from_secs(3),
+        "a page took {answered:?}"
+    );
+    let grown = proc_status(pid, "VmRSS").saturating_sub(rss_before);
+    eprintln!("RSS grew by {grown} kB with 8 stalled 200 MB downloads; a page in {answered:?}");
+    assert!(grown < 64 * 1024, "memory grew by {grown} kB");
+
+    // past the write deadline the stalled connections are closed
+    let deadline = Instant::now() + Duration::from_secs(25);
+    while open_descriptors(pid) > fds_before && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    assert!(
+        open_descriptors(pid) <= fds_before,
+        "{} descriptors still open, {fds_before} before",
+        open_descriptors(pid)
+    );
+    drop(stalled);
+
+    // a client that reads gets the whole file
+    let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(s, "GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut reply = Vec::new();
+    s.read_to_end(&mut reply).unwrap();
+    let head_end = reply.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    let head = String::from_utf8_lossy(&reply[..head_end]);
+    assert!(head.contains("Content-Length: 209715200"), "{head}");
+    assert_eq!(reply.len() - head_end, 200 << 20);
+}
