@@ -9,8 +9,8 @@
 //! reads it.
 
 use super::sheet::{
-    Cell, Cells, Limit, MAX_CELLS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES, Sheet,
-    SheetError,
+    Cell, Cells, Limit, MAX_CELLS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES,
+    Sheet, SheetError,
 };
 use std::fs::File;
 use std::io::BufReader;
@@ -60,7 +60,13 @@ pub(super) fn read_xlsx(path: &Path) -> Result<Sheet, SheetError> {
     // since a program that wrote a false dimension may have written anything
     let dim = reader.dimensions();
     if dim.end.0 as usize >= MAX_ROWS || dim.end.1 as usize >= MAX_COLUMNS {
-        let corner = |(r, c): (u32, u32)| format!("{}{}", super::sheet::column_name(c as usize), u64::from(r) + 1);
+        let corner = |(r, c): (u32, u32)| {
+            format!(
+                "{}{}",
+                super::sheet::column_name(c as usize),
+                u64::from(r) + 1
+            )
+        };
         let range = format!("{}:{}", corner(dim.start), corner(dim.end));
         let end = (dim.end.0 as usize, dim.end.1 as usize);
         return Err(cells.error(Limit::Declared(range), Some(end)));
@@ -78,9 +84,7 @@ pub(super) fn read_xlsx(path: &Path) -> Result<Sheet, SheetError> {
             DataRef::String(s) => Cell::Text(s),
             DataRef::SharedString(s) => Cell::Text(cut(s)),
             DataRef::Bool(b) => Cell::Text(b.to_string()),
-            DataRef::DateTime(_) | DataRef::DateTimeIso(_) | DataRef::DurationIso(_) => {
-                Cell::Date
-            }
+            DataRef::DateTime(_) | DataRef::DateTimeIso(_) | DataRef::DurationIso(_) => Cell::Date,
             DataRef::Error(e) => Cell::Error(e.to_string()),
         };
         cells.put(u64::from(c.pos.0), u64::from(c.pos.1), cell)?;
@@ -180,8 +184,8 @@ fn scan_ods(path: &Path) -> Result<(), SheetError> {
             }
             Event::End(e) => {
                 match e.name().as_ref() {
-                    b"table:table-cell" | b"table:covered-table-cell" => scan.end_cell()?,
-                    b"table:table-row" => scan.end_row(),
+                    "table:table-cell" | "table:covered-table-cell" => scan.end_cell()?,
+                    "table:table-row" => scan.end_row(),
                     _ => {}
                 }
                 continue;
@@ -189,35 +193,39 @@ fn scan_ods(path: &Path) -> Result<(), SheetError> {
             Event::Eof => return Ok(()),
             _ => continue,
         };
-        let attr = |name: &[u8]| -> Option<String> {
+        let attr = |name: &str| -> Option<String> {
             e.attributes()
                 .flatten()
                 .find(|a| a.key.as_ref() == name)
-                .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+                .map(|a| a.value.into_owned())
         };
-        let count = |name: &[u8]| attr(name).and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(1);
+        let count = |name: &str| {
+            attr(name)
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .unwrap_or(1)
+        };
         match e.name().as_ref() {
-            b"table:table" => scan.table(attr(b"table:name")),
-            b"table:table-row" => {
-                scan.row_repeats = count(b"table:number-rows-repeated");
+            "table:table" => scan.table(attr("table:name")),
+            "table:table-row" => {
+                scan.row_repeats = count("table:number-rows-repeated");
                 scan.col = 0;
                 if empty {
                     scan.end_row();
                 }
             }
-            b"table:table-cell" | b"table:covered-table-cell" => {
+            "table:table-cell" | "table:covered-table-cell" => {
                 let filled = !empty
                     || [
-                        &b"office:value-type"[..],
-                        b"office:value",
-                        b"office:string-value",
-                        b"table:formula",
+                        "office:value-type",
+                        "office:value",
+                        "office:string-value",
+                        "table:formula",
                     ]
                     .iter()
                     .any(|a| attr(a).is_some());
                 scan.cell = Some(CellScan {
-                    repeats: count(b"table:number-columns-repeated"),
-                    text: attr(b"office:string-value").map_or(0, |s| s.len() as u64),
+                    repeats: count("table:number-columns-repeated"),
+                    text: attr("office:string-value").map_or(0, |s| s.len() as u64),
                     filled,
                 });
                 if empty {
@@ -225,7 +233,7 @@ fn scan_ods(path: &Path) -> Result<(), SheetError> {
                 }
             }
             // calamine writes as many spaces as this asks
-            b"text:s" => scan.text(count(b"text:c")),
+            "text:s" => scan.text(count("text:c")),
             _ => {}
         }
     }
@@ -278,8 +286,11 @@ impl Scan {
             let (max_r, max_c) = (MAX_ROWS as u64, MAX_COLUMNS as u64);
             if last_row >= max_r || last_col >= max_c {
                 // the first cell past the limit, where a person would look
-                let r = if last_row >= max_r { self.row.max(max_r) } else { self.row };
-                let c = if last_col >= max_c { self.col.max(max_c) } else { self.col };
+                let (r, c) = if last_col >= max_c {
+                    (self.row, self.col.max(max_c))
+                } else {
+                    (self.row.max(max_r), self.col)
+                };
                 return Err(self.error(Limit::Far, r, c));
             }
             self.cells = self.cells.saturating_add(rows.saturating_mul(cols));

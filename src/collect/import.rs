@@ -7,10 +7,10 @@
 //! indicator does not apply to the city, and is recorded as `not_applicable = true`.
 
 use super::book;
-pub use super::store::{Figure, Reading, WriteError, write};
-use super::store::reads_back;
 use super::sheet::{self, Cell, Sheet};
-use super::templates::{CITY_CELL, NOT_APPLICABLE, is_percent};
+use super::store::reads_back;
+pub use super::store::{Figure, Reading, WriteError, write};
+use super::templates::{NOT_APPLICABLE, is_percent};
 use crate::content::Site;
 use crate::content::observation::{YEARS, figure_problem};
 use std::collections::BTreeMap;
@@ -198,9 +198,12 @@ fn read_file(
             }
         }
         // the loader's own rules: what `check` would refuse is not written
-        let refused = [(figure_value(value), year_col), (target, target_col.unwrap_or(year_col))]
-            .into_iter()
-            .find_map(|(v, c)| v.and_then(|v| figure_problem(v).map(|p| (v, c, p))));
+        let refused = [
+            (figure_value(value), year_col),
+            (target, target_col.unwrap_or(year_col)),
+        ]
+        .into_iter()
+        .find_map(|(v, c)| v.and_then(|v| figure_problem(v).map(|p| (v, c, p))));
         if let Some((v, c, why)) = refused {
             plan.problems.push(problem(
                 at(row, c),
@@ -247,7 +250,11 @@ fn read_file(
             target,
             at: at(row, year_col),
         };
-        if let Err(why) = reads_back(&figure) {
+        if !reads_back(&figure) {
+            let why = format!(
+                "{} cannot be written so that it reads back the same: type the figure again",
+                figure.value
+            );
             plan.problems.push(problem(figure.at, true, why));
             continue;
         }
@@ -286,7 +293,12 @@ fn city_of(
         .find(|&r| sheet.text(r, 0).eq_ignore_ascii_case("city"))
         .map(|r| (sheet.text(r, 1).to_lowercase(), r))
         .filter(|(c, _)| !c.is_empty());
-    let printable = |s: &str| crate::text::printable(s).chars().take(40).collect::<String>();
+    let printable = |s: &str| {
+        crate::text::printable(s)
+            .chars()
+            .take(40)
+            .collect::<String>()
+    };
     match inside {
         Some((city, row)) if !by_name.is_empty() && !by_name.contains(&city.as_str()) => {
             plan.problems.push(problem(
@@ -398,8 +410,7 @@ fn number(
         Cell::Number(_) => bad("not a finite number".into()),
         Cell::Text(t) if t.trim().is_empty() => Ok(None),
         Cell::Text(t) => match sheet::parse_number(t) {
-            Some(v) if v == 0.0 => Ok(Some(0.0)),
-            Some(v) => Ok(Some(v)),
+            Some(v) => Ok(Some(if v == 0.0 { 0.0 } else { v })),
             None => bad(format!(
                 "text “{}” in a number cell",
                 crate::text::printable(t.trim())
@@ -430,4 +441,3 @@ fn far_off(site: &Site, city: &str, id: &str, year: i32, value: f64) -> Option<S
         "{value} is {ratio:.1}× the median of {city}'s other years ({median}): a typo?"
     ))
 }
-

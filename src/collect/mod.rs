@@ -6,6 +6,6 @@
 pub mod book;
 pub mod import;
 pub mod sheet;
-mod store;
 pub mod status;
+mod store;
 pub mod templates;
