@@ -6,40 +6,15 @@
 //! one that differs is an error showing both values. An `n/a` in the year's cell says the
 //! indicator does not apply to the city, and is recorded as `not_applicable = true`.
 
+use super::book;
 use super::sheet::{self, Cell, Sheet};
-use super::templates::{CITY_CELL, NOT_APPLICABLE, is_percent};
+use super::store::reads_back;
+pub use super::store::{Figure, Reading, WriteError, write};
+use super::templates::{NOT_APPLICABLE, is_percent};
 use crate::content::Site;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::content::observation::{YEARS, figure_problem};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-/// What a city wrote in the year's cell.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Reading {
-    Value(f64),
-    /// `n/a`: the indicator does not apply to the city.
-    NotApplicable,
-}
-
-impl std::fmt::Display for Reading {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Reading::Value(v) => write!(f, "{v}"),
-            Reading::NotApplicable => f.write_str("n/a"),
-        }
-    }
-}
-
-/// A figure to add.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Figure {
-    pub city: String,
-    pub indicator: String,
-    pub year: i32,
-    pub value: Reading,
-    pub target: Option<f64>,
-    /// Where it was read: `tampere.xlsx:2025!J5`.
-    pub at: String,
-}
 
 /// A problem at a file or cell.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -93,15 +68,19 @@ fn read_file(
     seen: &mut BTreeMap<(String, String, i32), String>,
 ) {
     let file = path.display().to_string();
-    let sheet = match sheet::read(path) {
+    let sheet = match book::read(path) {
         Ok(s) => s,
         Err(e) => {
-            plan.problems.push(problem(file, true, e.to_string()));
+            let at = match e.cell() {
+                Some(cell) => format!("{file}:{cell}"),
+                None => file,
+            };
+            plan.problems.push(problem(at, true, e.to_string()));
             return;
         }
     };
     let at = |row: usize, col: usize| format!("{file}:{}", sheet.address(row, col));
-    let Some(header) = (0..sheet.rows.len().min(30)).find(|&r| sheet.text(r, 0) == "indicator")
+    let Some(header) = (0..sheet.height().min(30)).find(|&r| sheet.text(r, 0) == "indicator")
     else {
         plan.problems.push(problem(
             file.clone(),
@@ -110,20 +89,34 @@ fn read_file(
         ));
         return;
     };
-    let heads: Vec<String> = (0..sheet.rows[header].len())
+    let heads: Vec<String> = (0..sheet.width(header))
         .map(|c| sheet.text(header, c))
         .collect();
     let target_col = heads.iter().position(|h| h == "target");
-    let years: Vec<(usize, i32)> = heads
-        .iter()
-        .enumerate()
-        .filter_map(|(c, h)| {
-            h.parse::<i32>()
-                .ok()
-                .filter(|y| (1900..=9999).contains(y))
-                .map(|y| (c, y))
-        })
-        .collect();
+    // a heading of digits is a year column; one outside the years the data may name is
+    // refused, not passed over, since the year asked is found as the last year column
+    let mut years: Vec<(usize, i32)> = Vec::new();
+    for (c, h) in heads.iter().enumerate() {
+        if h.is_empty() || !h.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        match h.parse::<i32>().ok().filter(|y| YEARS.contains(y)) {
+            Some(y) => years.push((c, y)),
+            None => {
+                plan.problems.push(problem(
+                    at(header, c),
+                    true,
+                    format!(
+                        "the column heading {} is not a year innopress records ({} to {}): put back the template's heading",
+                        h.chars().take(12).collect::<String>(),
+                        YEARS.start(),
+                        YEARS.end()
+                    ),
+                ));
+                return;
+            }
+        }
+    }
     // the year asked is the last year column (the one before `target`)
     let Some(&(year_col, year)) = years.last() else {
         plan.problems.push(problem(
@@ -133,30 +126,8 @@ fn read_file(
         ));
         return;
     };
-    // the city: the file's name, which the template's own cell must agree with
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default()
-        .to_lowercase();
-    let named = (sheet.text(CITY_CELL.0 as usize, 0) == "city")
-        .then(|| sheet.text(CITY_CELL.0 as usize, CITY_CELL.1 as usize))
-        .filter(|s| !s.is_empty());
-    let city = match &named {
-        Some(n) if *n != stem && site.cities.iter().any(|c| c.id.get_ref() == &stem) => {
-            plan.problems.push(problem(
-                at(CITY_CELL.0 as usize, CITY_CELL.1 as usize),
-                true,
-                format!(
-                    "the file is named for `{}` but its sheet is for `{}`: check which city sent it",
-                    crate::text::printable(&stem),
-                    crate::text::printable(n)
-                ),
-            ));
-            return;
-        }
-        Some(n) => n.clone(),
-        None => stem,
+    let Some(city) = city_of(site, path, &sheet, header, &at, plan) else {
+        return;
     };
     if !site.cities.iter().any(|c| c.id.get_ref() == &city) {
         plan.problems.push(problem(
@@ -169,7 +140,7 @@ fn read_file(
         ));
         return;
     }
-    for row in header + 1..sheet.rows.len() {
+    for row in header + 1..sheet.height() {
         let id = sheet.text(row, 0);
         if id.is_empty() {
             continue;
@@ -226,6 +197,21 @@ fn read_file(
                 continue;
             }
         }
+        // the loader's own rules: what `check` would refuse is not written
+        let refused = [
+            (figure_value(value), year_col),
+            (target, target_col.unwrap_or(year_col)),
+        ]
+        .into_iter()
+        .find_map(|(v, c)| v.and_then(|v| figure_problem(v).map(|p| (v, c, p))));
+        if let Some((v, c, why)) = refused {
+            plan.problems.push(problem(
+                at(row, c),
+                true,
+                format!("{v:e} is {why}: check the figure (in the indicator's unit)"),
+            ));
+            continue;
+        }
         let key = (city.clone(), id.clone(), year);
         if let Some(first) = seen.get(&key) {
             plan.problems.push(problem(
@@ -256,14 +242,111 @@ fn read_file(
         {
             plan.problems.push(problem(at(row, year_col), false, w));
         }
-        plan.add.push(Figure {
+        let figure = Figure {
             city: city.clone(),
             indicator: id,
             year,
             value,
             target,
             at: at(row, year_col),
-        });
+        };
+        if !reads_back(&figure) {
+            let why = format!(
+                "{} cannot be written so that it reads back the same: type the figure again",
+                figure.value
+            );
+            plan.problems.push(problem(figure.at, true, why));
+            continue;
+        }
+        plan.add.push(figure);
+    }
+}
+
+/// The message for a file named for one city that holds another's sheet.
+pub const WRONG_CITY: &str = "check which city sent it; nothing of this file is imported (name the file for the city that sent it, and ask the other city for its own file)";
+
+/// The city a file is for. Its name says which (`oulu.xlsx`, and also `Oulu (1).xlsx` or
+/// `oulu-2025.xlsx`: a city's id as a word of the name), and the template's own `city`
+/// cell, in a row above the header wherever rows were added, must agree: a file named for
+/// one city that holds another's sheet is refused as a whole, never imported as either.
+/// `None` once the problem is recorded.
+fn city_of(
+    site: &Site,
+    path: &Path,
+    sheet: &Sheet,
+    header: usize,
+    at: &dyn Fn(usize, usize) -> String,
+    plan: &mut Plan,
+) -> Option<String> {
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_lowercase();
+    let by_name: Vec<&str> = site
+        .cities
+        .iter()
+        .map(|c| c.id.get_ref().as_str())
+        .filter(|id| names(&stem, id))
+        .collect();
+    let inside = (0..header)
+        .find(|&r| sheet.text(r, 0).eq_ignore_ascii_case("city"))
+        .map(|r| (sheet.text(r, 1).to_lowercase(), r))
+        .filter(|(c, _)| !c.is_empty());
+    let printable = |s: &str| {
+        crate::text::printable(s)
+            .chars()
+            .take(40)
+            .collect::<String>()
+    };
+    match inside {
+        Some((city, row)) if !by_name.is_empty() && !by_name.contains(&city.as_str()) => {
+            plan.problems.push(problem(
+                at(row, 1),
+                true,
+                format!(
+                    "the file is named for `{}` but its sheet is for `{}`: {WRONG_CITY}",
+                    by_name.join("`, `"),
+                    printable(&city)
+                ),
+            ));
+            None
+        }
+        Some((city, _)) => Some(city),
+        None if by_name.len() > 1 => {
+            plan.problems.push(problem(
+                path.display().to_string(),
+                true,
+                format!(
+                    "the file's name names more than one city (`{}`) and its sheet says none: name the file for the city that sent it",
+                    by_name.join("`, `")
+                ),
+            ));
+            None
+        }
+        None => Some(by_name.first().map_or(stem, |c| c.to_string())),
+    }
+}
+
+/// Whether `id` is a word of the file name `stem`: not part of a longer word, so that
+/// `oulu (1)` and `oulu-2025` name `oulu` and `ouluntie` does not.
+fn names(stem: &str, id: &str) -> bool {
+    !id.is_empty()
+        && stem.match_indices(id).any(|(i, _)| {
+            let before = stem[..i].chars().next_back();
+            let after = stem[i + id.len()..].chars().next();
+            [before, after]
+                .into_iter()
+                .flatten()
+                .all(|c| !c.is_alphanumeric())
+        })
+}
+
+/// The figure of a reading, if it is one.
+fn figure_value(r: Reading) -> Option<f64> {
+    match r {
+        Reading::Value(v) => Some(v),
+        Reading::NotApplicable => None,
     }
 }
 
@@ -321,11 +404,13 @@ fn number(
     let bad = |m: String| Err(problem(at(row, col), true, m));
     match sheet.get(row, col) {
         Cell::Empty => Ok(None),
+        // -0 is written and shown as 0
+        Cell::Number(n) if *n == 0.0 => Ok(Some(0.0)),
         Cell::Number(n) if n.is_finite() => Ok(Some(*n)),
         Cell::Number(_) => bad("not a finite number".into()),
         Cell::Text(t) if t.trim().is_empty() => Ok(None),
         Cell::Text(t) => match sheet::parse_number(t) {
-            Some(v) => Ok(Some(v)),
+            Some(v) => Ok(Some(if v == 0.0 { 0.0 } else { v })),
             None => bad(format!(
                 "text “{}” in a number cell",
                 crate::text::printable(t.trim())
@@ -336,6 +421,9 @@ fn number(
         },
         Cell::Date => bad("a date in a number cell".into()),
         Cell::Error(e) => bad(format!("the formula gives {e}")),
+        Cell::Uncomputed => bad(
+            "a formula whose result the file does not hold (it was saved by a program that does not compute formulas): open the file in a spreadsheet program and save it, so the result is stored, or type the number in place of the formula".into(),
+        ),
     }
 }
 
@@ -352,76 +440,4 @@ fn far_off(site: &Site, city: &str, id: &str, year: i32, value: f64) -> Option<S
     Some(format!(
         "{value} is {ratio:.1}× the median of {city}'s other years ({median}): a typo?"
     ))
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("cannot write {path}: {source}")]
-pub struct WriteError {
-    pub path: String,
-    #[source]
-    pub source: std::io::Error,
-}
-
-/// Adds the planned figures to `content/data/observations/YEAR.toml`, each file replaced
-/// at once (a killed import leaves it as it was). Returns the files written.
-pub fn write(root: &Path, add: &[Figure]) -> Result<Vec<String>, WriteError> {
-    let mut by_year: BTreeMap<i32, Vec<&Figure>> = BTreeMap::new();
-    for f in add {
-        by_year.entry(f.year).or_default().push(f);
-    }
-    let dir = root.join("content/data/observations");
-    let mut written = Vec::new();
-    for (year, figures) in by_year {
-        let rel = format!("content/data/observations/{year}.toml");
-        let err = |source| WriteError {
-            path: rel.clone(),
-            source,
-        };
-        std::fs::create_dir_all(&dir).map_err(err)?;
-        let path = dir.join(format!("{year}.toml"));
-        let mut text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => format!(
-                "# The figures of {year}, imported from the cities' spreadsheets\n# (innopress import observations).\n"
-            ),
-            Err(e) => return Err(err(e)),
-        };
-        let cities: BTreeSet<&str> = figures.iter().map(|f| f.city.as_str()).collect();
-        for city in cities {
-            for f in figures.iter().filter(|f| f.city == city) {
-                if !text.ends_with("\n\n") {
-                    text.push('\n');
-                }
-                text.push_str(&format!(
-                    "[[observation]]\ncity = \"{}\"\nindicator = \"{}\"\nyear = {}\n",
-                    f.city, f.indicator, f.year
-                ));
-                match f.value {
-                    Reading::Value(v) => text.push_str(&format!("value = {v}\n")),
-                    Reading::NotApplicable => text.push_str("not_applicable = true\n"),
-                }
-                if let Some(t) = f.target {
-                    text.push_str(&format!("target = {t}\n"));
-                }
-            }
-        }
-        let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(err)?;
-        std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(err)?;
-        tmp.as_file().sync_all().map_err(err)?;
-        test_pause("written-not-renamed");
-        tmp.persist(&path).map_err(|e| err(e.error))?;
-        written.push(rel);
-    }
-    Ok(written)
-}
-
-/// Test hook: a debug build stops for a minute at `point` when `INNOPRESS_TEST_IMPORT_PAUSE`
-/// names it, after saying so on stderr, so that a test can kill it there.
-fn test_pause(point: &str) {
-    if cfg!(debug_assertions)
-        && std::env::var("INNOPRESS_TEST_IMPORT_PAUSE").is_ok_and(|p| p == point)
-    {
-        eprintln!("PAUSED at {point}");
-        std::thread::sleep(std::time::Duration::from_secs(60));
-    }
 }

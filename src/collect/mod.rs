@@ -3,7 +3,9 @@
 //! to fill ([`templates`]); [`status`] says what has come back. Both read the loaded site
 //! and write nothing themselves: the command line decides where the files go.
 
+pub mod book;
 pub mod import;
 pub mod sheet;
 pub mod status;
+mod store;
 pub mod templates;

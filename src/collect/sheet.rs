@@ -1,8 +1,30 @@
-//! A returned spreadsheet as plain cells, whatever it was saved as: `.xlsx`, `.ods` (read
-//! with calamine, formulas by their cached values) or `.csv` (read as text). Readers get the
-//! cells and their addresses; nothing here knows what a template holds.
+//! A returned spreadsheet as plain cells, whatever it was saved as: `.xlsx`, `.ods` (read by
+//! [`super::book`]) or `.csv` (read as text here). Readers get the cells and their addresses;
+//! nothing here knows what a template holds.
+//!
+//! The files come from outside, so every reader stays within the limits below, whatever
+//! a file declares: a sheet is held sparsely (a far cell costs what a near one does), and
+//! a file past a limit is refused with one error naming the file, the sheet and the cell,
+//! before anything large is allocated.
 
+use std::collections::BTreeMap;
 use std::path::Path;
+
+/// The largest file read, as stored on disk (any kind). A city's template is about 10 KB.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+/// The most an `.xlsx` or `.ods` may unpack to, all its parts together (a zip bomb is
+/// refused before any part is read).
+pub const MAX_UNPACKED_BYTES: u64 = 50 * 1024 * 1024;
+/// Rows and columns read: a filled cell beyond them refuses the file.
+pub const MAX_ROWS: usize = 10_000;
+pub const MAX_COLUMNS: usize = 100;
+/// Filled cells read per sheet (a template has a few hundred).
+pub const MAX_CELLS: usize = 100_000;
+/// Characters kept of a cell's text: no figure or id is longer, and a longer comment is
+/// never read, so the rest is dropped instead of held.
+pub const MAX_TEXT: usize = 256;
+/// The longest line of a CSV file, in bytes.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
 
 /// One cell's content.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,21 +36,34 @@ pub enum Cell {
     Date,
     /// A formula that failed (`#DIV/0!`), as the spreadsheet shows it.
     Error(String),
+    /// A formula whose result the file does not hold (written by a program that does not
+    /// compute, such as a script): its value is unknown, not empty.
+    Uncomputed,
 }
 
-/// A sheet: its name (`None` for CSV) and its cells by (row, column), 0-based.
+/// A sheet: its name (`None` for CSV) and its filled cells by (row, column), 0-based.
 #[derive(Debug, Clone, Default)]
 pub struct Sheet {
     pub name: Option<String>,
-    pub rows: Vec<Vec<Cell>>,
+    cells: BTreeMap<(usize, usize), Cell>,
 }
 
 impl Sheet {
     pub fn get(&self, row: usize, col: usize) -> &Cell {
-        self.rows
-            .get(row)
-            .and_then(|r| r.get(col))
-            .unwrap_or(&Cell::Empty)
+        self.cells.get(&(row, col)).unwrap_or(&Cell::Empty)
+    }
+
+    /// Rows up to the last one with a filled cell.
+    pub fn height(&self) -> usize {
+        self.cells.keys().next_back().map_or(0, |&(r, _)| r + 1)
+    }
+
+    /// Columns of `row` up to its last filled cell.
+    pub fn width(&self, row: usize) -> usize {
+        self.cells
+            .range((row, 0)..(row + 1, 0))
+            .next_back()
+            .map_or(0, |(&(_, c), _)| c + 1)
     }
 
     /// A cell's text, trimmed (numbers written as they would be typed).
@@ -42,10 +77,116 @@ impl Sheet {
 
     /// `Sheet!C7` (or `C7` for a CSV file) for row and column, 0-based.
     pub fn address(&self, row: usize, col: usize) -> String {
-        let cell = format!("{}{}", column_name(col), row + 1);
-        match &self.name {
-            Some(n) => format!("{n}!{cell}"),
-            None => cell,
+        at(self.name.as_deref(), row, col)
+    }
+}
+
+/// `Sheet!C7`, or `C7` without a sheet name.
+fn at(sheet: Option<&str>, row: usize, col: usize) -> String {
+    let cell = format!("{}{}", column_name(col), row.saturating_add(1));
+    match sheet {
+        Some(n) => format!("{n}!{cell}"),
+        None => cell,
+    }
+}
+
+/// The cells of a sheet as they are read, refused as soon as one is past a limit.
+pub(super) struct Cells {
+    sheet: Sheet,
+}
+
+impl Cells {
+    pub(super) fn new(name: Option<String>) -> Self {
+        Cells {
+            sheet: Sheet {
+                name,
+                cells: BTreeMap::new(),
+            },
+        }
+    }
+
+    /// Adds a cell; an empty one costs nothing and is not kept, wherever it is.
+    pub(super) fn put(&mut self, row: u64, col: u64, cell: Cell) -> Result<(), SheetError> {
+        if cell == Cell::Empty {
+            return Ok(());
+        }
+        let (r, c) = (to_usize(row), to_usize(col));
+        if r >= MAX_ROWS || c >= MAX_COLUMNS {
+            return Err(self.error(Limit::Far, Some((r, c))));
+        }
+        if self.sheet.cells.len() >= MAX_CELLS && !self.sheet.cells.contains_key(&(r, c)) {
+            return Err(self.error(Limit::Cells, Some((r, c))));
+        }
+        let cell = match cell {
+            Cell::Text(t) if t.len() > MAX_TEXT => Cell::Text(t.chars().take(MAX_TEXT).collect()),
+            other => other,
+        };
+        self.sheet.cells.insert((r, c), cell);
+        Ok(())
+    }
+
+    /// A refusal at a cell of this sheet (or the sheet as a whole).
+    pub(super) fn error(&self, limit: Limit, cell: Option<(usize, usize)>) -> SheetError {
+        SheetError::Limit {
+            at: cell.map(|(r, c)| at(self.sheet.name.as_deref(), r, c)),
+            limit,
+        }
+    }
+
+    pub(super) fn done(self) -> Sheet {
+        self.sheet
+    }
+}
+
+fn to_usize(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+/// Which limit a file went past.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Limit {
+    /// A filled cell beyond [`MAX_ROWS`] or [`MAX_COLUMNS`].
+    Far,
+    /// The sheet's own `<dimension>` says it reaches this far.
+    Declared(String),
+    /// More than [`MAX_CELLS`] filled cells.
+    Cells,
+    /// A file of more than [`MAX_FILE_BYTES`] bytes.
+    FileBytes(u64),
+    /// Parts that unpack to more than [`MAX_UNPACKED_BYTES`] bytes.
+    Unpacked(u128),
+    /// A CSV line longer than [`MAX_LINE_BYTES`].
+    Line,
+    /// Cells whose text, repeated as the file asks, comes to more than [`MAX_UNPACKED_BYTES`].
+    Text,
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (rows, cols) = (MAX_ROWS, column_name(MAX_COLUMNS - 1));
+        match self {
+            Limit::Far => write!(
+                f,
+                "a filled cell beyond the {rows} rows and {MAX_COLUMNS} columns (A to {cols}) innopress reads"
+            ),
+            Limit::Declared(range) => write!(
+                f,
+                "the sheet says it spans {range}, beyond the {rows} rows and {MAX_COLUMNS} columns (A to {cols}) innopress reads"
+            ),
+            Limit::Cells => write!(f, "more than {MAX_CELLS} filled cells in the sheet"),
+            Limit::FileBytes(n) => write!(
+                f,
+                "the file has {n} bytes, more than the {MAX_FILE_BYTES} innopress reads"
+            ),
+            Limit::Unpacked(n) => write!(
+                f,
+                "the file unpacks to {n} bytes, more than the {MAX_UNPACKED_BYTES} innopress reads"
+            ),
+            Limit::Line => write!(f, "a line longer than {MAX_LINE_BYTES} bytes"),
+            Limit::Text => write!(
+                f,
+                "its cells' text, repeated as the file asks, comes to more than {MAX_UNPACKED_BYTES} bytes"
+            ),
         }
     }
 }
@@ -70,59 +211,39 @@ pub enum SheetError {
     Read(String),
     #[error("it holds no sheet")]
     Empty,
-    #[error("a .{0} file is not a spreadsheet innopress reads (use .xlsx, .ods or .csv)")]
+    #[error("a .{0} file is not a spreadsheet innopress reads (save it as .xlsx, .ods or .csv)")]
     Kind(String),
+    /// Past a limit: the file is not read further.
+    #[error(
+        "{limit}: nothing of this file is imported (copy the filled cells of the template into a new file, or ask the city to send its template again)"
+    )]
+    Limit { at: Option<String>, limit: Limit },
 }
 
-/// The first sheet of `path`.
-pub fn read(path: &Path) -> Result<Sheet, SheetError> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    match ext.as_str() {
-        "csv" => read_csv(path),
-        "xlsx" | "xlsm" | "ods" | "xls" => read_book(path),
-        other => Err(SheetError::Kind(other.to_string())),
+impl SheetError {
+    /// `Sheet!C7` where the problem is, when it is at a cell.
+    pub fn cell(&self) -> Option<&str> {
+        match self {
+            SheetError::Limit { at, .. } => at.as_deref(),
+            _ => None,
+        }
     }
 }
 
-fn read_book(path: &Path) -> Result<Sheet, SheetError> {
-    use calamine::{Data, Reader};
-    let mut book =
-        calamine::open_workbook_auto(path).map_err(|e| SheetError::Read(e.to_string()))?;
-    let name = book
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or(SheetError::Empty)?;
-    let range = book
-        .worksheet_range(&name)
+/// A `.csv` file: UTF-8, comma or semicolon separated.
+pub(super) fn read_csv(path: &Path) -> Result<Sheet, SheetError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
         .map_err(|e| SheetError::Read(e.to_string()))?;
-    let (top, left) = range.start().unwrap_or((0, 0));
-    let mut rows: Vec<Vec<Cell>> = vec![Vec::new(); top as usize];
-    for r in range.rows() {
-        let mut row = vec![Cell::Empty; left as usize];
-        row.extend(r.iter().map(|c| match c {
-            Data::Empty => Cell::Empty,
-            Data::Int(i) => Cell::Number(*i as f64),
-            Data::Float(f) => Cell::Number(*f),
-            Data::String(s) => Cell::Text(s.clone()),
-            Data::Bool(b) => Cell::Text(b.to_string()),
-            Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => Cell::Date,
-            Data::Error(e) => Cell::Error(e.to_string()),
-        }));
-        rows.push(row);
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        // grown since it was measured
+        return Err(SheetError::Limit {
+            at: None,
+            limit: Limit::FileBytes(bytes.len() as u64),
+        });
     }
-    Ok(Sheet {
-        name: Some(name),
-        rows,
-    })
-}
-
-fn read_csv(path: &Path) -> Result<Sheet, SheetError> {
-    let bytes = std::fs::read(path).map_err(|e| SheetError::Read(e.to_string()))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| SheetError::Read("it is not UTF-8 text (save it as CSV UTF-8)".into()))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
@@ -138,23 +259,19 @@ fn read_csv(path: &Path) -> Result<Sheet, SheetError> {
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
+    let mut cells = Cells::new(None);
+    for (row, record) in reader.records().enumerate() {
         let record = record.map_err(|e| SheetError::Read(e.to_string()))?;
-        rows.push(
-            record
-                .iter()
-                .map(|s| {
-                    if s.trim().is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(s.to_string())
-                    }
-                })
-                .collect(),
-        );
+        if record.as_slice().len() > MAX_LINE_BYTES {
+            return Err(cells.error(Limit::Line, Some((row, 0))));
+        }
+        for (col, s) in record.iter().enumerate() {
+            if !s.trim().is_empty() {
+                cells.put(row as u64, col as u64, Cell::Text(s.to_string()))?;
+            }
+        }
     }
-    Ok(Sheet { name: None, rows })
+    Ok(cells.done())
 }
 
 /// A number as people type it in Finland or in English: `1 234,5`, `1234.5`, `1,234.5`,

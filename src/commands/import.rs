@@ -7,6 +7,10 @@ use std::process::ExitCode;
 /// Rejected rows shown in the terminal; the rejects file always has all of them.
 const SHOWN_PROBLEMS: usize = 40;
 
+/// Problems of returned spreadsheets shown in the terminal: a hostile or broken file can
+/// have one per cell, and the first ones say what is wrong.
+const SHOWN_CELL_PROBLEMS: usize = 50;
+
 pub fn run(cmd: ImportCommand) -> ExitCode {
     match cmd {
         ImportCommand::Projects(args) => projects(args),
@@ -24,8 +28,14 @@ fn observations(args: ImportObservationsArgs) -> ExitCode {
         }
     };
     let plan = import::plan(&checked.site, &args.files);
-    for p in &plan.problems {
+    for p in plan.problems.iter().take(SHOWN_CELL_PROBLEMS) {
         eprintln!("{p}");
+    }
+    if plan.problems.len() > SHOWN_CELL_PROBLEMS {
+        eprintln!(
+            "… and {} more problems not shown (fix these first, then import again)",
+            plan.problems.len() - SHOWN_CELL_PROBLEMS
+        );
     }
     let errors = plan.errors();
     if errors > 0 && !args.skip_invalid {

@@ -32,6 +32,44 @@ pub struct NotApplicable {
 /// The calendar years an observation, or an indicator figure, may name.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 
+/// The largest magnitude of a figure or a target: far above any city's figure (a large
+/// city's whole economy is about 1e11 euros), and far below where sums, medians and chart
+/// scales lose their meaning in floating point.
+pub const MAX_FIGURE: f64 = 1e15;
+
+/// Why a number cannot be an observation's value or target. `check` refuses such a
+/// number, and the import does not write one: both ask [`figure_problem`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FigureProblem {
+    /// nan or inf.
+    NotFinite,
+    /// Beyond ±[`MAX_FIGURE`].
+    TooLarge,
+}
+
+impl std::fmt::Display for FigureProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FigureProblem::NotFinite => f.write_str("not a finite number"),
+            FigureProblem::TooLarge => write!(
+                f,
+                "beyond ±{MAX_FIGURE:e}, larger than any figure of the impact model"
+            ),
+        }
+    }
+}
+
+/// What is wrong with `v` as a value or target, if anything.
+pub fn figure_problem(v: f64) -> Option<FigureProblem> {
+    if !v.is_finite() {
+        Some(FigureProblem::NotFinite)
+    } else if v.abs() > MAX_FIGURE {
+        Some(FigureProblem::TooLarge)
+    } else {
+        None
+    }
+}
+
 /// (city, indicator, year): what names an observation, whichever kind it is.
 pub type Key<'a> = (&'a str, &'a str, i32);
 

@@ -11,7 +11,7 @@ pub use data::{data_warnings, far_from_median};
 
 use crate::content::Site;
 use crate::content::model::*;
-use crate::content::observation::YEARS;
+use crate::content::observation::{FigureProblem, YEARS, figure_problem};
 use crate::diagnostics::{Diagnostics, FileId, Stage};
 use crate::ids::{is_slug, suggest_slug};
 use ids::{Ids, Lookup};
@@ -383,7 +383,8 @@ impl Validator<'_> {
         let site = self.site;
         let mut seen: BTreeSet<(&str, &str, i32)> = BTreeSet::new();
         for o in &site.observations {
-            if !o.value.is_finite() || o.target.is_some_and(|t| !t.is_finite()) {
+            let problems = [Some(o.value), o.target].map(|v| v.and_then(figure_problem));
+            if problems.contains(&Some(FigureProblem::NotFinite)) {
                 self.error(
                     o.origin.file,
                     o.origin.span.clone(),
@@ -392,6 +393,13 @@ impl Validator<'_> {
                         "nan and inf are not observations; leave the observation out instead"
                             .into(),
                     ),
+                );
+            } else if problems.contains(&Some(FigureProblem::TooLarge)) {
+                self.error(
+                    o.origin.file,
+                    o.origin.span.clone(),
+                    format!("value or target {}", FigureProblem::TooLarge),
+                    Some("check the figure: write it in the indicator's unit".into()),
                 );
             }
             let keys = (&o.city, &o.indicator, &o.year);

@@ -233,7 +233,7 @@ fn returned_spreadsheets_import_with_every_problem_at_its_cell_once() {
     assert_eq!(
         reported,
         [
-            "returned/oulu.xlsx:2025!B2: error: the file is named for `oulu` but its sheet is for `tampere`: check which city sent it",
+            "returned/oulu.xlsx:2025!B2: error: the file is named for `oulu` but its sheet is for `tampere`: check which city sent it; nothing of this file is imported (name the file for the city that sent it, and ask the other city for its own file)",
             "returned/tampere.xlsx:2025!J6: error: 140 is not a percentage (0–100) for `share`",
             "returned/tampere.xlsx:2025!J7: error: text “noin 5” in a number cell: write a number, or n/a if the indicator does not apply to the city",
         ],
@@ -595,7 +595,7 @@ fn eighteen_templates_out_and_back_with_the_planted_problems_found() {
     assert_eq!(
         errors,
         [
-            "returned/oulu.xlsx:2025!B2: error: the file is named for `oulu` but its sheet is for `helsinki`: check which city sent it",
+            "returned/oulu.xlsx:2025!B2: error: the file is named for `oulu` but its sheet is for `helsinki`: check which city sent it; nothing of this file is imported (name the file for the city that sent it, and ask the other city for its own file)",
             "returned/tampere.xlsx:2025!J8: error: text “noin 6” in a number cell: write a number, or n/a if the indicator does not apply to the city",
         ],
         "{err}"

@@ -5,6 +5,7 @@
 mod architecture;
 mod charts;
 mod collect;
+mod collect_hostile;
 mod common;
 mod dates;
 mod hostile;
