@@ -42,6 +42,40 @@ pub enum FormatError {
     NotUtf8(u64),
     NoEmailColumn(Vec<String>),
     Io(String),
+    /// A quote left open: the row begun on `line` runs on to `last`.
+    RunTogether {
+        line: u64,
+        last: u64,
+    },
+}
+
+/// Why a row begun on `line` and ended on `last` is refused, and what to do.
+pub fn run_on(line: u64, last: u64) -> String {
+    format!(
+        "a quote (\") opens a cell on this line and is closed only on line {last}, so lines {line}–{last} run together as one row: remove the stray quote or close it on line {line}"
+    )
+}
+
+/// Whether one row's bytes, as read from the file from `line` on (blank lines the reader
+/// passed over first, its line feed last), run over more than one line of the file: a
+/// row that runs on swallows the rows after it, whose people would be lost.
+pub fn run_together(raw: &[u8], line: u64) -> Option<FormatError> {
+    let mut rest = raw;
+    let mut line = line;
+    // blank lines before the row: the reader skips them
+    while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+        if rest[..i].iter().any(|b| !b.is_ascii_whitespace()) {
+            break;
+        }
+        rest = &rest[i + 1..];
+        line += 1;
+    }
+    let body = rest.strip_suffix(b"\n").unwrap_or(rest);
+    let breaks = body.iter().filter(|&&b| b == b'\n').count() as u64;
+    (breaks > 0).then_some(FormatError::RunTogether {
+        line,
+        last: line + breaks,
+    })
 }
 
 impl std::fmt::Display for FormatError {
@@ -61,6 +95,9 @@ impl std::fmt::Display for FormatError {
                     .join(", ")
             ),
             FormatError::Io(e) => write!(f, "{e}"),
+            FormatError::RunTogether { line, last } => {
+                write!(f, "line {line}: {}", run_on(*line, *last))
+            }
         }
     }
 }

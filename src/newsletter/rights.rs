@@ -131,7 +131,7 @@ pub fn forget(root: &Path, list: &Path, email: &str) -> Result<Forgotten, Rights
     // not while `newsletter inbox` rewrites the list: its rename would bring the rows back
     let _lock = super::listfile::lock(root, list).map_err(|e| match e {
         super::listfile::LockError::Busy(path) => RightsError::Io {
-            action: "lock (another innopress run is changing the list; wait for it)",
+            action: "lock (another innopress run is using the list: a change to it, or a campaign sending to it; wait for it to finish)",
             path,
             source: std::io::Error::from(std::io::ErrorKind::WouldBlock),
         },
@@ -171,6 +171,14 @@ pub fn forget(root: &Path, list: &Path, email: &str) -> Result<Forgotten, Rights
         if !more {
             kept.extend_from_slice(&bytes[bom + start..]);
             break;
+        }
+        // a stray quote would hide the person's row inside another: refuse, change nothing
+        let line = record.position().map_or(0, |p| p.line());
+        if let Some(source) = super::listfile::run_together(&bytes[bom + start..bom + end], line) {
+            return Err(RightsError::List {
+                path: list.to_path_buf(),
+                source,
+            });
         }
         let is_them = !first
             && record

@@ -153,7 +153,6 @@ pub fn open_with(
     })?;
     let reader = csv::ReaderBuilder::new()
         .flexible(true)
-        .trim(csv::Trim::All)
         .delimiter(columns.delimiter)
         // only a line feed ends a row: with CRLF (the csv crate's default) a row is placed on
         // the line before it (BurntSushi/rust-csv#395), and an editor would fix the wrong
@@ -198,22 +197,13 @@ impl Iterator for ListReader {
             Ok(r) => {
                 let line = r.position().map_or(0, |p| p.line());
                 // a row ends at its line's end; one that runs on has a quote left open,
-                // and the rows it swallowed would silently not be mailed
+                // and the rows it swallowed would silently not be mailed (cells are read
+                // untrimmed, so that a line feed at a cell's edge counts too)
                 let breaks: u64 = r.iter().map(|f| f.matches('\n').count() as u64).sum();
-                let end = self
-                    .records
-                    .reader()
-                    .position()
-                    .line()
-                    .max(line + 1 + breaks);
-                if end > line + 1 {
+                if breaks > 0 {
                     return Some(Err(Invalid {
                         line,
-                        reason: format!(
-                            "a quote (\") opens a cell on this line and is closed only on line {}, so lines {line}–{} run together as one row: remove the stray quote or close it on line {line}",
-                            end - 1,
-                            end - 1
-                        ),
+                        reason: super::listfile::run_on(line, line + breaks),
                         fatal: true,
                     }));
                 }

@@ -327,7 +327,7 @@ fn two_site_folders_never_change_one_list_at_once() {
     let e = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{e}");
     assert!(
-        e.contains("another innopress run is changing the subscriber list")
+        e.contains("another innopress run is using the subscriber list")
             && e.contains(".subscribers.csv.lock"),
         "{e}"
     );

@@ -197,6 +197,14 @@ where
         }
         stats.rows += 1;
         let line = record.position().map_or(0, |p| p.line());
+        // a stray quote makes the rows after it one cell: their people's requests would
+        // match no row and be lost, so the list is refused whole
+        if let Some(e) = listfile::run_together(&chunk, line) {
+            return Err(EditError::Format {
+                path: list.to_path_buf(),
+                reason: format!("{e} (nothing was changed)"),
+            });
+        }
         if record.len() > header_len && !added.is_empty() {
             // the new columns would land in this row's extra cells
             return Err(EditError::Format {
@@ -347,6 +355,20 @@ fn write_cells(out: &mut impl Write, delimiter: u8, cells: &[String]) -> std::io
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_that_run_together_are_refused_and_nothing_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("l.csv");
+        let text = "email,name,status,city\na@x.org,A,subscribed,\"Oulu\nb@x.org,B,subscribed,Turku\nc@x.org,C,subscribed,\"\n";
+        std::fs::write(&p, text).unwrap();
+        let e = rewrite(&p, |_| None, Vec::new, false).unwrap_err();
+        assert!(
+            e.to_string().contains("line 2: a quote") && e.to_string().contains("lines 2–4"),
+            "{e}"
+        );
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), text);
+    }
 
     fn edit(s: Status) -> Edit {
         Edit {

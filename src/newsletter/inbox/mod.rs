@@ -116,7 +116,7 @@ pub enum InboxError {
         source: std::io::Error,
     },
     #[error(
-        "another innopress run is changing the subscriber list (lock held on {}); wait for it to finish",
+        "another innopress run is using the subscriber list (lock held on {}): a change to it, or a campaign sending to it; wait for it to finish and run again",
         .0.display()
     )]
     Busy(std::path::PathBuf),
