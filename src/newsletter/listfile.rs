@@ -26,6 +26,8 @@ pub struct Columns {
     pub status: Option<usize>,
     /// Every header, as written, for `--where`.
     pub headers: Vec<String>,
+    /// The lines of the file, as [`inspect`] counted them (0 when only the header was read).
+    pub lines: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +54,7 @@ pub enum FormatError {
 /// Why a row begun on `line` and ended on `last` is refused, and what to do.
 pub fn run_on(line: u64, last: u64) -> String {
     format!(
-        "a quote (\") opens a cell on this line and is closed only on line {last}, so lines {line}–{last} run together as one row: remove the stray quote or close it on line {line}"
+        "a quote (\") opens a cell on this line and is not closed on it, so lines {line}–{last} run together as one row: remove the stray quote or close it on line {line}"
     )
 }
 
@@ -125,7 +127,9 @@ pub fn inspect(path: &Path) -> Result<Columns, FormatError> {
             first = Some(text.trim_start_matches('\u{feff}').to_string());
         }
     }
-    columns(first.as_deref().unwrap_or_default())
+    let mut c = columns(first.as_deref().unwrap_or_default())?;
+    c.lines = number;
+    Ok(c)
 }
 
 /// The delimiter and columns from the header line.
@@ -163,6 +167,7 @@ pub fn columns(header: &str) -> Result<Columns, FormatError> {
         name,
         status: find(STATUS),
         headers,
+        lines: 0,
     })
 }
 

@@ -203,7 +203,11 @@ impl Iterator for ListReader {
                 if breaks > 0 {
                     return Some(Err(Invalid {
                         line,
-                        reason: super::listfile::run_on(line, line + breaks),
+                        // a quote left open to the end holds the file's last line feed
+                        reason: super::listfile::run_on(
+                            line,
+                            (line + breaks).min(self.columns.lines.max(line + 1)),
+                        ),
                         fatal: true,
                     }));
                 }

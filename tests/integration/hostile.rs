@@ -544,6 +544,25 @@ fn one_case(case: &Case, n: u32) -> Result<(), TestCaseError> {
     }
     let o = send_with(root, &[list[0], list[1], "--skip-invalid"], "secret", &[]);
     let c = code(&o, "send --skip-invalid")?;
+    // a row over several lines (a quoted line break) is a list read wrongly: nothing is
+    // sent to it, not even with --skip-invalid
+    if rows
+        .iter()
+        .any(|(a, name, _)| a.contains('\n') || name.contains('\n'))
+    {
+        return check(
+            c == 1
+                && smtp.received().is_empty()
+                && journal(root).is_empty()
+                && stderr(&o).contains("run together"),
+            || {
+                format!(
+                    "a row over several lines did not stop the send: {}",
+                    stderr(&o)
+                )
+            },
+        );
+    }
     let expected: BTreeMap<String, String> = case
         .rows
         .iter()

@@ -419,7 +419,7 @@ fn a_stray_quote_stops_the_campaign_before_anything_is_sent() {
         let o = send(site.path(), &all, "secret");
         let e = stderr(&o);
         assert_eq!(o.status.code(), Some(1), "{args:?}: {e}");
-        assert!(e.contains("subscribers.csv:2: a quote (\") opens a cell on this line and is closed only on line 4"), "{e}");
+        assert!(e.contains("subscribers.csv:2: a quote (\") opens a cell on this line and is not closed on it, so lines 2–4 run together"), "{e}");
         assert!(smtp.received().is_empty());
     }
 }
@@ -445,18 +445,25 @@ fn campaign_in_background(site: &Path, per_minute: &str) -> std::process::Child 
         .unwrap()
 }
 
-#[test]
-fn a_list_changed_while_a_campaign_runs_stops_it_and_a_second_run_mails_the_rest_once() {
+/// A sending site with a list of `n` subscribed people `pNNNN@example.org`, and the list's
+/// path and text.
+fn campaign_of(n: usize) -> (tempfile::TempDir, Smtp, tempfile::TempDir, PathBuf, String) {
     let work = tempfile::tempdir().unwrap();
     let smtp = Smtp::start(work.path(), &[]);
     let site = sending_site(&smtp, work.path());
-    let people: Vec<String> = (0..1200).map(|i| format!("p{i:04}@example.org")).collect();
+    let people: Vec<String> = (0..n).map(|i| format!("p{i:04}@example.org")).collect();
     let rows: Vec<(&str, &str, &str)> = people
         .iter()
         .map(|p| (p.as_str(), "P", "subscribed"))
         .collect();
     let p = list(site.path(), &rows);
     let text = read(&p);
+    (work, smtp, site, p, text)
+}
+
+#[test]
+fn a_list_changed_while_a_campaign_runs_stops_it_and_a_second_run_mails_the_rest_once() {
+    let (_work, smtp, site, p, text) = campaign_of(1200);
     // rewritten in place, as a script or an editor saving in place would, while the
     // campaign sends 100 a second: the rows from 800 on are other people now
     let changed = text
@@ -499,16 +506,7 @@ fn a_list_changed_while_a_campaign_runs_stops_it_and_a_second_run_mails_the_rest
 
 #[test]
 fn a_list_replaced_after_it_was_read_is_an_error_at_the_end() {
-    let work = tempfile::tempdir().unwrap();
-    let smtp = Smtp::start(work.path(), &[]);
-    let site = sending_site(&smtp, work.path());
-    let people: Vec<String> = (0..30).map(|i| format!("p{i:02}@example.org")).collect();
-    let rows: Vec<(&str, &str, &str)> = people
-        .iter()
-        .map(|p| (p.as_str(), "P", "subscribed"))
-        .collect();
-    let p = list(site.path(), &rows);
-    let text = read(&p);
+    let (_work, smtp, site, p, text) = campaign_of(30);
     // a short list is read whole at once; it is replaced while the messages go out
     let child = campaign_in_background(site.path(), "1200");
     std::thread::sleep(std::time::Duration::from_millis(500));

@@ -81,6 +81,13 @@ struct Block {
     encoding: Option<Encoding>,
 }
 
+/// The headers whose values the scan reads.
+#[derive(Clone, Copy)]
+enum Header {
+    Type,
+    Encoding,
+}
+
 #[derive(Clone, Copy)]
 enum Encoding {
     Base64,
@@ -92,7 +99,7 @@ fn scan(text: &[u8], depth: usize, budget: &mut Budget) -> Result<(), Over> {
     // counted too, which over-counts and never misses a real one
     let mut block = Block::default();
     // the last header's name, so that a folded value is read with it
-    let mut last: Option<&'static str> = None;
+    let mut last: Option<Header> = None;
     let mut at = 0;
     while at < text.len() {
         let end = memchr(b'\n', &text[at..]).map_or(text.len(), |i| at + i + 1);
@@ -129,30 +136,33 @@ fn scan(text: &[u8], depth: usize, budget: &mut Budget) -> Result<(), Over> {
             continue;
         }
         let folded = line.first().is_some_and(|b| matches!(b, b' ' | b'\t'));
-        let value = if folded {
-            content
-        } else {
-            let lower = content.to_ascii_lowercase();
-            last = if lower.starts_with(b"content-type") {
+        if !folded {
+            let starts = |name: &[u8]| {
+                content.len() >= name.len() && content[..name.len()].eq_ignore_ascii_case(name)
+            };
+            last = if starts(b"content-type") {
                 budget.content_types += 1;
                 if budget.content_types > MAX_CONTENT_TYPES {
                     return Err(Over::ContentTypes);
                 }
-                Some("type")
-            } else if lower.starts_with(b"content-transfer-encoding") {
-                Some("encoding")
+                Some(Header::Type)
+            } else if starts(b"content-transfer-encoding") {
+                Some(Header::Encoding)
             } else {
                 None
             };
-            content
+        }
+        // only the two headers' values are looked into, so most lines cost no copy
+        let Some(header) = last else {
+            continue;
         };
-        let lower = value.to_ascii_lowercase();
-        match last {
-            Some("type") if contains(&lower, b"message/") => block.message = true,
-            Some("encoding") if contains(&lower, b"base64") => {
+        let lower = content.to_ascii_lowercase();
+        match header {
+            Header::Type if contains(&lower, b"message/") => block.message = true,
+            Header::Encoding if contains(&lower, b"base64") => {
                 block.encoding = Some(Encoding::Base64);
             }
-            Some("encoding") if contains(&lower, b"quoted-printable") => {
+            Header::Encoding if contains(&lower, b"quoted-printable") => {
                 block.encoding = Some(Encoding::QuotedPrintable);
             }
             _ => {}
