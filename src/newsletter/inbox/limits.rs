@@ -171,6 +171,42 @@ fn scan(text: &[u8], depth: usize, budget: &mut Budget) -> Result<(), Over> {
     Ok(())
 }
 
+/// The sender's address and the subject of a message that is not read, taken from its
+/// first header lines without a parser, for the person who will look at it: an address
+/// only when it is one, the subject printable and short.
+pub fn head(raw: &[u8]) -> (Option<String>, String) {
+    let (mut from, mut subject) = (None, String::new());
+    let top = &raw[..raw.len().min(64 * 1024)];
+    for line in top.split(|&b| b == b'\n').take(200) {
+        let line = String::from_utf8_lossy(line);
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        if name.eq_ignore_ascii_case("from") && from.is_none() {
+            let inner = value
+                .rsplit_once('<')
+                .and_then(|(_, r)| r.split_once('>'))
+                .map_or(value, |(a, _)| a)
+                .trim();
+            from = inner
+                .parse::<lettre::Address>()
+                .ok()
+                .filter(|_| inner.is_ascii() && inner.len() <= 254)
+                .map(|_| inner.to_ascii_lowercase());
+        } else if name.eq_ignore_ascii_case("subject") && subject.is_empty() {
+            subject = crate::text::printable(value.trim())
+                .chars()
+                .take(80)
+                .collect();
+        }
+    }
+    (from, subject)
+}
+
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
     hay.iter().position(|&b| b == needle)
 }
@@ -245,12 +281,23 @@ mod tests {
     use super::*;
 
     fn nested(levels: usize) -> Vec<u8> {
-        let mut s = String::new();
+        let mut s = String::from("From: Deep <Deep@Evil.example>\r\nSubject: unsubscribe\r\n");
         for _ in 0..levels {
             s.push_str("Content-Type: message/rfc822\r\n\r\n");
         }
         s.push_str("Subject: deep\r\n\r\nx\r\n");
         s.into_bytes()
+    }
+
+    #[test]
+    fn a_skipped_message_still_shows_who_sent_it() {
+        let raw = nested(10);
+        assert_eq!(
+            head(raw.as_slice()),
+            (Some("deep@evil.example".into()), "unsubscribe".into())
+        );
+        let raw = b"From: \"X\" <Bad Address>\r\nSubject: \x1b[2Jhi\r\n\r\n";
+        assert_eq!(head(raw), (None, "[2Jhi".into()));
     }
 
     #[test]

@@ -95,6 +95,7 @@ pub fn read_message(m: &Incoming, addresses: &classify::Addresses) -> Parsed {
         Err(over) => {
             let mut p = classify::unreadable(&m.raw);
             p.request = Request::Other(format!("skipped: {over}"));
+            (p.from, p.subject) = limits::head(&m.raw);
             p
         }
         // a mail parser bug met by a crafted message must not stop the list being kept
