@@ -59,6 +59,17 @@ pub enum Command {
     /// Validate content and theme; build nothing. Exits 1 when there are errors.
     #[command(after_help = "Example:\n  innopress check --root mysite")]
     Check(CheckArgs),
+    /// Say which build this is and where it finds the site's settings, theme overrides,
+    /// working files and secrets (whether each variable is set, never its value).
+    #[command(
+        name = "self-check",
+        after_help = "Example:\n  innopress self-check --root mysite"
+    )]
+    SelfCheck {
+        /// The site's folder (the one holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -333,7 +333,12 @@ impl Diagnostics {
 /// Whether standard error is a terminal that wants colours (`NO_COLOR` unset).
 pub fn stderr_color() -> bool {
     use std::io::IsTerminal;
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+    static CONSOLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stderr().is_terminal()
+        // cmd.exe and PowerShell print colour codes as text until they are switched on;
+        // where that fails, no colour (elsewhere there is nothing to switch)
+        && *CONSOLE.get_or_init(|| anstyle_query::windows::enable_ansi_colors().unwrap_or(true))
 }
 
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {

@@ -9,6 +9,7 @@ mod import;
 mod inbox;
 mod newsletter;
 mod print;
+mod selfcheck;
 mod site;
 mod summary;
 
@@ -21,6 +22,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Build(args) => build::run(args),
         Command::Summary(args) => summary::run(args),
         Command::Check(args) => check::run(args),
+        Command::SelfCheck { root } => selfcheck::run(&root),
         Command::Freeze(args) => newsletter::freeze(args),
         Command::Newsletter(cmd) => newsletter::run(cmd),
         Command::Import(cmd) => import::run(cmd),

@@ -35,10 +35,14 @@ pub fn init(dir: PathBuf) -> ExitCode {
                 dir.display(),
                 files.len()
             );
-            eprintln!(
-                "next: cd {} && innopress build; see README.md there for how to go on",
-                dir.display()
-            );
+            // quoted when it has a space, so that it can be pasted as it is (also on Windows)
+            let shown = dir.display().to_string();
+            let cd = if shown.contains(' ') {
+                format!("\"{shown}\"")
+            } else {
+                shown
+            };
+            eprintln!("next: cd {cd} && innopress build; see README.md there for how to go on");
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -70,6 +70,7 @@ fn io(action: &'static str, path: &Path, e: std::io::Error) -> JournalError {
 /// Options that create a file only its owner can read: the journal holds every
 /// recipient's full address.
 fn owner_only() -> OpenOptions {
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut o = OpenOptions::new();
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);

@@ -30,6 +30,77 @@ fn init_makes_a_site_that_checks_and_builds() {
 
 /// The starter sends to a relay on this computer as it is; with the example login put back
 /// and no password, the error names the line to delete.
+/// A site saved on Windows (every text file with CRLF line endings) builds exactly as the
+/// same site with LF: Notepad and Excel must not change a page.
+#[test]
+fn a_site_saved_with_windows_line_endings_builds_the_same() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (lf, crlf) = (tmp.path().join("lf"), tmp.path().join("crlf"));
+    let o = run(tmp.path(), &["init", lf.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    copy_dir(&lf, &crlf);
+    let mut converted = 0;
+    for e in walkdir::WalkDir::new(crlf.join("content")) {
+        let p = e.unwrap().into_path();
+        if p.extension()
+            .is_some_and(|x| x == "toml" || x == "md" || x == "csv")
+        {
+            let text = read(&p);
+            std::fs::write(&p, text.replace('\n', "\r\n")).unwrap();
+            converted += 1;
+        }
+    }
+    assert!(converted >= 9, "{converted}");
+    for site in [&lf, &crlf] {
+        let o = run(site, &["build"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+    }
+    let (a, b) = (tree(&lf.join("output")), tree(&crlf.join("output")));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (name, bytes) in &a {
+        assert!(bytes == &b[name], "{name} differs with CRLF input");
+    }
+}
+
+#[test]
+fn self_check_names_the_build_and_the_settings_but_never_a_secret() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("my site");
+    assert!(
+        run(tmp.path(), &["init", dir.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_innopress"))
+        .args(["self-check", "--root"])
+        .arg(&dir)
+        .env("INNOPRESS_SMTP_PASSWORD", "hunter2-very-secret")
+        .env_remove("INNOPRESS_DKIM_KEY")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}{}", stderr(&o));
+    assert!(
+        out.starts_with(&format!("innopress {} for ", env!("CARGO_PKG_VERSION"))),
+        "{out}"
+    );
+    assert!(
+        out.contains("site.toml (\"My innovation network\")"),
+        "{out}"
+    );
+    assert!(out.contains("INNOPRESS_SMTP_PASSWORD       set\n"), "{out}");
+    assert!(
+        out.contains("INNOPRESS_DKIM_KEY            not set\n"),
+        "{out}"
+    );
+    assert!(!out.contains("hunter2"), "{out}");
+    // outside a site it says where it looked and how to go on, and exits 1
+    let o = run(tmp.path(), &["self-check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("innopress init"));
+}
+
 #[test]
 fn the_starter_sends_to_a_local_relay_without_edits() {
     use crate::newsletter::Smtp;
