@@ -102,7 +102,8 @@ fn write(root: &Path, rel: &str, text: &str) -> Result<PathBuf, FreezeError> {
             f.path(),
             std::os::unix::fs::PermissionsExt::from_mode(0o644),
         )?;
-        f.persist(&target).map_err(|e| e.error)?;
+        f.persist(&target)
+            .map_err(|e| crate::output::replace_error(e.error))?;
         Ok(())
     });
     result.map_err(|e| FreezeError::Write(rel.to_string(), e))?;

@@ -30,6 +30,21 @@ fn io_err(path: &Path, source: io::Error) -> OutputError {
 
 /// Makes a path absolute and removes `.`/`..` lexically, so paths that do not exist yet can
 /// be compared.
+/// A failed replace of a file, with what to do when another program holds it: on Windows a
+/// file open in Excel or an editor cannot be replaced, and "Access is denied" says nothing
+/// of that.
+pub fn replace_error(e: io::Error) -> io::Error {
+    if e.kind() != io::ErrorKind::PermissionDenied {
+        return e;
+    }
+    io::Error::new(
+        e.kind(),
+        format!(
+            "{e}; if the file is open in another program (Excel, an editor), close it there and run again: nothing was changed"
+        ),
+    )
+}
+
 pub fn absolute(path: &Path) -> PathBuf {
     let base = if path.is_absolute() {
         PathBuf::new()

@@ -135,7 +135,8 @@ pub fn write(root: &Path, add: &[Figure]) -> Result<Vec<String>, WriteError> {
         std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(err)?;
         tmp.as_file().sync_all().map_err(err)?;
         test_pause("written-not-renamed");
-        tmp.persist(&path).map_err(|e| err(e.error))?;
+        tmp.persist(&path)
+            .map_err(|e| err(crate::output::replace_error(e.error)))?;
         written.push(rel);
     }
     Ok(written)

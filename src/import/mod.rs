@@ -210,6 +210,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ImportError> {
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| io_err(tmp.path(), e))?;
-    tmp.persist(path).map_err(|e| io_err(path, e.error))?;
+    tmp.persist(path)
+        .map_err(|e| io_err(path, crate::output::replace_error(e.error)))?;
     Ok(())
 }

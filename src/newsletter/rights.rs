@@ -312,7 +312,7 @@ fn replace(path: &Path, bytes: &[u8]) -> Result<(), RightsError> {
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(io("write", path))?;
     tmp.persist(path)
-        .map_err(|e| e.error)
+        .map_err(|e| crate::output::replace_error(e.error))
         .map_err(io("replace", path))?;
     Ok(())
 }

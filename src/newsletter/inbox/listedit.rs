@@ -314,7 +314,7 @@ where
         let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
     }
     tmp.persist(list)
-        .map_err(|e| e.error)
+        .map_err(|e| crate::output::replace_error(e.error))
         .map_err(io("replace"))?;
     if let Ok(d) = File::open(dir) {
         // the rename itself reaches the disk
