@@ -284,6 +284,9 @@ pub struct ServeArgs {
     /// Include documents with `draft = true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Open the site in the default browser once it is served.
+    #[arg(long)]
+    pub open: bool,
 }
 
 #[derive(Debug, Args)]

@@ -12,12 +12,14 @@ pub fn serve(args: ServeArgs) -> ExitCode {
         port,
         bind,
         drafts,
+        open,
     } = args;
     match innopress::serve::serve(&innopress::serve::Options {
         root,
         bind,
         port,
         drafts,
+        open,
     }) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -21,6 +21,8 @@ pub struct Options {
     pub bind: IpAddr,
     pub port: u16,
     pub drafts: bool,
+    /// Open the served site in the default browser.
+    pub open: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +37,35 @@ pub enum ServeError {
     Address(std::io::Error),
     #[error("cannot start the server: {0}")]
     Runtime(std::io::Error),
+}
+
+/// Hands the address to the system's opener (`start` on Windows, `open` on macOS,
+/// `xdg-open` elsewhere); a failure is said, and serving goes on.
+fn open_browser(addr: SocketAddr) {
+    // a server on every address is still this computer's to open
+    let ip = if addr.ip().is_unspecified() {
+        IpAddr::from([127, 0, 0, 1])
+    } else {
+        addr.ip()
+    };
+    let url = format!("http://{}/", SocketAddr::new(ip, addr.port()));
+    let mut c = if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        // the empty title keeps `start` from taking the address as a window title
+        c.args(["/C", "start", ""]);
+        c
+    } else if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    c.arg(&url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    if let Err(e) = c.spawn() {
+        eprintln!("cannot open a browser ({e}): open {url} yourself");
+    }
 }
 
 /// Serves until the process is stopped.
@@ -61,6 +92,9 @@ pub fn serve(opts: &Options) -> Result<(), ServeError> {
     let listener = bind(opts.bind, opts.port)?;
     let addr = listener.local_addr().map_err(ServeError::Address)?;
     eprintln!("serving http://{addr}/ (watching content/ and themes/; Ctrl+C to stop)");
+    if opts.open {
+        open_browser(addr);
+    }
 
     let watcher_state = state.clone();
     std::thread::spawn(move || {

@@ -438,3 +438,47 @@ fn serve_streams_large_files_and_drops_clients_that_never_read() {
     assert!(head.contains("Content-Length: 209715200"), "{head}");
     assert_eq!(reply.len() - head_end, 200 << 20);
 }
+
+/// `serve --open` hands the served address to the system's opener (`xdg-open` here, a
+/// stand-in on PATH that writes down what it was given).
+#[test]
+fn serve_open_hands_the_address_to_the_systems_opener() {
+    let site = site(None);
+    let bin = tempfile::tempdir().unwrap();
+    let opened = bin.path().join("opened.txt");
+    let opener = bin.path().join("xdg-open");
+    std::fs::write(
+        &opener,
+        format!("#!/bin/sh\necho \"$1\" > '{}'\n", opened.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&opener, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_innopress"))
+        .args(["serve", "--port", "0", "--open"])
+        .current_dir(site.path())
+        .env("PATH", path)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    let served = loop {
+        line.clear();
+        assert!(err.read_line(&mut line).unwrap() > 0, "serve stopped");
+        if let Some(rest) = line.strip_prefix("serving ") {
+            break rest.split(' ').next().unwrap().to_string();
+        }
+    };
+    let started = Instant::now();
+    while !opened.exists() && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(read(&opened).trim(), served);
+}
