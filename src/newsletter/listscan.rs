@@ -6,7 +6,7 @@ use super::subscribers::{Invalid, ListError, Status};
 use std::path::Path;
 
 /// Counts from a first pass over the list, before anything is sent.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct Scan {
     pub rows: u64,
     /// Rows that get the issue.
@@ -21,7 +21,7 @@ pub struct Scan {
     pub notes: super::listguard::Notes,
     /// The list's lock, shared, held while the scan lives: changes to the list (the inbox,
     /// `forget`) wait until the campaign is done.
-    pub lock: Option<std::sync::Arc<std::fs::File>>,
+    pub lock: Option<std::fs::File>,
 }
 
 impl Scan {
@@ -67,11 +67,15 @@ pub fn scan(
         eprintln!("waiting for another innopress run to finish changing the list…");
     });
     s.lock = match lock {
-        Ok(l) => l.map(std::sync::Arc::new),
-        Err(super::listfile::LockError::Busy(path) | super::listfile::LockError::Io(path, _)) => {
+        Ok(l) => l,
+        Err(super::listfile::LockError::Io(path, source)) => {
+            return Err(ListError::Open { path, source });
+        }
+        // a shared lock waits rather than reports a holder
+        Err(super::listfile::LockError::Busy(path)) => {
             return Err(ListError::Open {
                 path,
-                source: std::io::Error::other("the list's lock cannot be taken"),
+                source: std::io::ErrorKind::WouldBlock.into(),
             });
         }
     };

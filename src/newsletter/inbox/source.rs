@@ -8,7 +8,7 @@
 use super::Incoming;
 pub use super::limits::MAX_MESSAGE;
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -100,7 +100,9 @@ impl Messages {
         let mut head = [0u8; 5];
         let n = file.read(&mut head)?;
         if &head[..n] == b"From " {
-            self.mbox = Some(Mbox::new(path, std::fs::File::open(path)?));
+            // the same file, read again from its start, message by message
+            file.seek(std::io::SeekFrom::Start(0))?;
+            self.mbox = Some(Mbox::new(path, file));
             return Ok(None);
         }
         if meta.len() > MAX_MESSAGE {
