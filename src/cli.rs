@@ -70,6 +70,27 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// The browser editor (Decap CMS at /admin/ of `innopress serve`).
+    #[command(subcommand)]
+    Cms(CmsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CmsCommand {
+    /// Print the editor's configuration (Decap's config.yml), made from the content model
+    /// and the site's data files.
+    #[command(
+        after_help = "Examples:\n  innopress cms config\n  innopress cms config --published > admin-config.yml\n\nThe configuration is made anew each time: never edit it by hand."
+    )]
+    Config {
+        /// The site's folder (the one holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// As written into the published site: the Git host's backend of [cms] in
+        /// site.toml, instead of the local backend `innopress serve` answers.
+        #[arg(long)]
+        published: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -12,6 +12,7 @@ pub mod cache;
 pub mod catalogue;
 pub mod chart;
 pub mod charts;
+pub mod cms;
 pub mod collect;
 pub mod content;
 pub mod date;

@@ -23,6 +23,9 @@ pub fn run(command: Command) -> ExitCode {
         Command::Summary(args) => summary::run(args),
         Command::Check(args) => check::run(args),
         Command::SelfCheck { root } => selfcheck::run(&root),
+        Command::Cms(crate::cli::CmsCommand::Config { root, published }) => {
+            cms_config(&root, published)
+        }
         Command::Freeze(args) => newsletter::freeze(args),
         Command::Newsletter(cmd) => newsletter::run(cmd),
         Command::Import(cmd) => import::run(cmd),
@@ -32,4 +35,22 @@ pub fn run(command: Command) -> ExitCode {
         Command::Synth(args) => site::synth(args),
         Command::Completions { shell } => site::completions(shell),
     }
+}
+
+/// `innopress cms config`: the generated configuration on standard output.
+fn cms_config(root: &std::path::Path, published: bool) -> std::process::ExitCode {
+    use innopress::cms::config;
+    let settings = config::Settings::read(root);
+    let mode = if published {
+        config::Mode::Published
+    } else {
+        config::Mode::Local
+    };
+    if published && settings.cms.is_none() {
+        eprintln!(
+            "warning: content/site.toml has no readable [cms] table; the configuration below uses the local backend"
+        );
+    }
+    print!("{}", config::to_yaml(&config::decap(root, &settings, mode)));
+    std::process::ExitCode::SUCCESS
 }

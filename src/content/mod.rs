@@ -3,6 +3,7 @@
 //! result is sorted so it never depends on thread timing.
 
 mod broken;
+pub mod editing;
 mod fields;
 pub mod frontmatter;
 mod mailing;

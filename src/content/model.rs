@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use toml::Spanned;
 
+pub use super::editing::{CmsBackend, CmsConfig};
 pub use super::mailing::{GreetingSetting, InboxConfig, NewsletterConfig, SmtpConfig};
 
 pub use super::record::{Record, RecordedFigure, RecordedTable, TomlDate};
@@ -49,6 +50,9 @@ pub struct SiteConfig {
     /// A GeoJSON outline under `content/` for the map of the cities (`data/finland.geojson`).
     #[serde(default)]
     pub map: Option<Spanned<String>>,
+    /// Where the team edits the published site in a browser.
+    #[serde(default)]
+    pub cms: Option<CmsConfig>,
 }
 
 /// `[policy]` in `site.toml`.

@@ -128,10 +128,33 @@ impl Model<'_> {
         path: &str,
         target: Target,
     ) -> Result<markdown::Rendered, RenderError> {
+        self.markdown_html(self.site.body(doc), self.at(doc), root, path, target)
+    }
+
+    /// A body not saved yet, as a page shows it on the site's date: the editor's preview.
+    /// Links and pictures are given from the site's root.
+    pub fn preview_html(&self, body: &str) -> Result<String, RenderError> {
+        let at = super::dated::At {
+            summary: self.summary,
+            charts: &self.charts,
+            record: None,
+        };
+        let root = self.base.path.clone();
+        self.markdown_html(body, at, &root, "", Target::Page)
+            .map(|r| r.html)
+    }
+
+    fn markdown_html(
+        &self,
+        body: &str,
+        at: super::dated::At<'_>,
+        root: &str,
+        path: &str,
+        target: Target,
+    ) -> Result<markdown::Rendered, RenderError> {
         let failed: RefCell<Option<RenderError>> = RefCell::new(None);
-        let at = self.at(doc);
         let rendered = markdown::render_with(
-            self.site.body(doc),
+            body,
             root,
             &self.base.path,
             &|sc| match self.shortcode(sc, root, path, target, at) {

@@ -60,6 +60,8 @@ pub struct State {
     streams: Arc<tokio::sync::Semaphore>,
     /// The address listened on: a `Host:` naming it is answered too.
     bound: IpAddr,
+    /// The browser editor under `admin/`.
+    pub admin: Option<Arc<super::admin::Admin>>,
 }
 
 impl State {
@@ -70,6 +72,7 @@ impl State {
             bound,
             status: watch::Sender::new(Status::default()),
             streams: Arc::new(tokio::sync::Semaphore::new(MAX_EVENT_STREAMS)),
+            admin: None,
         }
     }
 
@@ -89,9 +92,13 @@ impl State {
 pub async fn run(listener: std::net::TcpListener, state: Arc<State>) -> std::io::Result<()> {
     listener.set_nonblocking(true)?;
     let listener = tokio::net::TcpListener::from_std(listener)?;
-    let app = Router::new()
+    let mut app = Router::new()
         .route(EVENTS, axum::routing::get(events))
-        .route(SCRIPT, axum::routing::get(script))
+        .route(SCRIPT, axum::routing::get(script));
+    if let Some(admin) = &state.admin {
+        app = editor_routes(app, admin);
+    }
+    let app = app
         .fallback(page)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -112,7 +119,11 @@ pub async fn run(listener: std::net::TcpListener, state: Arc<State>) -> std::io:
                 continue;
             }
         };
-        let service = TowerToHyperService::new(app.clone());
+        let peer = stream.peer_addr().ok();
+        let service = TowerToHyperService::new(
+            app.clone()
+                .layer(axum::Extension(peer.map(super::admin::Peer))),
+        );
         tokio::spawn(async move {
             let _ = hyper::server::conn::http1::Builder::new()
                 .title_case_headers(true)
@@ -129,7 +140,63 @@ pub async fn run(listener: std::net::TcpListener, state: Arc<State>) -> std::io:
     }
 }
 
-async fn page(Shared(state): Shared<Arc<State>>, method: Method, uri: Uri) -> Response {
+/// The editor's routes under `admin/`, ahead of the output's own files.
+fn editor_routes(app: Router<Arc<State>>, admin: &Arc<super::admin::Admin>) -> Router<Arc<State>> {
+    use super::admin::{self, Peer};
+    use axum::Extension;
+    use axum::extract::Path as UrlPath;
+    use axum::http::HeaderMap;
+    use axum::routing::{get, post};
+    let prefix = admin.prefix();
+    let (a, b, c, d) = (admin.clone(), admin.clone(), admin.clone(), admin.clone());
+    let to_page = format!("{prefix}/");
+    app.route(
+        &prefix,
+        get(move || async move { axum::response::Redirect::permanent(&to_page) }),
+    )
+    .route(
+        &format!("{prefix}/"),
+        get(
+            move |Extension(peer): Extension<Option<Peer>>, headers: HeaderMap| {
+                admin::page(a.clone(), peer, headers)
+            },
+        ),
+    )
+    .route(
+        &format!("{prefix}/{{*file}}"),
+        get(
+            move |Extension(peer): Extension<Option<Peer>>,
+                  headers: HeaderMap,
+                  name: UrlPath<String>| {
+                admin::file(b.clone(), peer, headers, name)
+            },
+        ),
+    )
+    .route(
+        &format!("{prefix}/api/v1"),
+        post(
+            move |Extension(peer): Extension<Option<Peer>>, request: axum::extract::Request| {
+                admin::api(c.clone(), peer, request)
+            },
+        ),
+    )
+    .route(
+        &format!("{prefix}/api/preview"),
+        post(
+            move |Extension(peer): Extension<Option<Peer>>, request: axum::extract::Request| {
+                admin::preview(d.clone(), peer, request)
+            },
+        ),
+    )
+}
+
+async fn page(
+    Shared(state): Shared<Arc<State>>,
+    peer: axum::Extension<Option<super::admin::Peer>>,
+    headers: axum::http::HeaderMap,
+    method: Method,
+    uri: Uri,
+) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return respond(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -154,6 +221,11 @@ async fn page(Shared(state): Shared<Arc<State>>, method: Method, uri: Uri) -> Re
                 inject(body, generation),
             );
         }
+    }
+    if let Some(admin) = &state.admin
+        && let Some(found) = super::admin::original_picture(admin, peer.0, &headers, uri.path())
+    {
+        return found;
     }
     let body = tokio::fs::read(state.output.join("404.html"))
         .await

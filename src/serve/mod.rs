@@ -4,6 +4,7 @@
 //! overlay in the browser. The reload script is added to HTML as it is served, never written
 //! into the output. Only files inside the output folder are ever served.
 
+mod admin;
 mod deadline;
 mod http;
 
@@ -68,6 +69,13 @@ fn open_browser(addr: SocketAddr) {
     }
 }
 
+/// The editor's address as this computer's browser opens it: loopback, not the address
+/// listened on, since the editor answers only there.
+fn local_address(addr: SocketAddr, base: &str) -> String {
+    let port = addr.port();
+    format!("127.0.0.1:{port}{}", base.trim_end_matches('/'))
+}
+
 /// Serves until the process is stopped.
 pub fn serve(opts: &Options) -> Result<(), ServeError> {
     // watch events come with absolute paths; so must the root be
@@ -84,7 +92,10 @@ pub fn serve(opts: &Options) -> Result<(), ServeError> {
         force: false,
     };
     let output = opts.root.join("output");
-    let state = Arc::new(State::new(output, base_path(&opts.root), opts.bind));
+    let base = base_path(&opts.root);
+    let mut state = State::new(output, base.clone(), opts.bind);
+    state.admin = Some(Arc::new(admin::Admin::new(opts.root.clone(), base.clone())));
+    let state = Arc::new(state);
     let session = start_session(&build_opts, &state);
 
     // watch before announcing the address, so no edit made after that line is missed
@@ -92,6 +103,10 @@ pub fn serve(opts: &Options) -> Result<(), ServeError> {
     let listener = bind(opts.bind, opts.port)?;
     let addr = listener.local_addr().map_err(ServeError::Address)?;
     eprintln!("serving http://{addr}/ (watching content/ and themes/; Ctrl+C to stop)");
+    eprintln!(
+        "edit in the browser: http://{}/admin/",
+        local_address(addr, &base)
+    );
     if opts.open {
         open_browser(addr);
     }

@@ -8,6 +8,7 @@ mod collect;
 mod collect_hostile;
 mod common;
 mod dates;
+mod editor;
 mod hostile;
 mod impact;
 mod import;

@@ -8,9 +8,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 impl Drop for Server {
@@ -20,7 +20,7 @@ impl Drop for Server {
     }
 }
 
-fn start(root: &std::path::Path) -> Server {
+pub(crate) fn start(root: &std::path::Path) -> Server {
     // a free port; serve moves on to the next one if it is taken meanwhile
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

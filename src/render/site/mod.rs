@@ -272,6 +272,7 @@ pub fn other_files(model: &Model) -> Vec<String> {
     v.extend(model.charts.keys().map(|k| format!("charts/{k}.csv")));
     v.extend(dated_chart_files(model).map(|(path, _)| path));
     v.extend(model.site.static_files.iter().cloned());
+    v.extend(crate::cms::published_names(model.cfg));
     v.extend(model.cards().iter().map(|c| cards::card_path(&c.dir)));
     for info in model.site.images.values() {
         for variant in info.variants() {
@@ -393,6 +394,11 @@ pub fn render_site(model: &Model, sink: &Sink) -> Result<Report, Vec<RenderError
     for (name, data) in &model.theme.assets {
         extra.push((format!("assets/{name}"), data.to_vec()));
     }
+    extra.extend(crate::cms::published(
+        &model.site.root,
+        model.cfg,
+        &model.base.path,
+    ));
     for (path, data) in &extra {
         bytes.fetch_add(data.len(), Ordering::Relaxed);
         if let Err(e) = sink(path, data) {
