@@ -294,6 +294,12 @@ pub fn decap(root: &Path, settings: &Settings, mode: Mode) -> Value {
             if let Some(auth) = &c.auth_url {
                 b["base_url"] = json!(auth);
             }
+            if let Some(id) = &c.app_id {
+                b["app_id"] = json!(id);
+                if c.backend == crate::content::model::CmsBackend::Gitlab {
+                    b["auth_type"] = json!("pkce");
+                }
+            }
             b
         }
         // the local backend's protocol, spoken by serve at this path

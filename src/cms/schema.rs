@@ -437,7 +437,7 @@ pub const POLICY: [Field; 2] = [
     f("currency", "Currency code", Kind::Text, "EUR when empty."),
 ];
 
-pub const CMS: [Field; 5] = [
+pub const CMS: [Field; 6] = [
     req(
         "backend",
         "Where the site is kept",
@@ -451,6 +451,12 @@ pub const CMS: [Field; 5] = [
         "Sign-in service",
         Kind::Text,
         "The OAuth service Decap signs in through; the host's own when empty.",
+    ),
+    f(
+        "app_id",
+        "OAuth application id",
+        Kind::Text,
+        "GitLab: the application's id, and Decap signs in by itself.",
     ),
     f(
         "editorial_workflow",

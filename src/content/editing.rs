@@ -33,6 +33,10 @@ pub struct CmsConfig {
     /// The OAuth service Decap signs in through (its `base_url`), when not the host's own.
     #[serde(default)]
     pub auth_url: Option<String>,
+    /// The OAuth application's id: with GitLab, Decap then signs in by itself (PKCE), with
+    /// no service in between.
+    #[serde(default)]
+    pub app_id: Option<String>,
     /// Changes as pull requests to review (Decap's editorial workflow); on by default.
     #[serde(default = "yes")]
     pub editorial_workflow: bool,

@@ -116,7 +116,7 @@ fn lead_image(
     }
 }
 
-/// `logo`, `brand_colour`, `license` and `license_url` in `site.toml`.
+/// `logo`, `brand_colour`, `license`, `license_url` and `[cms] repo` in `site.toml`.
 fn identity(site: &Site, diags: &mut Diagnostics) {
     let (Some(cfg), Some(file)) = (&site.config, site.config_file) else {
         return;
@@ -141,6 +141,27 @@ fn identity(site: &Site, diags: &mut Diagnostics) {
                 ),
                 Some(
                     "put the logo in content/static/images/ and write logo = \"/images/logo.svg\""
+                        .into(),
+                ),
+            );
+        }
+    }
+    if let Some(repo) = cfg.cms.as_ref().map(|c| &c.repo) {
+        let r = repo.get_ref();
+        let parts: Vec<&str> = r.split('/').collect();
+        let plain = parts.len() >= 2
+            && parts.iter().all(|p| {
+                !p.is_empty()
+                    && p.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            });
+        if !plain {
+            diags.error(
+                src,
+                repo.span(),
+                format!("[cms] repo = \"{r}\" is not a repository's owner/name"),
+                Some(
+                    "write the repository as its address shows it after the host: repo = \"innocities/site\""
                         .into(),
                 ),
             );
