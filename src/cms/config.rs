@@ -106,7 +106,10 @@ fn relation(r: Ref, multiple: bool) -> Value {
 /// One field as a Decap widget.
 fn widget(field: &Field) -> Value {
     let mut w = match field.kind {
-        Kind::Text | Kind::AsOf | Kind::Greeting => json!({"widget": "string"}),
+        Kind::Text | Kind::Greeting => json!({"widget": "string"}),
+        // a date or "site": a text field that shows a date as the file writes it (no pattern:
+        // Decap would test it against the date object a TOML date is read as)
+        Kind::AsOf => json!({"widget": "innopress-as-of"}),
         Kind::Long => json!({"widget": "text"}),
         Kind::Body => json!({"widget": "markdown", "editor_components": ["image", "code-block"]}),
         Kind::Bool => json!({"widget": "boolean", "default": false}),

@@ -131,13 +131,24 @@ impl Model<'_> {
         self.markdown_html(self.site.body(doc), self.at(doc), root, path, target)
     }
 
-    /// A body not saved yet, as a page shows it on the site's date: the editor's preview.
-    /// Links and pictures are given from the site's root.
-    pub fn preview_html(&self, body: &str) -> Result<String, RenderError> {
-        let at = super::dated::At {
-            summary: self.summary,
-            charts: &self.charts,
-            record: None,
+    /// A body not saved yet, as a page shows it on `on` (a date of [`Model::dated`]) or the
+    /// site's date: the editor's preview. Links and pictures are given from the site's root.
+    pub fn preview_html(
+        &self,
+        body: &str,
+        on: Option<crate::date::Date>,
+    ) -> Result<String, RenderError> {
+        let at = match on.and_then(|d| self.dated.get(&d)) {
+            Some(d) => super::dated::At {
+                summary: &d.summary,
+                charts: &d.charts,
+                record: None,
+            },
+            None => super::dated::At {
+                summary: self.summary,
+                charts: &self.charts,
+                record: None,
+            },
         };
         let root = self.base.path.clone();
         self.markdown_html(body, at, &root, "", Target::Page)

@@ -320,14 +320,26 @@ pub async fn preview(admin: Arc<Admin>, peer: Option<Peer>, request: Request) ->
         Ok(b) => b,
         Err(r) => return r,
     };
-    let Some(md) = serde_json::from_slice::<Value>(&bytes)
-        .ok()
-        .and_then(|v| v.get("body").and_then(Value::as_str).map(str::to_string))
+    let Ok(asked) = serde_json::from_slice::<Value>(&bytes) else {
+        return refuse(StatusCode::BAD_REQUEST, "send {\"body\": \"…\"}");
+    };
+    let text = |k: &str| {
+        asked
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let Some(md) = asked
+        .get("body")
+        .and_then(Value::as_str)
+        .map(str::to_string)
     else {
         return refuse(StatusCode::BAD_REQUEST, "send {\"body\": \"…\"}");
     };
+    let on = preview_date(&text("as_of"), &text("date"));
     let root = admin.root.clone();
-    let html = tokio::task::spawn_blocking(move || render_preview(root, &md)).await;
+    let html = tokio::task::spawn_blocking(move || render_preview(root, &md, on)).await;
     match html {
         Ok(Ok(html)) => json_answer(StatusCode::OK, &json!({ "html": html })),
         Ok(Err(Unshown(message))) => {
@@ -343,7 +355,21 @@ pub async fn preview(admin: Arc<Admin>, peer: Option<Peer>, request: Request) ->
 /// Why the preview shows no text, in words for the writer.
 struct Unshown(String);
 
-fn render_preview(root: PathBuf, md: &str) -> Result<String, Unshown> {
+/// The date a document's figures are computed on, as the loader decides it: its `as_of`
+/// (a date, or `site`), else its `date`, else the site's (`None`).
+fn preview_date(as_of: &str, date: &str) -> Option<crate::date::Date> {
+    match as_of.trim() {
+        "site" => None,
+        "" => crate::date::Date::parse(date.trim()),
+        d => crate::date::Date::parse(d),
+    }
+}
+
+fn render_preview(
+    root: PathBuf,
+    md: &str,
+    on: Option<crate::date::Date>,
+) -> Result<String, Unshown> {
     let opts = crate::pipeline::BuildOptions {
         root,
         output: None,
@@ -358,13 +384,22 @@ fn render_preview(root: PathBuf, md: &str) -> Result<String, Unshown> {
         )
     })?;
     let c = &loaded.checked;
+    // the figures on the document's own date, computed for this preview alone
+    let mut dated = std::collections::BTreeMap::new();
+    if let Some(d) = on.filter(|d| *d != c.summary.as_of) {
+        let summary = crate::impact::summarise_on(&c.site, &c.summary, d);
+        let charts = (*crate::charts::named(&summary, &loaded.theme.strings.charts)).clone();
+        dated.insert(d, crate::render::dated::Dated { summary, charts });
+    }
     let model = crate::render::model::Model::with_charts(
         &c.site,
         &c.config,
         &c.summary,
         &loaded.theme,
         loaded.charts.clone(),
-        Default::default(),
+        std::sync::Arc::new(dated),
     );
-    model.preview_html(md).map_err(|e| Unshown(e.to_string()))
+    model
+        .preview_html(md, on)
+        .map_err(|e| Unshown(e.to_string()))
 }

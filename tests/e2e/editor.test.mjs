@@ -146,6 +146,23 @@ test('a writer creates an article with a picture, changes funding and an issue; 
   assert.equal(read('content/newsletters/2025-04-innocities-news.md'), issueBefore.replace(
     'subject = "InnoCities News #2: electric ships, data centre heat and wellbeing"',
     'subject = "InnoCities News #2: electric ships, heat from data centres and wellbeing"'));
+
+  // a report computed on its own date: the preview shows its figures as its page does, and
+  // a save keeps `as_of = 2024-12-31` a date
+  const reportBefore = read('content/reports/annual-report-2024.md');
+  await open(p, 'reports', 'InnoCities annual report 2024');
+  assert.equal(await p.getByLabel(/^Figures as of/).inputValue(), '2024-12-31');
+  const sentence = /Of the \d+ projects, \d+ are ongoing/;
+  const built = (await (await fetch(`${origin}/reports/annual-report-2024/`)).text()).replace(/<[^>]+>/g, '');
+  const shown = p.frameLocator('iframe').first().getByText(sentence).first();
+  await shown.waitFor();
+  assert.equal((await shown.innerText()).match(sentence)[0], built.match(sentence)[0]);
+  await p.getByLabel(/^Summary/).fill('The year 2024 in the InnoCities network, in figures.');
+  await publish(p);
+  await p.getByText('Entry saved').waitFor();
+  const report = read('content/reports/annual-report-2024.md');
+  assert.match(report, /\nas_of = 2024-12-31\n/);
+  assert.equal(report.replace(/\nsummary = .*\n/, '\n'), reportBefore.replace(/\nsummary = .*\n/, '\n'));
   assert.deepEqual(p.errors, []);
 
   // the files on disk are valid ...

@@ -15,6 +15,12 @@
   var h = window.h;
   var createClass = window.createClass;
 
+  // A TOML date as Decap holds it (a Date at midnight UTC) or as typed, as YYYY-MM-DD.
+  function day(value) {
+    if (value instanceof Date && !isNaN(value)) return value.toISOString().slice(0, 10);
+    return typeof value === 'string' ? value.trim() : '';
+  }
+
   // ---- problems found after a save --------------------------------------------------------
   function panel() {
     var p = document.getElementById('innopress-problems');
@@ -119,6 +125,27 @@
     },
   });
 
+  // ---- "figures as of": a date, or "site" -------------------------------------------------
+  var AsOfControl = createClass({
+    render: function () {
+      var self = this;
+      return h('input', {
+        type: 'text',
+        id: this.props.forID,
+        className: this.props.classNameWrapper,
+        value: day(this.props.value),
+        placeholder: 'YYYY-MM-DD or site',
+        pattern: '\\d{4}-\\d{2}-\\d{2}|site',
+        onChange: function (e) { self.props.onChange(e.target.value); },
+        onFocus: this.props.setActiveStyle,
+        onBlur: this.props.setInactiveStyle,
+      });
+    },
+  });
+  CMS.registerWidget('innopress-as-of', AsOfControl, function (props) {
+    return h('span', {}, day(props.value));
+  });
+
   // ---- the preview, as the site shows it ------------------------------------------------
   CMS.registerPreviewStyle(base + 'assets/style.css');
   if (token) {
@@ -133,10 +160,13 @@
         this.timer = setTimeout(function () {
           var data = self.props.entry.get('data');
           var body = (data && data.get('body')) || '';
+          // the figures of the document's own date, as its page shows them
+          var asOf = day(data && data.get('as_of'));
+          var date = day(data && data.get('date'));
           realFetch(api + 'preview?token=' + encodeURIComponent(token), {
             method: 'POST',
             headers: { 'Content-Type': 'application/json' },
-            body: JSON.stringify({ body: body }),
+            body: JSON.stringify({ body: body, as_of: asOf, date: date }),
           }).then(function (r) { return r.json(); }).then(function (j) {
             self.setState({ html: j.html || '', error: j.error || '' });
           }, function () {});
