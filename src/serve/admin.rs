@@ -210,7 +210,13 @@ pub async fn file(
     }
     if name == "config.yml" {
         let settings = config::Settings::read(&admin.root);
-        let yaml = config::to_yaml(&config::decap(&admin.root, &settings, config::Mode::Local));
+        let mut decap = config::decap(&admin.root, &settings, config::Mode::Local);
+        // "View Live" opens the preview being edited, not the published site
+        if let Some(host) = loopback_host(&headers) {
+            decap["site_url"] = json!(format!("http://{host}{}", admin.base_path));
+            decap["display_url"] = decap["site_url"].clone();
+        }
+        let yaml = config::to_yaml(&decap);
         return answer(
             StatusCode::OK,
             "text/yaml; charset=utf-8",
