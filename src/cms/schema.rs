@@ -339,7 +339,7 @@ const PROJECT_HEAD: [Field; 12] = [
 
 pub const PROJECT: [Field; 17] = join(PROJECT_HEAD, PICTURE);
 
-pub const OBSERVATION: [Field; 6] = [
+pub const OBSERVATION: [Field; 7] = [
     req("city", "City", Kind::One(Ref::City), ""),
     req("indicator", "Indicator", Kind::One(Ref::Indicator), ""),
     req("year", "Year", Kind::Int, ""),
@@ -360,6 +360,12 @@ pub const OBSERVATION: [Field; 6] = [
         "Not applicable",
         Kind::Bool,
         "The indicator does not apply to the city this year (then no value).",
+    ),
+    f(
+        "comment",
+        "Comment",
+        Kind::Text,
+        "The city's note on the figure, shown beside it: “published only in 2026”.",
     ),
 ];
 
@@ -466,7 +472,14 @@ pub const CMS: [Field; 6] = [
     ),
 ];
 
-pub const SITE: [Field; 15] = [
+pub const COLLECT: [Field; 1] = [f(
+    "publish_status",
+    "Publish the collection's status page",
+    Kind::Bool,
+    "Off by default: which city still owes which figure is the team's page.",
+)];
+
+pub const SITE: [Field; 16] = [
     req("title", "Site name", Kind::Text, ""),
     f(
         "description",
@@ -517,6 +530,7 @@ pub const SITE: [Field; 15] = [
         Kind::Table(&CMS),
         "Where the team edits the published site.",
     ),
+    f("collect", "Data collection", Kind::Table(&COLLECT), ""),
 ];
 
 /// What a file under `content/` is, to the editor.

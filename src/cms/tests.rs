@@ -338,6 +338,11 @@ mod fields {
             ("[smtp]", loader_fields::<SmtpConfig>(), ours(&SMTP)),
             ("[inbox]", loader_fields::<InboxConfig>(), ours(&INBOX)),
             ("[cms]", loader_fields::<CmsConfig>(), ours(&CMS)),
+            (
+                "[collect]",
+                loader_fields::<CollectConfig>(),
+                ours(&COLLECT),
+            ),
             ("[[city]]", loader_fields::<City>(), ours(&CITY)),
             ("[[theme]]", loader_fields::<Theme>(), ours(&THEME)),
             (

@@ -93,6 +93,7 @@ fn read_file(
         .map(|c| sheet.text(header, c))
         .collect();
     let target_col = heads.iter().position(|h| h == "target");
+    let comment_col = heads.iter().position(|h| h == "comment");
     // a heading of digits is a year column; one outside the years the data may name is
     // refused, not passed over, since the year asked is found as the last year column
     let mut years: Vec<(usize, i32)> = Vec::new();
@@ -153,9 +154,21 @@ fn read_file(
             ));
             continue;
         };
+        let comment = comment_col.and_then(|c| comment_text(&sheet.text(row, c)));
         let value = match reading(&sheet, row, year_col, &at) {
             Ok(Some(v)) => v,
-            Ok(None) => continue,
+            Ok(None) => {
+                if let (Some(c), Some(col)) = (&comment, comment_col) {
+                    plan.problems.push(problem(
+                        at(row, col),
+                        false,
+                        format!(
+                            "a comment without a figure for `{id}` in {year} is not imported (“{c}”): ask the city for the figure, or type n/a in its cell if the indicator does not apply"
+                        ),
+                    ));
+                }
+                continue;
+            }
             Err(p) => {
                 plan.problems.push(p);
                 continue;
@@ -238,7 +251,17 @@ fn read_file(
             continue;
         }
         if let Reading::Value(v) = value
-            && let Some(w) = far_off(site, &city, &id, year, v)
+            && let Some(w) = far_off(
+                site,
+                &city,
+                &id,
+                crate::validate::slips::Point {
+                    year,
+                    value: v,
+                    target,
+                    commented: comment.is_some(),
+                },
+            )
         {
             plan.problems.push(problem(at(row, year_col), false, w));
         }
@@ -248,6 +271,7 @@ fn read_file(
             year,
             value,
             target,
+            comment,
             at: at(row, year_col),
         };
         if !reads_back(&figure) {
@@ -427,17 +451,37 @@ fn number(
     }
 }
 
-/// The warning `check` gives for a value far from the city's other years, if it applies.
-fn far_off(site: &Site, city: &str, id: &str, year: i32, value: f64) -> Option<String> {
-    let others = site
+/// The warning `check` gives for a likely slipped digit, if the new figure is one.
+fn far_off(
+    site: &Site,
+    city: &str,
+    id: &str,
+    new: crate::validate::slips::Point,
+) -> Option<String> {
+    let mut points: Vec<_> = site
         .observations
         .iter()
         .filter(|o| {
-            o.city.get_ref() == city && o.indicator.get_ref() == id && *o.year.get_ref() != year
+            o.city.get_ref() == city && o.indicator.get_ref() == id && *o.year.get_ref() != new.year
         })
-        .map(|o| o.value);
-    let (ratio, median) = crate::validate::far_from_median(others, value)?;
+        .map(crate::validate::point)
+        .collect();
+    points.push(new);
+    let s = crate::validate::slips::slip(&points, new.year)?;
     Some(format!(
-        "{value} is {ratio:.1}× the median of {city}'s other years ({median}): a typo?"
+        "{} ({})",
+        s.message(id, city),
+        crate::validate::SLIP_HINT
     ))
+}
+
+/// A city's comment as it is kept: on one line (line breaks and other controls become
+/// spaces), `None` when it is empty.
+fn comment_text(cell: &str) -> Option<String> {
+    let spaced: String = cell
+        .chars()
+        .map(|c| if crate::text::is_control(c) { ' ' } else { c })
+        .collect();
+    let one_line = spaced.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!one_line.is_empty()).then_some(one_line)
 }

@@ -34,6 +34,8 @@ pub struct Figure {
     pub year: i32,
     pub value: Reading,
     pub target: Option<f64>,
+    /// The city's comment beside the figure, on one line.
+    pub comment: Option<String>,
     /// Where it was read: `tampere.xlsx:2025!J5`.
     pub at: String,
 }
@@ -50,6 +52,10 @@ fn table(f: &Figure) -> String {
     }
     if let Some(t) = f.target {
         text.push_str(&format!("target = {}\n", toml_number(t)));
+    }
+    if let Some(c) = &f.comment {
+        // TOML's own quoting: a city's text is data, never TOML
+        text.push_str(&format!("comment = {}\n", toml::Value::String(c.clone())));
     }
     text
 }
@@ -83,8 +89,10 @@ pub(super) fn reads_back(f: &Figure) -> bool {
         .next()
         .and_then(|(row, _)| row.split(&src, &mut diags));
     let same = match (row, f.value) {
-        (Some(Row::Figure(o)), Reading::Value(v)) => o.value == v && o.target == f.target,
-        (Some(Row::NotApplicable(_)), Reading::NotApplicable) => true,
+        (Some(Row::Figure(o)), Reading::Value(v)) => {
+            o.value == v && o.target == f.target && o.comment == f.comment
+        }
+        (Some(Row::NotApplicable(n)), Reading::NotApplicable) => n.comment == f.comment,
         _ => false,
     };
     same && diags.items.is_empty()

@@ -1,5 +1,7 @@
-//! `[cms]` in `site.toml`: where the team edits the published site in a browser (Decap CMS
-//! with a Git host's backend). Local editing through `innopress serve` needs none of it.
+//! The team's own settings in `site.toml`: `[cms]`, where the team edits the published
+//! site in a browser (Decap CMS with a Git host's backend; local editing through
+//! `innopress serve` needs none of it), and `[collect]`, whether the yearly collection's
+//! status page is published.
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -44,4 +46,15 @@ pub struct CmsConfig {
 
 fn yes() -> bool {
     true
+}
+
+/// `[collect]` in `site.toml`: the yearly data collection.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CollectConfig {
+    /// Whether `impact/data-collection/` (which city still owes which figure) is published.
+    /// Off by default: it is the team's working page; `collect status` prints the same. When
+    /// on, the page asks search engines not to index it and is left out of the sitemap.
+    #[serde(default)]
+    pub publish_status: bool,
 }

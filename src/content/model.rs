@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use toml::Spanned;
 
-pub use super::editing::{CmsBackend, CmsConfig};
+pub use super::editing::{CmsBackend, CmsConfig, CollectConfig};
 pub use super::mailing::{GreetingSetting, InboxConfig, NewsletterConfig, SmtpConfig};
 
 pub use super::record::{Record, RecordedFigure, RecordedTable, TomlDate};
@@ -53,6 +53,9 @@ pub struct SiteConfig {
     /// Where the team edits the published site in a browser.
     #[serde(default)]
     pub cms: Option<CmsConfig>,
+    /// The yearly data collection: whether its status page is published.
+    #[serde(default)]
+    pub collect: CollectConfig,
 }
 
 /// `[policy]` in `site.toml`.

@@ -17,6 +17,8 @@ pub struct Observation {
     pub year: Spanned<i32>,
     pub value: f64,
     pub target: Option<f64>,
+    /// What the city wrote beside the figure ("published only in 2026"): shown with it.
+    pub comment: Option<String>,
     pub origin: Origin,
 }
 
@@ -26,6 +28,8 @@ pub struct NotApplicable {
     pub city: Spanned<String>,
     pub indicator: Spanned<String>,
     pub year: Spanned<i32>,
+    /// Why it does not apply, in the city's words.
+    pub comment: Option<String>,
     pub origin: Origin,
 }
 
@@ -106,6 +110,9 @@ pub struct ObservationRow {
     pub target: Option<Spanned<f64>>,
     #[serde(default)]
     pub not_applicable: Option<Spanned<bool>>,
+    /// The city's note on the figure, kept from its spreadsheet's `comment` column.
+    #[serde(default)]
+    pub comment: Option<String>,
     #[serde(skip)]
     pub origin: Origin,
 }
@@ -130,6 +137,7 @@ impl ObservationRow {
                 year: self.year,
                 value,
                 target: self.target.map(Spanned::into_inner),
+                comment: self.comment,
                 origin: self.origin,
             })),
             (None, Some((true, _))) if self.target.is_some() => {
@@ -149,6 +157,7 @@ impl ObservationRow {
                 city: self.city,
                 indicator: self.indicator,
                 year: self.year,
+                comment: self.comment,
                 origin: self.origin,
             })),
             (Some(_), Some((true, span))) => {

@@ -2,6 +2,7 @@
 //! below the minimum, a value far off a city's other years): warnings, which
 //! `check --deny-warnings` turns into errors.
 
+use super::slips::{Point, slip};
 use crate::content::Site;
 use crate::content::model::Policy;
 use crate::diagnostics::{Diagnostics, FileId};
@@ -75,7 +76,7 @@ pub fn data_warnings(site: &Site, policy: &Policy) -> Diagnostics {
             );
         }
     }
-    // values far from the same city's other years are likely typos
+    // a figure far from both the city's previous year and its median is a likely slip
     let mut series: BTreeMap<(&str, &str), Vec<&crate::content::observation::Observation>> =
         BTreeMap::new();
     for o in &site.observations {
@@ -85,25 +86,14 @@ pub fn data_warnings(site: &Site, policy: &Policy) -> Diagnostics {
             .push(o);
     }
     for obs in series.values() {
+        let points: Vec<Point> = obs.iter().map(|o| point(o)).collect();
         for o in obs {
-            let others = obs
-                .iter()
-                .filter(|x| !std::ptr::eq(**x, *o))
-                .map(|x| x.value);
-            if let Some((ratio, median)) = far_from_median(others, o.value) {
+            if let Some(s) = slip(&points, *o.year.get_ref()) {
                 warn(
                     o.origin.file,
                     o.year.span(),
-                    format!(
-                        "{} of `{}` for `{}` in {} is {:.1}× the median of its other years ({})",
-                        o.value,
-                        o.indicator.get_ref(),
-                        o.city.get_ref(),
-                        o.year.get_ref(),
-                        ratio,
-                        median
-                    ),
-                    Some("check for a typo (a missing or extra digit, or the wrong unit)".into()),
+                    s.message(o.indicator.get_ref(), o.city.get_ref()),
+                    Some(SLIP_HINT.into()),
                 );
             }
         }
@@ -111,24 +101,15 @@ pub fn data_warnings(site: &Site, policy: &Policy) -> Diagnostics {
     diags
 }
 
-/// Whether `value` is a likely typo beside a city's other years of the same indicator: more
-/// than 10× or less than a tenth of their median, with at least two other years to judge
-/// by. Returns (value / median, median). `check` and `import observations` both ask here.
-pub fn far_from_median(others: impl Iterator<Item = f64>, value: f64) -> Option<(f64, f64)> {
-    let mut others: Vec<f64> = others.filter(|x| x.is_finite()).collect();
-    if others.len() < 2 || value <= 0.0 {
-        return None;
+/// What to do about a likely slip, in `check` and the import alike.
+pub const SLIP_HINT: &str = "check the figure with the city; if it is right, add a `comment` beside it saying why it changed, and it is not flagged again";
+
+/// An observation as the slip rule reads it.
+pub fn point(o: &crate::content::observation::Observation) -> Point {
+    Point {
+        year: *o.year.get_ref(),
+        value: o.value,
+        target: o.target,
+        commented: o.comment.is_some(),
     }
-    others.sort_by(f64::total_cmp);
-    let n = others.len();
-    let median = if n % 2 == 1 {
-        others[n / 2]
-    } else {
-        (others[n / 2 - 1] + others[n / 2]) / 2.0
-    };
-    if median <= 0.0 {
-        return None;
-    }
-    let ratio = value / median;
-    (!(0.1..=10.0).contains(&ratio)).then_some((ratio, median))
 }

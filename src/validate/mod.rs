@@ -6,8 +6,9 @@ mod data;
 mod ids;
 pub mod pictures;
 mod shortcodes;
+pub mod slips;
 
-pub use data::{data_warnings, far_from_median};
+pub use data::{SLIP_HINT, data_warnings, point};
 
 use crate::content::Site;
 use crate::content::model::*;

@@ -341,7 +341,7 @@ fn the_same_files_saved_by_libreoffice_as_ods_import_identically() {
     assert!(xlsx.contains("text “noin 5” in a number cell"), "{xlsx}");
     // 1 234,5 start-ups is far from Tampere's 4 and 6: check's warning
     assert!(
-        xlsx.contains("returned/tampere.xlsx:2025!J5: warning: 1234.5 is"),
+        xlsx.contains("returned/tampere.xlsx:2025!J5: warning: `startups` of `tampere`: 1,234.5 in 2025; 6 in 2024 — a typo, or another unit?"),
         "{xlsx}"
     );
     assert!(xlsx.contains("oulu share = 12.5"), "{xlsx}");
@@ -440,7 +440,11 @@ fn an_n_a_is_recorded_as_not_applicable_and_is_no_longer_chased() {
         stderr(&o)
     );
     assert_eq!(tree(&obs), after);
-    // the site: the team's page and the city page
+    // the site: the team's page (published on request) and the city page
+    let settings = root.join("content/site.toml");
+    let mut text = read(&settings);
+    text.push_str("\n[collect]\npublish_status = true\n");
+    std::fs::write(&settings, text).unwrap();
     let o = run(root, &["build"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let page = read(&root.join("output/impact/data-collection/index.html"));
@@ -451,9 +455,70 @@ fn an_n_a_is_recorded_as_not_applicable_and_is_no_longer_chased() {
     assert!(!city.contains("Not yet reported for 2025"), "{city}");
 }
 
+/// The slipped digit: the same rule and words in `import` and `check` (3× off both the
+/// previous year and the median); the city's comment is kept with its figure and shown.
 #[test]
-fn the_site_shows_where_the_collection_stands_and_what_a_city_still_owes() {
+fn a_slipped_digit_is_named_alike_in_import_and_check_and_a_comment_is_kept() {
+    let dir = site(None);
+    let root = dir.path();
+    let back = send_templates(root);
+    // start-ups were 4 and 6: 60 is a digit too many; the share comes with a comment on
+    // two lines; the third figure is missing but commented
+    fill(
+        &root.join("sent/tampere.xlsx"),
+        &back.join("tampere.xlsx"),
+        serde_json::json!([
+            ["J5", 60],
+            ["J6", 40],
+            ["L6", "Counted from the new register\nsince 2025"],
+            ["L7", "Published only in 2026"]
+        ]),
+    );
+    let o = run(root, &["import", "observations", "returned/tampere.xlsx"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    let words = "`startups` of `tampere`: 60 in 2025; 6 in 2024 — an extra digit?";
+    assert!(
+        err.contains(&format!("returned/tampere.xlsx:2025!J5: warning: {words}")),
+        "{err}"
+    );
+    assert!(
+        err.contains("returned/tampere.xlsx:2025!L7: warning: a comment without a figure for")
+            && err.contains("(“Published only in 2026”)"),
+        "{err}"
+    );
+    let year = read(&root.join("content/data/observations/2025.toml"));
+    assert!(
+        year.contains("value = 40\ncomment = \"Counted from the new register since 2025\"\n"),
+        "{year}"
+    );
+    let o = run(root, &["check"]);
+    let err = stderr(&o);
+    assert!(err.contains(&format!("warning: {words}")), "{err}");
+    assert!(!err.contains("`share` of `tampere`"), "{err}");
+    let o = run(root, &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let city = read(&root.join("output/cities/tampere/index.html"));
+    assert!(
+        city.contains(
+            "<span class=\"note-year\">2025:</span> Counted from the new register since 2025</p>"
+        ),
+        "{city}"
+    );
+}
+
+/// The status page is the team's: not published unless `[collect] publish_status`, and
+/// then not indexed, not in the sitemap, with no commands or paths on it.
+#[test]
+fn the_collection_status_page_is_published_only_when_asked_and_then_not_indexed() {
     let (dir, out) = built(&[]);
+    assert!(!out.join("impact/data-collection").exists());
+    let settings = dir.path().join("content/site.toml");
+    let mut text = read(&settings);
+    text.push_str("\n[collect]\npublish_status = true\n");
+    std::fs::write(&settings, text).unwrap();
+    let o = run(dir.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
     let grid = run(
         dir.path(),
         &["collect", "status", "--year", "2024", "--json"],
@@ -467,10 +532,18 @@ fn the_site_shows_where_the_collection_stands_and_what_a_city_still_owes() {
         .sum();
     let page = read(&out.join("impact/data-collection/index.html"));
     assert!(page.contains("<h1>Data collection 2024</h1>"), "{page}");
+    assert!(
+        page.contains(r#"<meta name="robots" content="noindex">"#),
+        "{page}"
+    );
+    for tool_talk in ["innopress", "content/", "<code>"] {
+        assert!(!page.contains(tool_talk), "{tool_talk} in {page}");
+    }
     assert_eq!(
         page.matches("<strong>Missing</strong>").count() as u64,
         missing
     );
+    assert!(!read(&out.join("sitemap.xml")).contains("data-collection"));
     // not in the main navigation
     let home = read(&out.join("index.html"));
     assert!(!home.contains("data-collection"));
@@ -607,7 +680,7 @@ fn eighteen_templates_out_and_back_with_the_planted_problems_found() {
     );
     // 1,234.5 days to a pilot is far from Turku's other years: the warning `check` gives
     assert!(
-        err.contains("returned/turku.xlsx:2025!J11: warning: 1234.5 is"),
+        err.contains("returned/turku.xlsx:2025!J11: warning: `time-to-pilot` of `turku`: 1,234.5 in 2025; 98 in 2024 (the median of its years is 117) — an extra digit?"),
         "{err}"
     );
     let o = run(root, &["summary", "--json"]);

@@ -74,8 +74,10 @@ impl<'a> Model<'a> {
             Job::NewsletterList,
             Job::NotFound,
             Job::Search,
-            Job::DataCollection,
         ];
+        if self.cfg.collect.publish_status {
+            jobs.push(Job::DataCollection);
+        }
         if self.cfg.newsletter.is_some() {
             jobs.push(Job::Privacy);
         }

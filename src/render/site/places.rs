@@ -142,6 +142,7 @@ impl Model<'_> {
                 target: target.map(|(_, t)| crate::text::with_unit(t, &ind.unit, &s.currency)),
                 target_year: target.map(|(y, _)| y),
                 chart: self.chart_html(&format!("indicator-{}-{id}", ind.id), &root, &path)?,
+                notes: self.notes(id, &ind.id),
             });
         }
         ctx.insert("indicators", &indicators);
@@ -157,9 +158,40 @@ impl Model<'_> {
             };
             ctx.insert("collection_year", &grid.year);
             ctx.insert("missing", &names(State::Missing));
-            ctx.insert("not_applicable", &names(State::NotApplicable));
+            // with the city's reason, where it gave one
+            let not_applicable: Vec<String> = grid
+                .of_city(id, State::NotApplicable)
+                .into_iter()
+                .map(|m| {
+                    let name = self.indicator_name(m);
+                    let why = self.site.not_applicable.iter().find_map(|n| {
+                        (n.city.get_ref() == id
+                            && n.indicator.get_ref() == m
+                            && *n.year.get_ref() == grid.year)
+                            .then_some(n.comment.as_deref())
+                            .flatten()
+                    });
+                    match why {
+                        Some(why) => format!("{name} ({why})"),
+                        None => name.to_string(),
+                    }
+                })
+                .collect();
+            ctx.insert("not_applicable", &not_applicable);
         }
         Ok((path.clone(), self.render_page("city.html", &path, ctx)?))
+    }
+    /// A city's comments on its figures of one indicator, by year.
+    fn notes(&self, city: &str, indicator: &str) -> Vec<(i32, String)> {
+        let mut notes: Vec<(i32, String)> = self
+            .site
+            .observations
+            .iter()
+            .filter(|o| o.city.get_ref() == city && o.indicator.get_ref() == indicator)
+            .filter_map(|o| Some((*o.year.get_ref(), o.comment.clone()?)))
+            .collect();
+        notes.sort();
+        notes
     }
     pub(super) fn theme_list(&self) -> Result<(String, String), RenderError> {
         let path = "themes/index.html".to_string();
@@ -234,6 +266,8 @@ struct CityIndicator<'a> {
     target: Option<String>,
     target_year: Option<i32>,
     chart: String,
+    /// What the city wrote beside its figures, by year.
+    notes: Vec<(i32, String)>,
 }
 
 #[derive(Serialize)]
