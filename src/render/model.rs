@@ -23,6 +23,9 @@ pub enum RenderError {
         template: String,
         message: String,
     },
+    /// A spreadsheet of the open data could not be made.
+    #[error("{path}: the spreadsheet could not be made: {message}")]
+    Sheet { path: String, message: String },
     /// Writing a rendered file failed (the error of the writer the caller passed).
     #[error(transparent)]
     Write(Box<dyn std::error::Error + Send + Sync>),

@@ -374,7 +374,7 @@ test('the open data package validates with the frictionless tool', () => {
     const problems = report.tasks.flatMap((t) => t.errors.map((e) => `${t.name}: ${e.message}`));
     assert.deepEqual(problems, [], `${name}: datapackage.json`);
     assert.equal(report.valid, true, name);
-    assert.deepEqual(report.tasks.map((t) => t.name).sort(), ['projects', 'projects-json', 'summary']);
+    assert.deepEqual(report.tasks.map((t) => t.name).sort(), ['observations', 'observations-xlsx', 'projects', 'projects-json', 'projects-xlsx', 'summary']);
   }
 });
 

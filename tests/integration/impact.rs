@@ -186,6 +186,82 @@ fn open_data_files() {
     );
 }
 
+/// For Excel users: each table also as `.xlsx`, read back by openpyxl with typed cells
+/// (numbers, dates, booleans), a formula-like title kept as text, and the observations with
+/// the city's comment; linked beside the CSV.
+#[test]
+fn open_data_tables_come_as_workbooks_too_with_typed_cells_and_comments() {
+    let dir = site(None);
+    let obs = dir.path().join("content/data/observations/startups.toml");
+    let text = read(&obs).replacen(
+        "value = 6\n",
+        "value = 6\ncomment = \"Counted from the new register\"\n",
+        1,
+    );
+    std::fs::write(&obs, text).unwrap();
+    let projects = dir.path().join("content/data/projects/main.toml");
+    let text = read(&projects).replacen("title = \"Care lab\"", "title = \"=1+2 Care lab\"", 1);
+    std::fs::write(&projects, text).unwrap();
+    let o = run(dir.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.path().join("output");
+    let script = r#"
+import json, sys, openpyxl
+rows = {}
+for name in ["projects", "observations"]:
+    ws = openpyxl.load_workbook(sys.argv[1] + "/" + name + ".xlsx").active
+    rows[name] = [[c.value.isoformat()[:10] if hasattr(c.value, "isoformat") else c.value for c in r] for r in ws.iter_rows()]
+    rows[name + "_formulas"] = sum(1 for r in ws.iter_rows() for c in r if c.data_type == "f")
+print(json.dumps(rows))
+"#;
+    let o = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(out.join("data"))
+        .output()
+        .expect("python3");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let book: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let p = &book["projects"];
+    assert_eq!(p[0][0], "id");
+    assert_eq!(p[1][0], "care-lab");
+    assert_eq!(p[1][1], "=1+2 Care lab", "text, never a formula");
+    assert_eq!(book["projects_formulas"], 0);
+    assert_eq!(p[1][6], "2025-04-11", "a date");
+    assert_eq!(p[1][9], true, "a boolean");
+    assert_eq!(p[1][14], 1250000.5, "an amount as a number");
+    let csv = read(&out.join("data/observations.csv"));
+    assert!(csv.starts_with("city,city_name,indicator,indicator_name,unit,year,value,target,not_applicable,comment\r\n"), "{csv}");
+    assert!(
+        csv.contains("tampere,Tampere,startups,")
+            && csv.contains(",2024,6,8,false,Counted from the new register\r\n"),
+        "{csv}"
+    );
+    let o_rows = book["observations"].as_array().unwrap();
+    assert_eq!(
+        o_rows.len(),
+        csv.lines().count(),
+        "the same rows as the CSV"
+    );
+    assert!(
+        o_rows
+            .iter()
+            .any(|r| r[5] == 2024 && r[6] == 6 && r[9] == "Counted from the new register"),
+        "{o_rows:?}"
+    );
+    let dash = read(&out.join("projects/index.html"));
+    for f in ["projects.xlsx", "observations.xlsx", "observations.csv"] {
+        assert!(dash.contains(&format!("href=\"../data/{f}\"")), "{f}");
+    }
+    let package = read(&out.join("data/datapackage.json"));
+    for r in [
+        "\"projects.xlsx\"",
+        "\"observations.csv\"",
+        "\"observations.xlsx\"",
+    ] {
+        assert!(package.contains(r), "{r}");
+    }
+}
+
 #[test]
 fn shortcodes_fill_in_figures_charts_and_tables() {
     let (_dir, out) = built(&[]);

@@ -15,6 +15,7 @@ pub mod opendata;
 mod places;
 mod projects;
 pub mod share;
+mod sheets;
 
 use super::model::{Model, RenderError};
 use super::view::*;
@@ -264,7 +265,10 @@ pub fn other_files(model: &Model) -> Vec<String> {
         "data/summary.json",
         "data/datapackage.json",
         "data/projects.csv",
+        "data/projects.xlsx",
         "data/projects.json",
+        "data/observations.csv",
+        "data/observations.xlsx",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -376,7 +380,32 @@ pub fn render_site(model: &Model, sink: &Sink) -> Result<Report, Vec<RenderError
         opendata::datapackage(model).into_bytes(),
     ));
     let open = opendata::Projects::new(model);
-    extra.push(("data/projects.csv".into(), open.csv().into_bytes()));
+    let projects = open.table();
+    extra.push(("data/projects.csv".into(), projects.csv().into_bytes()));
+    let observations = opendata::observations(model);
+    extra.push((
+        "data/observations.csv".into(),
+        observations.csv().into_bytes(),
+    ));
+    let title = &model.cfg.title;
+    let as_of = model.summary.as_of;
+    for (path, table, what, sheet) in [
+        ("data/projects.xlsx", &projects, "projects", "Projects"),
+        (
+            "data/observations.xlsx",
+            &observations,
+            "impact figures",
+            "Figures",
+        ),
+    ] {
+        match table.xlsx(&format!("{title}: {what}"), sheet, as_of) {
+            Ok(bytes) => extra.push((path.into(), bytes)),
+            Err(e) => errors.push(RenderError::Sheet {
+                path: path.into(),
+                message: e.to_string(),
+            }),
+        }
+    }
     extra.push(("data/projects.json".into(), open.json().into_bytes()));
     extra.push((
         "data/projects-index.json".into(),

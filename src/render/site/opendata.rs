@@ -1,7 +1,10 @@
-//! Open data: the project portfolio as `data/projects.csv` and `data/projects.json`, one row
-//! per project, money in euros with a dot decimal separator, sorted by id.
+//! Open data: the project portfolio as `data/projects.csv`, `.xlsx` and `.json`, one row per
+//! project, money in euros with a dot decimal separator, sorted by id; the impact model's
+//! figures as `data/observations.csv` and `.xlsx`; and the package that describes them.
 
+use super::sheets::{Cell, Table};
 use crate::content::model::{Project, Status};
+use crate::date::Date;
 use crate::money::Money;
 use crate::render::model::Model;
 use serde::Serialize;
@@ -121,43 +124,142 @@ impl<'a> Projects<'a> {
         serde_json::to_string(&doc).unwrap_or_default() + "\n"
     }
 
-    /// RFC 4180 CSV with a header row; lists are joined with `;`.
-    pub fn csv(&self) -> String {
-        let mut out = String::from(
-            "id,title,city,partners,themes,programme,start,end,status,international,eu,state,city_funding,other,total,summary,url\r\n",
-        );
-        for r in &self.records {
-            let status = match r.status {
-                Status::Planned => "planned",
-                Status::Ongoing => "ongoing",
-                Status::Closed => "closed",
-            };
-            let fields = [
-                r.id.to_string(),
-                r.title.to_string(),
-                r.city.unwrap_or("").to_string(),
-                r.partners.join(";"),
-                r.themes.join(";"),
-                r.programme.to_string(),
-                r.start.clone(),
-                r.end.clone(),
-                status.to_string(),
-                r.international.to_string(),
-                Money::plain(r.funding.eu),
-                Money::plain(r.funding.state),
-                Money::plain(r.funding.city),
-                Money::plain(r.funding.other),
-                Money::plain(r.funding.total),
-                r.summary.to_string(),
-                r.url.unwrap_or("").to_string(),
-            ];
-            let line: Vec<String> = fields.iter().map(|f| crate::text::csv_field(f)).collect();
-            out.push_str(&line.join(","));
-            out.push_str("\r\n");
+    /// The projects as a table (lists joined with `;`): `projects.csv` and `projects.xlsx`.
+    pub fn table(&self) -> Table {
+        let date = |s: &str| Date::parse(s).map_or_else(|| Cell::Text(s.to_string()), Cell::Date);
+        let rows = self
+            .records
+            .iter()
+            .map(|r| {
+                let status = match r.status {
+                    Status::Planned => "planned",
+                    Status::Ongoing => "ongoing",
+                    Status::Closed => "closed",
+                };
+                vec![
+                    Cell::Text(r.id.to_string()),
+                    Cell::Text(r.title.to_string()),
+                    Cell::text(r.city),
+                    Cell::Text(r.partners.join(";")),
+                    Cell::Text(r.themes.join(";")),
+                    Cell::Text(r.programme.to_string()),
+                    date(&r.start),
+                    date(&r.end),
+                    Cell::Text(status.to_string()),
+                    Cell::Bool(r.international),
+                    Cell::Money(r.funding.eu),
+                    Cell::Money(r.funding.state),
+                    Cell::Money(r.funding.city),
+                    Cell::Money(r.funding.other),
+                    Cell::Money(r.funding.total),
+                    Cell::Text(r.summary.to_string()),
+                    Cell::text(r.url),
+                ]
+            })
+            .collect();
+        Table {
+            fields: vec![
+                "id",
+                "title",
+                "city",
+                "partners",
+                "themes",
+                "programme",
+                "start",
+                "end",
+                "status",
+                "international",
+                "eu",
+                "state",
+                "city_funding",
+                "other",
+                "total",
+                "summary",
+                "url",
+            ],
+            rows,
         }
-        out
     }
 }
+
+/// Every figure of the impact model, and every "does not apply", with the city's comment:
+/// `observations.csv` and `observations.xlsx`, sorted by indicator, city and year.
+pub fn observations(model: &Model) -> Table {
+    let site = model.site;
+    let city_name = |id: &str| {
+        site.cities
+            .iter()
+            .find(|c| c.id.get_ref() == id)
+            .map_or(id.to_string(), |c| c.name.clone())
+    };
+    let indicator = |id: &str| site.indicators.iter().find(|i| i.id.get_ref() == id);
+    let mut rows: Vec<((String, String, i32), Vec<Cell>)> = Vec::new();
+    let mut push = |city: &str,
+                    ind: &str,
+                    year: i32,
+                    value: Cell,
+                    target: Cell,
+                    na: bool,
+                    comment: Option<&str>| {
+        let i = indicator(ind);
+        rows.push((
+            (ind.to_string(), city.to_string(), year),
+            vec![
+                Cell::Text(city.to_string()),
+                Cell::Text(city_name(city)),
+                Cell::Text(ind.to_string()),
+                Cell::text(i.map(|i| i.name.as_str())),
+                Cell::text(i.map(|i| i.unit.as_str())),
+                Cell::Number(f64::from(year)),
+                value,
+                target,
+                Cell::Bool(na),
+                Cell::text(comment),
+            ],
+        ));
+    };
+    for o in &site.observations {
+        push(
+            o.city.get_ref(),
+            o.indicator.get_ref(),
+            *o.year.get_ref(),
+            Cell::Number(o.value),
+            o.target.map_or(Cell::Empty, Cell::Number),
+            false,
+            o.comment.as_deref(),
+        );
+    }
+    for n in &site.not_applicable {
+        push(
+            n.city.get_ref(),
+            n.indicator.get_ref(),
+            *n.year.get_ref(),
+            Cell::Empty,
+            Cell::Empty,
+            true,
+            n.comment.as_deref(),
+        );
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    Table {
+        fields: vec![
+            "city",
+            "city_name",
+            "indicator",
+            "indicator_name",
+            "unit",
+            "year",
+            "value",
+            "target",
+            "not_applicable",
+            "comment",
+        ],
+        rows: rows.into_iter().map(|(_, r)| r).collect(),
+    }
+}
+
+/// The media type of an `.xlsx` workbook.
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// `data/datapackage.json`: the open data described as a Frictionless Data Package
 /// (<https://datapackage.org>), so that tools read it with its types, units and licence.
@@ -209,6 +311,22 @@ pub fn datapackage(model: &Model) -> String {
         text("summary", "Summary", "What the project does"),
         json!({ "name": "url", "title": "Web page", "type": "string", "format": "uri" }),
     ];
+    let observation_schema = json!({
+        "fields": [
+            text("city", "City", "The city's id"),
+            text("city_name", "City name", "The city's name"),
+            text("indicator", "Indicator", "The indicator's id in the common impact model"),
+            text("indicator_name", "Indicator name", "The indicator's name"),
+            text("unit", "Unit", "The unit of value and target"),
+            json!({ "name": "year", "title": "Year", "type": "integer" }),
+            json!({ "name": "value", "title": "Value", "type": "number", "description": "The city's figure; empty where the indicator does not apply" }),
+            json!({ "name": "target", "title": "Target", "type": "number", "description": "The city's own target for the year, where it set one" }),
+            json!({ "name": "not_applicable", "title": "Does not apply", "type": "boolean" }),
+            text("comment", "Comment", "What the city wrote beside the figure"),
+        ],
+        "primaryKey": ["city", "indicator", "year"],
+        "missingValues": [""],
+    });
     let publisher = if model.cfg.organisation.is_empty() {
         &model.cfg.title
     } else {
@@ -238,6 +356,38 @@ pub fn datapackage(model: &Model) -> String {
                 "encoding": "utf-8",
                 "dialect": { "header": true, "delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"" },
                 "schema": { "fields": fields, "primaryKey": ["id"], "missingValues": [""] },
+            },
+            {
+                "name": "projects-xlsx",
+                "type": "table",
+                "path": "projects.xlsx",
+                "scheme": "file",
+                "format": "xlsx",
+                "mediatype": XLSX,
+                "description": "The same projects as projects.csv, as an Excel workbook",
+                "schema": { "fields": fields, "primaryKey": ["id"], "missingValues": [""] },
+            },
+            {
+                "name": "observations",
+                "type": "table",
+                "path": "observations.csv",
+                "scheme": "file",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "description": "Every figure of the common impact model by city, indicator and year, and where an indicator does not apply, with the city's comment",
+                "dialect": { "header": true, "delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"" },
+                "schema": observation_schema.clone(),
+            },
+            {
+                "name": "observations-xlsx",
+                "type": "table",
+                "path": "observations.xlsx",
+                "scheme": "file",
+                "format": "xlsx",
+                "mediatype": XLSX,
+                "description": "The same figures as observations.csv, as an Excel workbook",
+                "schema": observation_schema,
             },
             {
                 "name": "projects-json",

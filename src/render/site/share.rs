@@ -339,6 +339,7 @@ impl Model<'_> {
             },
             "distribution": [
                 { "@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": self.base.abs("data/projects.csv") },
+                { "@type": "DataDownload", "encodingFormat": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "contentUrl": self.base.abs("data/projects.xlsx") },
                 { "@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": self.base.abs("data/projects.json") },
                 { "@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": self.base.abs("data/summary.json") },
             ],

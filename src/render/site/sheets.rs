@@ -1,0 +1,171 @@
+//! One open-data table, written both as RFC 4180 CSV (for scripts) and as `.xlsx` (for
+//! Excel users: a Finnish Excel opens a comma-separated file in one column). Typed cells,
+//! so the spreadsheet has numbers, amounts and dates, never formulas: a text cell is written
+//! as a string, whatever it starts with.
+
+use crate::date::Date;
+use crate::money::Money;
+
+/// A value of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+    /// Shown with two decimals; exact in the CSV.
+    Money(Money),
+    Bool(bool),
+    Date(Date),
+    Empty,
+}
+
+impl Cell {
+    /// An optional text: empty when `None`.
+    pub fn text(s: Option<&str>) -> Cell {
+        s.map_or(Cell::Empty, |s| Cell::Text(s.to_string()))
+    }
+
+    /// As the CSV writes it (before quoting).
+    fn plain(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) => format!("{n}"),
+            Cell::Money(m) => m.plain(),
+            Cell::Bool(b) => b.to_string(),
+            Cell::Date(d) => d.to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+}
+
+/// A table of the open data: a header row of field names, then rows.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub fields: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// The longest text a spreadsheet cell holds (Excel's limit).
+const CELL_CHARS: usize = 32_767;
+
+impl Table {
+    /// RFC 4180 CSV with a header row and CRLF line ends; a cell that a spreadsheet would
+    /// read as a formula is defused (see [`crate::text::csv_field`]).
+    pub fn csv(&self) -> String {
+        let mut out = self.fields.join(",");
+        out.push_str("\r\n");
+        for row in &self.rows {
+            let line: Vec<String> = row
+                .iter()
+                .map(|c| crate::text::csv_field(&c.plain()))
+                .collect();
+            out.push_str(&line.join(","));
+            out.push_str("\r\n");
+        }
+        out
+    }
+
+    /// The same table as a workbook of one sheet named `sheet`: a bold, frozen header row
+    /// with filters, typed cells, and columns fitted to their text. `created` is the file's
+    /// creation date (the site's date, never the clock), so the same data gives the same
+    /// bytes.
+    pub fn xlsx(
+        &self,
+        title: &str,
+        sheet: &str,
+        created: Date,
+    ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+        let mut wb = Workbook::new();
+        let when = ExcelDateTime::from_ymd(
+            created.year.clamp(1900, 9999) as u16,
+            created.month,
+            created.day,
+        )?;
+        wb.set_properties(
+            &DocProperties::new()
+                .set_title(title)
+                .set_creation_datetime(&when),
+        );
+        let bold = Format::new().set_bold();
+        let money = Format::new().set_num_format("#,##0.00");
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet)?;
+        for (c, name) in self.fields.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *name, &bold)?;
+        }
+        for (r, row) in self.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, cell) in row.iter().enumerate() {
+                let c = c as u16;
+                match cell {
+                    Cell::Text(s) if s.chars().count() > CELL_CHARS => {
+                        let cut: String = s.chars().take(CELL_CHARS).collect();
+                        ws.write_string(r, c, cut)?;
+                    }
+                    Cell::Text(s) => {
+                        ws.write_string(r, c, s)?;
+                    }
+                    Cell::Number(n) if n.is_finite() => {
+                        ws.write_number(r, c, *n)?;
+                    }
+                    Cell::Number(_) | Cell::Empty => {}
+                    Cell::Money(m) => {
+                        ws.write_number_with_format(r, c, m.cents() as f64 / 100.0, &money)?;
+                    }
+                    Cell::Bool(b) => {
+                        ws.write_boolean(r, c, *b)?;
+                    }
+                    Cell::Date(d) => {
+                        let when = ExcelDateTime::from_ymd(
+                            d.year.clamp(1900, 9999) as u16,
+                            d.month,
+                            d.day,
+                        )?;
+                        ws.write_datetime_with_format(r, c, &when, &date)?;
+                    }
+                }
+            }
+        }
+        ws.set_freeze_panes(1, 0)?;
+        if !self.fields.is_empty() {
+            ws.autofilter(0, 0, self.rows.len() as u32, self.fields.len() as u16 - 1)?;
+        }
+        ws.autofit();
+        wb.save_to_buffer()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Table {
+        Table {
+            fields: vec!["name", "amount", "start", "note"],
+            rows: vec![vec![
+                Cell::Text("=HYPERLINK(\"x\")".into()),
+                Cell::Money(Money(123_456)),
+                Cell::Date(Date::new(2025, 3, 1).unwrap()),
+                Cell::text(None),
+            ]],
+        }
+    }
+
+    #[test]
+    fn csv_defuses_formulas_and_keeps_cents_exact() {
+        assert_eq!(
+            table().csv(),
+            "name,amount,start,note\r\n\"'=HYPERLINK(\"\"x\"\")\",1234.56,2025-03-01,\r\n"
+        );
+    }
+
+    #[test]
+    fn xlsx_is_the_same_bytes_for_the_same_data() {
+        let d = Date::new(2025, 6, 1).unwrap();
+        let a = table().xlsx("t", "Sheet", d).unwrap();
+        let b = table().xlsx("t", "Sheet", d).unwrap();
+        assert_eq!(a, b);
+        assert!(a.starts_with(b"PK"));
+    }
+}
