@@ -1,7 +1,9 @@
-//! Link checking for `check`: every internal link and `#anchor` resolves to a page, a file or
-//! a heading of the site. Links in Markdown are checked at their source (file:line); links
-//! that templates make are checked in the rendered pages. The hint names the nearest page
-//! that exists.
+//! Link checking for `check`, `build` and `newsletter build`: every internal link and
+//! `#anchor` resolves to a page, a file or a heading of the site, so a broken link is an
+//! error wherever output is written (as in Zola), not only in `check`. Links in Markdown are
+//! checked at their source (file:line); links that templates make are checked in the
+//! rendered pages, which are scanned as they are rendered. The hint names the nearest page
+//! that exists, by address and by title.
 
 use crate::content::Site;
 use crate::content::model::DocKind;
@@ -13,27 +15,36 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
-/// Checks the links of the rendered `pages` (path → HTML) against them and `files`;
-/// `base_path` is the path of `base_url` (`/innocities/`), which absolute links start with.
+/// Scans rendered pages (path → HTML) for [`check`], in parallel.
+pub fn scan_all(pages: &[(String, String)]) -> Vec<(String, Scanned)> {
+    pages
+        .par_iter()
+        .map(|(p, html)| (p.clone(), scan(html)))
+        .collect()
+}
+
+/// Checks the links of the rendered pages (path and what [`scan`] found on it) against
+/// them and `files`; `base_path` is the path of `base_url` (`/innocities/`), which absolute
+/// links start with.
 pub fn check(
     site: &Site,
-    pages: &[(String, String)],
+    pages: &[(String, Scanned)],
     files: &[String],
     base_path: &str,
 ) -> Diagnostics {
     let mut diags = Diagnostics::default();
-    let scanned: Vec<Scanned> = pages.par_iter().map(|(_, html)| scan(html)).collect();
-    let ids: BTreeMap<&str, &BTreeSet<String>> = pages
-        .iter()
-        .zip(&scanned)
-        .map(|((p, _), s)| (p.as_str(), &s.ids))
-        .collect();
+    let mut pages: Vec<&(String, Scanned)> = pages.iter().collect();
+    pages.sort_by(|a, b| a.0.cmp(&b.0));
+    let ids: BTreeMap<&str, &BTreeSet<String>> =
+        pages.iter().map(|(p, s)| (p.as_str(), &s.ids)).collect();
+    let titles = titles(site);
     let mut existing: BTreeSet<&str> = pages.iter().map(|(p, _)| p.as_str()).collect();
     existing.extend(files.iter().map(String::as_str));
     let dirs: Vec<String> = pages
         .iter()
         .map(|(p, _)| format!("/{}", p.strip_suffix("index.html").unwrap_or(p)))
         .collect();
+    let hint_for = |p: &Problem| hint_for(p, &dirs, &titles);
     let mut from_markdown: BTreeSet<(String, String)> = BTreeSet::new();
 
     for kind in DocKind::ALL {
@@ -60,7 +71,7 @@ pub fn check(
                 from_markdown.insert((page.clone(), rendered.clone()));
                 if let Some(problem) = resolve(&page, &rendered, &existing, &ids) {
                     let span = doc.body.start + range.start..doc.body.start + range.end;
-                    let hint = hint_for(&problem, &dirs);
+                    let hint = hint_for(&problem);
                     diags.error(
                         site.source(doc.file),
                         span,
@@ -72,7 +83,7 @@ pub fn check(
         }
     }
 
-    for ((page, _), found) in pages.iter().zip(&scanned) {
+    for (page, found) in pages.iter().map(|p| (&p.0, &p.1)) {
         for url in found.links.iter().map(String::as_str) {
             if is_external(url) || from_markdown.contains(&(page.clone(), url.to_string())) {
                 continue;
@@ -83,7 +94,7 @@ pub fn check(
                 _ => url.to_string(),
             };
             if let Some(problem) = resolve(page, &local, &existing, &ids) {
-                let hint = hint_for(&problem, &dirs);
+                let hint = hint_for(&problem);
                 diags.push(
                     Diagnostic::file_error(
                         format!("output/{page}"),
@@ -343,23 +354,87 @@ fn resolve(
     None
 }
 
-fn hint_for(p: &Problem, dirs: &[String]) -> String {
+/// The site's pages by title: (`/news/slug/`, title), for hints.
+fn titles(site: &Site) -> Vec<(String, String)> {
+    let mut v = Vec::new();
+    for kind in DocKind::ALL {
+        for d in site.docs(kind) {
+            v.push((format!("/{}", Model::doc_dir(d)), d.title().to_string()));
+        }
+    }
+    for p in &site.projects {
+        v.push((format!("/projects/{}/", p.id.get_ref()), p.title.clone()));
+    }
+    for c in &site.cities {
+        v.push((format!("/cities/{}/", c.id.get_ref()), c.name.clone()));
+    }
+    for t in &site.themes {
+        v.push((format!("/themes/{}/", t.id.get_ref()), t.name.clone()));
+    }
+    v
+}
+
+/// The page whose title shares the most words with the last part of the address wanted,
+/// if it shares at least half of them: `/news/6g-pilots-helsinki/` finds “Helsinki opens
+/// its 6G pilots” wherever it is.
+fn nearest_by_title<'t>(
+    wanted: &str,
+    titles: &'t [(String, String)],
+) -> Option<&'t (String, String)> {
+    let last = wanted
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
+    let words: BTreeSet<String> = crate::ids::suggest_slug(last)
+        .split('-')
+        .filter(|w| w.len() > 1)
+        .map(str::to_string)
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    let mut best: Option<(usize, &(String, String))> = None;
+    for entry in titles {
+        let slug = crate::ids::suggest_slug(&entry.1);
+        let shared = slug.split('-').filter(|w| words.contains(*w)).count();
+        if shared * 2 >= words.len() && best.is_none_or(|(b, _)| shared > b) {
+            best = Some((shared, entry));
+        }
+    }
+    best.map(|(_, e)| e)
+}
+
+fn hint_for(p: &Problem, dirs: &[String], titles: &[(String, String)]) -> String {
     let wanted = format!("/{}", p.target.split('#').next().unwrap_or(""));
-    match did_you_mean(&wanted, dirs.iter().map(String::as_str)) {
-        Some(near) => format!("the nearest existing page is `{near}`"),
-        None => "links from the site root look like /news/SLUG/ or /projects/ID/".into(),
+    let by_path = did_you_mean(&wanted, dirs.iter().map(String::as_str));
+    let by_title =
+        nearest_by_title(&wanted, titles).filter(|(dir, _)| Some(dir.as_str()) != by_path);
+    match (by_path, by_title) {
+        (Some(near), Some((dir, title))) => {
+            format!("the nearest existing page is `{near}`; by title, “{title}” is at `{dir}`")
+        }
+        (Some(near), None) => {
+            let title = titles.iter().find(|(d, _)| d == near).map(|(_, t)| t);
+            match title {
+                Some(t) => format!("the nearest existing page is “{t}” at `{near}`"),
+                None => format!("the nearest existing page is `{near}`"),
+            }
+        }
+        (None, Some((dir, title))) => format!("by title, the nearest page is “{title}” at `{dir}`"),
+        (None, None) => "links from the site root look like /news/SLUG/ or /projects/ID/".into(),
     }
 }
 
 /// What the link checker needs of a page: the `href` and `src` values and the `id`s.
 #[derive(Default)]
-struct Scanned {
+pub struct Scanned {
     links: Vec<String>,
     ids: BTreeSet<String>,
 }
 
 /// The links and ids of a page, read by [`crate::html::tags`].
-fn scan(html: &str) -> Scanned {
+pub fn scan(html: &str) -> Scanned {
     let mut found = Scanned::default();
     crate::html::tags(html, |tag| {
         let crate::html::Tag::Start { attrs, .. } = tag else {

@@ -151,7 +151,7 @@ pub fn check_with(root: &Path, external: Option<(usize, std::time::Duration)>) -
                         }
                         d.extend(crate::links::check(
                             &checked.site,
-                            &pages,
+                            &crate::links::scan_all(&pages),
                             &site::other_files(&model),
                             &model.base.path,
                         ));
@@ -247,8 +247,21 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
     checked.warnings.sort();
     stage("theme and charts", &mut stages);
     let staging = Staging::create(&target)?;
-    let mut report = render_into(&model, &staging)?;
+    let (mut report, scanned) = render_into(&model, &staging)?;
     stage("render and write", &mut stages);
+    // a broken internal link fails the build, as in `check`; the staging folder is
+    // dropped, so the previous output stays
+    let broken = crate::links::check(
+        &checked.site,
+        &scanned,
+        &site::other_files(&model),
+        &model.base.path,
+    );
+    drop(scanned);
+    if broken.has_errors() {
+        return Err(BuildError::Content(broken));
+    }
+    stage("check links", &mut stages);
     let index = site::search_files(&model);
     for (path, bytes) in &index {
         staging
@@ -309,15 +322,26 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
     ))
 }
 
-/// Renders the website and the email previews into `staging` and copies the static files.
+/// Renders the website and the email previews into `staging` and copies the static files;
+/// also returns each page's links and ids, scanned as it was rendered, for the link check.
 /// Every problem is collected, sorted, not just the first.
-fn render_into(model: &Model, staging: &Staging) -> Result<Report, BuildError> {
+fn render_into(
+    model: &Model,
+    staging: &Staging,
+) -> Result<(Report, Vec<(String, crate::links::Scanned)>), BuildError> {
     let sink = |path: &str, bytes: &[u8]| {
         staging
             .write(path, bytes)
             .map_err(|e| RenderError::Write(Box::new(e)))
     };
-    let (mut report, mut errors) = match site::render_site(model, &sink) {
+    let scanned = std::sync::Mutex::new(Vec::new());
+    let on_page = |path: &str, html: &str| {
+        let found = crate::links::scan(html);
+        if let Ok(mut v) = scanned.lock() {
+            v.push((path.to_string(), found));
+        }
+    };
+    let (mut report, mut errors) = match site::render_site(model, &sink, &on_page) {
         Ok(report) => (report, Vec::new()),
         Err(errors) => (Report::default(), errors),
     };
@@ -359,11 +383,13 @@ fn render_into(model: &Model, staging: &Staging) -> Result<Report, BuildError> {
         }
         let copied = if crate::images::gif::is_gif(rel) {
             // a GIF is rewritten without its comments and extensions, never copied
-            gif_without_metadata(&static_dir, rel).and_then(|bytes| {
-                staging
-                    .write(rel, &bytes)
-                    .map_err(|e| RenderError::Write(Box::new(e)))
-            })
+            crate::images::gif::without_metadata(&static_dir, rel)
+                .map_err(|e| RenderError::Write(Box::new(e)))
+                .and_then(|bytes| {
+                    staging
+                        .write(rel, &bytes)
+                        .map_err(|e| RenderError::Write(Box::new(e)))
+                })
         } else {
             staging
                 .copy(rel, &static_dir.join(rel))
@@ -378,20 +404,8 @@ fn render_into(model: &Model, staging: &Staging) -> Result<Report, BuildError> {
         errors.sort_by_key(|e| e.to_string());
         return Err(BuildError::Render(errors));
     }
-    Ok(report)
-}
-
-/// The GIF at `rel` below `static_dir` with its frames only.
-fn gif_without_metadata(static_dir: &std::path::Path, rel: &str) -> Result<Vec<u8>, RenderError> {
-    let failed = |message: String| {
-        RenderError::Write(Box::new(crate::images::encode::EncodeError {
-            rel: rel.to_string(),
-            message,
-        }))
-    };
-    let bytes =
-        std::fs::read(static_dir.join(rel)).map_err(|e| failed(format!("cannot read it: {e}")))?;
-    crate::images::gif::clean(&bytes).map_err(|e| failed(format!("{} ({})", e.message, e.hint)))
+    let scanned = scanned.into_inner().unwrap_or_default();
+    Ok((report, scanned))
 }
 
 /// The sharing cards, drawn in parallel; a card drawn before (same text, logo and colour)

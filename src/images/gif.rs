@@ -124,3 +124,17 @@ mod tests {
         assert!(clean(b"").is_err());
     }
 }
+
+/// The GIF at `rel` below `static_dir` with its frames only, for the output.
+pub fn without_metadata(
+    static_dir: &std::path::Path,
+    rel: &str,
+) -> Result<Vec<u8>, super::encode::EncodeError> {
+    let failed = |message: String| super::encode::EncodeError {
+        rel: rel.to_string(),
+        message,
+    };
+    let bytes =
+        std::fs::read(static_dir.join(rel)).map_err(|e| failed(format!("cannot read it: {e}")))?;
+    clean(&bytes).map_err(|e| failed(format!("{} ({})", e.message, e.hint)))
+}

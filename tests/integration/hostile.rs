@@ -118,7 +118,7 @@ fn scripts_in_an_issue_stay_out_of_its_email() {
         &issue,
         format!(
             "{text}\n<script>alert(1)</script>\n\n<a href=\"JaVaScRiPt:alert(2)\">x</a> \
-             <img src=\"x.png\" onerror=\"alert(3)\" alt=\"x\">\n\n[y](javascript:alert(4))\n\n\
+             <img src=\"data:,\" onerror=\"alert(3)\" alt=\"x\">\n\n[y](javascript:alert(4))\n\n\
              <iframe src=\"https://example.org/\"></iframe>\n"
         ),
     )

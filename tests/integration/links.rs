@@ -77,3 +77,32 @@ fn internal_links_resolve_in_the_sample_site() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(check_links(&out) > 1000);
 }
+
+/// A broken internal link is an error in every command that writes output, not only in
+/// `check`: `build` and `newsletter build` exit 1, write nothing, and the hint names the
+/// nearest page by title as well as by address.
+#[test]
+fn a_broken_link_fails_build_and_newsletter_build_with_the_nearest_page_by_title() {
+    let dir = site(None);
+    let root = dir.path();
+    assert!(run(root, &["build"]).status.success());
+    let before = tree(&root.join("output"));
+    let issue = root.join("content/newsletters/issue-1.md");
+    let text = read(&issue) + "\nRead about [the care lab](/news/care-lab/).\n";
+    std::fs::write(&issue, text).unwrap();
+    for args in [&["build"][..], &["newsletter", "build", "1"]] {
+        let o = run(root, args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("content/newsletters/issue-1.md:")
+                && err.contains("error: broken link `/news/care-lab/`: there is no page or file `/news/care-lab/` in the site"),
+            "{args:?}: {err}"
+        );
+        assert!(
+            err.contains("hint: by title, the nearest page is “Care lab” at `/projects/care-lab/`"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(tree(&root.join("output")), before, "{args:?}: output kept");
+    }
+}

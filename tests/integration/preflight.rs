@@ -90,10 +90,15 @@ fn each_problem_stops_the_campaign_at_its_place_and_the_fixed_issue_goes_to_ever
     picture
         .save(root.join("content/static/img/harbour.png"))
         .unwrap();
+    // (written as a full address: the build refuses a broken link within the site, so a
+    // page gone from the published site is the one the build cannot see)
     edit(
         &issue,
         "Read [the annual report]",
-        "![Cranes in the harbour](/img/harbour.png)\n\nSee [the old story](/news/gone/). Read [the annual report]",
+        &format!(
+            "![Cranes in the harbour](/img/harbour.png)\n\nSee [the old story](http://127.0.0.1:{}/news/gone/). Read [the annual report]",
+            web.port
+        ),
     );
     publish(root);
     let csv = list(
@@ -118,7 +123,14 @@ fn each_problem_stops_the_campaign_at_its_place_and_the_fixed_issue_goes_to_ever
     assert!(smtp.received().is_empty());
     assert!(!root.join(".innopress/sends/1.jsonl").exists());
     assert!(!root.join("content/newsletters/issue-1.sent.toml").exists());
-    edit(&issue, "See [the old story](/news/gone/). ", "");
+    edit(
+        &issue,
+        &format!(
+            "See [the old story](http://127.0.0.1:{}/news/gone/). ",
+            web.port
+        ),
+        "",
+    );
     publish(root);
 
     // 2. a picture the published site lacks (a file lost in the upload)

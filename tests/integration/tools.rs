@@ -289,7 +289,7 @@ Broken: [missing page](/news/helo-world/) and [missing anchor](/news/hello-world
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("content/articles/second-news.md:7:9: error: broken link `/news/helo-world/`: there is no page or file `/news/helo-world/` in the site"), "{err}");
     assert!(
-        err.contains("= hint: the nearest existing page is `/news/hello-world/`"),
+        err.contains("= hint: the nearest existing page is “Hello <script>alert(1)</script> & world” at `/news/hello-world/`"),
         "{err}"
     );
     assert!(err.contains("broken link `/news/hello-world/#no-such-heading`: the page `/news/hello-world/` has no heading or element with id `no-such-heading`"), "{err}");

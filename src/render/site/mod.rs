@@ -29,6 +29,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// Where rendered files go: `write(relative path, bytes)`. The build passes the staging
 /// folder, a serve rebuild the live one; the renderer itself touches no file.
 pub type Sink<'s> = dyn Fn(&str, &[u8]) -> Result<(), RenderError> + Sync + 's;
+/// What sees each rendered page of [`render_site`]: (path, HTML).
+pub type PageHook<'s> = dyn Fn(&str, &str) + Sync + 's;
 
 /// What a render produced, for the summary line.
 #[derive(Debug, Default, Clone, Copy)]
@@ -351,7 +353,13 @@ pub fn search_records(model: &Model) -> Vec<crate::render::search::SearchRecord>
 
 /// Renders every page, feed, data file, chart and theme asset into `sink`. All errors are
 /// collected, not just the first.
-pub fn render_site(model: &Model, sink: &Sink) -> Result<Report, Vec<RenderError>> {
+/// `on_page` sees each HTML page (path, text) before it is written: the build scans it
+/// there for the link check, with no second copy of the site in memory.
+pub fn render_site(
+    model: &Model,
+    sink: &Sink,
+    on_page: &PageHook,
+) -> Result<Report, Vec<RenderError>> {
     let pages = AtomicUsize::new(0);
     let bytes = AtomicUsize::new(0);
     let jobs = model.jobs();
@@ -364,6 +372,7 @@ pub fn render_site(model: &Model, sink: &Sink) -> Result<Report, Vec<RenderError
             };
             pages.fetch_add(1, Ordering::Relaxed);
             bytes.fetch_add(html.len(), Ordering::Relaxed);
+            on_page(&path, &html);
             sink(&path, html.as_bytes()).err()
         })
         .collect();
