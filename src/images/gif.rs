@@ -73,6 +73,20 @@ pub fn clean(bytes: &[u8]) -> Result<Vec<u8>, ProbeError> {
     Ok(out)
 }
 
+/// The GIF at `rel` below `static_dir` with its frames only, for the output.
+pub fn without_metadata(
+    static_dir: &std::path::Path,
+    rel: &str,
+) -> Result<Vec<u8>, super::encode::EncodeError> {
+    let failed = |message: String| super::encode::EncodeError {
+        rel: rel.to_string(),
+        message,
+    };
+    let bytes =
+        std::fs::read(static_dir.join(rel)).map_err(|e| failed(format!("cannot read it: {e}")))?;
+    clean(&bytes).map_err(|e| failed(format!("{} ({})", e.message, e.hint)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,18 +137,4 @@ mod tests {
         assert!(clean(b"GIF89a").is_err());
         assert!(clean(b"").is_err());
     }
-}
-
-/// The GIF at `rel` below `static_dir` with its frames only, for the output.
-pub fn without_metadata(
-    static_dir: &std::path::Path,
-    rel: &str,
-) -> Result<Vec<u8>, super::encode::EncodeError> {
-    let failed = |message: String| super::encode::EncodeError {
-        rel: rel.to_string(),
-        message,
-    };
-    let bytes =
-        std::fs::read(static_dir.join(rel)).map_err(|e| failed(format!("cannot read it: {e}")))?;
-    clean(&bytes).map_err(|e| failed(format!("{} ({})", e.message, e.hint)))
 }
