@@ -90,6 +90,29 @@ impl SearchRecord {
         }
     }
 
+    /// A project's record: its title, city, programme and summary, so a reader finds a
+    /// project by what it does or where it is.
+    pub fn of_project(
+        project: &crate::content::model::Project,
+        city: Option<&str>,
+    ) -> SearchRecord {
+        let mut text = String::new();
+        if let Some(city) = city {
+            text.push_str(city);
+            text.push_str(". ");
+        }
+        text.push_str(&project.programme);
+        text.push_str(". ");
+        text.push_str(project.summary.trim());
+        SearchRecord {
+            url: format!("projects/{}/", project.id.get_ref()),
+            title: project.title.clone(),
+            kind: "Project",
+            date: None,
+            text: text.trim().to_string(),
+        }
+    }
+
     /// A theme's record: its name and description.
     pub fn of_theme(theme: &Theme) -> SearchRecord {
         SearchRecord {
@@ -103,11 +126,37 @@ impl SearchRecord {
 }
 
 /// The words of `text` as the index and `search.js` both cut them: runs of letters and
-/// digits, lower-cased, at least two characters.
+/// digits, lower-cased and folded (see [`fold`]), at least two characters.
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
+    use unicode_normalization::char::is_combining_mark;
+    // a combining accent belongs to its word (text written decomposed)
+    text.split(|c: char| !(c.is_alphanumeric() || is_combining_mark(c)))
         .filter(|w| w.chars().nth(1).is_some())
-        .map(str::to_lowercase)
+        .map(fold)
+}
+
+/// A word as the index keeps it and a query looks for it: lower case without accents
+/// (`Jyväskylä` → `jyvaskyla`, `Malmö` → `malmo`, `São` → `sao`), and the letters that
+/// are not an accented letter written as international readers type them (`ø` → `o`,
+/// `æ` → `ae`, `ß` → `ss`, `ł` → `l`). `search.js` folds the same way.
+pub fn fold(word: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let mut out = String::with_capacity(word.len());
+    for c in word.to_lowercase().nfd().filter(|c| !is_combining_mark(*c)) {
+        match c {
+            'ø' => out.push('o'),
+            'æ' => out.push_str("ae"),
+            'œ' => out.push_str("oe"),
+            'ß' => out.push_str("ss"),
+            'ł' => out.push('l'),
+            'đ' | 'ð' => out.push('d'),
+            'þ' => out.push_str("th"),
+            'ı' => out.push('i'),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A shard's name: its prefix's UTF-8 bytes in hex (safe in any file system, and a prefix
@@ -302,9 +351,32 @@ mod tests {
     }
 
     #[test]
+    fn accents_fold_as_international_readers_type() {
+        let w: Vec<String> =
+            words("Jyväskylä, Malmö; São Paulo · Ærøskøbing Łódź Straße \u{1E9E}").collect();
+        assert_eq!(
+            w,
+            [
+                "jyvaskyla",
+                "malmo",
+                "sao",
+                "paulo",
+                "aeroskobing",
+                "lodz",
+                "strasse"
+            ]
+        );
+        // written decomposed (a + combining diaeresis), the same word
+        assert_eq!(
+            words("Jyva\u{308}skyla\u{308}").collect::<Vec<_>>(),
+            ["jyvaskyla"]
+        );
+    }
+
+    #[test]
     fn words_and_shards_match_the_script() {
         let w: Vec<String> = words("Jyväskylä's 5G-pilot, a B").collect();
-        assert_eq!(w, ["jyväskylä", "5g", "pilot"]);
+        assert_eq!(w, ["jyvaskyla", "5g", "pilot"]);
         assert_eq!(hex(head("jyväskylä", 2)), "6a79");
         assert_eq!(hex(head("äöå", 2)), "c3a4c3b6");
         assert_eq!(hex("5g"), "3567");

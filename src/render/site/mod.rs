@@ -316,10 +316,7 @@ pub fn dated_chart_files<'m>(model: &'m Model) -> impl Iterator<Item = (String, 
 /// The search index of the site's documents, cities and themes, as files under `search/`.
 /// Document records are left by their pages, so this runs after [`render_site`].
 pub fn search_files(model: &Model) -> Vec<OutputFile> {
-    use crate::render::search::SearchRecord;
-    let cities = model.site.cities.iter().map(SearchRecord::of_city);
-    let themes = model.site.themes.iter().map(SearchRecord::of_theme);
-    let mut records: Vec<SearchRecord> = cities.chain(themes).collect();
+    let mut records = table_records(model);
     if let Ok(mut left) = model.search.lock() {
         records.append(&mut left);
     }
@@ -346,8 +343,25 @@ pub fn search_records(model: &Model) -> Vec<crate::render::search::SearchRecord>
             Some(SearchRecord::of_document(doc, dir, &body.html))
         })
         .collect();
-    records.extend(model.site.cities.iter().map(SearchRecord::of_city));
-    records.extend(model.site.themes.iter().map(SearchRecord::of_theme));
+    records.extend(table_records(model));
+    records
+}
+
+/// The search records of the data tables: every city, theme and project page.
+fn table_records(model: &Model) -> Vec<crate::render::search::SearchRecord> {
+    use crate::render::search::SearchRecord;
+    let site = model.site;
+    let mut records: Vec<SearchRecord> = site.cities.iter().map(SearchRecord::of_city).collect();
+    records.extend(site.themes.iter().map(SearchRecord::of_theme));
+    records.par_extend(model.projects.par_iter().map(|p| {
+        let city = p.city.as_ref().and_then(|c| {
+            site.cities
+                .iter()
+                .find(|x| x.id.get_ref() == c.get_ref())
+                .map(|x| x.name.as_str())
+        });
+        SearchRecord::of_project(p, city)
+    }));
     records
 }
 

@@ -150,9 +150,21 @@
     }
   }
 
+  // accents folded as in the site search (search.js), so "Jyvaskyla" finds Jyväskylä
+  var EXTRA = { "\u00f8": "o", "\u00e6": "ae", "\u0153": "oe", "\u00df": "ss", "\u0142": "l", "\u0111": "d", "\u00f0": "d", "\u00fe": "th", "\u0131": "i" };
+  function fold(text) {
+    return text.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "").replace(/[\u00f8\u00e6\u0153\u00df\u0142\u0111\u00f0\u00fe\u0131]/g, function (c) { return EXTRA[c]; });
+  }
+  // each row's words folded once, not at every key press
+  var folded = new WeakMap();
+
   function matches(r, q) {
     var year = filters.year.value;
-    var words = (r[1] + " " + r[3] + " " + r[6] + " " + r[7] + " " + r[8] + " " + r[9] + " " + r[11] + " " + r[13]).toLowerCase();
+    var words = folded.get(r);
+    if (words === undefined) {
+      words = fold(r[1] + " " + r[3] + " " + r[6] + " " + r[7] + " " + r[8] + " " + r[9] + " " + r[11] + " " + r[13]);
+      folded.set(r, words);
+    }
     return (!q || words.indexOf(q) !== -1) &&
       (!filters.status.value || r[10] === filters.status.value) &&
       (!filters.city.value || r[2] === filters.city.value || (" " + r[4] + " ").indexOf(" " + filters.city.value + " ") !== -1) &&
@@ -247,7 +259,7 @@
   }
 
   function apply(updateUrl) {
-    var q = filters.q.value.trim().toLowerCase();
+    var q = fold(filters.q.value.trim());
     var filtered = active();
     // a page holding every project filters its own rows at once; a paged dashboard reads
     // the index of all of them first

@@ -25,9 +25,30 @@
   // whether a word matched is so common that the index kept only its best pages
   var capped = false;
 
-  // the same cut as the index: runs of letters and digits, lower-cased, two characters or more
+  // the same fold as the index (search.rs `fold`): lower case without accents, and the
+  // letters that are not an accented letter as international readers type them
+  var EXTRA = { "\u00f8": "o", "\u00e6": "ae", "\u0153": "oe", "\u00df": "ss", "\u0142": "l", "\u0111": "d", "\u00f0": "d", "\u00fe": "th", "\u0131": "i" };
+  function fold(text) {
+    return text.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "").replace(/[\u00f8\u00e6\u0153\u00df\u0142\u0111\u00f0\u00fe\u0131]/g, function (c) { return EXTRA[c]; });
+  }
+  // `text` folded, with where each unit of the folded text came from in `text`, so that
+  // what is found in the folded text is marked in the text as written
+  function foldMap(text) {
+    var folded = "";
+    var at = [];
+    for (var i = 0; i < text.length;) {
+      var ch = String.fromCodePoint(text.codePointAt(i));
+      var f = fold(ch);
+      for (var k = 0; k < f.length; k++) { at.push(i); }
+      folded += f;
+      i += ch.length;
+    }
+    at.push(text.length);
+    return { folded: folded, at: at };
+  }
+  // the same cut as the index: runs of letters and digits, folded, two characters or more
   function words(text) {
-    return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) || []).filter(function (w) { return Array.from(w).length > 1; });
+    return (text.match(/[\p{L}\p{N}\p{M}]+/gu) || []).map(fold).filter(function (w) { return Array.from(w).length > 1; });
   }
   function hex(text) {
     return Array.prototype.map.call(new TextEncoder().encode(text), function (b) {
@@ -102,11 +123,12 @@
 
   function excerpt(text, marks) {
     var p = document.createElement("p");
-    var lower = text.toLowerCase();
+    var whole = foldMap(text);
     var at = -1;
     marks.forEach(function (m) {
       var re = new RegExp("(^|[^\\p{L}\\p{N}])" + m.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "u");
-      var hit = lower.search(re);
+      var hit = whole.folded.search(re);
+      if (hit >= 0) { hit = whole.at[hit]; }
       if (hit >= 0 && (at < 0 || hit < at)) { at = hit; }
     });
     var start = Math.max(0, at - 80);
@@ -123,13 +145,16 @@
     p.appendChild(document.createTextNode(prefix));
     var last = 0;
     if (pattern) {
-      slice.replace(pattern, function (all, lead, _w, offset) {
-        var from = offset + lead.length;
+      // found in the folded slice, marked in the slice as written
+      var part = foldMap(slice);
+      part.folded.replace(pattern, function (all, lead, _w, offset) {
+        var from = part.at[offset + lead.length];
+        var to = part.at[offset + all.length];
         p.appendChild(document.createTextNode(slice.slice(last, from)));
         var mark = document.createElement("mark");
-        mark.textContent = all.slice(lead.length);
+        mark.textContent = slice.slice(from, to);
         p.appendChild(mark);
-        last = offset + all.length;
+        last = to;
         return all;
       });
     }
