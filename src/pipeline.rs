@@ -513,7 +513,7 @@ pub fn prepare_issue(root: &Path, number: u32) -> Result<PreparedIssue, BuildErr
         record.text_sha256 = Some(sha256(&issue.text.fill("", "")));
         (doc.record_path(), to_toml(&record, doc))
     });
-    let preflight = preflight_input(&model, doc, &issue.view_url);
+    let preflight = crate::newsletter::places::preflight_input(&model, doc, &issue.view_url);
     Ok(PreparedIssue {
         issue,
         unsent,
@@ -522,76 +522,4 @@ pub fn prepare_issue(root: &Path, number: u32) -> Result<PreparedIssue, BuildErr
         warnings: checked.warnings,
         preflight,
     })
-}
-
-/// Where each address the issue's Markdown links to or shows is written, as the email has
-/// it (absolute; a picture as each of its published files), for the checks before a campaign.
-fn preflight_input(
-    model: &Model,
-    doc: &crate::content::model::Document,
-    view_url: &str,
-) -> crate::newsletter::preflight::Input {
-    use crate::diagnostics::locate;
-    use pulldown_cmark::{Event, Parser, Tag};
-    use std::collections::BTreeMap;
-    let site = model.site;
-    let source = site.source(doc.file);
-    let located = |span: std::ops::Range<usize>| {
-        let (line, column, text, width) = locate(&source.text, span);
-        Diagnostic {
-            line,
-            column,
-            snippet: Some((text, width)),
-            ..Diagnostic::file_error(source.path.clone(), "")
-        }
-    };
-    let mut places: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
-    for (ev, range) in
-        Parser::new_ext(site.body(doc), crate::markdown::options()).into_offset_iter()
-    {
-        let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
-            ev
-        else {
-            continue;
-        };
-        let url = dest_url.to_string();
-        let span = doc.body.start + range.start..doc.body.start + range.end;
-        let mut urls = Vec::new();
-        if let Some(rest) = crate::markdown::site_path(&url, &model.base.path) {
-            let rel = rest.split(['#', '?']).next().unwrap_or_default();
-            if let Some(info) = site.images.get(rel) {
-                urls.extend(info.variants().iter().map(|v| model.base.abs(&v.fallback)));
-            }
-            urls.push(model.base.abs(rest));
-        } else {
-            urls.push(crate::render::email::resolve(&url, view_url));
-        }
-        for u in urls {
-            places.entry(u).or_default().push(located(span.clone()));
-        }
-    }
-    let nl = model.cfg.newsletter.as_ref();
-    let settings = site
-        .config_file
-        .map(|f| {
-            let src = site.source(f);
-            let at = src.text.find("[newsletter]").unwrap_or(0);
-            let (line, column, text, width) = locate(&src.text, at..at + "[newsletter]".len());
-            Diagnostic {
-                line,
-                column,
-                snippet: Some((text, width)),
-                ..Diagnostic::file_error(src.path.clone(), "")
-            }
-        })
-        .unwrap_or_else(|| Diagnostic::file_error("content/site.toml", ""));
-    crate::newsletter::preflight::Input {
-        issue_file: source.path.clone(),
-        places,
-        address: nl
-            .and_then(|n| n.address.as_ref())
-            .map(|a| a.get_ref().clone()),
-        unsubscribe: nl.is_some_and(|n| n.unsubscribe.is_some()),
-        settings,
-    }
 }

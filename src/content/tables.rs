@@ -215,6 +215,16 @@ pub fn whole_file_error(src: &SourceFile, e: &toml::de::Error, diags: &mut Diagn
 /// `offset` is where the parsed text starts in the file (non-zero for front matter).
 fn syntax_error(src: &SourceFile, e: &toml::de::Error, offset: usize, diags: &mut Diagnostics) {
     let span = shift(e.span().unwrap_or(0..0), offset);
+    if let Some((at, straight)) = curly_quoted(&src.text, span.start) {
+        diags.error_in(
+            Stage::Syntax,
+            src,
+            at..at + src.text[at..].chars().next().map_or(0, char::len_utf8),
+            "TOML syntax: curly quotes (“ ” or ‘ ’) around a value, as a word processor types them: TOML needs straight ones (\")".to_string(),
+            Some(format!("write it with straight quotes: {straight}")),
+        );
+        return;
+    }
     let message = first_line(e.message());
     let hint = if message.contains("date") || message.contains("time") {
         "write dates as 2025-04-10 (year-month-day, with leading zeros)"
@@ -232,6 +242,28 @@ fn syntax_error(src: &SourceFile, e: &toml::de::Error, offset: usize, diags: &mu
         format!("TOML syntax: {message}"),
         Some(hint.to_string()),
     );
+}
+
+/// Typographic quotes a word processor puts around text pasted into TOML.
+const CURLY: [char; 9] = ['“', '”', '„', '‟', '‘', '’', '‚', '«', '»'];
+
+/// When the line of `pos` in `text` is `key = “value”` (a value in curly quotes, as pasted
+/// from Word), where that value starts and the line with straight quotes.
+fn curly_quoted(text: &str, pos: usize) -> Option<(usize, String)> {
+    let pos = pos.min(text.len());
+    let start = text.get(..pos)?.rfind('\n').map_or(0, |i| i + 1);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[start..end];
+    let eq = line.find('=')?;
+    let value = &line[eq + 1..];
+    let lead = value.len() - value.trim_start().len();
+    let value = value.trim();
+    let first = value.chars().next().filter(|c| CURLY.contains(c))?;
+    let inner =
+        value[first.len_utf8()..].trim_end_matches(|c: char| CURLY.contains(&c) || c == '"');
+    let inner = inner.replace('\\', "\\\\").replace('"', "\\\"");
+    let straight = format!("{} = \"{}\"", line[..eq].trim(), inner);
+    Some((start + eq + 1 + lead, straight))
 }
 
 /// `fallback` (absolute) locates errors serde gives no span, such as a missing field.

@@ -92,6 +92,15 @@ fn plan(info: &ImageInfo) -> Vec<(String, String)> {
     files
 }
 
+/// The size in bytes of `variant`'s fallback file (JPEG or PNG) in the cache, once a build
+/// has made it.
+pub fn cached_size(root: &Path, info: &ImageInfo, variant: &super::Variant) -> Option<u64> {
+    let name = format!("{}w.{}", variant.width, info.fallback_ext());
+    std::fs::metadata(folder(root, info).join(name))
+        .ok()
+        .map(|m| m.len())
+}
+
 /// Makes (or finds in the cache) every variant of `images`, in parallel. Every picture that
 /// cannot be made is one error; the others are still made.
 pub fn produce(root: &Path, images: &[&ImageInfo]) -> (Produced, Vec<EncodeError>) {

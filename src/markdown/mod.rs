@@ -41,6 +41,34 @@ pub type PictureFn<'f> = dyn Fn(&str, &str, &str) -> Option<String> + 'f;
 
 /// Every picture in `md`: its span, destination, alternative text and title. Cheap when
 /// there is none (no `![` in the text).
+/// The raw HTML `<img>` tags of `md` that have no `alt` attribute at all (an `alt=""` says
+/// the picture is decoration, and is kept): the same mistake as a Markdown picture without
+/// alternative text. Ranges are of the HTML in `md`.
+pub fn bare_html_images(md: &str) -> Vec<Range<usize>> {
+    if !md.to_ascii_lowercase().contains("<img") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (ev, r) in Parser::new_ext(md, options()).into_offset_iter() {
+        let (Event::Html(h) | Event::InlineHtml(h)) = ev else {
+            continue;
+        };
+        let mut bare = false;
+        crate::html::tags(&h, |tag| {
+            if let crate::html::Tag::Start { name, attrs, .. } = tag
+                && name == "img"
+                && !attrs.iter().any(|a| &*a.name.local == "alt")
+            {
+                bare = true;
+            }
+        });
+        if bare {
+            out.push(r);
+        }
+    }
+    out
+}
+
 pub fn images(md: &str) -> Vec<(Range<usize>, String, String, String)> {
     if !md.contains("![") {
         return Vec::new();

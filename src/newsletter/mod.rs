@@ -7,6 +7,7 @@ pub mod journal;
 pub mod listfile;
 pub mod listguard;
 pub mod listscan;
+pub mod places;
 pub mod preflight;
 mod report;
 pub mod rights;

@@ -29,6 +29,55 @@ pub struct Input {
     pub unsubscribe: bool,
     /// Where `[newsletter]` is (`content/site.toml` and its line), for settings it lacks.
     pub settings: Diagnostic,
+    /// The pictures the email carries, as it sends them.
+    pub pictures: Vec<Picture>,
+}
+
+/// A picture of the email: the file it is sent as.
+#[derive(Debug, Clone)]
+pub struct Picture {
+    /// Below `content/static/`.
+    pub rel: String,
+    /// The sent file's size in pixels.
+    pub width: u32,
+    pub height: u32,
+    /// Its size in bytes, when the site has been built (the file is in the cache).
+    pub bytes: Option<u64>,
+    /// Where the issue shows it.
+    pub place: Diagnostic,
+}
+
+/// A picture file above this many bytes is heavy for a phone on mobile data.
+pub const HEAVY_PICTURE_BYTES: u64 = 500_000;
+/// A picture taller than wide by this much fills a phone's screen (shown 552 px wide, it is
+/// 690 px tall or more), pushing the words below the first screen.
+pub const TALL_PICTURE: f64 = 1.25;
+
+/// Why a picture is a burden to an email read on a phone, if it is.
+fn heavy(p: &Picture) -> Option<String> {
+    let tall = f64::from(p.height) >= TALL_PICTURE * f64::from(p.width.max(1));
+    let big = p.bytes.is_some_and(|b| b > HEAVY_PICTURE_BYTES);
+    if !tall && !big {
+        return None;
+    }
+    let size = match p.bytes {
+        Some(b) => format!("a {} KB, ", b.div_ceil(1000)),
+        None => "a ".into(),
+    };
+    let mut why = Vec::new();
+    if big {
+        why.push("heavy on mobile data");
+    }
+    if tall {
+        why.push("taller than a phone's screen, so the words start below it");
+    }
+    Some(format!(
+        "the picture {} is sent as {size}{} × {} px file: {}",
+        p.rel,
+        p.width,
+        p.height,
+        why.join(", and ")
+    ))
 }
 
 /// How the links are fetched.
@@ -131,6 +180,16 @@ pub fn run(issue: &RenderedIssue, input: &Input, opts: Options) -> Diagnostics {
                     "keep the {% for line in address %} loop of the default email/email.html",
                 ));
             }
+        }
+    }
+    for p in &input.pictures {
+        if let Some(message) = heavy(p) {
+            out.push(at(
+                &p.place,
+                Severity::Warning,
+                message,
+                "crop it to a landscape shape (3:2) or use a smaller photo; the website shows it as it is",
+            ));
         }
     }
     for (code, what) in [("{{ figure(", "figure"), ("{{ chart(", "chart")] {

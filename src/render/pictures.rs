@@ -31,6 +31,17 @@ impl Place {
 /// this wide and sent at twice this, or as large as they are, for sharp screens.
 pub const EMAIL_WIDTH: u32 = 552;
 
+/// The one file of `info` an email (or feed) sends: the narrowest at least twice the
+/// email's column, for sharp screens, or the largest there is.
+pub fn email_variant(info: &ImageInfo) -> crate::images::Variant {
+    let variants = info.variants();
+    variants
+        .iter()
+        .find(|v| v.width >= EMAIL_WIDTH * 2)
+        .cloned()
+        .unwrap_or_else(|| info.largest())
+}
+
 /// The picture `info` as HTML; `prefix` goes before every path (the page's relative root,
 /// or the absolute base URL in the feed and email).
 pub fn html(info: &ImageInfo, alt: &str, prefix: &str, place: Place, target: Target) -> String {
@@ -39,10 +50,7 @@ pub fn html(info: &ImageInfo, alt: &str, prefix: &str, place: Place, target: Tar
     let alt = escape_html(alt);
     if target != Target::Page {
         // one file, no srcset: feed readers and email clients take a plain <img>
-        let pick = variants
-            .iter()
-            .find(|v| v.width >= EMAIL_WIDTH * 2)
-            .unwrap_or(&largest);
+        let pick = &email_variant(info);
         let shown = pick.width.min(EMAIL_WIDTH);
         let height = info.height_at(shown);
         return format!(

@@ -29,6 +29,15 @@ pub fn check(site: &Site, diags: &mut Diagnostics) {
                     "add image = \"/images/….jpg\" or remove image_alt",
                 );
             }
+            let body = site.body(doc);
+            for r in crate::markdown::bare_html_images(body) {
+                err(
+                    doc.file,
+                    doc.body.start + r.start..doc.body.start + r.end,
+                    "this picture has no alternative text".into(),
+                    "add alt=\"what it shows\" to the <img> tag (alt=\"\" if it is only decoration), or write it as a Markdown picture: ![Cyclists on the bridge](/images/x.jpg)",
+                );
+            }
             for img in &doc.images {
                 if img.alt.trim().is_empty() && img.title != "decorative" {
                     err(

@@ -90,13 +90,23 @@ fn each_problem_stops_the_campaign_at_its_place_and_the_fixed_issue_goes_to_ever
     picture
         .save(root.join("content/static/img/harbour.png"))
         .unwrap();
+    // a portrait photo of noise: a tall, heavy file in the email, which only warns
+    let mut seed = 7u32;
+    let tower = image::RgbImage::from_fn(1600, 2400, |_, _| {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        let b = seed.to_le_bytes();
+        image::Rgb([b[1], b[2], b[3]])
+    });
+    tower
+        .save(root.join("content/static/img/tower.jpg"))
+        .unwrap();
     // (written as a full address: the build refuses a broken link within the site, so a
     // page gone from the published site is the one the build cannot see)
     edit(
         &issue,
         "Read [the annual report]",
         &format!(
-            "![Cranes in the harbour](/img/harbour.png)\n\nSee [the old story](http://127.0.0.1:{}/news/gone/). Read [the annual report]",
+            "![Cranes in the harbour](/img/harbour.png)\n\n![The harbour tower](/img/tower.jpg)\n\nSee [the old story](http://127.0.0.1:{}/news/gone/). Read [the annual report]",
             web.port
         ),
     );
@@ -119,6 +129,18 @@ fn each_problem_stops_the_campaign_at_its_place_and_the_fixed_issue_goes_to_ever
             && err.contains("news/gone/` answers HTTP 404")
             && err.contains("nothing was sent"),
         "{err}"
+    );
+    // the tall photo: a warning with its size, at its line
+    let warned = err
+        .lines()
+        .find(|l| l.contains("warning: the picture img/tower.jpg is sent as a "))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        warned.starts_with("content/newsletters/issue-1.md:")
+            && warned.contains(
+                " KB, 1600 × 2400 px file: heavy on mobile data, and taller than a phone's screen"
+            ),
+        "{warned}"
     );
     assert!(smtp.received().is_empty());
     assert!(!root.join(".innopress/sends/1.jsonl").exists());
