@@ -369,7 +369,7 @@ pub const OBSERVATION: [Field; 7] = [
     ),
 ];
 
-pub const NEWSLETTER: [Field; 9] = [
+pub const NEWSLETTER: [Field; 10] = [
     req("from", "Sender", Kind::Text, "Name <address@example.org>"),
     f("reply_to", "Replies go to", Kind::Text, ""),
     f(
@@ -404,6 +404,12 @@ pub const NEWSLETTER: [Field; 9] = [
         "mailto:join@example.org?subject=subscribe",
     ),
     f("return_path", "Bounces go to", Kind::Text, ""),
+    f(
+        "frequency",
+        "How often issues come",
+        Kind::Text,
+        "The sign-up box's words: “A few times a year, by email, in English.” when empty.",
+    ),
 ];
 
 pub const SMTP: [Field; 4] = [

@@ -30,7 +30,14 @@ pub struct NewsletterConfig {
     /// return path (VERP), so `newsletter inbox` knows whose address failed.
     #[serde(default)]
     pub return_path: Option<Spanned<String>>,
+    /// How often and how issues come, as the sign-up box says it; [`DEFAULT_FREQUENCY`]
+    /// when not set.
+    #[serde(default)]
+    pub frequency: Option<String>,
 }
+
+/// The sign-up box's words when `frequency` is not set.
+pub const DEFAULT_FREQUENCY: &str = "A few times a year, by email, in English.";
 
 /// `[inbox]`: the mailbox `newsletter inbox` reads. The password comes from
 /// `INNOPRESS_IMAP_PASSWORD`, never from here.

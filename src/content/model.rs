@@ -11,7 +11,9 @@ use std::ops::Range;
 use toml::Spanned;
 
 pub use super::editing::{CmsBackend, CmsConfig, CollectConfig};
-pub use super::mailing::{GreetingSetting, InboxConfig, NewsletterConfig, SmtpConfig};
+pub use super::mailing::{
+    DEFAULT_FREQUENCY, GreetingSetting, InboxConfig, NewsletterConfig, SmtpConfig,
+};
 
 pub use super::record::{Record, RecordedFigure, RecordedTable, TomlDate};
 

@@ -21,6 +21,8 @@ pub struct Columns {
     pub email: usize,
     /// A full name, or first and last names joined.
     pub name: Names,
+    /// The first-name column, when the list has one: the greeting uses it.
+    pub first: Option<usize>,
     /// `None`: the export has no status column (Mailchimp exports each status to its own
     /// file), so every row counts as subscribed.
     pub status: Option<usize>,
@@ -165,6 +167,7 @@ pub fn columns(header: &str) -> Result<Columns, FormatError> {
         delimiter,
         email,
         name,
+        first: find(FIRST),
         status: find(STATUS),
         headers,
         lines: 0,

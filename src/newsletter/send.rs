@@ -302,6 +302,7 @@ fn plan(
         if send(Recipient {
             email: row.email,
             name: row.name,
+            first_name: row.first_name,
         })
         .is_err()
         {
@@ -570,6 +571,7 @@ pub fn test(campaign: Campaign, to: &str) -> Result<String, SendError> {
         let rcpt = Recipient {
             email: to.to_string(),
             name: String::new(),
+            first_name: String::new(),
         };
         let msg = message::build(
             &campaign.issue,

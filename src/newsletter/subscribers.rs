@@ -14,6 +14,8 @@ pub struct Row {
     pub line: u64,
     pub email: String,
     pub name: String,
+    /// The first name, when the list has a column for it (empty otherwise).
+    pub first_name: String,
     pub status: Status,
     /// Whether the row is in the segment `--where` selects (every row without one).
     pub selected: bool,
@@ -221,6 +223,7 @@ impl Iterator for ListReader {
                         format!("{} {}", cell(f), cell(l)).trim().to_string()
                     }
                 };
+                let first_name = cell(c.first).to_string();
                 let status = match c.status {
                     Some(i) => cell(Some(i)).to_ascii_lowercase(),
                     None => "subscribed".into(),
@@ -276,6 +279,7 @@ impl Iterator for ListReader {
                         line,
                         email: ascii_address(&email).unwrap_or(email),
                         name,
+                        first_name,
                         status,
                         selected,
                     })
@@ -356,6 +360,7 @@ mod tests {
                 line: 2,
                 email: "a@x.org".into(),
                 name: "Maija".into(),
+                first_name: String::new(),
                 status: Status::Subscribed,
                 selected: true,
             })

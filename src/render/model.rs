@@ -97,6 +97,8 @@ struct SiteCtx<'a> {
     license: Option<crate::licenses::License>,
     /// The `subscribe` mailto of `[newsletter]`, offered on newsletter pages and in the footer.
     subscribe: Option<&'a str>,
+    /// How often issues come, for the sign-up box (`[newsletter] frequency`).
+    frequency: &'a str,
     /// Where the newsletter's privacy notice is (`privacy/`), when the site has `[newsletter]`.
     privacy: Option<&'static str>,
 }
@@ -325,6 +327,12 @@ impl<'a> Model<'a> {
                 .as_ref()
                 .and_then(|n| n.subscribe.as_ref())
                 .map(|s| s.get_ref().as_str()),
+            frequency: self
+                .cfg
+                .newsletter
+                .as_ref()
+                .and_then(|n| n.frequency.as_deref())
+                .unwrap_or(crate::content::model::DEFAULT_FREQUENCY),
             privacy: self.cfg.newsletter.is_some().then_some("privacy/"),
             license: self.cfg.license.as_ref().and_then(|id| {
                 crate::licenses::resolve(

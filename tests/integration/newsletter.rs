@@ -203,6 +203,68 @@ pub(crate) fn addresses(n: usize, prefix: &str) -> Vec<String> {
         .collect()
 }
 
+/// The greeting takes the first name when the list has a column for it; an issue that
+/// opens with its own salutation gets no second one; the sign-up box's words come from
+/// `[newsletter] frequency`.
+#[test]
+fn the_greeting_uses_the_first_name_and_a_greeting_issue_gets_no_second() {
+    let work = tempfile::tempdir().unwrap();
+    let smtp = Smtp::start(work.path(), &[]);
+    let site = sending_site(&smtp, work.path());
+    let csv = site.path().join("subscribers.csv");
+    std::fs::write(
+        &csv,
+        "Email Address,First Name,Last Name,Status\naino@example.org,Aino,Virtanen,subscribed\nbo@example.org,,Berg,subscribed\n",
+    )
+    .unwrap();
+    let o = send(site.path(), &["--list", csv.to_str().unwrap()], "secret");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut greetings: Vec<String> = smtp
+        .files()
+        .iter()
+        .map(|f| {
+            let m = inspect(f, None);
+            let text = m["text"].as_str().unwrap().to_string();
+            text.lines()
+                .find(|l| l.starts_with("Hello"))
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    greetings.sort();
+    assert_eq!(
+        greetings,
+        ["Hello Aino,", "Hello Berg,"],
+        "first name, else the name the list has"
+    );
+
+    // an issue that says "Dear readers," itself: no "Hello," above it
+    let issue = site.path().join("content/newsletters/issue-1.md");
+    let text = read(&issue);
+    let end = text.rfind("+++\n").unwrap() + 4;
+    let opened = format!("{}Dear readers,\n\n{}", &text[..end], &text[end..]);
+    std::fs::write(&issue, opened).unwrap();
+    let settings = site.path().join("content/site.toml");
+    let cfg = read(&settings).replacen(
+        "[newsletter]\n",
+        "[newsletter]\nfrequency = \"Every month, by email, in English.\"\nsubscribe = \"mailto:join@example.org?subject=subscribe\"\n",
+        1,
+    );
+    std::fs::write(&settings, cfg).unwrap();
+    let o = run(site.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let email = read(&site.path().join("output/newsletter/1/email.txt"));
+    assert!(email.contains("Dear readers,"), "{email}");
+    // (the teased article's title starts with "Hello" too, but on no line of its own)
+    assert!(!email.lines().any(|l| l.trim() == "Hello,"), "{email}");
+    let page = read(&site.path().join("output/newsletter/index.html"));
+    assert!(
+        page.contains("Every month, by email, in English. To join"),
+        "{page}"
+    );
+    assert!(!page.contains("A few times a year"), "{page}");
+}
+
 #[test]
 fn campaign_reaches_each_subscriber_once_with_list_headers() {
     let work = tempfile::tempdir().unwrap();

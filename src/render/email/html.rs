@@ -24,6 +24,41 @@ struct Teaser {
     image: Option<String>,
 }
 
+/// Whether the issue's text begins with a salutation of its own ("Dear readers,", "Hello
+/// all!", "Hei kaikki,"): its first line's first word (or "good morning" and the like).
+pub fn opens_with_salutation(body: &str) -> bool {
+    const WORDS: [&str; 11] = [
+        "dear",
+        "hello",
+        "hi",
+        "hey",
+        "greetings",
+        "hei",
+        "moi",
+        "hej",
+        "hallo",
+        "bonjour",
+        "tervehdys",
+    ];
+    let Some(first) = body.lines().map(str::trim).find(|l| !l.is_empty()) else {
+        return false;
+    };
+    let line = first
+        .trim_start_matches(['*', '_', '>', ' '])
+        .to_lowercase();
+    let word: String = line.chars().take_while(|c| c.is_alphabetic()).collect();
+    WORDS.contains(&word.as_str())
+        || [
+            "good morning",
+            "good afternoon",
+            "good evening",
+            "hyvät ",
+            "hyvä ",
+        ]
+        .iter()
+        .any(|p| line.starts_with(p))
+}
+
 /// The greeting's words (with a name, without), or `None` for `greeting = false`.
 fn greeting_words(model: &Model) -> Option<(String, String)> {
     use crate::content::model::GreetingSetting;
@@ -94,7 +129,8 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
             }),
         })
         .collect();
-    let greeting = greeting_words(model);
+    // an issue that opens with its own "Dear readers," gets no second greeting
+    let greeting = greeting_words(model).filter(|_| !opens_with_salutation(model.site.body(doc)));
     let slot = if greeting.is_some() { GREETING } else { "" };
     let address: Vec<String> = model
         .cfg
@@ -388,6 +424,26 @@ pub fn resolve(url: &str, page_url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_issue_that_greets_its_readers_is_known() {
+        for yes in [
+            "Dear readers,\n\nWelcome",
+            "\n**Hello all!** This spring",
+            "Hei kaikki,",
+            "Good morning from Oulu",
+        ] {
+            assert!(opens_with_salutation(yes), "{yes}");
+        }
+        for no in [
+            "## Highlights\n\nDear",
+            "Hiring season is here",
+            "Helsinki opens",
+            "",
+        ] {
+            assert!(!opens_with_salutation(no), "{no}");
+        }
+    }
 
     #[test]
     fn slots_are_filled_and_escaped() {

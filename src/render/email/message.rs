@@ -50,6 +50,19 @@ pub struct MailSettings {
 pub struct Recipient {
     pub email: String,
     pub name: String,
+    /// The first name when the list has one: the greeting uses it ("Hello Aino,").
+    pub first_name: String,
+}
+
+impl Recipient {
+    /// The name the greeting uses: the first name, else the name as the list has it.
+    pub fn greeted(&self) -> &str {
+        if self.first_name.trim().is_empty() {
+            &self.name
+        } else {
+            &self.first_name
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,7 +168,7 @@ pub fn build(
     date: SystemTime,
 ) -> Result<Message, EmailError> {
     let unsubscribe = unsubscribe_url(s, &to.email);
-    let hello = issue.greeting(&to.name);
+    let hello = issue.greeting(to.greeted());
     let unsub_text = unsubscribe.clone().unwrap_or_default();
     let text = issue.text.fill(&hello, &unsub_text);
     let html = issue.html.fill(&hello, &unsub_text);

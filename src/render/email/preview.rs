@@ -83,6 +83,7 @@ pub fn preview_files(
     let rcpt = message::Recipient {
         email: "subscriber@example.invalid".into(),
         name: String::new(),
+        first_name: String::new(),
     };
     let unsub = message::unsubscribe_url(settings, &rcpt.email).unwrap_or_default();
     let hello = issue.greeting("");
