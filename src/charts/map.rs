@@ -63,7 +63,7 @@ pub fn map(summary: &Summary, w: &ChartTitles) -> Option<Chart> {
         &crate::map::Options {
             title: &w.map,
             description: &desc,
-            legend_title: &format!("Total funding ({cur})"),
+            legend_title: &format!("Funding of projects led ({cur})"),
             legend_label: &legend,
             id_suffix: "",
         },
@@ -79,7 +79,7 @@ pub fn map(summary: &Summary, w: &ChartTitles) -> Option<Chart> {
             caption: w.map.clone(),
             columns: vec![
                 "City".into(),
-                format!("Total funding ({cur})"),
+                format!("Funding of projects led ({cur})"),
                 "Projects led".into(),
             ],
             rows: cities

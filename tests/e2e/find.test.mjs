@@ -258,6 +258,47 @@ test('the selection totals equal the sums of the shown rows, and the download ho
   await context.close();
 });
 
+test("a city's figures agree: its page, the dashboard filtered to it, the map and the summary count the projects it leads", async () => {
+  const summary = JSON.parse(fs.readFileSync(path.join(sites.sample.dir, 'data/summary.json'), 'utf8'));
+  const context = await browser.newContext();
+  const { page, errors } = await open(context, `${origin}/sample/projects/`);
+  for (const id of ['oulu', 'tampere', 'kajaani']) {
+    const c = summary.cities.find((x) => x.id === id);
+    const cents = Math.round(c.funding.total * 100);
+    // the city's page says the same count
+    await page.goto(`${origin}/sample/cities/${id}/`, { waitUntil: 'load' });
+    const said = await page.$eval('#funding-heading + p', (p) => p.textContent);
+    assert.match(said, new RegExp(`leads ${c.projects} projects? `), `${id}: ${said}`);
+    // the dashboard filtered to the city: the projects it leads, by default, and says so
+    await page.goto(`${origin}/sample/projects/?city=${id}`, { waitUntil: 'load' });
+    await page.waitForFunction(() => !document.getElementById('filter-count').textContent.includes('Loading'));
+    const t = await totals(page);
+    assert.equal(t.count, c.projects, `${id}: count`);
+    assert.equal(t.total, cents, `${id}: funding`);
+    const name = await page.$eval('#selection-name', (e) => e.textContent);
+    assert.ok(name.includes(`led by ${c.name}`), `${id}: ${name}`);
+    // partner only, and both, are there when asked, and named
+    await page.selectOption('#filter-role', 'partner');
+    const p = await totals(page);
+    assert.equal(p.count, c.partner_projects, `${id}: partner projects`);
+    assert.ok((await page.$eval('#selection-name', (e) => e.textContent)).includes('as a partner'));
+    await page.selectOption('#filter-role', 'any');
+    assert.equal((await totals(page)).count, c.projects + c.partner_projects, `${id}: either`);
+    assert.match(page.url(), /role=any/);
+  }
+  // the map says whose funding it sizes
+  await page.goto(`${origin}/sample/impact/`, { waitUntil: 'load' });
+  assert.ok((await page.content()).includes('Funding of projects led'), 'the map legend names what it counts');
+  // a project page's sharing card describes the project, not the dashboard
+  await page.goto(`${origin}/sample/projects/espoo-quantum-talent/`, { waitUntil: 'load' });
+  const og = await page.$$eval('meta[property^="og:"]', (ms) => Object.fromEntries(ms.map((m) => [m.getAttribute('property'), m.content])));
+  assert.ok(og['og:description'].startsWith('Attracts international quantum-technology talent'), og['og:description']);
+  assert.ok(!og['og:image'].endsWith('social/projects.png'), og['og:image']);
+  assert.ok(!og['og:image:alt'].startsWith('Project dashboard'), og['og:image:alt']);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('each chart links its data as CSV beside its SVG', async () => {
   const context = await browser.newContext();
   const { page } = await open(context, `${origin}/sample/impact/`);

@@ -6,6 +6,10 @@
 use super::super::model::Model;
 use crate::text::{plural, xml_escape};
 
+/// The card every project page without a picture shares, and what it says.
+pub const PROJECT_CARD_DIR: &str = "project/";
+pub const PROJECT_CARD: &str = "A project of the network";
+
 pub const WIDTH: u32 = 1200;
 pub const HEIGHT: u32 = 630;
 
@@ -56,8 +60,18 @@ impl Model<'_> {
         };
         let n = &self.theme.strings.navigation;
         let t = &self.theme.strings.titles;
+        // the home card's top line is the site's name already: its big text says what the
+        // site is, not the name again
+        let home = if self.cfg.description.trim().is_empty() {
+            String::new()
+        } else {
+            self.cfg.description.clone()
+        };
         let mut out = vec![
-            card("", &self.cfg.title, &fig, &label),
+            card("", &home, &fig, &label),
+            // shared by every project page that has no picture of its own or of its city:
+            // it names no figure, which would be the network's and not the project's
+            card(PROJECT_CARD_DIR, PROJECT_CARD, "", ""),
             card("news/", &t.news, &fig, &label),
             card("projects/", &t.dashboard, &fig, &label),
             card("cities/", &t.cities, &fig, &label),
@@ -111,8 +125,9 @@ impl Model<'_> {
 
     /// Whether the page in `dir` has a card of its own (the pages [`Self::cards`] draws).
     pub fn has_card(&self, dir: &str) -> bool {
-        const SECTIONS: [&str; 8] = [
+        const SECTIONS: [&str; 9] = [
             "",
+            PROJECT_CARD_DIR,
             "news/",
             "projects/",
             "cities/",

@@ -106,7 +106,8 @@ impl Model<'_> {
         });
         ctx.insert("projects", &rows);
         ctx.insert("projects_more", &more);
-        let (rows, more) = self.capped_rows(&filter, |p| {
+        let partner_filter = format!("city={id}&role=partner");
+        let (rows, more) = self.capped_rows(&partner_filter, |p| {
             p.partners.iter().any(|c| c.get_ref() == id)
                 && p.city.as_ref().is_none_or(|c| c.get_ref() != id)
         });

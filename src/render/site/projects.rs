@@ -100,7 +100,7 @@ impl Model<'_> {
         };
         // its sharing tags are set once, below
         let mut ctx = self.base_context(&path, "projects", &p.title);
-        // a project shares its own picture, else its city's, else the dashboard's card
+        // a project shares its own picture, else its city's, else the card of projects
         let city = p.city.as_ref().and_then(|c| {
             self.site
                 .cities
@@ -111,7 +111,9 @@ impl Model<'_> {
         let fallback = city
             .and_then(|c| c.lead_image())
             .and_then(|l| self.share_picture(&l))
-            .or_else(|| Some(self.card_image("projects/", &self.theme.strings.titles.dashboard)));
+            .or_else(|| {
+                Some(self.card_image(super::cards::PROJECT_CARD_DIR, super::cards::PROJECT_CARD))
+            });
         self.share(
             &mut ctx,
             super::share::About {

@@ -146,11 +146,20 @@ impl Model<'_> {
 
     /// The generated card of the page in `dir` (`cities/tampere/`), as a sharing picture.
     pub fn card_image(&self, dir: &str, title: &str) -> ShareImage {
+        // the words the card shows: the home card's are the site's name and description
+        let alt = if dir.is_empty() {
+            match self.cfg.description.trim() {
+                "" => self.cfg.title.clone(),
+                d => format!("{}: {d}", self.cfg.title),
+            }
+        } else {
+            format!("{title}: {}", self.cfg.title)
+        };
         ShareImage {
             url: format!("{}{}", self.base.full, super::cards::card_path(dir)),
             width: super::cards::WIDTH,
             height: super::cards::HEIGHT,
-            alt: format!("{title}: {}", self.cfg.title),
+            alt,
         }
     }
 

@@ -13,6 +13,9 @@
     q: document.getElementById("filter-text"),
     status: document.getElementById("filter-status"),
     city: document.getElementById("filter-city"),
+    // which of a city's projects: those it leads (as its page and the map count them), those
+    // it is only a partner in, or both
+    role: document.getElementById("filter-role"),
     theme: document.getElementById("filter-theme"),
     programme: document.getElementById("filter-programme"),
     year: document.getElementById("filter-year"),
@@ -158,6 +161,27 @@
   // each row's words folded once, not at every key press
   var folded = new WeakMap();
 
+  // whether the project is one of the city's, in the part the role filter asks for
+  function cityPart(r, city) {
+    var leads = r[2] === city;
+    var partner = (" " + r[4] + " ").indexOf(" " + city + " ") !== -1;
+    var role = filters.role ? filters.role.value : "";
+    if (role === "partner") { return partner && !leads; }
+    if (role === "any") { return leads || partner; }
+    return leads;
+  }
+
+  // the selection in words: "the 4 projects led by Oulu"
+  function selectionWords(n) {
+    var city = filters.city.value ? filters.city.options[filters.city.selectedIndex].text : "";
+    var projects = n === 1 ? "the 1 project" : "the " + grouped(n) + " projects";
+    if (!city) { return projects + " selected"; }
+    var role = filters.role ? filters.role.value : "";
+    var part = role === "partner" ? " with " + city + " as a partner" : role === "any" ? " led by " + city + " or with it as a partner" : " led by " + city;
+    var others = filters.q.value.trim() || filters.status.value || filters.theme.value || filters.programme.value || filters.year.value || filters.intl.value;
+    return projects + part + (others ? " that match the other filters" : "");
+  }
+
   function matches(r, q) {
     var year = filters.year.value;
     var words = folded.get(r);
@@ -167,7 +191,7 @@
     }
     return (!q || words.indexOf(q) !== -1) &&
       (!filters.status.value || r[10] === filters.status.value) &&
-      (!filters.city.value || r[2] === filters.city.value || (" " + r[4] + " ").indexOf(" " + filters.city.value + " ") !== -1) &&
+      (!filters.city.value || cityPart(r, filters.city.value)) &&
       (!filters.theme.value || (" " + r[5] + " ").indexOf(" " + filters.theme.value + " ") !== -1) &&
       (!filters.programme.value || r[7] === filters.programme.value) &&
       (!year || (r[8].slice(0, 4) <= year && year <= r[9].slice(0, 4))) &&
@@ -209,9 +233,7 @@
       dd.textContent = k === "count" ? grouped(t[k]) : currency + " " + money(t[k]);
     });
     if (selectionName) {
-      selectionName.textContent = filtered
-        ? (list.length === 1 ? "the 1 project selected" : "the " + grouped(list.length) + " projects selected")
-        : "all projects";
+      selectionName.textContent = filtered ? selectionWords(list.length) : "all projects";
     }
     if (download) {
       if (blobUrl) { URL.revokeObjectURL(blobUrl); blobUrl = null; }
@@ -314,8 +336,8 @@
   function saveState() {
     var params = new URLSearchParams();
     if (filters.q.value.trim()) { params.set("q", filters.q.value.trim()); }
-    ["status", "city", "theme", "programme", "year", "intl"].forEach(function (name) {
-      if (filters[name].value) { params.set(name, filters[name].value); }
+    ["status", "city", "role", "theme", "programme", "year", "intl"].forEach(function (name) {
+      if (filters[name] && filters[name].value) { params.set(name, filters[name].value); }
     });
     if (sortCol >= 0) { params.set("sort", String(sortCol)); params.set("dir", sortDir === "ascending" ? "asc" : "desc"); }
     var query = params.toString();
@@ -331,8 +353,8 @@
 
   var params = new URLSearchParams(location.search);
   filters.q.value = params.get("q") || "";
-  ["status", "city", "theme", "programme", "year", "intl"].forEach(function (name) {
-    setSelect(filters[name], params.get(name));
+  ["status", "city", "role", "theme", "programme", "year", "intl"].forEach(function (name) {
+    if (filters[name]) { setSelect(filters[name], params.get(name)); }
   });
   var s = Number(params.get("sort"));
   if (params.has("sort") && s >= 0 && s < headers.length && headers[s].getAttribute("data-sort")) {
@@ -342,6 +364,7 @@
 
   Object.keys(filters).forEach(function (name) {
     var el = filters[name];
+    if (!el) { return; }
     el.addEventListener(name === "q" ? "input" : "change", function () { apply(true); });
   });
   controls.hidden = false;
