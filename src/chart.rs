@@ -20,6 +20,20 @@ pub struct Chart {
     pub credit: String,
 }
 
+impl Chart {
+    /// What an email carries of the chart: (SVG, the width in px it is shown at in the
+    /// message's HTML, the widest it may grow to). The narrow drawing (360 px, 13 px text)
+    /// keeps its text at 12 px or more on a 375 px phone, where the wide one shrunk would
+    /// have 5 px text; a chart without one (the map, an old record) sends the wide one.
+    pub fn for_email(&self) -> (&str, u32, u32) {
+        if self.svg_narrow.is_empty() {
+            (&self.svg, 560, 560)
+        } else {
+            (&self.svg_narrow, 360, 480)
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DataTable {

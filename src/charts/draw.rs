@@ -66,6 +66,39 @@ fn text_style(size: f64) -> TextStyle<'static> {
     (FONT, size).into_font().color(&INK)
 }
 
+/// The end of a bar chart's value axis, fitted to the data, and which bars carry their
+/// value label inside: a label goes inside a bar that holds it, beside the others, and the
+/// axis grows only as far as the labels beside their bars need (so a largest bar of 19.2
+/// million gets an axis to 20 million, not 40).
+fn bar_axis(f: Frame, bars: &[Bar], plot_w: f64) -> (f64, Vec<bool>) {
+    let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
+    let widths: Vec<f64> = bars
+        .iter()
+        .map(|b| f64::from(f.text_width(&b.value_label)))
+        .collect();
+    let mut x_max = nice_max(max);
+    let mut inside = vec![false; bars.len()];
+    // a longer axis shortens the bars, which may move a label outside: a few rounds settle it
+    for _ in 0..6 {
+        let px = |v: f64| v / x_max * plot_w;
+        for (k, b) in bars.iter().enumerate() {
+            inside[k] = px(b.value) >= widths[k] + 12.0;
+        }
+        let need = bars
+            .iter()
+            .zip(&widths)
+            .zip(&inside)
+            .filter(|(_, inside)| !**inside)
+            .map(|((b, w), _)| b.value * plot_w / (plot_w - w - 8.0).max(plot_w * 0.3))
+            .fold(max, f64::max);
+        if need <= x_max {
+            break;
+        }
+        x_max = nice_max(need);
+    }
+    (x_max, inside)
+}
+
 fn nice_max(max: f64) -> f64 {
     if max <= 0.0 {
         return 1.0;
@@ -161,16 +194,8 @@ fn hbar_in(
         .unwrap_or(40)
         .clamp(40, most)
         + 12;
-    let value_w = bars
-        .iter()
-        .map(|b| f.text_width(&b.value_label))
-        .max()
-        .unwrap_or(40);
-    let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
-    // leave room right of the longest bar for its label
     let plot_w = f.width.saturating_sub(label_w + 20).max(40) as f64;
-    let room = (value_w as f64 + 12.0) / plot_w;
-    let x_max = nice_max(max / (1.0 - room).max(0.3));
+    let (x_max, inside) = bar_axis(f, bars, plot_w);
     canvas(f, name, title, desc, height, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(10)
@@ -213,13 +238,21 @@ fn hbar_in(
             .map_err(err)?;
         chart
             .draw_series(bars.iter().enumerate().map(|(k, b)| {
+                use plotters::style::text_anchor::{HPos, Pos, VPos};
                 let i = bars.len() - 1 - k;
-                let style = text_style(f.text()).pos(plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Left,
-                    plotters::style::text_anchor::VPos::Center,
-                ));
+                // in white at the end of a bar long enough to hold it (white on the blue
+                // is 5.1:1), else in ink beside it
+                let (style, dx) = if inside[k] {
+                    let white = (FONT, f.text()).into_font().color(&WHITE);
+                    (white.pos(Pos::new(HPos::Right, VPos::Center)), -6)
+                } else {
+                    (
+                        text_style(f.text()).pos(Pos::new(HPos::Left, VPos::Center)),
+                        6,
+                    )
+                };
                 EmptyElement::at((b.value, SegmentValue::CenterOf(i)))
-                    + Text::new(b.value_label.clone(), (6, 0), style)
+                    + Text::new(b.value_label.clone(), (dx, 0), style)
             }))
             .map_err(err)?;
         Ok(())
@@ -538,6 +571,27 @@ fn line_in(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bar_axis_fits_its_largest_bar() {
+        let bar = |value: f64, label: &str| Bar {
+            label: "Oulu".into(),
+            value,
+            value_label: label.into(),
+        };
+        let bars = [
+            bar(19.2e6, "EUR 19.2 million"),
+            bar(13.8e6, "EUR 13.8 million"),
+            bar(0.3e6, "EUR 0.3 million"),
+        ];
+        let (x_max, inside) = bar_axis(NARROW, &bars, 218.0);
+        assert_eq!(x_max, 20e6, "not 40 million");
+        assert_eq!(inside, [true, true, false]);
+        // a short bar's label beside it still fits before the axis ends
+        let (x_max, inside) = bar_axis(NARROW, &[bar(10.0, "EUR 10"), bar(9.0, "EUR 9")], 218.0);
+        assert_eq!(x_max, 10.0);
+        assert_eq!(inside, [true, true]);
+    }
 
     #[test]
     fn nice_maxima() {

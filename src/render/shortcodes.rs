@@ -47,12 +47,15 @@ impl Model<'_> {
                         crate::text::escape_html(&chart.desc)
                     ),
                     // email clients get a PNG attached to the message, never SVG
-                    Target::Email => format!(
-                        "<p class=\"chart-title\"><strong>{}</strong></p>\n<p><img src=\"cid:{}@innopress\" alt=\"{}\" width=\"560\" style=\"display:block;width:100%;max-width:560px;height:auto;border:0\"></p>\n",
-                        crate::text::escape_html(&chart.title),
-                        chart.name,
-                        crate::text::escape_html(&chart.desc)
-                    ),
+                    Target::Email => {
+                        let (_, width, max) = chart.for_email();
+                        format!(
+                            "<p class=\"chart-title\"><strong>{}</strong></p>\n<p><img src=\"cid:{}@innopress\" alt=\"{}\" width=\"{width}\" style=\"display:block;width:100%;max-width:{max}px;height:auto;border:0\"></p>\n",
+                            crate::text::escape_html(&chart.title),
+                            chart.name,
+                            crate::text::escape_html(&chart.desc)
+                        )
+                    }
                     Target::Page => self.chart_figure(chart, root, path)?,
                 };
                 Some(Replacement { html, block: true })

@@ -110,6 +110,26 @@ test('the email fits 320, 375 and 600 px screens with every picture inside the c
   }
 });
 
+test('a chart in the email keeps its text at 12 px or more on a 375 px phone', async () => {
+  // the chart travels as a PNG (cid:) drawn from the narrow drawing, whose text is 13 px at
+  // its own width: shown narrower than that, the text shrinks in proportion
+  const eml = fs.readFileSync(path.join(out, 'newsletter/1/email.eml'), 'utf8');
+  const part = eml.split(/\r?\n--/).find((p) => /Content-Type: image\/png/i.test(p));
+  assert.ok(part, 'the message carries the chart as a PNG');
+  const body = part.split(/\r?\n\r?\n/).slice(1).join('').replace(/[^A-Za-z0-9+/=]/g, '');
+  const png = Buffer.from(body, 'base64');
+  const drawn = png.readUInt32BE(16) / 2; // drawn at twice its size, for sharp screens
+  const ctx = await browser.newContext({ viewport: { width: 375, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(`${origin}/newsletter/1/email.html`, { waitUntil: 'load' });
+  const shown = await page.$eval('img[src^="cid:"]', (i) => i.getBoundingClientRect().width);
+  await ctx.close();
+  const text = 13 * shown / drawn;
+  console.log(`email chart at 375 px: drawn ${drawn} px wide, shown ${shown.toFixed(0)} px, text ${text.toFixed(1)} px`);
+  assert.equal(drawn, 360, 'the narrow drawing');
+  assert.ok(text >= 12, `chart text ${text.toFixed(1)} px at 375 px`);
+});
+
 test('every issue of the sample site fits 320, 375 and 600 px', async () => {
   const sample = path.join(work, 'sample');
   execFileSync(bin, ['build', '--quiet', '--root', repo, '--output', sample], { stdio: 'inherit' });

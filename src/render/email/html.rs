@@ -235,11 +235,12 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
         let Some(chart) = at.chart(&key) else {
             continue;
         };
-        let png = crate::charts::to_png(&chart.svg, 2.0).map_err(|e| RenderError::Template {
-            page: path.clone(),
-            template: format!("chart {key}"),
-            message: e.to_string(),
-        })?;
+        let png =
+            crate::charts::to_png(chart.for_email().0, 2.0).map_err(|e| RenderError::Template {
+                page: path.clone(),
+                template: format!("chart {key}"),
+                message: e.to_string(),
+            })?;
         images.push(InlineImage {
             cid: format!("{key}@innopress"),
             png,
