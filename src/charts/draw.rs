@@ -8,6 +8,7 @@ use plotters::coord::Shift;
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 
+use super::axis::{bar_axis, nice_max};
 use super::frame::{Frame, NARROW, WIDE};
 
 /// A chart's wide and narrow SVG.
@@ -64,52 +65,6 @@ pub(super) struct Series {
 
 fn text_style(size: f64) -> TextStyle<'static> {
     (FONT, size).into_font().color(&INK)
-}
-
-/// The end of a bar chart's value axis, fitted to the data, and which bars carry their
-/// value label inside: a label goes inside a bar that holds it, beside the others, and the
-/// axis grows only as far as the labels beside their bars need (so a largest bar of 19.2
-/// million gets an axis to 20 million, not 40).
-fn bar_axis(f: Frame, bars: &[Bar], plot_w: f64) -> (f64, Vec<bool>) {
-    let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
-    let widths: Vec<f64> = bars
-        .iter()
-        .map(|b| f64::from(f.text_width(&b.value_label)))
-        .collect();
-    let mut x_max = nice_max(max);
-    let mut inside = vec![false; bars.len()];
-    // a longer axis shortens the bars, which may move a label outside: a few rounds settle it
-    for _ in 0..6 {
-        let px = |v: f64| v / x_max * plot_w;
-        for (k, b) in bars.iter().enumerate() {
-            inside[k] = px(b.value) >= widths[k] + 12.0;
-        }
-        let need = bars
-            .iter()
-            .zip(&widths)
-            .zip(&inside)
-            .filter(|(_, inside)| !**inside)
-            .map(|((b, w), _)| b.value * plot_w / (plot_w - w - 8.0).max(plot_w * 0.3))
-            .fold(max, f64::max);
-        if need <= x_max {
-            break;
-        }
-        x_max = nice_max(need);
-    }
-    (x_max, inside)
-}
-
-fn nice_max(max: f64) -> f64 {
-    if max <= 0.0 {
-        return 1.0;
-    }
-    let mag = 10f64.powf(max.log10().floor());
-    for step in [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0] {
-        if step * mag >= max {
-            return step * mag;
-        }
-    }
-    10.0 * mag
 }
 
 fn finish(name: &str, title: &str, desc: &str, svg: String) -> String {
@@ -195,7 +150,11 @@ fn hbar_in(
         .clamp(40, most)
         + 12;
     let plot_w = f.width.saturating_sub(label_w + 20).max(40) as f64;
-    let (x_max, inside) = bar_axis(f, bars, plot_w);
+    let labelled: Vec<(f64, &str)> = bars
+        .iter()
+        .map(|b| (b.value, b.value_label.as_str()))
+        .collect();
+    let (x_max, inside) = bar_axis(f, &labelled, plot_w);
     canvas(f, name, title, desc, height, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(10)
@@ -571,34 +530,6 @@ fn line_in(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_bar_axis_fits_its_largest_bar() {
-        let bar = |value: f64, label: &str| Bar {
-            label: "Oulu".into(),
-            value,
-            value_label: label.into(),
-        };
-        let bars = [
-            bar(19.2e6, "EUR 19.2 million"),
-            bar(13.8e6, "EUR 13.8 million"),
-            bar(0.3e6, "EUR 0.3 million"),
-        ];
-        let (x_max, inside) = bar_axis(NARROW, &bars, 218.0);
-        assert_eq!(x_max, 20e6, "not 40 million");
-        assert_eq!(inside, [true, true, false]);
-        // a short bar's label beside it still fits before the axis ends
-        let (x_max, inside) = bar_axis(NARROW, &[bar(10.0, "EUR 10"), bar(9.0, "EUR 9")], 218.0);
-        assert_eq!(x_max, 10.0);
-        assert_eq!(inside, [true, true]);
-    }
-
-    #[test]
-    fn nice_maxima() {
-        assert_eq!(nice_max(0.0), 1.0);
-        assert_eq!(nice_max(7.0), 8.0);
-        assert_eq!(nice_max(130.0), 150.0);
-    }
 
     #[test]
     fn finish_adds_accessible_name() {

@@ -4,6 +4,7 @@
 //! fill), labels bars and lines directly so colour is never the only cue, and comes with its
 //! data as a table. Pure: the same summary gives byte-identical SVG.
 
+mod axis;
 mod catalogue;
 mod draw;
 mod frame;

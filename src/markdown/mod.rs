@@ -202,7 +202,7 @@ fn wrap_tables(events: &mut Vec<Event>) {
         .collect();
     for (i, open) in at.into_iter().rev() {
         let html = if open {
-            "<div class=\"table-scroll\">\n"
+            "<div class=\"table-scroll\" tabindex=\"0\">\n"
         } else {
             "</div>\n"
         };
@@ -447,7 +447,8 @@ mod tests {
             r.html
         );
         assert!(
-            r.html.contains("<div class=\"table-scroll\">\n<table>"),
+            r.html
+                .contains("<div class=\"table-scroll\" tabindex=\"0\">\n<table>"),
             "{}",
             r.html
         );

@@ -362,6 +362,87 @@ test('at 375 and 1280 px no page overflows, no table breaks a word, no chart tex
   console.log(`layout: ${checked} page views checked; screenshots: ${shots}`);
 });
 
+test('at 375 px no table column is cut off: project tables stack, other wide tables scroll with a cue and a fixed first column', async () => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 900 } });
+  const pages = ['projects/', 'impact/', 'reports/annual-report-2024/', 'cities/oulu/'].map((p) => `${origin}${sites.sample.prefix}${p}`);
+  let tables = 0;
+  const problems = [];
+  for (const url of pages) {
+    const { page, errors } = await open(context, url);
+    // open every data table, as a reader would to read it
+    await page.evaluate(() => document.querySelectorAll('details.chart-data').forEach((d) => { d.open = true; }));
+    const found = await page.evaluate(() => [...document.querySelectorAll('main table')].map((t) => {
+      const box = t.getBoundingClientRect();
+      const scroller = t.closest('.table-scroll');
+      const style = scroller ? getComputedStyle(scroller) : null;
+      const scrolls = !!scroller && scroller.scrollWidth > scroller.clientWidth + 1;
+      const first = t.querySelector('tbody tr > :first-child');
+      return {
+        caption: (t.caption?.textContent || t.className || '?').trim().slice(0, 60),
+        right: box.right,
+        stacked: getComputedStyle(t).display === 'block',
+        scrolls,
+        cue: !!style && style.backgroundImage.includes('gradient'),
+        sticky: !!first && getComputedStyle(first).position === 'sticky',
+        funding: t.classList.contains('projects') ? (t.querySelector('tbody td.num')?.getBoundingClientRect().right ?? 0) : 0,
+      };
+    }));
+    for (const t of found) {
+      tables += 1;
+      if (t.stacked) {
+        if (t.right > 376) problems.push(`${url} ${t.caption}: stacked, but ${t.right} px wide`);
+        if (t.funding > 376) problems.push(`${url} ${t.caption}: the funding is off-screen`);
+      } else if (t.scrolls) {
+        if (!t.cue) problems.push(`${url} ${t.caption}: scrolls without a cue`);
+        if (!t.sticky) problems.push(`${url} ${t.caption}: scrolls without a fixed first column`);
+      } else if (t.right > 376) {
+        problems.push(`${url} ${t.caption}: cut off at ${t.right} px`);
+      }
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+  await context.close();
+  console.log(`375 px tables: ${tables} checked`);
+  assert.ok(tables >= 10, `${tables} tables`);
+  assert.deepEqual(problems, []);
+});
+
+test('at 375 px the header is one row with a Menu button that opens by keyboard, without JavaScript, and passes axe', async () => {
+  for (const javaScriptEnabled of [true, false]) {
+    const context = await browser.newContext({ viewport: { width: 375, height: 800 }, javaScriptEnabled });
+    const page = await context.newPage();
+    await page.goto(`${origin}${sites.sample.prefix}impact/`, { waitUntil: 'load' });
+    const height = await page.$eval('.site-header', (h) => h.getBoundingClientRect().height);
+    assert.ok(height <= 80, `header ${height} px high`);
+    assert.equal(await page.isVisible('.site-header nav a'), false, 'the links wait behind the button');
+    // the skip link first, then the site's name, then the button
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'SUMMARY');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.$eval('.menu', (d) => d.open), true);
+    assert.ok(await page.isVisible('.site-header nav a[aria-current="page"]'), 'the links are shown');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.closest('nav')?.getAttribute('aria-label')), 'Main');
+    if (javaScriptEnabled) {
+      const result = await axe(page);
+      assert.deepEqual(result.violations.map((v) => v.id), [], describe(result.violations));
+    }
+    await context.close();
+  }
+  // wide screens: the links and the search field in the bar, no button
+  const wide = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await wide.newPage();
+  await page.goto(`${origin}${sites.sample.prefix}`, { waitUntil: 'load' });
+  assert.equal(await page.isVisible('.menu > summary'), false);
+  assert.ok(await page.isVisible('.site-header nav a'));
+  assert.ok(await page.isVisible('#site-search-q'));
+  assert.ok((await page.$eval('.site-header', (h) => h.getBoundingClientRect().height)) <= 80);
+  await wide.close();
+});
+
 test('the open data package validates with the frictionless tool', () => {
   for (const [name, s] of Object.entries(sites)) {
     let out;

@@ -138,6 +138,10 @@
     var total = cell("td", r[13]);
     total.className = "num";
     tr.appendChild(total);
+    // the labels a phone shows beside each value, as the page's own rows have them
+    Array.prototype.forEach.call(tr.cells, function (c, i) {
+      if (i > 0 && headers[i]) { c.setAttribute("data-label", headers[i].getAttribute("data-label") || headers[i].textContent.trim()); }
+    });
     return tr;
   }
 
