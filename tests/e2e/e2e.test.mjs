@@ -421,8 +421,16 @@ test('at 375 px the header is one row with a Menu button that opens by keyboard,
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement.tagName), 'SUMMARY');
+    // what a screen reader is given, from Chromium's accessibility tree: a disclosure
+    // button named Menu that says whether it is expanded
+    const cdp = await context.newCDPSession(page);
+    const menu = async () => (await cdp.send('Accessibility.getFullAXTree')).nodes
+      .filter((n) => n.name?.value === 'Menu' && n.role?.value === 'DisclosureTriangle')
+      .map((n) => (n.properties || []).find((p) => p.name === 'expanded')?.value?.value);
+    assert.deepEqual(await menu(), [false], 'a collapsed button named Menu');
     await page.keyboard.press('Enter');
     assert.equal(await page.$eval('.menu', (d) => d.open), true);
+    assert.deepEqual(await menu(), [true], 'now expanded');
     assert.ok(await page.isVisible('.site-header nav a[aria-current="page"]'), 'the links are shown');
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement.closest('nav')?.getAttribute('aria-label')), 'Main');
