@@ -132,7 +132,47 @@ impl Table {
             ws.autofilter(0, 0, self.rows.len() as u32, self.fields.len() as u16 - 1)?;
         }
         ws.autofit();
-        wb.save_to_buffer()
+        let mut bytes = wb.save_to_buffer()?;
+        same_on_every_system(&mut bytes);
+        Ok(bytes)
+    }
+}
+
+/// Makes a zip file the same bytes whichever system wrote it: the zip writer records the
+/// system it ran on in each entry's "version made by" (0 on Windows, 3 on Unix), which is
+/// the only byte in which innopress.exe's workbooks differed from the Linux program's. Every
+/// entry is marked as made on Unix. A file that is not the zip expected is left as it is.
+fn same_on_every_system(zip: &mut [u8]) {
+    const END: [u8; 4] = [0x50, 0x4b, 0x05, 0x06];
+    const ENTRY: [u8; 4] = [0x50, 0x4b, 0x01, 0x02];
+    let u16_at = |b: &[u8], i: usize| {
+        b.get(i..i + 2)
+            .map(|s| u16::from_le_bytes([s[0], s[1]]) as usize)
+    };
+    let u32_at = |b: &[u8], i: usize| {
+        b.get(i..i + 4)
+            .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as usize)
+    };
+    // the end record is the last 22 bytes when the archive has no comment, as here
+    let Some(end) = zip.len().checked_sub(22).filter(|&e| zip[e..e + 4] == END) else {
+        return;
+    };
+    let (Some(count), Some(mut at)) = (u16_at(zip, end + 10), u32_at(zip, end + 16)) else {
+        return;
+    };
+    for _ in 0..count {
+        if zip.get(at..at + 4) != Some(&ENTRY[..]) {
+            return;
+        }
+        let (Some(name), Some(extra), Some(comment)) = (
+            u16_at(zip, at + 28),
+            u16_at(zip, at + 30),
+            u16_at(zip, at + 32),
+        ) else {
+            return;
+        };
+        zip[at + 5] = 3;
+        at += 46 + name + extra + comment;
     }
 }
 
@@ -167,5 +207,24 @@ mod tests {
         let b = table().xlsx("t", "Sheet", d).unwrap();
         assert_eq!(a, b);
         assert!(a.starts_with(b"PK"));
+        // every entry says it was made on Unix, whichever system made it (Windows writes 0)
+        let entries: Vec<usize> = a
+            .windows(4)
+            .enumerate()
+            .filter(|(_, w)| *w == [0x50, 0x4b, 0x01, 0x02])
+            .map(|(i, _)| i)
+            .collect();
+        assert!(entries.len() >= 5);
+        assert!(entries.iter().all(|&i| a[i + 5] == 3));
+        let mut windows = a.clone();
+        for &i in &entries {
+            windows[i + 5] = 0;
+        }
+        same_on_every_system(&mut windows);
+        assert_eq!(windows, a);
+        // anything else is left alone
+        let mut odd = b"PK not a zip".to_vec();
+        same_on_every_system(&mut odd);
+        assert_eq!(odd, b"PK not a zip");
     }
 }
