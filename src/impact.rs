@@ -27,6 +27,9 @@ pub struct Summary {
     /// not part of `summary.json`.
     #[serde(skip)]
     pub outline: Option<std::sync::Arc<str>>,
+    /// `map_projection` of `site.toml`, when set.
+    #[serde(skip)]
+    pub map_projection: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -316,6 +319,11 @@ pub fn summarise(site: &Site, as_of: Date, currency: &str) -> Summary {
         years: years.into_values().collect(),
         indicators: indicators(site, as_of),
         outline: site.outline.clone(),
+        map_projection: site
+            .config
+            .as_ref()
+            .and_then(|c| c.map_projection.as_ref())
+            .map(|p| p.get_ref().clone()),
     }
 }
 

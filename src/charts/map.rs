@@ -10,7 +10,11 @@ use crate::strings::ChartTitles;
 /// The map on `summary`'s date; `None` without an outline or a located city.
 pub fn map(summary: &Summary, w: &ChartTitles) -> Option<Chart> {
     let geojson: geojson::GeoJson = summary.outline.as_deref()?.parse().ok()?;
-    let outline = crate::map::Outline::from_parsed(&geojson).ok()?;
+    let chosen = summary
+        .map_projection
+        .as_deref()
+        .and_then(|p| crate::map::Projection::named(p).ok());
+    let outline = crate::map::Outline::from_parsed_in(&geojson, chosen.as_ref()).ok()?;
     let cur = &summary.currency;
     let cities = summary.cities_by_funding();
     let located: Vec<_> = cities

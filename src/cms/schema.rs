@@ -485,7 +485,7 @@ pub const COLLECT: [Field; 1] = [f(
     "Off by default: which city still owes which figure is the team's page.",
 )];
 
-pub const SITE: [Field; 16] = [
+pub const SITE: [Field; 17] = [
     req("title", "Site name", Kind::Text, ""),
     f(
         "description",
@@ -525,6 +525,12 @@ pub const SITE: [Field; 16] = [
         "Map outline",
         Kind::Text,
         "A GeoJSON file under content/ (data/finland.geojson).",
+    ),
+    f(
+        "map_projection",
+        "Map projection",
+        Kind::Text,
+        "Empty: one that fits the outline. Or EPSG:3035, EPSG:258NN, a +proj= string.",
     ),
     f("newsletter", "Newsletter", Kind::Table(&NEWSLETTER), ""),
     f("smtp", "Sending", Kind::Table(&SMTP), ""),

@@ -73,3 +73,28 @@ pub struct SmtpConfig {
     #[serde(default)]
     pub ca_file: Option<String>,
 }
+
+impl GreetingSetting {
+    /// What is wrong with a greeting's words, if anything: they must be one line, with no
+    /// placeholder but `{name}`.
+    pub fn problem(w: &str) -> Option<String> {
+        if w.trim().is_empty() {
+            return Some("greeting is empty".into());
+        }
+        if w.chars().any(char::is_control) || w.chars().count() > 120 {
+            return Some("greeting must be one line of up to 120 characters".into());
+        }
+        let mut rest = w;
+        while let Some(i) = rest.find('{') {
+            let after = &rest[i..];
+            if !after.starts_with("{name}") {
+                let shown: String = after.chars().take(12).collect();
+                return Some(format!(
+                    "greeting has `{shown}`: the only placeholder is {{name}}"
+                ));
+            }
+            rest = &after["{name}".len()..];
+        }
+        None
+    }
+}

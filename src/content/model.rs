@@ -52,6 +52,10 @@ pub struct SiteConfig {
     /// A GeoJSON outline under `content/` for the map of the cities (`data/finland.geojson`).
     #[serde(default)]
     pub map: Option<Spanned<String>>,
+    /// The map's projection: `EPSG:3035`, a UTM zone (`EPSG:25829`), or a proj string; by
+    /// default one that fits the outline (Finland's grid for Finland).
+    #[serde(default)]
+    pub map_projection: Option<Spanned<String>>,
     /// Where the team edits the published site in a browser.
     #[serde(default)]
     pub cms: Option<CmsConfig>,

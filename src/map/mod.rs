@@ -1,10 +1,11 @@
-//! A static, accessible SVG map of Finland with one circle per city, its area proportional
-//! to the city's funding. Pure: the caller reads the outline file and hands over the
-//! places; nothing here does I/O, so the same input always draws the same bytes.
+//! A static, accessible SVG map of a country or region with one circle per city, its area
+//! proportional to the city's funding. Pure: the caller reads the outline file and hands
+//! over the places; nothing here does I/O, so the same input always draws the same bytes.
 //!
-//! [`Outline::from_geojson`] parses and projects the country once (EPSG:3067, the Finnish
-//! national grid); [`layout()`] decides where everything goes (circles, legend, labels that
-//! never overlap); [`draw`] writes the SVG from that layout.
+//! [`Outline::from_geojson`] parses and projects the outline once, in a projection that
+//! fits it (Finland's national grid for Finland, an equal-area one centred on any other
+//! outline, or the site's `map_projection`); [`layout()`] decides where everything goes
+//! (circles, legend, labels that never overlap); [`draw`] writes the SVG from that layout.
 
 mod font;
 mod geom;
@@ -22,7 +23,7 @@ pub use legend::{Legend, LegendEntry};
 pub use model::{
     Circle, LABEL_PAD, LABEL_SIZE, MAX_RADIUS, MIN_RADIUS, MapError, Options, Place, WIDTH, radius,
 };
-pub use outline::{Outline, project};
+pub use outline::{Outline, PROJECTION_HINT, Projection, ProjectionError, project};
 
 /// The map as an SVG string. Places [`Outline::locate`] rejects (coordinates not finite,
 /// not on the globe or outside the outline's extent) are left out: the caller warns.

@@ -1,5 +1,12 @@
-//! The country outline: read from GeoJSON once, projected to EPSG:3067 (ETRS-TM35FIN, the
-//! projection Finnish maps use, so the country keeps its familiar shape) and kept in metres.
+//! The country outline: read from GeoJSON once, projected and kept in metres. The projection
+//! follows the outline, so that any country keeps its true shape with north up:
+//! - an outline within Finland's national grid keeps EPSG:3067 (ETRS-TM35FIN), the
+//!   projection Finnish maps use, so the country keeps its familiar shape;
+//! - any other is drawn in a Lambert azimuthal equal-area projection centred on its extent
+//!   (north is straight up through the centre, areas are true, and shapes stay close to true
+//!   across a country or a region). A fixed national grid elsewhere would tilt the map:
+//!   Portugal in Finland's grid came out turned by about 30°.
+//!
 //! Simplification waits until the drawing scale is known (see `layout`).
 
 use std::sync::OnceLock;
@@ -13,38 +20,139 @@ use super::model::MapError;
 const WGS84: &str = "+proj=longlat +ellps=WGS84 +datum=WGS84 +no_defs";
 const TM35FIN: &str = "+proj=utm +zone=35 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs";
 
-/// The outline parsed and projected once (EPSG:3067, metres: x east, y north).
+/// Where EPSG:3067 is meant to be used (its area of use, in degrees, with a margin for
+/// outlines drawn a little generously): an outline within it is Finland, or a part of it,
+/// and keeps the national grid.
+const TM35FIN_AREA: [f64; 4] = [19.0, 58.8, 31.7, 70.2];
+
+/// The outline parsed and projected once (metres: x east, y north).
 #[derive(Debug, Clone)]
 pub struct Outline {
     pub(super) polygons: Vec<Polygon<f64>>,
     /// min x, min y, max x, max y in metres; width and height are both positive.
     pub(super) bounds: [f64; 4],
+    /// min lon, min lat, max lon, max lat of the outline, in degrees.
+    extent: [f64; 4],
+    /// The projection the outline was drawn in, which places are projected in too.
+    projection: Projection,
 }
 
-/// Both projections are parsed once; `None` only if proj4rs rejected the constant strings,
-/// which the tests rule out.
-fn projections() -> Option<&'static (Proj, Proj)> {
-    static PROJ: OnceLock<Option<(Proj, Proj)>> = OnceLock::new();
-    PROJ.get_or_init(|| {
-        Some((
-            Proj::from_proj_string(WGS84).ok()?,
-            Proj::from_proj_string(TM35FIN).ok()?,
+/// Why `map_projection` names no projection innopress can draw in.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProjectionError {
+    #[error("an EPSG code innopress does not know")]
+    UnknownCode,
+    #[error("not a UTM zone (the last two digits are 01 to 60)")]
+    NoUtmZone,
+    #[error("neither an EPSG code nor a proj string (+proj=…)")]
+    NotAProjection,
+    #[error("a proj string that proj4rs cannot use")]
+    Rejected,
+}
+
+/// What to write instead, for `check`.
+pub const PROJECTION_HINT: &str = "write EPSG:3067 (Finland), EPSG:3035 (Europe, equal-area), EPSG:258NN (UTM zone NN), a proj string such as \"+proj=laea +lat_0=39.5 +lon_0=-8 +ellps=GRS80\", or leave it out for a projection that fits the outline";
+
+/// A projection from WGS84 longitude and latitude to metres.
+#[derive(Debug, Clone)]
+pub struct Projection {
+    /// The proj string, as the manual and the tests can name it.
+    pub definition: String,
+    to: Proj,
+}
+
+/// WGS84, parsed once; `None` only if proj4rs rejected the constant, which the tests rule out.
+fn wgs84() -> Option<&'static Proj> {
+    static PROJ: OnceLock<Option<Proj>> = OnceLock::new();
+    PROJ.get_or_init(|| Proj::from_proj_string(WGS84).ok())
+        .as_ref()
+}
+
+impl Projection {
+    /// EPSG:3067, the Finnish national grid.
+    pub fn tm35fin() -> Option<Projection> {
+        Projection::from_definition(TM35FIN)
+    }
+
+    /// A Lambert azimuthal equal-area projection centred on (`lat`, `lon`).
+    pub fn centred(lat: f64, lon: f64) -> Option<Projection> {
+        Projection::from_definition(&format!(
+            "+proj=laea +lat_0={lat:.4} +lon_0={lon:.4} +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs"
         ))
-    })
-    .as_ref()
+    }
+
+    fn from_definition(definition: &str) -> Option<Projection> {
+        Some(Projection {
+            definition: definition.to_string(),
+            to: Proj::from_proj_string(definition).ok()?,
+        })
+    }
+
+    /// The projection for an outline whose positions span `extent` (min lon, min lat, max
+    /// lon, max lat, in degrees) around `centre` (lat, lon; the middle of its land): see the
+    /// module's documentation. The centre is the land's, not the extent's, so that a country
+    /// with far islands (Portugal with the Azores) keeps its mainland upright.
+    pub fn for_outline(extent: [f64; 4], centre: (f64, f64)) -> Option<Projection> {
+        let [w, s, e, n] = extent;
+        let [aw, as_, ae, an] = TM35FIN_AREA;
+        if w >= aw && s >= as_ && e <= ae && n <= an {
+            Projection::tm35fin()
+        } else {
+            Projection::centred(centre.0, centre.1)
+        }
+    }
+
+    /// The projection `map_projection` in `site.toml` names: `EPSG:3067` (Finland's grid),
+    /// `EPSG:3035` (Europe, equal-area), `EPSG:258NN` or `EPSG:326NN` (UTM zone NN on ETRS89
+    /// or WGS84), or a proj string (`+proj=laea +lat_0=52 +lon_0=10 …`).
+    pub fn named(name: &str) -> Result<Projection, ProjectionError> {
+        let name = name.trim();
+        let upper = name.to_ascii_uppercase();
+        let utm = |zone: &str, ellps: &str| -> Result<String, ProjectionError> {
+            let z: u32 = zone
+                .parse()
+                .ok()
+                .filter(|z| (1..=60).contains(z))
+                .ok_or(ProjectionError::NoUtmZone)?;
+            Ok(format!(
+                "+proj=utm +zone={z} +ellps={ellps} +units=m +no_defs"
+            ))
+        };
+        let definition = if name.starts_with("+proj=") {
+            name.to_string()
+        } else if let Some(code) = upper.strip_prefix("EPSG:") {
+            match code {
+                "3067" => TM35FIN.to_string(),
+                "3035" => "+proj=laea +lat_0=52 +lon_0=10 +x_0=4321000 +y_0=3210000 +ellps=GRS80 +units=m +no_defs".to_string(),
+                c if c.len() == 5 && c.starts_with("258") => utm(&c[3..], "GRS80")?,
+                c if c.len() == 5 && c.starts_with("326") => utm(&c[3..], "WGS84")?,
+                _ => return Err(ProjectionError::UnknownCode),
+            }
+        } else {
+            return Err(ProjectionError::NotAProjection);
+        };
+        Projection::from_definition(&definition).ok_or(ProjectionError::Rejected)
+    }
+
+    /// WGS84 latitude and longitude in degrees to (easting, northing) in metres. `None` for
+    /// non-finite or out-of-range input, or when the projection fails.
+    pub fn project(&self, lat: f64, lon: f64) -> Option<(f64, f64)> {
+        if !(lat.is_finite() && lon.is_finite()) || lat.abs() > 90.0 || lon.abs() > 180.0 {
+            return None;
+        }
+        let (x, y) = proj4rs::adaptors::transform_vertex_2d(
+            wgs84()?,
+            &self.to,
+            (lon.to_radians(), lat.to_radians()),
+        )
+        .ok()?;
+        (x.is_finite() && y.is_finite()).then_some((x, y))
+    }
 }
 
 /// WGS84 latitude and longitude in degrees to EPSG:3067 (easting, northing) in metres.
-/// `None` for non-finite or out-of-range input, or when the projection fails.
 pub fn project(lat: f64, lon: f64) -> Option<(f64, f64)> {
-    if !(lat.is_finite() && lon.is_finite()) || lat.abs() > 90.0 || lon.abs() > 180.0 {
-        return None;
-    }
-    let (src, dst) = projections()?;
-    let (x, y) =
-        proj4rs::adaptors::transform_vertex_2d(src, dst, (lon.to_radians(), lat.to_radians()))
-            .ok()?;
-    (x.is_finite() && y.is_finite()).then_some((x, y))
+    Projection::tm35fin()?.project(lat, lon)
 }
 
 impl Outline {
@@ -61,6 +169,15 @@ impl Outline {
     /// [`Outline::from_geojson`] for GeoJSON already parsed (whose properties the caller
     /// reads too).
     pub fn from_parsed(geojson: &GeoJson) -> Result<Outline, MapError> {
+        Outline::from_parsed_in(geojson, None)
+    }
+
+    /// [`Outline::from_parsed`] in the projection `chosen` (`map_projection` of the site),
+    /// or in the one that fits the outline when `None`.
+    pub fn from_parsed_in(
+        geojson: &GeoJson,
+        chosen: Option<&Projection>,
+    ) -> Result<Outline, MapError> {
         let mut raw: Vec<&PolygonType> = Vec::new();
         match geojson {
             GeoJson::FeatureCollection(fc) => {
@@ -77,7 +194,22 @@ impl Outline {
             }
             GeoJson::Geometry(g) => collect(&g.value, &mut raw),
         }
-        let polygons: Vec<Polygon<f64>> = raw.into_iter().filter_map(project_polygon).collect();
+        let degrees = extent(&raw).ok_or(MapError::NoPolygons)?;
+        let projection = match chosen {
+            Some(p) => p.clone(),
+            None => Projection::for_outline(
+                degrees,
+                land_centre(&raw).unwrap_or((
+                    (degrees[1] + degrees[3]) / 2.0,
+                    (degrees[0] + degrees[2]) / 2.0,
+                )),
+            )
+            .ok_or(MapError::NoPolygons)?,
+        };
+        let polygons: Vec<Polygon<f64>> = raw
+            .into_iter()
+            .filter_map(|p| project_polygon(&projection, p))
+            .collect();
         let mut bounds = [
             f64::INFINITY,
             f64::INFINITY,
@@ -97,16 +229,31 @@ impl Outline {
         if polygons.is_empty() || !(w.is_finite() && h.is_finite() && w > 0.0 && h > 0.0) {
             return Err(MapError::NoPolygons);
         }
-        Ok(Outline { polygons, bounds })
+        Ok(Outline {
+            polygons,
+            bounds,
+            extent: degrees,
+            projection,
+        })
     }
 
     /// Projected position of a place if the map draws it: it must project and fall within
     /// the outline's extent (a city abroad or with a typo in its coordinates is left out
     /// rather than stretching the map). Callers use this to say which places are missing.
     pub fn locate(&self, lat: f64, lon: f64) -> Option<(f64, f64)> {
-        let (x, y) = project(lat, lon)?;
+        let (x, y) = self.projection.project(lat, lon)?;
         let [min_x, min_y, max_x, max_y] = self.bounds;
         ((min_x..=max_x).contains(&x) && (min_y..=max_y).contains(&y)).then_some((x, y))
+    }
+
+    /// The outline's extent in degrees: (min lon, min lat, max lon, max lat).
+    pub fn extent(&self) -> [f64; 4] {
+        self.extent
+    }
+
+    /// The projection the outline is drawn in.
+    pub fn projection(&self) -> &Projection {
+        &self.projection
     }
 
     /// Number of polygons kept (before simplification for drawing).
@@ -135,14 +282,66 @@ fn collect<'a>(value: &'a GeometryValue, out: &mut Vec<&'a PolygonType>) {
     }
 }
 
-fn project_polygon(rings: &PolygonType) -> Option<Polygon<f64>> {
+/// The extent in degrees of the outer rings' positions that are numbers in range: (min lon,
+/// min lat, max lon, max lat); `None` when there is none.
+fn extent(raw: &[&PolygonType]) -> Option<[f64; 4]> {
+    let mut e = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for ring in raw.iter().filter_map(|p| p.first()) {
+        for pos in ring {
+            let (Some(&lon), Some(&lat)) = (pos.as_slice().first(), pos.as_slice().get(1)) else {
+                continue;
+            };
+            if lon.abs() <= 180.0 && lat.abs() <= 90.0 {
+                e = [e[0].min(lon), e[1].min(lat), e[2].max(lon), e[3].max(lat)];
+            }
+        }
+    }
+    e.iter().all(|v| v.is_finite()).then_some(e)
+}
+
+/// The middle of the outline's land, (lat, lon): the centroid of its outer rings weighted by
+/// their areas, in degrees (near enough to choose a projection's centre); `None` for rings
+/// without area.
+fn land_centre(raw: &[&PolygonType]) -> Option<(f64, f64)> {
+    let (mut area, mut lon, mut lat) = (0.0f64, 0.0f64, 0.0f64);
+    for ring in raw.iter().filter_map(|p| p.first()) {
+        let pts: Vec<(f64, f64)> = ring
+            .iter()
+            .filter_map(|p| Some((*p.as_slice().first()?, *p.as_slice().get(1)?)))
+            .filter(|(x, y)| x.abs() <= 180.0 && y.abs() <= 90.0)
+            .collect();
+        let (mut a, mut cx, mut cy) = (0.0f64, 0.0f64, 0.0f64);
+        for (p, q) in pts.iter().zip(pts.iter().cycle().skip(1)) {
+            let cross = p.0 * q.1 - q.0 * p.1;
+            a += cross;
+            cx += (p.0 + q.0) * cross;
+            cy += (p.1 + q.1) * cross;
+        }
+        if a.abs() > f64::EPSILON {
+            // the ring's centroid is (cx, cy) / 3a; weighted by |a / 2|
+            let w = (a / 2.0).abs();
+            area += w;
+            lon += w * cx / (3.0 * a);
+            lat += w * cy / (3.0 * a);
+        }
+    }
+    (area > 0.0 && (lat / area).is_finite() && (lon / area).is_finite())
+        .then(|| (lat / area, lon / area))
+}
+
+fn project_polygon(projection: &Projection, rings: &PolygonType) -> Option<Polygon<f64>> {
     let mut rings = rings.iter().map(|ring| {
         let mut coords: Vec<Coord<f64>> = Vec::with_capacity(ring.len());
         for pos in ring {
             let (Some(&lon), Some(&lat)) = (pos.as_slice().first(), pos.as_slice().get(1)) else {
                 continue;
             };
-            let Some((x, y)) = project(lat, lon) else {
+            let Some((x, y)) = projection.project(lat, lon) else {
                 continue;
             };
             if coords.last() != Some(&Coord { x, y }) {

@@ -15,6 +15,7 @@ use crate::content::model::*;
 use crate::content::observation::{FigureProblem, YEARS, figure_problem};
 use crate::diagnostics::{Diagnostics, FileId, Stage};
 use crate::ids::{is_slug, suggest_slug};
+use crate::text;
 use ids::{Ids, Lookup};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -160,6 +161,20 @@ impl Validator<'_> {
                 ),
             );
         }
+        if let Some(p) = &cfg.map_projection
+            && let Err(why) = crate::map::Projection::named(p.get_ref())
+        {
+            let msg = format!(
+                "map_projection = \"{}\" is {why}",
+                text::printable(p.get_ref())
+            );
+            self.error(
+                file,
+                p.span(),
+                msg,
+                Some(crate::map::PROJECTION_HINT.into()),
+            );
+        }
         if let Some(share) = &cfg.policy.min_city_share
             && !(0.0..=100.0).contains(share.get_ref())
         {
@@ -232,7 +247,7 @@ impl Validator<'_> {
             }
             if let Some(g) = &nl.greeting
                 && let crate::content::model::GreetingSetting::Words(w) = g.get_ref()
-                && let Some(why) = greeting_problem(w)
+                && let Some(why) = crate::content::model::GreetingSetting::problem(w)
             {
                 self.error(
                     file,
@@ -567,27 +582,4 @@ impl Validator<'_> {
             );
         }
     }
-}
-
-/// What is wrong with a greeting's words, if anything: they must be one line, with no
-/// placeholder but `{name}`.
-fn greeting_problem(w: &str) -> Option<String> {
-    if w.trim().is_empty() {
-        return Some("greeting is empty".into());
-    }
-    if w.chars().any(char::is_control) || w.chars().count() > 120 {
-        return Some("greeting must be one line of up to 120 characters".into());
-    }
-    let mut rest = w;
-    while let Some(i) = rest.find('{') {
-        let after = &rest[i..];
-        if !after.starts_with("{name}") {
-            let shown: String = after.chars().take(12).collect();
-            return Some(format!(
-                "greeting has `{shown}`: the only placeholder is {{name}}"
-            ));
-        }
-        rest = &after["{name}".len()..];
-    }
-    None
 }

@@ -227,3 +227,55 @@ fn charts_render_in_headless_chromium() {
         "only {blue} chart-blue pixels: charts did not render"
     );
 }
+
+/// Another network's map: a Portuguese outline is drawn in a projection centred on it, north
+/// up (it came out turned by about 30° in Finland's grid), with Porto straight above Lisbon.
+#[test]
+fn a_portuguese_network_gets_its_map_north_up() {
+    let dir = site(None);
+    let c = dir.path().join("content");
+    std::fs::copy(
+        repo().join("tests/fixtures/map/portugal.geojson"),
+        c.join("data/portugal.geojson"),
+    )
+    .unwrap();
+    let cities = read(&c.join("data/cities.toml"))
+        .replacen(
+            "id = \"tampere\"\n",
+            "id = \"tampere\"\nlat = 41.15\nlon = -8.61\n",
+            1,
+        )
+        .replacen(
+            "id = \"oulu\"\n",
+            "id = \"oulu\"\nlat = 38.72\nlon = -9.14\n",
+            1,
+        );
+    std::fs::write(c.join("data/cities.toml"), cities).unwrap();
+    let settings = read(&c.join("site.toml")).replacen(
+        "as_of = 2025-04-10\n",
+        "as_of = 2025-04-10\nmap = \"data/portugal.geojson\"\n",
+        1,
+    );
+    std::fs::write(c.join("site.toml"), settings).unwrap();
+    let o = run(dir.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("warning: "), "{}", stderr(&o));
+    let svg = read(&dir.path().join("output/charts/map.svg"));
+    let at = |id: &str| -> (f64, f64) {
+        let i = svg.find(&format!("cities/{id}/")).expect(id);
+        let circle = &svg[i..][svg[i..].find("<circle").unwrap()..];
+        let num = |attr: &str| -> f64 {
+            let from = circle.find(&format!("{attr}=\"")).unwrap() + attr.len() + 2;
+            circle[from..].split('"').next().unwrap().parse().unwrap()
+        };
+        (num("cx"), num("cy"))
+    };
+    let (porto, lisbon) = (at("tampere"), at("oulu"));
+    // 270 km apart: Porto 243 km north and 46 km east of Lisbon; north up, the line between
+    // them leans about 11° east of north (it leant some 40° in Finland's grid)
+    let lean = (porto.0 - lisbon.0).atan2(lisbon.1 - porto.1).to_degrees();
+    assert!(
+        (5.0..17.0).contains(&lean),
+        "Porto is {lean:.1}° east of north of Lisbon"
+    );
+}
