@@ -444,7 +444,7 @@ pub const POLICY: [Field; 2] = [
         "min_city_share",
         "Least city share (%)",
         Kind::Float,
-        "25 when empty.",
+        "Empty: no such rule (the sample site's programme asks 25).",
     ),
     f("currency", "Currency code", Kind::Text, "EUR when empty."),
 ];

@@ -69,7 +69,8 @@ pub struct SiteConfig {
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     /// The least share of their projects' funding, in percent, that cities co-finance;
-    /// below it `check` warns. 25 when not set.
+    /// below it `check` warns. Not set, there is no such rule (it is one programme's, such
+    /// as the Finnish one the sample site follows with 25).
     #[serde(default)]
     pub min_city_share: Option<Spanned<f64>>,
     /// The code written before every amount ("EUR 9.6 million"). EUR when not set.
@@ -78,13 +79,9 @@ pub struct Policy {
 }
 
 impl Policy {
-    pub const DEFAULT_MIN_CITY_SHARE: f64 = 25.0;
-
-    /// The minimum city share in percent.
-    pub fn min_city_share(&self) -> f64 {
-        self.min_city_share
-            .as_ref()
-            .map_or(Self::DEFAULT_MIN_CITY_SHARE, |s| *s.get_ref())
+    /// The minimum city share in percent, when the site's programme has one.
+    pub fn min_city_share(&self) -> Option<f64> {
+        self.min_city_share.as_ref().map(|s| *s.get_ref())
     }
 
     /// The currency code.

@@ -36,7 +36,8 @@ pub fn data_warnings(site: &Site, policy: &Policy) -> Diagnostics {
         }
     }
     for c in &site.cities {
-        if let Some((city, total)) = per_city.get(c.id.get_ref().as_str()).copied()
+        if let Some(min_share) = min_share
+            && let Some((city, total)) = per_city.get(c.id.get_ref().as_str()).copied()
             && total > 0
             && (city as f64) * 100.0 < min_share * total as f64
         {
