@@ -259,8 +259,11 @@ fn curly_quoted(text: &str, pos: usize) -> Option<(usize, String)> {
     let lead = value.len() - value.trim_start().len();
     let value = value.trim();
     let first = value.chars().next().filter(|c| CURLY.contains(c))?;
-    let inner =
-        value[first.len_utf8()..].trim_end_matches(|c: char| CURLY.contains(&c) || c == '"');
+    let rest = &value[first.len_utf8()..];
+    // the value ends at its closing quote, curly or straight; a comment may follow it
+    let inner = rest
+        .find(|c: char| CURLY.contains(&c) || c == '"')
+        .map_or(rest, |i| &rest[..i]);
     let inner = inner.replace('\\', "\\\\").replace('"', "\\\"");
     let straight = format!("{} = \"{}\"", line[..eq].trim(), inner);
     Some((start + eq + 1 + lead, straight))

@@ -21,6 +21,8 @@ pub struct Slip {
     pub neighbour: (i32, f64),
     /// The median of all the city's years of the indicator, this one included.
     pub median: f64,
+    /// How many years the city has of the indicator (with two, the median says nothing).
+    pub years: usize,
 }
 
 /// One figure of a city's series, as the rule reads it.
@@ -43,7 +45,7 @@ pub fn slip(series: &[Point], year: i32) -> Option<Slip> {
     if this.commented || !(value.is_finite() && value > 0.0) {
         return None;
     }
-    if this.target.is_some_and(|t| !far(value, t)) {
+    if this.target.is_some_and(|t| t > 0.0 && !far(value, t)) {
         return None;
     }
     let mut values: Vec<f64> = series
@@ -75,6 +77,7 @@ pub fn slip(series: &[Point], year: i32) -> Option<Slip> {
         year,
         neighbour: (neighbour.year, neighbour.value),
         median,
+        years: n,
     })
 }
 
@@ -90,10 +93,19 @@ impl Slip {
     /// "9,530,000 in 2025; 93,200,000 in 2024 (the median of its years is 81,700,000) — a
     /// missing digit?": both values and years in words, and the likely cause.
     pub fn words(&self) -> String {
-        let n = crate::text::number;
+        // small figures with their significant digits, not rounded to 0
+        let n = |v: f64| {
+            if v != 0.0 && v.abs() < 1.0 {
+                format!("{}", (v * 1e4).round() / 1e4)
+                    .trim_end_matches('0')
+                    .to_string()
+            } else {
+                crate::text::number(v)
+            }
+        };
         let (year, other) = self.neighbour;
         let mut s = format!("{} in {}; {} in {year}", n(self.value), self.year, n(other));
-        if (self.median - other).abs() > f64::EPSILON * other.abs() {
+        if self.years > 2 && (self.median - other).abs() > f64::EPSILON * other.abs() {
             s.push_str(&format!(" (the median of its years is {})", n(self.median)));
         }
         s.push_str(" — ");
@@ -186,8 +198,24 @@ mod tests {
         assert!(slip(&s, 2025).is_none());
         s[2].target = Some(95.0);
         assert!(slip(&s, 2025).is_some());
+        // a target of 0 ("net zero") says nothing about a slip
+        s[2].target = Some(0.0);
+        assert!(slip(&s, 2025).is_some());
+        s[2].target = Some(95.0);
         s[2].commented = true;
         assert!(slip(&s, 2025).is_none());
+    }
+
+    #[test]
+    fn two_years_name_no_median_and_small_figures_keep_their_digits() {
+        let two = slip(&series(&[(2020, 9.0), (2021, 90.0)]), 2021).unwrap();
+        assert_eq!(two.words(), "90 in 2021; 9 in 2020 — an extra digit?");
+        let small = slip(&series(&[(2023, 0.05), (2024, 0.05), (2025, 0.004)]), 2025).unwrap();
+        assert!(
+            small.words().starts_with("0.004 in 2025; 0.05 in 2024"),
+            "{}",
+            small.words()
+        );
     }
 
     #[test]

@@ -46,8 +46,19 @@ pub fn opens_with_salutation(body: &str) -> bool {
     let line = first
         .trim_start_matches(['*', '_', '>', ' '])
         .to_lowercase();
-    let word: String = line.chars().take_while(|c| c.is_alphabetic()).collect();
-    WORDS.contains(&word.as_str())
+    // the opening phrase: up to four words, ended by a comma or an exclamation mark
+    // ("Dear readers,", "Hei kaikki!"), so "Hyvät uutiset ensin: …" or "Hi-tech pilots" is
+    // text, not a greeting
+    let Some(end) = line.find([',', '!']) else {
+        return false;
+    };
+    let phrase = &line[..end];
+    if phrase.split_whitespace().count() > 4 {
+        return false;
+    }
+    let word: String = phrase.chars().take_while(|c| c.is_alphabetic()).collect();
+    let after = phrase[word.len()..].chars().next();
+    (WORDS.contains(&word.as_str()) && after.is_none_or(char::is_whitespace))
         || [
             "good morning",
             "good afternoon",
@@ -56,7 +67,7 @@ pub fn opens_with_salutation(body: &str) -> bool {
             "hyvä ",
         ]
         .iter()
-        .any(|p| line.starts_with(p))
+        .any(|p| phrase.starts_with(p))
 }
 
 /// The greeting's words (with a name, without), or `None` for `greeting = false`.
@@ -432,7 +443,8 @@ mod tests {
             "Dear readers,\n\nWelcome",
             "\n**Hello all!** This spring",
             "Hei kaikki,",
-            "Good morning from Oulu",
+            "Hyvät lukijat,",
+            "Good morning from Oulu!",
         ] {
             assert!(opens_with_salutation(yes), "{yes}");
         }
@@ -440,6 +452,8 @@ mod tests {
             "## Highlights\n\nDear",
             "Hiring season is here",
             "Helsinki opens",
+            "Hyvät uutiset ensin: kolme pilottia",
+            "Hi-tech pilots in Oulu, Tampere and Turku",
             "",
         ] {
             assert!(!opens_with_salutation(no), "{no}");
