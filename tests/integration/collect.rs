@@ -173,6 +173,14 @@ fn the_status_grid_shows_who_reported_and_whom_to_chase() {
 
 /// Writes the 2025 templates into `root/sent/` and makes `root/returned/` for the files
 /// that come back, which it returns.
+/// Asks the site in `root` to publish the collection's status page.
+fn publish_status(root: &std::path::Path) {
+    let settings = root.join("content/site.toml");
+    let mut text = read(&settings);
+    text.push_str("\n[collect]\npublish_status = true\n");
+    std::fs::write(&settings, text).unwrap();
+}
+
 fn send_templates(root: &std::path::Path) -> std::path::PathBuf {
     let o = run(
         root,
@@ -441,10 +449,7 @@ fn an_n_a_is_recorded_as_not_applicable_and_is_no_longer_chased() {
     );
     assert_eq!(tree(&obs), after);
     // the site: the team's page (published on request) and the city page
-    let settings = root.join("content/site.toml");
-    let mut text = read(&settings);
-    text.push_str("\n[collect]\npublish_status = true\n");
-    std::fs::write(&settings, text).unwrap();
+    publish_status(root);
     let o = run(root, &["build"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let page = read(&root.join("output/impact/data-collection/index.html"));
@@ -513,10 +518,7 @@ fn a_slipped_digit_is_named_alike_in_import_and_check_and_a_comment_is_kept() {
 fn the_collection_status_page_is_published_only_when_asked_and_then_not_indexed() {
     let (dir, out) = built(&[]);
     assert!(!out.join("impact/data-collection").exists());
-    let settings = dir.path().join("content/site.toml");
-    let mut text = read(&settings);
-    text.push_str("\n[collect]\npublish_status = true\n");
-    std::fs::write(&settings, text).unwrap();
+    publish_status(dir.path());
     let o = run(dir.path(), &["build"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let grid = run(
