@@ -31,8 +31,10 @@ pub enum Command {
     #[command(after_help = "Examples:\n  innopress serve\n  innopress serve --port 8080 --drafts")]
     Serve(ServeArgs),
     /// Create a new site in DIR (which must be new or empty) that builds as it is.
-    #[command(after_help = "Example:\n  innopress init my-site && cd my-site && innopress build")]
-    Init { dir: PathBuf },
+    #[command(
+        after_help = "Examples:\n  innopress init my-site && cd my-site && innopress build\n  innopress init --country PT my-site\n  innopress init --list-countries"
+    )]
+    Init(InitArgs),
     /// Write a synthetic site for benchmarks (deterministic from --seed).
     #[command(hide = true)]
     Synth(SynthArgs),
@@ -308,6 +310,20 @@ pub struct ServeArgs {
     /// Open the site in the default browser once it is served.
     #[arg(long)]
     pub open: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder of the new site.
+    #[arg(required_unless_present = "list_countries")]
+    pub dir: Option<PathBuf>,
+    /// The country of the network, as its ISO code (PT, NO, GR): the site gets its map,
+    /// built in, and a city there to start with.
+    #[arg(long, value_name = "CODE")]
+    pub country: Option<String>,
+    /// List the countries --country and `map = "country:…"` know, with their codes.
+    #[arg(long, conflicts_with_all = ["dir", "country"])]
+    pub list_countries: bool,
 }
 
 #[derive(Debug, Args)]

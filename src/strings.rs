@@ -104,6 +104,20 @@ pub struct ChartTitles {
     /// Left out of a site's own `strings.toml` written before the map existed.
     #[serde(default = "map_title")]
     pub map: String,
+    /// The map of a figure: `{indicator}`, `{year}`.
+    #[serde(default = "map_indicator_title")]
+    pub map_indicator: String,
+    /// What its legend and table call a city without a value that year.
+    #[serde(default = "map_no_value")]
+    pub map_no_value: String,
+}
+
+fn map_indicator_title() -> String {
+    "{indicator} in {year}, by city".into()
+}
+
+fn map_no_value() -> String {
+    "No value".into()
 }
 
 fn map_title() -> String {

@@ -2,6 +2,18 @@
 //! bars, so that the largest bar fills most of the width.
 
 use super::frame::Frame;
+use crate::money::short_amount;
+use crate::text::number;
+
+/// How an indicator's values are written on axes, in legends and in words: amounts short
+/// ("EUR 1.2 million"), percentages with their sign, other units as plain numbers.
+pub(super) fn value_formatter(unit: &str) -> Box<dyn Fn(f64) -> String + Sync> {
+    match unit {
+        "EUR" => Box::new(|v| short_amount(v, "EUR")),
+        "percent" | "%" => Box::new(|v| format!("{} %", number(v))),
+        _ => Box::new(number),
+    }
+}
 
 /// The end of a bar chart's value axis, fitted to the data, and which bars carry their
 /// value label inside: a label goes inside a bar that holds it, beside the others, and the

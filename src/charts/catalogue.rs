@@ -1,6 +1,7 @@
 //! The catalogue of charts: which charts exist, the data each shows, its title, its
 //! description in words and its data table. Drawing is left to [`super::draw`].
 
+use super::axis::value_formatter;
 use super::draw::{BLUE, Bar, Marker, Series, VERMILLION, count_label, hbar, line, stacked, vbar};
 use crate::impact::{FundingTotals, IndicatorSummary, Summary};
 use crate::money::{Money, group_thousands, short_amount};
@@ -21,6 +22,22 @@ pub fn all(summary: &Summary, w: &ChartTitles) -> Vec<Chart> {
     ];
     for ind in &summary.indicators {
         jobs.push(Box::new(move || indicator(summary, &ind.id, None, w)));
+        // its map in the latest year, and in every year a city has a value for
+        jobs.push(Box::new(move || {
+            super::map::indicator_map(summary, &ind.id, None, w)
+        }));
+        let mut years: Vec<i32> = ind
+            .cities
+            .iter()
+            .flat_map(|c| c.values.iter().map(|v| v.year))
+            .collect();
+        years.sort_unstable();
+        years.dedup();
+        for year in years {
+            jobs.push(Box::new(move || {
+                super::map::indicator_map(summary, &ind.id, Some(year), w)
+            }));
+        }
         for c in &ind.cities {
             jobs.push(Box::new(move || {
                 indicator(summary, &ind.id, Some(&c.city), w)
@@ -52,10 +69,14 @@ pub fn by_name(
     name: &str,
     city: Option<&str>,
     indicator_id: Option<&str>,
+    year: Option<i32>,
     w: &ChartTitles,
 ) -> Option<Chart> {
     match name {
-        "map" => super::map(summary, w),
+        "map" => match indicator_id {
+            Some(id) => super::map::indicator_map(summary, id, year, w),
+            None => super::map(summary, w),
+        },
         "funding-by-city" => funding_by_city(summary, w),
         "funding-by-source" => funding_by_source(summary, city, w),
         "projects-by-theme" => projects_by_theme(summary, w),
@@ -431,14 +452,6 @@ pub fn indicator(s: &Summary, id: &str, city: Option<&str>, w: &ChartTitles) -> 
                 credit: String::new(),
             })
         }
-    }
-}
-
-fn value_formatter(unit: &str) -> Box<dyn Fn(f64) -> String + Sync> {
-    match unit {
-        "EUR" => Box::new(|v| short_amount(v, "EUR")),
-        "percent" | "%" => Box::new(|v| format!("{} %", number(v))),
-        _ => Box::new(number),
     }
 }
 

@@ -1,20 +1,29 @@
 //! The map of the cities as a chart: the outline `site.toml` names, one circle per located
 //! city sized by the funding of the projects it leads, with the same title, description in
 //! words and data table as every chart, so pages, the feed and email (as PNG) show it alike.
+//! Or a map of a figure: each city's circle coloured by its value of an indicator in a year.
 
+use super::axis::value_formatter;
 use crate::chart::{Chart, DataTable};
 use crate::impact::Summary;
 use crate::money::Money;
-use crate::strings::ChartTitles;
+use crate::strings::{ChartTitles, fill};
+use crate::text::number;
 
-/// The map on `summary`'s date; `None` without an outline or a located city.
-pub fn map(summary: &Summary, w: &ChartTitles) -> Option<Chart> {
+/// The site's outline, parsed and projected as `site.toml` asks.
+fn outline(summary: &Summary) -> Option<(geojson::GeoJson, crate::map::Outline)> {
     let geojson: geojson::GeoJson = summary.outline.as_deref()?.parse().ok()?;
     let chosen = summary
         .map_projection
         .as_deref()
         .and_then(|p| crate::map::Projection::named(p).ok());
     let outline = crate::map::Outline::from_parsed_in(&geojson, chosen.as_ref()).ok()?;
+    Some((geojson, outline))
+}
+
+/// The map on `summary`'s date; `None` without an outline or a located city.
+pub fn map(summary: &Summary, w: &ChartTitles) -> Option<Chart> {
+    let (geojson, outline) = outline(summary)?;
     let cur = &summary.currency;
     let cities = summary.cities_by_funding();
     let located: Vec<_> = cities
@@ -32,6 +41,7 @@ pub fn map(summary: &Summary, w: &ChartTitles) -> Option<Chart> {
                 // right from `charts/map.svg` and from pages one folder deep; pages elsewhere
                 // adjust it where they embed the map
                 href: format!("../cities/{}/", c.id),
+                class: None,
             })
         })
         .collect();
@@ -70,6 +80,8 @@ pub fn map(summary: &Summary, w: &ChartTitles) -> Option<Chart> {
             legend_title: &format!("Funding of projects led ({cur})"),
             legend_label: &legend,
             id_suffix: "",
+            classes: &[],
+            no_value: "",
         },
     );
     Some(Chart {
@@ -110,4 +122,223 @@ fn outline_property(g: &geojson::GeoJson, key: &str) -> Option<String> {
     f.property(key)
         .and_then(|v| v.as_str())
         .map(|s| s.trim().to_string())
+}
+
+/// Viridis in five steps, pale to dark: its lightness rises steadily for every common
+/// colour-vision deficiency and in grey, so "darker is more" reads without telling hues
+/// apart; the dark edge of every circle keeps the palest 3:1 from the land.
+const CLASS_FILLS: [&str; 5] = ["#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"];
+
+/// `x` rounded down to two significant digits (12,345 → 12,000; 0.0347 → 0.034).
+fn round_down(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let p = 10f64.powf(x.abs().log10().floor() - 1.0);
+    (x / p).floor() * p
+}
+
+/// The lower bounds of at most five classes holding about as many cities each (quantiles,
+/// rounded down to two significant digits so the legend reads "1,200", not "1,187.5"): a
+/// few large cities would otherwise put every other city in the palest class. The first
+/// bound is the least value; a class's bound is where it starts, and it runs up to the next.
+fn breaks(values: &[f64]) -> Vec<f64> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    v.sort_by(f64::total_cmp);
+    let Some(&least) = v.first() else {
+        return Vec::new();
+    };
+    let mut distinct = v.clone();
+    distinct.dedup();
+    let k = distinct.len().min(CLASS_FILLS.len());
+    let mut out = vec![least];
+    for j in 1..k {
+        let b = round_down(v[j * v.len() / k]);
+        if b > *out.last().unwrap_or(&least) {
+            out.push(b);
+        }
+    }
+    out
+}
+
+/// The map of indicator `id` in `year` (the latest year with a city's value when `None`):
+/// every located city a circle of one size, coloured by the class of its value.
+pub fn indicator_map(
+    summary: &Summary,
+    id: &str,
+    year: Option<i32>,
+    w: &ChartTitles,
+) -> Option<Chart> {
+    let ind = summary.indicators.iter().find(|i| i.id == id)?;
+    let latest = ind
+        .cities
+        .iter()
+        .flat_map(|c| c.values.iter().map(|v| v.year))
+        .max()?;
+    let shown = year.unwrap_or(latest);
+    let (geojson, outline) = outline(summary)?;
+    let fmt = value_formatter(&ind.unit);
+    let value_of = |city: &str| {
+        ind.cities
+            .iter()
+            .find(|c| c.city == city)?
+            .values
+            .iter()
+            .find(|v| v.year == shown)
+            .map(|v| v.value)
+    };
+    // highest first, cities without a value last, then by name
+    let mut cities: Vec<(&crate::impact::CitySummary, Option<f64>)> = summary
+        .cities
+        .iter()
+        .map(|c| (c, value_of(&c.id)))
+        .collect();
+    cities.sort_by(|a, b| {
+        b.1.unwrap_or(f64::NEG_INFINITY)
+            .total_cmp(&a.1.unwrap_or(f64::NEG_INFINITY))
+            .then_with(|| a.0.name.cmp(&b.0.name))
+    });
+    let values: Vec<f64> = cities.iter().filter_map(|c| c.1).collect();
+    if values.is_empty() {
+        return None;
+    }
+    let bounds = breaks(&values);
+    let most = values.iter().copied().fold(f64::MIN, f64::max);
+    let n = bounds.len();
+    let classes: Vec<crate::map::Class> = bounds
+        .iter()
+        .enumerate()
+        .map(|(k, &b)| crate::map::Class {
+            // spread over the whole scale when there are fewer than five
+            fill: CLASS_FILLS[if n == 1 { 4 } else { k * 4 / (n - 1) }],
+            label: match bounds.get(k + 1) {
+                Some(&next) => format!("{} to under {}", fmt(b), fmt(next)),
+                None if b < most => format!("{} to {}", fmt(b), fmt(most)),
+                None => fmt(b),
+            },
+        })
+        .collect();
+    let class_of = |v: f64| bounds.iter().rposition(|&b| v >= b).unwrap_or(0);
+    let located: Vec<crate::map::Place> = cities
+        .iter()
+        .filter_map(|&(c, v)| {
+            let (lat, lon) = (c.lat?, c.lon?);
+            outline.locate(lat, lon)?;
+            Some(crate::map::Place {
+                id: &c.id,
+                name: &c.name,
+                lat,
+                lon,
+                cents: 0,
+                value: v.map_or_else(|| w.map_no_value.clone(), &fmt),
+                href: format!("../cities/{}/", c.id),
+                class: v.map(class_of),
+            })
+        })
+        .collect();
+    if located.is_empty() {
+        return None;
+    }
+    let year_text = shown.to_string();
+    let title = fill(
+        &w.map_indicator,
+        &[("indicator", &ind.name), ("year", &year_text)],
+    );
+    let unit = &ind.unit;
+    let missing = cities.iter().filter(|c| c.1.is_none()).count();
+    let mut desc = format!(
+        "Map of {} with {} cities, each a circle coloured by its {} in {shown} ({unit}), in {} from pale (lowest) to dark (highest), highest first: {}.",
+        outline_property(&geojson, "name").unwrap_or_else(|| "the area".into()),
+        located.len(),
+        ind.name,
+        if classes.len() == 1 {
+            "one class".to_string()
+        } else {
+            format!("{} classes", classes.len())
+        },
+        cities
+            .iter()
+            .filter_map(|(c, v)| Some(format!("{} {}", c.name, fmt((*v)?))))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if missing > 0 {
+        desc.push_str(&format!(
+            " {missing} {} no value for {shown}.",
+            if missing == 1 {
+                "city has"
+            } else {
+                "cities have"
+            }
+        ));
+    }
+    let legend_title = format!("{} {shown} ({unit})", ind.name);
+    let no_label = |_: i64| String::new();
+    let svg = crate::map::draw(
+        &outline,
+        &located,
+        &crate::map::Options {
+            title: &title,
+            description: &desc,
+            legend_title: &legend_title,
+            legend_label: &no_label,
+            id_suffix: &format!("-{id}"),
+            classes: &classes,
+            no_value: &w.map_no_value,
+        },
+    );
+    Some(Chart {
+        name: match year {
+            Some(y) => format!("map-{id}-{y}"),
+            None => format!("map-{id}"),
+        },
+        title: title.clone(),
+        desc,
+        svg,
+        svg_narrow: String::new(),
+        credit: outline_property(&geojson, "source").unwrap_or_default(),
+        table: DataTable {
+            caption: title,
+            columns: vec![
+                "City".into(),
+                format!("{} {shown} ({unit})", ind.name),
+                "Class".into(),
+            ],
+            rows: cities
+                .iter()
+                .map(|&(c, v)| {
+                    vec![
+                        c.name.clone(),
+                        v.map_or_else(String::new, number),
+                        v.map_or_else(
+                            || w.map_no_value.clone(),
+                            |v| classes[class_of(v)].label.clone(),
+                        ),
+                    ]
+                })
+                .collect(),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::charts::map::{breaks, round_down};
+
+    #[test]
+    fn classes_hold_about_as_many_cities_each_with_round_bounds() {
+        // a few large cities and many small ones: the small ones still spread over classes
+        let v = [
+            12.0, 14.0, 18.0, 21.0, 25.0, 30.0, 33.0, 41.0, 45.0, 52.0, 60.0, 75.0, 98.0, 140.0,
+            260.0, 1_187.5,
+        ];
+        let b = breaks(&v);
+        assert_eq!(b, [12.0, 21.0, 33.0, 52.0, 98.0]);
+        assert_eq!(breaks(&[5.0, 5.0, 5.0]), [5.0]);
+        assert_eq!(breaks(&[1.0, 2.0]), [1.0, 2.0]);
+        assert!(breaks(&[]).is_empty());
+        assert_eq!(round_down(12_345.0), 12_000.0);
+        assert!((round_down(-0.0347) + 0.035).abs() < 1e-12);
+        assert_eq!(round_down(1_187.5), 1_100.0);
+    }
 }

@@ -31,7 +31,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Import(cmd) => import::run(cmd),
         Command::Collect(cmd) => collect::run(cmd),
         Command::Serve(args) => site::serve(args),
-        Command::Init { dir } => site::init(dir),
+        Command::Init(args) => site::init(args),
         Command::Synth(args) => site::synth(args),
         Command::Completions { shell } => site::completions(shell),
     }

@@ -2,8 +2,7 @@
 //! site rather than build it.
 
 use super::print::stdout;
-use crate::cli::{Cli, ServeArgs, SynthArgs};
-use std::path::PathBuf;
+use crate::cli::{Cli, InitArgs, ServeArgs, SynthArgs};
 use std::process::ExitCode;
 
 pub fn serve(args: ServeArgs) -> ExitCode {
@@ -29,14 +28,45 @@ pub fn serve(args: ServeArgs) -> ExitCode {
     }
 }
 
-pub fn init(dir: PathBuf) -> ExitCode {
-    match innopress::init::init(&dir) {
+pub fn init(args: InitArgs) -> ExitCode {
+    if args.list_countries {
+        let list: String = innopress::map::countries::list()
+            .into_iter()
+            .map(|(code, name)| format!("{code}  {name}\n"))
+            .collect();
+        return stdout(list.as_bytes());
+    }
+    let Some(dir) = args.dir else {
+        return ExitCode::from(2);
+    };
+    let country = match args
+        .country
+        .as_deref()
+        .map(innopress::init::country)
+        .transpose()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            if matches!(e, innopress::init::InitError::UnknownCountry { .. }) {
+                eprintln!("  = help: `innopress init --list-countries` lists the codes");
+            }
+            return ExitCode::from(1);
+        }
+    };
+    match innopress::init::init(&dir, country.as_ref()) {
         Ok(files) => {
             eprintln!(
                 "created a new site in {} ({} files)",
                 dir.display(),
                 files.len()
             );
+            if let Some(c) = &country {
+                eprintln!(
+                    "its map is {}, built in (map = \"country:{}\" in content/site.toml)",
+                    c.name, c.code
+                );
+            }
             // quoted when it has a space, so that it can be pasted as it is (also on Windows)
             let shown = dir.display().to_string();
             let cd = if shown.contains(' ') {

@@ -1,5 +1,6 @@
-//! The map's outline: the GeoJSON file `site.toml` names under `content/`, read and checked
-//! that it parses and holds an area; every problem is reported at `map = …`.
+//! The map's outline: a country built into the program (`map = "country:PT"`), or the
+//! GeoJSON file `site.toml` names under `content/`, read and checked that it parses and
+//! holds an area; every problem is reported at `map = …`.
 
 use crate::diagnostics::{Diagnostics, SourceFile};
 use std::path::Path;
@@ -14,6 +15,9 @@ pub fn load(
 ) -> Option<std::sync::Arc<str>> {
     let rel = map.get_ref();
     let span = map.span();
+    if let Some(code) = rel.strip_prefix("country:") {
+        return built_in(code, src, span, diags);
+    }
     let safe = !rel.is_empty()
         && !rel.starts_with(['/', '\\'])
         && !rel.contains('\\')
@@ -65,6 +69,30 @@ pub fn load(
             None
         }
     }
+}
+
+/// A built-in country's outline, as GeoJSON text; an unknown code is an error with the code
+/// meant when the name of a country was written instead.
+fn built_in(
+    code: &str,
+    src: &SourceFile,
+    span: std::ops::Range<usize>,
+    diags: &mut Diagnostics,
+) -> Option<std::sync::Arc<str>> {
+    if let Some(country) = crate::map::countries::find(code) {
+        return Some(country.geojson().into());
+    }
+    let hint = match crate::map::countries::code_for_name(code) {
+        Some(c) => format!("write map = \"country:{c}\""),
+        None => "write the country's two-letter ISO 3166-1 code, as map = \"country:PT\" for Portugal; `innopress init --list-countries` lists them all".to_string(),
+    };
+    diags.error(
+        src,
+        span,
+        format!("the map names a country `{code}` that innopress does not know"),
+        Some(hint),
+    );
+    None
 }
 
 fn has_polygon(g: &geojson::GeoJson) -> bool {

@@ -91,6 +91,20 @@ pub struct Segment {
     pub y2: f64,
 }
 
+impl Segment {
+    /// Whether the segment passes through the circle (closer to its centre than `r`).
+    pub fn hits_circle(&self, cx: f64, cy: f64, r: f64) -> bool {
+        let (dx, dy) = (self.x2 - self.x1, self.y2 - self.y1);
+        let len2 = dx * dx + dy * dy;
+        let t = if len2 > 0.0 {
+            (((cx - self.x1) * dx + (cy - self.y1) * dy) / len2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        (self.x1 + t * dx - cx).hypot(self.y1 + t * dy - cy) < r
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +142,7 @@ mod tests {
         assert!(!a.hits_segment(&beside));
         assert!(!a.hits_segment(&ending_outside));
         assert!(a.hits_circle(12.0, 5.0, 2.5) && !a.hits_circle(12.0, 12.0, 2.5));
+        assert!(through.hits_circle(20.0, 5.0, 5.5) && !through.hits_circle(20.0, 5.0, 4.5));
+        assert!(!beside.hits_circle(0.0, 0.0, 11.0) && beside.hits_circle(0.0, 0.0, 13.0));
     }
 }

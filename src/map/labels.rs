@@ -26,7 +26,7 @@ const DIRECTIONS: [f64; 16] = [
 const COVERS_CENTRE: f64 = 50.0;
 const COVERS_OWN: f64 = 50.0;
 const CROSSES: f64 = 30.0;
-const COVERS_CIRCLE: f64 = 4.0;
+const COVERS_CIRCLE: f64 = 12.0;
 /// Cost per px of distance from the circle: 120 px away costs less than hiding a centre.
 const PER_PX: f64 = 0.1;
 
@@ -208,6 +208,12 @@ fn best_candidate(placer: &Placer, circles: &[Circle], i: usize, w: f64, h: f64)
         if let Some(s) = leader(c, &r) {
             let crossed = placer.placed.iter().chain(&placer.legend);
             cost += CROSSES * crossed.filter(|p| p.hits_segment(&s)).count() as f64;
+            // a line through another city's circle points at the wrong city
+            let through = circles
+                .iter()
+                .enumerate()
+                .filter(|&(j, o)| j != i && s.hits_circle(o.cx, o.cy, o.r));
+            cost += CROSSES * through.count() as f64;
         }
         if best.is_none_or(|(b, _)| cost < b) {
             best = Some((cost, r));

@@ -1,14 +1,16 @@
 //! Where everything goes, before any SVG is written: the frame that maps metres to px, the
-//! simplified outline, one circle per place, the legend and the labels. Kept apart from
-//! the SVG so tests can check the geometry (no overlaps, nothing outside) directly.
+//! simplified outline, one circle per place (crowded ones moved apart), the legend and the
+//! labels. Kept apart from the SVG so tests can check the geometry (no overlaps, nothing
+//! outside) directly.
 
 use geo::{Area, Coord, LineString, Polygon, SimplifyVw};
 
 use super::geom::Rect;
 use super::labels::{self, LabelBox};
 use super::legend::{self, Legend};
-use super::model::{Circle, MAX_RADIUS, Options, Place, WIDTH, radius};
+use super::model::{CLASS_RADIUS, Circle, MAX_RADIUS, Options, Place, WIDTH, radius};
 use super::outline::Outline;
+use super::spread::spread;
 
 /// Space between the country and the drawing's edge.
 const MARGIN: f64 = 8.0;
@@ -91,8 +93,8 @@ pub fn layout<'a>(outline: &Outline, places: &[Place<'a>], opts: &Options) -> La
             .then(pa.id.cmp(pb.id))
             .then(a.0.cmp(&b.0))
     });
-    let circles_at = |frame: &Frame| -> Vec<Circle<'a>> {
-        order
+    let circles_at = |frame: &Frame, height: f64| -> Vec<Circle<'a>> {
+        let mut circles: Vec<Circle<'a>> = order
             .iter()
             .map(|&(i, x, y)| {
                 let (cx, cy) = frame.px(x, y);
@@ -101,16 +103,33 @@ pub fn layout<'a>(outline: &Outline, places: &[Place<'a>], opts: &Options) -> La
                     place: i,
                     cx,
                     cy,
-                    r: radius(places[i].cents, max_cents),
+                    r: if opts.classes.is_empty() {
+                        radius(places[i].cents, max_cents)
+                    } else {
+                        CLASS_RADIUS
+                    },
+                    ax: cx,
+                    ay: cy,
                 }
             })
-            .collect()
+            .collect();
+        spread(&mut circles, WIDTH, height);
+        circles
     };
 
     let mut shapes = simplified(outline, &frame);
-    let mut circles = circles_at(&frame);
+    let mut circles = circles_at(&frame, map_height);
     let mut height = map_height;
-    let mut legend = legend::build(max_cents, opts.legend_title, opts.legend_label);
+    let mut legend = if opts.classes.is_empty() {
+        legend::build(max_cents, opts.legend_title, opts.legend_label)
+    } else {
+        let no_value = order.iter().any(|&(i, _, _)| places[i].class.is_none());
+        legend::swatches(
+            opts.legend_title,
+            opts.classes,
+            no_value.then_some(opts.no_value),
+        )
+    };
     if let Some(l) = legend.as_mut() {
         let discs: Vec<(f64, f64, f64)> = circles.iter().map(|c| (c.cx, c.cy, c.r)).collect();
         if let Some((x, y)) = legend::find_spot(l.w, l.h, (WIDTH, height), &shapes, &discs) {
@@ -125,7 +144,7 @@ pub fn layout<'a>(outline: &Outline, places: &[Place<'a>], opts: &Options) -> La
                 shift += SHIFT_STEP;
                 frame.top = MARGIN + shift;
                 let moved = simplified(outline, &frame);
-                let moved_circles = circles_at(&frame);
+                let moved_circles = circles_at(&frame, map_height + shift);
                 let discs: Vec<_> = moved_circles.iter().map(|c| (c.cx, c.cy, c.r)).collect();
                 let canvas = (WIDTH, map_height + shift);
                 let fits = legend::fits(l.rect(), canvas, &moved, &discs);

@@ -1,11 +1,12 @@
-//! The size legend: reference circles for round amounts, drawn to the same scale as the
-//! cities, and where to put it so it covers neither the country nor a circle.
+//! The legends: reference circles for round amounts, drawn to the same scale as the cities,
+//! or the colour classes of a map of a figure; and where to put the legend so it covers
+//! neither the country nor a circle.
 
 use geo::{Coord, Intersects, Polygon};
 
 use super::font::{ascent_descent, text_width};
 use super::geom::Rect;
-use super::model::{MIN_RADIUS, radius};
+use super::model::{CLASS_RADIUS, Class, MIN_RADIUS, radius};
 
 /// Heading and amount sizes in px: the heading matches the city labels.
 pub const HEADING_SIZE: f64 = 13.0;
@@ -43,6 +44,10 @@ pub struct LegendEntry {
     pub tick_x2: f64,
     pub text_x: f64,
     pub baseline: f64,
+    /// A colour class's swatch (no tick): its fill, `None` for the hollow circle of cities
+    /// without a value. Size entries have `swatch: false`.
+    pub fill: Option<&'static str>,
+    pub swatch: bool,
 }
 
 impl Legend {
@@ -127,6 +132,8 @@ pub fn build(max_cents: i64, title: &str, label: &dyn Fn(i64) -> String) -> Opti
                 tick_x2: text_x - 2.0,
                 text_x,
                 baseline: tick_y + (a12 - d12) / 2.0,
+                fill: None,
+                swatch: false,
             }
         })
         .collect();
@@ -135,6 +142,59 @@ pub fn build(max_cents: i64, title: &str, label: &dyn Fn(i64) -> String) -> Opti
         y: 0.0,
         w: width.ceil(),
         h: (bottom + 2.0).ceil(),
+        heading,
+        entries,
+    })
+}
+
+/// The legend of a map of a figure: one swatch per colour class, lowest first, and a hollow
+/// one for cities without a value when there are any.
+pub fn swatches(title: &str, classes: &[Class], no_value: Option<&str>) -> Option<Legend> {
+    if classes.is_empty() {
+        return None;
+    }
+    let (a13, d13) = ascent_descent(HEADING_SIZE);
+    let (a12, d12) = ascent_descent(AMOUNT_SIZE);
+    let heading: Vec<(String, f64)> = wrap(title, HEADING_SIZE, HEADING_MAX_WIDTH)
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| (line, a13 + i as f64 * (a13 + d13)))
+        .collect();
+    let mut y = heading.len() as f64 * (a13 + d13) + 4.0;
+    let row = (2.0 * CLASS_RADIUS + 4.0).max(a12 + d12 + 2.0);
+    let text_x = 2.0 * CLASS_RADIUS + 8.0;
+    let mut width = heading
+        .iter()
+        .map(|(l, _)| text_width(l, HEADING_SIZE))
+        .fold(0.0, f64::max);
+    let rows = classes
+        .iter()
+        .map(|c| (Some(c.fill), c.label.as_str()))
+        .chain(no_value.map(|l| (None, l)));
+    let mut entries = Vec::new();
+    for (fill, label) in rows {
+        let cy = y + row / 2.0;
+        width = width.max(text_x + text_width(label, AMOUNT_SIZE));
+        entries.push(LegendEntry {
+            cents: 0,
+            label: label.to_string(),
+            cx: CLASS_RADIUS + 1.0,
+            cy,
+            r: CLASS_RADIUS,
+            tick_y: cy,
+            tick_x2: CLASS_RADIUS + 1.0,
+            text_x,
+            baseline: cy + (a12 - d12) / 2.0,
+            fill,
+            swatch: true,
+        });
+        y += row;
+    }
+    Some(Legend {
+        x: 0.0,
+        y: 0.0,
+        w: width.ceil(),
+        h: (y + 2.0).ceil(),
         heading,
         entries,
     })

@@ -10,6 +10,8 @@ pub const MIN_RADIUS: f64 = 3.0;
 pub const LABEL_SIZE: f64 = 13.0;
 /// Clear space around each label's text, inside its label box.
 pub const LABEL_PAD: f64 = 2.0;
+/// Radius of every city's circle on a map of a figure, where colour, not size, tells.
+pub const CLASS_RADIUS: f64 = 7.0;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MapError {
@@ -32,6 +34,17 @@ pub struct Place<'a> {
     pub value: String,
     /// Link target as written into href (already relative, e.g. "../cities/tampere/").
     pub href: String,
+    /// On a map of a figure, the colour class of the city's value (an index into
+    /// [`Options::classes`]); `None` there is a city without a value.
+    pub class: Option<usize>,
+}
+
+/// One colour class of a map of a figure: its fill and the values it stands for.
+#[derive(Debug, Clone)]
+pub struct Class {
+    pub fill: &'static str,
+    /// The range in words, e.g. "100 to 150".
+    pub label: String,
 }
 
 pub struct Options<'a> {
@@ -45,6 +58,11 @@ pub struct Options<'a> {
     pub legend_label: &'a dyn Fn(i64) -> String,
     /// Appended to every id inside the SVG (two maps may share a page).
     pub id_suffix: &'a str,
+    /// The colour classes of a map of a figure, lowest first; empty for a map of funding,
+    /// whose circles' sizes tell. `legend_title` heads the classes then.
+    pub classes: &'a [Class],
+    /// On a map of a figure, what the legend calls a city without a value.
+    pub no_value: &'a str,
 }
 
 /// Circle radius in px for `cents` when the largest value is `max_cents`: area proportional
@@ -67,4 +85,7 @@ pub struct Circle<'a> {
     pub cx: f64,
     pub cy: f64,
     pub r: f64,
+    /// Where the place is; not (`cx`, `cy`) when the circle was moved apart from others.
+    pub ax: f64,
+    pub ay: f64,
 }

@@ -10,6 +10,7 @@ use geo::{LineString, Polygon};
 use super::layout::Layout;
 use super::legend::{AMOUNT_SIZE, HEADING_SIZE};
 use super::model::{Options, Place};
+use super::spread::was_moved;
 use crate::text::xml_escape;
 
 const FONT: &str = "DejaVu Sans, Verdana, Arial, sans-serif";
@@ -86,6 +87,17 @@ fn outline_path(polygons: &[Polygon<f64>]) -> String {
     d
 }
 
+/// A colour class's fill with the dark edge that sets even the palest apart from the land
+/// (3:1); without a value, a hollow dashed circle.
+fn swatch_paint(fill: Option<&str>) -> String {
+    match fill {
+        Some(f) => format!(r#"fill="{f}" stroke="{CIRCLE_STROKE}" stroke-width="1.5""#),
+        None => {
+            format!(r##"fill="#fff" stroke="{LEADER}" stroke-width="1.5" stroke-dasharray="2 2""##)
+        }
+    }
+}
+
 pub fn write(layout: &Layout, places: &[Place], opts: &Options) -> String {
     let sfx = xml_escape(opts.id_suffix);
     let (w, h) = (num(layout.width), num(layout.height));
@@ -120,7 +132,20 @@ pub fn write(layout: &Layout, places: &[Place], opts: &Options) -> String {
                 xml_escape(line)
             );
         }
-        for e in &l.entries {
+        for e in l.entries.iter().filter(|e| e.swatch) {
+            let _ = write!(
+                s,
+                r#"<circle cx="{}" cy="{}" r="{}" {}/><text x="{}" y="{}" font-size="{AMOUNT_SIZE}">{}</text>"#,
+                num(e.cx),
+                num(e.cy),
+                num(e.r),
+                swatch_paint(e.fill),
+                num(e.text_x),
+                num(e.baseline),
+                xml_escape(&e.label)
+            );
+        }
+        for e in l.entries.iter().filter(|e| !e.swatch) {
             let _ = write!(
                 s,
                 r#"<circle cx="{}" cy="{}" r="{}" fill="none" stroke="{CIRCLE_STROKE}"/><path d="M{} {}H{}" stroke="{LEADER}" stroke-dasharray="2 2"/><text x="{}" y="{}" font-size="{AMOUNT_SIZE}">{}</text>"#,
@@ -158,9 +183,42 @@ pub fn write(layout: &Layout, places: &[Place], opts: &Options) -> String {
                 num(l.y2)
             );
         }
+        if was_moved(c) {
+            // the circle was moved apart from its neighbours: a dot where the city is, and a
+            // line from it to the circle's edge
+            let (dx, dy) = (c.cx - c.ax, c.cy - c.ay);
+            let d = dx.hypot(dy);
+            if d > c.r {
+                let k = (d - c.r) / d;
+                let _ = write!(
+                    s,
+                    r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{LEADER}"/>"#,
+                    num(c.ax),
+                    num(c.ay),
+                    num(c.ax + dx * k),
+                    num(c.ay + dy * k)
+                );
+            }
+            let _ = write!(
+                s,
+                r#"<circle cx="{}" cy="{}" r="1.8" fill="{CIRCLE_STROKE}"/>"#,
+                num(c.ax),
+                num(c.ay)
+            );
+        }
+        let paint = if opts.classes.is_empty() {
+            format!(r#"fill="{CIRCLE_FILL}" fill-opacity="0.6" stroke="{CIRCLE_STROKE}""#)
+        } else {
+            swatch_paint(
+                place
+                    .class
+                    .and_then(|k| opts.classes.get(k))
+                    .map(|k| k.fill),
+            )
+        };
         let _ = write!(
             s,
-            r##"<circle cx="{}" cy="{}" r="{}" fill="{CIRCLE_FILL}" fill-opacity="0.6" stroke="{CIRCLE_STROKE}"/><text x="{}" y="{}" fill="{TEXT}" stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{}</text></a>"##,
+            r##"<circle cx="{}" cy="{}" r="{}" {paint}/><text x="{}" y="{}" fill="{TEXT}" stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{}</text></a>"##,
             num(c.cx),
             num(c.cy),
             num(c.r),

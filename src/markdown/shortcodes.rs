@@ -246,6 +246,16 @@ fn parse(inner: &str, span: Range<usize>) -> Result<Shortcode, ShortcodeError> {
             }
         };
     }
+    // `map(indicator="…", year=…)` is a short way to write the map chart of a figure
+    if name == "map" && !args.iter().any(|(k, _)| k == "name") {
+        args.insert(0, ("name".to_string(), Arg::Str("map".to_string())));
+        return Ok(Shortcode {
+            name: "chart".to_string(),
+            args,
+            span,
+            alone: false,
+        });
+    }
     Ok(Shortcode {
         name: name.to_string(),
         args,

@@ -117,6 +117,7 @@ pub fn compute(
                         sc.arg("name").unwrap_or(""),
                         sc.arg("city"),
                         sc.arg("indicator"),
+                        sc.int_arg("year").and_then(|y| i32::try_from(y).ok()),
                         titles,
                     )
                 })
@@ -139,6 +140,10 @@ pub fn chart_key(sc: &Shortcode) -> String {
         ("indicator", Some(ind), Some(c)) => format!("indicator-{ind}-{c}"),
         ("indicator", Some(ind), None) => format!("indicator-{ind}"),
         ("funding-by-source", _, Some(c)) => format!("funding-by-source-{c}"),
+        ("map", Some(ind), _) => match sc.int_arg("year") {
+            Some(y) => format!("map-{ind}-{y}"),
+            None => format!("map-{ind}"),
+        },
         (n, _, _) => n.to_string(),
     }
 }

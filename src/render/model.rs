@@ -252,7 +252,8 @@ impl<'a> Model<'a> {
             .is_some_and(|c| std::ptr::eq(c, chart));
         // the map's links are written for a page one folder deep (`charts/map.svg`)
         let moved;
-        let chart = if chart.name == "map" && root != "../" {
+        let is_map = chart.name == "map" || chart.name.starts_with("map-");
+        let chart = if is_map && root != "../" {
             let mut c = chart.clone();
             c.svg = c
                 .svg

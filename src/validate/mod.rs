@@ -4,6 +4,7 @@
 
 mod data;
 mod ids;
+mod locations;
 pub mod pictures;
 mod shortcodes;
 pub mod slips;
@@ -61,7 +62,7 @@ pub fn validate(site: &Site, opts: Options) -> Diagnostics {
     );
     v.projects(&cities, &themes);
     v.urls();
-    v.locations();
+    locations::check(site, &mut v.diags);
     v.observations(&cities, &indicators);
     v.documents(&cities, &themes, opts);
     shortcodes::check(site, &cities, &themes, &indicators, &mut v.diags);
@@ -86,43 +87,6 @@ impl Validator<'_> {
     fn warning(&mut self, file: FileId, span: Range<usize>, msg: String, hint: Option<String>) {
         let src = self.site.source(file);
         self.diags.warning(src, span, msg, hint);
-    }
-
-    /// Map locations: degrees in range, both or neither; with a map, a city left off it is
-    /// worth a warning.
-    fn locations(&mut self) {
-        let site = self.site;
-        let map = site.config.as_ref().is_some_and(|c| c.map.is_some());
-        for c in &site.cities {
-            let file = c.origin.file;
-            for (value, name, max) in [(&c.lat, "lat", 90.0), (&c.lon, "lon", 180.0)] {
-                if let Some(v) = value
-                    && !(v.get_ref().is_finite() && v.get_ref().abs() <= max)
-                {
-                    self.error(
-                        file,
-                        v.span(),
-                        format!("`{name}` of {} is {}, outside -{max}..{max}", c.name, v.get_ref()),
-                        Some("write decimal degrees (WGS 84), as lat = 61.4978, lon = 23.761 for Tampere".into()),
-                    );
-                }
-            }
-            match (&c.lat, &c.lon) {
-                (Some(v), None) | (None, Some(v)) => self.error(
-                    file,
-                    v.span(),
-                    format!("{} has only one of `lat` and `lon`", c.name),
-                    Some("give both, in decimal degrees, or neither".into()),
-                ),
-                (None, None) if map => self.warning(
-                    file,
-                    c.id.span(),
-                    format!("{} has no location, so the map leaves it out", c.name),
-                    Some("add lat = … and lon = … (decimal degrees) to the city in content/data/cities.toml".into()),
-                ),
-                _ => {}
-            }
-        }
     }
 
     /// Addresses in data follow the one policy of [`crate::urls::check_data_url`].

@@ -94,6 +94,7 @@ fn check_shortcode(sc: &Shortcode, k: &Known, as_of: Option<Date>) -> Vec<Proble
     let allowed: &[&str] = match (sc.name.as_str(), name) {
         ("figure", "indicator") => &["name", "indicator", "city", "year"],
         ("figure", _) => &["name", "city"],
+        ("chart", "map") => &["name", "city", "indicator", "year"],
         ("chart", _) => &["name", "city", "indicator"],
         ("table", _) => &["name", "city", "theme", "status"],
         (other, _) => {
@@ -214,9 +215,31 @@ fn check_shortcode(sc: &Shortcode, k: &Known, as_of: Option<Date>) -> Vec<Proble
                         ));
                     }
                 }
+                ("map", Some(ind)) => {
+                    let year = sc.int_arg("year").and_then(|y| i32::try_from(y).ok());
+                    if refer(k.indicators, ind, &mut out)
+                        && !year_bad
+                        && k.observations_complete
+                        && !k.has(ind, None, year, i32::MAX)
+                    {
+                        out.push((
+                            Stage::Check,
+                            match year {
+                                Some(y) => format!("no city has a value of `{ind}` for {y} to map"),
+                                None => format!("no city has a value of `{ind}` to map"),
+                            },
+                            "add observations in content/data/observations/, or choose another year".into(),
+                        ));
+                    }
+                }
+                ("map", None) if sc.int_arg("year").is_some() => out.push(field(
+                    "the funding map has no year".into(),
+                    "add indicator=\"…\" to map an indicator's values in that year, or remove year"
+                        .into(),
+                )),
                 (_, Some(_)) => out.push(field(
                     format!("chart `{name}` takes no indicator"),
-                    "only the `indicator` chart takes an indicator".into(),
+                    "only the `indicator` and `map` charts take an indicator".into(),
                 )),
                 _ => {}
             }

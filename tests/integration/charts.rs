@@ -78,8 +78,7 @@ fn every_chart_has_its_data_as_csv() {
 }
 
 /// The minimal site with a map: Finland's outline from the sample site and two located cities.
-#[test]
-fn the_map_links_each_located_city_and_turns_into_png_for_email() {
+fn site_with_map() -> tempfile::TempDir {
     let dir = site(None);
     let content = dir.path().join("content");
     std::fs::copy(
@@ -105,6 +104,12 @@ fn the_map_links_each_located_city_and_turns_into_png_for_email() {
             1,
         );
     std::fs::write(content.join("data/cities.toml"), cities).unwrap();
+    dir
+}
+
+#[test]
+fn the_map_links_each_located_city_and_turns_into_png_for_email() {
+    let dir = site_with_map();
     let o = run(dir.path(), &["build"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = dir.path().join("output");
@@ -277,5 +282,64 @@ fn a_portuguese_network_gets_its_map_north_up() {
     assert!(
         (5.0..17.0).contains(&lean),
         "Porto is {lean:.1}° east of north of Lisbon"
+    );
+}
+
+/// A map of a figure: each city coloured by its value, on the impact page and where a text
+/// asks for it with `map(indicator=…, year=…)`.
+#[test]
+fn an_indicator_is_mapped_by_colour_with_legend_and_table() {
+    let dir = site_with_map();
+    let article = dir.path().join("content/articles/hello-world.md");
+    let text = read(&article) + "\n{{ map(indicator=\"share\", year=2024) }}\n";
+    std::fs::write(&article, text).unwrap();
+    let o = run(dir.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.path().join("output");
+    // the latest year's map, and one per year a city reported
+    let svg = read(&out.join("charts/map-share.svg"));
+    for year in [
+        "map-share-2024.svg",
+        "map-share-2024.csv",
+        "map-startups-2023.svg",
+    ] {
+        assert!(out.join("charts").join(year).is_file(), "{year}");
+    }
+    // two values, two classes: the palest and the darkest of viridis, each with a dark edge
+    assert!(
+        svg.contains(r##"fill="#fde725" stroke="#08306b""##),
+        "{svg}"
+    );
+    assert!(
+        svg.contains(r##"fill="#440154" stroke="#08306b""##),
+        "{svg}"
+    );
+    assert!(
+        svg.contains(">10 % to under 15 %</text>") && svg.contains(">15 %</text>"),
+        "{svg}"
+    );
+    assert!(svg.contains("aria-label=\"Oulu: 15 %\""), "{svg}");
+    let desc = &svg[svg.find("<desc").unwrap()..svg.find("</desc>").unwrap()];
+    assert!(
+        desc.contains("highest first: Oulu 15 %, Tampere 10 %"),
+        "{desc}"
+    );
+    let csv = read(&out.join("charts/map-share.csv"));
+    assert!(csv.lines().any(|l| l.trim_end() == "Oulu,15,15"), "{csv}");
+    // on the impact page beside the indicator's line chart, linking from there
+    let impact = read(&out.join("impact/index.html"));
+    let at = impact
+        .find("<figure class=\"chart\" id=\"map-share\">")
+        .expect("map on the impact page");
+    assert!(impact[at..].contains("href=\"../cities/oulu/\""));
+    // the article's map, two folders down, links to the cities from there
+    let page = read(&out.join("news/hello-world/index.html"));
+    let at = page
+        .find("id=\"map-share-2024\"")
+        .expect("the article's map");
+    assert!(
+        page[at..].contains("href=\"../../cities/tampere/\""),
+        "{}",
+        &page[at..]
     );
 }

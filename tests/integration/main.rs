@@ -7,6 +7,7 @@ mod charts;
 mod collect;
 mod collect_hostile;
 mod common;
+mod countries;
 mod dates;
 mod editor;
 mod hostile;

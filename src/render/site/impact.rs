@@ -134,8 +134,10 @@ impl Model<'_> {
             charts.insert(name.to_string(), self.chart_html(name, &root, &path)?);
         }
         for ind in &s.indicators {
-            let name = format!("indicator-{}", ind.id);
-            charts.insert(name.clone(), self.chart_html(&name, &root, &path)?);
+            for name in [format!("indicator-{}", ind.id), format!("map-{}", ind.id)] {
+                let html = self.chart_html(&name, &root, &path)?;
+                charts.insert(name, html);
+            }
         }
         ctx.insert("charts", &charts);
         Ok((path.clone(), self.render_page("impact.html", &path, ctx)?))
