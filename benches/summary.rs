@@ -23,8 +23,7 @@ fn main() {
     let mut charts = 0;
     for run in 0..=runs {
         let t0 = Instant::now();
-        let summary =
-            innopress::impact::summarise(&checked.site, as_of, checked.config.policy.currency());
+        let summary = innopress::impact::summarise(&checked.site, as_of, Some(&checked.config));
         let t1 = Instant::now();
         let all = innopress::charts::all(&summary, &words.charts);
         let t2 = Instant::now();

@@ -3,7 +3,7 @@
 //! Money is summed in integer cents; lists come out in a stable order (ids, years ascending).
 
 use crate::content::Site;
-use crate::content::model::{Aggregate, Project, Status};
+use crate::content::model::{Aggregate, Project, SiteConfig, Status};
 use crate::date::Date;
 use crate::money::Money;
 use serde::Serialize;
@@ -27,6 +27,10 @@ pub struct Summary {
     /// not part of `summary.json`.
     #[serde(skip)]
     pub outline: Option<std::sync::Arc<str>>,
+    /// The names of the funding sources (`[policy.sources]`); not part of `summary.json`,
+    /// whose keys stay `eu`, `state`, `city` and `other`.
+    #[serde(skip)]
+    pub sources: crate::content::model::Sources,
     /// `map_projection` of `site.toml`, when set.
     #[serde(skip)]
     pub map_projection: Option<String>,
@@ -166,8 +170,6 @@ pub struct CityYear {
     pub target: Option<f64>,
 }
 
-/// Computes every figure of the site as of `as_of`.
-/// `currency` is the code the site writes before amounts (`[policy] currency`).
 impl Summary {
     /// The cities, largest funding of the projects they lead first, then by name: the order
     /// charts and the map show them in.
@@ -183,7 +185,11 @@ impl Summary {
     }
 }
 
-pub fn summarise(site: &Site, as_of: Date, currency: &str) -> Summary {
+/// Computes every figure of the site as of `as_of`, with the settings of `config` (which the
+/// pipeline has taken out of the site by now): the currency, the names of the funding sources
+/// and the map's projection.
+pub fn summarise(site: &Site, as_of: Date, config: Option<&SiteConfig>) -> Summary {
+    let currency = config.map_or("EUR", |c| c.policy.currency());
     let mut projects = StatusCounts::default();
     let mut funding = FundingTotals::default();
     let mut ongoing_funding = Money::ZERO;
@@ -319,9 +325,8 @@ pub fn summarise(site: &Site, as_of: Date, currency: &str) -> Summary {
         years: years.into_values().collect(),
         indicators: indicators(site, as_of),
         outline: site.outline.clone(),
-        map_projection: site
-            .config
-            .as_ref()
+        sources: config.map(|c| c.policy.sources.clone()).unwrap_or_default(),
+        map_projection: config
             .and_then(|c| c.map_projection.as_ref())
             .map(|p| p.get_ref().clone()),
     }
@@ -496,7 +501,7 @@ mod tests {
         crate::synth::generate(dir.path(), &params).unwrap();
         let (site, diags) = crate::content::load(dir.path());
         assert!(!diags.has_errors());
-        let base = summarise(&site, Date::new(2025, 4, 10).unwrap(), "EUR");
+        let base = summarise(&site, Date::new(2025, 4, 10).unwrap(), site.config.as_ref());
         for d in [
             "2019-03-01",
             "2023-12-31",
@@ -505,7 +510,8 @@ mod tests {
             "2031-01-01",
         ] {
             let date = Date::parse(d).unwrap();
-            let full = serde_json::to_string(&summarise(&site, date, "EUR")).unwrap();
+            let full =
+                serde_json::to_string(&summarise(&site, date, site.config.as_ref())).unwrap();
             let on = serde_json::to_string(&summarise_on(&site, &base, date)).unwrap();
             assert_eq!(on, full, "{d}");
         }

@@ -103,11 +103,7 @@ pub fn load_checked(
         site.reports.retain(|d| !d.draft());
         site.newsletters.retain(|d| !d.draft());
     }
-    let summary = impact::summarise(
-        &site,
-        as_of.unwrap_or(config.as_of),
-        config.policy.currency(),
-    );
+    let summary = impact::summarise(&site, as_of.unwrap_or(config.as_of), Some(&config));
     Ok(Checked {
         site,
         config,

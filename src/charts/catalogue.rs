@@ -247,11 +247,12 @@ pub fn funding_by_source(s: &Summary, city: Option<&str>, w: &ChartTitles) -> Op
             )
         }
     };
+    let names = &s.sources;
     let parts: Vec<(&str, Money)> = vec![
-        ("EU", funding.eu),
-        ("State", funding.state),
-        ("City", funding.city),
-        ("Other", funding.other),
+        (&names.eu, funding.eu),
+        (&names.state, funding.state),
+        (&names.city, funding.city),
+        (&names.other, funding.other),
     ];
     let total = funding.total;
     let share = |m: Money| {

@@ -76,6 +76,31 @@ pub struct Policy {
     /// The code written before every amount ("EUR 9.6 million"). EUR when not set.
     #[serde(default)]
     pub currency: Option<Spanned<String>>,
+    /// What the programme calls its four sources of funding; the data keeps the keys
+    /// `eu`, `state`, `city` and `other` whatever they are called.
+    #[serde(default)]
+    pub sources: Sources,
+}
+
+/// `[policy.sources]`: the names pages, charts and the dashboard give the funding sources.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Sources {
+    pub eu: String,
+    pub state: String,
+    pub city: String,
+    pub other: String,
+}
+
+impl Default for Sources {
+    fn default() -> Sources {
+        Sources {
+            eu: "EU".into(),
+            state: "State".into(),
+            city: "City".into(),
+            other: "Other".into(),
+        }
+    }
 }
 
 impl Policy {

@@ -88,6 +88,8 @@ struct SiteCtx<'a> {
     as_of: String,
     as_of_long: String,
     currency: &'a str,
+    /// The names of the funding sources (`[policy.sources]`).
+    sources: &'a crate::content::model::Sources,
     nav_pages: Vec<NavLink<'a>>,
     sections: [Section<'a>; 8],
     /// The logo's path from the site root (`images/logo.svg`), its type and size.
@@ -282,6 +284,7 @@ impl<'a> Model<'a> {
             as_of: self.summary.as_of.to_string(),
             as_of_long: self.theme.strings.long_date(self.summary.as_of),
             currency: &self.summary.currency,
+            sources: &self.summary.sources,
             nav_pages: self
                 .pages
                 .iter()

@@ -343,3 +343,35 @@ fn an_indicator_is_mapped_by_colour_with_legend_and_table() {
         &page[at..]
     );
 }
+
+/// The programme names its own funding sources: pages, charts and the dashboard use the
+/// names, the data and the open data keep their keys.
+#[test]
+fn funding_sources_have_the_programme_s_names() {
+    let dir = site(None);
+    let settings = dir.path().join("content/site.toml");
+    let text = read(&settings).replacen(
+        "as_of = 2025-04-10\n",
+        "as_of = 2025-04-10\n\n[policy.sources]\nstate = \"National\"\ncity = \"Municipal\"\n\n",
+        1,
+    );
+    std::fs::write(&settings, text).unwrap();
+    let o = run(dir.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.path().join("output");
+    let chart = read(&out.join("charts/funding-by-source.svg"));
+    assert!(chart.contains("National") && chart.contains("Municipal") && chart.contains("EU"));
+    assert!(!chart.contains(">State"), "{chart}");
+    let dashboard = read(&out.join("projects/index.html"));
+    assert!(dashboard.contains("National funding") && dashboard.contains("Municipal funding"));
+    let project = std::fs::read_dir(out.join("projects"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("index.html"))
+        .find(|p| p.is_file())
+        .unwrap();
+    let page = read(&project);
+    assert!(page.contains("<th scope=\"row\">National</th>"), "{page}");
+    // the open data keeps its keys
+    let csv = read(&out.join("data/projects.csv"));
+    assert!(csv.lines().next().unwrap().contains(",state,"), "{csv}");
+}

@@ -200,3 +200,28 @@ fn a_city_off_the_map_is_a_warning_at_its_line() {
     );
     assert!(err.contains("not swapped"), "{err}");
 }
+
+#[test]
+fn map_projection_is_the_one_the_map_is_drawn_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    assert!(
+        run(dir.path(), &["init", "--country", "NO", "site"])
+            .status
+            .success()
+    );
+    assert!(run(&site, &["build"]).status.success());
+    let fitted = std::fs::read_to_string(site.join("output/charts/map.svg")).unwrap();
+    // UTM zone 33, which Norway's own maps use: Norway leans differently
+    let settings = site.join("content/site.toml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    let text = text.replace(
+        "map = \"country:NO\"",
+        "map = \"country:NO\"\nmap_projection = \"EPSG:25833\"",
+    );
+    std::fs::write(&settings, text).unwrap();
+    let o = run(&site, &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let utm = std::fs::read_to_string(site.join("output/charts/map.svg")).unwrap();
+    assert_ne!(fitted, utm, "map_projection changed nothing");
+}

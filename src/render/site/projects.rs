@@ -140,7 +140,7 @@ impl Model<'_> {
 #[derive(Serialize)]
 struct Total {
     key: &'static str,
-    label: &'static str,
+    label: String,
     value: i64,
     text: String,
 }
@@ -150,7 +150,7 @@ impl Model<'_> {
     /// (and always, without JavaScript); the script recomputes them for a selection.
     fn network_totals(&self) -> Vec<Total> {
         let s = self.summary;
-        let money = |key, label, m: crate::money::Money| Total {
+        let money = |key, label: String, m: crate::money::Money| Total {
             key,
             label,
             value: m.cents(),
@@ -160,16 +160,16 @@ impl Model<'_> {
         vec![
             Total {
                 key: "count",
-                label: "Projects",
+                label: "Projects".into(),
                 value: s.projects.total as i64,
                 text: crate::text::count(s.projects.total),
             },
-            money("total", "Total funding", f.total),
-            money("eu", "EU funding", f.eu),
-            money("state", "State funding", f.state),
-            money("city", "City funding", f.city),
-            money("other", "Other funding", f.other),
-            money("ongoing", "In ongoing projects", s.ongoing_funding),
+            money("total", "Total funding".into(), f.total),
+            money("eu", format!("{} funding", s.sources.eu), f.eu),
+            money("state", format!("{} funding", s.sources.state), f.state),
+            money("city", format!("{} funding", s.sources.city), f.city),
+            money("other", format!("{} funding", s.sources.other), f.other),
+            money("ongoing", "In ongoing projects".into(), s.ongoing_funding),
         ]
     }
 }
