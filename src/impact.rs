@@ -325,7 +325,9 @@ pub fn summarise(site: &Site, as_of: Date, config: Option<&SiteConfig>) -> Summa
         years: years.into_values().collect(),
         indicators: indicators(site, as_of),
         outline: site.outline.clone(),
-        sources: config.map(|c| c.policy.sources.clone()).unwrap_or_default(),
+        sources: config
+            .map(|c| c.policy.sources.or_defaults())
+            .unwrap_or_default(),
         map_projection: config
             .and_then(|c| c.map_projection.as_ref())
             .map(|p| p.get_ref().clone()),

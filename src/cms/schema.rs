@@ -439,7 +439,7 @@ pub const INBOX: [Field; 2] = [
     f("ca_file", "Extra CA file", Kind::Text, ""),
 ];
 
-pub const POLICY: [Field; 2] = [
+pub const POLICY: [Field; 3] = [
     f(
         "min_city_share",
         "Least city share (%)",
@@ -447,6 +447,19 @@ pub const POLICY: [Field; 2] = [
         "Empty: no such rule (the sample site's programme asks 25).",
     ),
     f("currency", "Currency code", Kind::Text, "EUR when empty."),
+    f(
+        "sources",
+        "Names of the funding sources",
+        Kind::Table(&SOURCES),
+        "As pages and charts write them; the data keeps its keys.",
+    ),
+];
+
+pub const SOURCES: [Field; 4] = [
+    f("eu", "EU", Kind::Text, "EU when empty."),
+    f("state", "State", Kind::Text, "State when empty."),
+    f("city", "City", Kind::Text, "City when empty."),
+    f("other", "Other", Kind::Text, "Other when empty."),
 ];
 
 pub const CMS: [Field; 6] = [

@@ -92,6 +92,26 @@ pub struct Sources {
     pub other: String,
 }
 
+impl Sources {
+    /// The names with a blank one (as a form may save it) replaced by its default.
+    pub fn or_defaults(&self) -> Sources {
+        let d = Sources::default();
+        let pick = |s: &String, d: String| {
+            if s.trim().is_empty() {
+                d
+            } else {
+                s.trim().to_string()
+            }
+        };
+        Sources {
+            eu: pick(&self.eu, d.eu),
+            state: pick(&self.state, d.state),
+            city: pick(&self.city, d.city),
+            other: pick(&self.other, d.other),
+        }
+    }
+}
+
 impl Default for Sources {
     fn default() -> Sources {
         Sources {
