@@ -14,6 +14,9 @@ pub const BUILTIN: &str = include_str!("../themes/default/strings.toml");
 pub struct Strings {
     /// January to December.
     pub months: Vec<String>,
+    /// How a date is written: `{day}`, `{month}`, `{month_number}`, `{year}`.
+    #[serde(default = "date_format")]
+    pub date: String,
     pub navigation: Navigation,
     pub titles: Titles,
     pub tables: Tables,
@@ -120,6 +123,10 @@ fn map_no_value() -> String {
     "No value".into()
 }
 
+fn date_format() -> String {
+    "{day} {month} {year}".into()
+}
+
 fn map_title() -> String {
     "The cities by project funding".into()
 }
@@ -149,7 +156,15 @@ impl Strings {
             .months
             .get(usize::from(d.month).saturating_sub(1))
             .map_or("", String::as_str);
-        format!("{} {month} {}", d.day, d.year)
+        fill(
+            &self.date,
+            &[
+                ("day", &d.day.to_string()),
+                ("month", month),
+                ("month_number", &d.month.to_string()),
+                ("year", &d.year.to_string()),
+            ],
+        )
     }
 }
 
@@ -205,5 +220,15 @@ mod tests {
             "{b} x {b}"
         );
         assert_eq!(fill("{unknown} {", &[]), "{unknown} {");
+    }
+
+    #[test]
+    fn a_site_writes_dates_its_own_way() {
+        let mut s = Strings::builtin();
+        let d = Date::new(2025, 4, 10).unwrap();
+        s.date = "{month} {day}, {year}".into();
+        assert_eq!(s.long_date(d), "April 10, 2025");
+        s.date = "{day}.{month_number}.{year}".into();
+        assert_eq!(s.long_date(d), "10.4.2025");
     }
 }
