@@ -117,7 +117,8 @@ pub fn layout<'a>(outline: &Outline, places: &[Place<'a>], opts: &Options) -> La
         circles
     };
 
-    let mut shapes = simplified(outline, &frame);
+    let base_shapes = simplified(outline, &frame);
+    let mut shapes = base_shapes.clone();
     let mut circles = circles_at(&frame, map_height);
     let mut height = map_height;
     let mut legend = if opts.classes.is_empty() {
@@ -143,7 +144,9 @@ pub fn layout<'a>(outline: &Outline, places: &[Place<'a>], opts: &Options) -> La
             while shift < limit {
                 shift += SHIFT_STEP;
                 frame.top = MARGIN + shift;
-                let moved = simplified(outline, &frame);
+                // the outline simplified once, moved down: simplifying again at every step
+                // cost a map of a figure, whose legend is tall, most of its time
+                let moved = shifted(&base_shapes, shift);
                 let moved_circles = circles_at(&frame, map_height + shift);
                 let discs: Vec<_> = moved_circles.iter().map(|c| (c.cx, c.cy, c.r)).collect();
                 let canvas = (WIDTH, map_height + shift);
@@ -176,6 +179,12 @@ pub fn layout<'a>(outline: &Outline, places: &[Place<'a>], opts: &Options) -> La
         legend,
         outline: shapes,
     }
+}
+
+/// `shapes` moved down by `dy` px.
+fn shifted(shapes: &[Polygon<f64>], dy: f64) -> Vec<Polygon<f64>> {
+    use geo::Translate;
+    shapes.iter().map(|p| p.translate(0.0, dy)).collect()
 }
 
 /// The outline in px, simplified to about half a pixel, without the islands too small

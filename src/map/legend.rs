@@ -233,6 +233,15 @@ pub fn fits(
     {
         return false;
     }
+    // a corner of the coast inside the box settles it at once; the exact test is left for
+    // the boxes that have none (in the sea, or wholly on land), which are few: a tall legend
+    // otherwise tested hundreds of spots against the whole coast
+    let inside = |c: &Coord<f64>| c.x > g.x && c.x < g.right() && c.y > g.y && c.y < g.bottom();
+    if outline.iter().any(|p| {
+        p.exterior().0.iter().any(inside) || p.interiors().iter().any(|h| h.0.iter().any(inside))
+    }) {
+        return false;
+    }
     let rect = geo::Rect::new(
         Coord { x: g.x, y: g.y },
         Coord {
