@@ -23,7 +23,7 @@ pub enum InitError {
     #[error("innopress has no outline of a country `{code}`{}", .hint.as_ref().map(|h| format!("; did you mean {h}?")).unwrap_or_default())]
     UnknownCountry { code: String, hint: Option<String> },
     #[error(
-        "innopress knows no town in {0} to start a site with; run init without --country and write map = \"country:{1}\" in content/site.toml"
+        "the built-in map of {0} ({1}) is too coarse to show a town of it; run init without --country and give the map an outline of your own (see the manual: the map of the cities)"
     )]
     NoTown(String, String),
     /// `action` is what failed: "read", "create", "write".

@@ -129,19 +129,32 @@ fn outline_property(g: &geojson::GeoJson, key: &str) -> Option<String> {
 /// apart; the dark edge of every circle keeps the palest 3:1 from the land.
 const CLASS_FILLS: [&str; 5] = ["#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"];
 
-/// `x` rounded down to two significant digits (12,345 → 12,000; 0.0347 → 0.034).
-fn round_down(x: f64) -> f64 {
+/// `x` rounded down to `digits` significant digits (12,345 → 12,000 with two; 0.7 stays
+/// 0.7), in decimal: a power of ten as a whole number scales it, so 0.7 is not read as
+/// 0.6999… and rounded down to 0.69.
+fn round_down(x: f64, digits: i32) -> f64 {
     if x == 0.0 || !x.is_finite() {
         return x;
     }
-    let p = 10f64.powf(x.abs().log10().floor() - 1.0);
-    (x / p).floor() * p
+    let shift = digits - 1 - x.abs().log10().floor() as i32;
+    // a hair over the value absorbs the binary error of the scaling (0.7 × 100 = 69.999…)
+    let nudge = |v: f64| (v + v.abs() * 1e-9).floor();
+    let r = if shift >= 0 {
+        let scale = 10f64.powi(shift);
+        nudge(x * scale) / scale
+    } else {
+        let step = 10f64.powi(-shift);
+        nudge(x / step) * step
+    };
+    r.min(x)
 }
 
-/// The lower bounds of at most five classes holding about as many cities each (quantiles,
-/// rounded down to two significant digits so the legend reads "1,200", not "1,187.5"): a
-/// few large cities would otherwise put every other city in the palest class. The first
-/// bound is the least value; a class's bound is where it starts, and it runs up to the next.
+/// The lower bounds of at most five classes holding about as many cities each (quantiles):
+/// a few large cities would otherwise put every other city in the palest class. A bound is
+/// rounded down to two significant digits so the legend reads "1,200", not "1,187.5", or to
+/// as many more as keep it above the bound before it (100, 101, 103 stay apart); a quantile
+/// that repeats the bound before it moves on to the next greater value, so 0, 0, 0, 0, 5
+/// makes two classes. The first bound is the least value; a class runs up to the next bound.
 fn breaks(values: &[f64]) -> Vec<f64> {
     let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
     v.sort_by(f64::total_cmp);
@@ -153,15 +166,35 @@ fn breaks(values: &[f64]) -> Vec<f64> {
     let k = distinct.len().min(CLASS_FILLS.len());
     let mut out = vec![least];
     for j in 1..k {
-        let b = round_down(v[j * v.len() / k]);
-        if b > *out.last().unwrap_or(&least) {
-            out.push(b);
-        }
+        let prev = *out.last().unwrap_or(&least);
+        let Some(&q) = v[j * v.len() / k..].iter().find(|&&x| x > prev) else {
+            break;
+        };
+        let Some(b) = (2..=15).map(|d| round_down(q, d)).find(|&b| b > prev) else {
+            continue;
+        };
+        out.push(b);
     }
     out
 }
 
-/// The map of indicator `id` in `year` (the latest year with a city's value when `None`):
+/// The year a map of an indicator shows when none is named: the latest in which at least
+/// half as many cities reported as in its best year, so one early report for a new year
+/// does not leave every other city without a value.
+fn usual_year(ind: &crate::impact::IndicatorSummary) -> Option<i32> {
+    let mut count: std::collections::BTreeMap<i32, usize> = std::collections::BTreeMap::new();
+    for v in ind.cities.iter().flat_map(|c| &c.values) {
+        *count.entry(v.year).or_default() += 1;
+    }
+    let best = count.values().copied().max()?;
+    count
+        .iter()
+        .rev()
+        .find(|&(_, &n)| 2 * n >= best)
+        .map(|(&y, _)| y)
+}
+
+/// The map of indicator `id` in `year` (see [`usual_year`] when `None`):
 /// every located city a circle of one size, coloured by the class of its value.
 pub fn indicator_map(
     summary: &Summary,
@@ -170,12 +203,14 @@ pub fn indicator_map(
     w: &ChartTitles,
 ) -> Option<Chart> {
     let ind = summary.indicators.iter().find(|i| i.id == id)?;
-    let latest = ind
-        .cities
-        .iter()
-        .flat_map(|c| c.values.iter().map(|v| v.year))
-        .max()?;
-    let shown = year.unwrap_or(latest);
+    let shown = match year {
+        Some(y) => y,
+        None => usual_year(ind)?,
+    };
+    let name = match year {
+        Some(y) => format!("map-{id}-{y}"),
+        None => format!("map-{id}"),
+    };
     let (geojson, outline) = outline(summary)?;
     let fmt = value_formatter(&ind.unit);
     let value_of = |city: &str| {
@@ -282,16 +317,14 @@ pub fn indicator_map(
             description: &desc,
             legend_title: &legend_title,
             legend_label: &no_label,
-            id_suffix: &format!("-{id}"),
+            // every map on a page has ids of its own, two years of one indicator too
+            id_suffix: &format!("-{}", name.trim_start_matches("map-")),
             classes: &classes,
             no_value: &w.map_no_value,
         },
     );
     Some(Chart {
-        name: match year {
-            Some(y) => format!("map-{id}-{y}"),
-            None => format!("map-{id}"),
-        },
+        name,
         title: title.clone(),
         desc,
         svg,
@@ -332,13 +365,48 @@ mod tests {
             12.0, 14.0, 18.0, 21.0, 25.0, 30.0, 33.0, 41.0, 45.0, 52.0, 60.0, 75.0, 98.0, 140.0,
             260.0, 1_187.5,
         ];
-        let b = breaks(&v);
-        assert_eq!(b, [12.0, 21.0, 33.0, 52.0, 98.0]);
+        assert_eq!(breaks(&v), [12.0, 21.0, 33.0, 52.0, 98.0]);
         assert_eq!(breaks(&[5.0, 5.0, 5.0]), [5.0]);
         assert_eq!(breaks(&[1.0, 2.0]), [1.0, 2.0]);
         assert!(breaks(&[]).is_empty());
-        assert_eq!(round_down(12_345.0), 12_000.0);
-        assert!((round_down(-0.0347) + 0.035).abs() < 1e-12);
-        assert_eq!(round_down(1_187.5), 1_100.0);
+        // repeated values do not swallow a different one
+        assert_eq!(breaks(&[0.0, 0.0, 0.0, 0.0, 5.0]), [0.0, 5.0]);
+        // close values keep as many digits as tell them apart
+        let close = breaks(&[100.0, 101.0, 102.0, 103.0, 104.0, 105.0]);
+        assert_eq!(close.len(), 5, "{close:?}");
+        assert!(close.windows(2).all(|w| w[0] < w[1]));
+        let big = breaks(&[
+            1_234_000.0,
+            1_250_000.0,
+            1_266_000.0,
+            1_281_000.0,
+            1_299_000.0,
+        ]);
+        assert_eq!(big.len(), 5, "{big:?}");
+        // a value below a bound is never put above it
+        for (i, &x) in [0.1, 0.2, 0.3, 0.7, 5.7].iter().enumerate() {
+            let b = breaks(&[0.1, 0.2, 0.3, 0.7, 5.7]);
+            let class = b.iter().rposition(|&bound| x >= bound).unwrap();
+            assert_eq!(class, i, "{x} in {b:?}");
+        }
+    }
+
+    #[test]
+    fn rounding_down_is_decimal() {
+        assert_eq!(round_down(12_345.0, 2), 12_000.0);
+        assert_eq!(round_down(1_187.5, 2), 1_100.0);
+        for (x, want) in [
+            (0.7, 0.7),
+            (1.7, 1.7),
+            (3.4, 3.4),
+            (0.35, 0.35),
+            (2.3, 2.3),
+            (4.1, 4.1),
+        ] {
+            assert_eq!(round_down(x, 2), want, "{x}");
+        }
+        assert_eq!(round_down(0.0347, 2), 0.034);
+        assert_eq!(round_down(-0.0347, 2), -0.035);
+        assert_eq!(round_down(101.0, 3), 101.0);
     }
 }

@@ -11,6 +11,7 @@ pub mod model;
 pub mod observation;
 mod outline;
 pub mod pictures;
+pub mod policy;
 pub mod record;
 pub mod tables;
 mod tree;

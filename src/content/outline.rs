@@ -15,8 +15,8 @@ pub fn load(
 ) -> Option<std::sync::Arc<str>> {
     let rel = map.get_ref();
     let span = map.span();
-    if let Some(code) = rel.strip_prefix("country:") {
-        return built_in(code, src, span, diags);
+    if rel.len() >= 8 && rel.is_char_boundary(8) && rel[..8].eq_ignore_ascii_case("country:") {
+        return built_in(&rel[8..], src, span, diags);
     }
     let safe = !rel.is_empty()
         && !rel.starts_with(['/', '\\'])

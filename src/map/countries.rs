@@ -113,12 +113,34 @@ impl Reader<'_> {
                 polygons.push(rings);
             }
         }
+        if keep {
+            unwrap_antimeridian(&mut polygons);
+        }
         Some(Country {
             code,
             name,
             places,
             polygons,
         })
+    }
+}
+
+/// A country cut at the 180° meridian (Russia's Chukotka, Fiji) has rings that jump from
+/// −180° to 180°: its western longitudes are carried past 180° instead, so that every ring is
+/// whole and the country's extent and middle are where its land is.
+fn unwrap_antimeridian(polygons: &mut [Vec<Vec<(i32, i32)>>]) {
+    const HALF_TURN: i32 = 180_000;
+    let jumps = polygons.iter().flatten().any(|ring| {
+        ring.iter()
+            .zip(ring.iter().cycle().skip(1))
+            .any(|(a, b)| (a.0 - b.0).abs() > HALF_TURN)
+    });
+    if jumps {
+        for p in polygons.iter_mut().flatten().flatten() {
+            if p.0 < 0 {
+                p.0 += 2 * HALF_TURN;
+            }
+        }
     }
 }
 
@@ -138,9 +160,15 @@ pub fn list() -> Vec<(String, String)> {
     out
 }
 
-/// The country with this ISO 3166-1 two-letter code (any case).
+/// The country with this ISO 3166-1 two-letter code (any case); the EU's own codes for the
+/// United Kingdom and Greece (UK, EL) are taken too.
 pub fn find(code: &str) -> Option<Country> {
-    let want = code.trim().to_ascii_uppercase();
+    let mut want = code.trim().to_ascii_uppercase();
+    match want.as_str() {
+        "UK" => want = "GB".into(),
+        "EL" => want = "GR".into(),
+        _ => {}
+    }
     let mut r = Reader { bytes: DATA, at: 0 };
     if want.len() != 2 || r.bytes.get(..4) != Some(b"IPC1".as_slice()) {
         return None;
@@ -187,13 +215,15 @@ fn gap_km(a: [f64; 4], b: [f64; 4]) -> f64 {
 }
 
 /// Area of a ring in square degrees of latitude (longitudes shrunk by the cosine of the
-/// ring's first latitude), measured from its first point so that the sum cancels as it
-/// should: enough to find the largest part.
+/// ring's mean latitude), measured from its first point so that the sum cancels as it
+/// should: enough to find the largest part and to tell Alaska (a fifth of the 48 states)
+/// from a quarter.
 fn area(ring: &[(i32, i32)]) -> f64 {
     let Some(&(x0, y0)) = ring.first() else {
         return 0.0;
     };
-    let shrink = (f64::from(y0) / 1e3).to_radians().cos();
+    let mean = ring.iter().map(|p| f64::from(p.1)).sum::<f64>() / ring.len() as f64;
+    let shrink = (mean / 1e3).to_radians().cos();
     let local = |&(x, y): &(i32, i32)| (f64::from(x - x0) * shrink, f64::from(y - y0));
     let mut a = 0.0;
     for (i, p) in ring.iter().enumerate() {
@@ -205,27 +235,34 @@ fn area(ring: &[(i32, i32)]) -> f64 {
 }
 
 impl Country {
-    /// The town a new site starts with: the first of the country's places on its map; or,
-    /// for a microstate whose town lies a little outside its coarse outline (Monaco, the
-    /// Vatican), the first within [`NEAR_KM`] / 10 of it, moved onto its extent.
+    /// The town a new site starts with: the first of the country's places on its map.
+    /// `None` when none is (an island territory whose town's island is too small for the
+    /// outline, or a microstate the outline misses): its coordinates would have to be made up.
     pub fn town(&self) -> Option<(String, f64, f64)> {
         let outline = super::Outline::from_geojson(&self.geojson()).ok()?;
-        if let Some(p) = self
-            .places
+        // on a part of the map, not merely within its extent: Kaliningrad lies inside
+        // Russia's, on a part left out
+        let parts: Vec<[f64; 4]> = self
+            .near_parts()
+            .into_iter()
+            .filter_map(|i| self.polygons[i].first())
+            .map(|ring| extent(ring))
+            .collect();
+        const SLACK: f64 = 0.1;
+        self.places
             .iter()
-            .find(|(_, lat, lon)| outline.locate(*lat, *lon).is_some())
-        {
-            return Some(p.clone());
-        }
-        let [w, s, e, n] = outline.extent();
-        self.places.iter().find_map(|(name, lat, lon)| {
-            // a tenth inside the extent's edge: its corners can project just outside it
-            let (my, mx) = ((n - s) / 10.0, (e - w) / 10.0);
-            let (la, lo) = (lat.clamp(s + my, n - my), lon.clamp(w + mx, e - mx));
-            let gap = gap_km([lo, la, lo, la], [*lon, *lat, *lon, *lat]);
-            (gap <= NEAR_KM / 10.0 && outline.locate(la, lo).is_some())
-                .then(|| (name.clone(), la, lo))
-        })
+            .find(|(_, lat, lon)| {
+                let lon = if *lon < 0.0 && parts.iter().any(|e| e[2] > 180.0) {
+                    lon + 360.0
+                } else {
+                    *lon
+                };
+                parts.iter().any(|e| {
+                    (e[0] - SLACK..=e[2] + SLACK).contains(&lon)
+                        && (e[1] - SLACK..=e[3] + SLACK).contains(lat)
+                }) && outline.locate(*lat, lon).is_some()
+            })
+            .cloned()
     }
 
     /// The indexes of the parts drawn: the largest, every part at least a quarter its size
@@ -317,6 +354,8 @@ mod tests {
         assert_eq!(find("pt").map(|c| c.name), Some("Portugal".into()));
         assert!(find("ZZ").is_none() && find("").is_none() && find("PRT").is_none());
         assert_eq!(code_for_name("portugal").as_deref(), Some("PT"));
+        assert_eq!(find("EL").map(|c| c.code), Some("GR".into()));
+        assert_eq!(find("uk").map(|c| c.code), Some("GB".into()));
     }
 
     #[test]
@@ -360,10 +399,20 @@ mod tests {
         // Denmark with Bornholm (15.1°E), Finland with Åland (19.5°E)
         assert!(extent_of("DK")[2] > 15.0);
         assert!(extent_of("FI")[0] < 20.0);
+        // across the 180° meridian: Russia and Fiji whole, east of it carried past 180°
+        let ru = extent_of("RU");
+        assert!(ru[0] > 19.0 && ru[2] > 180.0 && ru[2] < 192.0, "{ru:?}");
+        let fj = extent_of("FJ");
+        assert!(
+            fj[0] > 170.0 && fj[2] > 180.0 && fj[2] - fj[0] < 15.0,
+            "{fj:?}"
+        );
+        // the 48 states without Alaska (a fifth of their area, and 800 km away)
+        assert!(extent_of("US")[3] < 50.0);
     }
 
     #[test]
-    fn every_country_but_three_islands_has_a_town_on_its_map() {
+    fn every_country_but_a_few_islands_and_microstates_has_a_town_on_its_map() {
         let (mut without, mut off) = (Vec::new(), Vec::new());
         for (code, _) in list() {
             let c = find(&code).unwrap();
@@ -378,9 +427,9 @@ mod tests {
             }
         }
         assert_eq!(without, ["HM"], "only uninhabited Heard Island has no town");
-        // two island territories whose town's island is too small for the 1:50m outline;
-        // `init --country` refuses them, saying so
-        assert_eq!(off, ["PN", "TC"]);
+        // island territories whose town's island is too small for the 1:50m outline, and
+        // microstates it misses; `init --country` refuses them, saying so
+        assert_eq!(off, ["BH", "MC", "MF", "PN", "PW", "TC", "VA"]);
     }
 
     #[test]

@@ -25,6 +25,14 @@ const TM35FIN: &str = "+proj=utm +zone=35 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +u
 /// and keeps the national grid.
 const TM35FIN_AREA: [f64; 4] = [19.0, 58.8, 31.7, 70.2];
 
+/// How far outside the outline's extent a place may lie and still be drawn, as a share of
+/// the extent's longer side.
+const EDGE: f64 = 0.01;
+
+/// Longitudes accepted: the usual −180° to 180°, and on to 360° for an outline that crosses
+/// the 180° meridian and carries its eastern part on (as Russia's and Fiji's built-in ones).
+const LONGITUDES: std::ops::RangeInclusive<f64> = -180.0..=360.0;
+
 /// The outline parsed and projected once (metres: x east, y north).
 #[derive(Debug, Clone)]
 pub struct Outline {
@@ -76,6 +84,7 @@ impl Projection {
 
     /// A Lambert azimuthal equal-area projection centred on (`lat`, `lon`).
     pub fn centred(lat: f64, lon: f64) -> Option<Projection> {
+        let lon = if lon > 180.0 { lon - 360.0 } else { lon };
         Projection::from_definition(&format!(
             "+proj=laea +lat_0={lat:.4} +lon_0={lon:.4} +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs"
         ))
@@ -137,9 +146,10 @@ impl Projection {
     /// WGS84 latitude and longitude in degrees to (easting, northing) in metres. `None` for
     /// non-finite or out-of-range input, or when the projection fails.
     pub fn project(&self, lat: f64, lon: f64) -> Option<(f64, f64)> {
-        if !(lat.is_finite() && lon.is_finite()) || lat.abs() > 90.0 || lon.abs() > 180.0 {
+        if !(lat.is_finite() && lon.is_finite()) || lat.abs() > 90.0 || !LONGITUDES.contains(&lon) {
             return None;
         }
+        let lon = if lon > 180.0 { lon - 360.0 } else { lon };
         let (x, y) = proj4rs::adaptors::transform_vertex_2d(
             wgs84()?,
             &self.to,
@@ -243,7 +253,11 @@ impl Outline {
     pub fn locate(&self, lat: f64, lon: f64) -> Option<(f64, f64)> {
         let (x, y) = self.projection.project(lat, lon)?;
         let [min_x, min_y, max_x, max_y] = self.bounds;
-        ((min_x..=max_x).contains(&x) && (min_y..=max_y).contains(&y)).then_some((x, y))
+        // a coarse outline cuts corners: a town on the very coast or border (Cabo da Roca,
+        // Nuorgam) may lie a little outside it, and is still on the map
+        let m = EDGE * (max_x - min_x).max(max_y - min_y);
+        ((min_x - m..=max_x + m).contains(&x) && (min_y - m..=max_y + m).contains(&y))
+            .then_some((x, y))
     }
 
     /// The outline's extent in degrees: (min lon, min lat, max lon, max lat).
@@ -296,7 +310,7 @@ fn extent(raw: &[&PolygonType]) -> Option<[f64; 4]> {
             let (Some(&lon), Some(&lat)) = (pos.as_slice().first(), pos.as_slice().get(1)) else {
                 continue;
             };
-            if lon.abs() <= 180.0 && lat.abs() <= 90.0 {
+            if LONGITUDES.contains(&lon) && lat.abs() <= 90.0 {
                 e = [e[0].min(lon), e[1].min(lat), e[2].max(lon), e[3].max(lat)];
             }
         }
@@ -313,7 +327,7 @@ fn land_centre(raw: &[&PolygonType]) -> Option<(f64, f64)> {
         let pts: Vec<(f64, f64)> = ring
             .iter()
             .filter_map(|p| Some((*p.as_slice().first()?, *p.as_slice().get(1)?)))
-            .filter(|(x, y)| x.abs() <= 180.0 && y.abs() <= 90.0)
+            .filter(|(x, y)| LONGITUDES.contains(x) && y.abs() <= 90.0)
             .collect();
         let (mut a, mut cx, mut cy) = (0.0f64, 0.0f64, 0.0f64);
         for (p, q) in pts.iter().zip(pts.iter().cycle().skip(1)) {

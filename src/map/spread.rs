@@ -17,6 +17,9 @@ pub const MOVED: f64 = 0.5;
 /// Moves overlapping circles apart, keeping each inside `width` × `height`.
 pub fn spread(circles: &mut [Circle], width: f64, height: f64) {
     let n = circles.len();
+    // only circles that were pushed are kept inside the drawing: one that overlaps nothing
+    // stays where its city is, even at the edge
+    let mut pushed = vec![false; n];
     for _ in 0..ROUNDS {
         let mut moved = false;
         for i in 0..n {
@@ -42,10 +45,15 @@ pub fn spread(circles: &mut [Circle], width: f64, height: f64) {
                 circles[i].cy -= uy * push * sa;
                 circles[j].cx += ux * push * sb;
                 circles[j].cy += uy * push * sb;
-                moved = true;
+                (pushed[i], pushed[j], moved) = (true, true, true);
             }
         }
-        for c in circles.iter_mut() {
+        for c in circles
+            .iter_mut()
+            .zip(&pushed)
+            .filter(|(_, p)| **p)
+            .map(|(c, _)| c)
+        {
             c.cx = c.cx.clamp(c.r + 1.0, (width - c.r - 1.0).max(c.r + 1.0));
             c.cy = c.cy.clamp(c.r + 1.0, (height - c.r - 1.0).max(c.r + 1.0));
         }
@@ -103,6 +111,13 @@ mod tests {
         // the largest moves least
         let shift = |c: &Circle| (c.cx - c.ax).hypot(c.cy - c.ay);
         assert!(shift(&cs[0]) < shift(&cs[1]) && shift(&cs[0]) < shift(&cs[2]));
+    }
+
+    #[test]
+    fn a_lone_circle_at_the_edge_stays_where_its_city_is() {
+        let mut cs = vec![circle("hobart", 355.0, 590.0, 22.0)];
+        spread(&mut cs, 360.0, 600.0);
+        assert!(!was_moved(&cs[0]));
     }
 
     #[test]

@@ -183,28 +183,23 @@ pub fn write(layout: &Layout, places: &[Place], opts: &Options) -> String {
                 num(l.y2)
             );
         }
-        if was_moved(c) {
-            // the circle was moved apart from its neighbours: a dot where the city is, and a
-            // line from it to the circle's edge
+        let moved = was_moved(c);
+        if moved {
+            // the circle was moved apart from its neighbours: a dotted line from where the
+            // city is to the circle's edge (a label's line is solid), and a dot there, below
             let (dx, dy) = (c.cx - c.ax, c.cy - c.ay);
             let d = dx.hypot(dy);
             if d > c.r {
                 let k = (d - c.r) / d;
                 let _ = write!(
                     s,
-                    r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{LEADER}"/>"#,
+                    r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{LEADER}" stroke-dasharray="1.5 1.5"/>"#,
                     num(c.ax),
                     num(c.ay),
                     num(c.ax + dx * k),
                     num(c.ay + dy * k)
                 );
             }
-            let _ = write!(
-                s,
-                r#"<circle cx="{}" cy="{}" r="1.8" fill="{CIRCLE_STROKE}"/>"#,
-                num(c.ax),
-                num(c.ay)
-            );
         }
         let paint = if opts.classes.is_empty() {
             format!(r#"fill="{CIRCLE_FILL}" fill-opacity="0.6" stroke="{CIRCLE_STROKE}""#)
@@ -218,10 +213,20 @@ pub fn write(layout: &Layout, places: &[Place], opts: &Options) -> String {
         };
         let _ = write!(
             s,
-            r##"<circle cx="{}" cy="{}" r="{}" {paint}/><text x="{}" y="{}" fill="{TEXT}" stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{}</text></a>"##,
+            r##"<circle cx="{}" cy="{}" r="{}" {paint}/>{}<text x="{}" y="{}" fill="{TEXT}" stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{}</text></a>"##,
             num(c.cx),
             num(c.cy),
             num(c.r),
+            // on top, so that a circle moved less than its radius does not hide it
+            if moved {
+                format!(
+                    r##"<circle cx="{}" cy="{}" r="1.8" fill="{CIRCLE_STROKE}" stroke="#fff" stroke-width="0.8"/>"##,
+                    num(c.ax),
+                    num(c.ay)
+                )
+            } else {
+                String::new()
+            },
             num(label.text_x),
             num(label.baseline),
             xml_escape(&label.text)

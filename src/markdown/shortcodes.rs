@@ -247,7 +247,13 @@ fn parse(inner: &str, span: Range<usize>) -> Result<Shortcode, ShortcodeError> {
         };
     }
     // `map(indicator="…", year=…)` is a short way to write the map chart of a figure
-    if name == "map" && !args.iter().any(|(k, _)| k == "name") {
+    if name == "map" {
+        if args.iter().any(|(k, _)| k == "name") {
+            return Err(bad(
+                "map takes no name: it is the map; write chart(name=\"…\") for another chart"
+                    .into(),
+            ));
+        }
         args.insert(0, ("name".to_string(), Arg::Str("map".to_string())));
         return Ok(Shortcode {
             name: "chart".to_string(),

@@ -28,6 +28,7 @@ pub(super) fn check(
         indicators,
         observed: &observed,
         observations_complete: site.broken.observations.complete(),
+        map: site.config.as_ref().is_none_or(|c| c.map.is_some()),
     };
     for kind in DocKind::ALL {
         for doc in site.docs(kind) {
@@ -69,6 +70,8 @@ struct Known<'a> {
     indicators: &'a Ids<'a>,
     observed: &'a BTreeSet<Key<'a>>,
     observations_complete: bool,
+    /// Whether `site.toml` names a map (one that failed to load is reported there).
+    map: bool,
 }
 
 impl Known<'_> {
@@ -188,6 +191,12 @@ fn check_shortcode(sc: &Shortcode, k: &Known, as_of: Option<Date>) -> Vec<Proble
         "chart" => {
             if !crate::catalogue::CHARTS.contains(&name) {
                 out.push(field_name("chart", name, &crate::catalogue::CHARTS));
+            }
+            if name == "map" && !k.map {
+                out.push(field(
+                    "the site has no map to show".into(),
+                    "name the outline in content/site.toml: map = \"country:PT\" (your country's code) or a GeoJSON file under content/".into(),
+                ));
             }
             if sc.arg("city").is_some() && !matches!(name, "funding-by-source" | "indicator") {
                 out.push(field(

@@ -225,3 +225,58 @@ fn map_projection_is_the_one_the_map_is_drawn_in() {
     let utm = std::fs::read_to_string(site.join("output/charts/map.svg")).unwrap();
     assert_ne!(fitted, utm, "map_projection changed nothing");
 }
+
+#[test]
+fn a_town_on_the_very_coast_is_on_the_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    assert!(
+        run(dir.path(), &["init", "--country", "pt", "site"])
+            .status
+            .success()
+    );
+    // Cabo da Roca, mainland Europe's westernmost point, just off the coarse outline
+    let cities = site.join("content/data/cities.toml");
+    let text = std::fs::read_to_string(&cities).unwrap();
+    let text = text
+        .replace("lat = 38.7167", "lat = 38.7804")
+        .replace("lon = -9.1333", "lon = -9.4989");
+    std::fs::write(&cities, text).unwrap();
+    let o = run(&site, &["check", "--deny-warnings"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn a_country_across_the_180th_meridian_is_drawn_whole() {
+    for code in ["RU", "FJ"] {
+        let country = countries::find(code).unwrap();
+        let outline = Outline::from_geojson(&country.geojson()).unwrap();
+        let (min_x, min_y, max_x, max_y) = outline.bounds();
+        let (w, h) = (max_x - min_x, max_y - min_y);
+        // Russia is twice as wide as tall, Fiji a small group of islands
+        match code {
+            "RU" => assert!(w / h > 1.5 && w < 9.0e6, "{code}: {w} × {h}"),
+            _ => assert!(w < 1.0e6 && h < 1.0e6, "{code}: {w} × {h}"),
+        }
+        // north is up at the middle of the land the projection is centred on
+        let p = outline.projection();
+        let param = |key: &str| -> f64 {
+            let from = p.definition.find(key).unwrap() + key.len();
+            p.definition[from..]
+                .split(' ')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        let (lat, lon) = (param("+lat_0="), param("+lon_0="));
+        assert!(
+            !(-170.0..=60.0).contains(&lon) || code == "FJ",
+            "{code}: centred on {lon}"
+        );
+        let (x0, y0) = p.project(lat, lon).unwrap();
+        let (x1, y1) = p.project(lat + 0.5, lon).unwrap();
+        let tilt = (x1 - x0).atan2(y1 - y0).to_degrees().abs();
+        assert!(tilt < 5.0, "{code}: north is {tilt:.1}° off up");
+    }
+}
