@@ -158,7 +158,7 @@ test('the map: one focusable link per located city, labels that never overlap, a
   for (const p of MAP_PAGES) {
     const url = `${origin}/sample/${p}`;
     const { page, errors } = await open(context, url);
-    const links = page.locator('svg.map a.map-city');
+    const links = page.locator('#map svg.map a.map-city');
     assert.equal(await links.count(), located, `${url}: one link per located city`);
     for (let i = 0; i < located; i += 1) {
       const a = links.nth(i);
@@ -168,7 +168,7 @@ test('the map: one focusable link per located city, labels that never overlap, a
       const href = await a.evaluate((el) => new URL(el.getAttribute('href'), location.href).pathname);
       assert.match(href, /^\/sample\/cities\/[a-z0-9-]+\/$/, `${url}: ${href}`);
     }
-    const boxes = await page.$$eval('svg.map a.map-city text', (ts) => ts.map((t) => {
+    const boxes = await page.$$eval('#map svg.map a.map-city text', (ts) => ts.map((t) => {
       const r = t.getBoundingClientRect();
       return { name: t.textContent, x: r.x, y: r.y, w: r.width, h: r.height };
     }));
@@ -182,7 +182,7 @@ test('the map: one focusable link per located city, labels that never overlap, a
       }
     }
     await page.addScriptTag({ content: axeSource });
-    const axe = await page.evaluate(() => window.axe.run(document.querySelector('svg.map'), { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+    const axe = await page.evaluate(() => window.axe.run(document.querySelector('#map svg.map'), { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
     assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), [], url);
     assert.deepEqual(errors, []);
     if (p === '') {
@@ -193,6 +193,50 @@ test('the map: one focusable link per located city, labels that never overlap, a
       await page.setViewportSize({ width: 1280, height: 900 });
       await map.screenshot({ path: path.join(shots, 'map-1280.png') });
     }
+    await page.close();
+  }
+  await context.close();
+});
+
+test('each indicator\'s map on the impact page: a link per city, labels apart, a legend of its classes, its own ids', async () => {
+  const context = await browser.newContext();
+  for (const width of [375, 1280]) {
+    const { page, errors } = await open(context, `${origin}/sample/impact/`);
+    await page.setViewportSize({ width, height: 900 });
+    const maps = await page.$$eval('figure[id^="map-"] svg.map', (svgs) => svgs.map((svg) => {
+      const boxes = [...svg.querySelectorAll('a.map-city text')].map((t) => {
+        const r = t.getBoundingClientRect();
+        return { name: t.textContent, x: r.x, y: r.y, w: r.width, h: r.height };
+      });
+      const overlaps = [];
+      for (let i = 0; i < boxes.length; i += 1) {
+        for (let j = i + 1; j < boxes.length; j += 1) {
+          const [a, b] = [boxes[i], boxes[j]];
+          if (a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h) overlaps.push(`${a.name}/${b.name}`);
+        }
+      }
+      const labelled = svg.getAttribute('aria-labelledby');
+      return {
+        id: svg.closest('figure').id,
+        links: svg.querySelectorAll('a.map-city').length,
+        overlaps,
+        // every id the map names is on the page once
+        ids: labelled.split(' ').map((id) => document.querySelectorAll(`[id="${id}"]`).length),
+        swatches: svg.querySelectorAll('g[transform] circle').length,
+      };
+    }));
+    assert.ok(maps.length >= 7, `${width} px: ${maps.length} indicator maps`);
+    for (const m of maps) {
+      assert.equal(m.links, 18, `${width} px ${m.id}: a link per city`);
+      assert.deepEqual(m.overlaps, [], `${width} px ${m.id}: labels overlap`);
+      assert.ok(m.ids.every((n) => n === 1), `${width} px ${m.id}: ids ${m.ids}`);
+      assert.ok(m.swatches >= 2 && m.swatches <= 6, `${width} px ${m.id}: ${m.swatches} swatches`);
+    }
+    if (width === 375) {
+      await page.locator('figure#map-new-startups').scrollIntoViewIfNeeded();
+      await page.locator('figure#map-new-startups').screenshot({ path: path.join(shots, 'indicator-map-375.png') });
+    }
+    assert.deepEqual(errors, []);
     await page.close();
   }
   await context.close();
