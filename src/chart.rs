@@ -68,10 +68,17 @@ impl DataTable {
     }
 }
 
-/// `1,234,567.50` → `1234567.50`, `12.5 %` → `12.5`; `None` for anything else.
+/// `1,234,567.50` → `1234567.50`, `12.5 %` → `12.5` (in the site's number style);
+/// `None` for anything else.
 fn plain_number(cell: &str) -> Option<String> {
+    let style = crate::numbers::style();
     let t = cell.trim().trim_end_matches('%').trim_end();
-    let t: String = t.chars().filter(|&c| c != ',').collect();
+    // written in the site's number style ("1 234,5"): read back as "1234.5"
+    let t: String = t
+        .chars()
+        .filter(|&c| c != style.thousands)
+        .map(|c| if c == style.decimal { '.' } else { c })
+        .collect();
     let digits = t.strip_prefix('-').unwrap_or(&t);
     let ok = !digits.is_empty()
         && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')

@@ -31,6 +31,7 @@ pub mod map;
 pub mod markdown;
 pub mod money;
 pub mod newsletter;
+pub mod numbers;
 pub mod output;
 pub mod pipeline;
 pub mod render;

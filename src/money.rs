@@ -106,7 +106,7 @@ impl Money {
         if cents == 0 {
             format!("{sign}{whole}")
         } else {
-            format!("{sign}{whole}.{cents:02}")
+            format!("{sign}{whole}{}{cents:02}", crate::numbers::style().decimal)
         }
     }
 
@@ -116,7 +116,12 @@ impl Money {
         // tenths of a million = cents / 10_000_000, rounded
         let tenths = (abs + 5_000_000) / 10_000_000;
         let sign = if self.0 < 0 { "-" } else { "" };
-        format!("{sign}{}.{}", group_thousands(tenths / 10), tenths % 10)
+        format!(
+            "{sign}{}{}{}",
+            group_thousands(tenths / 10),
+            crate::numbers::style().decimal,
+            tenths % 10
+        )
     }
 }
 
@@ -129,7 +134,7 @@ pub fn short_amount(euros: f64, currency: &str) -> String {
         if m >= 100.0 {
             format!("{currency} {sign}{} M", group_thousands(m.round() as u64))
         } else {
-            format!("{currency} {sign}{m:.1} M")
+            crate::numbers::with_decimal_mark(format!("{currency} {sign}{m:.1} M"))
         }
     } else if a >= 1_000.0 {
         format!("{currency} {sign}{} k", (a / 1_000.0).round() as u64)
@@ -142,13 +147,14 @@ pub fn short_amount(euros: f64, currency: &str) -> String {
 /// float and well inside i64; sums saturate rather than overflow, so no input can panic.
 const MAX_CENTS: i64 = 1_000_000_000_000_000;
 
-/// "1234567" → "1,234,567".
+/// "1234567" → "1,234,567" (in the site's number style: "1 234 567").
 pub fn group_thousands(n: u64) -> String {
+    let sep = crate::numbers::style().thousands;
     let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 2);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
+            out.push(sep);
         }
         out.push(c);
     }

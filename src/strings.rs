@@ -17,6 +17,9 @@ pub struct Strings {
     /// How a date is written: `{day}`, `{month}`, `{month_number}`, `{year}`.
     #[serde(default = "date_format")]
     pub date: String,
+    /// How numbers are written, shown as 1234.5 is: "1,234.5", "1 234,5", "1.234,5".
+    #[serde(default = "numbers_example")]
+    pub numbers: String,
     pub navigation: Navigation,
     pub titles: Titles,
     pub tables: Tables,
@@ -123,6 +126,10 @@ fn map_no_value() -> String {
     "No value".into()
 }
 
+fn numbers_example() -> String {
+    "1,234.5".into()
+}
+
 fn date_format() -> String {
     "{day} {month} {year}".into()
 }
@@ -151,6 +158,11 @@ impl Strings {
     }
 
     /// "20 March 2025" (day, month name, year: unambiguous for international readers).
+    /// The number style `numbers` shows; `None` for an example innopress does not know.
+    pub fn number_style(&self) -> Option<crate::numbers::NumberStyle> {
+        crate::numbers::NumberStyle::from_example(&self.numbers)
+    }
+
     pub fn long_date(&self, d: Date) -> String {
         let month = self
             .months

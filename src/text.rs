@@ -96,7 +96,7 @@ pub fn change_with_unit(v: f64, unit: &str, currency: &str) -> String {
 
 /// A 0–1 share as "15.0 %".
 pub fn percent(share: f64) -> String {
-    format!("{:.1} %", share * 100.0)
+    crate::numbers::with_decimal_mark(format!("{:.1} %", share * 100.0))
 }
 
 /// A count with thousands separators.
@@ -110,12 +110,13 @@ pub fn number(v: f64) -> String {
     let cents = (v.abs() * 100.0).round() as u64;
     let whole = group_thousands(cents / 100);
     let frac = cents % 100;
+    let mark = crate::numbers::style().decimal;
     let s = if frac == 0 {
         whole
     } else if frac.is_multiple_of(10) {
-        format!("{whole}.{}", frac / 10)
+        format!("{whole}{mark}{}", frac / 10)
     } else {
-        format!("{whole}.{frac:02}")
+        format!("{whole}{mark}{frac:02}")
     };
     if neg && cents != 0 {
         format!("-{s}")

@@ -90,6 +90,9 @@ struct SiteCtx<'a> {
     currency: &'a str,
     /// The names of the funding sources (`[policy.sources]`).
     sources: &'a crate::content::model::Sources,
+    /// How numbers are written (`numbers` in strings.toml), for the dashboard's script.
+    thousands: String,
+    decimal: String,
     nav_pages: Vec<NavLink<'a>>,
     sections: [Section<'a>; 8],
     /// The logo's path from the site root (`images/logo.svg`), its type and size.
@@ -285,6 +288,8 @@ impl<'a> Model<'a> {
             as_of_long: self.theme.strings.long_date(self.summary.as_of),
             currency: &self.summary.currency,
             sources: &self.summary.sources,
+            thousands: crate::numbers::style().thousands.to_string(),
+            decimal: crate::numbers::style().decimal.to_string(),
             nav_pages: self
                 .pages
                 .iter()

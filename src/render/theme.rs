@@ -94,6 +94,12 @@ pub fn load(root: &Path) -> Result<Theme, Diagnostics> {
     if diags.has_errors() {
         return Err(diags);
     }
+    // every number from here on is written the site's way
+    crate::numbers::set(
+        strings
+            .number_style()
+            .unwrap_or(crate::numbers::NumberStyle::ENGLISH),
+    );
     Ok(Theme {
         tera,
         strings,
@@ -176,7 +182,22 @@ fn load_strings(root: &Path, diags: &mut Diagnostics) -> Strings {
         return Strings::builtin();
     }
     match toml::Value::Table(merged).try_into::<Strings>() {
-        Ok(s) if s.months.len() == 12 => s,
+        Ok(s) if s.months.len() == 12 && s.number_style().is_some() => s,
+        Ok(s) if s.months.len() == 12 => {
+            diags.error(
+                &src,
+                key_span(&src, "numbers"),
+                format!(
+                    "numbers = \"{}\" is not a way of writing 1234.5 that innopress knows",
+                    s.numbers
+                ),
+                Some(format!(
+                    "write 1234.5 as the site writes it: {}",
+                    crate::numbers::EXAMPLES
+                )),
+            );
+            Strings::builtin()
+        }
         Ok(_) => {
             diags.error(
                 &src,

@@ -375,3 +375,58 @@ fn funding_sources_have_the_programme_s_names() {
     let csv = read(&out.join("data/projects.csv"));
     assert!(csv.lines().next().unwrap().contains(",state,"), "{csv}");
 }
+
+/// A site writes numbers and dates its own way (strings.toml): pages, charts and the
+/// dashboard's script follow; the open data keeps plain numbers.
+#[test]
+fn numbers_and_dates_are_written_the_site_s_way() {
+    let dir = site(None);
+    let theme = dir.path().join("themes/default");
+    std::fs::create_dir_all(&theme).unwrap();
+    std::fs::write(
+        theme.join("strings.toml"),
+        "numbers = \"1 234,5\"\ndate = \"{day}.{month_number}.{year}\"\n",
+    )
+    .unwrap();
+    let o = run(dir.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.path().join("output");
+    let nbsp = '\u{a0}';
+    let impact = read(&out.join("impact/index.html"));
+    // the minimal site's EUR 250,001 of city funding, 1.6 million in all, 15.2 %
+    assert!(
+        impact.contains(&format!("City EUR 250{nbsp}001 (15,2 %)")),
+        "{impact}"
+    );
+    assert!(impact.contains("EUR 1,6 million") && !impact.contains("250,001"));
+    let chart = read(&out.join("charts/funding-by-source.svg"));
+    assert!(chart.contains("EUR 1,4 million (84,8 %)"), "{chart}");
+    // the open data and the charts' CSV keep plain numbers
+    let csv = read(&out.join("charts/funding-by-city.csv"));
+    assert!(!csv.contains(nbsp), "{csv}");
+    assert!(csv.lines().skip(1).all(|l| !l.contains(" %")), "{csv}");
+    let summary = read(&out.join("data/summary.json"));
+    assert!(!summary.contains(nbsp));
+    // the dashboard's script groups the same way
+    let dashboard = read(&out.join("projects/index.html"));
+    assert!(
+        dashboard.contains(&format!("data-thousands=\"{nbsp}\" data-decimal=\",\"")),
+        "{dashboard}"
+    );
+    let news = read(&out.join("news/index.html"));
+    assert!(
+        news.contains(".2025") || news.contains(".2024"),
+        "dates: {news}"
+    );
+
+    // a style innopress does not know is an error that lists those it does
+    std::fs::write(theme.join("strings.toml"), "numbers = \"1234.5\"\n").unwrap();
+    let o = run(dir.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("themes/default/strings.toml:1:1: error: numbers = \"1234.5\" is not a way")
+            && err.contains("\"1 234,5\""),
+        "{err}"
+    );
+}

@@ -43,15 +43,17 @@
   var selection = [];
   var blobUrl = null;
 
-  // counts grouped like the static pages: 19,940
-  function grouped(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
+  // numbers written as the static pages write them (strings.toml's numbers): 19,940
+  var thousands = (totalsList && totalsList.getAttribute("data-thousands")) || ",";
+  var decimal = (totalsList && totalsList.getAttribute("data-decimal")) || ".";
+  function grouped(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, thousands); }
   // cents as the pages print money: 1,234,567 or 1,234,567.50
   function money(cents) {
     var neg = cents < 0;
     var abs = Math.abs(cents);
     var whole = grouped(Math.floor(abs / 100));
     var rest = abs % 100;
-    return (neg ? "-" : "") + whole + (rest ? "." + (rest < 10 ? "0" : "") + rest : "");
+    return (neg ? "-" : "") + whole + (rest ? decimal + (rest < 10 ? "0" : "") + rest : "");
   }
   function plain(cents) {
     var abs = Math.abs(cents);
