@@ -12,13 +12,34 @@ use crate::text::number;
 
 /// The site's outline, parsed and projected as `site.toml` asks.
 fn outline(summary: &Summary) -> Option<(geojson::GeoJson, crate::map::Outline)> {
-    let geojson: geojson::GeoJson = summary.outline.as_deref()?.parse().ok()?;
-    let chosen = summary
-        .map_projection
-        .as_deref()
-        .and_then(|p| crate::map::Projection::named(p).ok());
-    let outline = crate::map::Outline::from_parsed_in(&geojson, chosen.as_ref()).ok()?;
-    Some((geojson, outline))
+    crate::map::Outline::for_site(
+        summary.outline.as_deref()?,
+        summary.map_projection.as_deref(),
+    )
+}
+
+/// A city's place on the map, when it has a location the outline covers; its link is right
+/// from `charts/map.svg` and from pages one folder deep (pages elsewhere adjust it where they
+/// embed the map).
+fn place<'a>(
+    c: &'a crate::impact::CitySummary,
+    outline: &crate::map::Outline,
+    cents: i64,
+    value: String,
+    class: Option<usize>,
+) -> Option<crate::map::Place<'a>> {
+    let (lat, lon) = (c.lat?, c.lon?);
+    outline.locate(lat, lon)?;
+    Some(crate::map::Place {
+        id: &c.id,
+        name: &c.name,
+        lat,
+        lon,
+        cents,
+        value,
+        href: format!("../cities/{}/", c.id),
+        class,
+    })
 }
 
 /// The map on `summary`'s date; `None` without an outline or a located city.
@@ -29,20 +50,8 @@ pub fn map(summary: &Summary, w: &ChartTitles) -> Option<Chart> {
     let located: Vec<_> = cities
         .iter()
         .filter_map(|c| {
-            let (lat, lon) = (c.lat?, c.lon?);
-            outline.locate(lat, lon)?;
-            Some(crate::map::Place {
-                id: &c.id,
-                name: &c.name,
-                lat,
-                lon,
-                cents: c.funding.total.cents().max(0),
-                value: c.funding.total.display(cur),
-                // right from `charts/map.svg` and from pages one folder deep; pages elsewhere
-                // adjust it where they embed the map
-                href: format!("../cities/{}/", c.id),
-                class: None,
-            })
+            let total = c.funding.total;
+            place(c, &outline, total.cents().max(0), total.display(cur), None)
         })
         .collect();
     if located.is_empty() {
@@ -257,18 +266,8 @@ pub fn indicator_map(
     let located: Vec<crate::map::Place> = cities
         .iter()
         .filter_map(|&(c, v)| {
-            let (lat, lon) = (c.lat?, c.lon?);
-            outline.locate(lat, lon)?;
-            Some(crate::map::Place {
-                id: &c.id,
-                name: &c.name,
-                lat,
-                lon,
-                cents: 0,
-                value: v.map_or_else(|| w.map_no_value.clone(), &fmt),
-                href: format!("../cities/{}/", c.id),
-                class: v.map(class_of),
-            })
+            let value = v.map_or_else(|| w.map_no_value.clone(), &fmt);
+            place(c, &outline, 0, value, v.map(class_of))
         })
         .collect();
     if located.is_empty() {

@@ -83,7 +83,6 @@ pub fn build(max_cents: i64, title: &str, label: &dyn Fn(i64) -> String) -> Opti
     if max_cents <= 0 {
         return None;
     }
-    let (a13, d13) = ascent_descent(HEADING_SIZE);
     let (a12, d12) = ascent_descent(AMOUNT_SIZE);
     let line12 = a12 + d12;
     // the largest round amount, then smaller ones whose circle tops (and so their labels)
@@ -103,19 +102,10 @@ pub fn build(max_cents: i64, title: &str, label: &dyn Fn(i64) -> String) -> Opti
         }
     }
     let big = picked.first()?.1;
-    let heading: Vec<(String, f64)> = wrap(title, HEADING_SIZE, HEADING_MAX_WIDTH)
-        .into_iter()
-        .enumerate()
-        .map(|(i, line)| (line, a13 + i as f64 * (a13 + d13)))
-        .collect();
-    let head_h = heading.len() as f64 * (a13 + d13);
+    let (heading, head_h, mut width) = heading(title);
     let bottom = head_h + 4.0 + line12 / 2.0 + 2.0 * big;
     let cx = big + 0.5;
     let text_x = 2.0 * big + 8.0;
-    let mut width = heading
-        .iter()
-        .map(|(l, _)| text_width(l, HEADING_SIZE))
-        .fold(0.0, f64::max);
     let entries = picked
         .into_iter()
         .map(|(cents, r)| {
@@ -153,20 +143,11 @@ pub fn swatches(title: &str, classes: &[Class], no_value: Option<&str>) -> Optio
     if classes.is_empty() {
         return None;
     }
-    let (a13, d13) = ascent_descent(HEADING_SIZE);
     let (a12, d12) = ascent_descent(AMOUNT_SIZE);
-    let heading: Vec<(String, f64)> = wrap(title, HEADING_SIZE, HEADING_MAX_WIDTH)
-        .into_iter()
-        .enumerate()
-        .map(|(i, line)| (line, a13 + i as f64 * (a13 + d13)))
-        .collect();
-    let mut y = heading.len() as f64 * (a13 + d13) + 4.0;
+    let (heading, head_h, mut width) = heading(title);
+    let mut y = head_h + 4.0;
     let row = (2.0 * CLASS_RADIUS + 4.0).max(a12 + d12 + 2.0);
     let text_x = 2.0 * CLASS_RADIUS + 8.0;
-    let mut width = heading
-        .iter()
-        .map(|(l, _)| text_width(l, HEADING_SIZE))
-        .fold(0.0, f64::max);
     let rows = classes
         .iter()
         .map(|c| (Some(c.fill), c.label.as_str()))
@@ -198,6 +179,22 @@ pub fn swatches(title: &str, classes: &[Class], no_value: Option<&str>) -> Optio
         heading,
         entries,
     })
+}
+
+/// The legend's heading: its lines with their baselines, its height and its width.
+fn heading(title: &str) -> (Vec<(String, f64)>, f64, f64) {
+    let (a13, d13) = ascent_descent(HEADING_SIZE);
+    let lines: Vec<(String, f64)> = wrap(title, HEADING_SIZE, HEADING_MAX_WIDTH)
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| (line, a13 + i as f64 * (a13 + d13)))
+        .collect();
+    let height = lines.len() as f64 * (a13 + d13);
+    let width = lines
+        .iter()
+        .map(|(l, _)| text_width(l, HEADING_SIZE))
+        .fold(0.0, f64::max);
+    (lines, height, width)
 }
 
 /// Greedy word wrap at spaces; a single word wider than `max` keeps its own line.

@@ -182,6 +182,17 @@ impl Outline {
         Outline::from_parsed_in(geojson, None)
     }
 
+    /// The outline a site's settings ask for: its GeoJSON `text`, in the projection
+    /// `map_projection` names (or the one that fits, when unset or unknown — `check` reports
+    /// an unknown one). The parsed GeoJSON comes back too, for its properties. `None` when
+    /// the text is not an outline.
+    pub fn for_site(text: &str, map_projection: Option<&str>) -> Option<(GeoJson, Outline)> {
+        let geojson: GeoJson = text.parse().ok()?;
+        let chosen = map_projection.and_then(|p| Projection::named(p).ok());
+        let outline = Outline::from_parsed_in(&geojson, chosen.as_ref()).ok()?;
+        Some((geojson, outline))
+    }
+
     /// [`Outline::from_parsed`] in the projection `chosen` (`map_projection` of the site),
     /// or in the one that fits the outline when `None`.
     pub fn from_parsed_in(

@@ -9,16 +9,16 @@ use crate::diagnostics::Diagnostics;
 pub fn check(site: &Site, diags: &mut Diagnostics) {
     let map = site.config.as_ref().is_some_and(|c| c.map.is_some());
     // the outline as the map will draw it, to tell which cities fall off it
-    let chosen = site
+    let projection = site
         .config
         .as_ref()
         .and_then(|c| c.map_projection.as_ref())
-        .and_then(|p| crate::map::Projection::named(p.get_ref()).ok());
+        .map(|p| p.get_ref().as_str());
     let outline = site
         .outline
         .as_deref()
-        .and_then(|t| t.parse::<geojson::GeoJson>().ok())
-        .and_then(|g| crate::map::Outline::from_parsed_in(&g, chosen.as_ref()).ok());
+        .and_then(|t| crate::map::Outline::for_site(t, projection))
+        .map(|(_, o)| o);
     for c in &site.cities {
         let file = c.origin.file;
         for (value, name, max) in [(&c.lat, "lat", 90.0), (&c.lon, "lon", 180.0)] {
