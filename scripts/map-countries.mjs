@@ -1,6 +1,6 @@
-// How src/map/countries.bin was made (run once by hand; not part of the build or of CI):
+// How crates/innopress-map/src/countries.bin was made (run once by hand; not part of the build or of CI):
 //   npm install world-atlas@2.0.2 topojson-client@3
-//   node scripts/map-countries.mjs > src/map/countries.bin
+//   node scripts/map-countries.mjs > crates/innopress-map/src/countries.bin
 // Sources, all public domain:
 // - Natural Earth 1:50m Admin 0 – Countries, as world-atlas 2.0.2 ships it (TopoJSON);
 // - ISO 3166-1 codes from Debian's iso-codes (/usr/share/iso-codes/json/iso_3166-1.json),
@@ -10,7 +10,7 @@
 //   for Portugal, Kyiv for Ukraine); Kosovo, which zone.tab leaves out, gets Pristina.
 // Natural Earth keeps Åland apart from Finland; FI gets both, as the sample's outline has.
 //
-// The format (read by src/map/countries.rs; about 290 kB, which deflate shrinks by only 14 %):
+// The format (read by crates/innopress-map/src/countries.rs; about 290 kB, which deflate shrinks by only 14 %):
 //   "IPC1", varint country count, then per country, in code order:
 //   2 bytes ISO code; string name; varint place count, per place a string name and zigzag
 //   varint latitude and longitude in 1/10000 degree; varint polygon count; per polygon a varint ring

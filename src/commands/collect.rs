@@ -3,7 +3,8 @@
 
 use super::print::{color, stdout};
 use crate::cli::{CollectCommand, CollectStatusArgs, CollectTemplatesArgs};
-use innopress::collect::{status::Grid, templates};
+use innopress::collect::templates;
+use innopress::impact::status::Grid;
 use innopress::pipeline;
 use std::process::ExitCode;
 

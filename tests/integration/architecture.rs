@@ -1,16 +1,117 @@
-//! The layout rules of ARCHITECTURE.md, checked on the source itself: module dependencies
-//! form no cycle (a module that uses another is never used back, directly or through
-//! others), no source file passes 600 lines, and the library returns typed errors, never
-//! `Result<_, String>`.
+//! The layout rules of ARCHITECTURE.md, checked on the source itself: each layer crate
+//! depends only on crates of a lower layer (Cargo already refuses a cycle; this keeps the
+//! order), the site's crates never depend on the mail crate, no source file passes 600
+//! lines, and the libraries return typed errors, never `Result<_, String>`.
 
 use crate::common::repo;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Every `.rs` file under `src/` as (module path, text): `src/render/site/mod.rs` is
-/// `render::site`, `src/lib.rs` is `crate`; the binary's files are under `bin`.
-fn modules() -> BTreeMap<String, String> {
-    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+/// The layers, lowest first. A crate may depend on crates of a lower layer only; a new crate
+/// gets its place here and in ARCHITECTURE.md.
+const LAYERS: &[&[&str]] = &[
+    &["innopress-core"],
+    &["innopress-images", "innopress-map"],
+    &["innopress-content"],
+    &["innopress-cms", "innopress-impact"],
+    &["innopress-charts", "innopress-collect", "innopress-import"],
+    &["innopress-render"],
+    &["innopress-mail"],
+    &["innopress-build"],
+    &["innopress-serve"],
+    &["innopress"],
+];
+
+/// The crates that make the website: none of them may reach the mail crate.
+const SITE: &[&str] = &[
+    "innopress-content",
+    "innopress-impact",
+    "innopress-charts",
+    "innopress-render",
+];
+
+/// Each package of the workspace (the root's manifest and every `crates/*/Cargo.toml`) with
+/// the innopress crates it depends on (not its dev-dependencies).
+fn crate_graph() -> BTreeMap<String, BTreeSet<String>> {
+    let mut manifests = vec![repo().join("Cargo.toml")];
+    for e in std::fs::read_dir(repo().join("crates")).unwrap().flatten() {
+        manifests.push(e.path().join("Cargo.toml"));
+    }
+    let mut graph = BTreeMap::new();
+    for m in manifests {
+        let doc: toml::Table = std::fs::read_to_string(&m).unwrap().parse().unwrap();
+        let name = doc["package"]["name"].as_str().unwrap().to_string();
+        let deps = doc
+            .get("dependencies")
+            .and_then(|d| d.as_table())
+            .map(|d| {
+                d.keys()
+                    .filter(|k| k.starts_with("innopress"))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        graph.insert(name, deps);
+    }
+    graph
+}
+
+fn layer(name: &str) -> usize {
+    LAYERS
+        .iter()
+        .position(|l| l.contains(&name))
+        .unwrap_or_else(|| panic!("{name} has no layer: add it to LAYERS and ARCHITECTURE.md"))
+}
+
+#[test]
+fn each_crate_depends_only_on_lower_layers() {
+    let graph = crate_graph();
+    assert_eq!(
+        graph.len(),
+        LAYERS.iter().map(|l| l.len()).sum::<usize>(),
+        "{:?}",
+        graph.keys()
+    );
+    let mut wrong = Vec::new();
+    for (from, deps) in &graph {
+        for to in deps {
+            if layer(to) >= layer(from) {
+                wrong.push(format!(
+                    "{from} (layer {}) uses {to} (layer {})",
+                    layer(from),
+                    layer(to)
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    // the test sees the graph: the render crate stands on the charts
+    assert!(graph["innopress-render"].contains("innopress-charts"));
+}
+
+#[test]
+fn the_site_crates_never_reach_the_mail_crate() {
+    let graph = crate_graph();
+    for site in SITE {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![site.to_string()];
+        while let Some(c) = todo.pop() {
+            for d in &graph[&c] {
+                if seen.insert(d.clone()) {
+                    todo.push(d.clone());
+                }
+            }
+        }
+        assert!(
+            !seen.contains("innopress-mail"),
+            "{site} reaches the mail crate: {seen:?}"
+        );
+    }
+}
+
+/// Every `.rs` file of the workspace (the binary's `src/` and each crate's `src/`), by path.
+fn source_files() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         for e in std::fs::read_dir(dir).unwrap().flatten() {
             let p = e.path();
             if p.is_dir() {
@@ -20,30 +121,43 @@ fn modules() -> BTreeMap<String, String> {
             }
         }
     }
-    let src = repo().join("src");
     let mut files = Vec::new();
-    walk(&src, &mut files);
-    let mut out = BTreeMap::new();
-    for f in files {
-        let rel = f
-            .strip_prefix(&src)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        let rel = rel.trim_end_matches(".rs");
-        let mut parts: Vec<&str> = rel.split('/').collect();
-        if parts.last() == Some(&"mod") {
-            parts.pop();
-        }
-        let name = match parts.as_slice() {
-            ["lib"] => "crate".to_string(),
-            ["main"] => "bin".to_string(),
-            ["cli"] | ["commands", ..] => format!("bin::{}", parts.join("::")),
-            _ => parts.join("::"),
-        };
-        out.insert(name, std::fs::read_to_string(&f).unwrap());
+    walk(&repo().join("src"), &mut files);
+    for e in std::fs::read_dir(repo().join("crates")).unwrap().flatten() {
+        walk(&e.path().join("src"), &mut files);
     }
-    out
+    files.sort();
+    assert!(files.len() > 100, "the test must see the source");
+    files
+}
+
+/// The library crates' files as (path, text): not the binary's `src/`.
+fn library_files() -> Vec<(String, String)> {
+    source_files()
+        .into_iter()
+        .filter(|p| p.starts_with(repo().join("crates")))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let rel = p.strip_prefix(repo()).unwrap().display().to_string();
+            (rel, text)
+        })
+        .collect()
+}
+
+#[test]
+fn no_source_file_passes_600_lines() {
+    let long: Vec<String> = source_files()
+        .into_iter()
+        .map(|p| {
+            (
+                p.display().to_string(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .filter(|(_, text)| text.lines().count() > 600)
+        .map(|(name, text)| format!("{name}: {} lines", text.lines().count()))
+        .collect();
+    assert!(long.is_empty(), "{long:?}");
 }
 
 /// The text with comments, string and char literals blanked, so paths in docs and messages
@@ -102,197 +216,10 @@ fn raw_string_start(s: &str) -> Option<usize> {
 
 /// Paths named in `code`, each as its segments: `crate::render::{self, Model}` gives
 /// `crate render` and `crate render Model`; `use theme::Theme` gives `theme Theme`.
-fn paths(code: &str) -> Vec<Vec<String>> {
-    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let mut out = Vec::new();
-    let chars: Vec<char> = code.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        if is_ident(chars[i]) && (i == 0 || !(is_ident(chars[i - 1]) || chars[i - 1] == ':')) {
-            let (segments, end) = path_at(&chars, i, &mut out);
-            if segments.len() > 1 {
-                out.push(segments);
-            }
-            i = end.max(i + 1);
-        } else {
-            i += 1;
-        }
-    }
-    out
-}
-
-/// Reads `a::b::{c, d::e}` from `start`; groups add their expansions to `all`.
-fn path_at(chars: &[char], start: usize, all: &mut Vec<Vec<String>>) -> (Vec<String>, usize) {
-    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let mut segments = Vec::new();
-    let mut i = start;
-    loop {
-        let s = i;
-        while i < chars.len() && is_ident(chars[i]) {
-            i += 1;
-        }
-        segments.push(chars[s..i].iter().collect::<String>());
-        if chars.get(i) == Some(&':') && chars.get(i + 1) == Some(&':') {
-            i += 2;
-            if chars.get(i) == Some(&'{') {
-                i += 1;
-                loop {
-                    while i < chars.len() && (chars[i].is_whitespace() || chars[i] == ',') {
-                        i += 1;
-                    }
-                    if i >= chars.len() || chars[i] == '}' {
-                        return (segments, i + 1);
-                    }
-                    if !is_ident(chars[i]) {
-                        i += 1;
-                        continue;
-                    }
-                    let (inner, end) = path_at(chars, i, all);
-                    let mut full = segments.clone();
-                    full.extend(inner.into_iter().filter(|s| s != "self"));
-                    all.push(full);
-                    i = end;
-                }
-            }
-            if !chars.get(i).is_some_and(|&c| is_ident(c)) {
-                return (segments, i);
-            }
-        } else {
-            return (segments, i);
-        }
-    }
-}
-
-/// The module a path names from inside `module`, if it is one of `known` (the longest one).
-/// In the binary (`bin::…`), `crate::` is the binary's root; the library (`innopress::`) is
-/// left out, since it never uses the binary.
-fn resolve(
-    module: &str,
-    path: &[String],
-    known: &BTreeSet<String>,
-    children: &BTreeSet<String>,
-) -> Option<String> {
-    let own: Vec<String> = module.split("::").map(str::to_string).collect();
-    let in_bin = module == "bin" || module.starts_with("bin::");
-    let mut base: Vec<String> = match path[0].as_str() {
-        "crate" if in_bin => vec!["bin".to_string()],
-        "crate" => Vec::new(),
-        "self" => own.clone(),
-        "super" => {
-            let ups = path.iter().take_while(|s| *s == "super").count();
-            own[..own.len().saturating_sub(ups)].to_vec()
-        }
-        first if children.contains(first) => own.clone(),
-        _ => return None,
-    };
-    let mut best = None;
-    if !base.is_empty() && known.contains(&base.join("::")) {
-        best = Some(base.join("::"));
-    }
-    let rest = path
-        .iter()
-        .skip_while(|s| *s == "crate" || *s == "self" || *s == "super");
-    for seg in rest {
-        base.push(seg.clone());
-        let name = base.join("::");
-        if known.contains(&name) {
-            best = Some(name);
-        }
-    }
-    best
-}
-
-fn graph() -> BTreeMap<String, BTreeSet<String>> {
-    let mods = modules();
-    let known: BTreeSet<String> = mods.keys().cloned().collect();
-    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (name, text) in &mods {
-        if name == "crate" || name == "bin" {
-            continue;
-        }
-        let code = code_only(text);
-        let children: BTreeSet<String> = code
-            .lines()
-            .filter_map(|l| {
-                let l = l
-                    .trim_start()
-                    .trim_start_matches("pub ")
-                    .trim_start_matches("pub(crate) ");
-                l.strip_prefix("mod ")
-                    .map(|m| m.trim_end_matches(';').trim().to_string())
-            })
-            .collect();
-        for p in paths(&code) {
-            if let Some(to) = resolve(name, &p, &known, &children)
-                && to != *name
-                && to != "crate"
-            {
-                edges.entry(name.clone()).or_default().insert(to);
-            }
-        }
-    }
-    edges
-}
-
-#[test]
-fn the_module_graph_has_no_cycle() {
-    let edges = graph();
-    // the modules the path parser must see, so the test cannot pass by seeing nothing
-    assert!(
-        edges["render::site"].contains("render::model"),
-        "{:?}",
-        edges["render::site"]
-    );
-    assert!(edges["pipeline"].contains("render::site"));
-    assert!(edges["render::site::documents"].contains("render::view"));
-    let mut cycles = Vec::new();
-    // depth-first search; a back edge is a cycle
-    fn visit(
-        n: &str,
-        edges: &BTreeMap<String, BTreeSet<String>>,
-        stack: &mut Vec<String>,
-        done: &mut BTreeSet<String>,
-        cycles: &mut Vec<String>,
-    ) {
-        if let Some(at) = stack.iter().position(|s| s == n) {
-            let mut c = stack[at..].to_vec();
-            c.push(n.to_string());
-            cycles.push(c.join(" → "));
-            return;
-        }
-        if !done.insert(n.to_string()) {
-            return;
-        }
-        stack.push(n.to_string());
-        for m in edges.get(n).into_iter().flatten() {
-            visit(m, edges, stack, done, cycles);
-        }
-        stack.pop();
-    }
-    let mut done = BTreeSet::new();
-    for n in edges.keys() {
-        visit(n, &edges, &mut Vec::new(), &mut done, &mut cycles);
-    }
-    assert!(cycles.is_empty(), "import cycles:\n{}", cycles.join("\n"));
-}
-
-#[test]
-fn no_source_file_passes_600_lines() {
-    let long: Vec<String> = modules()
-        .into_iter()
-        .filter(|(_, text)| text.lines().count() > 600)
-        .map(|(name, text)| format!("{name}: {} lines", text.lines().count()))
-        .collect();
-    assert!(long.is_empty(), "{long:?}");
-}
-
 #[test]
 fn the_library_returns_no_string_errors() {
     let mut found = Vec::new();
-    for (name, text) in modules() {
-        if name.starts_with("bin") {
-            continue;
-        }
+    for (name, text) in library_files() {
         let code: String = code_only(&text)
             .split_whitespace()
             .collect::<Vec<_>>()
@@ -330,15 +257,4 @@ fn the_library_returns_no_string_errors() {
         }
     }
     assert!(found.is_empty(), "{found:#?}");
-}
-
-#[test]
-#[ignore = "prints the module graph: cargo test --test integration print_graph -- --ignored --nocapture"]
-fn print_graph() {
-    for (from, to) in graph() {
-        println!(
-            "{from} -> {}",
-            to.into_iter().collect::<Vec<_>>().join(", ")
-        );
-    }
 }

@@ -157,7 +157,7 @@ pub(crate) fn days_ago(days: i64, hour: u32) -> String {
 /// The keyed hash campaigns put into Message-IDs and return paths, as the tests' secret
 /// makes it.
 pub(crate) fn hash_of(email: &str) -> String {
-    innopress::render::email::message::recipient_hash(Some("test-secret"), email)
+    innopress::newsletter::email::message::recipient_hash(Some("test-secret"), email)
 }
 
 /// `path`, its modification time set `days` ago: when a saved message arrived.

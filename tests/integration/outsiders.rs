@@ -176,7 +176,7 @@ fn mail_over_the_limits_is_skipped_and_every_genuine_request_still_applies() {
         ),
     );
     // an .eml with c's own token, sent from another address
-    let token = innopress::render::email::message::token("test-secret", "c@example.org");
+    let token = innopress::newsletter::email::message::token("test-secret", "c@example.org");
     let by_token = mail(
         &[
             ("From", "forwarded@elsewhere.example"),

@@ -1,0 +1,390 @@
+//! Incremental rebuilds for `serve`: the loaded site, its summary, theme and charts stay in
+//! memory; an edit of a Markdown document re-reads that file, re-validates, and renders only
+//! its page and the pages that list it. Anything else (data, settings, theme, static files, a
+//! new, removed or drafted document) falls back to a full build, which is always correct.
+
+use crate::pipeline::{self, BuildError, BuildOptions, BuildReport};
+use innopress_charts::Chart;
+use innopress_content::content::Site;
+use innopress_content::content::model::{DocKind, Document, SiteConfig};
+use innopress_content::validate;
+use innopress_core::diagnostics::Diagnostics;
+use innopress_impact::Summary;
+use innopress_render::site::{self, Selection};
+use innopress_render::theme::Theme;
+use innopress_render::{Model, RenderError};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+pub struct Session {
+    opts: BuildOptions,
+    output: PathBuf,
+    site: Site,
+    config: SiteConfig,
+    summary: Summary,
+    theme: Theme,
+    charts: Arc<BTreeMap<String, Chart>>,
+    /// Figures on the documents' own dates, and the dates and charts they were computed for:
+    /// computed again only when an edit changes those.
+    dated: Arc<BTreeMap<innopress_core::date::Date, innopress_render::model::Dated>>,
+    /// Every page's search record, made at the first edit and kept up to date after it.
+    search: Option<Vec<innopress_render::search::SearchRecord>>,
+    /// A hash of each index file as this session last wrote it: most of them (every page's
+    /// own file) stay the same after an edit and are not written again.
+    search_written: std::collections::HashMap<String, u64>,
+    dated_shape: Option<Vec<(innopress_core::date::Date, Vec<String>)>>,
+}
+
+enum Change {
+    Edit(String, DocKind, usize),
+    Ignore,
+    Other,
+}
+
+pub enum Outcome {
+    /// Only these files were written.
+    Incremental {
+        files: usize,
+        millis: u128,
+    },
+    Full(BuildReport),
+}
+
+impl Session {
+    /// A full build, keeping what it loaded for later edits.
+    pub fn start(opts: &BuildOptions) -> Result<(Session, BuildReport), BuildError> {
+        let (report, loaded) = pipeline::build_keeping(opts)?;
+        let session = Session::load(opts, report.output.clone(), loaded)?;
+        Ok((session, report))
+    }
+
+    /// Keeps what the build loaded; loads the site only when the build was skipped.
+    fn load(
+        opts: &BuildOptions,
+        output: PathBuf,
+        loaded: Option<pipeline::Loaded>,
+    ) -> Result<Session, BuildError> {
+        let pipeline::Loaded {
+            checked,
+            theme,
+            charts,
+        } = match loaded {
+            Some(l) => l,
+            None => pipeline::Loaded::load(opts)?,
+        };
+        Ok(Session {
+            opts: opts.clone(),
+            output,
+            site: checked.site,
+            config: checked.config,
+            summary: checked.summary,
+            theme,
+            charts,
+            dated: Arc::new(BTreeMap::new()),
+            dated_shape: None,
+            search: None,
+            search_written: std::collections::HashMap::new(),
+        })
+    }
+
+    /// Applies a change to `paths` (absolute or relative to the root). On an error nothing in
+    /// the output or the session changes.
+    pub fn rebuild(&mut self, paths: &[PathBuf]) -> Result<Outcome, BuildError> {
+        let started = Instant::now();
+        let root = self.opts.root.clone();
+        let mut edits = Vec::new();
+        for p in paths {
+            match self.document_edit(&root, p) {
+                Change::Edit(rel, kind, index) => edits.push((rel, kind, index)),
+                Change::Ignore => {}
+                Change::Other => return self.full(),
+            }
+        }
+        if edits.is_empty() {
+            return Ok(Outcome::Incremental {
+                files: 0,
+                millis: started.elapsed().as_millis(),
+            });
+        }
+        edits.sort_by(|a, b| a.0.cmp(&b.0));
+        edits.dedup_by(|a, b| a.0 == b.0);
+
+        let mut selection = Selection::default();
+        let mut undo: Vec<(DocKind, usize, Document, Arc<str>)> = Vec::new();
+        let mut diags = Diagnostics::default();
+        for (rel, kind, index) in &edits {
+            let (src, doc, d) = innopress_content::content::load_document(&root, rel, *kind);
+            diags.extend(d);
+            let (Some(src), Some(mut doc)) = (src, doc) else {
+                continue;
+            };
+            let old = &self.site.docs(*kind)[*index];
+            if (doc.draft() && !self.opts.drafts) || doc.slug != old.slug {
+                self.revert(undo);
+                return self.full();
+            }
+            let old_issue = old.issue().map(|i| *i.number.get_ref());
+            let new_issue = doc.issue().map(|i| *i.number.get_ref());
+            let listed = listing_changed(old, &doc);
+            if old_issue != new_issue || (*kind == DocKind::Page && old.title() != doc.title()) {
+                // numbers name folders; page titles are in every page's footer
+                self.revert(undo);
+                return self.full();
+            }
+            doc.file = old.file;
+            // the record beside it is a file of its own; an edit of it rebuilds everything
+            doc.record = old.record.clone();
+            select(&self.site, old, &doc, listed, &mut selection);
+            let previous_text = self.site.sources.replace(doc.file, src.text.clone());
+            let previous = std::mem::replace(&mut self.site.docs_mut(*kind)[*index], doc);
+            undo.push((*kind, *index, previous, previous_text));
+        }
+        if !diags.has_errors() {
+            diags.extend(validate::validate(
+                &self.site,
+                validate::Options {
+                    drafts: self.opts.drafts,
+                },
+            ));
+        }
+        if diags.has_errors() {
+            self.revert(undo);
+            diags.sort();
+            return Err(BuildError::Content(diags));
+        }
+        let wanted = innopress_render::dated::wanted(&self.site, self.summary.as_of);
+        let shape = innopress_render::dated::shape(&wanted);
+        if self.dated_shape.as_ref() != Some(&shape) {
+            self.dated = Arc::new(innopress_render::dated::compute(
+                &self.site,
+                &self.summary,
+                &self.theme.strings.charts,
+                wanted,
+            ));
+            self.dated_shape = Some(shape);
+        }
+        let model = Model::with_charts(
+            &self.site,
+            &self.config,
+            &self.summary,
+            &self.theme,
+            self.charts.clone(),
+            self.dated.clone(),
+        );
+        let out = &self.output;
+        let sink = |path: &str, bytes: &[u8]| {
+            crate::output::write_into(out, path, bytes).map_err(|e| RenderError::Write(Box::new(e)))
+        };
+        let mut result = site::render_selected(&model, &selection, &sink);
+        // the charts on documents' own dates are few and may have changed with the edit
+        // (a new date, a new chart): written again each time, for the feed that links them
+        let failed: Vec<RenderError> = site::dated_chart_files(&model)
+            .filter_map(|(path, svg)| sink(&path, svg.as_bytes()).err())
+            .collect();
+        if !failed.is_empty() {
+            result = match result {
+                Ok(_) => Err(failed),
+                Err(mut e) => {
+                    e.extend(failed);
+                    Err(e)
+                }
+            };
+        }
+        if !selection.emails.is_empty() {
+            let (emails, mut errors) = innopress_mail::email::preview::email_files(&model, |n| {
+                selection.emails.contains(&n)
+            });
+            for (path, bytes) in &emails {
+                if let Err(e) = sink(path, bytes) {
+                    errors.push(e);
+                }
+            }
+            result = match (result, errors.is_empty()) {
+                (Ok(files), true) => Ok(files + emails.len()),
+                (Ok(_), false) => Err(errors),
+                (Err(mut e), _) => {
+                    e.extend(errors);
+                    Err(e)
+                }
+            };
+        }
+        let mut files = result.map_err(BuildError::Render)?;
+        files += reindex(
+            &mut self.search,
+            &mut self.search_written,
+            &self.output,
+            &model,
+        )
+        .map_err(|e| BuildError::Render(vec![e]))?;
+        Ok(Outcome::Incremental {
+            files,
+            millis: started.elapsed().as_millis(),
+        })
+    }
+
+    fn revert(&mut self, undo: Vec<(DocKind, usize, Document, Arc<str>)>) {
+        for (kind, index, doc, text) in undo.into_iter().rev() {
+            self.site.sources.replace(doc.file, text);
+            self.site.docs_mut(kind)[index] = doc;
+        }
+    }
+
+    fn full(&mut self) -> Result<Outcome, BuildError> {
+        let (report, loaded) = pipeline::build_keeping(&self.opts)?;
+        *self = Session::load(&self.opts, report.output.clone(), loaded)?;
+        Ok(Outcome::Full(report))
+    }
+
+    /// What a changed path means: an edit of a document the session knows, nothing (a
+    /// vanished temporary file of an editor), or anything else.
+    fn document_edit(&self, root: &Path, p: &Path) -> Change {
+        let rel = p.strip_prefix(root).unwrap_or(p);
+        let Some(rel) = rel.to_str().map(|r| r.replace('\\', "/")) else {
+            return Change::Other;
+        };
+        let known = self.site.sources.find(&rel);
+        if !root.join(&rel).exists() {
+            // a file that is gone: a deleted document, or an editor's temporary file
+            return if known.is_some() {
+                Change::Other
+            } else {
+                Change::Ignore
+            };
+        }
+        let kind = DocKind::ALL.into_iter().find(|k| {
+            rel.strip_prefix(&format!("content/{}/", k.folder()))
+                .is_some_and(|name| name.ends_with(".md") && !name.contains('/'))
+        });
+        match (kind, known) {
+            (Some(kind), Some(file)) => {
+                match self.site.docs(kind).iter().position(|d| d.file == file) {
+                    Some(index) => Change::Edit(rel, kind, index),
+                    None => Change::Other,
+                }
+            }
+            _ => Change::Other,
+        }
+    }
+}
+
+/// Whether what lists show of a document (title, date, summary, tags) changed.
+fn listing_changed(old: &Document, new: &Document) -> bool {
+    let tags = |d: &Document| {
+        (
+            d.cities()
+                .iter()
+                .map(|c| c.get_ref().clone())
+                .collect::<Vec<_>>(),
+            d.themes()
+                .iter()
+                .map(|t| t.get_ref().clone())
+                .collect::<Vec<_>>(),
+        )
+    };
+    old.title() != new.title()
+        || old.summary() != new.summary()
+        || old.date() != new.date()
+        || tags(old) != tags(new)
+}
+
+/// The pages an edit of `old` into `new` touches.
+fn select(site: &Site, old: &Document, new: &Document, listed: bool, sel: &mut Selection) {
+    sel.docs.push((new.kind, new.slug.clone()));
+    match new.kind {
+        DocKind::Article => {
+            sel.feed = true;
+            if listed {
+                sel.lists = true;
+                sel.sitemap = true;
+                for d in [old, new] {
+                    sel.cities
+                        .extend(d.cities().iter().map(|c| c.get_ref().clone()));
+                    sel.themes
+                        .extend(d.themes().iter().map(|t| t.get_ref().clone()));
+                }
+                // issues that tease the article show its title and summary
+                for issue in &site.newsletters {
+                    if issue
+                        .issue()
+                        .is_some_and(|i| i.articles.iter().any(|a| *a.get_ref() == new.slug))
+                    {
+                        sel.docs.push((DocKind::Newsletter, issue.slug.clone()));
+                        sel.emails
+                            .extend(issue.issue().map(|i| *i.number.get_ref()));
+                    }
+                }
+            }
+        }
+        DocKind::Newsletter => {
+            sel.emails.extend(new.issue().map(|i| *i.number.get_ref()));
+            if listed {
+                sel.lists = true;
+                sel.sitemap = true;
+            }
+        }
+        DocKind::Report => {
+            if listed {
+                sel.lists = true;
+                sel.sitemap = true;
+            }
+        }
+        DocKind::Page => {}
+    }
+}
+
+/// The search index again, with the records of the pages just rendered: it ranks with
+/// figures of the whole site, so it is made whole, as a full build makes it. Files of
+/// the previous index that the new one lacks are removed.
+fn reindex(
+    kept: &mut Option<Vec<innopress_render::search::SearchRecord>>,
+    written: &mut std::collections::HashMap<String, u64>,
+    output: &Path,
+    model: &Model,
+) -> Result<usize, RenderError> {
+    let fresh = model
+        .search
+        .lock()
+        .map(|mut r| std::mem::take(&mut *r))
+        .unwrap_or_default();
+    let records = kept.get_or_insert_with(|| site::search_records(model));
+    for r in fresh {
+        match records.iter_mut().find(|x| x.url == r.url) {
+            Some(old) => *old = r,
+            None => records.push(r),
+        }
+    }
+    let files = innopress_render::search::index(records.clone());
+    let keep: std::collections::BTreeSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    for dir in ["search/terms", "search/docs"] {
+        let Ok(entries) = std::fs::read_dir(output.join(dir)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let rel = format!("{dir}/{}", e.file_name().to_string_lossy());
+            if !keep.contains(rel.as_str()) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    use rayon::prelude::*;
+    let hash = |bytes: &[u8]| {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        bytes.hash(&mut h);
+        h.finish()
+    };
+    let changed: Vec<(&String, &Vec<u8>, u64)> = files
+        .iter()
+        .map(|(p, b)| (p, b, hash(b)))
+        .filter(|(p, _, h)| written.get(p.as_str()) != Some(h))
+        .collect();
+    changed
+        .par_iter()
+        .try_for_each(|(path, bytes, _)| crate::output::write_into(output, path, bytes))
+        .map_err(|e| RenderError::Write(Box::new(e)))?;
+    written.clear();
+    written.extend(files.iter().map(|(p, b)| (p.clone(), hash(b))));
+    Ok(changed.len())
+}

@@ -1,0 +1,511 @@
+//! Link checking for `check`, `build` and `newsletter build`: every internal link and
+//! `#anchor` resolves to a page, a file or a heading of the site, so a broken link is an
+//! error wherever output is written (as in Zola), not only in `check`. Links in Markdown are
+//! checked at their source (file:line); links that templates make are checked in the
+//! rendered pages, which are scanned as they are rendered. The hint names the nearest page
+//! that exists, by address and by title.
+
+use crate::Model;
+use innopress_content::content::Site;
+use innopress_content::content::model::DocKind;
+use innopress_core::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use innopress_core::urls::root_prefix;
+use pulldown_cmark::{Event, Parser, Tag};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+
+/// Scans rendered pages (path → HTML) for [`check`], in parallel.
+pub fn scan_all(pages: &[(String, String)]) -> Vec<(String, Scanned)> {
+    pages
+        .par_iter()
+        .map(|(p, html)| (p.clone(), scan(html)))
+        .collect()
+}
+
+/// Checks the links of the rendered pages (path and what [`scan`] found on it) against
+/// them and `files`; `base_path` is the path of `base_url` (`/innocities/`), which absolute
+/// links start with.
+pub fn check(
+    site: &Site,
+    pages: &[(String, Scanned)],
+    files: &[String],
+    base_path: &str,
+) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    let mut pages: Vec<&(String, Scanned)> = pages.iter().collect();
+    pages.sort_by(|a, b| a.0.cmp(&b.0));
+    let ids: BTreeMap<&str, &BTreeSet<String>> =
+        pages.iter().map(|(p, s)| (p.as_str(), &s.ids)).collect();
+    let titles = titles(site);
+    let mut existing: BTreeSet<&str> = pages.iter().map(|(p, _)| p.as_str()).collect();
+    existing.extend(files.iter().map(String::as_str));
+    let dirs: Vec<String> = pages
+        .iter()
+        .map(|(p, _)| format!("/{}", p.strip_suffix("index.html").unwrap_or(p)))
+        .collect();
+    let hint_for = |p: &Problem| hint_for(p, &dirs, &titles);
+    let mut from_markdown: BTreeSet<(String, String)> = BTreeSet::new();
+
+    for kind in DocKind::ALL {
+        for doc in site.docs(kind) {
+            let page = format!("{}index.html", Model::doc_dir(doc));
+            let root = root_prefix(&page);
+            let body = site.body(doc);
+            let opts = innopress_core::markdown::options();
+            for (ev, range) in Parser::new_ext(body, opts).into_offset_iter() {
+                let (Event::Start(Tag::Link { dest_url, .. })
+                | Event::Start(Tag::Image { dest_url, .. })) = ev
+                else {
+                    continue;
+                };
+                let url = dest_url.to_string();
+                if is_external(&url) {
+                    continue;
+                }
+                // the form the link takes on the page, so the page scan below skips it
+                let rendered = match innopress_core::markdown::site_path(&url, base_path) {
+                    Some(rest) => format!("{root}{rest}"),
+                    None => url.clone(),
+                };
+                from_markdown.insert((page.clone(), rendered.clone()));
+                if let Some(problem) = resolve(&page, &rendered, &existing, &ids) {
+                    let span = doc.body.start + range.start..doc.body.start + range.end;
+                    let hint = hint_for(&problem);
+                    diags.error(
+                        site.source(doc.file),
+                        span,
+                        format!("broken link `{url}`: {}", problem.message),
+                        Some(hint),
+                    );
+                }
+            }
+        }
+    }
+
+    for (page, found) in pages.iter().map(|p| (&p.0, &p.1)) {
+        for url in found.links.iter().map(String::as_str) {
+            if is_external(url) || from_markdown.contains(&(page.clone(), url.to_string())) {
+                continue;
+            }
+            // absolute links (the 404 page's) start with the base path
+            let local = match url.strip_prefix(base_path) {
+                Some(rest) if url.starts_with('/') => format!("/{rest}"),
+                _ => url.to_string(),
+            };
+            if let Some(problem) = resolve(page, &local, &existing, &ids) {
+                let hint = hint_for(&problem);
+                diags.push(
+                    Diagnostic::file_error(
+                        format!("output/{page}"),
+                        format!(
+                            "broken link `{url}` made by a template: {}",
+                            problem.message
+                        ),
+                    )
+                    .with_hint(format!("{hint}; look for it in the theme's templates")),
+                );
+            }
+        }
+    }
+    diags
+}
+
+/// Where an external link was found: a Markdown span, or a page the templates made.
+enum Place {
+    Markdown(innopress_core::diagnostics::FileId, std::ops::Range<usize>),
+    Page(String),
+}
+
+/// `check --external`: every http(s) link to another site, each address fetched once, with
+/// at most `parallel` requests at a time and a timeout each. Failures are warnings, since a
+/// site that is down today may be back tomorrow (`--deny-warnings` makes them errors).
+pub fn check_external(
+    site: &Site,
+    pages: &[(String, String)],
+    base_url: &str,
+    parallel: usize,
+    timeout: std::time::Duration,
+) -> Diagnostics {
+    let mut places: BTreeMap<String, Vec<Place>> = BTreeMap::new();
+    let opts = innopress_core::markdown::options();
+    let mut in_markdown: BTreeSet<String> = BTreeSet::new();
+    for kind in DocKind::ALL {
+        for doc in site.docs(kind) {
+            for (ev, range) in Parser::new_ext(site.body(doc), opts).into_offset_iter() {
+                if let Event::Start(Tag::Link { dest_url, .. })
+                | Event::Start(Tag::Image { dest_url, .. }) = ev
+                {
+                    let url = dest_url.to_string();
+                    if is_web(&url, base_url) {
+                        in_markdown.insert(url.clone());
+                        places.entry(url).or_default().push(Place::Markdown(
+                            doc.file,
+                            doc.body.start + range.start..doc.body.start + range.end,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    for (page, html) in pages {
+        for url in scan(html).links {
+            if is_web(&url, base_url) && !in_markdown.contains(&url) {
+                let list = places.entry(url).or_default();
+                if list.len() < 3 {
+                    list.push(Place::Page(page.clone()));
+                }
+            }
+        }
+    }
+    let urls: Vec<String> = places.keys().cloned().collect();
+    let results = fetch_all(&urls, parallel, timeout);
+    let mut diags = Diagnostics::default();
+    for (url, problem) in results {
+        for place in places.get(&url).into_iter().flatten() {
+            let message = format!("external link `{url}` {problem}");
+            let hint = "check the address in a browser; fix or remove the link if the page has moved or gone".to_string();
+            match place {
+                Place::Markdown(file, span) => {
+                    diags.warning(site.source(*file), span.clone(), message, Some(hint))
+                }
+                Place::Page(page) => diags.push(Diagnostic {
+                    severity: innopress_core::diagnostics::Severity::Warning,
+                    stage: Default::default(),
+                    ..Diagnostic::file_error(format!("output/{page}"), message)
+                        .with_hint(format!("{hint} (it comes from data or a template)"))
+                }),
+            }
+        }
+    }
+    diags
+}
+
+fn is_web(url: &str, base_url: &str) -> bool {
+    (starts_with_ignore_case(url, "http://") || starts_with_ignore_case(url, "https://"))
+        && !url.starts_with(base_url)
+}
+
+/// Schemes are case-insensitive (`JavaScript:` is `javascript:`).
+fn starts_with_ignore_case(url: &str, prefix: &str) -> bool {
+    url.get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+}
+
+/// Fetches every address (HEAD, then GET where HEAD fails), at most `parallel` at a time,
+/// each within `timeout`; returns the ones that fail and why, sorted by address. Shows
+/// progress on a terminal.
+pub fn fetch_all(
+    urls: &[String],
+    parallel: usize,
+    timeout: std::time::Duration,
+) -> Vec<(String, String)> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .user_agent("innopress link check")
+        .build()
+        .into();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+    // checking many addresses takes a while: show progress on a terminal
+    let bar = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
+        let b = indicatif::ProgressBar::new(urls.len() as u64);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("checking links {bar:30} {pos}/{len}")
+        {
+            b.set_style(style);
+        }
+        b
+    });
+    std::thread::scope(|scope| {
+        for _ in 0..parallel.clamp(1, urls.len().max(1)) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(url) = urls.get(i) else { break };
+                    if let Some(problem) = fetch(&agent, url) {
+                        results
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .push((url.clone(), problem));
+                    }
+                    if let Some(b) = &bar {
+                        b.inc(1);
+                    }
+                }
+            });
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort();
+    results
+}
+
+/// `None` when the address answers with success (after redirects). Some servers refuse
+/// HEAD (405, 403, 404): a failed HEAD is tried again as GET.
+fn fetch(agent: &ureq::Agent, url: &str) -> Option<String> {
+    let status = match agent.head(url).call() {
+        Ok(r) if r.status().as_u16() < 400 => Ok(r.status().as_u16()),
+        _ => agent.get(url).call().map(|r| r.status().as_u16()),
+    };
+    match status {
+        Ok(code) if code < 400 => None,
+        Ok(code) => Some(format!("answers HTTP {code}")),
+        Err(ureq::Error::Timeout(_)) => Some("did not answer in time".into()),
+        Err(e) => Some(format!("cannot be reached: {e}")),
+    }
+}
+
+struct Problem {
+    message: String,
+    target: String,
+}
+
+fn is_external(url: &str) -> bool {
+    url.is_empty()
+        || url.starts_with("//")
+        || url.contains("://")
+        || ["mailto:", "tel:", "cid:", "data:", "javascript:"]
+            .iter()
+            .any(|s| starts_with_ignore_case(url, s))
+}
+
+/// `None` when `url`, as found on `page`, leads to an existing file (and heading).
+fn resolve(
+    page: &str,
+    url: &str,
+    existing: &BTreeSet<&str>,
+    ids: &BTreeMap<&str, &BTreeSet<String>>,
+) -> Option<Problem> {
+    let (path, anchor) = match url.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (url, None),
+    };
+    let path = path.split('?').next().unwrap_or("");
+    let target = if path.is_empty() {
+        page.to_string()
+    } else {
+        let mut parts: Vec<&str> = if path.starts_with('/') {
+            Vec::new()
+        } else {
+            page.split('/')
+                .collect::<Vec<_>>()
+                .split_last()
+                .map(|(_, dir)| dir.to_vec())
+                .unwrap_or_default()
+        };
+        for seg in path.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    if parts.pop().is_none() {
+                        return Some(Problem {
+                            message: "it leads outside the site".into(),
+                            target: path.into(),
+                        });
+                    }
+                }
+                s => parts.push(s),
+            }
+        }
+        let joined = parts.join("/");
+        if path.ends_with('/') || path == "." || joined.is_empty() {
+            if joined.is_empty() {
+                "index.html".to_string()
+            } else {
+                format!("{joined}/index.html")
+            }
+        } else if existing.contains(joined.as_str()) {
+            joined
+        } else {
+            // `news/a` without the slash is served as the folder's page
+            format!("{joined}/index.html")
+        }
+    };
+    if !existing.contains(target.as_str()) {
+        let shown = target
+            .strip_suffix("index.html")
+            .unwrap_or(&target)
+            .to_string();
+        return Some(Problem {
+            message: format!("there is no page or file `/{shown}` in the site"),
+            target: shown,
+        });
+    }
+    if let Some(a) = anchor.filter(|a| !a.is_empty()) {
+        let known = ids.get(target.as_str());
+        if known.is_some_and(|ids| !ids.contains(a)) {
+            return Some(Problem {
+                message: format!(
+                    "the page `/{}` has no heading or element with id `{a}`",
+                    target.strip_suffix("index.html").unwrap_or(&target)
+                ),
+                target: format!(
+                    "{}#{a}",
+                    target.strip_suffix("index.html").unwrap_or(&target)
+                ),
+            });
+        }
+    }
+    None
+}
+
+/// The site's pages by title: (`/news/slug/`, title), for hints.
+fn titles(site: &Site) -> Vec<(String, String)> {
+    let mut v = Vec::new();
+    for kind in DocKind::ALL {
+        for d in site.docs(kind) {
+            v.push((format!("/{}", Model::doc_dir(d)), d.title().to_string()));
+        }
+    }
+    for p in &site.projects {
+        v.push((format!("/projects/{}/", p.id.get_ref()), p.title.clone()));
+    }
+    for c in &site.cities {
+        v.push((format!("/cities/{}/", c.id.get_ref()), c.name.clone()));
+    }
+    for t in &site.themes {
+        v.push((format!("/themes/{}/", t.id.get_ref()), t.name.clone()));
+    }
+    v
+}
+
+/// The page whose title shares the most words with the last part of the address wanted,
+/// if it shares at least half of them: `/news/6g-pilots-helsinki/` finds “Helsinki opens
+/// its 6G pilots” wherever it is.
+fn nearest_by_title<'t>(
+    wanted: &str,
+    titles: &'t [(String, String)],
+) -> Option<&'t (String, String)> {
+    let last = wanted
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
+    let words: BTreeSet<String> = innopress_core::ids::suggest_slug(last)
+        .split('-')
+        .filter(|w| w.len() > 1)
+        .map(str::to_string)
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    let mut best: Option<(usize, &(String, String))> = None;
+    for entry in titles {
+        let slug = innopress_core::ids::suggest_slug(&entry.1);
+        let shared = slug.split('-').filter(|w| words.contains(*w)).count();
+        if shared * 2 >= words.len() && best.is_none_or(|(b, _)| shared > b) {
+            best = Some((shared, entry));
+        }
+    }
+    best.map(|(_, e)| e)
+}
+
+fn hint_for(p: &Problem, dirs: &[String], titles: &[(String, String)]) -> String {
+    let wanted = format!("/{}", p.target.split('#').next().unwrap_or(""));
+    let by_path = did_you_mean(&wanted, dirs.iter().map(String::as_str));
+    let by_title =
+        nearest_by_title(&wanted, titles).filter(|(dir, _)| Some(dir.as_str()) != by_path);
+    match (by_path, by_title) {
+        (Some(near), Some((dir, title))) => {
+            format!("the nearest existing page is `{near}`; by title, “{title}” is at `{dir}`")
+        }
+        (Some(near), None) => {
+            let title = titles.iter().find(|(d, _)| d == near).map(|(_, t)| t);
+            match title {
+                Some(t) => format!("the nearest existing page is “{t}” at `{near}`"),
+                None => format!("the nearest existing page is `{near}`"),
+            }
+        }
+        (None, Some((dir, title))) => format!("by title, the nearest page is “{title}” at `{dir}`"),
+        (None, None) => "links from the site root look like /news/SLUG/ or /projects/ID/".into(),
+    }
+}
+
+/// What the link checker needs of a page: the `href` and `src` values and the `id`s.
+#[derive(Default)]
+pub struct Scanned {
+    links: Vec<String>,
+    ids: BTreeSet<String>,
+}
+
+/// The links and ids of a page, read by [`innopress_core::html::tags`].
+pub fn scan(html: &str) -> Scanned {
+    let mut found = Scanned::default();
+    innopress_core::html::tags(html, |tag| {
+        let innopress_core::html::Tag::Start { attrs, .. } = tag else {
+            return;
+        };
+        for attr in attrs {
+            match &*attr.name.local {
+                "href" | "src" => found.links.push(attr.value.to_string()),
+                "id" => {
+                    found.ids.insert(attr.value.to_string());
+                }
+                _ => {}
+            }
+        }
+    });
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_relative_and_root_links() {
+        let existing: BTreeSet<&str> = ["index.html", "news/a/index.html", "img/x.png"]
+            .into_iter()
+            .collect();
+        let top: BTreeSet<String> = ["top".to_string()].into_iter().collect();
+        let mut ids = BTreeMap::new();
+        ids.insert("news/a/index.html", &top);
+        let page = "news/b/index.html";
+        assert!(resolve(page, "../a/", &existing, &ids).is_none());
+        assert!(resolve(page, "../a/#top", &existing, &ids).is_none());
+        assert!(
+            resolve(page, "../a/#nope", &existing, &ids)
+                .unwrap()
+                .message
+                .contains("no heading")
+        );
+        assert!(resolve(page, "../../img/x.png", &existing, &ids).is_none());
+        assert!(
+            resolve(page, "../c/", &existing, &ids)
+                .unwrap()
+                .message
+                .contains("no page")
+        );
+        assert!(
+            resolve(page, "../../../x/", &existing, &ids)
+                .unwrap()
+                .message
+                .contains("outside")
+        );
+        assert!(resolve("index.html", "./", &existing, &ids).is_none());
+    }
+
+    #[test]
+    fn scans_links_as_a_browser_reads_them() {
+        let found = scan(
+            "<a href='single.html'>x</a><a href=bare/>y</a><img src=\"a.png?x=1&amp;y=2\">\
+             <h2 id=top>t</h2><script>var s = '<a href=\"not-a-link\">';</script>\
+             <style>a[href=\"nor-this\"]{}</style>",
+        );
+        assert_eq!(found.links, ["single.html", "bare/", "a.png?x=1&y=2"]);
+        assert!(found.ids.contains("top"));
+    }
+
+    #[test]
+    fn schemes_are_matched_in_any_case() {
+        assert!(is_external("JavaScript:alert(1)"));
+        assert!(is_external("MAILTO:a@example.org"));
+        assert!(is_web("HTTPS://example.org/", "https://site.example/"));
+        assert!(!is_web("https://site.example/x", "https://site.example/"));
+    }
+}

@@ -1,0 +1,472 @@
+//! The website renderer: every page of the site, its feeds and open data. Each page is an
+//! independent job with its own small context; jobs run in parallel and hand their bytes to
+//! the caller's writer at once, so memory follows the largest page, not the whole site.
+//! Output never depends on the order jobs finish in. The page families live in the files
+//! beside this one; this one lists the jobs and runs them.
+
+pub mod cards;
+mod chrome;
+mod documents;
+pub mod feeds;
+mod home;
+mod impact;
+mod lists;
+pub mod opendata;
+mod places;
+mod projects;
+pub mod share;
+mod sheets;
+
+use super::model::{Model, RenderError};
+use super::view::*;
+use innopress_content::content::model::{DocKind, Document};
+use innopress_core::text::count;
+use projects::DASHBOARD_PAGE;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Where rendered files go: `write(relative path, bytes)`. The build passes the staging
+/// folder, a serve rebuild the live one; the renderer itself touches no file.
+pub type Sink<'s> = dyn Fn(&str, &[u8]) -> Result<(), RenderError> + Sync + 's;
+/// What sees each rendered page of [`render_site`]: (path, HTML).
+pub type PageHook<'s> = dyn Fn(&str, &str) + Sync + 's;
+
+/// What a render produced, for the summary line.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Report {
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: usize,
+    /// Pictures encoded by this build, and pictures whose variants came from the cache.
+    pub images_encoded: usize,
+    pub images_cached: usize,
+}
+
+#[derive(Debug, Clone)]
+enum Job {
+    Home,
+    NewsList,
+    Doc(DocKind, usize),
+    ReportList,
+    /// Page `n` (1-based) of the project dashboard.
+    Dashboard(usize),
+    Project(usize),
+    CityList,
+    City(usize),
+    ThemeList,
+    Theme(usize),
+    Impact,
+    NewsletterList,
+    NotFound,
+    Privacy,
+    Search,
+    DataCollection,
+}
+
+impl<'a> Model<'a> {
+    fn jobs(&self) -> Vec<Job> {
+        let mut jobs = vec![
+            Job::Home,
+            Job::NewsList,
+            Job::ReportList,
+            Job::Dashboard(1),
+            Job::CityList,
+            Job::ThemeList,
+            Job::Impact,
+            Job::NewsletterList,
+            Job::NotFound,
+            Job::Search,
+        ];
+        if self.cfg.collect.publish_status {
+            jobs.push(Job::DataCollection);
+        }
+        if self.cfg.newsletter.is_some() {
+            jobs.push(Job::Privacy);
+        }
+        for kind in DocKind::ALL {
+            jobs.extend((0..self.docs(kind).len()).map(|i| Job::Doc(kind, i)));
+        }
+        jobs.extend((2..=self.dashboard_pages()).map(Job::Dashboard));
+        jobs.extend((0..self.projects.len()).map(Job::Project));
+        jobs.extend((0..self.site.cities.len()).map(Job::City));
+        jobs.extend((0..self.site.themes.len()).map(Job::Theme));
+        jobs
+    }
+
+    /// Renders one job: returns the output path and the page text.
+    fn run(&self, job: &Job) -> Result<(String, String), RenderError> {
+        match job {
+            Job::Home => self.home(),
+            Job::NewsList => self.news_list(),
+            Job::ReportList => self.report_list(),
+            Job::NewsletterList => self.newsletter_list(),
+            Job::Doc(kind, i) => self.doc_page(self.docs(*kind)[*i]),
+            Job::Dashboard(n) => self.dashboard(*n),
+            Job::Project(i) => self.project(*i),
+            Job::CityList => self.city_list(),
+            Job::City(i) => self.city(*i),
+            Job::ThemeList => self.theme_list(),
+            Job::Theme(i) => self.theme_page(*i),
+            Job::Impact => self.impact(),
+            Job::NotFound => self.not_found(),
+            Job::Privacy => self.privacy(),
+            Job::Search => self.search_page(),
+            Job::DataCollection => self.data_collection(),
+        }
+    }
+
+    fn articles_about(&self, root: &str, pred: impl Fn(&Document) -> bool) -> Vec<DocLink<'a>> {
+        self.articles
+            .iter()
+            .filter(|d| pred(d))
+            .map(|d| self.doc_link(d, root))
+            .collect()
+    }
+
+    /// The project rows of a city or theme page, bounded like a dashboard page: past
+    /// [`DASHBOARD_PAGE`] projects, the largest by funding, with a pointer to the dashboard
+    /// filtered to all of them (`filter` is its query, e.g. `theme=wellbeing`).
+    fn capped_rows(
+        &self,
+        filter: &str,
+        pred: impl Fn(&innopress_content::content::model::Project) -> bool,
+    ) -> (Vec<ProjectRow<'a>>, Option<More>) {
+        let mut rows = self.rows(pred);
+        if rows.len() <= DASHBOARD_PAGE {
+            return (rows, None);
+        }
+        let total = rows.len();
+        rows.sort_by(|a, b| b.total_cents.cmp(&a.total_cents).then(a.id.cmp(b.id)));
+        rows.truncate(DASHBOARD_PAGE);
+        let more = More {
+            shown: count(DASHBOARD_PAGE),
+            total: count(total),
+            href: format!("projects/?{filter}"),
+        };
+        (rows, Some(more))
+    }
+
+    /// How many pages the dashboard has (bounded pages, so 20,000 projects stay usable).
+    fn dashboard_pages(&self) -> usize {
+        self.projects.len().div_ceil(DASHBOARD_PAGE).max(1)
+    }
+}
+
+/// A list cut short on a page, and where the whole list is.
+#[derive(Debug, Serialize)]
+struct More {
+    shown: String,
+    total: String,
+    /// From the site root.
+    href: String,
+}
+
+/// What an edit needs rendered again (see `incremental` in the build crate).
+#[derive(Debug, Default, Clone)]
+pub struct Selection {
+    /// Documents by kind and slug.
+    pub docs: Vec<(DocKind, String)>,
+    /// The home page and the news, report and newsletter lists.
+    pub lists: bool,
+    pub feed: bool,
+    pub sitemap: bool,
+    pub cities: std::collections::BTreeSet<String>,
+    pub themes: std::collections::BTreeSet<String>,
+    /// Newsletter issues whose email files are written again.
+    pub emails: std::collections::BTreeSet<u32>,
+}
+
+/// Renders only `sel` into `sink` (a serve rebuild). Returns the number of files written.
+pub fn render_selected(
+    model: &Model,
+    sel: &Selection,
+    sink: &Sink,
+) -> Result<usize, Vec<RenderError>> {
+    let mut jobs = Vec::new();
+    for (kind, slug) in &sel.docs {
+        if let Some(i) = model.docs(*kind).iter().position(|d| d.slug == *slug) {
+            jobs.push(Job::Doc(*kind, i));
+        }
+    }
+    if sel.lists {
+        jobs.extend([
+            Job::Home,
+            Job::NewsList,
+            Job::ReportList,
+            Job::NewsletterList,
+        ]);
+    }
+    for (i, c) in model.site.cities.iter().enumerate() {
+        if sel.cities.contains(c.id.get_ref()) {
+            jobs.push(Job::City(i));
+        }
+    }
+    for (i, t) in model.site.themes.iter().enumerate() {
+        if sel.themes.contains(t.id.get_ref()) {
+            jobs.push(Job::Theme(i));
+        }
+    }
+    let written = AtomicUsize::new(0);
+    let mut errors: Vec<RenderError> = jobs
+        .par_iter()
+        .filter_map(|job| {
+            let r = model
+                .run(job)
+                .and_then(|(path, html)| sink(&path, html.as_bytes()));
+            written.fetch_add(1, Ordering::Relaxed);
+            r.err()
+        })
+        .collect();
+    let mut extra: Vec<OutputFile> = Vec::new();
+    if sel.feed {
+        extra.push(("feed.xml".into(), feeds::feed(model).into_bytes()));
+    }
+    if sel.sitemap {
+        extra.push(("sitemap.xml".into(), feeds::sitemap_of(model).into_bytes()));
+    }
+    for (path, bytes) in &extra {
+        match sink(path, bytes) {
+            Ok(()) => {
+                written.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(written.load(Ordering::Relaxed))
+    } else {
+        Err(errors)
+    }
+}
+
+/// Every HTML page as (path, html), in memory: for checks that look at the rendered site
+/// without writing it.
+pub fn render_pages(model: &Model) -> (Vec<(String, String)>, Vec<RenderError>) {
+    let results: Vec<Result<(String, String), RenderError>> =
+        model.jobs().par_iter().map(|job| model.run(job)).collect();
+    let mut pages = Vec::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(p) => pages.push(p),
+            Err(e) => errors.push(e),
+        }
+    }
+    pages.sort();
+    (pages, errors)
+}
+
+/// The output paths that are not HTML pages: feeds, data, assets, charts, static files and
+/// the newsletter email files.
+pub fn other_files(model: &Model) -> Vec<String> {
+    let mut v: Vec<String> = [
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "data/summary.json",
+        "data/datapackage.json",
+        "data/projects.csv",
+        "data/projects.xlsx",
+        "data/projects.json",
+        "data/observations.csv",
+        "data/observations.xlsx",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    v.extend(model.theme.assets.keys().map(|k| format!("assets/{k}")));
+    v.extend(model.charts.keys().map(|k| format!("charts/{k}.svg")));
+    v.extend(model.charts.keys().map(|k| format!("charts/{k}.csv")));
+    v.extend(dated_chart_files(model).map(|(path, _)| path));
+    v.extend(model.site.static_files.iter().cloned());
+    v.extend(innopress_cms::published_names(model.cfg));
+    v.extend(model.cards().iter().map(|c| cards::card_path(&c.dir)));
+    for info in model.site.images.values() {
+        for variant in info.variants() {
+            v.push(variant.webp);
+            v.push(variant.fallback);
+        }
+    }
+    for d in &model.newsletters {
+        let n = d.issue().map_or(0, |i| *i.number.get_ref());
+        for f in ["email.html", "email.txt", "email.eml"] {
+            v.push(format!("newsletter/{n}/{f}"));
+        }
+    }
+    v.sort();
+    v
+}
+
+pub use super::model::OutputFile;
+
+/// The charts drawn on documents' own dates, as the files the feed links
+/// (`charts/NAME-DATE.svg`; pages and email carry them inline), with their SVG.
+pub fn dated_chart_files<'m>(model: &'m Model) -> impl Iterator<Item = (String, &'m str)> + 'm {
+    model.dated.iter().flat_map(|(date, d)| {
+        d.charts.values().map(move |c| {
+            (
+                format!("charts/{}.svg", super::dated::chart_stem(&c.name, *date)),
+                c.svg.as_str(),
+            )
+        })
+    })
+}
+
+/// The search index of the site's documents, cities and themes, as files under `search/`.
+/// Document records are left by their pages, so this runs after [`render_site`].
+pub fn search_files(model: &Model) -> Vec<OutputFile> {
+    let mut records = table_records(model);
+    if let Ok(mut left) = model.search.lock() {
+        records.append(&mut left);
+    }
+    crate::search::index(records)
+}
+
+/// Every search record of the site, each document's body rendered for it: for a rebuild
+/// that renders only some pages (`serve`) and must still index them all.
+pub fn search_records(model: &Model) -> Vec<crate::search::SearchRecord> {
+    use crate::search::SearchRecord;
+    let docs: Vec<&Document> = DocKind::ALL
+        .iter()
+        .flat_map(|k| model.docs(*k).iter().copied())
+        .collect();
+    let mut records: Vec<SearchRecord> = docs
+        .par_iter()
+        .filter_map(|doc| {
+            let dir = Model::doc_dir(doc);
+            let path = format!("{dir}index.html");
+            let root = innopress_core::urls::root_prefix(&path);
+            let body = model
+                .body_html(doc, &root, &path, crate::Target::Page)
+                .ok()?;
+            Some(SearchRecord::of_document(doc, dir, &body.html))
+        })
+        .collect();
+    records.extend(table_records(model));
+    records
+}
+
+/// The search records of the data tables: every city, theme and project page.
+fn table_records(model: &Model) -> Vec<crate::search::SearchRecord> {
+    use crate::search::SearchRecord;
+    let site = model.site;
+    let mut records: Vec<SearchRecord> = site.cities.iter().map(SearchRecord::of_city).collect();
+    records.extend(site.themes.iter().map(SearchRecord::of_theme));
+    records.par_extend(model.projects.par_iter().map(|p| {
+        let city = p.city.as_ref().and_then(|c| {
+            site.cities
+                .iter()
+                .find(|x| x.id.get_ref() == c.get_ref())
+                .map(|x| x.name.as_str())
+        });
+        SearchRecord::of_project(p, city)
+    }));
+    records
+}
+
+/// Renders every page, feed, data file, chart and theme asset into `sink`. All errors are
+/// collected, not just the first.
+/// `on_page` sees each HTML page (path, text) before it is written: the build scans it
+/// there for the link check, with no second copy of the site in memory.
+pub fn render_site(
+    model: &Model,
+    sink: &Sink,
+    on_page: &PageHook,
+) -> Result<Report, Vec<RenderError>> {
+    let pages = AtomicUsize::new(0);
+    let bytes = AtomicUsize::new(0);
+    let jobs = model.jobs();
+    let mut errors: Vec<RenderError> = jobs
+        .par_iter()
+        .filter_map(|job| {
+            let (path, html) = match model.run(job) {
+                Ok(r) => r,
+                Err(e) => return Some(e),
+            };
+            pages.fetch_add(1, Ordering::Relaxed);
+            bytes.fetch_add(html.len(), Ordering::Relaxed);
+            on_page(&path, &html);
+            sink(&path, html.as_bytes()).err()
+        })
+        .collect();
+    let mut files = pages.load(Ordering::Relaxed);
+
+    let mut extra: Vec<OutputFile> = Vec::new();
+    extra.push(("feed.xml".into(), feeds::feed(model).into_bytes()));
+    extra.push(("sitemap.xml".into(), feeds::sitemap_of(model).into_bytes()));
+    extra.push(("robots.txt".into(), feeds::robots(&model.base).into_bytes()));
+    let summary_json = serde_json::to_string_pretty(model.summary).unwrap_or_default() + "\n";
+    extra.push(("data/summary.json".into(), summary_json.into_bytes()));
+    extra.push((
+        "data/datapackage.json".into(),
+        opendata::datapackage(model).into_bytes(),
+    ));
+    let open = opendata::Projects::new(model);
+    let projects = open.table();
+    extra.push(("data/projects.csv".into(), projects.csv().into_bytes()));
+    let observations = opendata::observations(model);
+    extra.push((
+        "data/observations.csv".into(),
+        observations.csv().into_bytes(),
+    ));
+    let title = &model.cfg.title;
+    let as_of = model.summary.as_of;
+    for (path, table, what, sheet) in [
+        ("data/projects.xlsx", &projects, "projects", "Projects"),
+        (
+            "data/observations.xlsx",
+            &observations,
+            "impact figures",
+            "Figures",
+        ),
+    ] {
+        match table.xlsx(&format!("{title}: {what}"), sheet, as_of) {
+            Ok(bytes) => extra.push((path.into(), bytes)),
+            Err(e) => errors.push(RenderError::Sheet {
+                path: path.into(),
+                message: e.to_string(),
+            }),
+        }
+    }
+    extra.push(("data/projects.json".into(), open.json().into_bytes()));
+    extra.push((
+        "data/projects-index.json".into(),
+        open.index(model).into_bytes(),
+    ));
+    for chart in model.charts.values() {
+        extra.push((
+            format!("charts/{}.svg", chart.name),
+            chart.svg.clone().into_bytes(),
+        ));
+        extra.push((
+            format!("charts/{}.csv", chart.name),
+            chart.table.csv().into_bytes(),
+        ));
+    }
+    extra.extend(dated_chart_files(model).map(|(path, svg)| (path, svg.as_bytes().to_vec())));
+    for (name, data) in &model.theme.assets {
+        extra.push((format!("assets/{name}"), data.to_vec()));
+    }
+    extra.extend(innopress_cms::published(
+        &model.site.root,
+        model.cfg,
+        &model.base.path,
+    ));
+    for (path, data) in &extra {
+        bytes.fetch_add(data.len(), Ordering::Relaxed);
+        if let Err(e) = sink(path, data) {
+            errors.push(e);
+        }
+        files += 1;
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Report {
+        pages: pages.load(Ordering::Relaxed),
+        files,
+        bytes: bytes.load(Ordering::Relaxed),
+        ..Report::default()
+    })
+}
