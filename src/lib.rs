@@ -9,7 +9,7 @@
 //! rebuilds) and `innopress-serve`. This crate names them under the module paths the command
 //! line, the tests and the benchmarks use.
 
-pub use innopress_build::{cache, freeze, incremental, init, output, pipeline};
+pub use innopress_build::{cache, freeze, incremental, init, issue, output, pipeline};
 pub use innopress_charts as charts;
 pub use innopress_cms as cms;
 pub use innopress_collect as collect;

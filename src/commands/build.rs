@@ -2,7 +2,7 @@
 
 use super::print::color;
 use crate::cli::BuildArgs;
-use innopress::pipeline::{self, BuildError, BuildOptions};
+use innopress::pipeline::{self, BuildError, BuildOptions, BuildReport as Report};
 use std::process::ExitCode;
 
 pub fn run(args: BuildArgs) -> ExitCode {
@@ -28,57 +28,10 @@ pub fn run(args: BuildArgs) -> ExitCode {
                 eprint!("{}", report.warnings.render_styled(color()));
             }
             if verbose {
-                let loaded: Vec<String> = report
-                    .loaded
-                    .iter()
-                    .map(|(what, n)| format!("{n} {what}"))
-                    .collect();
-                if !loaded.is_empty() {
-                    eprintln!("loaded {}", loaded.join(", "));
-                }
-                for (stage, ms) in &report.stages {
-                    eprintln!("  {stage}: {ms} ms");
-                }
+                print_stages(&report);
             }
-            if !quiet && report.unchanged {
-                eprintln!(
-                    "nothing changed since the last build: {} is up to date ({} pages, {} ms)",
-                    report.output.display(),
-                    report.pages,
-                    report.millis
-                );
-                if report.earlier_warnings > 0 {
-                    eprintln!(
-                        "  that build had {} warning{}; `innopress check` lists {}",
-                        report.earlier_warnings,
-                        if report.earlier_warnings == 1 {
-                            ""
-                        } else {
-                            "s"
-                        },
-                        if report.earlier_warnings == 1 {
-                            "it"
-                        } else {
-                            "them"
-                        }
-                    );
-                }
-            } else if !quiet {
-                eprintln!(
-                    "built {} pages and {} charts ({} files, {} KiB) into {} in {} ms",
-                    report.pages,
-                    report.charts,
-                    report.files,
-                    report.bytes / 1024,
-                    report.output.display(),
-                    report.millis
-                );
-                if report.images_encoded + report.images_cached > 0 {
-                    eprintln!(
-                        "  pictures: {} encoded, {} from the cache (.innopress/images/)",
-                        report.images_encoded, report.images_cached
-                    );
-                }
+            if !quiet {
+                print_summary(&report);
             }
             ExitCode::SUCCESS
         }
@@ -90,5 +43,53 @@ pub fn run(args: BuildArgs) -> ExitCode {
             eprintln!("build failed; the previous output was left unchanged");
             ExitCode::from(1)
         }
+    }
+}
+
+/// `--verbose`: what was loaded and how long each stage took.
+fn print_stages(report: &Report) {
+    let loaded: Vec<String> = report
+        .loaded
+        .iter()
+        .map(|(what, n)| format!("{n} {what}"))
+        .collect();
+    if !loaded.is_empty() {
+        eprintln!("loaded {}", loaded.join(", "));
+    }
+    for (stage, ms) in &report.stages {
+        eprintln!("  {stage}: {ms} ms");
+    }
+}
+
+/// The build's summary line, or that nothing changed.
+fn print_summary(report: &Report) {
+    if report.unchanged {
+        eprintln!(
+            "nothing changed since the last build: {} is up to date ({} pages, {} ms)",
+            report.output.display(),
+            report.pages,
+            report.millis
+        );
+        let n = report.earlier_warnings;
+        if n > 0 {
+            let (s, them) = if n == 1 { ("", "it") } else { ("s", "them") };
+            eprintln!("  that build had {n} warning{s}; `innopress check` lists {them}");
+        }
+        return;
+    }
+    eprintln!(
+        "built {} pages and {} charts ({} files, {} KiB) into {} in {} ms",
+        report.pages,
+        report.charts,
+        report.files,
+        report.bytes / 1024,
+        report.output.display(),
+        report.millis
+    );
+    if report.images_encoded + report.images_cached > 0 {
+        eprintln!(
+            "  pictures: {} encoded, {} from the cache (.innopress/images/)",
+            report.images_encoded, report.images_cached
+        );
     }
 }

@@ -28,15 +28,7 @@ fn observations(args: ImportObservationsArgs) -> ExitCode {
         }
     };
     let plan = import::plan(&checked.site, &args.files);
-    for p in plan.problems.iter().take(SHOWN_CELL_PROBLEMS) {
-        eprintln!("{p}");
-    }
-    if plan.problems.len() > SHOWN_CELL_PROBLEMS {
-        eprintln!(
-            "… and {} more problems not shown (fix these first, then import again)",
-            plan.problems.len() - SHOWN_CELL_PROBLEMS
-        );
-    }
+    print_problems(&plan);
     let errors = plan.errors();
     if errors > 0 && !args.skip_invalid {
         eprintln!(
@@ -45,29 +37,8 @@ fn observations(args: ImportObservationsArgs) -> ExitCode {
         );
         return ExitCode::from(1);
     }
-    for f in &plan.add {
-        eprintln!(
-            "{} {}: {} {} = {}{}",
-            if args.dry_run { "would add" } else { "add" },
-            f.at,
-            f.city,
-            f.indicator,
-            f.value,
-            f.target
-                .map(|t| format!(" (target {t})"))
-                .unwrap_or_default()
-        );
-    }
-    // "3 figures" or "2 figures and 1 n/a"
-    let na = plan
-        .add
-        .iter()
-        .filter(|f| f.value == import::Reading::NotApplicable)
-        .count();
-    let what = match na {
-        0 => format!("{} figures", plan.add.len()),
-        n => format!("{} figures and {n} n/a", plan.add.len() - n),
-    };
+    print_additions(&plan, args.dry_run);
+    let what = figures(&plan);
     if args.dry_run {
         eprintln!(
             "dry run: {what} would be added, {} are already in the data; nothing written",
@@ -95,6 +66,49 @@ fn observations(args: ImportObservationsArgs) -> ExitCode {
     }
 }
 
+/// The first problems of the returned files.
+fn print_problems(plan: &innopress::collect::import::Plan) {
+    for p in plan.problems.iter().take(SHOWN_CELL_PROBLEMS) {
+        eprintln!("{p}");
+    }
+    if plan.problems.len() > SHOWN_CELL_PROBLEMS {
+        eprintln!(
+            "… and {} more problems not shown (fix these first, then import again)",
+            plan.problems.len() - SHOWN_CELL_PROBLEMS
+        );
+    }
+}
+
+/// A line for each figure the import adds.
+fn print_additions(plan: &innopress::collect::import::Plan, dry_run: bool) {
+    for f in &plan.add {
+        eprintln!(
+            "{} {}: {} {} = {}{}",
+            if dry_run { "would add" } else { "add" },
+            f.at,
+            f.city,
+            f.indicator,
+            f.value,
+            f.target
+                .map(|t| format!(" (target {t})"))
+                .unwrap_or_default()
+        );
+    }
+}
+
+/// "3 figures" or "2 figures and 1 n/a".
+fn figures(plan: &innopress::collect::import::Plan) -> String {
+    let na = plan
+        .add
+        .iter()
+        .filter(|f| f.value == innopress::collect::import::Reading::NotApplicable)
+        .count();
+    match na {
+        0 => format!("{} figures", plan.add.len()),
+        n => format!("{} figures and {n} n/a", plan.add.len() - n),
+    }
+}
+
 fn projects(args: ImportProjectsArgs) -> ExitCode {
     use innopress::import::{self, ImportError, ImportOptions};
     let ImportProjectsArgs {
@@ -113,49 +127,7 @@ fn projects(args: ImportProjectsArgs) -> ExitCode {
         output,
         skip_invalid,
     }) {
-        Ok(mut report) => {
-            // with --quiet, rows skipped by --skip-invalid are only warnings: not shown
-            let problems = report.diagnostics.items.len();
-            if problems > 0 && !(report.written && quiet) {
-                report.diagnostics.items.truncate(SHOWN_PROBLEMS);
-                eprintln!("{}", report.diagnostics.render_styled(color));
-                if problems > SHOWN_PROBLEMS {
-                    eprintln!(
-                        "… {} more problems not shown; {} lists every rejected row",
-                        problems - SHOWN_PROBLEMS,
-                        report.rejects_file.display()
-                    );
-                }
-            }
-            let rejected = format!(
-                "{} rejected rows in {}",
-                report.rejected,
-                report.rejects_file.display()
-            );
-            if !report.written {
-                eprintln!(
-                    "error: {} of {} rows of {} cannot be imported; nothing imported ({rejected})",
-                    report.rejected,
-                    report.rows,
-                    csv.display()
-                );
-                eprintln!(
-                    "  = hint: fix those rows in the CSV, or pass --skip-invalid to import the other {}",
-                    report.imported
-                );
-                return ExitCode::from(1);
-            }
-            if !quiet {
-                eprintln!(
-                    "imported {} projects from {} rows into {} (funding EUR {}; {rejected})",
-                    report.imported,
-                    report.rows,
-                    report.output.display(),
-                    report.funding.grouped(),
-                );
-            }
-            ExitCode::SUCCESS
-        }
+        Ok(report) => imported(report, &csv, quiet, color),
         Err(ImportError::Invalid(diags)) => {
             eprintln!("{}", diags.render_styled(color));
             ExitCode::from(1)
@@ -164,5 +136,57 @@ fn projects(args: ImportProjectsArgs) -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// What an import of projects did, or why it wrote nothing.
+fn imported(
+    mut report: innopress::import::ImportReport,
+    csv: &std::path::Path,
+    quiet: bool,
+    color: bool,
+) -> ExitCode {
+    {
+        // with --quiet, rows skipped by --skip-invalid are only warnings: not shown
+        let problems = report.diagnostics.items.len();
+        if problems > 0 && !(report.written && quiet) {
+            report.diagnostics.items.truncate(SHOWN_PROBLEMS);
+            eprintln!("{}", report.diagnostics.render_styled(color));
+            if problems > SHOWN_PROBLEMS {
+                eprintln!(
+                    "… {} more problems not shown; {} lists every rejected row",
+                    problems - SHOWN_PROBLEMS,
+                    report.rejects_file.display()
+                );
+            }
+        }
+        let rejected = format!(
+            "{} rejected rows in {}",
+            report.rejected,
+            report.rejects_file.display()
+        );
+        if !report.written {
+            eprintln!(
+                "error: {} of {} rows of {} cannot be imported; nothing imported ({rejected})",
+                report.rejected,
+                report.rows,
+                csv.display()
+            );
+            eprintln!(
+                "  = hint: fix those rows in the CSV, or pass --skip-invalid to import the other {}",
+                report.imported
+            );
+            return ExitCode::from(1);
+        }
+        if !quiet {
+            eprintln!(
+                "imported {} projects from {} rows into {} (funding EUR {}; {rejected})",
+                report.imported,
+                report.rows,
+                report.output.display(),
+                report.funding.grouped(),
+            );
+        }
+        ExitCode::SUCCESS
     }
 }

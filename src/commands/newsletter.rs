@@ -6,7 +6,7 @@ use crate::cli::{
     FreezeArgs, NewsletterBuildArgs, NewsletterCheckArgs, NewsletterCommand, NewsletterSendArgs,
     SubscriberCommand,
 };
-use innopress::newsletter::preflight;
+use innopress::issue::Issue;
 use innopress::pipeline::{self, BuildOptions};
 use std::process::ExitCode;
 
@@ -15,142 +15,107 @@ pub fn run(cmd: NewsletterCommand) -> ExitCode {
         NewsletterCommand::Check(args) => check(args),
         NewsletterCommand::Subscriber(cmd) => subscriber(cmd),
         NewsletterCommand::Inbox(args) => super::inbox::run(args),
-        NewsletterCommand::Build(NewsletterBuildArgs { number, root }) => {
-            // the site build writes every issue's email files
-            let opts = BuildOptions {
-                root: root.clone(),
-                ..BuildOptions::default()
-            };
-            match pipeline::build(&opts) {
-                Ok(report) => {
-                    let dir = report.output.join("newsletter").join(number.to_string());
-                    if !dir.join("email.eml").is_file() {
-                        // no such issue: loading it again names the issues there are
-                        match pipeline::prepare_issue(&root, number) {
-                            Err(e) => report_build_error(&e),
-                            Ok(_) => eprintln!(
-                                "error: the build wrote no email files for issue {number} into {}",
-                                dir.display()
-                            ),
-                        }
-                        return ExitCode::from(1);
-                    }
-                    for f in ["email.html", "email.txt", "email.eml", "index.html"] {
-                        eprintln!("wrote {}", dir.join(f).display());
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    report_build_error(&e);
-                    ExitCode::from(1)
-                }
-            }
-        }
-        NewsletterCommand::Send(NewsletterSendArgs {
-            number,
-            root,
-            to,
-            list,
-            dry_run,
-            connections,
-            skip_invalid,
-            retry_uncertain,
-            retry_failed,
-            per_minute,
-            quiet,
-            no_preflight,
-            segment,
-        }) => {
-            let prepared = match pipeline::prepare_issue(&root, number) {
-                Ok(p) => p,
-                Err(e) => {
-                    report_build_error(&e);
-                    return ExitCode::from(1);
-                }
-            };
-            if !no_preflight {
-                let opts = preflight::Options {
-                    offline: dry_run,
-                    ..preflight::Options::default()
-                };
-                let diags = preflight::run(&prepared.issue, &prepared.preflight, opts);
-                if !report_preflight(&diags, number) {
-                    eprintln!(
-                        "error: nothing was sent; fix the problems above (or, for a test message before the site is published, add --no-preflight)"
-                    );
-                    return ExitCode::from(1);
-                }
-            }
-            let unsent = prepared.unsent;
-            let campaign = match innopress::newsletter::campaign::from_site(
-                &root,
-                &prepared.config,
-                &prepared.base,
-                prepared.issue,
-                per_minute,
-            ) {
-                Ok(c) => c,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(1);
-                }
-            };
-            if let Some(to) = to {
-                return match innopress::newsletter::send::test(campaign, &to) {
-                    Ok(reply) => {
-                        eprintln!("test message sent ({reply})");
-                        ExitCode::SUCCESS
-                    }
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        ExitCode::from(1)
-                    }
-                };
-            }
-            let Some(list) = list else {
-                eprintln!("error: give --to ADDRESS or --list FILE.csv");
-                return ExitCode::from(2);
-            };
-            let opts = innopress::newsletter::send::Options {
-                list,
-                dry_run,
-                connections: usize::from(connections),
-                skip_invalid,
-                retry_uncertain,
-                retry_failed,
-                quiet,
-                segment,
-            };
-            let journal = innopress::newsletter::journal::path(&root, number);
-            // a campaign keeps what it sends: the record is written once the server has
-            // accepted the login, before the first message
-            let record_root = root.clone();
-            let start = move || {
-                if let Some(unsent) = &unsent {
-                    let path = innopress::freeze::record_sent(&record_root, unsent)?;
-                    eprintln!(
-                        "recorded the issue's figures in {}: commit it with the issue, so its archive keeps showing what was sent",
-                        path.display()
-                    );
-                }
-                Ok(())
-            };
-            match innopress::newsletter::send::run_with_start(campaign, &opts, start) {
-                Ok(report) => {
-                    eprint!("{}", report.render(&journal, dry_run));
-                    if report.ok() {
-                        ExitCode::SUCCESS
-                    } else {
-                        ExitCode::from(1)
-                    }
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(1)
-                }
-            }
-        }
+        NewsletterCommand::Build(args) => build(args),
+        NewsletterCommand::Send(args) => send(args),
     }
+}
+
+/// `innopress newsletter build N`: the site build writes every issue's email files.
+fn build(NewsletterBuildArgs { number, root }: NewsletterBuildArgs) -> ExitCode {
+    let opts = BuildOptions {
+        root: root.clone(),
+        ..BuildOptions::default()
+    };
+    let report = match pipeline::build(&opts) {
+        Ok(r) => r,
+        Err(e) => {
+            report_build_error(&e);
+            return ExitCode::from(1);
+        }
+    };
+    let dir = report.output.join("newsletter").join(number.to_string());
+    if !dir.join("email.eml").is_file() {
+        // no such issue: loading it again names the issues there are
+        match Issue::prepare(&root, number) {
+            Err(e) => report_build_error(&e),
+            Ok(_) => eprintln!(
+                "error: the build wrote no email files for issue {number} into {}",
+                dir.display()
+            ),
+        }
+        return ExitCode::from(1);
+    }
+    for f in ["email.html", "email.txt", "email.eml", "index.html"] {
+        eprintln!("wrote {}", dir.join(f).display());
+    }
+    ExitCode::SUCCESS
+}
+
+/// `innopress newsletter send N`: a test message (`--to`) or the campaign (`--list`).
+fn send(a: NewsletterSendArgs) -> ExitCode {
+    let issue = match Issue::prepare(&a.root, a.number) {
+        Ok(i) => i,
+        Err(e) => {
+            report_build_error(&e);
+            return ExitCode::from(1);
+        }
+    };
+    if !a.no_preflight && !report_preflight(&issue.preflight(a.dry_run), a.number) {
+        eprintln!(
+            "error: nothing was sent; fix the problems above (or, for a test message before the site is published, add --no-preflight)"
+        );
+        return ExitCode::from(1);
+    }
+    let outbox = match issue.outbox(a.per_minute) {
+        Ok(o) => o,
+        Err(e) => return fail(e),
+    };
+    if let Some(to) = a.to {
+        return match outbox.send_test(&to) {
+            Ok(reply) => {
+                eprintln!("test message sent ({reply})");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        };
+    }
+    let Some(list) = a.list else {
+        eprintln!("error: give --to ADDRESS or --list FILE.csv");
+        return ExitCode::from(2);
+    };
+    let opts = innopress::newsletter::send::Options {
+        list,
+        dry_run: a.dry_run,
+        connections: usize::from(a.connections),
+        skip_invalid: a.skip_invalid,
+        retry_uncertain: a.retry_uncertain,
+        retry_failed: a.retry_failed,
+        quiet: a.quiet,
+        segment: a.segment,
+    };
+    let journal = outbox.journal();
+    let recorded = |path: &std::path::Path| {
+        eprintln!(
+            "recorded the issue's figures in {}: commit it with the issue, so its archive keeps showing what was sent",
+            path.display()
+        );
+    };
+    match outbox.send(&opts, recorded) {
+        Ok(report) => {
+            eprint!("{}", report.render(&journal, a.dry_run));
+            if report.ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => fail(e),
+    }
+}
+
+fn fail(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(1)
 }
 
 /// Prints the problems the checks found; `true` when none is an error.
@@ -176,23 +141,19 @@ fn report_preflight(diags: &innopress::diagnostics::Diagnostics, number: u32) ->
 
 /// `innopress newsletter check N`.
 pub fn check(args: NewsletterCheckArgs) -> ExitCode {
-    let prepared = match pipeline::prepare_issue(&args.root, args.number) {
-        Ok(p) => p,
+    let issue = match Issue::prepare(&args.root, args.number) {
+        Ok(i) => i,
         Err(e) => {
             report_build_error(&e);
             return ExitCode::from(1);
         }
     };
-    let diags = preflight::run(
-        &prepared.issue,
-        &prepared.preflight,
-        preflight::Options::default(),
-    );
+    let diags = issue.preflight(false);
     if report_preflight(&diags, args.number) {
         eprintln!(
             "issue {}: ready to send ({} KB of HTML, {} warning(s))",
             args.number,
-            prepared.issue.html.fill("", "").len() / 1000,
+            issue.html_bytes() / 1000,
             diags.warning_count()
         );
         ExitCode::SUCCESS

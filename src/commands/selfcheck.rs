@@ -33,6 +33,25 @@ pub fn run(root: &Path) -> ExitCode {
     }
     let root = &std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
     println!("site:      {}", root.display());
+    let ok = settings(root);
+    themes(root);
+    println!(
+        "working:   {} (caches, journals; keep it private)",
+        root.join(".innopress").display()
+    );
+    for v in VARIABLES {
+        let set = std::env::var_os(v).is_some_and(|s| !s.is_empty());
+        println!("{v:<29} {}", if set { "set" } else { "not set" });
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// The site's settings file, and whether it loads.
+fn settings(root: &Path) -> bool {
     let settings = root.join("content").join("site.toml");
     let mut ok = true;
     if settings.is_file() {
@@ -54,6 +73,11 @@ pub fn run(root: &Path) -> ExitCode {
             settings.display()
         );
     }
+    ok
+}
+
+/// How many files of the built-in theme the site overrides.
+fn themes(root: &Path) {
     let themes = root.join("themes");
     let overrides = walkdir::WalkDir::new(&themes)
         .into_iter()
@@ -67,18 +91,5 @@ pub fn run(root: &Path) -> ExitCode {
         );
     } else {
         println!("theme:     the built-in theme");
-    }
-    println!(
-        "working:   {} (caches, journals; keep it private)",
-        root.join(".innopress").display()
-    );
-    for v in VARIABLES {
-        let set = std::env::var_os(v).is_some_and(|s| !s.is_empty());
-        println!("{v:<29} {}", if set { "set" } else { "not set" });
-    }
-    if ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
     }
 }

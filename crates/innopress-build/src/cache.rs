@@ -100,7 +100,7 @@ fn walk(dir: &Path) -> Vec<Stamp> {
 }
 
 fn hex(h: Sha256) -> String {
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(h.finalize())
 }
 
 fn record_path(root: &Path, inputs: &str) -> PathBuf {

@@ -112,35 +112,10 @@ impl Session {
         edits.dedup_by(|a, b| a.0 == b.0);
 
         let mut selection = Selection::default();
-        let mut undo: Vec<(DocKind, usize, Document, Arc<str>)> = Vec::new();
         let mut diags = Diagnostics::default();
-        for (rel, kind, index) in &edits {
-            let (src, doc, d) = innopress_content::content::load_document(&root, rel, *kind);
-            diags.extend(d);
-            let (Some(src), Some(mut doc)) = (src, doc) else {
-                continue;
-            };
-            let old = &self.site.docs(*kind)[*index];
-            if (doc.draft() && !self.opts.drafts) || doc.slug != old.slug {
-                self.revert(undo);
-                return self.full();
-            }
-            let old_issue = old.issue().map(|i| *i.number.get_ref());
-            let new_issue = doc.issue().map(|i| *i.number.get_ref());
-            let listed = listing_changed(old, &doc);
-            if old_issue != new_issue || (*kind == DocKind::Page && old.title() != doc.title()) {
-                // numbers name folders; page titles are in every page's footer
-                self.revert(undo);
-                return self.full();
-            }
-            doc.file = old.file;
-            // the record beside it is a file of its own; an edit of it rebuilds everything
-            doc.record = old.record.clone();
-            select(&self.site, old, &doc, listed, &mut selection);
-            let previous_text = self.site.sources.replace(doc.file, src.text.clone());
-            let previous = std::mem::replace(&mut self.site.docs_mut(*kind)[*index], doc);
-            undo.push((*kind, *index, previous, previous_text));
-        }
+        let Some(undo) = self.apply(&root, &edits, &mut selection, &mut diags) else {
+            return self.full();
+        };
         if !diags.has_errors() {
             diags.extend(validate::validate(
                 &self.site,
@@ -154,17 +129,7 @@ impl Session {
             diags.sort();
             return Err(BuildError::Content(diags));
         }
-        let wanted = innopress_render::dated::wanted(&self.site, self.summary.as_of);
-        let shape = innopress_render::dated::shape(&wanted);
-        if self.dated_shape.as_ref() != Some(&shape) {
-            self.dated = Arc::new(innopress_render::dated::compute(
-                &self.site,
-                &self.summary,
-                &self.theme.strings.charts,
-                wanted,
-            ));
-            self.dated_shape = Some(shape);
-        }
+        self.refresh_dated();
         let model = Model::with_charts(
             &self.site,
             &self.config,
@@ -173,44 +138,8 @@ impl Session {
             self.charts.clone(),
             self.dated.clone(),
         );
-        let out = &self.output;
-        let sink = |path: &str, bytes: &[u8]| {
-            crate::output::write_into(out, path, bytes).map_err(|e| RenderError::Write(Box::new(e)))
-        };
-        let mut result = site::render_selected(&model, &selection, &sink);
-        // the charts on documents' own dates are few and may have changed with the edit
-        // (a new date, a new chart): written again each time, for the feed that links them
-        let failed: Vec<RenderError> = site::dated_chart_files(&model)
-            .filter_map(|(path, svg)| sink(&path, svg.as_bytes()).err())
-            .collect();
-        if !failed.is_empty() {
-            result = match result {
-                Ok(_) => Err(failed),
-                Err(mut e) => {
-                    e.extend(failed);
-                    Err(e)
-                }
-            };
-        }
-        if !selection.emails.is_empty() {
-            let (emails, mut errors) = innopress_mail::email::preview::email_files(&model, |n| {
-                selection.emails.contains(&n)
-            });
-            for (path, bytes) in &emails {
-                if let Err(e) = sink(path, bytes) {
-                    errors.push(e);
-                }
-            }
-            result = match (result, errors.is_empty()) {
-                (Ok(files), true) => Ok(files + emails.len()),
-                (Ok(_), false) => Err(errors),
-                (Err(mut e), _) => {
-                    e.extend(errors);
-                    Err(e)
-                }
-            };
-        }
-        let mut files = result.map_err(BuildError::Render)?;
+        let mut files =
+            write_selected(&self.output, &model, &selection).map_err(BuildError::Render)?;
         files += reindex(
             &mut self.search,
             &mut self.search_written,
@@ -224,7 +153,63 @@ impl Session {
         })
     }
 
-    fn revert(&mut self, undo: Vec<(DocKind, usize, Document, Arc<str>)>) {
+    /// Puts the edited documents in place of the old ones and selects what they touch; what
+    /// undoes it, or `None` (nothing changed) when the edit needs a full build: a new slug,
+    /// a draft, another issue number, a page's new title.
+    fn apply(
+        &mut self,
+        root: &Path,
+        edits: &[(String, DocKind, usize)],
+        selection: &mut Selection,
+        diags: &mut Diagnostics,
+    ) -> Option<Vec<Undo>> {
+        let mut undo: Vec<Undo> = Vec::new();
+        for (rel, kind, index) in edits {
+            let (src, doc, d) = innopress_content::content::load_document(root, rel, *kind);
+            diags.extend(d);
+            let (Some(src), Some(mut doc)) = (src, doc) else {
+                continue;
+            };
+            let old = &self.site.docs(*kind)[*index];
+            let old_issue = old.issue().map(|i| *i.number.get_ref());
+            let new_issue = doc.issue().map(|i| *i.number.get_ref());
+            // numbers name folders; page titles are in every page's footer
+            if (doc.draft() && !self.opts.drafts)
+                || doc.slug != old.slug
+                || old_issue != new_issue
+                || (*kind == DocKind::Page && old.title() != doc.title())
+            {
+                self.revert(undo);
+                return None;
+            }
+            let listed = listing_changed(old, &doc);
+            doc.file = old.file;
+            // the record beside it is a file of its own; an edit of it rebuilds everything
+            doc.record = old.record.clone();
+            select(&self.site, old, &doc, listed, selection);
+            let previous_text = self.site.sources.replace(doc.file, src.text.clone());
+            let previous = std::mem::replace(&mut self.site.docs_mut(*kind)[*index], doc);
+            undo.push((*kind, *index, previous, previous_text));
+        }
+        Some(undo)
+    }
+
+    /// The summaries on documents' own dates, computed again when the dates changed.
+    fn refresh_dated(&mut self) {
+        let wanted = innopress_render::dated::wanted(&self.site, self.summary.as_of);
+        let shape = innopress_render::dated::shape(&wanted);
+        if self.dated_shape.as_ref() != Some(&shape) {
+            self.dated = Arc::new(innopress_render::dated::compute(
+                &self.site,
+                &self.summary,
+                &self.theme.strings.charts,
+                wanted,
+            ));
+            self.dated_shape = Some(shape);
+        }
+    }
+
+    fn revert(&mut self, undo: Vec<Undo>) {
         for (kind, index, doc, text) in undo.into_iter().rev() {
             self.site.sources.replace(doc.file, text);
             self.site.docs_mut(kind)[index] = doc;
@@ -387,4 +372,46 @@ fn reindex(
     written.clear();
     written.extend(files.iter().map(|(p, b)| (p.clone(), hash(b))));
     Ok(changed.len())
+}
+
+/// What undoes one document's edit: its kind, index, old document and old text.
+type Undo = (DocKind, usize, Document, Arc<str>);
+
+/// The selected pages, the charts of documents' own dates and the selected issues' email
+/// files, written into `out`; how many files.
+fn write_selected(
+    out: &Path,
+    model: &Model,
+    selection: &Selection,
+) -> Result<usize, Vec<RenderError>> {
+    let sink = |path: &str, bytes: &[u8]| {
+        crate::output::write_into(out, path, bytes).map_err(|e| RenderError::Write(Box::new(e)))
+    };
+    let mut errors = Vec::new();
+    let files = site::render_selected(model, selection, &sink).unwrap_or_else(|e| {
+        errors.extend(e);
+        0
+    });
+    // the charts on documents' own dates are few and may have changed with the edit
+    // (a new date, a new chart): written again each time, for the feed that links them
+    errors.extend(
+        site::dated_chart_files(model).filter_map(|(path, svg)| sink(&path, svg.as_bytes()).err()),
+    );
+    let mut emails = 0;
+    if !selection.emails.is_empty() {
+        let (files, more) =
+            innopress_mail::email::preview::email_files(model, |n| selection.emails.contains(&n));
+        errors.extend(more);
+        errors.extend(
+            files
+                .iter()
+                .filter_map(|(path, bytes)| sink(path, bytes).err()),
+        );
+        emails = files.len();
+    }
+    if errors.is_empty() {
+        Ok(files + emails)
+    } else {
+        Err(errors)
+    }
 }

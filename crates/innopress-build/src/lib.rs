@@ -7,5 +7,6 @@ pub mod cache;
 pub mod freeze;
 pub mod incremental;
 pub mod init;
+pub mod issue;
 pub mod output;
 pub mod pipeline;

@@ -214,22 +214,7 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
         &format!("{:?} {:?}", opts.drafts, opts.as_of),
     );
     if let Some(rec) = crate::cache::lookup(root, &fingerprint, &absolute_target) {
-        let report = BuildReport {
-            output: target,
-            pages: rec.pages,
-            charts: rec.charts,
-            files: rec.files,
-            earlier_warnings: rec.warnings,
-            bytes: 0,
-            millis: started.elapsed().as_millis(),
-            warnings: Diagnostics::default(),
-            stages: vec![("nothing changed", started.elapsed().as_millis())],
-            loaded: Vec::new(),
-            unchanged: true,
-            images_encoded: 0,
-            images_cached: 0,
-        };
-        return Ok((report, None));
+        return Ok((BuildReport::unchanged(target, &rec, started), None));
     }
     let mut stages = vec![("fingerprint inputs", started.elapsed().as_millis())];
     let mut lap = Instant::now();
@@ -264,27 +249,11 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
         return Err(BuildError::Content(broken));
     }
     stage("check links", &mut stages);
-    let index = site::search_files(&model);
-    for (path, bytes) in &index {
-        staging
-            .write(path, bytes)
-            .map_err(|e| BuildError::Render(vec![RenderError::Write(Box::new(e))]))?;
-        report.files += 1;
-        report.bytes += bytes.len();
-    }
+    write_search_index(&model, &staging, &mut report)?;
     stage("search index", &mut stages);
     let written = staging.commit()?;
     stage("swap into place", &mut stages);
-    let s = &checked.site;
-    let loaded = vec![
-        ("content files", s.sources.len()),
-        ("cities", s.cities.len()),
-        ("projects", s.projects.len()),
-        ("observations", s.observations.len()),
-        ("articles", s.articles.len()),
-        ("newsletter issues", s.newsletters.len()),
-        ("charts", model.charts.len()),
-    ];
+    let loaded = loaded_counts(&checked.site, model.charts.len());
     crate::cache::store(
         root,
         &fingerprint,
@@ -324,6 +293,56 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
     ))
 }
 
+impl BuildReport {
+    /// The report of a build that found nothing changed since `rec` was recorded.
+    fn unchanged(output: PathBuf, rec: &crate::cache::Recorded, started: Instant) -> BuildReport {
+        BuildReport {
+            output,
+            pages: rec.pages,
+            charts: rec.charts,
+            files: rec.files,
+            earlier_warnings: rec.warnings,
+            bytes: 0,
+            millis: started.elapsed().as_millis(),
+            warnings: Diagnostics::default(),
+            stages: vec![("nothing changed", started.elapsed().as_millis())],
+            loaded: Vec::new(),
+            unchanged: true,
+            images_encoded: 0,
+            images_cached: 0,
+        }
+    }
+}
+
+/// The search index's files, into `staging`.
+fn write_search_index(
+    model: &Model,
+    staging: &Staging,
+    report: &mut Report,
+) -> Result<(), BuildError> {
+    for (path, bytes) in &site::search_files(model) {
+        staging
+            .write(path, bytes)
+            .map_err(|e| BuildError::Render(vec![RenderError::Write(Box::new(e))]))?;
+        report.files += 1;
+        report.bytes += bytes.len();
+    }
+    Ok(())
+}
+
+/// What a build loaded, for `build --verbose`.
+fn loaded_counts(s: &Site, charts: usize) -> Vec<(&'static str, usize)> {
+    vec![
+        ("content files", s.sources.len()),
+        ("cities", s.cities.len()),
+        ("projects", s.projects.len()),
+        ("observations", s.observations.len()),
+        ("articles", s.articles.len()),
+        ("newsletter issues", s.newsletters.len()),
+        ("charts", charts),
+    ]
+}
+
 /// Renders the website and the email previews into `staging` and copies the static files;
 /// also returns each page's links and ids, scanned as it was rendered, for the link check.
 /// Every problem is collected, sorted, not just the first.
@@ -356,6 +375,21 @@ fn render_into(
             errors.push(e);
         }
     }
+    errors.extend(write_pictures(model, staging, &mut report));
+    errors.extend(write_cards(model, staging, &mut report));
+    errors.extend(copy_static(model, staging, &mut report));
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.to_string());
+        return Err(BuildError::Render(errors));
+    }
+    let scanned = scanned.into_inner().unwrap_or_default();
+    Ok((report, scanned))
+}
+
+/// The photos, resized and without their metadata (from `.innopress/images/` when done
+/// before), into `staging`.
+fn write_pictures(model: &Model, staging: &Staging, report: &mut Report) -> Vec<RenderError> {
+    let mut errors = Vec::new();
     let images: Vec<&innopress_images::ImageInfo> = model.site.images.values().collect();
     let (produced, image_errors) = innopress_images::encode::produce(&model.site.root, &images);
     errors.extend(
@@ -371,8 +405,12 @@ fn render_into(
         }
         report.files += 1;
     }
-    errors.extend(write_cards(model, staging, &mut report));
-    // photos were written above, resized and without their metadata; never as they came
+    errors
+}
+
+/// The static files but photos (written above, never as they came), into `staging`.
+fn copy_static(model: &Model, staging: &Staging, report: &mut Report) -> Vec<RenderError> {
+    let mut errors = Vec::new();
     let static_dir = model.site.root.join("content/static");
     for rel in &model.site.static_files {
         if model
@@ -402,12 +440,7 @@ fn render_into(
         }
         report.files += 1;
     }
-    if !errors.is_empty() {
-        errors.sort_by_key(|e| e.to_string());
-        return Err(BuildError::Render(errors));
-    }
-    let scanned = scanned.into_inner().unwrap_or_default();
-    Ok((report, scanned))
+    errors
 }
 
 /// The sharing cards, drawn in parallel; a card drawn before (same text, logo and colour)

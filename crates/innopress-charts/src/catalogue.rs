@@ -3,6 +3,7 @@
 
 use super::axis::value_formatter;
 use super::draw::{BLUE, Bar, Marker, Series, VERMILLION, count_label, hbar, line, stacked, vbar};
+use innopress_core::catalogue::ChartName;
 use innopress_core::money::{Money, group_thousands, short_amount};
 use innopress_core::strings::{ChartTitles, fill};
 use innopress_core::text::{number, percent};
@@ -66,23 +67,22 @@ pub fn named(
 /// The chart `name` with its arguments, as shortcodes and pages ask for it.
 pub fn by_name(
     summary: &Summary,
-    name: &str,
+    name: ChartName,
     city: Option<&str>,
     indicator_id: Option<&str>,
     year: Option<i32>,
     w: &ChartTitles,
 ) -> Option<Chart> {
     match name {
-        "map" => match indicator_id {
+        ChartName::Map => match indicator_id {
             Some(id) => super::map::indicator_map(summary, id, year, w),
             None => super::map(summary, w),
         },
-        "funding-by-city" => funding_by_city(summary, w),
-        "funding-by-source" => funding_by_source(summary, city, w),
-        "projects-by-theme" => projects_by_theme(summary, w),
-        "projects-per-year" => projects_per_year(summary, w),
-        "indicator" => indicator(summary, indicator_id?, city, w),
-        _ => None,
+        ChartName::FundingByCity => funding_by_city(summary, w),
+        ChartName::FundingBySource => funding_by_source(summary, city, w),
+        ChartName::ProjectsByTheme => projects_by_theme(summary, w),
+        ChartName::ProjectsPerYear => projects_per_year(summary, w),
+        ChartName::Indicator => indicator(summary, indicator_id?, city, w),
     }
 }
 
@@ -304,156 +304,160 @@ pub fn funding_by_source(s: &Summary, city: Option<&str>, w: &ChartTitles) -> Op
 /// the average of the reporting cities.
 pub fn indicator(s: &Summary, id: &str, city: Option<&str>, w: &ChartTitles) -> Option<Chart> {
     let ind: &IndicatorSummary = s.indicators.iter().find(|i| i.id == id)?;
-    let fmt = value_formatter(&ind.unit);
     match city {
-        None => {
-            let points: Vec<(i32, f64)> = ind.network.iter().map(|v| (v.year, v.value)).collect();
-            let name = format!("indicator-{id}");
-            let title = fill(&w.indicator_network, &[("indicator", &ind.name)]);
-            let how = match ind.aggregate {
-                innopress_content::content::model::Aggregate::Sum => "sum",
-                innopress_content::content::model::Aggregate::Mean => "mean",
-                innopress_content::content::model::Aggregate::Median => "median",
-            };
-            let desc = format!(
-                "Line chart of {} ({}), the {how} over reporting cities, by year: {}.",
-                ind.name,
-                ind.unit,
-                points
-                    .iter()
-                    .map(|(y, v)| format!("{y} {}", fmt(*v)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            let series = vec![Series {
-                label: "Network".into(),
-                points: points.clone(),
-                colour: BLUE,
-                marker: Marker::Circle,
-            }];
-            let (svg, svg_narrow) = line(&name, &title, &desc, &series, &[], &*fmt).ok()?;
-            Some(Chart {
-                name,
-                table: DataTable {
-                    caption: title.clone(),
-                    columns: vec!["Year".into(), format!("Network value ({})", ind.unit)],
-                    rows: points
-                        .iter()
-                        .map(|(y, v)| vec![y.to_string(), number(*v)])
-                        .collect(),
-                },
-                title,
-                desc,
-                svg,
-                svg_narrow,
-                credit: String::new(),
-            })
-        }
-        Some(cid) => {
-            let cv = ind.cities.iter().find(|c| c.city == cid)?;
-            let city_name = s
-                .cities
+        None => indicator_network(ind, w),
+        Some(cid) => indicator_city(s, ind, cid, w),
+    }
+}
+
+/// `2023 1 200, 2024 1 350`: a line's points in words.
+fn points_in_words(points: &[(i32, f64)], fmt: &dyn Fn(f64) -> String) -> String {
+    points
+        .iter()
+        .map(|(y, v)| format!("{y} {}", fmt(*v)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The network's values of an indicator by year.
+fn indicator_network(ind: &IndicatorSummary, w: &ChartTitles) -> Option<Chart> {
+    let fmt = value_formatter(&ind.unit);
+    let points: Vec<(i32, f64)> = ind.network.iter().map(|v| (v.year, v.value)).collect();
+    let name = format!("indicator-{}", ind.id);
+    let title = fill(&w.indicator_network, &[("indicator", &ind.name)]);
+    let how = match ind.aggregate {
+        innopress_content::content::model::Aggregate::Sum => "sum",
+        innopress_content::content::model::Aggregate::Mean => "mean",
+        innopress_content::content::model::Aggregate::Median => "median",
+    };
+    let desc = format!(
+        "Line chart of {} ({}), the {how} over reporting cities, by year: {}.",
+        ind.name,
+        ind.unit,
+        points_in_words(&points, &*fmt)
+    );
+    let series = vec![Series {
+        label: "Network".into(),
+        points: points.clone(),
+        colour: BLUE,
+        marker: Marker::Circle,
+    }];
+    let (svg, svg_narrow) = line(&name, &title, &desc, &series, &[], &*fmt).ok()?;
+    Some(Chart {
+        name,
+        table: DataTable {
+            caption: title.clone(),
+            columns: vec!["Year".into(), format!("Network value ({})", ind.unit)],
+            rows: points
                 .iter()
-                .find(|c| c.id == cid)
-                .map_or(cid, |c| c.name.as_str());
-            let own: Vec<(i32, f64)> = cv.values.iter().map(|v| (v.year, v.value)).collect();
-            let targets: Vec<(i32, f64)> = cv
-                .values
-                .iter()
-                .filter_map(|v| Some((v.year, v.target?)))
-                .collect();
-            // the average city, so a city compares with a peer rather than with the network sum
-            let mut by_year: std::collections::BTreeMap<i32, (f64, usize)> = Default::default();
-            for c in &ind.cities {
-                for v in &c.values {
-                    let e = by_year.entry(v.year).or_insert((0.0, 0));
-                    e.0 += v.value;
-                    e.1 += 1;
-                }
-            }
-            let avg: Vec<(i32, f64)> = by_year
-                .into_iter()
-                .map(|(y, (sum, n))| (y, ((sum / n as f64) * 1e6).round() / 1e6))
-                .collect();
-            let name = format!("indicator-{id}-{cid}");
-            let title = fill(
-                &w.indicator_city,
-                &[("indicator", &ind.name), ("city", city_name)],
-            );
-            let desc = format!(
-                "Line chart of {} ({}) in {city_name} by year: {}; the average of reporting cities: {}{}.",
-                ind.name,
-                ind.unit,
-                own.iter()
-                    .map(|(y, v)| format!("{y} {}", fmt(*v)))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                avg.iter()
-                    .map(|(y, v)| format!("{y} {}", fmt(*v)))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                if targets.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "; targets: {}",
-                        targets
-                            .iter()
-                            .map(|(y, v)| format!("{y} {}", fmt(*v)))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                }
-            );
-            let series = vec![
-                Series {
-                    label: city_name.to_string(),
-                    points: own.clone(),
-                    colour: BLUE,
-                    marker: Marker::Circle,
-                },
-                Series {
-                    label: "City average".into(),
-                    points: avg.clone(),
-                    colour: VERMILLION,
-                    marker: Marker::Triangle,
-                },
-            ];
-            let (svg, svg_narrow) = line(&name, &title, &desc, &series, &targets, &*fmt).ok()?;
-            let rows = own
-                .iter()
-                .map(|(y, v)| {
-                    let a = avg
-                        .iter()
-                        .find(|(ay, _)| ay == y)
-                        .map_or(String::new(), |(_, a)| number(*a));
-                    let t = targets
-                        .iter()
-                        .find(|(ty, _)| ty == y)
-                        .map_or(String::new(), |(_, t)| number(*t));
-                    vec![y.to_string(), number(*v), a, t]
-                })
-                .collect();
-            Some(Chart {
-                name,
-                table: DataTable {
-                    caption: title.clone(),
-                    columns: vec![
-                        "Year".into(),
-                        format!("{city_name} ({})", ind.unit),
-                        "City average".into(),
-                        "Target".into(),
-                    ],
-                    rows,
-                },
-                title,
-                desc,
-                svg,
-                svg_narrow,
-                credit: String::new(),
-            })
+                .map(|(y, v)| vec![y.to_string(), number(*v)])
+                .collect(),
+        },
+        title,
+        desc,
+        svg,
+        svg_narrow,
+        credit: String::new(),
+    })
+}
+
+/// The average of the reporting cities by year, so a city compares with a peer rather than
+/// with the network's sum.
+fn city_average(ind: &IndicatorSummary) -> Vec<(i32, f64)> {
+    let mut by_year: std::collections::BTreeMap<i32, (f64, usize)> = Default::default();
+    for c in &ind.cities {
+        for v in &c.values {
+            let e = by_year.entry(v.year).or_insert((0.0, 0));
+            e.0 += v.value;
+            e.1 += 1;
         }
     }
+    by_year
+        .into_iter()
+        .map(|(y, (sum, n))| (y, ((sum / n as f64) * 1e6).round() / 1e6))
+        .collect()
+}
+
+/// One city's values of an indicator by year, beside the average city and its targets.
+fn indicator_city(
+    s: &Summary,
+    ind: &IndicatorSummary,
+    cid: &str,
+    w: &ChartTitles,
+) -> Option<Chart> {
+    let fmt = value_formatter(&ind.unit);
+    let cv = ind.cities.iter().find(|c| c.city == cid)?;
+    let city_name = s
+        .cities
+        .iter()
+        .find(|c| c.id == cid)
+        .map_or(cid, |c| c.name.as_str());
+    let own: Vec<(i32, f64)> = cv.values.iter().map(|v| (v.year, v.value)).collect();
+    let targets: Vec<(i32, f64)> = cv
+        .values
+        .iter()
+        .filter_map(|v| Some((v.year, v.target?)))
+        .collect();
+    let avg = city_average(ind);
+    let name = format!("indicator-{}-{cid}", ind.id);
+    let title = fill(
+        &w.indicator_city,
+        &[("indicator", &ind.name), ("city", city_name)],
+    );
+    let desc = format!(
+        "Line chart of {} ({}) in {city_name} by year: {}; the average of reporting cities: {}{}.",
+        ind.name,
+        ind.unit,
+        points_in_words(&own, &*fmt),
+        points_in_words(&avg, &*fmt),
+        if targets.is_empty() {
+            String::new()
+        } else {
+            format!("; targets: {}", points_in_words(&targets, &*fmt))
+        }
+    );
+    let series = vec![
+        Series {
+            label: city_name.to_string(),
+            points: own.clone(),
+            colour: BLUE,
+            marker: Marker::Circle,
+        },
+        Series {
+            label: "City average".into(),
+            points: avg.clone(),
+            colour: VERMILLION,
+            marker: Marker::Triangle,
+        },
+    ];
+    let (svg, svg_narrow) = line(&name, &title, &desc, &series, &targets, &*fmt).ok()?;
+    let cell = |list: &[(i32, f64)], y: &i32| {
+        list.iter()
+            .find(|(x, _)| x == y)
+            .map_or(String::new(), |(_, v)| number(*v))
+    };
+    let rows = own
+        .iter()
+        .map(|(y, v)| vec![y.to_string(), number(*v), cell(&avg, y), cell(&targets, y)])
+        .collect();
+    Some(Chart {
+        name,
+        table: DataTable {
+            caption: title.clone(),
+            columns: vec![
+                "Year".into(),
+                format!("{city_name} ({})", ind.unit),
+                "City average".into(),
+                "Target".into(),
+            ],
+            rows,
+        },
+        title,
+        desc,
+        svg,
+        svg_narrow,
+        credit: String::new(),
+    })
 }
 
 fn words(bars: &[Bar]) -> String {

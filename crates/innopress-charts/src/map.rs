@@ -8,7 +8,7 @@ use innopress_core::chart::{Chart, DataTable};
 use innopress_core::money::Money;
 use innopress_core::strings::{ChartTitles, fill};
 use innopress_core::text::number;
-use innopress_impact::Summary;
+use innopress_impact::{IndicatorSummary, Summary};
 
 /// The site's outline, parsed and projected as `site.toml` asks.
 fn outline(summary: &Summary) -> Option<(geojson::GeoJson, innopress_map::Outline)> {
@@ -222,46 +222,13 @@ pub fn indicator_map(
     };
     let (geojson, outline) = outline(summary)?;
     let fmt = value_formatter(&ind.unit);
-    let value_of = |city: &str| {
-        ind.cities
-            .iter()
-            .find(|c| c.city == city)?
-            .values
-            .iter()
-            .find(|v| v.year == shown)
-            .map(|v| v.value)
-    };
-    // highest first, cities without a value last, then by name
-    let mut cities: Vec<(&innopress_impact::CitySummary, Option<f64>)> = summary
-        .cities
-        .iter()
-        .map(|c| (c, value_of(&c.id)))
-        .collect();
-    cities.sort_by(|a, b| {
-        b.1.unwrap_or(f64::NEG_INFINITY)
-            .total_cmp(&a.1.unwrap_or(f64::NEG_INFINITY))
-            .then_with(|| a.0.name.cmp(&b.0.name))
-    });
+    let cities = ranked(summary, ind, shown);
     let values: Vec<f64> = cities.iter().filter_map(|c| c.1).collect();
     if values.is_empty() {
         return None;
     }
     let bounds = breaks(&values);
-    let most = values.iter().copied().fold(f64::MIN, f64::max);
-    let n = bounds.len();
-    let classes: Vec<innopress_map::Class> = bounds
-        .iter()
-        .enumerate()
-        .map(|(k, &b)| innopress_map::Class {
-            // spread over the whole scale when there are fewer than five
-            fill: CLASS_FILLS[if n == 1 { 4 } else { k * 4 / (n - 1) }],
-            label: match bounds.get(k + 1) {
-                Some(&next) => format!("{} to under {}", fmt(b), fmt(next)),
-                None if b < most => format!("{} to {}", fmt(b), fmt(most)),
-                None => fmt(b),
-            },
-        })
-        .collect();
+    let classes = classes(&bounds, &values, &*fmt);
     let class_of = |v: f64| bounds.iter().rposition(|&b| v >= b).unwrap_or(0);
     let located: Vec<innopress_map::Place> = cities
         .iter()
@@ -278,17 +245,132 @@ pub fn indicator_map(
         &w.map_indicator,
         &[("indicator", &ind.name), ("year", &year_text)],
     );
+    let area = outline_property(&geojson, "name").unwrap_or_else(|| "the area".into());
+    let desc = indicator_map_desc(
+        &area,
+        ind,
+        shown,
+        located.len(),
+        classes.len(),
+        &cities,
+        &*fmt,
+    );
+    let unit = &ind.unit;
+    let legend_title = format!("{} {shown} ({unit})", ind.name);
+    let no_label = |_: i64| String::new();
+    let svg = innopress_map::draw(
+        &outline,
+        &located,
+        &innopress_map::Options {
+            title: &title,
+            description: &desc,
+            legend_title: &legend_title,
+            legend_label: &no_label,
+            // every map on a page has ids of its own, two years of one indicator too
+            id_suffix: &format!("-{}", name.trim_start_matches("map-")),
+            classes: &classes,
+            no_value: &w.map_no_value,
+        },
+    );
+    let rows = cities
+        .iter()
+        .map(|&(c, v)| {
+            vec![
+                c.name.clone(),
+                v.map_or_else(String::new, number),
+                v.map_or_else(
+                    || w.map_no_value.clone(),
+                    |v| classes[class_of(v)].label.clone(),
+                ),
+            ]
+        })
+        .collect();
+    Some(Chart {
+        name,
+        title: title.clone(),
+        desc,
+        svg,
+        svg_narrow: String::new(),
+        credit: outline_property(&geojson, "source").unwrap_or_default(),
+        table: DataTable {
+            caption: title,
+            columns: vec!["City".into(), legend_title, "Class".into()],
+            rows,
+        },
+    })
+}
+
+/// Every city with its value in `year`: highest first, those without a value last, then
+/// by name.
+fn ranked<'a>(
+    summary: &'a Summary,
+    ind: &IndicatorSummary,
+    year: i32,
+) -> Vec<(&'a innopress_impact::CitySummary, Option<f64>)> {
+    let value_of = |city: &str| {
+        ind.cities
+            .iter()
+            .find(|c| c.city == city)?
+            .values
+            .iter()
+            .find(|v| v.year == year)
+            .map(|v| v.value)
+    };
+    let mut cities: Vec<_> = summary
+        .cities
+        .iter()
+        .map(|c| (c, value_of(&c.id)))
+        .collect();
+    cities.sort_by(|a, b| {
+        b.1.unwrap_or(f64::NEG_INFINITY)
+            .total_cmp(&a.1.unwrap_or(f64::NEG_INFINITY))
+            .then_with(|| a.0.name.cmp(&b.0.name))
+    });
+    cities
+}
+
+/// The colour classes from their lower `bounds`, with their legend labels.
+fn classes(
+    bounds: &[f64],
+    values: &[f64],
+    fmt: &dyn Fn(f64) -> String,
+) -> Vec<innopress_map::Class> {
+    let most = values.iter().copied().fold(f64::MIN, f64::max);
+    let n = bounds.len();
+    bounds
+        .iter()
+        .enumerate()
+        .map(|(k, &b)| innopress_map::Class {
+            // spread over the whole scale when there are fewer than five
+            fill: CLASS_FILLS[if n == 1 { 4 } else { k * 4 / (n - 1) }],
+            label: match bounds.get(k + 1) {
+                Some(&next) => format!("{} to under {}", fmt(b), fmt(next)),
+                None if b < most => format!("{} to {}", fmt(b), fmt(most)),
+                None => fmt(b),
+            },
+        })
+        .collect()
+}
+
+/// The map of a figure in words: every city's value, highest first, and how many have none.
+fn indicator_map_desc(
+    area: &str,
+    ind: &IndicatorSummary,
+    shown: i32,
+    located: usize,
+    classes: usize,
+    cities: &[(&innopress_impact::CitySummary, Option<f64>)],
+    fmt: &dyn Fn(f64) -> String,
+) -> String {
     let unit = &ind.unit;
     let missing = cities.iter().filter(|c| c.1.is_none()).count();
     let mut desc = format!(
-        "Map of {} with {} cities, each a circle coloured by its {} in {shown} ({unit}), in {} from pale (lowest) to dark (highest), highest first: {}.",
-        outline_property(&geojson, "name").unwrap_or_else(|| "the area".into()),
-        located.len(),
+        "Map of {area} with {located} cities, each a circle coloured by its {} in {shown} ({unit}), in {} from pale (lowest) to dark (highest), highest first: {}.",
         ind.name,
-        if classes.len() == 1 {
+        if classes == 1 {
             "one class".to_string()
         } else {
-            format!("{} classes", classes.len())
+            format!("{classes} classes")
         },
         cities
             .iter()
@@ -306,51 +388,7 @@ pub fn indicator_map(
             }
         ));
     }
-    let legend_title = format!("{} {shown} ({unit})", ind.name);
-    let no_label = |_: i64| String::new();
-    let svg = innopress_map::draw(
-        &outline,
-        &located,
-        &innopress_map::Options {
-            title: &title,
-            description: &desc,
-            legend_title: &legend_title,
-            legend_label: &no_label,
-            // every map on a page has ids of its own, two years of one indicator too
-            id_suffix: &format!("-{}", name.trim_start_matches("map-")),
-            classes: &classes,
-            no_value: &w.map_no_value,
-        },
-    );
-    Some(Chart {
-        name,
-        title: title.clone(),
-        desc,
-        svg,
-        svg_narrow: String::new(),
-        credit: outline_property(&geojson, "source").unwrap_or_default(),
-        table: DataTable {
-            caption: title,
-            columns: vec![
-                "City".into(),
-                format!("{} {shown} ({unit})", ind.name),
-                "Class".into(),
-            ],
-            rows: cities
-                .iter()
-                .map(|&(c, v)| {
-                    vec![
-                        c.name.clone(),
-                        v.map_or_else(String::new, number),
-                        v.map_or_else(
-                            || w.map_no_value.clone(),
-                            |v| classes[class_of(v)].label.clone(),
-                        ),
-                    ]
-                })
-                .collect(),
-        },
-    })
+    desc
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use super::store::reads_back;
 pub use super::store::{Figure, Reading, WriteError, write};
 use super::templates::{NOT_APPLICABLE, is_percent};
 use innopress_content::content::Site;
+use innopress_content::content::model::Indicator;
 use innopress_content::content::observation::{YEARS, figure_problem};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -80,54 +81,14 @@ fn read_file(
         }
     };
     let at = |row: usize, col: usize| format!("{file}:{}", sheet.address(row, col));
-    let Some(header) = (0..sheet.height().min(30)).find(|&r| sheet.text(r, 0) == "indicator")
-    else {
-        plan.problems.push(problem(
-            file.clone(),
-            true,
-            "no header row with `indicator` in its first column".into(),
-        ));
-        return;
-    };
-    let heads: Vec<String> = (0..sheet.width(header))
-        .map(|c| sheet.text(header, c))
-        .collect();
-    let target_col = heads.iter().position(|h| h == "target");
-    let comment_col = heads.iter().position(|h| h == "comment");
-    // a heading of digits is a year column; one outside the years the data may name is
-    // refused, not passed over, since the year asked is found as the last year column
-    let mut years: Vec<(usize, i32)> = Vec::new();
-    for (c, h) in heads.iter().enumerate() {
-        if h.is_empty() || !h.bytes().all(|b| b.is_ascii_digit()) {
-            continue;
+    let columns = match Columns::find(&sheet, &file, &at) {
+        Ok(c) => c,
+        Err(p) => {
+            plan.problems.push(p);
+            return;
         }
-        match h.parse::<i32>().ok().filter(|y| YEARS.contains(y)) {
-            Some(y) => years.push((c, y)),
-            None => {
-                plan.problems.push(problem(
-                    at(header, c),
-                    true,
-                    format!(
-                        "the column heading {} is not a year innopress records ({} to {}): put back the template's heading",
-                        h.chars().take(12).collect::<String>(),
-                        YEARS.start(),
-                        YEARS.end()
-                    ),
-                ));
-                return;
-            }
-        }
-    }
-    // the year asked is the last year column (the one before `target`)
-    let Some(&(year_col, year)) = years.last() else {
-        plan.problems.push(problem(
-            at(header, 0),
-            true,
-            "no column headed by a year".into(),
-        ));
-        return;
     };
-    let Some(city) = city_of(site, path, &sheet, header, &at, plan) else {
+    let Some(city) = city_of(site, path, &sheet, columns.header, &at, plan) else {
         return;
     };
     if !site.cities.iter().any(|c| c.id.get_ref() == &city) {
@@ -141,11 +102,113 @@ fn read_file(
         ));
         return;
     }
-    for row in header + 1..sheet.height() {
+    let file = Returned {
+        site,
+        sheet: &sheet,
+        at: &at,
+        columns,
+        city,
+    };
+    for row in file.columns.header + 1..sheet.height() {
         let id = sheet.text(row, 0);
-        if id.is_empty() {
-            continue;
+        if !id.is_empty() {
+            file.row(row, id, plan, seen);
         }
+    }
+}
+
+/// Where a returned sheet keeps what: its header row, the year asked, target and comment.
+struct Columns {
+    header: usize,
+    year_col: usize,
+    year: i32,
+    target_col: Option<usize>,
+    comment_col: Option<usize>,
+}
+
+impl Columns {
+    fn find(
+        sheet: &Sheet,
+        file: &str,
+        at: &dyn Fn(usize, usize) -> String,
+    ) -> Result<Columns, Problem> {
+        let Some(header) = (0..sheet.height().min(30)).find(|&r| sheet.text(r, 0) == "indicator")
+        else {
+            return Err(problem(
+                file.to_string(),
+                true,
+                "no header row with `indicator` in its first column".into(),
+            ));
+        };
+        let heads: Vec<String> = (0..sheet.width(header))
+            .map(|c| sheet.text(header, c))
+            .collect();
+        // a heading of digits is a year column; one outside the years the data may name is
+        // refused, not passed over, since the year asked is found as the last year column
+        let mut years: Vec<(usize, i32)> = Vec::new();
+        for (c, h) in heads.iter().enumerate() {
+            if h.is_empty() || !h.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            match h.parse::<i32>().ok().filter(|y| YEARS.contains(y)) {
+                Some(y) => years.push((c, y)),
+                None => {
+                    return Err(problem(
+                        at(header, c),
+                        true,
+                        format!(
+                            "the column heading {} is not a year innopress records ({} to {}): put back the template's heading",
+                            h.chars().take(12).collect::<String>(),
+                            YEARS.start(),
+                            YEARS.end()
+                        ),
+                    ));
+                }
+            }
+        }
+        // the year asked is the last year column (the one before `target`)
+        let Some(&(year_col, year)) = years.last() else {
+            return Err(problem(
+                at(header, 0),
+                true,
+                "no column headed by a year".into(),
+            ));
+        };
+        Ok(Columns {
+            header,
+            year_col,
+            year,
+            target_col: heads.iter().position(|h| h == "target"),
+            comment_col: heads.iter().position(|h| h == "comment"),
+        })
+    }
+}
+
+/// A returned sheet being read, for one city.
+struct Returned<'a> {
+    site: &'a Site,
+    sheet: &'a Sheet,
+    at: &'a dyn Fn(usize, usize) -> String,
+    columns: Columns,
+    city: String,
+}
+
+impl Returned<'_> {
+    /// The figure of one indicator's row, added to the plan or refused with a problem.
+    fn row(
+        &self,
+        row: usize,
+        id: String,
+        plan: &mut Plan,
+        seen: &mut BTreeMap<(String, String, i32), String>,
+    ) {
+        let (site, at, city) = (self.site, self.at, &self.city);
+        let Columns {
+            year_col,
+            year,
+            comment_col,
+            ..
+        } = self.columns;
         let Some(ind) = site.indicators.iter().find(|i| i.id.get_ref() == &id) else {
             plan.problems.push(problem(
                 at(row, 0),
@@ -155,10 +218,10 @@ fn read_file(
                     innopress_core::text::printable(&id)
                 ),
             ));
-            continue;
+            return;
         };
-        let comment = comment_col.and_then(|c| comment_text(&sheet.text(row, c)));
-        let value = match reading(&sheet, row, year_col, &at) {
+        let comment = comment_col.and_then(|c| comment_text(&self.sheet.text(row, c)));
+        let value = match reading(self.sheet, row, year_col, at) {
             Ok(Some(v)) => v,
             Ok(None) => {
                 if let (Some(c), Some(col)) = (&comment, comment_col) {
@@ -170,63 +233,17 @@ fn read_file(
                         ),
                     ));
                 }
-                continue;
+                return;
             }
             Err(p) => {
                 plan.problems.push(p);
-                continue;
+                return;
             }
         };
-        let mut target = match target_col.map(|c| number(&sheet, row, c, &at)) {
-            Some(Ok(t)) => t,
-            Some(Err(p)) => {
-                plan.problems.push(p);
-                None
-            }
-            None => None,
-        };
-        if value == Reading::NotApplicable
-            && let (Some(_), Some(c)) = (target, target_col)
-        {
-            plan.problems.push(problem(
-                at(row, c),
-                false,
-                format!("the target is left out: `{id}` is marked n/a, so it has none"),
-            ));
-            target = None;
-        }
-        if is_percent(ind) {
-            let figure = match value {
-                Reading::Value(v) => Some(v),
-                Reading::NotApplicable => None,
-            };
-            let bad = [figure, target]
-                .into_iter()
-                .flatten()
-                .find(|v| !(0.0..=100.0).contains(v));
-            if let Some(v) = bad {
-                plan.problems.push(problem(
-                    at(row, year_col),
-                    true,
-                    format!("{v} is not a percentage (0–100) for `{id}`"),
-                ));
-                continue;
-            }
-        }
-        // the loader's own rules: what `check` would refuse is not written
-        let refused = [
-            (figure_value(value), year_col),
-            (target, target_col.unwrap_or(year_col)),
-        ]
-        .into_iter()
-        .find_map(|(v, c)| v.and_then(|v| figure_problem(v).map(|p| (v, c, p))));
-        if let Some((v, c, why)) = refused {
-            plan.problems.push(problem(
-                at(row, c),
-                true,
-                format!("{v:e} is {why}: check the figure (in the indicator's unit)"),
-            ));
-            continue;
+        let target = self.target(row, &id, value, plan);
+        if let Some(p) = self.refused(row, &id, ind, value, target) {
+            plan.problems.push(p);
+            return;
         }
         let key = (city.clone(), id.clone(), year);
         if let Some(first) = seen.get(&key) {
@@ -235,10 +252,10 @@ fn read_file(
                 true,
                 format!("`{id}` of {city} for {year} was given already at {first}"),
             ));
-            continue;
+            return;
         }
         seen.insert(key, at(row, year_col));
-        if let Some((was, file, same_target)) = earlier(site, &city, &id, year, target) {
+        if let Some((was, file, same_target)) = earlier(site, city, &id, year, target) {
             if was == value && same_target {
                 plan.unchanged += 1;
             } else {
@@ -251,12 +268,12 @@ fn read_file(
                     ),
                 ));
             }
-            continue;
+            return;
         }
         if let Reading::Value(v) = value
             && let Some(w) = far_off(
                 site,
-                &city,
+                city,
                 &id,
                 innopress_content::validate::slips::Point {
                     year,
@@ -283,9 +300,77 @@ fn read_file(
                 figure.value
             );
             plan.problems.push(problem(figure.at, true, why));
-            continue;
+            return;
         }
         plan.add.push(figure);
+    }
+
+    /// The row's target, if it has one that can be kept (none beside n/a).
+    fn target(&self, row: usize, id: &str, value: Reading, plan: &mut Plan) -> Option<f64> {
+        let target_col = self.columns.target_col;
+        let target = match target_col.map(|c| number(self.sheet, row, c, self.at)) {
+            Some(Ok(t)) => t,
+            Some(Err(p)) => {
+                plan.problems.push(p);
+                None
+            }
+            None => None,
+        };
+        if value == Reading::NotApplicable
+            && let (Some(_), Some(c)) = (target, target_col)
+        {
+            plan.problems.push(problem(
+                (self.at)(row, c),
+                false,
+                format!("the target is left out: `{id}` is marked n/a, so it has none"),
+            ));
+            return None;
+        }
+        target
+    }
+
+    /// Why the figure or its target cannot be taken: not a percentage where the indicator
+    /// is one, or a number the loader itself would refuse.
+    fn refused(
+        &self,
+        row: usize,
+        id: &str,
+        ind: &Indicator,
+        value: Reading,
+        target: Option<f64>,
+    ) -> Option<Problem> {
+        let (at, year_col) = (self.at, self.columns.year_col);
+        if is_percent(ind) {
+            let figure = match value {
+                Reading::Value(v) => Some(v),
+                Reading::NotApplicable => None,
+            };
+            let bad = [figure, target]
+                .into_iter()
+                .flatten()
+                .find(|v| !(0.0..=100.0).contains(v));
+            if let Some(v) = bad {
+                return Some(problem(
+                    at(row, year_col),
+                    true,
+                    format!("{v} is not a percentage (0–100) for `{id}`"),
+                ));
+            }
+        }
+        // the loader's own rules: what `check` would refuse is not written
+        let refused = [
+            (figure_value(value), year_col),
+            (target, self.columns.target_col.unwrap_or(year_col)),
+        ]
+        .into_iter()
+        .find_map(|(v, c)| v.and_then(|v| figure_problem(v).map(|p| (v, c, p))));
+        refused.map(|(v, c, why)| {
+            problem(
+                at(row, c),
+                true,
+                format!("{v:e} is {why}: check the figure (in the indicator's unit)"),
+            )
+        })
     }
 }
 

@@ -175,11 +175,7 @@ pub fn cached(
     make: impl FnOnce() -> Result<Vec<u8>, Failure>,
 ) -> Result<(PathBuf, bool), Failure> {
     use sha2::{Digest, Sha256};
-    let hash: String = Sha256::digest(key)
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hash = hex::encode(&Sha256::digest(key)[..16]);
     let dir = root.join(".innopress").join(kind);
     let path = dir.join(format!("{hash}.{ext}"));
     if path.is_file() {

@@ -43,10 +43,7 @@ pub fn probe(rel: &str, format: Format, bytes: &[u8]) -> Result<ImageInfo, Probe
     let hash = {
         let mut h = Sha256::new();
         h.update(bytes);
-        h.finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
+        hex::encode(h.finalize())
     };
     let (width, height, alpha, orientation) = match format {
         Format::Svg => svg_size(bytes)?,

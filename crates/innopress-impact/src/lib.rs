@@ -192,17 +192,54 @@ impl Summary {
 /// and the map's projection.
 pub fn summarise(site: &Site, as_of: Date, config: Option<&SiteConfig>) -> Summary {
     let currency = config.map_or("EUR", |c| c.policy.currency());
-    let mut projects = StatusCounts::default();
-    let mut funding = FundingTotals::default();
-    let mut ongoing_funding = Money::ZERO;
-    let mut international = International::default();
-    let mut cities: BTreeMap<&str, CitySummary> = site
-        .cities
-        .iter()
-        .map(|c| {
-            (
-                c.id.get_ref().as_str(),
-                CitySummary {
+    let mut tally = Tally::new(site);
+    for p in &site.projects {
+        tally.add(p, p.status(as_of));
+    }
+    let mut programmes: Vec<ProgrammeSummary> = tally.programmes.into_values().collect();
+    programmes.sort_by(|a, b| b.funding.cmp(&a.funding).then_with(|| a.name.cmp(&b.name)));
+    Summary {
+        as_of,
+        currency: currency.to_string(),
+        projects: tally.projects,
+        funding: tally.funding,
+        ongoing_funding: tally.ongoing_funding,
+        international: tally.international,
+        cities: tally.cities.into_values().collect(),
+        themes: tally.themes.into_values().collect(),
+        programmes,
+        years: tally.years.into_values().collect(),
+        indicators: indicators(site, as_of),
+        outline: site.outline.clone(),
+        sources: config
+            .map(|c| c.policy.sources.or_defaults())
+            .unwrap_or_default(),
+        map_projection: config
+            .and_then(|c| c.map_projection.as_ref())
+            .map(|p| p.get_ref().clone()),
+    }
+}
+
+/// The sums [`summarise`] adds each project to.
+struct Tally<'a> {
+    projects: StatusCounts,
+    funding: FundingTotals,
+    ongoing_funding: Money,
+    international: International,
+    cities: BTreeMap<&'a str, CitySummary>,
+    themes: BTreeMap<&'a str, ThemeSummary>,
+    years: BTreeMap<i32, YearSummary>,
+    programmes: BTreeMap<&'a str, ProgrammeSummary>,
+}
+
+impl<'a> Tally<'a> {
+    /// Every city and theme at zero, so that those without projects are listed too.
+    fn new(site: &'a Site) -> Tally<'a> {
+        let cities = site
+            .cities
+            .iter()
+            .map(|c| {
+                let summary = CitySummary {
                     id: c.id.get_ref().clone(),
                     name: c.name.clone(),
                     projects: 0,
@@ -213,32 +250,39 @@ pub fn summarise(site: &Site, as_of: Date, config: Option<&SiteConfig>) -> Summa
                     international: International::default(),
                     lat: c.lat.as_ref().map(|v| *v.get_ref()),
                     lon: c.lon.as_ref().map(|v| *v.get_ref()),
-                },
-            )
-        })
-        .collect();
-    let mut themes: BTreeMap<&str, ThemeSummary> = site
-        .themes
-        .iter()
-        .map(|t| {
-            (
-                t.id.get_ref().as_str(),
-                ThemeSummary {
+                };
+                (c.id.get_ref().as_str(), summary)
+            })
+            .collect();
+        let themes = site
+            .themes
+            .iter()
+            .map(|t| {
+                let summary = ThemeSummary {
                     id: t.id.get_ref().clone(),
                     name: t.name.clone(),
                     projects: 0,
                     funding: Money::ZERO,
-                },
-            )
-        })
-        .collect();
-    let mut years: BTreeMap<i32, YearSummary> = BTreeMap::new();
-    let mut programmes: BTreeMap<&str, ProgrammeSummary> = BTreeMap::new();
+                };
+                (t.id.get_ref().as_str(), summary)
+            })
+            .collect();
+        Tally {
+            projects: StatusCounts::default(),
+            funding: FundingTotals::default(),
+            ongoing_funding: Money::ZERO,
+            international: International::default(),
+            cities,
+            themes,
+            years: BTreeMap::new(),
+            programmes: BTreeMap::new(),
+        }
+    }
 
-    for p in &site.projects {
-        let status = p.status(as_of);
+    fn add(&mut self, p: &'a Project, status: Status) {
         let total = p.funding.total();
-        let prog = programmes
+        let prog = self
+            .programmes
             .entry(p.programme.as_str())
             .or_insert_with(|| ProgrammeSummary {
                 name: p.programme.clone(),
@@ -249,19 +293,34 @@ pub fn summarise(site: &Site, as_of: Date, config: Option<&SiteConfig>) -> Summa
         prog.projects += 1;
         prog.ongoing += usize::from(status == Status::Ongoing);
         prog.funding += total;
-        projects.add(status);
-        funding.add(p);
+        self.projects.add(status);
+        self.funding.add(p);
         if status == Status::Ongoing {
-            ongoing_funding += total;
+            self.ongoing_funding += total;
         }
         if p.international {
-            international.projects += 1;
-            international.funding += total;
+            self.international.projects += 1;
+            self.international.funding += total;
         }
+        self.add_to_cities(p, status, total);
+        self.add_to_themes(p, total);
+        for year in p.start.get_ref().year..=p.end.get_ref().year {
+            let y = self.years.entry(year).or_insert(YearSummary {
+                year,
+                active_projects: 0,
+                funding: Money::ZERO,
+            });
+            y.active_projects += 1;
+            y.funding += total;
+        }
+    }
+
+    /// The lead city's sums, and a partner project for each other city in it.
+    fn add_to_cities(&mut self, p: &Project, status: Status, total: Money) {
         if let Some(c) = p
             .city
             .as_ref()
-            .and_then(|c| cities.get_mut(c.get_ref().as_str()))
+            .and_then(|c| self.cities.get_mut(c.get_ref().as_str()))
         {
             c.projects += 1;
             c.status.add(status);
@@ -281,10 +340,13 @@ pub fn summarise(site: &Site, as_of: Date, config: Option<&SiteConfig>) -> Summa
             if p.city.as_ref().is_some_and(|c| c.get_ref() == partner) {
                 continue;
             }
-            if let Some(c) = cities.get_mut(partner) {
+            if let Some(c) = self.cities.get_mut(partner) {
                 c.partner_projects += 1;
             }
         }
+    }
+
+    fn add_to_themes(&mut self, p: &Project, total: Money) {
         let mut theme_ids: Vec<&str> = p
             .themes
             .get_ref()
@@ -294,45 +356,11 @@ pub fn summarise(site: &Site, as_of: Date, config: Option<&SiteConfig>) -> Summa
         theme_ids.sort_unstable();
         theme_ids.dedup();
         for t in theme_ids {
-            if let Some(t) = themes.get_mut(t) {
+            if let Some(t) = self.themes.get_mut(t) {
                 t.projects += 1;
                 t.funding += total;
             }
         }
-        for year in p.start.get_ref().year..=p.end.get_ref().year {
-            let y = years.entry(year).or_insert(YearSummary {
-                year,
-                active_projects: 0,
-                funding: Money::ZERO,
-            });
-            y.active_projects += 1;
-            y.funding += total;
-        }
-    }
-
-    Summary {
-        as_of,
-        currency: currency.to_string(),
-        projects,
-        funding,
-        ongoing_funding,
-        international,
-        cities: cities.into_values().collect(),
-        themes: themes.into_values().collect(),
-        programmes: {
-            let mut list: Vec<ProgrammeSummary> = programmes.into_values().collect();
-            list.sort_by(|a, b| b.funding.cmp(&a.funding).then_with(|| a.name.cmp(&b.name)));
-            list
-        },
-        years: years.into_values().collect(),
-        indicators: indicators(site, as_of),
-        outline: site.outline.clone(),
-        sources: config
-            .map(|c| c.policy.sources.or_defaults())
-            .unwrap_or_default(),
-        map_projection: config
-            .and_then(|c| c.map_projection.as_ref())
-            .map(|p| p.get_ref().clone()),
     }
 }
 

@@ -3,8 +3,10 @@
 
 use super::mapping::{self, FieldPlan, Piece, Plan, Source};
 use super::model::{Imported, Mapped, Problem, Reject, normalise};
+use innopress_core::date::Date;
 use innopress_core::diagnostics::{Diagnostics, SourceFile};
 use innopress_core::money::Money;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -240,11 +242,10 @@ fn map_row(
     spans: &[Range<usize>],
     columns: usize,
 ) -> Result<Imported, Vec<Problem>> {
-    let mut problems = Vec::new();
     let row_span = spans.first().map_or(0..0, |s| s.start..s.start);
     if cells.len() != columns {
-        problems.push(Problem {
-            span: row_span.clone(),
+        return Err(vec![Problem {
+            span: row_span,
             message: format!(
                 "the row has {} cells, the header has {columns}",
                 cells.len()
@@ -255,159 +256,56 @@ fn map_row(
             } else {
                 "cells are missing: check for a line break inside an unquoted cell".into()
             }),
-        });
-        return Err(problems);
+        }]);
     }
-    let cell = |i: usize| normalise(&cells[i]);
-    let span_of = |source: &Source| match source {
-        Source::Column(i) => spans[*i].clone(),
-        Source::Format(pieces) => {
-            first_column(pieces).map_or(row_span.clone(), |i| spans[i].clone())
-        }
-        Source::Value(_) => row_span.clone(),
+    let row = Row {
+        plan,
+        cells,
+        spans,
+        row_span,
+        problems: RefCell::new(Vec::new()),
     };
-    let text_of = |source: &Source| match source {
-        Source::Value(v) => v.clone(),
-        Source::Column(i) => cell(*i),
-        Source::Format(pieces) => normalise(&fill(pieces, &cell).0),
-    };
-    let field = |f: &FieldPlan| {
-        let text = text_of(&f.source);
-        f.map.get(&text).cloned().unwrap_or(text)
-    };
-    let required = |f: &FieldPlan, what: &str, problems: &mut Vec<Problem>| {
-        let v = field(f);
-        if v.is_empty() {
-            problems.push(Problem {
-                span: span_of(&f.source),
-                message: format!("no {what}"),
-                hint: Some(format!("every project needs a {what}; fill in the cell")),
-            });
-        }
-        v
-    };
-
-    let raw_id = text_of(&plan.id);
+    let raw_id = row.text_of(&plan.id);
     let id = format!("{}{}", plan.id_prefix, slug::slugify(&raw_id));
     if slug::slugify(&raw_id).is_empty() {
-        problems.push(Problem {
-            span: span_of(&plan.id),
-            message: "no id".into(),
-            hint: Some("the id column is empty or has no letters or digits".into()),
-        });
+        row.problem(
+            row.span_of(&plan.id),
+            "no id".into(),
+            "the id column is empty or has no letters or digits".into(),
+        );
     }
-    let title = required(&plan.title, "title", &mut problems);
-    let programme = required(&plan.programme, "programme", &mut problems);
-    let date = |f: &FieldPlan, what: &str, problems: &mut Vec<Problem>| {
-        let v = field(f);
-        let span = span_of(&f.source);
-        if v.is_empty() {
-            problems.push(Problem {
-                span,
-                message: format!("no {what} date"),
-                hint: Some(format!("fill in the {what} date as {}", plan.date.text)),
-            });
-            return None;
-        }
-        let d = plan.date.read(&v);
-        if d.is_none() {
-            problems.push(Problem {
-                span,
-                message: format!("`{v}` is not a {what} date"),
-                hint: Some(format!(
-                    "the mapping reads dates as {} (set `date_format` in [csv])",
-                    plan.date.text
-                )),
-            });
-        }
-        d
-    };
-    let start = date(&plan.start, "start", &mut problems);
-    let end = date(&plan.end, "end", &mut problems);
+    let title = row.required(&plan.title, "title");
+    let programme = row.required(&plan.programme, "programme");
+    let start = row.date(&plan.start, "start");
+    let end = row.date(&plan.end, "end");
     if let (Some(s), Some(e)) = (start, end)
         && e < s
     {
-        problems.push(Problem {
-            span: span_of(&plan.end.source),
-            message: format!("the project ends ({e}) before it starts ({s})"),
-            hint: Some("check the order of the start and end columns".into()),
-        });
+        row.problem(
+            row.span_of(&plan.end.source),
+            format!("the project ends ({e}) before it starts ({s})"),
+            "check the order of the start and end columns".into(),
+        );
     }
-    let mut funding = [Money(0); 4];
-    for (slot, spec) in funding.iter_mut().zip(&plan.funding) {
-        let Some((col, needed)) = spec else { continue };
-        let v = cell(*col);
-        if v.is_empty() {
-            if *needed {
-                problems.push(Problem {
-                    span: spans[*col].clone(),
-                    message: "no amount".into(),
-                    hint: Some("this amount is `required` in the mapping".into()),
-                });
-            }
-            continue;
-        }
-        match read_amount(&v, plan.decimal, plan.thousands) {
-            Ok(m) => *slot = m,
-            Err(why) => problems.push(Problem {
-                span: spans[*col].clone(),
-                message: format!("`{v}` is not an amount: {why}"),
-                hint: Some(format!(
-                    "write euros with `{}` before the cents, e.g. 125000{}50",
-                    plan.decimal, plan.decimal
-                )),
-            }),
-        }
-    }
-    let city = match (&plan.city_value, plan.city_column) {
-        (Some(v), _) => Some(v.clone()),
-        (None, Some(col)) => {
-            let v = cell(col).to_lowercase();
-            plan.city_names
-                .get(&v)
-                .or_else(|| {
-                    plan.city_contains
-                        .iter()
-                        .find(|(text, _)| contains_word_start(&v, text))
-                        .map(|(_, c)| c)
-                })
-                .or(plan.city_default.as_ref())
-                .cloned()
-        }
-        (None, None) => plan.city_default.clone(),
-    };
-    let themes = match plan.themes_column {
-        Some(col) => match plan.themes_map.get(&cell(col)) {
-            Some(t) => vec![t.clone()],
-            None => plan.themes_default.clone(),
-        },
-        None => plan.themes_default.clone(),
-    };
-    if themes.is_empty() {
-        let span = plan
-            .themes_column
-            .map_or(row_span.clone(), |c| spans[c].clone());
-        problems.push(Problem {
-            span,
-            message: "no theme for this row".into(),
-            hint: Some("add the cell's value to [themes] map, or set [themes] default".into()),
-        });
-    }
-    let optional = |f: &Option<FieldPlan>| f.as_ref().map(&field).filter(|s| !s.is_empty());
-    let (summary, url) = (optional(&plan.summary), optional(&plan.url));
+    let funding = row.funding();
+    let city = row.city();
+    let themes = row.themes();
+    let (summary, url) = (row.optional(&plan.summary), row.optional(&plan.url));
     // a register is outside input: its addresses follow the one policy for data
     if let (Some(u), Some(f)) = (&url, &plan.url)
         && let Err(e) = innopress_core::urls::check_data_url(u)
     {
-        problems.push(Problem {
-            span: span_of(&f.source),
-            message: format!("url: {e}"),
-            hint: Some("a project's address must start with https://, http:// or mailto:".into()),
-        });
+        row.problem(
+            row.span_of(&f.source),
+            format!("url: {e}"),
+            "a project's address must start with https://, http:// or mailto:".into(),
+        );
     }
-    if !problems.is_empty() {
+    let problems = row.problems.into_inner();
+    // a date that did not read has its problem
+    let (Some(start), Some(end), true) = (start, end, problems.is_empty()) else {
         return Err(problems);
-    }
+    };
     Ok(Imported {
         line: 0,
         id,
@@ -415,14 +313,174 @@ fn map_row(
         title,
         city,
         themes,
-        start: start.expect("checked above"),
-        end: end.expect("checked above"),
+        start,
+        end,
         programme,
         summary,
         url,
         international: plan.international,
         funding,
     })
+}
+
+/// One row being mapped, and the problems found in it so far.
+struct Row<'a> {
+    plan: &'a Plan,
+    cells: &'a [String],
+    spans: &'a [Range<usize>],
+    row_span: Range<usize>,
+    problems: RefCell<Vec<Problem>>,
+}
+
+impl Row<'_> {
+    fn problem(&self, span: Range<usize>, message: String, hint: String) {
+        self.problems.borrow_mut().push(Problem {
+            span,
+            message,
+            hint: Some(hint),
+        });
+    }
+
+    fn cell(&self, i: usize) -> String {
+        normalise(&self.cells[i])
+    }
+
+    fn span_of(&self, source: &Source) -> Range<usize> {
+        match source {
+            Source::Column(i) => self.spans[*i].clone(),
+            Source::Format(pieces) => {
+                first_column(pieces).map_or(self.row_span.clone(), |i| self.spans[i].clone())
+            }
+            Source::Value(_) => self.row_span.clone(),
+        }
+    }
+
+    fn text_of(&self, source: &Source) -> String {
+        match source {
+            Source::Value(v) => v.clone(),
+            Source::Column(i) => self.cell(*i),
+            Source::Format(pieces) => normalise(&fill(pieces, &|i| self.cell(i)).0),
+        }
+    }
+
+    /// A field's text, through the mapping's table of values.
+    fn field(&self, f: &FieldPlan) -> String {
+        let text = self.text_of(&f.source);
+        f.map.get(&text).cloned().unwrap_or(text)
+    }
+
+    fn required(&self, f: &FieldPlan, what: &str) -> String {
+        let v = self.field(f);
+        if v.is_empty() {
+            self.problem(
+                self.span_of(&f.source),
+                format!("no {what}"),
+                format!("every project needs a {what}; fill in the cell"),
+            );
+        }
+        v
+    }
+
+    fn optional(&self, f: &Option<FieldPlan>) -> Option<String> {
+        f.as_ref().map(|f| self.field(f)).filter(|s| !s.is_empty())
+    }
+
+    fn date(&self, f: &FieldPlan, what: &str) -> Option<Date> {
+        let v = self.field(f);
+        let span = self.span_of(&f.source);
+        let format = &self.plan.date.text;
+        if v.is_empty() {
+            self.problem(
+                span,
+                format!("no {what} date"),
+                format!("fill in the {what} date as {format}"),
+            );
+            return None;
+        }
+        let d = self.plan.date.read(&v);
+        if d.is_none() {
+            self.problem(
+                span,
+                format!("`{v}` is not a {what} date"),
+                format!("the mapping reads dates as {format} (set `date_format` in [csv])"),
+            );
+        }
+        d
+    }
+
+    fn funding(&self) -> [Money; 4] {
+        let plan = self.plan;
+        let mut funding = [Money(0); 4];
+        for (slot, spec) in funding.iter_mut().zip(&plan.funding) {
+            let Some((col, needed)) = spec else { continue };
+            let v = self.cell(*col);
+            if v.is_empty() {
+                if *needed {
+                    self.problem(
+                        self.spans[*col].clone(),
+                        "no amount".into(),
+                        "this amount is `required` in the mapping".into(),
+                    );
+                }
+                continue;
+            }
+            match read_amount(&v, plan.decimal, plan.thousands) {
+                Ok(m) => *slot = m,
+                Err(why) => self.problem(
+                    self.spans[*col].clone(),
+                    format!("`{v}` is not an amount: {why}"),
+                    format!(
+                        "write euros with `{}` before the cents, e.g. 125000{}50",
+                        plan.decimal, plan.decimal
+                    ),
+                ),
+            }
+        }
+        funding
+    }
+
+    fn city(&self) -> Option<String> {
+        let plan = self.plan;
+        match (&plan.city_value, plan.city_column) {
+            (Some(v), _) => Some(v.clone()),
+            (None, Some(col)) => {
+                let v = self.cell(col).to_lowercase();
+                plan.city_names
+                    .get(&v)
+                    .or_else(|| {
+                        plan.city_contains
+                            .iter()
+                            .find(|(text, _)| contains_word_start(&v, text))
+                            .map(|(_, c)| c)
+                    })
+                    .or(plan.city_default.as_ref())
+                    .cloned()
+            }
+            (None, None) => plan.city_default.clone(),
+        }
+    }
+
+    fn themes(&self) -> Vec<String> {
+        let plan = self.plan;
+        let themes = match plan.themes_column {
+            Some(col) => match plan.themes_map.get(&self.cell(col)) {
+                Some(t) => vec![t.clone()],
+                None => plan.themes_default.clone(),
+            },
+            None => plan.themes_default.clone(),
+        };
+        if themes.is_empty() {
+            let span = plan
+                .themes_column
+                .map_or(self.row_span.clone(), |c| self.spans[c].clone());
+            self.problem(
+                span,
+                "no theme for this row".into(),
+                "add the cell's value to [themes] map, or set [themes] default".into(),
+            );
+        }
+        themes
+    }
 }
 
 /// Whether `text` occurs in `cell` at the start of a word, so `porin` finds "Porin

@@ -277,7 +277,7 @@ fn salted(salt: &[u8], text: &str) -> String {
     let mut h = Sha256::new();
     h.update(salt);
     h.update(text.as_bytes());
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(h.finalize())
 }
 
 fn hash(root: &Path, email: &str) -> Result<String, RightsError> {

@@ -7,9 +7,10 @@ use std::fmt::Write;
 
 use geo::{LineString, Polygon};
 
+use super::labels::LabelBox;
 use super::layout::Layout;
-use super::legend::{AMOUNT_SIZE, HEADING_SIZE};
-use super::model::{Options, Place};
+use super::legend::{AMOUNT_SIZE, HEADING_SIZE, Legend};
+use super::model::{Circle, Options, Place};
 use super::spread::was_moved;
 use innopress_core::text::xml_escape;
 
@@ -118,122 +119,131 @@ pub fn write(layout: &Layout, places: &[Place], opts: &Options) -> String {
         outline_path(&layout.outline)
     );
     if let Some(l) = &layout.legend {
-        let _ = write!(
-            s,
-            r#"<g transform="translate({} {})" font-family="{FONT}" fill="{TEXT}">"#,
-            num(l.x),
-            num(l.y)
-        );
-        for (line, baseline) in &l.heading {
-            let _ = write!(
-                s,
-                r#"<text y="{}" font-size="{HEADING_SIZE}">{}</text>"#,
-                num(*baseline),
-                xml_escape(line)
-            );
-        }
-        for e in l.entries.iter().filter(|e| e.swatch) {
-            let _ = write!(
-                s,
-                r#"<circle cx="{}" cy="{}" r="{}" {}/><text x="{}" y="{}" font-size="{AMOUNT_SIZE}">{}</text>"#,
-                num(e.cx),
-                num(e.cy),
-                num(e.r),
-                swatch_paint(e.fill),
-                num(e.text_x),
-                num(e.baseline),
-                xml_escape(&e.label)
-            );
-        }
-        for e in l.entries.iter().filter(|e| !e.swatch) {
-            let _ = write!(
-                s,
-                r#"<circle cx="{}" cy="{}" r="{}" fill="none" stroke="{CIRCLE_STROKE}"/><path d="M{} {}H{}" stroke="{LEADER}" stroke-dasharray="2 2"/><text x="{}" y="{}" font-size="{AMOUNT_SIZE}">{}</text>"#,
-                num(e.cx),
-                num(e.cy),
-                num(e.r),
-                num(e.cx),
-                num(e.tick_y),
-                num(e.tick_x2),
-                num(e.text_x),
-                num(e.baseline),
-                xml_escape(&e.label)
-            );
-        }
-        s.push_str("</g>");
+        write_legend(&mut s, l);
     }
     s.push_str("</g>");
     let _ = write!(s, r#"<g font-family="{FONT}" font-size="13">"#);
     for (c, label) in layout.circles.iter().zip(&layout.labels) {
-        let place = &places[c.place];
-        let _ = write!(
-            s,
-            r#"<a href="{}" class="map-city" aria-label="{}: {}">"#,
-            xml_escape(&place.href),
-            xml_escape(place.name),
-            xml_escape(&place.value)
-        );
-        if let Some(l) = &label.leader {
-            let _ = write!(
-                s,
-                r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{LEADER}"/>"#,
-                num(l.x1),
-                num(l.y1),
-                num(l.x2),
-                num(l.y2)
-            );
-        }
-        let moved = was_moved(c);
-        if moved {
-            // the circle was moved apart from its neighbours: a dotted line from where the
-            // city is to the circle's edge (a label's line is solid), and a dot there, below
-            let (dx, dy) = (c.cx - c.ax, c.cy - c.ay);
-            let d = dx.hypot(dy);
-            if d > c.r {
-                let k = (d - c.r) / d;
-                let _ = write!(
-                    s,
-                    r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{LEADER}" stroke-dasharray="1.5 1.5"/>"#,
-                    num(c.ax),
-                    num(c.ay),
-                    num(c.ax + dx * k),
-                    num(c.ay + dy * k)
-                );
-            }
-        }
-        let paint = if opts.classes.is_empty() {
-            format!(r#"fill="{CIRCLE_FILL}" fill-opacity="0.6" stroke="{CIRCLE_STROKE}""#)
-        } else {
-            swatch_paint(
-                place
-                    .class
-                    .and_then(|k| opts.classes.get(k))
-                    .map(|k| k.fill),
-            )
-        };
-        let _ = write!(
-            s,
-            r##"<circle cx="{}" cy="{}" r="{}" {paint}/>{}<text x="{}" y="{}" fill="{TEXT}" stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{}</text></a>"##,
-            num(c.cx),
-            num(c.cy),
-            num(c.r),
-            // on top, so that a circle moved less than its radius does not hide it
-            if moved {
-                format!(
-                    r##"<circle cx="{}" cy="{}" r="1.8" fill="{CIRCLE_STROKE}" stroke="#fff" stroke-width="0.8"/>"##,
-                    num(c.ax),
-                    num(c.ay)
-                )
-            } else {
-                String::new()
-            },
-            num(label.text_x),
-            num(label.baseline),
-            xml_escape(&label.text)
-        );
+        write_city(&mut s, c, label, &places[c.place], opts);
     }
     s.push_str("</g></svg>");
     s
+}
+
+/// The legend: its heading, then the swatches or the circles of sizes.
+fn write_legend(s: &mut String, l: &Legend) {
+    let _ = write!(
+        s,
+        r#"<g transform="translate({} {})" font-family="{FONT}" fill="{TEXT}">"#,
+        num(l.x),
+        num(l.y)
+    );
+    for (line, baseline) in &l.heading {
+        let _ = write!(
+            s,
+            r#"<text y="{}" font-size="{HEADING_SIZE}">{}</text>"#,
+            num(*baseline),
+            xml_escape(line)
+        );
+    }
+    for e in l.entries.iter().filter(|e| e.swatch) {
+        let _ = write!(
+            s,
+            r#"<circle cx="{}" cy="{}" r="{}" {}/><text x="{}" y="{}" font-size="{AMOUNT_SIZE}">{}</text>"#,
+            num(e.cx),
+            num(e.cy),
+            num(e.r),
+            swatch_paint(e.fill),
+            num(e.text_x),
+            num(e.baseline),
+            xml_escape(&e.label)
+        );
+    }
+    for e in l.entries.iter().filter(|e| !e.swatch) {
+        let _ = write!(
+            s,
+            r#"<circle cx="{}" cy="{}" r="{}" fill="none" stroke="{CIRCLE_STROKE}"/><path d="M{} {}H{}" stroke="{LEADER}" stroke-dasharray="2 2"/><text x="{}" y="{}" font-size="{AMOUNT_SIZE}">{}</text>"#,
+            num(e.cx),
+            num(e.cy),
+            num(e.r),
+            num(e.cx),
+            num(e.tick_y),
+            num(e.tick_x2),
+            num(e.text_x),
+            num(e.baseline),
+            xml_escape(&e.label)
+        );
+    }
+    s.push_str("</g>");
+}
+
+/// A city: a link around its circle (and where it was moved from) and its label.
+fn write_city(s: &mut String, c: &Circle, label: &LabelBox, place: &Place, opts: &Options) {
+    let _ = write!(
+        s,
+        r#"<a href="{}" class="map-city" aria-label="{}: {}">"#,
+        xml_escape(&place.href),
+        xml_escape(place.name),
+        xml_escape(&place.value)
+    );
+    if let Some(l) = &label.leader {
+        let _ = write!(
+            s,
+            r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{LEADER}"/>"#,
+            num(l.x1),
+            num(l.y1),
+            num(l.x2),
+            num(l.y2)
+        );
+    }
+    let moved = was_moved(c);
+    if moved {
+        // the circle was moved apart from its neighbours: a dotted line from where the
+        // city is to the circle's edge (a label's line is solid), and a dot there, below
+        let (dx, dy) = (c.cx - c.ax, c.cy - c.ay);
+        let d = dx.hypot(dy);
+        if d > c.r {
+            let k = (d - c.r) / d;
+            let _ = write!(
+                s,
+                r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{LEADER}" stroke-dasharray="1.5 1.5"/>"#,
+                num(c.ax),
+                num(c.ay),
+                num(c.ax + dx * k),
+                num(c.ay + dy * k)
+            );
+        }
+    }
+    let paint = if opts.classes.is_empty() {
+        format!(r#"fill="{CIRCLE_FILL}" fill-opacity="0.6" stroke="{CIRCLE_STROKE}""#)
+    } else {
+        swatch_paint(
+            place
+                .class
+                .and_then(|k| opts.classes.get(k))
+                .map(|k| k.fill),
+        )
+    };
+    let _ = write!(
+        s,
+        r##"<circle cx="{}" cy="{}" r="{}" {paint}/>{}<text x="{}" y="{}" fill="{TEXT}" stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{}</text></a>"##,
+        num(c.cx),
+        num(c.cy),
+        num(c.r),
+        // on top, so that a circle moved less than its radius does not hide it
+        if moved {
+            format!(
+                r##"<circle cx="{}" cy="{}" r="1.8" fill="{CIRCLE_STROKE}" stroke="#fff" stroke-width="0.8"/>"##,
+                num(c.ax),
+                num(c.ay)
+            )
+        } else {
+            String::new()
+        },
+        num(label.text_x),
+        num(label.baseline),
+        xml_escape(&label.text)
+    );
 }
 
 #[cfg(test)]

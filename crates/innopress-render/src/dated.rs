@@ -5,12 +5,13 @@
 use innopress_charts::Chart;
 use innopress_content::content::Site;
 use innopress_content::content::model::{DocKind, Record};
+use innopress_core::catalogue::{ChartName, FigureName};
 use innopress_core::date::Date;
 use innopress_core::markdown::shortcodes::Shortcode;
 use innopress_core::strings::ChartTitles;
 use innopress_core::strings::Strings;
 use innopress_core::text::{count, percent};
-use innopress_impact::Summary;
+use innopress_impact::{CitySummary, Summary};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
@@ -114,7 +115,7 @@ pub fn compute(
                 .filter_map(|sc| {
                     innopress_charts::by_name(
                         &summary,
-                        sc.arg("name").unwrap_or(""),
+                        sc.arg("name")?.parse().ok()?,
                         sc.arg("city"),
                         sc.arg("indicator"),
                         sc.int_arg("year").and_then(|y| i32::try_from(y).ok()),
@@ -136,15 +137,18 @@ pub fn dated(site: &Site, on_site: &Summary, titles: &ChartTitles) -> BTreeMap<D
 /// The chart a chart shortcode names (same keys as `output/charts/`).
 pub fn chart_key(sc: &Shortcode) -> String {
     let name = sc.arg("name").unwrap_or("");
-    match (name, sc.arg("indicator"), sc.arg("city")) {
-        ("indicator", Some(ind), Some(c)) => format!("indicator-{ind}-{c}"),
-        ("indicator", Some(ind), None) => format!("indicator-{ind}"),
-        ("funding-by-source", _, Some(c)) => format!("funding-by-source-{c}"),
-        ("map", Some(ind), _) => match sc.int_arg("year") {
+    let Ok(chart) = name.parse::<ChartName>() else {
+        return name.to_string();
+    };
+    match (chart, sc.arg("indicator"), sc.arg("city")) {
+        (ChartName::Indicator, Some(ind), Some(c)) => format!("indicator-{ind}-{c}"),
+        (ChartName::Indicator, Some(ind), None) => format!("indicator-{ind}"),
+        (ChartName::FundingBySource, _, Some(c)) => format!("funding-by-source-{c}"),
+        (ChartName::Map, Some(ind), _) => match sc.int_arg("year") {
             Some(y) => format!("map-{ind}-{y}"),
             None => format!("map-{ind}"),
         },
-        (n, _, _) => n.to_string(),
+        _ => chart.name().to_string(),
     }
 }
 
@@ -167,9 +171,9 @@ pub fn table_key(sc: &Shortcode) -> String {
 /// one city, or an indicator's value. `None` for an unknown name or city, or no value.
 pub fn figure_value(s: &Summary, sc: &Shortcode, strings: &Strings) -> Option<String> {
     let cur = s.currency.as_str();
-    let name = sc.arg("name")?;
+    let name: FigureName = sc.arg("name")?.parse().ok()?;
     let city = sc.arg("city");
-    if name == "indicator" {
+    if name == FigureName::Indicator {
         let year = match sc.int_arg("year") {
             Some(y) => Some(i32::try_from(y).ok()?),
             None => None,
@@ -178,41 +182,47 @@ pub fn figure_value(s: &Summary, sc: &Shortcode, strings: &Strings) -> Option<St
     }
     if let Some(id) = city {
         let c = s.cities.iter().find(|c| c.id == id)?;
-        return Some(match name {
-            "total-funding" => c.funding.total.display(cur),
-            "eu-funding" => c.funding.eu.display(cur),
-            "state-funding" => c.funding.state.display(cur),
-            "city-funding" => c.funding.city.display(cur),
-            "other-funding" => c.funding.other.display(cur),
-            "city-share" => percent(c.funding.city_share),
-            "ongoing-funding" => c.ongoing_funding.display(cur),
-            "project-count" => count(c.projects),
-            "ongoing-count" => count(c.status.ongoing),
-            "planned-count" => count(c.status.planned),
-            "closed-count" => count(c.status.closed),
-            "international-funding" => c.international.funding.display(cur),
-            "international-count" => count(c.international.projects),
-            "partner-count" => count(c.partner_projects),
-            _ => return None,
-        });
+        return city_figure(c, name, cur);
     }
     Some(match name {
-        "total-funding" => s.funding.total.display(cur),
-        "eu-funding" => s.funding.eu.display(cur),
-        "state-funding" => s.funding.state.display(cur),
-        "city-funding" => s.funding.city.display(cur),
-        "other-funding" => s.funding.other.display(cur),
-        "city-share" => percent(s.funding.city_share),
-        "ongoing-funding" => s.ongoing_funding.display(cur),
-        "project-count" => count(s.projects.total),
-        "ongoing-count" => count(s.projects.ongoing),
-        "planned-count" => count(s.projects.planned),
-        "closed-count" => count(s.projects.closed),
-        "international-funding" => s.international.funding.display(cur),
-        "international-count" => count(s.international.projects),
-        "city-count" => count(s.cities.len()),
-        "as-of" => strings.long_date(s.as_of),
-        _ => return None,
+        FigureName::TotalFunding => s.funding.total.display(cur),
+        FigureName::EuFunding => s.funding.eu.display(cur),
+        FigureName::StateFunding => s.funding.state.display(cur),
+        FigureName::CityFunding => s.funding.city.display(cur),
+        FigureName::OtherFunding => s.funding.other.display(cur),
+        FigureName::CityShare => percent(s.funding.city_share),
+        FigureName::OngoingFunding => s.ongoing_funding.display(cur),
+        FigureName::ProjectCount => count(s.projects.total),
+        FigureName::OngoingCount => count(s.projects.ongoing),
+        FigureName::PlannedCount => count(s.projects.planned),
+        FigureName::ClosedCount => count(s.projects.closed),
+        FigureName::InternationalFunding => s.international.funding.display(cur),
+        FigureName::InternationalCount => count(s.international.projects),
+        FigureName::CityCount => count(s.cities.len()),
+        FigureName::AsOf => strings.long_date(s.as_of),
+        // partners are counted per city (validation asks for one)
+        FigureName::PartnerCount | FigureName::Indicator => return None,
+    })
+}
+
+/// A headline figure for one city; `None` for those that are the network's only.
+fn city_figure(c: &CitySummary, name: FigureName, cur: &str) -> Option<String> {
+    Some(match name {
+        FigureName::TotalFunding => c.funding.total.display(cur),
+        FigureName::EuFunding => c.funding.eu.display(cur),
+        FigureName::StateFunding => c.funding.state.display(cur),
+        FigureName::CityFunding => c.funding.city.display(cur),
+        FigureName::OtherFunding => c.funding.other.display(cur),
+        FigureName::CityShare => percent(c.funding.city_share),
+        FigureName::OngoingFunding => c.ongoing_funding.display(cur),
+        FigureName::ProjectCount => count(c.projects),
+        FigureName::OngoingCount => count(c.status.ongoing),
+        FigureName::PlannedCount => count(c.status.planned),
+        FigureName::ClosedCount => count(c.status.closed),
+        FigureName::InternationalFunding => c.international.funding.display(cur),
+        FigureName::InternationalCount => count(c.international.projects),
+        FigureName::PartnerCount => count(c.partner_projects),
+        FigureName::CityCount | FigureName::AsOf | FigureName::Indicator => return None,
     })
 }
 

@@ -101,10 +101,7 @@ pub fn to_toml(record: &Record, doc: &Document) -> String {
 /// The SHA-256 of an email part (its text with empty greeting and unsubscribe slots), in hex.
 pub fn sha256(text: &str) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 /// Which parts of a sent issue's email differ from its record, if any (`None` when none do

@@ -162,7 +162,7 @@ pub fn fold(word: &str) -> String {
 /// A shard's name: its prefix's UTF-8 bytes in hex (safe in any file system, and a prefix
 /// of a word's hex is the hex of a prefix of the word).
 pub fn hex(prefix: &str) -> String {
-    prefix.bytes().map(|b| format!("{b:02x}")).collect()
+    hex::encode(prefix)
 }
 
 /// The first `n` characters of `term` (all of it when shorter).

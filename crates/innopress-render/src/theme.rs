@@ -124,11 +124,7 @@ pub fn embedded_fingerprint() -> String {
         h.update(path.as_bytes());
         h.update(bytes);
     }
-    h.finalize()
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(&h.finalize()[..16])
 }
 
 fn embedded_files() -> Vec<(String, &'static [u8])> {

@@ -17,8 +17,8 @@ pub mod tables;
 mod tree;
 
 pub use broken::{Broken, Unloaded};
-use tree::list_static;
 pub use tree::{Skipped, list_tree};
+use tree::{list_files, list_static, warn_unknown_entries};
 
 use innopress_core::diagnostics::{Diagnostic, Diagnostics, FileId, SourceFile, Sources};
 use model::*;
@@ -154,10 +154,30 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
         &["static"],
         &mut diags,
     );
+    load_settings(root, &mut site, &mut diags);
+    let mut broken = load_tables(root, &mut site, &mut diags);
+    load_documents(root, &mut site, &mut broken, &mut diags);
+
+    load_records(root, &mut site, &mut diags);
+    site.static_files = list_static(&content.join("static"), &mut diags);
+    let used = pictures::referenced(
+        DocKind::ALL.iter().flat_map(|k| site.docs(*k)),
+        &site.cities,
+        &site.projects,
+        site.config.as_ref(),
+    );
+    site.images = pictures::probe_all(root, &site.static_files, &used, &mut diags);
+    site.broken = broken;
+    (site, diags)
+}
+
+/// `site.toml` and the map's outline.
+fn load_settings(root: &Path, site: &mut Site, diags: &mut Diagnostics) {
+    let content = root.join("content");
     match read_source(root, "content/site.toml") {
         Some(Ok(src)) => {
             let range = 0..src.text.len();
-            site.config = tables::load_one::<SiteConfig>(&src, range, &mut diags);
+            site.config = tables::load_one::<SiteConfig>(&src, range, diags);
             site.config_file = Some(site.sources.add_file(src));
         }
         Some(Err(d)) => diags.push(d),
@@ -180,15 +200,18 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
         "content/data",
         &DATA_ENTRIES,
         &outline_name.as_deref().into_iter().collect::<Vec<_>>(),
-        &mut diags,
+        diags,
     );
     if let (Some(map), Some(file)) = (
         site.config.as_ref().and_then(|c| c.map.as_ref()),
         site.config_file,
     ) {
-        site.outline = outline::load(root, map, site.sources.get(file), &mut diags);
+        site.outline = outline::load(root, map, site.sources.get(file), diags);
     }
+}
 
+/// The data tables: cities, themes, indicators, projects, observations; what did not load.
+fn load_tables(root: &Path, site: &mut Site, diags: &mut Diagnostics) -> Broken {
     let mut broken = Broken::default();
     let sources = &mut site.sources;
     site.cities = load_data(
@@ -196,7 +219,7 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
         root,
         &["content/data/cities.toml".into()],
         "city",
-        &mut diags,
+        diags,
         &mut broken.cities,
     );
     site.themes = load_data(
@@ -204,7 +227,7 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
         root,
         &["content/data/themes.toml".into()],
         "theme",
-        &mut diags,
+        diags,
         &mut broken.themes,
     );
     site.indicators = load_data(
@@ -212,43 +235,42 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
         root,
         &["content/data/indicators.toml".into()],
         "indicator",
-        &mut diags,
+        diags,
         &mut broken.indicators,
     );
-    let projects = list_files(root, "content/data/projects", "toml", &mut diags);
+    let projects = list_files(root, "content/data/projects", "toml", diags);
     site.projects = load_data(
         sources,
         root,
         &projects,
         "project",
-        &mut diags,
+        diags,
         &mut broken.projects,
     );
-    let observations = list_files(root, "content/data/observations", "toml", &mut diags);
+    let observations = list_files(root, "content/data/observations", "toml", diags);
     let rows: Vec<ObservationRow> = load_data(
         sources,
         root,
         &observations,
         "observation",
-        &mut diags,
+        diags,
         &mut broken.observations,
     );
     for row in rows {
         let file = row.origin.file;
-        match row.split(sources.get(file), &mut diags) {
+        match row.split(sources.get(file), diags) {
             Some(Row::Figure(o)) => site.observations.push(o),
             Some(Row::NotApplicable(n)) => site.not_applicable.push(n),
             None => broken.observations.failed += 1,
         }
     }
+    broken
+}
 
+/// The Markdown documents of every kind, read in parallel.
+fn load_documents(root: &Path, site: &mut Site, broken: &mut Broken, diags: &mut Diagnostics) {
     for kind in DocKind::ALL {
-        let files = list_files(
-            root,
-            &format!("content/{}", kind.folder()),
-            "md",
-            &mut diags,
-        );
+        let files = list_files(root, &format!("content/{}", kind.folder()), "md", diags);
         let loaded: Vec<(Option<SourceFile>, Option<Document>, Diagnostics)> = files
             .par_iter()
             .map(|rel| load_document(root, rel, kind))
@@ -273,18 +295,6 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
             }
         }
     }
-
-    load_records(root, &mut site, &mut diags);
-    site.static_files = list_static(&content.join("static"), &mut diags);
-    let used = pictures::referenced(
-        DocKind::ALL.iter().flat_map(|k| site.docs(*k)),
-        &site.cities,
-        &site.projects,
-        site.config.as_ref(),
-    );
-    site.images = pictures::probe_all(root, &site.static_files, &used, &mut diags);
-    site.broken = broken;
-    (site, diags)
 }
 
 trait AddFile {
@@ -484,105 +494,4 @@ pub fn read_source(root: &Path, rel: &str) -> Option<Result<SourceFile, Diagnost
             })
         }
     })
-}
-
-/// Files with extension `ext` directly in folder `rel`, sorted by name, as paths relative to
-/// the root. Other files there get a warning, since they are probably misplaced.
-fn list_files(root: &Path, rel: &str, ext: &str, diags: &mut Diagnostics) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(root.join(rel)) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for entry in entries.flatten() {
-        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
-            diags.push(
-                Diagnostic {
-                    severity: innopress_core::diagnostics::Severity::Warning,
-                    stage: Default::default(),
-                    ..Diagnostic::file_error(
-                        format!("{rel}/{}", entry.file_name().to_string_lossy()),
-                        "ignored: the file name is not valid UTF-8",
-                    )
-                }
-                .with_hint("rename the file (its name becomes a web address)"),
-            );
-            continue;
-        };
-        // hidden files, the rejected rows `innopress import` writes beside its output, and
-        // the records of sent and frozen documents (read with their documents)
-        if name.starts_with('.')
-            || name.ends_with(".rejects.csv")
-            || name.ends_with(".sent.toml")
-            || name.ends_with(".frozen.toml")
-        {
-            continue;
-        }
-        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-        if is_file && name.ends_with(&format!(".{ext}")) {
-            out.push(format!("{rel}/{name}"));
-        } else {
-            diags.push(
-                Diagnostic {
-                    severity: innopress_core::diagnostics::Severity::Warning,
-                    stage: Default::default(),
-                    ..Diagnostic::file_error(
-                        format!("{rel}/{name}"),
-                        "ignored: not a .".to_string() + ext + " file",
-                    )
-                }
-                .with_hint(format!(
-                    "only `*.{ext}` files directly in `{rel}/` are read"
-                )),
-            );
-        }
-    }
-    out.sort();
-    out
-}
-
-fn warn_unknown_entries(
-    dir: &Path,
-    rel: &str,
-    known: &[&str],
-    also: &[&str],
-    diags: &mut Diagnostics,
-) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut names: Vec<String> = entries
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.starts_with('.'))
-        .collect();
-    names.sort();
-    for name in names {
-        if known.contains(&name.as_str()) || also.contains(&name.as_str()) {
-            continue;
-        }
-        let all = known.iter().chain(also).copied();
-        let hint = match innopress_core::diagnostics::did_you_mean(&name, all) {
-            Some(right) => format!("did you mean `{right}`?"),
-            None => format!(
-                "`{rel}/` may hold: {}",
-                known
-                    .iter()
-                    .chain(also)
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        diags.push(
-            Diagnostic {
-                severity: innopress_core::diagnostics::Severity::Warning,
-                stage: Default::default(),
-                ..Diagnostic::file_error(
-                    format!("{rel}/{name}"),
-                    "ignored: innopress does not read this",
-                )
-            }
-            .with_hint(hint),
-        );
-    }
 }

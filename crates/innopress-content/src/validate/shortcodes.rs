@@ -6,6 +6,7 @@ use super::ids::{Ids, Lookup};
 use crate::content::Site;
 use crate::content::model::DocKind;
 use crate::content::observation::{Key, YEARS};
+use innopress_core::catalogue::{CHARTS, ChartName, CityArg, FIGURES, FigureName};
 use innopress_core::date::Date;
 use innopress_core::diagnostics::{Diagnostics, Stage, did_you_mean};
 use innopress_core::markdown::shortcodes::{self, Arg, Shortcode};
@@ -92,7 +93,6 @@ type Problem = (Stage, String, String);
 /// shows come from the data (not from its record).
 fn check_shortcode(sc: &Shortcode, k: &Known, as_of: Option<Date>) -> Vec<Problem> {
     let mut out: Vec<Problem> = Vec::new();
-    let field = |message: String, hint: String| (Stage::Field, message, hint);
     let name = sc.arg("name").unwrap_or("");
     let allowed: &[&str] = match (sc.name.as_str(), name) {
         ("figure", "indicator") => &["name", "indicator", "city", "year"],
@@ -109,6 +109,53 @@ fn check_shortcode(sc: &Shortcode, k: &Known, as_of: Option<Date>) -> Vec<Proble
             return out;
         }
     };
+    let year_bad = check_args(sc, allowed, &mut out);
+    let city_ok = match sc.arg("city") {
+        Some(c) => refer(k.cities, c, &mut out),
+        None => true,
+    };
+    let at = At {
+        sc,
+        name,
+        k,
+        as_of,
+        year_bad,
+        city_ok,
+    };
+    match sc.name.as_str() {
+        "figure" => check_figure(&at, &mut out),
+        "chart" => check_chart(&at, &mut out),
+        "table" => check_table(&at, &mut out),
+        _ => {}
+    }
+    if matches!(sc.name.as_str(), "chart" | "table") && !sc.alone {
+        out.push(field(
+            format!("a {} must stand alone in its own paragraph", sc.name),
+            "put an empty line before and after the shortcode".into(),
+        ));
+    }
+    out
+}
+
+/// One shortcode with what its checks share.
+struct At<'a> {
+    sc: &'a Shortcode,
+    name: &'a str,
+    k: &'a Known<'a>,
+    as_of: Option<Date>,
+    /// The year argument was wrong (already said): checks that need it are skipped.
+    year_bad: bool,
+    /// The city argument is a known city, or absent.
+    city_ok: bool,
+}
+
+fn field(message: String, hint: String) -> Problem {
+    (Stage::Field, message, hint)
+}
+
+/// The arguments against `allowed`, and the year's and text's forms; whether the year was
+/// wrong.
+fn check_args(sc: &Shortcode, allowed: &[&str], out: &mut Vec<Problem>) -> bool {
     let mut year_bad = false;
     for (key, value) in &sc.args {
         if !allowed.contains(&key.as_str()) {
@@ -141,152 +188,141 @@ fn check_shortcode(sc: &Shortcode, k: &Known, as_of: Option<Date>) -> Vec<Proble
             ));
         }
     }
-    let refer = |ids: &Ids, id: &str, out: &mut Vec<Problem>| -> bool {
-        match ids.lookup(id) {
-            Lookup::Known => true,
-            Lookup::Unchecked => false,
-            Lookup::Unknown(message, hint) => {
-                out.push((Stage::Reference, message, hint));
-                false
-            }
+    year_bad
+}
+
+/// Whether `id` is known; an unknown one is reported.
+fn refer(ids: &Ids, id: &str, out: &mut Vec<Problem>) -> bool {
+    match ids.lookup(id) {
+        Lookup::Known => true,
+        Lookup::Unchecked => false,
+        Lookup::Unknown(message, hint) => {
+            out.push((Stage::Reference, message, hint));
+            false
         }
+    }
+}
+
+fn list(ids: &Ids) -> String {
+    ids.known.iter().copied().collect::<Vec<_>>().join(", ")
+}
+
+fn check_figure(at: &At, out: &mut Vec<Problem>) {
+    let (sc, name, k) = (at.sc, at.name, at.k);
+    let Ok(figure) = name.parse::<FigureName>() else {
+        out.push(field_name("figure", name, FIGURES));
+        return;
     };
-    let city_ok = match sc.arg("city") {
-        Some(c) => refer(k.cities, c, &mut out),
-        None => true,
-    };
-    let list = |ids: &Ids| ids.known.iter().copied().collect::<Vec<_>>().join(", ");
-    match sc.name.as_str() {
-        "figure" => {
-            if !innopress_core::catalogue::FIGURES.contains(&name) {
-                out.push(field_name(
-                    "figure",
-                    name,
-                    &innopress_core::catalogue::FIGURES,
-                ));
-            }
-            if sc.arg("city").is_none() && name == "partner-count" {
-                out.push(field(
-                    "figure `partner-count` needs a city".into(),
-                    "add city=\"…\"".into(),
-                ));
-            }
-            if sc.arg("city").is_some() && matches!(name, "city-count" | "as-of") {
-                out.push(field(
-                    format!("figure `{name}` takes no city"),
-                    "remove the city argument".into(),
-                ));
-            }
-            if name == "indicator" {
-                match sc.arg("indicator") {
-                    None => out.push(field(
-                        "figure `indicator` needs an indicator".into(),
-                        format!("add indicator=\"…\", one of: {}", list(k.indicators)),
-                    )),
-                    Some(ind) => {
-                        let year = sc.int_arg("year").and_then(|y| i32::try_from(y).ok());
-                        if refer(k.indicators, ind, &mut out) && city_ok && !year_bad {
-                            out.extend(no_data(k, ind, sc.arg("city"), year, as_of));
-                        }
-                    }
-                }
-            }
-        }
-        "chart" => {
-            if !innopress_core::catalogue::CHARTS.contains(&name) {
-                out.push(field_name(
-                    "chart",
-                    name,
-                    &innopress_core::catalogue::CHARTS,
-                ));
-            }
-            if name == "map" && !k.map {
-                out.push(field(
-                    "the site has no map to show".into(),
-                    "name the outline in content/site.toml: map = \"country:PT\" (your country's code) or a GeoJSON file under content/".into(),
-                ));
-            }
-            if sc.arg("city").is_some() && !matches!(name, "funding-by-source" | "indicator") {
-                out.push(field(
-                    format!("chart `{name}` takes no city"),
-                    "only funding-by-source and indicator charts can be narrowed to a city".into(),
-                ));
-            }
-            match (name, sc.arg("indicator")) {
-                ("indicator", None) => out.push(field(
-                    "chart `indicator` needs an indicator".into(),
-                    format!("add indicator=\"…\", one of: {}", list(k.indicators)),
-                )),
-                ("indicator", Some(ind)) => {
-                    if refer(k.indicators, ind, &mut out)
-                        && let Some(city) = sc.arg("city")
-                        && city_ok
-                        && k.observations_complete
-                        && !k.has(ind, Some(city), None, i32::MAX)
-                    {
-                        out.push((
-                            Stage::Check,
-                            format!("`{city}` has no observations of `{ind}` to chart"),
-                            "add observations in content/data/observations/ or choose another city"
-                                .into(),
-                        ));
-                    }
-                }
-                ("map", Some(ind)) => {
-                    let year = sc.int_arg("year").and_then(|y| i32::try_from(y).ok());
-                    if refer(k.indicators, ind, &mut out)
-                        && !year_bad
-                        && k.observations_complete
-                        && !k.has(ind, None, year, i32::MAX)
-                    {
-                        out.push((
-                            Stage::Check,
-                            match year {
-                                Some(y) => format!("no city has a value of `{ind}` for {y} to map"),
-                                None => format!("no city has a value of `{ind}` to map"),
-                            },
-                            "add observations in content/data/observations/, or choose another year".into(),
-                        ));
-                    }
-                }
-                ("map", None) if sc.int_arg("year").is_some() => out.push(field(
-                    "the funding map has no year".into(),
-                    "add indicator=\"…\" to map an indicator's values in that year, or remove year"
-                        .into(),
-                )),
-                (_, Some(_)) => out.push(field(
-                    format!("chart `{name}` takes no indicator"),
-                    "only the `indicator` and `map` charts take an indicator".into(),
-                )),
-                _ => {}
-            }
-        }
-        "table" => {
-            if name != "projects" {
-                out.push(field_name("table", name, &["projects"]));
-            }
-            if let Some(t) = sc.arg("theme") {
-                refer(k.themes, t, &mut out);
-            }
-            if let Some(st) = sc
-                .arg("status")
-                .filter(|s| !["planned", "ongoing", "closed"].contains(s))
-            {
-                out.push(field(
-                    format!("unknown status `{st}`"),
-                    "use planned, ongoing or closed".into(),
-                ));
-            }
-        }
+    match (figure.city(), sc.arg("city")) {
+        (CityArg::Required, None) => out.push(field(
+            format!("figure `{name}` needs a city"),
+            "add city=\"…\"".into(),
+        )),
+        (CityArg::None, Some(_)) => out.push(field(
+            format!("figure `{name}` takes no city"),
+            "remove the city argument".into(),
+        )),
         _ => {}
     }
-    if matches!(sc.name.as_str(), "chart" | "table") && !sc.alone {
+    if figure == FigureName::Indicator {
+        match sc.arg("indicator") {
+            None => out.push(field(
+                "figure `indicator` needs an indicator".into(),
+                format!("add indicator=\"…\", one of: {}", list(k.indicators)),
+            )),
+            Some(ind) => {
+                let year = sc.int_arg("year").and_then(|y| i32::try_from(y).ok());
+                if refer(k.indicators, ind, out) && at.city_ok && !at.year_bad {
+                    out.extend(no_data(k, ind, sc.arg("city"), year, at.as_of));
+                }
+            }
+        }
+    }
+}
+
+fn check_chart(at: &At, out: &mut Vec<Problem>) {
+    let (sc, name, k) = (at.sc, at.name, at.k);
+    let chart = name.parse::<ChartName>();
+    if chart.is_err() {
+        out.push(field_name("chart", name, CHARTS));
+    }
+    if chart == Ok(ChartName::Map) && !k.map {
         out.push(field(
-            format!("a {} must stand alone in its own paragraph", sc.name),
-            "put an empty line before and after the shortcode".into(),
+            "the site has no map to show".into(),
+            "name the outline in content/site.toml: map = \"country:PT\" (your country's code) or a GeoJSON file under content/".into(),
         ));
     }
-    out
+    if sc.arg("city").is_some() && !chart.is_ok_and(ChartName::takes_city) {
+        out.push(field(
+            format!("chart `{name}` takes no city"),
+            "only funding-by-source and indicator charts can be narrowed to a city".into(),
+        ));
+    }
+    match (chart, sc.arg("indicator")) {
+        (Ok(ChartName::Indicator), None) => out.push(field(
+            "chart `indicator` needs an indicator".into(),
+            format!("add indicator=\"…\", one of: {}", list(k.indicators)),
+        )),
+        (Ok(ChartName::Indicator), Some(ind)) => {
+            if refer(k.indicators, ind, out)
+                && let Some(city) = sc.arg("city")
+                && at.city_ok
+                && k.observations_complete
+                && !k.has(ind, Some(city), None, i32::MAX)
+            {
+                out.push((
+                    Stage::Check,
+                    format!("`{city}` has no observations of `{ind}` to chart"),
+                    "add observations in content/data/observations/ or choose another city".into(),
+                ));
+            }
+        }
+        (Ok(ChartName::Map), Some(ind)) => {
+            let year = sc.int_arg("year").and_then(|y| i32::try_from(y).ok());
+            if refer(k.indicators, ind, out)
+                && !at.year_bad
+                && k.observations_complete
+                && !k.has(ind, None, year, i32::MAX)
+            {
+                out.push((
+                    Stage::Check,
+                    match year {
+                        Some(y) => format!("no city has a value of `{ind}` for {y} to map"),
+                        None => format!("no city has a value of `{ind}` to map"),
+                    },
+                    "add observations in content/data/observations/, or choose another year".into(),
+                ));
+            }
+        }
+        (Ok(ChartName::Map), None) if sc.int_arg("year").is_some() => out.push(field(
+            "the funding map has no year".into(),
+            "add indicator=\"…\" to map an indicator's values in that year, or remove year".into(),
+        )),
+        (_, Some(_)) => out.push(field(
+            format!("chart `{name}` takes no indicator"),
+            "only the `indicator` and `map` charts take an indicator".into(),
+        )),
+        _ => {}
+    }
+}
+
+fn check_table(at: &At, out: &mut Vec<Problem>) {
+    let sc = at.sc;
+    if at.name != "projects" {
+        out.push(field_name("table", at.name, &["projects"]));
+    }
+    if let Some(t) = sc.arg("theme") {
+        refer(at.k.themes, t, out);
+    }
+    if let Some(st) = sc
+        .arg("status")
+        .filter(|s| !["planned", "ongoing", "closed"].contains(s))
+    {
+        out.push(field(
+            format!("unknown status `{st}`"),
+            "use planned, ongoing or closed".into(),
+        ));
+    }
 }
 
 /// An indicator figure with nothing to show on the document's date.

@@ -3,6 +3,7 @@
 //! validation checks their names and arguments, rendering replaces them. Shortcodes in code
 //! spans, code blocks and raw HTML are ordinary text and stay literal.
 
+use crate::catalogue::ChartName;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use std::ops::Range;
 
@@ -254,7 +255,13 @@ fn parse(inner: &str, span: Range<usize>) -> Result<Shortcode, ShortcodeError> {
                     .into(),
             ));
         }
-        args.insert(0, ("name".to_string(), Arg::Str("map".to_string())));
+        args.insert(
+            0,
+            (
+                "name".to_string(),
+                Arg::Str(ChartName::Map.name().to_string()),
+            ),
+        );
         return Ok(Shortcode {
             name: "chart".to_string(),
             args,

@@ -3,14 +3,13 @@
 //! unsubscribe link; the charts as PNG images for inline parts.
 
 use super::issue::{GREETING, InlineImage, RenderedIssue, Template, UNSUBSCRIBE};
-use innopress_content::content::model::Document;
+use innopress_content::content::model::{Document, IssueMatter};
 use innopress_core::markdown::shortcodes::Shortcode;
 use innopress_core::strings::fill;
 use innopress_render::model::{At, Model, RenderError, Target};
 use innopress_render::pictures::Place;
 use innopress_render::shortcodes::chart_key;
 use serde::Serialize;
-use std::cell::RefCell;
 use tera::Context;
 
 #[derive(Serialize)]
@@ -108,24 +107,72 @@ struct Logo {
 }
 
 pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, RenderError> {
-    let issue = doc.issue().expect("a newsletter document");
+    let Some(issue) = doc.issue() else {
+        return Err(RenderError::Template {
+            page: model.site.source(doc.file).path.clone(),
+            template: "email/email.html".into(),
+            message: "not a newsletter issue".into(),
+        });
+    };
     let number = *issue.number.get_ref();
     let base = &model.base;
     let path = format!("newsletter/{number}/email.html");
-    let view_url = base.abs(&format!("newsletter/{number}/"));
-    let words = &model.theme.strings;
-    let used: RefCell<Vec<String>> = RefCell::new(Vec::new());
     let body = model.body_html(doc, &base.full, &path, Target::Email)?;
-    // which charts the body uses, for the PNG parts
-    for sc in innopress_core::markdown::shortcodes::find_in_markdown(model.site.body(doc))
-        .into_iter()
-        .flatten()
-    {
-        if sc.name == "chart" {
-            used.borrow_mut().push(chart_key(&sc));
-        }
-    }
-    let teased: Vec<Teaser> = issue
+    // an issue that opens with its own "Dear readers," gets no second greeting
+    let greeting = greeting_words(model).filter(|_| !opens_with_salutation(model.site.body(doc)));
+    let parts = Parts {
+        number,
+        view_url: base.abs(&format!("newsletter/{number}/")),
+        teased: teasers(model, issue),
+        slot: if greeting.is_some() { GREETING } else { "" },
+        address: postal_address(model),
+        subject: issue
+            .subject
+            .as_ref()
+            .map_or_else(|| doc.title().to_string(), |s| s.get_ref().clone()),
+        preheader: issue
+            .preheader
+            .clone()
+            .unwrap_or_else(|| doc.summary().to_string()),
+        date_long: model.theme.strings.long_date(*issue.date.get_ref()),
+        path,
+    };
+    let html = html_part(model, doc, &parts, &body.html)?;
+    let text = text_part(model, doc, &parts)?;
+    let images = chart_images(model, doc, &parts.path)?;
+    Ok(RenderedIssue {
+        number,
+        title: doc.title().to_string(),
+        subject: parts.subject,
+        preheader: parts.preheader,
+        date: *issue.date.get_ref(),
+        view_url: parts.view_url,
+        html: Template::parse(&html, true),
+        text: Template::parse(&text, false),
+        images,
+        greeting,
+    })
+}
+
+/// What the HTML and the text part of an issue both show.
+struct Parts {
+    number: u32,
+    path: String,
+    view_url: String,
+    teased: Vec<Teaser>,
+    /// The greeting's slot, or nothing when the issue greets its readers itself.
+    slot: &'static str,
+    address: Vec<String>,
+    subject: String,
+    preheader: String,
+    date_long: String,
+}
+
+/// The articles an issue teases, in its order.
+fn teasers(model: &Model, issue: &IssueMatter) -> Vec<Teaser> {
+    let base = &model.base;
+    let words = &model.theme.strings;
+    issue
         .articles
         .iter()
         .filter_map(|slug| model.articles.iter().find(|a| a.slug == *slug.get_ref()))
@@ -139,11 +186,12 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
                 model.picture(l.rel(), "", &base.full, Place::Card, Target::Email)
             }),
         })
-        .collect();
-    // an issue that opens with its own "Dear readers," gets no second greeting
-    let greeting = greeting_words(model).filter(|_| !opens_with_salutation(model.site.body(doc)));
-    let slot = if greeting.is_some() { GREETING } else { "" };
-    let address: Vec<String> = model
+        .collect()
+}
+
+/// The postal address of the footer, line by line.
+fn postal_address(model: &Model) -> Vec<String> {
+    model
         .cfg
         .newsletter
         .as_ref()
@@ -156,7 +204,12 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
                 .map(str::to_string)
                 .collect()
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// The HTML part: the template with absolute links, the body sanitised, the CSS inlined.
+fn html_part(model: &Model, doc: &Document, p: &Parts, body: &str) -> Result<String, RenderError> {
+    let base = &model.base;
     let lead = doc.lead_image().and_then(|l| {
         model
             .picture(
@@ -168,65 +221,59 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
             )
             .map(|html| (html, l.caption.map(str::to_string)))
     });
-    let subject = issue
-        .subject
-        .as_ref()
-        .map_or_else(|| doc.title().to_string(), |s| s.get_ref().clone());
-    let preheader = issue
-        .preheader
-        .clone()
-        .unwrap_or_else(|| doc.summary().to_string());
-
-    let mut ctx = model.base_context(&path, "newsletter", &subject);
-    ctx.insert("number", &number);
+    let mut ctx = model.base_context(&p.path, "newsletter", &p.subject);
+    ctx.insert("number", &p.number);
     ctx.insert("title", doc.title());
-    ctx.insert("subject", &subject);
-    ctx.insert("preheader", &preheader);
-    ctx.insert("date_long", &words.long_date(*issue.date.get_ref()));
+    ctx.insert("subject", &p.subject);
+    ctx.insert("preheader", &p.preheader);
+    ctx.insert("date_long", &p.date_long);
     // the body goes in after the template's own links are made absolute, so that text in it
     // that merely looks like an attribute is never rewritten
     ctx.insert("content", BODY);
-    ctx.insert("teased", &teased);
-    ctx.insert("view_url", &view_url);
+    ctx.insert("teased", &p.teased);
+    ctx.insert("view_url", &p.view_url);
     ctx.insert("site_url", &base.full);
-    ctx.insert("greeting", slot);
+    ctx.insert("greeting", p.slot);
     ctx.insert("unsubscribe_url", UNSUBSCRIBE);
-    ctx.insert("address", &address);
+    ctx.insert("address", &p.address);
     ctx.insert("logo", &logo(model));
     ctx.insert("lead", &lead.as_ref().map(|(h, _)| h));
     ctx.insert("lead_caption", &lead.as_ref().and_then(|(_, c)| c.as_ref()));
-    let html = model.render("email/email.html", &path, &ctx)?;
-    let html =
-        absolute_urls(&html, &view_url).replacen(BODY, &email_safe(&body.html, &view_url), 1);
-    let html = inline_css(&html).map_err(|e| RenderError::Template {
-        page: path.clone(),
+    let html = model.render("email/email.html", &p.path, &ctx)?;
+    let html = absolute_urls(&html, &p.view_url).replacen(BODY, &email_safe(body, &p.view_url), 1);
+    inline_css(&html).map_err(|e| RenderError::Template {
+        page: p.path.clone(),
         template: "email/email.html".into(),
         message: e.to_string(),
-    })?;
+    })
+}
 
+/// The plain-text part, written from the Markdown.
+fn text_part(model: &Model, doc: &Document, p: &Parts) -> Result<String, RenderError> {
+    let base = &model.base;
     let at = model.at(doc);
     let text_body = super::text::render(
         model.site.body(doc),
         &base.full,
-        &|sc| text_shortcode(model, at, sc, &view_url),
+        &|sc| text_shortcode(model, at, sc, &p.view_url),
         &|url| {
             let rel = innopress_core::markdown::site_path(url, &base.path)?;
             model.share_image(rel).map(|(u, _, _)| u)
         },
     );
-    let mut tctx = Context::new();
-    tctx.insert("site", &model.site_title());
-    tctx.insert("organisation", &model.cfg.organisation);
-    tctx.insert("number", &number);
-    tctx.insert("title", doc.title());
-    tctx.insert("date_long", &words.long_date(*issue.date.get_ref()));
-    tctx.insert("content", &text_body);
-    tctx.insert("teased", &teased);
-    tctx.insert("view_url", &view_url);
-    tctx.insert("greeting", slot);
-    tctx.insert("unsubscribe_url", UNSUBSCRIBE);
-    tctx.insert("address", &address);
-    tctx.insert(
+    let mut ctx = Context::new();
+    ctx.insert("site", &model.site_title());
+    ctx.insert("organisation", &model.cfg.organisation);
+    ctx.insert("number", &p.number);
+    ctx.insert("title", doc.title());
+    ctx.insert("date_long", &p.date_long);
+    ctx.insert("content", &text_body);
+    ctx.insert("teased", &p.teased);
+    ctx.insert("view_url", &p.view_url);
+    ctx.insert("greeting", p.slot);
+    ctx.insert("unsubscribe_url", UNSUBSCRIBE);
+    ctx.insert("address", &p.address);
+    ctx.insert(
         "lead",
         &doc.lead_image().map(|l| {
             // a drawing's raster file: no mail client shows SVG
@@ -236,19 +283,33 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
             (l.alt_text().to_string(), url)
         }),
     );
-    let text = model.render("email/email.txt", &path, &tctx)?;
+    model.render("email/email.txt", &p.path, &ctx)
+}
 
-    let mut images = Vec::new();
-    let mut keys = used.into_inner();
+/// The charts the body shows, as PNG parts.
+fn chart_images(
+    model: &Model,
+    doc: &Document,
+    path: &str,
+) -> Result<Vec<InlineImage>, RenderError> {
+    let at = model.at(doc);
+    let mut keys: Vec<String> =
+        innopress_core::markdown::shortcodes::find_in_markdown(model.site.body(doc))
+            .into_iter()
+            .flatten()
+            .filter(|sc| sc.name == "chart")
+            .map(|sc| chart_key(&sc))
+            .collect();
     keys.sort();
     keys.dedup();
+    let mut images = Vec::new();
     for key in keys {
         let Some(chart) = at.chart(&key) else {
             continue;
         };
         let png = innopress_charts::to_png(chart.for_email().0, 2.0).map_err(|e| {
             RenderError::Template {
-                page: path.clone(),
+                page: path.to_string(),
                 template: format!("chart {key}"),
                 message: e.to_string(),
             }
@@ -259,18 +320,7 @@ pub fn render_issue(model: &Model, doc: &Document) -> Result<RenderedIssue, Rend
             alt: chart.desc.clone(),
         });
     }
-    Ok(RenderedIssue {
-        number,
-        title: doc.title().to_string(),
-        subject,
-        preheader,
-        date: *issue.date.get_ref(),
-        view_url,
-        html: Template::parse(&html, true),
-        text: Template::parse(&text, false),
-        images,
-        greeting,
-    })
+    Ok(images)
 }
 
 fn text_shortcode(model: &Model, at: At<'_>, sc: &Shortcode, view_url: &str) -> Option<String> {

@@ -17,11 +17,26 @@ use std::time::SystemTime;
 /// A message or its settings cannot be made: an address, the DKIM key, or MIME itself.
 #[derive(Debug, thiserror::Error)]
 pub enum EmailError {
-    /// A recipient or a `[newsletter]` address that is not an address.
-    #[error("{0}")]
-    Address(String),
-    #[error("{0}")]
-    Dkim(String),
+    /// A recipient that is not an address.
+    #[error("invalid address: {0}")]
+    Recipient(#[source] lettre::address::AddressError),
+    /// A `[newsletter]` address that is not one.
+    #[error(transparent)]
+    Setting(#[from] innopress_core::addresses::SettingError),
+    /// No `[newsletter] from`, and the address made from `base_url` is not one.
+    #[error(
+        "the default sender newsletter@{host} (from base_url) is not an address: {source}; set [newsletter] from in content/site.toml"
+    )]
+    DefaultSender {
+        host: String,
+        source: lettre::address::AddressError,
+    },
+    #[error(
+        "the DKIM key must be an RSA key in PKCS#1 PEM (BEGIN RSA PRIVATE KEY); convert it with `openssl rsa -in key.pem -traditional -out key-pkcs1.pem`, or give an Ed25519 seed in base64"
+    )]
+    DkimFormat,
+    #[error("the DKIM key cannot be read: {0}")]
+    DkimKey(#[source] lettre::message::dkim::DkimSigningKeyError),
     #[error(transparent)]
     Mime(#[from] lettre::error::Error),
     #[error(transparent)]
@@ -75,17 +90,15 @@ pub enum Kind {
 }
 
 /// A short, stable token for a recipient's unsubscribe link: SHA-256 of the secret and the
-/// lower-cased address, so links cannot be forged without the secret.
+/// lower-cased address, so links cannot be forged without the secret. The formula is the
+/// manual's promise to a site's own unsubscribe page, which recomputes it, so it stays as
+/// it is rather than HMAC; cut to 128 bits, the digest leaves no state to extend.
 pub fn token(secret: &str, email: &str) -> String {
     let mut h = Sha256::new();
     h.update(secret.as_bytes());
     h.update(b"\n");
     h.update(email.to_lowercase().as_bytes());
-    h.finalize()
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(&h.finalize()[..16])
 }
 
 /// The recipient's unsubscribe address from the template.
@@ -125,11 +138,7 @@ pub fn recipient_hash(secret: Option<&str>, email: &str) -> String {
         h.update(b"\n");
     }
     h.update(email.to_lowercase().as_bytes());
-    h.finalize()
-        .iter()
-        .take(10)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(&h.finalize()[..10])
 }
 
 /// The return path (envelope sender) of a message to `email`: `LOCAL+HASH@DOMAIN` of the
@@ -195,10 +204,7 @@ pub fn build(
             .multipart(related)
     };
 
-    let to_address: lettre::Address = to
-        .email
-        .parse()
-        .map_err(|e| EmailError::Address(format!("invalid address: {e}")))?;
+    let to_address: lettre::Address = to.email.parse().map_err(EmailError::Recipient)?;
     let to_box = Mailbox::new(
         (!to.name.trim().is_empty()).then(|| to.name.trim().to_string()),
         to_address.clone(),
@@ -256,12 +262,11 @@ pub fn dkim_config(domain: &str, selector: &str, key_pem: &str) -> Result<DkimCo
     let algorithm = if key_pem.contains("BEGIN RSA PRIVATE KEY") {
         DkimSigningAlgorithm::Rsa
     } else if key_pem.contains("BEGIN") {
-        return Err(EmailError::Dkim("the DKIM key must be an RSA key in PKCS#1 PEM (BEGIN RSA PRIVATE KEY); convert it with `openssl rsa -in key.pem -traditional -out key-pkcs1.pem`, or give an Ed25519 seed in base64".into()));
+        return Err(EmailError::DkimFormat);
     } else {
         DkimSigningAlgorithm::Ed25519
     };
-    let key = DkimSigningKey::new(key_pem.trim(), algorithm)
-        .map_err(|e| EmailError::Dkim(format!("the DKIM key cannot be read: {e}")))?;
+    let key = DkimSigningKey::new(key_pem.trim(), algorithm).map_err(EmailError::DkimKey)?;
     let headers = [
         "From",
         "To",

@@ -25,26 +25,25 @@ pub fn settings(
         .to_string();
     let nl = cfg.newsletter.as_ref();
     let from = match nl {
-        Some(n) => sender("from", n.from.get_ref()).map_err(|e| EmailError::Address(e.to_string()))?,
+        Some(n) => sender("from", n.from.get_ref())?,
         // the site's title as the name: built, not parsed, so a comma or `<` in it is fine
         None => lettre::message::Mailbox::new(
             Some(cfg.title.clone()),
-            format!("newsletter@{host}").parse().map_err(|e| {
-                EmailError::Address(format!(
-                    "the default sender newsletter@{host} (from base_url) is not an address: {e}; set [newsletter] from in content/site.toml"
-                ))
-            })?,
+            format!("newsletter@{host}")
+                .parse()
+                .map_err(|source| EmailError::DefaultSender {
+                    host: host.clone(),
+                    source,
+                })?,
         ),
     };
     let reply_to = match nl.and_then(|n| n.reply_to.as_ref()) {
-        Some(r) => {
-            Some(sender("reply_to", r.get_ref()).map_err(|e| EmailError::Address(e.to_string()))?)
-        }
+        Some(r) => Some(sender("reply_to", r.get_ref())?),
         None => None,
     };
     let unsubscribe = nl.and_then(|n| n.unsubscribe.as_ref()).map(|u| u.get_ref());
     if let Some(u) = unsubscribe {
-        check_unsubscribe(u).map_err(|e| EmailError::Address(e.to_string()))?;
+        check_unsubscribe(u)?;
     }
     let phrase: String = cfg
         .title
@@ -52,10 +51,7 @@ pub fn settings(
         .filter(|c| c.is_ascii_alphanumeric() || *c == ' ' || *c == '-')
         .collect();
     let return_path = match nl.and_then(|n| n.return_path.as_ref()) {
-        Some(r) => Some(
-            innopress_core::addresses::return_path(r.get_ref())
-                .map_err(|e| EmailError::Address(e.to_string()))?,
-        ),
+        Some(r) => Some(innopress_core::addresses::return_path(r.get_ref())?),
         None => None,
     };
     Ok(MailSettings {

@@ -18,152 +18,194 @@ pub fn render(
         .filter_map(Result::ok)
         .collect();
     let opts = innopress_core::markdown::options();
-    let mut out = String::new();
-    let mut line = String::new();
-    let mut links: Vec<Option<String>> = Vec::new();
-    let mut lists: Vec<Option<u64>> = Vec::new();
-    let mut heading: Option<HeadingLevel> = None;
-    let mut in_code = false;
-    let flush = |out: &mut String, line: &mut String| {
-        let t = line.trim_end();
-        if !t.is_empty() {
-            out.push_str(t);
-            out.push('\n');
-        }
-        line.clear();
+    let mut w = Writer {
+        md,
+        base,
+        codes: &codes,
+        resolve,
+        picture,
+        out: String::new(),
+        line: String::new(),
+        links: Vec::new(),
+        lists: Vec::new(),
+        heading: None,
+        in_code: false,
     };
     for (ev, range) in Parser::new_ext(md, opts).into_offset_iter() {
         match ev {
-            Event::Start(Tag::Heading { level, .. }) => {
-                flush(&mut out, &mut line);
-                heading = Some(level);
+            Event::Start(tag) => w.start(tag),
+            Event::End(tag) => w.end(tag),
+            Event::Text(t) if w.in_code => {
+                for l in t.lines() {
+                    w.out.push_str("    ");
+                    w.out.push_str(l);
+                    w.out.push('\n');
+                }
             }
-            Event::End(TagEnd::Heading(_)) => {
-                let width = line.trim_end().chars().count();
-                flush(&mut out, &mut line);
-                let ch = if heading == Some(HeadingLevel::H1) {
+            Event::Text(t) => w.text(&t, range),
+            Event::Code(t) => w.line.push_str(&t),
+            Event::SoftBreak => w.line.push(' '),
+            Event::HardBreak => w.flush(),
+            Event::Rule => {
+                w.flush();
+                w.out.push_str("----\n\n");
+            }
+            Event::FootnoteReference(l) => w.line.push_str(&format!("[{l}]")),
+            _ => {}
+        }
+    }
+    w.flush();
+    let mut out = w.out;
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// The text part being written: what is done, the line being filled, and where in the
+/// Markdown's nesting the events are.
+struct Writer<'a> {
+    md: &'a str,
+    base: &'a str,
+    codes: &'a [Shortcode],
+    resolve: &'a dyn Fn(&Shortcode) -> Option<String>,
+    picture: &'a dyn Fn(&str) -> Option<String>,
+    out: String,
+    line: String,
+    /// The address of each open link or picture (`None` for one left out).
+    links: Vec<Option<String>>,
+    /// Each open list: its next number, or `None` for bullets.
+    lists: Vec<Option<u64>>,
+    heading: Option<HeadingLevel>,
+    in_code: bool,
+}
+
+impl Writer<'_> {
+    /// The line, trimmed, onto the output (an empty one is dropped).
+    fn flush(&mut self) {
+        let t = self.line.trim_end();
+        if !t.is_empty() {
+            self.out.push_str(t);
+            self.out.push('\n');
+        }
+        self.line.clear();
+    }
+
+    fn start(&mut self, tag: Tag) {
+        match tag {
+            Tag::Heading { level, .. } => {
+                self.flush();
+                self.heading = Some(level);
+            }
+            Tag::List(start) => {
+                self.flush();
+                self.lists.push(start);
+            }
+            Tag::Item => {
+                self.flush();
+                let indent = "  ".repeat(self.lists.len().saturating_sub(1));
+                match self.lists.last_mut() {
+                    Some(Some(n)) => {
+                        self.line.push_str(&format!("{indent}{n}. "));
+                        *n += 1;
+                    }
+                    _ => self.line.push_str(&format!("{indent}- ")),
+                }
+            }
+            Tag::BlockQuote(_) => self.line.push_str("> "),
+            Tag::CodeBlock(_) => {
+                self.flush();
+                self.in_code = true;
+            }
+            Tag::Link { dest_url, .. } => self.links.push(absolute(&dest_url, self.base)),
+            // a picture as `[Image: ALT] ADDRESS`, as the lead picture is written
+            Tag::Image { dest_url, .. } => {
+                self.line.push_str("[Image: ");
+                let url = (self.picture)(&dest_url).or_else(|| absolute(&dest_url, self.base));
+                self.links.push(url);
+            }
+            Tag::FootnoteDefinition(l) => self.line.push_str(&format!("[{l}] ")),
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Heading(_) => {
+                let width = self.line.trim_end().chars().count();
+                self.flush();
+                let ch = if self.heading == Some(HeadingLevel::H1) {
                     '='
                 } else {
                     '-'
                 };
-                out.push_str(&ch.to_string().repeat(width));
-                out.push_str("\n\n");
-                heading = None;
+                self.out.push_str(&ch.to_string().repeat(width));
+                self.out.push_str("\n\n");
+                self.heading = None;
             }
-            Event::Start(Tag::Paragraph) => {}
-            Event::End(TagEnd::Paragraph) => {
-                flush(&mut out, &mut line);
-                if lists.is_empty() {
-                    out.push('\n');
+            TagEnd::Paragraph => {
+                self.flush();
+                if self.lists.is_empty() {
+                    self.out.push('\n');
                 }
             }
-            Event::Start(Tag::List(start)) => {
-                flush(&mut out, &mut line);
-                lists.push(start);
-            }
-            Event::End(TagEnd::List(_)) => {
-                lists.pop();
-                if lists.is_empty() {
-                    out.push('\n');
+            TagEnd::List(_) => {
+                self.lists.pop();
+                if self.lists.is_empty() {
+                    self.out.push('\n');
                 }
             }
-            Event::Start(Tag::Item) => {
-                flush(&mut out, &mut line);
-                let indent = "  ".repeat(lists.len().saturating_sub(1));
-                match lists.last_mut() {
-                    Some(Some(n)) => {
-                        line.push_str(&format!("{indent}{n}. "));
-                        *n += 1;
-                    }
-                    _ => line.push_str(&format!("{indent}- ")),
-                }
+            TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::TableRow | TagEnd::TableHead => {
+                self.flush()
             }
-            Event::End(TagEnd::Item) => flush(&mut out, &mut line),
-            Event::Start(Tag::BlockQuote(_)) => line.push_str("> "),
-            Event::End(TagEnd::BlockQuote(_)) => flush(&mut out, &mut line),
-            Event::Start(Tag::CodeBlock(_)) => {
-                flush(&mut out, &mut line);
-                in_code = true;
+            TagEnd::CodeBlock => {
+                self.in_code = false;
+                self.out.push('\n');
             }
-            Event::End(TagEnd::CodeBlock) => {
-                in_code = false;
-                out.push('\n');
-            }
-            Event::Start(Tag::Link { dest_url, .. }) => links.push(absolute(&dest_url, base)),
-            Event::End(TagEnd::Link) => {
-                if let Some(Some(url)) = links.pop()
-                    && !line.trim_end().ends_with(url.as_str())
+            TagEnd::Link => {
+                if let Some(Some(url)) = self.links.pop()
+                    && !self.line.trim_end().ends_with(url.as_str())
                 {
-                    line.push_str(&format!(" <{url}>"));
+                    self.line.push_str(&format!(" <{url}>"));
                 }
             }
-            // a picture as `[Image: ALT] ADDRESS`, as the lead picture is written
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                line.push_str("[Image: ");
-                links.push(picture(&dest_url).or_else(|| absolute(&dest_url, base)));
-            }
-            Event::End(TagEnd::Image) => {
-                line.push(']');
-                if let Some(Some(url)) = links.pop() {
-                    line.push(' ');
-                    line.push_str(&url);
+            TagEnd::Image => {
+                self.line.push(']');
+                if let Some(Some(url)) = self.links.pop() {
+                    self.line.push(' ');
+                    self.line.push_str(&url);
                 }
             }
-            Event::Text(t) if in_code => {
-                for l in t.lines() {
-                    out.push_str("    ");
-                    out.push_str(l);
-                    out.push('\n');
-                }
-            }
-            Event::Text(t) => {
-                // shortcodes lie in text runs; replace them by what they stand for
-                let mut pos = range.start;
-                let text_matches_source = md.get(range.clone()) == Some(&*t);
-                if text_matches_source {
-                    for c in codes
-                        .iter()
-                        .filter(|c| c.span.start >= range.start && c.span.end <= range.end)
-                    {
-                        line.push_str(&md[pos..c.span.start]);
-                        let value = resolve(c).unwrap_or_default();
-                        if value.contains('\n') {
-                            flush(&mut out, &mut line);
-                            out.push_str(&value);
-                            out.push('\n');
-                        } else {
-                            line.push_str(&value);
-                        }
-                        pos = c.span.end;
-                    }
-                    line.push_str(&md[pos..range.end]);
-                } else {
-                    line.push_str(&t);
-                }
-            }
-            Event::Code(t) => line.push_str(&t),
-            Event::SoftBreak => line.push(' '),
-            Event::HardBreak => flush(&mut out, &mut line),
-            Event::Rule => {
-                flush(&mut out, &mut line);
-                out.push_str("----\n\n");
-            }
-            Event::FootnoteReference(l) => line.push_str(&format!("[{l}]")),
-            Event::Start(Tag::FootnoteDefinition(l)) => line.push_str(&format!("[{l}] ")),
-            Event::End(TagEnd::TableCell) => line.push_str(" | "),
-            Event::End(TagEnd::TableRow) | Event::End(TagEnd::TableHead) => {
-                flush(&mut out, &mut line)
-            }
-            Event::End(TagEnd::Table) => out.push('\n'),
-            Event::Html(h) | Event::InlineHtml(h) => {
-                let _ = h;
-            }
+            TagEnd::TableCell => self.line.push_str(" | "),
+            TagEnd::Table => self.out.push('\n'),
             _ => {}
         }
     }
-    flush(&mut out, &mut line);
-    out.truncate(out.trim_end().len());
-    out
+
+    /// A run of text; the shortcodes in it replaced by what they stand for.
+    fn text(&mut self, t: &str, range: std::ops::Range<usize>) {
+        let md = self.md;
+        if md.get(range.clone()) != Some(t) {
+            self.line.push_str(t);
+            return;
+        }
+        let mut pos = range.start;
+        let codes = self.codes;
+        for c in codes
+            .iter()
+            .filter(|c| c.span.start >= range.start && c.span.end <= range.end)
+        {
+            self.line.push_str(&md[pos..c.span.start]);
+            let value = (self.resolve)(c).unwrap_or_default();
+            if value.contains('\n') {
+                self.flush();
+                self.out.push_str(&value);
+                self.out.push('\n');
+            } else {
+                self.line.push_str(&value);
+            }
+            pos = c.span.end;
+        }
+        self.line.push_str(&md[pos..range.end]);
+    }
 }
 
 /// `/news/x/` → `https://site/news/x/`; web and mail addresses stay as they are, and any

@@ -5,7 +5,7 @@
 
 use super::dsn;
 use super::tokens::{MAX_TOKENS, find_token, find_tokens, is_token};
-use mail_parser::{MessageParser, MimeHeaders, PartType};
+use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
 
 /// The inbox's own addresses, from `[newsletter]`.
 #[derive(Debug, Clone, Default)]
@@ -76,13 +76,7 @@ pub fn unreadable(raw: &[u8]) -> Parsed {
 fn bytes_id(raw: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     let h = Sha256::digest(raw);
-    format!(
-        "sha256:{}",
-        h.iter()
-            .take(16)
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    )
+    format!("sha256:{}", hex::encode(&h[..16]))
 }
 
 /// Reads `raw` and says what it asks.
@@ -123,7 +117,18 @@ pub fn classify(raw: &[u8], ours: &Addresses) -> Parsed {
         request,
     };
 
-    // 1. delivery reports
+    if let Some(request) = delivery_report(&msg, ours) {
+        return parsed(request);
+    }
+    if is_automatic(&msg, &subject_raw) {
+        return parsed(Request::AutoReply);
+    }
+    parsed(request(&msg, ours, &subject_raw, from.clone()))
+}
+
+/// Step 1, a delivery report: the failures it reports, and our hashes it carries (the
+/// original Message-ID, or the VERP return path).
+fn delivery_report(msg: &Message, ours: &Addresses) -> Option<Request> {
     let mut report = None;
     let mut hashes = Vec::new();
     for part in msg.parts.iter() {
@@ -154,28 +159,28 @@ pub fn classify(raw: &[u8], ours: &Addresses) -> Parsed {
             _ => {}
         }
     }
-    if let Some(failures) = report {
-        // VERP: the report comes back to LOCAL+HASH@DOMAIN
-        if let Some(base) = &ours.return_path {
-            for to in recipients(&msg) {
-                if let Some(h) = dsn::verp_hash(base, &to) {
-                    hashes.push(h);
-                }
+    let failures = report?;
+    // VERP: the report comes back to LOCAL+HASH@DOMAIN
+    if let Some(base) = &ours.return_path {
+        for to in recipients(msg) {
+            if let Some(h) = dsn::verp_hash(base, &to) {
+                hashes.push(h);
             }
         }
-        hashes.sort();
-        hashes.dedup();
-        if failures.is_empty() {
-            return parsed(Request::Notice(
-                "a delivery report without a failure (a delay warning: the server keeps trying)"
-                    .into(),
-            ));
-        }
-        return parsed(Request::Bounce { failures, hashes });
     }
+    hashes.sort();
+    hashes.dedup();
+    if failures.is_empty() {
+        return Some(Request::Notice(
+            "a delivery report without a failure (a delay warning: the server keeps trying)".into(),
+        ));
+    }
+    Some(Request::Bounce { failures, hashes })
+}
 
-    // 2. automatic replies, before anything that reads a token: an out-of-office quoting a
-    // confirmation's subject must confirm nothing
+/// Step 2, an automatic reply, found before anything that reads a token: an out-of-office
+/// quoting a confirmation's subject must confirm nothing.
+fn is_automatic(msg: &Message, subject_raw: &str) -> bool {
     let header = |name: &str| msg.header_raw(name).map(|v| v.trim().to_ascii_lowercase());
     let auto = header("Auto-Submitted").is_some_and(|v| !v.starts_with("no"))
         || header("X-Autoreply").is_some()
@@ -187,18 +192,20 @@ pub fn classify(raw: &[u8], ours: &Addresses) -> Parsed {
         || header("Precedence")
             .is_some_and(|v| v.contains("auto_reply") || v.contains("bulk") || v.contains("junk"));
     let lower_subject = subject_raw.to_lowercase();
-    let auto_subject = AUTO_SUBJECTS
+    auto || AUTO_SUBJECTS
         .iter()
-        .any(|w| lower_subject.starts_with(w) || lower_subject.contains(&format!(": {w}")));
-    if auto || auto_subject {
-        return parsed(Request::AutoReply);
-    }
+        .any(|w| lower_subject.starts_with(w) || lower_subject.contains(&format!(": {w}")))
+}
 
+/// Steps 3 and 4, what a person's message asks: a confirmation's token (unless it says to
+/// leave), then by the address it was sent to and its subject.
+fn request(msg: &Message, ours: &Addresses, subject_raw: &str, from: Option<String>) -> Request {
+    let lower_subject = subject_raw.to_lowercase();
     let body: String = msg
         .body_text(0)
         .map(|t| t.chars().take(20_000).collect())
         .unwrap_or_default();
-    let to: Vec<String> = recipients(&msg);
+    let to: Vec<String> = recipients(msg);
     let to_unsub = ours.unsubscribe.as_ref().is_some_and(|a| to.contains(a));
     let to_sub = ours.subscribe.as_ref().is_some_and(|a| to.contains(a));
     // a command is the whole subject: "unsubscribe", "unsubscribe TOKEN", "subscribe"; a
@@ -216,34 +223,22 @@ pub fn classify(raw: &[u8], ours: &Addresses) -> Parsed {
     };
     let says_unsub = command(&["unsubscribe", "leave", "stop", "remove"]);
     let says_sub = command(&["subscribe", "join"]);
-
-    // 3. a confirmation's token, unless the message says to leave
     if !to_unsub
         && !says_unsub
         && let Some(token) =
-            find_token(&subject_raw, "confirm-").or_else(|| find_token(&body, "confirm-"))
+            find_token(subject_raw, "confirm-").or_else(|| find_token(&body, "confirm-"))
     {
-        return parsed(Request::Confirm {
-            token,
-            from: from.clone(),
-        });
+        return Request::Confirm { token, from };
     }
-
-    // 4. the address it was sent to, then the subject
     if says_unsub || (to_unsub && !(to_sub && says_sub)) {
-        let mut tokens = find_tokens(&subject_raw, "", MAX_TOKENS);
+        let mut tokens = find_tokens(subject_raw, "", MAX_TOKENS);
         tokens.extend(find_tokens(&body, "", MAX_TOKENS - tokens.len()));
         tokens.dedup();
-        return parsed(Request::Unsubscribe {
-            tokens,
-            from: from.clone(),
-        });
+        return Request::Unsubscribe { tokens, from };
     }
     if ours.subscribe.is_some() && (to_sub || says_sub) {
-        let Some(email) = from.clone() else {
-            return parsed(Request::Other(
-                "a request to join without a usable sender address".into(),
-            ));
+        let Some(email) = from else {
+            return Request::Other("a request to join without a usable sender address".into());
         };
         let name = msg
             .from()
@@ -251,11 +246,9 @@ pub fn classify(raw: &[u8], ours: &Addresses) -> Parsed {
             .and_then(|a| a.name())
             .map(clean_name)
             .unwrap_or_default();
-        return parsed(Request::Subscribe { email, name });
+        return Request::Subscribe { email, name };
     }
-    parsed(Request::Other(
-        "not a request to join or leave, nor a delivery report".into(),
-    ))
+    Request::Other("not a request to join or leave, nor a delivery report".into())
 }
 
 /// How automatic replies begin their subjects, in the languages of the network's readers.

@@ -30,9 +30,7 @@ pub fn message(
     token: &str,
     date: SystemTime,
 ) -> Result<Message, EmailError> {
-    let to: lettre::Address = email
-        .parse()
-        .map_err(|e| EmailError::Address(format!("invalid address: {e}")))?;
+    let to: lettre::Address = email.parse().map_err(EmailError::Recipient)?;
     let to_box = Mailbox::new(
         (!name.trim().is_empty()).then(|| name.trim().to_string()),
         to.clone(),

@@ -74,41 +74,8 @@ where
     D: FnMut(&RowView) -> Option<Edit>,
     A: FnOnce() -> Vec<NewRow>,
 {
-    let io = |action: &'static str| {
-        move |source: std::io::Error| EditError::Io {
-            action,
-            path: list.to_path_buf(),
-            source,
-        }
-    };
-    let columns = listfile::inspect(list).map_err(|e| EditError::Format {
-        path: list.to_path_buf(),
-        reason: e.to_string(),
-    })?;
-    let find = |name: &str| {
-        columns
-            .headers
-            .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(name))
-    };
-    let header_len = columns.headers.len();
-    // the columns to add, in order, with what an unchanged row gets in them
-    let mut added: Vec<(&str, &str)> = Vec::new();
-    let status_at = columns.status.unwrap_or_else(|| {
-        // an export without a status column lists subscribed people only
-        added.push(("status", "subscribed"));
-        header_len + added.len() - 1
-    });
-    let consent_at = find(CONSENT_AT).unwrap_or_else(|| {
-        added.push((CONSENT_AT, ""));
-        header_len + added.len() - 1
-    });
-    let source_at = find(SOURCE).unwrap_or_else(|| {
-        added.push((SOURCE, ""));
-        header_len + added.len() - 1
-    });
-    let d = columns.delimiter;
-
+    let io = |action: &'static str| io_error(list, action);
+    let layout = Layout::of(list)?;
     let mut raw = BufReader::new(File::open(list).map_err(io("open"))?);
     let parsed = BufReader::new(File::open(list).map_err(io("open"))?);
     let dir = list
@@ -128,7 +95,7 @@ where
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
-        .delimiter(d)
+        .delimiter(layout.d)
         .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(listfile::without_bom(parsed));
     let mut record = csv::ByteRecord::new();
@@ -141,10 +108,7 @@ where
     loop {
         let more = reader
             .read_byte_record(&mut record)
-            .map_err(|e| EditError::Format {
-                path: list.to_path_buf(),
-                reason: format!("unreadable row: {e}"),
-            })?;
+            .map_err(|e| format_error(list, format!("unreadable row: {e}")))?;
         let end = reader.position().byte();
         chunk.clear();
         (&mut raw)
@@ -160,17 +124,7 @@ where
             break;
         }
         // blank lines before the row (which the reader skips) are kept as they are
-        let mut lead = 0;
-        while let Some(n) = [&b"\r\n"[..], b"\n"]
-            .into_iter()
-            .find(|t| chunk[lead..].starts_with(t))
-            .map(<[u8]>::len)
-        {
-            if lead + n >= chunk.len() {
-                break;
-            }
-            lead += n;
-        }
+        let lead = leading_blank_lines(&chunk);
         let (body, term) = split_terminator(&chunk[lead..]);
         ended_with_newline = !term.is_empty();
         out.write_all(&chunk[..lead]).map_err(io("write"))?;
@@ -179,41 +133,161 @@ where
             if !term.is_empty() {
                 newline = if term == b"\r\n" { b"\r\n" } else { b"\n" };
             }
-            out.write_all(body).map_err(io("write"))?;
-            for (name, _) in &added {
-                out.write_all(&[d])
-                    .and_then(|()| out.write_all(name.as_bytes()))
-                    .map_err(io("write"))?;
-            }
-            out.write_all(term).map_err(io("write"))?;
-            continue;
-        }
-        if record.iter().all(|c| c.trim_ascii().is_empty()) {
+            layout.write_header(&mut out, body).map_err(io("write"))?;
+        } else if record.iter().all(|c| c.trim_ascii().is_empty()) {
             // a blank line (a lone `\r` with Windows line endings): kept as it is
-            out.write_all(body)
-                .and_then(|()| out.write_all(term))
-                .map_err(io("write"))?;
-            continue;
+            out.write_all(body).map_err(io("write"))?;
+        } else {
+            stats.rows += 1;
+            let row = Row {
+                record: &record,
+                chunk: &chunk,
+                body,
+            };
+            let changed = layout.row(list, &row, &mut decide, &mut out)?;
+            stats.changed += u64::from(changed);
         }
-        stats.rows += 1;
+        out.write_all(term).map_err(io("write"))?;
+    }
+    let new_rows = append();
+    if !new_rows.is_empty() && !ended_with_newline {
+        out.write_all(newline).map_err(io("write"))?;
+    }
+    for row in new_rows {
+        stats.added += 1;
+        layout.write_new(&mut out, row).map_err(io("write"))?;
+        out.write_all(newline).map_err(io("write"))?;
+    }
+    if dry_run || stats.changed + stats.added == 0 {
+        return Ok(stats);
+    }
+    replace(list, dir, out)?;
+    stats.written = true;
+    Ok(stats)
+}
+
+fn io_error(list: &Path, action: &'static str) -> impl FnOnce(std::io::Error) -> EditError {
+    let path = list.to_path_buf();
+    move |source| EditError::Io {
+        action,
+        path,
+        source,
+    }
+}
+
+fn format_error(list: &Path, reason: String) -> EditError {
+    EditError::Format {
+        path: list.to_path_buf(),
+        reason,
+    }
+}
+
+/// The bytes of the blank lines at the start of `chunk` (never all of it).
+fn leading_blank_lines(chunk: &[u8]) -> usize {
+    let mut lead = 0;
+    while let Some(n) = [&b"\r\n"[..], b"\n"]
+        .into_iter()
+        .find(|t| chunk[lead..].starts_with(t))
+        .map(<[u8]>::len)
+    {
+        if lead + n >= chunk.len() {
+            break;
+        }
+        lead += n;
+    }
+    lead
+}
+
+/// One data row as read: its cells, its bytes, and its bytes without the line ending.
+struct Row<'a> {
+    record: &'a csv::ByteRecord,
+    chunk: &'a [u8],
+    body: &'a [u8],
+}
+
+/// The list's columns, and the ones the rewrite adds.
+struct Layout {
+    columns: listfile::Columns,
+    header_len: usize,
+    /// The columns to add, in order, with what an unchanged row gets in them.
+    added: Vec<(&'static str, &'static str)>,
+    status_at: usize,
+    consent_at: usize,
+    source_at: usize,
+    d: u8,
+}
+
+impl Layout {
+    fn of(list: &Path) -> Result<Layout, EditError> {
+        let columns = listfile::inspect(list).map_err(|e| format_error(list, e.to_string()))?;
+        let find = |name: &str| {
+            columns
+                .headers
+                .iter()
+                .position(|h| h.trim().eq_ignore_ascii_case(name))
+        };
+        let header_len = columns.headers.len();
+        let mut added: Vec<(&'static str, &'static str)> = Vec::new();
+        let mut at = |found: Option<usize>, column: (&'static str, &'static str)| {
+            found.unwrap_or_else(|| {
+                added.push(column);
+                header_len + added.len() - 1
+            })
+        };
+        // an export without a status column lists subscribed people only
+        let status_at = at(columns.status, ("status", "subscribed"));
+        let consent_at = at(find(CONSENT_AT), (CONSENT_AT, ""));
+        let source_at = at(find(SOURCE), (SOURCE, ""));
+        let d = columns.delimiter;
+        Ok(Layout {
+            columns,
+            header_len,
+            added,
+            status_at,
+            consent_at,
+            source_at,
+            d,
+        })
+    }
+
+    fn write_header(&self, out: &mut impl Write, body: &[u8]) -> std::io::Result<()> {
+        out.write_all(body)?;
+        for (name, _) in &self.added {
+            out.write_all(&[self.d])?;
+            out.write_all(name.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// A data row: checked, given to `decide`, written unchanged or edited; whether it
+    /// changed.
+    fn row<D>(
+        &self,
+        list: &Path,
+        row: &Row,
+        decide: &mut D,
+        out: &mut impl Write,
+    ) -> Result<bool, EditError>
+    where
+        D: FnMut(&RowView) -> Option<Edit>,
+    {
+        let record = row.record;
         let line = record.position().map_or(0, |p| p.line());
         // a stray quote makes the rows after it one cell: their people's requests would
         // match no row and be lost, so the list is refused whole
-        if let Some(e) = listfile::run_together(&chunk, line) {
-            return Err(EditError::Format {
-                path: list.to_path_buf(),
-                reason: format!("{e} (nothing was changed)"),
-            });
+        if let Some(e) = listfile::run_together(row.chunk, line) {
+            return Err(format_error(list, format!("{e} (nothing was changed)")));
         }
-        if record.len() > header_len && !added.is_empty() {
+        if record.len() > self.header_len && !self.added.is_empty() {
             // the new columns would land in this row's extra cells
-            return Err(EditError::Format {
-                path: list.to_path_buf(),
-                reason: format!(
-                    "line {line} has {} cells but the header has {header_len}: a cell with the delimiter in it must be quoted; fix the row (nothing was changed)",
-                    record.len()
+            return Err(format_error(
+                list,
+                format!(
+                    "line {line} has {} cells but the header has {}: a cell with the delimiter in it must be quoted; fix the row (nothing was changed)",
+                    record.len(),
+                    self.header_len
                 ),
-            });
+            ));
         }
         let cell = |i: usize| {
             record
@@ -221,8 +295,8 @@ where
                 .map(|c| String::from_utf8_lossy(c).trim().to_string())
                 .unwrap_or_default()
         };
-        let email = cell(columns.email);
-        let status = match columns.status {
+        let email = cell(self.columns.email);
+        let status = match self.columns.status {
             Some(i) => Status::parse(&cell(i).to_ascii_lowercase()),
             None => Some(Status::Subscribed),
         };
@@ -235,53 +309,65 @@ where
                 status,
             })
         };
-        match edit {
-            None => {
-                out.write_all(body).map_err(io("write"))?;
-                if !added.is_empty() {
-                    // cells up to the header's end, then the new columns
-                    for _ in record.len()..header_len {
-                        out.write_all(&[d]).map_err(io("write"))?;
-                    }
-                    for (_, value) in &added {
-                        out.write_all(&[d])
-                            .and_then(|()| out.write_all(value.as_bytes()))
-                            .map_err(io("write"))?;
-                    }
-                }
+        let changed = edit.is_some();
+        let written = match edit {
+            None => self.write_unchanged(out, record, row.body),
+            Some(edit) => self.write_edited(out, record, edit),
+        };
+        written.map_err(io_error(list, "write"))?;
+        Ok(changed)
+    }
+
+    /// A row as it was, with the cells up to the header's end and the new columns.
+    fn write_unchanged(
+        &self,
+        out: &mut impl Write,
+        record: &csv::ByteRecord,
+        body: &[u8],
+    ) -> std::io::Result<()> {
+        out.write_all(body)?;
+        if !self.added.is_empty() {
+            for _ in record.len()..self.header_len {
+                out.write_all(&[self.d])?;
             }
-            Some(edit) => {
-                stats.changed += 1;
-                let mut cells: Vec<String> = record
-                    .iter()
-                    .map(|c| String::from_utf8_lossy(c).into_owned())
-                    .collect();
-                if let Some(last) = cells.last_mut()
-                    && last.ends_with('\r')
-                {
-                    last.pop();
-                }
-                cells.resize(header_len.max(cells.len()), String::new());
-                for (_, value) in &added {
-                    cells.push((*value).to_string());
-                }
-                cells[status_at] = edit.status.word().to_string();
-                cells[consent_at] = edit.consent_at;
-                cells[source_at] = edit.source;
-                write_cells(&mut out, d, &cells).map_err(io("write"))?;
+            for (_, value) in &self.added {
+                out.write_all(&[self.d])?;
+                out.write_all(value.as_bytes())?;
             }
         }
-        out.write_all(term).map_err(io("write"))?;
+        Ok(())
     }
-    let new_rows = append();
-    if !new_rows.is_empty() && !ended_with_newline {
-        out.write_all(newline).map_err(io("write"))?;
+
+    fn write_edited(
+        &self,
+        out: &mut impl Write,
+        record: &csv::ByteRecord,
+        edit: Edit,
+    ) -> std::io::Result<()> {
+        let mut cells: Vec<String> = record
+            .iter()
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect();
+        if let Some(last) = cells.last_mut()
+            && last.ends_with('\r')
+        {
+            last.pop();
+        }
+        cells.resize(self.header_len.max(cells.len()), String::new());
+        for (_, value) in &self.added {
+            cells.push((*value).to_string());
+        }
+        cells[self.status_at] = edit.status.word().to_string();
+        cells[self.consent_at] = edit.consent_at;
+        cells[self.source_at] = edit.source;
+        write_cells(out, self.d, &cells)
     }
-    for row in new_rows {
-        stats.added += 1;
-        let mut cells = vec![String::new(); header_len + added.len()];
-        cells[columns.email] = row.email;
-        match columns.name {
+
+    /// A row for someone who asked to join, without its line ending.
+    fn write_new(&self, out: &mut impl Write, row: NewRow) -> std::io::Result<()> {
+        let mut cells = vec![String::new(); self.header_len + self.added.len()];
+        cells[self.columns.email] = row.email;
+        match self.columns.name {
             Names::None => {}
             // the name comes from a stranger's email: never a formula in a spreadsheet
             Names::Full(i) => cells[i] = innopress_core::text::csv_safe(&row.name).into_owned(),
@@ -295,15 +381,20 @@ where
                 }
             }
         }
-        cells[status_at] = row.edit.status.word().to_string();
-        cells[consent_at] = row.edit.consent_at;
-        cells[source_at] = row.edit.source;
-        write_cells(&mut out, d, &cells).map_err(io("write"))?;
-        out.write_all(newline).map_err(io("write"))?;
+        cells[self.status_at] = row.edit.status.word().to_string();
+        cells[self.consent_at] = row.edit.consent_at;
+        cells[self.source_at] = row.edit.source;
+        write_cells(out, self.d, &cells)
     }
-    if dry_run || stats.changed + stats.added == 0 {
-        return Ok(stats);
-    }
+}
+
+/// The rewritten list in place of the old one, on disk before it is renamed.
+fn replace(
+    list: &Path,
+    dir: &Path,
+    out: BufWriter<tempfile::NamedTempFile>,
+) -> Result<(), EditError> {
+    let io = |action: &'static str| io_error(list, action);
     let tmp = out
         .into_inner()
         .map_err(|e| e.into_error())
@@ -320,8 +411,7 @@ where
         // the rename itself reaches the disk
         let _ = d.sync_all();
     }
-    stats.written = true;
-    Ok(stats)
+    Ok(())
 }
 
 /// A row's bytes and its line ending (`\r\n`, `\n`, or nothing at the end of the file).

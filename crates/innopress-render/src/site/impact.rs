@@ -2,6 +2,7 @@
 
 use super::super::model::{Model, RenderError};
 use super::super::view::*;
+use innopress_core::catalogue::ChartName;
 use innopress_core::text::count;
 use innopress_core::urls::root_prefix;
 use innopress_impact::status::Grid;
@@ -124,13 +125,14 @@ impl Model<'_> {
         ctx.insert("funding", &funding);
         let root = root_prefix(&path);
         let mut charts = BTreeMap::new();
-        for name in [
-            "funding-by-source",
-            "funding-by-city",
-            "projects-by-theme",
-            "projects-per-year",
-            "map",
+        for chart in [
+            ChartName::FundingBySource,
+            ChartName::FundingByCity,
+            ChartName::ProjectsByTheme,
+            ChartName::ProjectsPerYear,
+            ChartName::Map,
         ] {
+            let name = chart.name();
             charts.insert(name.to_string(), self.chart_html(name, &root, &path)?);
         }
         for ind in &s.indicators {

@@ -266,7 +266,43 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 pub fn datapackage(model: &Model) -> String {
     use serde_json::json;
     let cur = &model.summary.currency;
-    let text = |name: &str, title: &str, desc: &str| json!({ "name": name, "title": title, "type": "string", "description": desc });
+    let fields = project_fields(model);
+    let observation_schema = observation_schema();
+    let publisher = if model.cfg.organisation.is_empty() {
+        &model.cfg.title
+    } else {
+        &model.cfg.organisation
+    };
+    let mut pkg = json!({
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": innopress_core::ids::suggest_slug(&model.cfg.title),
+        "title": format!("{}: projects and funding", model.cfg.title),
+        "description": format!(
+            "The projects of {} with their funding by source, status and themes, and the summary of the common impact model, as of {}.",
+            model.cfg.title, model.summary.as_of
+        ),
+        "homepage": model.base.abs("projects/"),
+        "version": model.summary.as_of.to_string(),
+        "created": format!("{}T00:00:00Z", model.summary.as_of),
+        "sources": [{ "title": publisher, "path": model.base.full }],
+        "contributors": [{ "title": publisher, "roles": ["publisher"] }],
+        "resources": resources(&fields, observation_schema, cur),
+    });
+    if let Some(l) = model.license() {
+        pkg["licenses"] = json!([{ "name": l.id, "path": l.url, "title": l.title }]);
+    }
+    serde_json::to_string_pretty(&pkg).unwrap_or_default() + "\n"
+}
+
+fn string_field(name: &str, title: &str, desc: &str) -> serde_json::Value {
+    serde_json::json!({ "name": name, "title": title, "type": "string", "description": desc })
+}
+
+/// The columns of `projects.csv` (and of its workbook).
+fn project_fields(model: &Model) -> Vec<serde_json::Value> {
+    use serde_json::json;
+    let cur = &model.summary.currency;
+    let text = string_field;
     let amount = |name: &str, title: &str| {
         json!({
             "name": name, "title": title, "type": "number",
@@ -274,7 +310,7 @@ pub fn datapackage(model: &Model) -> String {
             "unit": cur,
         })
     };
-    let fields = vec![
+    vec![
         json!({ "name": "id", "title": "Project id", "type": "string", "constraints": { "required": true, "unique": true } }),
         text("title", "Title", "The project's name"),
         text(
@@ -310,8 +346,14 @@ pub fn datapackage(model: &Model) -> String {
         amount("total", "Total funding"),
         text("summary", "Summary", "What the project does"),
         json!({ "name": "url", "title": "Web page", "type": "string", "format": "uri" }),
-    ];
-    let observation_schema = json!({
+    ]
+}
+
+/// The columns of `observations.csv` (and of its workbook).
+fn observation_schema() -> serde_json::Value {
+    use serde_json::json;
+    let text = string_field;
+    json!({
         "fields": [
             text("city", "City", "The city's id"),
             text("city_name", "City name", "The city's name"),
@@ -326,26 +368,16 @@ pub fn datapackage(model: &Model) -> String {
         ],
         "primaryKey": ["city", "indicator", "year"],
         "missingValues": [""],
-    });
-    let publisher = if model.cfg.organisation.is_empty() {
-        &model.cfg.title
-    } else {
-        &model.cfg.organisation
-    };
-    let mut pkg = json!({
-        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
-        "name": innopress_core::ids::suggest_slug(&model.cfg.title),
-        "title": format!("{}: projects and funding", model.cfg.title),
-        "description": format!(
-            "The projects of {} with their funding by source, status and themes, and the summary of the common impact model, as of {}.",
-            model.cfg.title, model.summary.as_of
-        ),
-        "homepage": model.base.abs("projects/"),
-        "version": model.summary.as_of.to_string(),
-        "created": format!("{}T00:00:00Z", model.summary.as_of),
-        "sources": [{ "title": publisher, "path": model.base.full }],
-        "contributors": [{ "title": publisher, "roles": ["publisher"] }],
-        "resources": [
+    })
+}
+
+/// The package's files: the tables in CSV and Excel, the projects and the summary in JSON.
+fn resources(
+    fields: &[serde_json::Value],
+    observation_schema: serde_json::Value,
+    cur: &str,
+) -> serde_json::Value {
+    serde_json::json!([
             {
                 "name": "projects",
                 "type": "table",
@@ -407,12 +439,7 @@ pub fn datapackage(model: &Model) -> String {
                 "encoding": "utf-8",
                 "description": format!("Totals by status, source, city, theme, programme and year, and every indicator of the impact model by year (amounts in {cur})"),
             },
-        ],
-    });
-    if let Some(l) = model.license() {
-        pkg["licenses"] = json!([{ "name": l.id, "path": l.url, "title": l.title }]);
-    }
-    serde_json::to_string_pretty(&pkg).unwrap_or_default() + "\n"
+    ])
 }
 
 #[cfg(test)]

@@ -101,6 +101,23 @@ impl Model<'_> {
             .find(|c| c.id == id)
             .map(|c| CityView::new(c, &s.currency));
         ctx.insert("summary", &summary);
+        self.city_projects(id, &mut ctx);
+        ctx.insert(
+            "articles",
+            &self.articles_about("../../", |d| d.cities().iter().any(|c| c.get_ref() == id)),
+        );
+        let root = root_prefix(&path);
+        ctx.insert(
+            "funding_chart",
+            &self.chart_html(&format!("funding-by-source-{id}"), &root, &path)?,
+        );
+        let indicators = self.city_indicators(id, &root, &path)?;
+        ctx.insert("indicators", &indicators);
+        self.city_collection(id, &mut ctx);
+        Ok((path.clone(), self.render_page("city.html", &path, ctx)?))
+    }
+    /// The projects a city leads and those it is a partner in, a page's worth each.
+    fn city_projects(&self, id: &str, ctx: &mut tera::Context) {
         let filter = format!("city={id}");
         let (rows, more) = self.capped_rows(&filter, |p| {
             p.city.as_ref().is_some_and(|c| c.get_ref() == id)
@@ -114,15 +131,16 @@ impl Model<'_> {
         });
         ctx.insert("partner_projects", &rows);
         ctx.insert("partner_projects_more", &more);
-        ctx.insert(
-            "articles",
-            &self.articles_about("../../", |d| d.cities().iter().any(|c| c.get_ref() == id)),
-        );
-        let root = root_prefix(&path);
-        ctx.insert(
-            "funding_chart",
-            &self.chart_html(&format!("funding-by-source-{id}"), &root, &path)?,
-        );
+    }
+
+    /// Each indicator the city reports: its latest value and target, and its chart.
+    fn city_indicators(
+        &self,
+        id: &str,
+        root: &str,
+        path: &str,
+    ) -> Result<Vec<CityIndicator<'_>>, RenderError> {
+        let s = self.summary;
         let mut indicators = Vec::new();
         for ind in &s.indicators {
             let Some(values) = ind.cities.iter().find(|c| c.city == id) else {
@@ -145,13 +163,16 @@ impl Model<'_> {
                 target: target
                     .map(|(_, t)| innopress_core::text::with_unit(t, &ind.unit, &s.currency)),
                 target_year: target.map(|(y, _)| y),
-                chart: self.chart_html(&format!("indicator-{}-{id}", ind.id), &root, &path)?,
+                chart: self.chart_html(&format!("indicator-{}-{id}", ind.id), root, path)?,
                 notes: self.notes(id, &ind.id),
             });
         }
-        ctx.insert("indicators", &indicators);
-        // the year being collected, and this city's figures of it that have not come in:
-        // said plainly, so an older year is not read as the current one
+        Ok(indicators)
+    }
+
+    /// The year being collected, and this city's figures of it that have not come in:
+    /// said plainly, so an older year is not read as the current one.
+    fn city_collection(&self, id: &str, ctx: &mut tera::Context) {
         if let Some(grid) = self.collection() {
             use innopress_impact::status::State;
             let names = |state| -> Vec<&str> {
@@ -183,7 +204,6 @@ impl Model<'_> {
                 .collect();
             ctx.insert("not_applicable", &not_applicable);
         }
-        Ok((path.clone(), self.render_page("city.html", &path, ctx)?))
     }
     /// A city's comments on its figures of one indicator, by year.
     fn notes(&self, city: &str, indicator: &str) -> Vec<(i32, String)> {
