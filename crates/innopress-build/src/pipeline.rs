@@ -225,12 +225,9 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
     let mut checked = load_checked(root, opts.drafts, opts.as_of).map_err(BuildError::Content)?;
     stage("load, validate and summarise", &mut stages);
     let theme = render::theme::load(root).map_err(BuildError::Content)?;
-    let cfg = &checked.config;
-    let model = Model::new(&checked.site, cfg, &checked.summary, &theme);
-    checked.warnings.extend(render::record::drift(
-        &model,
-        innopress_mail::email::email_changed,
-    ));
+    let model = Model::new(&checked.site, &checked.config, &checked.summary, &theme);
+    let drift = render::record::drift(&model, innopress_mail::email::email_changed);
+    checked.warnings.extend(drift);
     checked.warnings.sort();
     stage("theme and charts", &mut stages);
     let staging = Staging::create(&target)?;
@@ -238,16 +235,7 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
     stage("render and write", &mut stages);
     // a broken internal link fails the build, as in `check`; the staging folder is
     // dropped, so the previous output stays
-    let broken = innopress_render::links::check(
-        &checked.site,
-        &scanned,
-        &site::other_files(&model),
-        &model.base.path,
-    );
-    drop(scanned);
-    if broken.has_errors() {
-        return Err(BuildError::Content(broken));
-    }
+    check_links(&checked.site, scanned, &model)?;
     stage("check links", &mut stages);
     write_search_index(&model, &staging, &mut report)?;
     stage("search index", &mut stages);
@@ -312,6 +300,24 @@ impl BuildReport {
             images_cached: 0,
         }
     }
+}
+
+/// The internal links of the rendered pages: a broken one is an error.
+fn check_links(
+    checked: &Site,
+    scanned: Vec<(String, innopress_render::links::Scanned)>,
+    model: &Model,
+) -> Result<(), BuildError> {
+    let broken = innopress_render::links::check(
+        checked,
+        &scanned,
+        &site::other_files(model),
+        &model.base.path,
+    );
+    if broken.has_errors() {
+        return Err(BuildError::Content(broken));
+    }
+    Ok(())
 }
 
 /// The search index's files, into `staging`.

@@ -224,9 +224,7 @@ pub fn indicator_map(
     let fmt = value_formatter(&ind.unit);
     let cities = ranked(summary, ind, shown);
     let values: Vec<f64> = cities.iter().filter_map(|c| c.1).collect();
-    if values.is_empty() {
-        return None;
-    }
+    (!values.is_empty()).then_some(())?;
     let bounds = breaks(&values);
     let classes = classes(&bounds, &values, &*fmt);
     let class_of = |v: f64| bounds.iter().rposition(|&b| v >= b).unwrap_or(0);
@@ -272,16 +270,19 @@ pub fn indicator_map(
             no_value: &w.map_no_value,
         },
     );
+    let class_label = |v: Option<f64>| {
+        v.map_or_else(
+            || w.map_no_value.clone(),
+            |v| classes[class_of(v)].label.clone(),
+        )
+    };
     let rows = cities
         .iter()
         .map(|&(c, v)| {
             vec![
                 c.name.clone(),
                 v.map_or_else(String::new, number),
-                v.map_or_else(
-                    || w.map_no_value.clone(),
-                    |v| classes[class_of(v)].label.clone(),
-                ),
+                class_label(v),
             ]
         })
         .collect();

@@ -245,29 +245,7 @@ impl Returned<'_> {
             plan.problems.push(p);
             return;
         }
-        let key = (city.clone(), id.clone(), year);
-        if let Some(first) = seen.get(&key) {
-            plan.problems.push(problem(
-                at(row, year_col),
-                true,
-                format!("`{id}` of {city} for {year} was given already at {first}"),
-            ));
-            return;
-        }
-        seen.insert(key, at(row, year_col));
-        if let Some((was, file, same_target)) = earlier(site, city, &id, year, target) {
-            if was == value && same_target {
-                plan.unchanged += 1;
-            } else {
-                plan.problems.push(problem(
-                    at(row, year_col),
-                    true,
-                    format!(
-                        "{value} differs from {was} already in {} for `{id}` of {city} in {year}",
-                        site.source(file).path
-                    ),
-                ));
-            }
+        if self.given_before(row, &id, value, target, plan, seen) {
             return;
         }
         if let Reading::Value(v) = value
@@ -303,6 +281,47 @@ impl Returned<'_> {
             return;
         }
         plan.add.push(figure);
+    }
+
+    /// Whether the figure was given before: earlier in these files (a problem), or already
+    /// in the data (unchanged, or a problem when it differs).
+    fn given_before(
+        &self,
+        row: usize,
+        id: &str,
+        value: Reading,
+        target: Option<f64>,
+        plan: &mut Plan,
+        seen: &mut BTreeMap<(String, String, i32), String>,
+    ) -> bool {
+        let (site, at, city) = (self.site, self.at, &self.city);
+        let Columns { year_col, year, .. } = self.columns;
+        let key = (city.clone(), id.to_string(), year);
+        if let Some(first) = seen.get(&key) {
+            plan.problems.push(problem(
+                at(row, year_col),
+                true,
+                format!("`{id}` of {city} for {year} was given already at {first}"),
+            ));
+            return true;
+        }
+        seen.insert(key, at(row, year_col));
+        let Some((was, file, same_target)) = earlier(site, city, id, year, target) else {
+            return false;
+        };
+        if was == value && same_target {
+            plan.unchanged += 1;
+        } else {
+            plan.problems.push(problem(
+                at(row, year_col),
+                true,
+                format!(
+                    "{value} differs from {was} already in {} for `{id}` of {city} in {year}",
+                    site.source(file).path
+                ),
+            ));
+        }
+        true
     }
 
     /// The row's target, if it has one that can be kept (none beside n/a).

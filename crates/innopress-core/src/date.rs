@@ -90,10 +90,15 @@ impl Date {
 
     /// Today in UTC, for records of when something was sent or frozen (never for output).
     pub fn today() -> Date {
-        let days = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() / 86_400);
-        Date::from_days_since_epoch(days as i64).unwrap_or(Date {
+        let today = jiff::tz::Offset::UTC
+            .to_datetime(jiff::Timestamp::now())
+            .date();
+        Date::new(
+            today.year().into(),
+            today.month().unsigned_abs(),
+            today.day().unsigned_abs(),
+        )
+        .unwrap_or(Date {
             year: 1970,
             month: 1,
             day: 1,

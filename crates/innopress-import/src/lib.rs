@@ -8,6 +8,7 @@
 mod map;
 pub mod mapping;
 mod model;
+mod row;
 mod write;
 
 pub use map::map_csv;

@@ -8,6 +8,7 @@ use crate::email::message;
 use crate::email::preview::settings;
 use innopress_content::content::model::SiteConfig;
 use innopress_core::urls::BaseUrl;
+use secrecy::{ExposeSecret, SecretString};
 use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
@@ -46,7 +47,8 @@ pub fn smtp_target(root: &Path, config: &SiteConfig) -> Result<smtp::Target, Cam
         .ok_or(CampaignError::NoServer)?;
     let password = std::env::var("INNOPRESS_SMTP_PASSWORD")
         .ok()
-        .filter(|p| !p.is_empty());
+        .filter(|p| !p.is_empty())
+        .map(SecretString::from);
     let username = smtp_cfg.and_then(|s| s.username.as_ref());
     if let Some(user) = username
         && password.is_none()
@@ -86,17 +88,23 @@ pub fn from_site(
         None => None,
         Some((domain, selector)) => {
             let path = std::env::var("INNOPRESS_DKIM_KEY").map_err(|_| CampaignError::NoDkimKey)?;
-            let pem =
-                std::fs::read_to_string(&path).map_err(|source| CampaignError::ReadDkimKey {
+            let pem: SecretString = std::fs::read_to_string(&path)
+                .map_err(|source| CampaignError::ReadDkimKey {
                     path: path.clone(),
                     source,
-                })?;
-            Some(message::dkim_config(&domain, &selector, &pem)?)
+                })?
+                .into();
+            Some(message::dkim_config(
+                &domain,
+                &selector,
+                pem.expose_secret(),
+            )?)
         }
     };
     let secret = std::env::var("INNOPRESS_UNSUBSCRIBE_SECRET")
         .ok()
-        .filter(|s| !s.is_empty());
+        .filter(|s| !s.is_empty())
+        .map(SecretString::from);
     if nl
         .as_ref()
         .and_then(|n| n.unsubscribe.as_ref())

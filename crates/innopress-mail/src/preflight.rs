@@ -104,24 +104,72 @@ impl Default for Options {
 pub fn run(issue: &RenderedIssue, input: &Input, opts: Options) -> Diagnostics {
     let mut out = Diagnostics::default();
     let template = format!("output/newsletter/{}/email.html", issue.number);
-    let at = |d: &Diagnostic, severity: Severity, message: String, hint: &str| Diagnostic {
-        severity,
-        stage: Default::default(),
-        message,
-        hint: Some(hint.to_string()),
-        ..d.clone()
+    let places = Places {
+        issue: Diagnostic::file_error(input.issue_file.clone(), ""),
+        template: Diagnostic::file_error(template, ""),
     };
-    let in_issue = Diagnostic::file_error(input.issue_file.clone(), "");
-    let in_template = Diagnostic::file_error(template.clone(), "");
     // a realistic message: a long name and an unsubscribe link with a token
     let html = issue.html.fill(
         &issue.greeting("Firstname Lastname-Longername"),
         "https://example.org/unsubscribe?email=firstname.lastname%40example.org&token=0123456789abcdef0123456789abcdef",
     );
+    let checks = size(&html, &places)
+        .into_iter()
+        .chain(footer(issue, input, &html, &places));
+    for d in checks {
+        out.push(d);
+    }
+    for p in &input.pictures {
+        if let Some(message) = heavy(p) {
+            out.push(at(
+                &p.place,
+                Severity::Warning,
+                message,
+                "crop it to a landscape shape (3:2) or use a smaller photo; the website shows it as it is",
+            ));
+        }
+    }
+    for (code, what) in [("{{ figure(", "figure"), ("{{ chart(", "chart")] {
+        if html.contains(code) {
+            out.push(at(
+                &places.issue,
+                Severity::Error,
+                format!("a {what} could not be filled in: the message would show its code"),
+                "run `innopress check`; the figure's data may be missing on the issue's date",
+            ));
+        }
+    }
+    if !opts.offline {
+        for d in links(&html, input, &places, &opts) {
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// Where problems are placed: the issue's file, the email template.
+struct Places {
+    issue: Diagnostic,
+    template: Diagnostic,
+}
+
+/// A problem at the place of `d`.
+fn at(d: &Diagnostic, severity: Severity, message: String, hint: &str) -> Diagnostic {
+    Diagnostic {
+        severity,
+        stage: Default::default(),
+        message,
+        hint: Some(hint.to_string()),
+        ..d.clone()
+    }
+}
+
+/// The HTML part's size against Gmail's clipping.
+fn size(html: &str, places: &Places) -> Option<Diagnostic> {
     let size = html.len();
     if size > CLIP_BYTES {
-        out.push(at(
-            &in_issue,
+        return Some(at(
+            &places.issue,
             Severity::Error,
             format!(
                 "the HTML part is {} KB: Gmail clips messages above {} KB and hides the rest, the unsubscribe link with it",
@@ -130,9 +178,10 @@ pub fn run(issue: &RenderedIssue, input: &Input, opts: Options) -> Diagnostics {
             ),
             "shorten the issue, tease fewer articles, or move long tables to the website and link them",
         ));
-    } else if size > WARN_BYTES {
-        out.push(at(
-            &in_issue,
+    }
+    (size > WARN_BYTES).then(|| {
+        at(
+            &places.issue,
             Severity::Warning,
             format!(
                 "the HTML part is {} KB, close to the {} KB at which Gmail clips a message",
@@ -140,8 +189,13 @@ pub fn run(issue: &RenderedIssue, input: &Input, opts: Options) -> Diagnostics {
                 CLIP_BYTES / 1000
             ),
             "keep an eye on the length: a little more text would clip it",
-        ));
-    }
+        )
+    })
+}
+
+/// The unsubscribe link and the postal address, set and shown.
+fn footer(issue: &RenderedIssue, input: &Input, html: &str, places: &Places) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     if !input.unsubscribe {
         out.push(at(
             &input.settings,
@@ -152,7 +206,7 @@ pub fn run(issue: &RenderedIssue, input: &Input, opts: Options) -> Diagnostics {
         ));
     } else if !issue.html.has_unsubscribe() || !issue.text.has_unsubscribe() {
         out.push(at(
-            &in_template,
+            &places.template,
             Severity::Error,
             "the email templates do not show the unsubscribe link".into(),
             "keep {{ unsubscribe_url }} in email/email.html and email/email.txt",
@@ -174,7 +228,7 @@ pub fn run(issue: &RenderedIssue, input: &Input, opts: Options) -> Diagnostics {
                 .unwrap_or("");
             if !html.contains(&innopress_core::text::escape_html(first)) {
                 out.push(at(
-                    &in_template,
+                    &places.template,
                     Severity::Error,
                     "the email template does not show the postal address".into(),
                     "keep the {% for line in address %} loop of the default email/email.html",
@@ -182,44 +236,27 @@ pub fn run(issue: &RenderedIssue, input: &Input, opts: Options) -> Diagnostics {
             }
         }
     }
-    for p in &input.pictures {
-        if let Some(message) = heavy(p) {
-            out.push(at(
-                &p.place,
-                Severity::Warning,
-                message,
-                "crop it to a landscape shape (3:2) or use a smaller photo; the website shows it as it is",
-            ));
-        }
-    }
-    for (code, what) in [("{{ figure(", "figure"), ("{{ chart(", "chart")] {
-        if html.contains(code) {
-            out.push(at(
-                &in_issue,
-                Severity::Error,
-                format!("a {what} could not be filled in: the message would show its code"),
-                "run `innopress check`; the figure's data may be missing on the issue's date",
-            ));
-        }
-    }
-    if !opts.offline {
-        let urls = web_addresses(&html);
-        for (url, problem) in innopress_render::links::fetch_all(&urls, opts.parallel, opts.timeout)
-        {
-            let hint = "fix the address, or publish the site before sending: subscribers follow these links to the published site";
-            match input.places.get(&url) {
-                Some(places) => {
-                    for p in places {
-                        out.push(at(p, Severity::Error, format!("`{url}` {problem}"), hint));
-                    }
+    out
+}
+
+/// Every web address of the message fetched; one problem for each place it is written.
+fn links(html: &str, input: &Input, places: &Places, opts: &Options) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let urls = web_addresses(html);
+    for (url, problem) in innopress_render::links::fetch_all(&urls, opts.parallel, opts.timeout) {
+        let hint = "fix the address, or publish the site before sending: subscribers follow these links to the published site";
+        match input.places.get(&url) {
+            Some(written) => {
+                for p in written {
+                    out.push(at(p, Severity::Error, format!("`{url}` {problem}"), hint));
                 }
-                None => out.push(at(
-                    &in_template,
-                    Severity::Error,
-                    format!("`{url}` {problem} (a link of the template or a teased article)"),
-                    hint,
-                )),
             }
+            None => out.push(at(
+                &places.template,
+                Severity::Error,
+                format!("`{url}` {problem} (a link of the template or a teased article)"),
+                hint,
+            )),
         }
     }
     out

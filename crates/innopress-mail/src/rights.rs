@@ -141,7 +141,22 @@ pub fn forget(root: &Path, list: &Path, email: &str) -> Result<Forgotten, Rights
             source,
         },
     })?;
-    // the list: every other row kept byte for byte, header included
+    let (kept, rows) = without_rows(list, email)?;
+    done.rows = rows;
+    if done.rows > 0 {
+        replace(list, &kept)?;
+    }
+    for path in journals(root) {
+        done.journal_lines += forget_in_journal(&path, email)?;
+    }
+    remember(root, email)?;
+    Ok(done)
+}
+
+/// The list's bytes without the rows of `email` (every other row kept byte for byte,
+/// header included), and how many there were.
+fn without_rows(list: &Path, email: &str) -> Result<(Vec<u8>, usize), RightsError> {
+    let mut rows = 0;
     let columns = super::listfile::inspect(list).map_err(|source| RightsError::List {
         path: list.to_path_buf(),
         source,
@@ -186,44 +201,49 @@ pub fn forget(root: &Path, list: &Path, email: &str) -> Result<Forgotten, Rights
                 .and_then(|e| std::str::from_utf8(e).ok())
                 .is_some_and(|e| same(e, email));
         if is_them {
-            done.rows += 1;
+            rows += 1;
         } else {
             kept.extend_from_slice(&bytes[bom + start..bom + end]);
         }
         first = false;
         start = end;
     }
-    if done.rows > 0 {
-        replace(list, &kept)?;
-    }
-    for path in journals(root) {
-        let text = std::fs::read_to_string(&path).map_err(io("read", &path))?;
-        let mut out = String::with_capacity(text.len());
-        let mut removed = 0;
-        let inbox = path.file_name().is_some_and(|n| n == "inbox.jsonl");
-        for line in text.split_inclusive('\n') {
-            if !journal_email(line.trim_end()).is_some_and(|e| same(&e, email)) {
-                out.push_str(line);
-                continue;
-            }
-            removed += 1;
-            // the inbox must still know the message was handled, or the same saved mail
-            // read again would bring the address back: its line stays, without the address
-            if inbox
-                && let Ok(serde_json::Value::Object(mut entry)) =
-                    serde_json::from_str::<serde_json::Value>(line.trim_end())
-            {
-                entry.remove("email");
-                entry.remove("soft");
-                out.push_str(&serde_json::Value::Object(entry).to_string());
-                out.push('\n');
-            }
+    Ok((kept, rows))
+}
+
+/// Removes the lines about `email` from one journal (the inbox's keep theirs, without the
+/// address); how many.
+fn forget_in_journal(path: &Path, email: &str) -> Result<usize, RightsError> {
+    let text = std::fs::read_to_string(path).map_err(io("read", path))?;
+    let mut out = String::with_capacity(text.len());
+    let mut removed = 0;
+    let inbox = path.file_name().is_some_and(|n| n == "inbox.jsonl");
+    for line in text.split_inclusive('\n') {
+        if !journal_email(line.trim_end()).is_some_and(|e| same(&e, email)) {
+            out.push_str(line);
+            continue;
         }
-        if removed > 0 {
-            replace(&path, out.as_bytes())?;
-            done.journal_lines += removed;
+        removed += 1;
+        // the inbox must still know the message was handled, or the same saved mail
+        // read again would bring the address back: its line stays, without the address
+        if inbox
+            && let Ok(serde_json::Value::Object(mut entry)) =
+                serde_json::from_str::<serde_json::Value>(line.trim_end())
+        {
+            entry.remove("email");
+            entry.remove("soft");
+            out.push_str(&serde_json::Value::Object(entry).to_string());
+            out.push('\n');
         }
     }
+    if removed > 0 {
+        replace(path, out.as_bytes())?;
+    }
+    Ok(removed)
+}
+
+/// The salted hash of `email` kept, so that an old list cannot bring it back.
+fn remember(root: &Path, email: &str) -> Result<(), RightsError> {
     if !is_forgotten(root, email)? {
         let h = hash(root, email)?;
         let path = root.join(".innopress/forgotten.txt");
@@ -236,7 +256,7 @@ pub fn forget(root: &Path, list: &Path, email: &str) -> Result<Forgotten, Rights
             .and_then(|()| f.sync_all())
             .map_err(io("write", &path))?;
     }
-    Ok(done)
+    Ok(())
 }
 
 /// Whether `email` was forgotten on request.

@@ -13,6 +13,7 @@ use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, Certificate, TlsParameters};
 use lettre::transport::smtp::commands::{Data, Mail, Rcpt, Rset};
 use lettre::transport::smtp::extension::ClientId;
+use secrecy::{ExposeSecret, SecretString};
 use std::net::IpAddr;
 use std::path::Path;
 use std::time::Duration;
@@ -50,7 +51,7 @@ pub struct Target {
     pub port: u16,
     pub security: Security,
     pub username: Option<String>,
-    pub password: Option<String>,
+    pub password: Option<SecretString>,
     pub ca_pem: Option<Vec<u8>>,
     pub timeout: Duration,
 }
@@ -80,7 +81,7 @@ pub fn is_loopback(host: &str) -> bool {
 pub fn parse_url(
     url: &str,
     username: Option<String>,
-    password: Option<String>,
+    password: Option<SecretString>,
     ca_pem: Option<Vec<u8>>,
 ) -> Result<Target, SmtpError> {
     let (scheme, rest) = url.split_once("://").ok_or_else(|| {
@@ -239,7 +240,7 @@ pub async fn connect(t: &Target) -> Result<AsyncSmtpConnection, ConnectError> {
                 "an SMTP username is set but INNOPRESS_SMTP_PASSWORD is not".into(),
             ));
         };
-        let creds = Credentials::new(user.clone(), password.clone());
+        let creds = Credentials::new(user.clone(), password.expose_secret().to_string());
         conn.auth(&[Mechanism::Plain, Mechanism::Login], &creds)
             .await
             .map_err(|e| {

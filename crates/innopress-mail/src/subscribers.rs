@@ -179,122 +179,124 @@ impl Iterator for ListReader {
         if self.stopped.is_some() {
             return None;
         }
-        let record = self.records.next()?;
-        Some(match record {
-            Err(e) => {
-                if let csv::ErrorKind::Io(io) = e.kind()
-                    && let Some(c) = io
-                        .get_ref()
-                        .and_then(|c| c.downcast_ref::<super::listguard::Changed>())
-                {
-                    self.stopped = Some(c.clone());
-                    return None;
-                }
-                Err(Invalid {
-                    line: e.position().map_or(0, |p| p.line()),
-                    reason: format!("unreadable row: {e}"),
-                    fatal: true,
-                })
-            }
-            Ok(r) => {
-                let line = r.position().map_or(0, |p| p.line());
-                // a row ends at its line's end; one that runs on has a quote left open,
-                // and the rows it swallowed would silently not be mailed (cells are read
-                // untrimmed, so that a line feed at a cell's edge counts too)
-                let breaks: u64 = r.iter().map(|f| f.matches('\n').count() as u64).sum();
-                if breaks > 0 {
+        loop {
+            let r = match self.records.next()? {
+                Ok(r) => r,
+                Err(e) => {
+                    if let csv::ErrorKind::Io(io) = e.kind()
+                        && let Some(c) = io
+                            .get_ref()
+                            .and_then(|c| c.downcast_ref::<super::listguard::Changed>())
+                    {
+                        self.stopped = Some(c.clone());
+                        return None;
+                    }
                     return Some(Err(Invalid {
-                        line,
-                        // a quote left open to the end holds the file's last line feed
-                        reason: super::listfile::run_on(
-                            line,
-                            (line + breaks).min(self.columns.lines.max(line + 1)),
-                        ),
+                        line: e.position().map_or(0, |p| p.line()),
+                        reason: format!("unreadable row: {e}"),
                         fatal: true,
                     }));
                 }
-                let c = &self.columns;
-                let cell = |i: Option<usize>| i.and_then(|i| r.get(i)).unwrap_or("").trim();
-                let email = cell(Some(c.email)).to_string();
-                let name = match c.name {
-                    super::listfile::Names::None => String::new(),
-                    super::listfile::Names::Full(i) => cell(Some(i)).to_string(),
-                    super::listfile::Names::Parts(f, l) => {
-                        format!("{} {}", cell(f), cell(l)).trim().to_string()
-                    }
-                };
-                let first_name = cell(c.first).to_string();
-                let status = match c.status {
-                    Some(i) => cell(Some(i)).to_ascii_lowercase(),
-                    None => "subscribed".into(),
-                };
-                let selected = self
-                    .segment
-                    .iter()
-                    .all(|(i, want)| cell(Some(*i)).to_lowercase() == *want);
-                if r.iter().all(|f| f.trim().is_empty()) {
-                    return self.next();
-                }
-                if email.is_empty() {
-                    Err(Invalid {
-                        line,
-                        reason: "the email cell is empty".into(),
-                        fatal: false,
-                    })
-                } else if email.parse::<lettre::Address>().is_err() {
-                    Err(Invalid {
-                        line,
-                        reason: format!("`{}` is not a valid email address", mask(&email)),
-                        fatal: false,
-                    })
-                } else if ascii_address(&email).is_none() {
-                    Err(Invalid {
-                        line,
-                        reason: format!(
-                            "`{}` has letters outside ASCII before the @, which mail servers without SMTPUTF8 refuse",
-                            mask(&email)
-                        ),
-                        fatal: false,
-                    })
-                } else if innopress_core::text::control_char(&name).is_some() {
-                    // a name goes into the To header: a line break there would add headers
-                    Err(Invalid {
-                        line,
-                        reason: "the name has a line break or another control character; remove it"
-                            .into(),
-                        fatal: false,
-                    })
-                } else if self
-                    .forgotten
-                    .as_ref()
-                    .is_some_and(|(set, salt)| super::rights::is_in(set, salt, &email))
-                {
-                    Err(Invalid {
-                        line,
-                        reason: "this address was forgotten on request (`newsletter subscriber forget`) and must not be mailed; remove the row".into(),
-                        fatal: false,
-                    })
-                } else if let Some(status) = Status::parse(&status) {
-                    Ok(Row {
-                        line,
-                        email: ascii_address(&email).unwrap_or(email),
-                        name,
-                        first_name,
-                        status,
-                        selected,
-                    })
-                } else {
-                    Err(Invalid {
-                        line,
-                        reason: format!(
-                            "status `{}` must be `subscribed`, `pending`, `unsubscribed` or `bounced`",
-                            printable(&status)
-                        ),
-                        fatal: false,
-                    })
-                }
+            };
+            // a blank row is passed over
+            if let Some(row) = self.row(&r) {
+                return Some(row);
             }
-        })
+        }
+    }
+}
+
+impl ListReader {
+    /// One row read and checked; `None` for a blank one.
+    fn row(&self, r: &csv::StringRecord) -> Option<Result<Row, Invalid>> {
+        let line = r.position().map_or(0, |p| p.line());
+        // a row ends at its line's end; one that runs on has a quote left open, and the rows
+        // it swallowed would silently not be mailed (cells are read untrimmed, so that a line
+        // feed at a cell's edge counts too)
+        let breaks: u64 = r.iter().map(|f| f.matches('\n').count() as u64).sum();
+        if breaks > 0 {
+            return Some(Err(Invalid {
+                line,
+                // a quote left open to the end holds the file's last line feed
+                reason: super::listfile::run_on(
+                    line,
+                    (line + breaks).min(self.columns.lines.max(line + 1)),
+                ),
+                fatal: true,
+            }));
+        }
+        let c = &self.columns;
+        let cell = |i: Option<usize>| i.and_then(|i| r.get(i)).unwrap_or("").trim();
+        let email = cell(Some(c.email)).to_string();
+        let name = match c.name {
+            super::listfile::Names::None => String::new(),
+            super::listfile::Names::Full(i) => cell(Some(i)).to_string(),
+            super::listfile::Names::Parts(f, l) => {
+                format!("{} {}", cell(f), cell(l)).trim().to_string()
+            }
+        };
+        let first_name = cell(c.first).to_string();
+        let status = match c.status {
+            Some(i) => cell(Some(i)).to_ascii_lowercase(),
+            None => "subscribed".into(),
+        };
+        let selected = self
+            .segment
+            .iter()
+            .all(|(i, want)| cell(Some(*i)).to_lowercase() == *want);
+        if r.iter().all(|f| f.trim().is_empty()) {
+            return None;
+        }
+        let invalid = |reason: String| {
+            Some(Err(Invalid {
+                line,
+                reason,
+                fatal: false,
+            }))
+        };
+        if let Some(reason) = self.refused(&email, &name) {
+            return invalid(reason);
+        }
+        let Some(status) = Status::parse(&status) else {
+            return invalid(format!(
+                "status `{}` must be `subscribed`, `pending`, `unsubscribed` or `bounced`",
+                printable(&status)
+            ));
+        };
+        Some(Ok(Row {
+            line,
+            email: ascii_address(&email).unwrap_or(email),
+            name,
+            first_name,
+            status,
+            selected,
+        }))
+    }
+
+    /// Why a row's address or name cannot be mailed, if it cannot.
+    fn refused(&self, email: &str, name: &str) -> Option<String> {
+        if email.is_empty() {
+            return Some("the email cell is empty".into());
+        }
+        if email.parse::<lettre::Address>().is_err() {
+            return Some(format!("`{}` is not a valid email address", mask(email)));
+        }
+        if ascii_address(email).is_none() {
+            return Some(format!(
+                "`{}` has letters outside ASCII before the @, which mail servers without SMTPUTF8 refuse",
+                mask(email)
+            ));
+        }
+        if innopress_core::text::control_char(name).is_some() {
+            // a name goes into the To header: a line break there would add headers
+            return Some(
+                "the name has a line break or another control character; remove it".into(),
+            );
+        }
+        self.forgotten
+            .as_ref()
+            .is_some_and(|(set, salt)| super::rights::is_in(set, salt, email))
+            .then(|| "this address was forgotten on request (`newsletter subscriber forget`) and must not be mailed; remove the row".into())
     }
 }
 

@@ -6,6 +6,15 @@ use std::fmt::Write as _;
 
 pub fn summary_table(title: &str, s: &Summary) -> String {
     let mut o = String::new();
+    headline(&mut o, title, s);
+    cities(&mut o, s);
+    themes(&mut o, s);
+    indicators(&mut o, s);
+    o
+}
+
+/// The title and the network's totals.
+fn headline(o: &mut String, title: &str, s: &Summary) {
     let _ = writeln!(o, "{title}: impact summary as of {}", s.as_of.long());
     let _ = writeln!(o);
     let p = &s.projects;
@@ -50,7 +59,11 @@ pub fn summary_table(title: &str, s: &Summary) -> String {
     for (k, v) in rows {
         let _ = writeln!(o, "{k:<16} {v}");
     }
+}
 
+/// Each city's projects and funding.
+fn cities(o: &mut String, s: &Summary) {
+    let cur = &s.currency;
     let _ = writeln!(o);
     let (total, ongoing) = (format!("Total funding ({cur})"), format!("Ongoing ({cur})"));
     let header = [
@@ -75,8 +88,12 @@ pub fn summary_table(title: &str, s: &Summary) -> String {
             ]
         })
         .collect();
-    table(&mut o, &header, &body);
+    table(o, &header, &body);
+}
 
+/// Each theme's projects and funding, and each programme's.
+fn themes(o: &mut String, s: &Summary) {
+    let cur = &s.currency;
     let _ = writeln!(o);
     let funding = format!("Funding ({cur})");
     let header = ["Theme", "Projects", funding.as_str()];
@@ -85,7 +102,7 @@ pub fn summary_table(title: &str, s: &Summary) -> String {
         .iter()
         .map(|t| vec![t.name.clone(), count(t.projects), t.funding.grouped()])
         .collect();
-    table(&mut o, &header, &body);
+    table(o, &header, &body);
 
     if !s.programmes.is_empty() {
         let _ = writeln!(o);
@@ -102,9 +119,12 @@ pub fn summary_table(title: &str, s: &Summary) -> String {
                 ]
             })
             .collect();
-        table(&mut o, &header, &body);
+        table(o, &header, &body);
     }
+}
 
+/// Each indicator's latest value and change.
+fn indicators(o: &mut String, s: &Summary) {
     if !s.indicators.is_empty() {
         let _ = writeln!(o);
         let header = ["Indicator", "Unit", "Latest", "Year", "Change"];
@@ -127,9 +147,8 @@ pub fn summary_table(title: &str, s: &Summary) -> String {
                 ]
             })
             .collect();
-        table(&mut o, &header, &body);
+        table(o, &header, &body);
     }
-    o
 }
 
 /// Columns padded to their widest cell (counted in characters); numbers right-aligned.

@@ -150,76 +150,7 @@ impl Validator<'_> {
             );
         }
         if let Some(nl) = &cfg.newsletter {
-            let mut settings = vec![("from", &nl.from)];
-            settings.extend(nl.reply_to.as_ref().map(|r| ("reply_to", r)));
-            for (key, value) in settings {
-                if let Err(why) = innopress_core::addresses::sender(key, value.get_ref()) {
-                    self.error(file, value.span(), why.to_string(), None);
-                }
-            }
-            if let Some(u) = &nl.unsubscribe
-                && let Err(why) = innopress_core::addresses::check_unsubscribe(u.get_ref())
-            {
-                self.error(
-                    file,
-                    u.span(),
-                    why.to_string(),
-                    Some("for example \"https://example.org/unsubscribe?email={email}&token={token}\" or \"mailto:unsubscribe@example.org\"".into()),
-                );
-            }
-            if let Some(u) = &nl.subscribe
-                && (!u.get_ref().to_ascii_lowercase().starts_with("mailto:")
-                    || u.get_ref().contains(['{', '}'])
-                    || innopress_core::addresses::check_unsubscribe(u.get_ref()).is_err())
-            {
-                self.error(
-                    file,
-                    u.span(),
-                    format!(
-                        "subscribe = {:?} must be a mailto: address without placeholders",
-                        u.get_ref()
-                    ),
-                    Some(
-                        "for example subscribe = \"mailto:join@example.org?subject=subscribe\""
-                            .into(),
-                    ),
-                );
-            }
-            if let Some(r) = &nl.return_path
-                && let Err(why) = innopress_core::addresses::return_path(r.get_ref())
-            {
-                self.error(
-                    file,
-                    r.span(),
-                    why.to_string(),
-                    Some("for example return_path = \"bounces@example.org\": a mailbox newsletter inbox reads, whose server delivers bounces+anything@ to it".into()),
-                );
-            }
-            if let Some(a) = &nl.address {
-                let text = a.get_ref();
-                if text.trim().is_empty()
-                    || text.len() > 400
-                    || text.chars().any(|c| c.is_control() && c != '\n')
-                {
-                    self.error(
-                        file,
-                        a.span(),
-                        "address must be the organisation's postal address: up to 400 characters, lines separated by newlines, no other control characters".into(),
-                        Some("for example address = \"Council of Tampere Region, Kelloportinkatu 1 B, 33100 Tampere, Finland\"".into()),
-                    );
-                }
-            }
-            if let Some(g) = &nl.greeting
-                && let crate::content::model::GreetingSetting::Words(w) = g.get_ref()
-                && let Some(why) = crate::content::model::GreetingSetting::problem(w)
-            {
-                self.error(
-                    file,
-                    g.span(),
-                    why,
-                    Some("write greeting = \"Hello {name},\", or greeting = false for none".into()),
-                );
-            }
+            self.newsletter(nl, file);
         }
         if let Err(why) = innopress_core::urls::BaseUrl::parse(cfg.base_url.get_ref()) {
             self.error(
@@ -227,6 +158,79 @@ impl Validator<'_> {
                 cfg.base_url.span(),
                 format!("base_url is not usable: {why}"),
                 Some("write the full address where the site will be published, e.g. \"https://example.org/innocities/\"".into()),
+            );
+        }
+    }
+
+    /// `[newsletter]`: the addresses, links and words a campaign is sent with.
+    fn newsletter(&mut self, nl: &crate::content::model::NewsletterConfig, file: FileId) {
+        let mut settings = vec![("from", &nl.from)];
+        settings.extend(nl.reply_to.as_ref().map(|r| ("reply_to", r)));
+        for (key, value) in settings {
+            if let Err(why) = innopress_core::addresses::sender(key, value.get_ref()) {
+                self.error(file, value.span(), why.to_string(), None);
+            }
+        }
+        if let Some(u) = &nl.unsubscribe
+            && let Err(why) = innopress_core::addresses::check_unsubscribe(u.get_ref())
+        {
+            self.error(
+                file,
+                u.span(),
+                why.to_string(),
+                Some("for example \"https://example.org/unsubscribe?email={email}&token={token}\" or \"mailto:unsubscribe@example.org\"".into()),
+            );
+        }
+        if let Some(u) = &nl.subscribe
+            && (!u.get_ref().to_ascii_lowercase().starts_with("mailto:")
+                || u.get_ref().contains(['{', '}'])
+                || innopress_core::addresses::check_unsubscribe(u.get_ref()).is_err())
+        {
+            self.error(
+                file,
+                u.span(),
+                format!(
+                    "subscribe = {:?} must be a mailto: address without placeholders",
+                    u.get_ref()
+                ),
+                Some(
+                    "for example subscribe = \"mailto:join@example.org?subject=subscribe\"".into(),
+                ),
+            );
+        }
+        if let Some(r) = &nl.return_path
+            && let Err(why) = innopress_core::addresses::return_path(r.get_ref())
+        {
+            self.error(
+                file,
+                r.span(),
+                why.to_string(),
+                Some("for example return_path = \"bounces@example.org\": a mailbox newsletter inbox reads, whose server delivers bounces+anything@ to it".into()),
+            );
+        }
+        if let Some(a) = &nl.address {
+            let text = a.get_ref();
+            if text.trim().is_empty()
+                || text.len() > 400
+                || text.chars().any(|c| c.is_control() && c != '\n')
+            {
+                self.error(
+                    file,
+                    a.span(),
+                    "address must be the organisation's postal address: up to 400 characters, lines separated by newlines, no other control characters".into(),
+                    Some("for example address = \"Council of Tampere Region, Kelloportinkatu 1 B, 33100 Tampere, Finland\"".into()),
+                );
+            }
+        }
+        if let Some(g) = &nl.greeting
+            && let crate::content::model::GreetingSetting::Words(w) = g.get_ref()
+            && let Some(why) = crate::content::model::GreetingSetting::problem(w)
+        {
+            self.error(
+                file,
+                g.span(),
+                why,
+                Some("write greeting = \"Hello {name},\", or greeting = false for none".into()),
             );
         }
     }

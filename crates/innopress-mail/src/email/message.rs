@@ -11,6 +11,7 @@ use lettre::message::dkim::{
 };
 use lettre::message::header::{ContentType, HeaderName};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use std::time::SystemTime;
 
@@ -53,7 +54,7 @@ pub struct MailSettings {
     pub list_id: String,
     /// mailto: or https: template with `{email}` and `{token}`.
     pub unsubscribe: Option<String>,
-    pub unsubscribe_secret: Option<String>,
+    pub unsubscribe_secret: Option<SecretString>,
     /// Domain for Message-IDs.
     pub domain: String,
     /// `[newsletter] return_path`: bounces come back to `LOCAL+HASH@DOMAIN` of it.
@@ -104,10 +105,10 @@ pub fn token(secret: &str, email: &str) -> String {
 /// The recipient's unsubscribe address from the template.
 pub fn unsubscribe_url(s: &MailSettings, email: &str) -> Option<String> {
     let template = s.unsubscribe.as_ref()?;
-    let tok = s
-        .unsubscribe_secret
-        .as_deref()
-        .map_or_else(|| "preview".to_string(), |secret| token(secret, email));
+    let tok = s.unsubscribe_secret.as_ref().map_or_else(
+        || "preview".to_string(),
+        |secret| token(secret.expose_secret(), email),
+    );
     Some(
         template
             .replace("{email}", &percent_encode(email))
@@ -147,7 +148,10 @@ pub fn return_path(s: &MailSettings, email: &str) -> lettre::Address {
     s.return_path
         .as_ref()
         .and_then(|rp| {
-            let hash = recipient_hash(s.unsubscribe_secret.as_deref(), email);
+            let hash = recipient_hash(
+                s.unsubscribe_secret.as_ref().map(|k| k.expose_secret()),
+                email,
+            );
             format!("{}+{hash}@{}", rp.user(), rp.domain()).parse().ok()
         })
         .unwrap_or_else(|| s.from.email.clone())
@@ -226,7 +230,10 @@ pub fn build(
         .date(date)
         .message_id(Some(message_id(
             n,
-            &recipient_hash(s.unsubscribe_secret.as_deref(), &to.email),
+            &recipient_hash(
+                s.unsubscribe_secret.as_ref().map(|k| k.expose_secret()),
+                &to.email,
+            ),
             &s.domain,
             kind,
         )))

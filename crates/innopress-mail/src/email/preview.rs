@@ -13,7 +13,7 @@ use rayon::prelude::*;
 pub fn settings(
     cfg: &SiteConfig,
     base: &BaseUrl,
-    secret: Option<String>,
+    secret: Option<secrecy::SecretString>,
     dkim: Option<lettre::message::dkim::DkimConfig>,
 ) -> Result<MailSettings, EmailError> {
     let host = base

@@ -209,11 +209,9 @@ pub fn kind(r: &Request) -> &'static str {
 
 /// Unix seconds as `2026-11-30T08:00:00Z`.
 pub fn rfc3339(t: i64) -> String {
-    let day = t.div_euclid(86_400);
-    let s = t.rem_euclid(86_400);
-    let date = innopress_core::date::Date::from_days_since_epoch(day)
-        .map_or_else(|| "1970-01-01".to_string(), |d| d.to_string());
-    format!("{date}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
+    jiff::Timestamp::from_second(t)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_string()
 }
 
 #[cfg(test)]

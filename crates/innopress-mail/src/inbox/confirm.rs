@@ -63,7 +63,12 @@ pub fn message(
         .date(date)
         .message_id(Some(format!(
             "<confirm.{}.{nanos}@{}>",
-            recipient_hash(s.unsubscribe_secret.as_deref(), email),
+            recipient_hash(
+                s.unsubscribe_secret
+                    .as_ref()
+                    .map(secrecy::ExposeSecret::expose_secret),
+                email
+            ),
             s.domain
         )))
         .singlepart(lettre::message::SinglePart::plain(body))?)
@@ -83,7 +88,7 @@ impl Confirmer {
         root: &Path,
         config: &innopress_content::content::model::SiteConfig,
         base: &innopress_core::urls::BaseUrl,
-        secret: Option<String>,
+        secret: Option<secrecy::SecretString>,
         words: Words,
     ) -> Result<Confirmer, CampaignError> {
         let target = campaign::smtp_target(root, config)?;

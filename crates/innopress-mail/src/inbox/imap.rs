@@ -7,6 +7,7 @@
 use super::Incoming;
 use super::limits::MAX_MESSAGE;
 use futures_util::StreamExt;
+use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,7 +26,7 @@ pub struct Target {
     pub port: u16,
     pub tls: bool,
     pub user: String,
-    pub password: String,
+    pub password: SecretString,
     pub mailbox: String,
     pub ca_pem: Option<Vec<u8>>,
     pub timeout: Duration,
@@ -55,7 +56,7 @@ pub enum ImapError {
 /// Parses the mailbox url; `password` from the environment.
 pub fn parse_url(
     url: &str,
-    password: Option<String>,
+    password: Option<SecretString>,
     ca_pem: Option<Vec<u8>>,
 ) -> Result<Target, ImapError> {
     let bad = |m: &str| {
@@ -283,7 +284,7 @@ impl Session {
                 .map_err(|e| err(format!("no greeting: {e}")))?
                 .ok_or_else(|| err("closed the connection before greeting".into()))?;
             client
-                .login(&t.user, &t.password)
+                .login(&t.user, t.password.expose_secret())
                 .await
                 .map_err(|(e, _)| err(format!("login as {} refused: {e}", t.user)))
         };

@@ -84,14 +84,7 @@ where
         .unwrap_or(Path::new("."));
     let tmp = tempfile::NamedTempFile::new_in(dir).map_err(io("write next to"))?;
     let mut out = BufWriter::with_capacity(1 << 16, tmp);
-    if raw
-        .fill_buf()
-        .map_err(io("read"))?
-        .starts_with(b"\xef\xbb\xbf")
-    {
-        raw.consume(3);
-        out.write_all(b"\xef\xbb\xbf").map_err(io("write"))?;
-    }
+    copy_bom(&mut raw, &mut out).map_err(io("read"))?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
@@ -150,20 +143,25 @@ where
         out.write_all(term).map_err(io("write"))?;
     }
     let new_rows = append();
-    if !new_rows.is_empty() && !ended_with_newline {
-        out.write_all(newline).map_err(io("write"))?;
-    }
-    for row in new_rows {
-        stats.added += 1;
-        layout.write_new(&mut out, row).map_err(io("write"))?;
-        out.write_all(newline).map_err(io("write"))?;
-    }
+    stats.added = new_rows.len() as u64;
+    layout
+        .append(&mut out, new_rows, ended_with_newline, newline)
+        .map_err(io("write"))?;
     if dry_run || stats.changed + stats.added == 0 {
         return Ok(stats);
     }
     replace(list, dir, out)?;
     stats.written = true;
     Ok(stats)
+}
+
+/// The byte-order mark, if the list starts with one, copied as it is.
+fn copy_bom(raw: &mut BufReader<File>, out: &mut impl Write) -> std::io::Result<()> {
+    if raw.fill_buf()?.starts_with(b"\xef\xbb\xbf") {
+        raw.consume(3);
+        out.write_all(b"\xef\xbb\xbf")?;
+    }
+    Ok(())
 }
 
 fn io_error(list: &Path, action: &'static str) -> impl FnOnce(std::io::Error) -> EditError {
@@ -361,6 +359,24 @@ impl Layout {
         cells[self.consent_at] = edit.consent_at;
         cells[self.source_at] = edit.source;
         write_cells(out, self.d, &cells)
+    }
+
+    /// The rows of people who asked to join, each with the list's line ending.
+    fn append(
+        &self,
+        out: &mut impl Write,
+        rows: Vec<NewRow>,
+        ended_with_newline: bool,
+        newline: &[u8],
+    ) -> std::io::Result<()> {
+        if !rows.is_empty() && !ended_with_newline {
+            out.write_all(newline)?;
+        }
+        for row in rows {
+            self.write_new(out, row)?;
+            out.write_all(newline)?;
+        }
+        Ok(())
     }
 
     /// A row for someone who asked to join, without its line ending.

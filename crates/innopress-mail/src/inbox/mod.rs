@@ -45,7 +45,7 @@ pub struct Incoming {
 pub struct Settings {
     pub addresses: classify::Addresses,
     /// `INNOPRESS_UNSUBSCRIBE_SECRET`: the key of every token and recipient hash.
-    pub secret: Option<String>,
+    pub secret: Option<secrecy::SecretString>,
 }
 
 pub use apply::Outcome;

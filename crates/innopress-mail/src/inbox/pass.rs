@@ -41,7 +41,10 @@ where
     let past = journal::read(root).map_err(io("read", journal::path(root)))?;
     let (mut all, more_waiting) = read_all(messages, settings, &past);
     let order = order(&all, now);
-    let secret = settings.secret.as_deref();
+    let secret = settings
+        .secret
+        .as_ref()
+        .map(secrecy::ExposeSecret::expose_secret);
     let index = Index::new(&all, &order, list, secret);
     let pass = Pass {
         all: &all,

@@ -9,6 +9,7 @@ use crate::smtp::{self, SmtpError};
 use innopress_content::content::model::SiteConfig;
 use innopress_core::addresses::mailto_address;
 use innopress_core::diagnostics::Diagnostics;
+use secrecy::SecretString;
 use std::path::{Path, PathBuf};
 
 /// What one run is asked to do.
@@ -190,7 +191,8 @@ fn settings(config: &SiteConfig) -> Settings {
         },
         secret: std::env::var("INNOPRESS_UNSUBSCRIBE_SECRET")
             .ok()
-            .filter(|s| !s.is_empty()),
+            .filter(|s| !s.is_empty())
+            .map(SecretString::from),
     }
 }
 
@@ -219,7 +221,8 @@ fn fetch(
         SmtpError::ReadCa { path, source } => OpenError::ReadCa { path, source },
         other => OpenError::Smtp(other),
     })?;
-    let target = imap::parse_url(&url, env("INNOPRESS_IMAP_PASSWORD"), ca)?;
+    let password = env("INNOPRESS_IMAP_PASSWORD").map(SecretString::from);
+    let target = imap::parse_url(&url, password, ca)?;
     let f = imap::fetch(&target)?;
     skipped.extend(f.skipped);
     if f.waiting > 0 {
@@ -270,7 +273,7 @@ fn mark(target: &imap::Target, keywords: bool, report: &Report) -> Marked {
 struct Confirmations<'a> {
     root: &'a Path,
     config: &'a SiteConfig,
-    secret: Option<String>,
+    secret: Option<SecretString>,
     words: Option<confirm::Words>,
     confirmer: Option<confirm::Confirmer>,
 }

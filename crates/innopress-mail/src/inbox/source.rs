@@ -328,12 +328,12 @@ fn from_line_time(line: &[u8]) -> Option<i64> {
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ];
     let m = MONTHS.iter().position(|x| month.eq_ignore_ascii_case(x))? as u8 + 1;
-    let d: u8 = day.parse().ok()?;
-    let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
+    let d: i8 = day.parse().ok()?;
+    let mut hms = time.split(':').map(|p| p.parse::<i8>().ok());
     let (h, mi) = (hms.next()??, hms.next()??);
     let s = hms.next().flatten().unwrap_or(0);
-    let date = innopress_core::date::Date::new(year, m, d)?;
-    Some(date.days_since_epoch() * 86_400 + h * 3600 + mi * 60 + s)
+    let at = jiff::civil::DateTime::new(i16::try_from(year).ok()?, m as i8, d, h, mi, s, 0).ok()?;
+    Some(jiff::tz::Offset::UTC.to_timestamp(at).ok()?.as_second())
 }
 
 #[cfg(test)]

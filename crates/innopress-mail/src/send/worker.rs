@@ -177,14 +177,8 @@ async fn deliver(
             }
         };
         if !journaled {
-            let entry = Entry {
-                email: rcpt.email.clone(),
-                state: State::Attempting,
-                reply: None,
-                message_id: msg.headers().get_raw("Message-ID").map(str::to_string),
-                time: journal::now(),
-            };
-            if !record(shared, entry).await {
+            let id = msg.headers().get_raw("Message-ID").map(str::to_string);
+            if !record(shared, entry(rcpt, State::Attempting, None, id)).await {
                 return Flow::Stop;
             }
             journaled = true;
@@ -195,41 +189,65 @@ async fn deliver(
         *stage = Stage::Transaction;
         let outcome = transact(c, &envelope, &body, shared.campaign.target.timeout).await;
         *stage = Stage::Before;
-        match outcome {
-            Outcome::Sent(reply) => {
-                let entry = Entry {
-                    email: rcpt.email.clone(),
-                    state: State::Sent,
-                    reply: Some(reply),
-                    message_id: None,
-                    time: journal::now(),
-                };
-                if !record(shared, entry).await {
-                    return Flow::Stop;
-                }
-                shared.sent.fetch_add(1, Ordering::Relaxed);
-                return Flow::Next;
+        if let Some(flow) = settle(shared, rcpt, conn, outcome, attempt).await {
+            return flow;
+        }
+    }
+}
+
+/// A journal line about `rcpt`.
+fn entry(
+    rcpt: &Recipient,
+    state: State,
+    reply: Option<String>,
+    message_id: Option<String>,
+) -> Entry {
+    Entry {
+        email: rcpt.email.clone(),
+        state,
+        reply,
+        message_id,
+        time: journal::now(),
+    }
+}
+
+/// What one transaction's outcome makes of the recipient; `None` to try again after the
+/// backoff.
+async fn settle(
+    shared: &Shared,
+    rcpt: &Recipient,
+    conn: &mut Option<AsyncSmtpConnection>,
+    outcome: Outcome,
+    attempt: u32,
+) -> Option<Flow> {
+    match outcome {
+        Outcome::Sent(reply) => {
+            if !record(shared, entry(rcpt, State::Sent, Some(reply), None)).await {
+                return Some(Flow::Stop);
             }
-            Outcome::Permanent(reply) => {
-                finish(shared, rcpt, State::FailedPermanent, reply).await;
-                return Flow::Next;
-            }
-            Outcome::Temporary(reply, broken) => {
-                if broken {
-                    *conn = None;
-                }
-                if attempt >= ATTEMPTS {
-                    finish(shared, rcpt, State::FailedTemporary, reply).await;
-                    return Flow::Next;
-                }
-                tokio::time::sleep(shared.retry_delay * 2u32.pow(attempt - 1)).await;
-            }
-            Outcome::Uncertain(_) => {
-                // the attempting entry stays: the next run reports it, never re-sends it
+            shared.sent.fetch_add(1, Ordering::Relaxed);
+            Some(Flow::Next)
+        }
+        Outcome::Permanent(reply) => {
+            finish(shared, rcpt, State::FailedPermanent, reply).await;
+            Some(Flow::Next)
+        }
+        Outcome::Temporary(reply, broken) => {
+            if broken {
                 *conn = None;
-                uncertain(shared, rcpt);
-                return Flow::Next;
             }
+            if attempt >= ATTEMPTS {
+                finish(shared, rcpt, State::FailedTemporary, reply).await;
+                return Some(Flow::Next);
+            }
+            tokio::time::sleep(shared.retry_delay * 2u32.pow(attempt - 1)).await;
+            None
+        }
+        Outcome::Uncertain(_) => {
+            // the attempting entry stays: the next run reports it, never re-sends it
+            *conn = None;
+            uncertain(shared, rcpt);
+            Some(Flow::Next)
         }
     }
 }
