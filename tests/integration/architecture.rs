@@ -276,14 +276,6 @@ const LONG_FUNCTIONS: &[(&str, usize)] = &[
     ),
     ("crates/innopress-content/src/synth.rs::generate", 133),
     (
-        "crates/innopress-content/src/validate/data.rs::data_warnings",
-        90,
-    ),
-    (
-        "crates/innopress-content/src/validate/mod.rs::documents",
-        90,
-    ),
-    (
         "crates/innopress-content/src/validate/pictures.rs::identity",
         105,
     ),
@@ -291,24 +283,19 @@ const LONG_FUNCTIONS: &[(&str, usize)] = &[
         "crates/innopress-core/src/markdown/shortcodes.rs::parse",
         101,
     ),
-    ("crates/innopress-import/src/lib.rs::run", 87),
     ("crates/innopress-import/src/map.rs::map_csv", 97),
     ("crates/innopress-import/src/mapping.rs::plan", 120),
-    ("crates/innopress-mail/src/email/message.rs::build", 88),
     ("crates/innopress-mail/src/inbox/apply.rs::fold", 103),
     ("crates/innopress-mail/src/inbox/imap.rs::fetch", 107),
     ("crates/innopress-mail/src/inbox/listedit.rs::rewrite", 90),
     ("crates/innopress-map/src/layout.rs::layout", 119),
-    ("crates/innopress-render/src/links.rs::check", 84),
     ("crates/innopress-render/src/record.rs::drift", 98),
-    ("crates/innopress-render/src/search.rs::index", 87),
     (
         "crates/innopress-render/src/site/documents.rs::doc_page",
         120,
     ),
     ("crates/innopress-render/src/site/mod.rs::render_site", 101),
     ("crates/innopress-render/src/site/share.rs::share", 98),
-    ("crates/innopress-render/src/theme.rs::load", 85),
 ];
 
 /// Every function outside tests as (file, name, lines from `fn` to its closing brace).

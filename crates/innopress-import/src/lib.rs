@@ -75,35 +75,8 @@ pub fn rejects_path(output: &Path) -> PathBuf {
 /// Reads the files, maps the rows, writes the projects file (unless rows were rejected and
 /// skipping was not asked for) and always the rejects file.
 pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
-    if opts.output.extension().and_then(|e| e.to_str()) != Some("toml") {
-        return Err(io_err(
-            &opts.output,
-            "the output must be a .toml file (e.g. content/data/projects/register.toml)",
-        ));
-    }
     let rejects_file = rejects_path(&opts.output);
-    for (written, input) in [
-        (&opts.output, &opts.csv),
-        (&opts.output, &opts.mapping),
-        (&rejects_file, &opts.csv),
-        (&rejects_file, &opts.mapping),
-    ] {
-        if same_file(written, input) {
-            return Err(io_err(
-                written,
-                format!(
-                    "the import would overwrite its input {}; choose another --output",
-                    input.display()
-                ),
-            ));
-        }
-    }
-    if opts.output.file_name().is_some_and(|n| n == "site.toml") {
-        return Err(io_err(
-            &opts.output,
-            "site.toml holds the site's settings; write projects under content/data/projects/",
-        ));
-    }
+    check_output(opts, &rejects_file)?;
     let mut diags = Diagnostics::default();
     let (Some(mapping_src), Some(csv_src)) = (
         read_source(&opts.mapping, &mut diags),
@@ -160,6 +133,40 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
         written,
         diagnostics: diags,
     })
+}
+
+/// The output is a `.toml` file other than `site.toml`, and writing it or the rejects
+/// would not overwrite an input.
+fn check_output(opts: &ImportOptions, rejects_file: &Path) -> Result<(), ImportError> {
+    if opts.output.extension().and_then(|e| e.to_str()) != Some("toml") {
+        return Err(io_err(
+            &opts.output,
+            "the output must be a .toml file (e.g. content/data/projects/register.toml)",
+        ));
+    }
+    for (written, input) in [
+        (opts.output.as_path(), opts.csv.as_path()),
+        (&opts.output, &opts.mapping),
+        (rejects_file, &opts.csv),
+        (rejects_file, &opts.mapping),
+    ] {
+        if same_file(written, input) {
+            return Err(io_err(
+                written,
+                format!(
+                    "the import would overwrite its input {}; choose another --output",
+                    input.display()
+                ),
+            ));
+        }
+    }
+    if opts.output.file_name().is_some_and(|n| n == "site.toml") {
+        return Err(io_err(
+            &opts.output,
+            "site.toml holds the site's settings; write projects under content/data/projects/",
+        ));
+    }
+    Ok(())
 }
 
 /// Reads a UTF-8 file the way content files are read (a non-UTF-8 byte is located).

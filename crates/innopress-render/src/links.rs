@@ -83,6 +83,31 @@ pub fn check(
         }
     }
 
+    let seen = Seen {
+        existing: &existing,
+        ids: &ids,
+        hint_for: &hint_for,
+    };
+    template_links(&pages, &from_markdown, base_path, &seen, &mut diags);
+    diags
+}
+
+/// What the link check knows of the site: the files there are, each page's ids, and how
+/// to hint at the right address.
+struct Seen<'a> {
+    existing: &'a BTreeSet<&'a str>,
+    ids: &'a BTreeMap<&'a str, &'a BTreeSet<String>>,
+    hint_for: &'a dyn Fn(&Problem) -> String,
+}
+
+/// The links the templates made (those not written in a document's Markdown).
+fn template_links(
+    pages: &[&(String, Scanned)],
+    from_markdown: &BTreeSet<(String, String)>,
+    base_path: &str,
+    seen: &Seen,
+    diags: &mut Diagnostics,
+) {
     for (page, found) in pages.iter().map(|p| (&p.0, &p.1)) {
         for url in found.links.iter().map(String::as_str) {
             if is_external(url) || from_markdown.contains(&(page.clone(), url.to_string())) {
@@ -93,8 +118,8 @@ pub fn check(
                 Some(rest) if url.starts_with('/') => format!("/{rest}"),
                 _ => url.to_string(),
             };
-            if let Some(problem) = resolve(page, &local, &existing, &ids) {
-                let hint = hint_for(&problem);
+            if let Some(problem) = resolve(page, &local, seen.existing, seen.ids) {
+                let hint = (seen.hint_for)(&problem);
                 diags.push(
                     Diagnostic::file_error(
                         format!("output/{page}"),
@@ -108,7 +133,6 @@ pub fn check(
             }
         }
     }
-    diags
 }
 
 /// Where an external link was found: a Markdown span, or a page the templates made.

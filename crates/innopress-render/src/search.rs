@@ -224,23 +224,7 @@ struct Term {
 pub fn index(mut records: Vec<SearchRecord>) -> Vec<(String, Vec<u8>)> {
     records.sort();
     records.dedup_by(|a, b| a.url == b.url);
-    // each document's term counts, in parallel; title words weigh more
-    let counted: Vec<(HashMap<String, u32>, u32)> = records
-        .par_iter()
-        .map(|r| {
-            let mut tf: HashMap<String, u32> = HashMap::new();
-            let mut len = 0;
-            for w in words(&r.text) {
-                *tf.entry(w).or_default() += 1;
-                len += 1;
-            }
-            for w in words(&r.title) {
-                *tf.entry(w).or_default() += TITLE_WEIGHT;
-                len += TITLE_WEIGHT;
-            }
-            (tf, len)
-        })
-        .collect();
+    let counted = term_counts(&records);
     let avg = (counted.iter().map(|(_, l)| f64::from(*l)).sum::<f64>()
         / counted.len().max(1) as f64)
         .max(1.0);
@@ -307,6 +291,26 @@ pub fn index(mut records: Vec<SearchRecord>) -> Vec<(String, Vec<u8>)> {
     }));
     out.sort();
     out
+}
+
+/// Each document's term counts and length, in parallel; title words weigh more.
+fn term_counts(records: &[SearchRecord]) -> Vec<(HashMap<String, u32>, u32)> {
+    records
+        .par_iter()
+        .map(|r| {
+            let mut tf: HashMap<String, u32> = HashMap::new();
+            let mut len = 0;
+            for w in words(&r.text) {
+                *tf.entry(w).or_default() += 1;
+                len += 1;
+            }
+            for w in words(&r.title) {
+                *tf.entry(w).or_default() += TITLE_WEIGHT;
+                len += TITLE_WEIGHT;
+            }
+            (tf, len)
+        })
+        .collect()
 }
 
 /// The words of rendered HTML as plain text: tags dropped (each ends a word), drawings,

@@ -67,25 +67,7 @@ pub fn load(root: &Path) -> Result<Theme, Diagnostics> {
         .map(|(name, (_, text))| (name.as_str(), text.as_str()))
         .collect();
     if let Err(e) = tera.add_raw_templates(raw) {
-        // tera names the template it failed on; map it back to the file
-        let chain = error_chain(&e);
-        let shown = templates
-            .iter()
-            .find(|(name, _)| chain.contains(&format!("'{name}'")))
-            .map(|(_, (shown, _))| shown.clone())
-            .unwrap_or_else(|| "themes/default/templates".into());
-        let (line, column) = tera_position(&chain).unwrap_or((1, 1));
-        let message = chain
-            .replace('\n', " ")
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        diags.push(Diagnostic {
-            line,
-            column,
-            ..Diagnostic::file_error(shown, format!("template error: {message}"))
-                .with_hint("fix the template syntax; see https://keats.github.io/tera/docs/")
-        });
+        diags.push(template_error(&e, &templates));
     }
     if diags.has_errors() {
         return Err(diags);
@@ -105,6 +87,29 @@ pub fn load(root: &Path) -> Result<Theme, Diagnostics> {
         strings,
         assets,
     })
+}
+
+/// A template that does not parse, at its file, line and column: tera names the template
+/// it failed on, and the name is mapped back to the file.
+fn template_error(e: &tera::Error, templates: &BTreeMap<String, (String, String)>) -> Diagnostic {
+    let chain = error_chain(e);
+    let shown = templates
+        .iter()
+        .find(|(name, _)| chain.contains(&format!("'{name}'")))
+        .map(|(_, (shown, _))| shown.clone())
+        .unwrap_or_else(|| "themes/default/templates".into());
+    let (line, column) = tera_position(&chain).unwrap_or((1, 1));
+    let message = chain
+        .replace('\n', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    Diagnostic {
+        line,
+        column,
+        ..Diagnostic::file_error(shown, format!("template error: {message}"))
+            .with_hint("fix the template syntax; see https://keats.github.io/tera/docs/")
+    }
 }
 
 /// tera reports parse errors as `--> LINE:COLUMN`.

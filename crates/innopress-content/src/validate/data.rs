@@ -77,7 +77,15 @@ pub fn data_warnings(site: &Site, policy: &Policy) -> Diagnostics {
             );
         }
     }
-    // a figure far from both the city's previous year and its median is a likely slip
+    slipped_digits(site, &mut warn);
+    diags
+}
+
+/// A figure far from both the city's previous year and its median: a likely slip.
+fn slipped_digits(
+    site: &Site,
+    warn: &mut impl FnMut(FileId, Range<usize>, String, Option<String>),
+) {
     let mut series: BTreeMap<(&str, &str), Vec<&crate::content::observation::Observation>> =
         BTreeMap::new();
     for o in &site.observations {
@@ -99,7 +107,6 @@ pub fn data_warnings(site: &Site, policy: &Policy) -> Diagnostics {
             }
         }
     }
-    diags
 }
 
 /// What to do about a likely slip, in `check` and the import alike.

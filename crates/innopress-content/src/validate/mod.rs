@@ -495,30 +495,39 @@ impl Validator<'_> {
                 } else {
                     numbers.insert(n, doc);
                 }
-                for slug in &issue.articles {
-                    let name = slug.get_ref().as_str();
-                    match articles.get(name) {
-                        None if site.broken.articles.iter().any(|b| b == name) => {}
-                        None => {
-                            let known = Ids::plain(
-                                "article",
-                                "content/articles/ (the file name without .md)",
-                                articles.keys().copied().collect(),
-                            );
-                            self.reference(f, off, &known, slug);
-                        }
-                        Some(a) if a.draft() && !opts.drafts && !doc.draft() => self.error(
-                            f,
-                            doc.file_span(slug.span()),
-                            format!("article `{name}` is a draft"),
-                            Some(
-                                "publish the article (draft = false) or remove it from this issue"
-                                    .into(),
-                            ),
-                        ),
-                        Some(_) => {}
-                    }
+                self.teased(doc, issue, &articles, opts);
+            }
+        }
+    }
+
+    /// The articles an issue teases exist and, unless drafts are built, are published.
+    fn teased(
+        &mut self,
+        doc: &Document,
+        issue: &crate::content::model::IssueMatter,
+        articles: &BTreeMap<&str, &Document>,
+        opts: Options,
+    ) {
+        let (site, f, off) = (self.site, doc.file, doc.matter_offset);
+        for slug in &issue.articles {
+            let name = slug.get_ref().as_str();
+            match articles.get(name) {
+                None if site.broken.articles.iter().any(|b| b == name) => {}
+                None => {
+                    let known = Ids::plain(
+                        "article",
+                        "content/articles/ (the file name without .md)",
+                        articles.keys().copied().collect(),
+                    );
+                    self.reference(f, off, &known, slug);
                 }
+                Some(a) if a.draft() && !opts.drafts && !doc.draft() => self.error(
+                    f,
+                    doc.file_span(slug.span()),
+                    format!("article `{name}` is a draft"),
+                    Some("publish the article (draft = false) or remove it from this issue".into()),
+                ),
+                Some(_) => {}
             }
         }
     }

@@ -187,26 +187,7 @@ pub fn build(
     let html = issue.html.fill(&hello, &unsub_text);
     let n = issue.number;
 
-    let html_part: MultiPart = if issue.images.is_empty() {
-        MultiPart::alternative()
-            .boundary(format!("=_innopress_{n}_alt"))
-            .singlepart(SinglePart::plain(text))
-            .singlepart(SinglePart::html(html))
-    } else {
-        let mut related = MultiPart::related()
-            .boundary(format!("=_innopress_{n}_rel"))
-            .singlepart(SinglePart::html(html));
-        for img in &issue.images {
-            related = related.singlepart(
-                Attachment::new_inline(img.cid.clone())
-                    .body(img.png.clone(), ContentType::parse("image/png")?),
-            );
-        }
-        MultiPart::alternative()
-            .boundary(format!("=_innopress_{n}_alt"))
-            .singlepart(SinglePart::plain(text))
-            .multipart(related)
-    };
+    let html_part = body(issue, text, html)?;
 
     let to_address: lettre::Address = to.email.parse().map_err(EmailError::Recipient)?;
     let to_box = Mailbox::new(
@@ -260,6 +241,32 @@ pub fn build(
         msg.sign(dkim);
     }
     Ok(msg)
+}
+
+/// The message's body: text and HTML as alternatives, the HTML with the charts' PNGs
+/// beside it when it shows any.
+fn body(issue: &RenderedIssue, text: String, html: String) -> Result<MultiPart, EmailError> {
+    let n = issue.number;
+    Ok(if issue.images.is_empty() {
+        MultiPart::alternative()
+            .boundary(format!("=_innopress_{n}_alt"))
+            .singlepart(SinglePart::plain(text))
+            .singlepart(SinglePart::html(html))
+    } else {
+        let mut related = MultiPart::related()
+            .boundary(format!("=_innopress_{n}_rel"))
+            .singlepart(SinglePart::html(html));
+        for img in &issue.images {
+            related = related.singlepart(
+                Attachment::new_inline(img.cid.clone())
+                    .body(img.png.clone(), ContentType::parse("image/png")?),
+            );
+        }
+        MultiPart::alternative()
+            .boundary(format!("=_innopress_{n}_alt"))
+            .singlepart(SinglePart::plain(text))
+            .multipart(related)
+    })
 }
 
 /// DKIM settings signing the usual headers plus the list headers (RFC 8058 asks for
