@@ -146,8 +146,7 @@ fn hbar_in(
         .iter()
         .map(|b| f.text_width(&b.label))
         .max()
-        .unwrap_or(40)
-        .clamp(40, most)
+        .map_or(40, |w| w.clamp(40, most))
         + 12;
     let plot_w = f.width.saturating_sub(label_w + 20).max(40) as f64;
     let labelled: Vec<(f64, &str)> = bars
@@ -197,25 +196,27 @@ fn hbar_in(
             .map_err(err)?;
         chart
             .draw_series(bars.iter().enumerate().map(|(k, b)| {
-                use plotters::style::text_anchor::{HPos, Pos, VPos};
                 let i = bars.len() - 1 - k;
-                // in white at the end of a bar long enough to hold it (white on the blue
-                // is 5.1:1), else in ink beside it
-                let (style, dx) = if inside[k] {
-                    let white = (FONT, f.text()).into_font().color(&WHITE);
-                    (white.pos(Pos::new(HPos::Right, VPos::Center)), -6)
-                } else {
-                    (
-                        text_style(f.text()).pos(Pos::new(HPos::Left, VPos::Center)),
-                        6,
-                    )
-                };
+                let (style, dx) = value_style(f, inside[k]);
                 EmptyElement::at((b.value, SegmentValue::CenterOf(i)))
                     + Text::new(b.value_label.clone(), (dx, 0), style)
             }))
             .map_err(err)?;
         Ok(())
     })
+}
+
+/// A bar's value label: in white at the end of a bar long enough to hold it (white on the
+/// blue is 5.1:1), else in ink beside it; its style and offset.
+fn value_style(f: Frame, inside: bool) -> (TextStyle<'static>, i32) {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    if inside {
+        let white = (FONT, f.text()).into_font().color(&WHITE);
+        (white.pos(Pos::new(HPos::Right, VPos::Center)), -6)
+    } else {
+        let ink = text_style(f.text()).pos(Pos::new(HPos::Left, VPos::Center));
+        (ink, 6)
+    }
 }
 
 /// Vertical bars (columns), labelled with their values.
@@ -358,39 +359,49 @@ fn stacked_in(
                 }
                 x += w;
             }
-            // the legend names every part in text, with its amount and share
-            for (i, (label, m)) in parts.iter().enumerate() {
-                let y = 14 + 26 * i as i32;
-                let colour = SOURCE_COLOURS[i % SOURCE_COLOURS.len()];
-                legend
-                    .draw(&Rectangle::new([(22, y - 8), (40, y + 8)], colour.filled()))
-                    .map_err(err)?;
-                legend
-                    .draw(&Rectangle::new(
-                        [(22, y - 8), (40, y + 8)],
-                        INK.stroke_width(1),
-                    ))
-                    .map_err(err)?;
-                let share = if total.cents() == 0 {
-                    0.0
-                } else {
-                    m.cents() as f64 / total.cents() as f64
-                };
-                let style = text_style(f.text()).pos(plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Left,
-                    plotters::style::text_anchor::VPos::Center,
-                ));
-                legend
-                    .draw(&Text::new(
-                        format!("{label}: {} ({})", m.display(currency), percent(share)),
-                        (50, y),
-                        style,
-                    ))
-                    .map_err(err)?;
-            }
-            Ok(())
+            stacked_legend(&legend, f, parts, total, currency)
         },
     )
+}
+
+/// The legend of a stacked bar: every part named in text, with its amount and share.
+fn stacked_legend(
+    legend: &DrawingArea<SVGBackend, Shift>,
+    f: Frame,
+    parts: &[(&str, Money)],
+    total: Money,
+    currency: &str,
+) -> DrawResult<()> {
+    for (i, (label, m)) in parts.iter().enumerate() {
+        let y = 14 + 26 * i as i32;
+        let colour = SOURCE_COLOURS[i % SOURCE_COLOURS.len()];
+        legend
+            .draw(&Rectangle::new([(22, y - 8), (40, y + 8)], colour.filled()))
+            .map_err(err)?;
+        legend
+            .draw(&Rectangle::new(
+                [(22, y - 8), (40, y + 8)],
+                INK.stroke_width(1),
+            ))
+            .map_err(err)?;
+        let share = if total.cents() == 0 {
+            0.0
+        } else {
+            m.cents() as f64 / total.cents() as f64
+        };
+        let style = text_style(f.text()).pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Left,
+            plotters::style::text_anchor::VPos::Center,
+        ));
+        legend
+            .draw(&Text::new(
+                format!("{label}: {} ({})", m.display(currency), percent(share)),
+                (50, y),
+                style,
+            ))
+            .map_err(err)?;
+    }
+    Ok(())
 }
 
 /// Lines with markers by year; `targets` drawn as labelled crosses.
@@ -417,27 +428,7 @@ fn line_in(
     targets: &[(i32, f64)],
     fmt: &(dyn Fn(f64) -> String + Sync),
 ) -> DrawResult<String> {
-    let years = series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.0))
-        .chain(targets.iter().map(|t| t.0));
-    let (lo, hi) = years.fold((i32::MAX, i32::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
-    let (lo, hi) = if lo > hi {
-        (2020, 2021)
-    } else {
-        (lo, hi.max(lo + 1))
-    };
-    let values = series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.1))
-        .chain(targets.iter().map(|t| t.1));
-    let (vmin, vmax) = values.fold((0f64, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
-    let vmax = nice_max(if vmax <= vmin { vmin + 1.0 } else { vmax * 1.1 });
-    let vmin = if vmin < 0.0 {
-        -nice_max(-vmin * 1.1)
-    } else {
-        0.0
-    };
+    let ((lo, hi), (vmin, vmax)) = line_ranges(series, targets);
     // room right of the plot for the lines' names
     let names_w = series
         .iter()
@@ -468,39 +459,7 @@ fn line_in(
             .draw()
             .map_err(err)?;
         for s in series {
-            let colour = s.colour;
-            chart
-                .draw_series(LineSeries::new(
-                    s.points.iter().copied(),
-                    colour.stroke_width(3),
-                ))
-                .map_err(err)?;
-            match s.marker {
-                Marker::Circle => chart
-                    .draw_series(s.points.iter().map(|p| Circle::new(*p, 5, colour.filled())))
-                    .map(drop),
-                Marker::Triangle => chart
-                    .draw_series(
-                        s.points
-                            .iter()
-                            .map(|p| TriangleMarker::new(*p, 7, colour.filled())),
-                    )
-                    .map(drop),
-            }
-            .map_err(err)?;
-            // direct label at the end of the line
-            if let Some(last) = s.points.last() {
-                let style = text_style(f.text()).pos(plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Left,
-                    plotters::style::text_anchor::VPos::Center,
-                ));
-                chart
-                    .draw_series(std::iter::once(
-                        EmptyElement::at(*last)
-                            + Text::new(f.fit(&s.label, names_w - 16), (12, 0), style),
-                    ))
-                    .map_err(err)?;
-            }
+            draw_line(&mut chart, s, f, names_w)?;
         }
         if !targets.is_empty() {
             chart
@@ -525,6 +484,76 @@ fn line_in(
         }
         Ok(())
     })
+}
+
+/// The years and the values a line chart spans, targets included; values from zero (or
+/// below it) to a round number above the highest.
+fn line_ranges(series: &[Series], targets: &[(i32, f64)]) -> ((i32, i32), (f64, f64)) {
+    let years = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.0))
+        .chain(targets.iter().map(|t| t.0));
+    let (lo, hi) = years.fold((i32::MAX, i32::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
+    let (lo, hi) = if lo > hi {
+        (2020, 2021)
+    } else {
+        (lo, hi.max(lo + 1))
+    };
+    let values = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .chain(targets.iter().map(|t| t.1));
+    let (vmin, vmax) = values.fold((0f64, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
+    let vmax = nice_max(if vmax <= vmin { vmin + 1.0 } else { vmax * 1.1 });
+    let vmin = if vmin < 0.0 {
+        -nice_max(-vmin * 1.1)
+    } else {
+        0.0
+    };
+    ((lo, hi), (vmin, vmax))
+}
+
+type LineChart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordi32, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// One line with its markers and, at its end, its name.
+fn draw_line(chart: &mut LineChart, s: &Series, f: Frame, names_w: u32) -> DrawResult<()> {
+    let colour = s.colour;
+    chart
+        .draw_series(LineSeries::new(
+            s.points.iter().copied(),
+            colour.stroke_width(3),
+        ))
+        .map_err(err)?;
+    match s.marker {
+        Marker::Circle => chart
+            .draw_series(s.points.iter().map(|p| Circle::new(*p, 5, colour.filled())))
+            .map(drop),
+        Marker::Triangle => chart
+            .draw_series(
+                s.points
+                    .iter()
+                    .map(|p| TriangleMarker::new(*p, 7, colour.filled())),
+            )
+            .map(drop),
+    }
+    .map_err(err)?;
+    // direct label at the end of the line
+    if let Some(last) = s.points.last() {
+        let style = text_style(f.text()).pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Left,
+            plotters::style::text_anchor::VPos::Center,
+        ));
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at(*last) + Text::new(f.fit(&s.label, names_w - 16), (12, 0), style),
+            ))
+            .map_err(err)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

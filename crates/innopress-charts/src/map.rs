@@ -216,10 +216,7 @@ pub fn indicator_map(
         Some(y) => y,
         None => usual_year(ind)?,
     };
-    let name = match year {
-        Some(y) => format!("map-{id}-{y}"),
-        None => format!("map-{id}"),
-    };
+    let name = year.map_or_else(|| format!("map-{id}"), |y| format!("map-{id}-{y}"));
     let (geojson, outline) = outline(summary)?;
     let fmt = value_formatter(&ind.unit);
     let cities = ranked(summary, ind, shown);
@@ -270,22 +267,7 @@ pub fn indicator_map(
             no_value: &w.map_no_value,
         },
     );
-    let class_label = |v: Option<f64>| {
-        v.map_or_else(
-            || w.map_no_value.clone(),
-            |v| classes[class_of(v)].label.clone(),
-        )
-    };
-    let rows = cities
-        .iter()
-        .map(|&(c, v)| {
-            vec![
-                c.name.clone(),
-                v.map_or_else(String::new, number),
-                class_label(v),
-            ]
-        })
-        .collect();
+    let rows = class_rows(&cities, &classes, &class_of, &w.map_no_value);
     Some(Chart {
         name,
         title: title.clone(),
@@ -299,6 +281,25 @@ pub fn indicator_map(
             rows,
         },
     })
+}
+
+/// The map's data table: each city, its value and its class.
+fn class_rows(
+    cities: &[(&innopress_impact::CitySummary, Option<f64>)],
+    classes: &[innopress_map::Class],
+    class_of: &dyn Fn(f64) -> usize,
+    no_value: &str,
+) -> Vec<Vec<String>> {
+    cities
+        .iter()
+        .map(|&(c, v)| {
+            let class = v.map_or_else(
+                || no_value.to_string(),
+                |v| classes[class_of(v)].label.clone(),
+            );
+            vec![c.name.clone(), v.map_or_else(String::new, number), class]
+        })
+        .collect()
 }
 
 /// Every city with its value in `year`: highest first, those without a value last, then

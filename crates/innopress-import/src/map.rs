@@ -28,22 +28,9 @@ pub fn map_csv(
         .delimiter(delimiter)
         .flexible(true)
         .from_reader(body);
-    let header: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(normalise).collect(),
-        Err(e) => {
-            diags.error(csv, 0..0, format!("cannot read the CSV header: {e}"), None);
-            return Mapped::default();
-        }
-    };
-    if header.iter().all(String::is_empty) {
-        diags.error(
-            csv,
-            0..0,
-            "the CSV has no header row",
-            Some("the first line must name the columns".to_string()),
-        );
+    let Some(header) = header(&mut reader, csv, diags) else {
         return Mapped::default();
-    }
+    };
     let plan = mapping::plan(m, &header, mapping_src, diags);
     if diags.has_errors() {
         return Mapped::default();
@@ -107,6 +94,32 @@ pub fn map_csv(
     mapped.projects.sort_by(|a, b| a.id.cmp(&b.id));
     mapped.rejects.sort_by_key(|r| r.line);
     mapped
+}
+
+/// The CSV's header, its names normalised; `None` (with the problem) when it cannot be read
+/// or names nothing.
+fn header(
+    reader: &mut csv::Reader<&[u8]>,
+    csv: &SourceFile,
+    diags: &mut Diagnostics,
+) -> Option<Vec<String>> {
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(normalise).collect(),
+        Err(e) => {
+            diags.error(csv, 0..0, format!("cannot read the CSV header: {e}"), None);
+            return None;
+        }
+    };
+    if header.iter().all(String::is_empty) {
+        diags.error(
+            csv,
+            0..0,
+            "the CSV has no header row",
+            Some("the first line must name the columns".to_string()),
+        );
+        return None;
+    }
+    Some(header)
 }
 
 /// Later rows whose id an earlier row already has are rejected, naming the earlier line.

@@ -240,75 +240,9 @@ pub fn parse(src: &SourceFile, diags: &mut Diagnostics) -> Option<Mapping> {
 pub fn plan(m: &Mapping, header: &[String], src: &SourceFile, diags: &mut Diagnostics) -> Plan {
     let r = Resolver { header, src };
     let csv = &m.csv;
-    let date = match DateFormat::parse(csv.date_format.get_ref()) {
-        Some(f) => f,
-        None => {
-            diags.error(
-                src,
-                csv.date_format.span(),
-                format!("unknown date format `{}`", csv.date_format.get_ref()),
-                Some("write `d`, `m` and `yyyy` once each with separators, e.g. \"d.m.yyyy\", \"yyyy-mm-dd\" or \"m/d/yyyy\"".into()),
-            );
-            DateFormat::parse("yyyy-mm-dd").expect("a valid format")
-        }
-    };
-    let decimal = match csv.decimal_separator.get_ref().as_str() {
-        "." => '.',
-        "," => ',',
-        other => {
-            diags.error(
-                src,
-                csv.decimal_separator.span(),
-                format!("unknown decimal separator `{other}`"),
-                Some("use \".\" or \",\"".into()),
-            );
-            '.'
-        }
-    };
-    let id = match (&m.id.column, &m.id.format) {
-        (Some(c), None) => Source::Column(r.column(c, diags)),
-        (None, Some(f)) => Source::Format(r.format(f, diags)),
-        _ => {
-            diags.push(
-                innopress_core::diagnostics::Diagnostic::file_error(
-                    src.path.clone(),
-                    "[id] needs exactly one of `column` or `format`",
-                )
-                .with_hint("e.g. `[id]` then `column = \"Code\"`"),
-            );
-            Source::Value(String::new())
-        }
-    };
-    let thousands = match csv
-        .thousands_separator
-        .get_ref()
-        .chars()
-        .collect::<Vec<_>>()[..]
-    {
-        [] => None,
-        [c] if c != decimal && !c.is_ascii_digit() => Some(c),
-        _ => {
-            diags.error(
-                src,
-                csv.thousands_separator.span(),
-                "the thousands separator must be one character other than a digit and the decimal separator",
-                Some("e.g. \".\" with decimal_separator = \",\"; spaces between groups are always allowed".into()),
-            );
-            None
-        }
-    };
+    let (date, decimal, thousands) = number_formats(csv, src, diags);
+    let id = id_source(m, &r, src, diags);
     let prefix = m.id.prefix.get_ref();
-    if !prefix
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    {
-        diags.error(
-            src,
-            m.id.prefix.span(),
-            format!("the id prefix `{prefix}` is not part of a slug"),
-            Some("use lowercase letters a-z, digits and dashes, e.g. \"erdf-\"".into()),
-        );
-    }
     let f = &m.fields;
     let funding = [
         &m.funding.eu,
@@ -356,6 +290,90 @@ pub fn plan(m: &Mapping, header: &[String], src: &SourceFile, diags: &mut Diagno
             .collect(),
         themes_default: m.themes.default.clone(),
     }
+}
+
+/// How the CSV writes dates and numbers: the date format, the decimal separator and the
+/// thousands separator, each problem reported at its line.
+fn number_formats(
+    csv: &CsvFormat,
+    src: &SourceFile,
+    diags: &mut Diagnostics,
+) -> (DateFormat, char, Option<char>) {
+    let date = match DateFormat::parse(csv.date_format.get_ref()) {
+        Some(f) => f,
+        None => {
+            diags.error(
+                src,
+                csv.date_format.span(),
+                format!("unknown date format `{}`", csv.date_format.get_ref()),
+                Some("write `d`, `m` and `yyyy` once each with separators, e.g. \"d.m.yyyy\", \"yyyy-mm-dd\" or \"m/d/yyyy\"".into()),
+            );
+            DateFormat::parse("yyyy-mm-dd").expect("a valid format")
+        }
+    };
+    let decimal = match csv.decimal_separator.get_ref().as_str() {
+        "." => '.',
+        "," => ',',
+        other => {
+            diags.error(
+                src,
+                csv.decimal_separator.span(),
+                format!("unknown decimal separator `{other}`"),
+                Some("use \".\" or \",\"".into()),
+            );
+            '.'
+        }
+    };
+    let thousands = match csv
+        .thousands_separator
+        .get_ref()
+        .chars()
+        .collect::<Vec<_>>()[..]
+    {
+        [] => None,
+        [c] if c != decimal && !c.is_ascii_digit() => Some(c),
+        _ => {
+            diags.error(
+                src,
+                csv.thousands_separator.span(),
+                "the thousands separator must be one character other than a digit and the decimal separator",
+                Some("e.g. \".\" with decimal_separator = \",\"; spaces between groups are always allowed".into()),
+            );
+            None
+        }
+    };
+    (date, decimal, thousands)
+}
+
+/// Where a project's id comes from, and that its prefix can begin a slug.
+fn id_source(m: &Mapping, r: &Resolver, src: &SourceFile, diags: &mut Diagnostics) -> Source {
+    let id = match (&m.id.column, &m.id.format) {
+        (Some(c), None) => Source::Column(r.column(c, diags)),
+        (None, Some(f)) => Source::Format(r.format(f, diags)),
+        _ => {
+            diags.push(
+                innopress_core::diagnostics::Diagnostic::file_error(
+                    src.path.clone(),
+                    "[id] needs exactly one of `column` or `format`",
+                )
+                .with_hint("e.g. `[id]` then `column = \"Code\"`"),
+            );
+            Source::Value(String::new())
+        }
+    };
+    let prefix = m.id.prefix.get_ref();
+    if !prefix
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        diags.error(
+            src,
+            m.id.prefix.span(),
+            format!("the id prefix `{prefix}` is not part of a slug"),
+            Some("use lowercase letters a-z, digits and dashes, e.g. \"erdf-\"".into()),
+        );
+    }
+    id
 }
 
 struct Resolver<'a> {

@@ -108,12 +108,79 @@ pub fn sha256(text: &str) -> String {
 /// or nothing was recorded).
 pub type EmailChanged = fn(&Model, &Document, &Record) -> Option<&'static str>;
 
+/// What changed since the record of `doc` was made: the first figure, chart or table that
+/// differs, and how many others do; `None` when nothing does.
+fn changed(model: &Model, doc: &Document, record: &Record) -> Option<String> {
+    let words = &model.theme.strings;
+    // what the document would show now, compared value by value with its record
+    let now = record_of(model, doc, Stamp::Published(record.as_of.0));
+    // a figure the data no longer gives is a change too
+    let figures: Vec<(&RecordedFigure, &str)> = record
+        .figures
+        .iter()
+        .map(|f| (f, now.figure(f).unwrap_or("no value")))
+        .filter(|(f, v)| *v != f.value)
+        .collect();
+    let charts: Vec<&str> = record
+        .charts
+        .iter()
+        .filter(|c| now.chart(&c.name).is_some_and(|n| n.table != c.table))
+        .map(|c| c.title.as_str())
+        .collect();
+    let tables: Vec<&str> = record
+        .tables
+        .iter()
+        .filter(|t| {
+            now.table(&t.key)
+                .is_some_and(|n| n.projects != t.projects || n.caption != t.caption)
+        })
+        .map(|t| t.caption.as_str())
+        .collect();
+    let others = figures.len() + charts.len() + tables.len();
+    if others == 0 {
+        return None;
+    }
+    let when = match (record.sent, record.published) {
+        (Some(d), _) => format!("sent on {}", words.long_date(d.0)),
+        (_, Some(d)) => format!("published on {}", words.long_date(d.0)),
+        _ => "published".to_string(),
+    };
+    let mut message = match (figures.first(), charts.first(), tables.first()) {
+        (Some((f, v)), _, _) => {
+            let mut name = match &f.indicator {
+                Some(i) if f.name == "indicator" => format!("indicator {i}"),
+                _ => f.name.clone(),
+            };
+            if let Some(c) = &f.city {
+                name.push_str(&format!(" of {c}"));
+            }
+            if let Some(y) = f.year {
+                name.push_str(&format!(" for {y} at"));
+            }
+            format!("{when} with {name} {}; the data now gives {v}", f.value)
+        }
+        (None, Some(title), _) => {
+            format!("{when}; the data behind its chart \u{201c}{title}\u{201d} has changed since")
+        }
+        (None, None, Some(caption)) => {
+            format!("{when}; the rows of its table \u{201c}{caption}\u{201d} have changed since")
+        }
+        (None, None, None) => return None,
+    };
+    if others > 1 {
+        message.push_str(&format!(
+            " ({} more figures, charts or tables changed)",
+            others - 1
+        ));
+    }
+    Some(message)
+}
+
 /// One warning per document whose record differs from what the data gives now: the first
 /// figure that changed, and how many others did. `email_changed` says whether a sent
 /// issue's email, rendered now, differs from its record (the email is the mail crate's).
 pub fn drift(model: &Model, email_changed: EmailChanged) -> Diagnostics {
     let mut out = Diagnostics::default();
-    let words = &model.theme.strings;
     for kind in innopress_content::content::model::DocKind::ALL {
         for doc in model.site.docs(kind) {
             let Some((record, _)) = &doc.record else {
@@ -130,71 +197,9 @@ pub fn drift(model: &Model, email_changed: EmailChanged) -> Diagnostics {
                 }
                 .with_hint("the archive shows the issue as it renders now; undo the change to show it exactly as sent".to_string()));
             }
-            // what the document would show now, compared value by value with its record
-            let now = record_of(model, doc, Stamp::Published(record.as_of.0));
-            // a figure the data no longer gives is a change too
-            let figures: Vec<(&RecordedFigure, &str)> = record
-                .figures
-                .iter()
-                .map(|f| (f, now.figure(f).unwrap_or("no value")))
-                .filter(|(f, v)| *v != f.value)
-                .collect();
-            let charts: Vec<&str> = record
-                .charts
-                .iter()
-                .filter(|c| now.chart(&c.name).is_some_and(|n| n.table != c.table))
-                .map(|c| c.title.as_str())
-                .collect();
-            let tables: Vec<&str> = record
-                .tables
-                .iter()
-                .filter(|t| {
-                    now.table(&t.key)
-                        .is_some_and(|n| n.projects != t.projects || n.caption != t.caption)
-                })
-                .map(|t| t.caption.as_str())
-                .collect();
-            let others = figures.len() + charts.len() + tables.len();
-            if others == 0 {
+            let Some(message) = changed(model, doc, record) else {
                 continue;
-            }
-            let when = match (record.sent, record.published) {
-                (Some(d), _) => format!("sent on {}", words.long_date(d.0)),
-                (_, Some(d)) => format!("published on {}", words.long_date(d.0)),
-                _ => "published".to_string(),
             };
-            let mut message = match (figures.first(), charts.first(), tables.first()) {
-                (Some((f, v)), _, _) => {
-                    let mut name = match &f.indicator {
-                        Some(i) if f.name == "indicator" => format!("indicator {i}"),
-                        _ => f.name.clone(),
-                    };
-                    if let Some(c) = &f.city {
-                        name.push_str(&format!(" of {c}"));
-                    }
-                    if let Some(y) = f.year {
-                        name.push_str(&format!(" for {y} at"));
-                    }
-                    format!("{when} with {name} {}; the data now gives {v}", f.value)
-                }
-                (None, Some(title), _) => {
-                    format!(
-                        "{when}; the data behind its chart \u{201c}{title}\u{201d} has changed since"
-                    )
-                }
-                (None, None, Some(caption)) => {
-                    format!(
-                        "{when}; the rows of its table \u{201c}{caption}\u{201d} have changed since"
-                    )
-                }
-                (None, None, None) => continue,
-            };
-            if others > 1 {
-                message.push_str(&format!(
-                    " ({} more figures, charts or tables changed)",
-                    others - 1
-                ));
-            }
             let path = &model.site.source(doc.file).path;
             out.push(Diagnostic {
                 severity: Severity::Warning,

@@ -3,6 +3,7 @@
 //! sender, a keyed hash) is decided before, in [`super::run`].
 
 use super::classify::{Parsed, Request};
+use super::dsn::Failure;
 use crate::email::message::token;
 use crate::subscribers::Status;
 use std::collections::BTreeSet;
@@ -66,100 +67,130 @@ pub fn fold<'a>(
     days: &mut BTreeSet<i64>,
     now: i64,
 ) -> RowResult {
-    let mut r = RowResult::default();
-    let mut state = initial;
-    let mut waiting: Option<usize> = None;
-    let mut last = None;
-    let unchanged = |why: &str| Outcome::Unchanged {
-        email: Some(email.to_string()),
-        why: why.to_string(),
+    let mut f = Fold {
+        email,
+        state: initial,
+        waiting: None,
+        last: None,
+        days,
+        now,
     };
+    let mut r = RowResult::default();
     for hit in hits {
-        let p = parsed(hit.index);
-        let change = |state: &mut Status, last: &mut Option<usize>, to: Status| {
-            let from = std::mem::replace(state, to);
-            *last = Some(hit.index);
-            Outcome::Changed {
-                email: email.to_string(),
-                from,
-                to,
-            }
-        };
-        let out = match &p.request {
-            Request::Unsubscribe { .. } => {
-                waiting = None;
-                if state == Status::Unsubscribed {
-                    unchanged("already unsubscribed")
-                } else {
-                    change(&mut state, &mut last, Status::Unsubscribed)
-                }
-            }
-            Request::Bounce { failures, .. } => {
-                let Some(f) = failures
-                    .iter()
-                    .find(|f| f.recipient.as_deref() == Some(email))
-                    .or(failures.first())
-                else {
-                    continue;
-                };
-                if !matches!(state, Status::Subscribed | Status::Pending) {
-                    unchanged("not subscribed")
-                } else if f.permanent && hit.strong {
-                    waiting = None;
-                    change(&mut state, &mut last, Status::Bounced)
-                } else {
-                    // the day it reached us: a sender can write any Date, and three forged
-                    // reports in one run must not make three days
-                    let day = arrival(p, now).div_euclid(86_400);
-                    days.insert(day);
-                    let today = now.div_euclid(86_400);
-                    let recent = days.range(today - SOFT_WINDOW_DAYS + 1..=today + 1).count();
-                    if recent >= SOFT_DAYS {
-                        waiting = None;
-                        change(&mut state, &mut last, Status::Bounced)
-                    } else {
-                        Outcome::SoftBounce {
-                            email: email.to_string(),
-                            days: recent,
-                        }
-                    }
-                }
-            }
-            Request::Subscribe { .. } => {
-                if state == Status::Subscribed {
-                    unchanged("already subscribed")
-                } else {
-                    // the status stays until the confirmation comes back: a request is
-                    // not consent, and may be someone else's
-                    waiting = Some(hit.index);
-                    Outcome::ConfirmationSent {
-                        email: email.to_string(),
-                    }
-                }
-            }
-            Request::Confirm { .. } => {
-                waiting = None;
-                if state == Status::Subscribed {
-                    unchanged("already subscribed")
-                } else {
-                    change(&mut state, &mut last, Status::Subscribed)
-                }
-            }
-            Request::AutoReply | Request::Notice(_) | Request::Other(_) => continue,
-        };
-        r.outcomes.push((hit.index, out));
+        if let Some(out) = f.apply(hit, parsed(hit.index)) {
+            r.outcomes.push((hit.index, out));
+        }
     }
     // a confirmation goes out only for the last request to join, when nothing after it
     // (leaving, a bounce) ended the wish
     for (i, o) in &mut r.outcomes {
-        if matches!(o, Outcome::ConfirmationSent { .. }) && waiting != Some(*i) {
-            *o = unchanged("a later message in this run settled it");
+        if matches!(o, Outcome::ConfirmationSent { .. }) && f.waiting != Some(*i) {
+            *o = f.unchanged("a later message in this run settled it");
         }
     }
-    if state != initial {
-        r.edit = last.map(|i| (state, i));
+    if f.state != initial {
+        r.edit = f.last.map(|i| (f.state, i));
     }
     r
+}
+
+/// A row's state while its messages are applied in order.
+struct Fold<'a, 'd> {
+    email: &'a str,
+    state: Status,
+    /// The request to join still waiting for its confirmation to go out.
+    waiting: Option<usize>,
+    /// The message that made the last change.
+    last: Option<usize>,
+    days: &'d mut BTreeSet<i64>,
+    now: i64,
+}
+
+impl Fold<'_, '_> {
+    fn unchanged(&self, why: &str) -> Outcome {
+        Outcome::Unchanged {
+            email: Some(self.email.to_string()),
+            why: why.to_string(),
+        }
+    }
+
+    fn change(&mut self, hit: &Hit, to: Status) -> Outcome {
+        let from = std::mem::replace(&mut self.state, to);
+        self.last = Some(hit.index);
+        Outcome::Changed {
+            email: self.email.to_string(),
+            from,
+            to,
+        }
+    }
+
+    /// What one message does to the row; `None` for one that asks nothing of it.
+    fn apply(&mut self, hit: &Hit, p: &Parsed) -> Option<Outcome> {
+        Some(match &p.request {
+            Request::Unsubscribe { .. } => {
+                self.waiting = None;
+                if self.state == Status::Unsubscribed {
+                    self.unchanged("already unsubscribed")
+                } else {
+                    self.change(hit, Status::Unsubscribed)
+                }
+            }
+            Request::Bounce { failures, .. } => return self.bounce(hit, p, failures),
+            Request::Subscribe { .. } => {
+                if self.state == Status::Subscribed {
+                    self.unchanged("already subscribed")
+                } else {
+                    // the status stays until the confirmation comes back: a request is
+                    // not consent, and may be someone else's
+                    self.waiting = Some(hit.index);
+                    Outcome::ConfirmationSent {
+                        email: self.email.to_string(),
+                    }
+                }
+            }
+            Request::Confirm { .. } => {
+                self.waiting = None;
+                if self.state == Status::Subscribed {
+                    self.unchanged("already subscribed")
+                } else {
+                    self.change(hit, Status::Subscribed)
+                }
+            }
+            Request::AutoReply | Request::Notice(_) | Request::Other(_) => return None,
+        })
+    }
+
+    /// A delivery failure: at once when permanent and surely ours, else a day counted.
+    fn bounce(&mut self, hit: &Hit, p: &Parsed, failures: &[Failure]) -> Option<Outcome> {
+        let f = failures
+            .iter()
+            .find(|f| f.recipient.as_deref() == Some(self.email))
+            .or(failures.first())?;
+        if !matches!(self.state, Status::Subscribed | Status::Pending) {
+            return Some(self.unchanged("not subscribed"));
+        }
+        if f.permanent && hit.strong {
+            self.waiting = None;
+            return Some(self.change(hit, Status::Bounced));
+        }
+        // the day it reached us: a sender can write any Date, and three forged reports in
+        // one run must not make three days
+        let day = arrival(p, self.now).div_euclid(86_400);
+        self.days.insert(day);
+        let today = self.now.div_euclid(86_400);
+        let recent = self
+            .days
+            .range(today - SOFT_WINDOW_DAYS + 1..=today + 1)
+            .count();
+        if recent >= SOFT_DAYS {
+            self.waiting = None;
+            return Some(self.change(hit, Status::Bounced));
+        }
+        Some(Outcome::SoftBounce {
+            email: self.email.to_string(),
+            days: recent,
+        })
+    }
 }
 
 /// When a message happened, for the list and for counting days: its Date, unless that is

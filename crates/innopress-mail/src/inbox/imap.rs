@@ -140,6 +140,30 @@ pub struct Fetched {
     pub keywords: bool,
 }
 
+/// What one run takes of the messages, by size: one over the limit is left (and said), the
+/// rest beyond the run's caps waits for the next, so a flood of mail cannot make every run
+/// run out of memory or time.
+fn take(sizes: Vec<(u32, u32)>, mailbox: &str, out: &mut Fetched) -> Vec<(u32, u64)> {
+    let mut wanted: Vec<(u32, u64)> = Vec::new();
+    let mut total = 0u64;
+    for (uid, size) in sizes {
+        let size = u64::from(size);
+        if size > MAX_MESSAGE {
+            out.skipped.push(format!(
+                "{} uid {uid}: larger than {} MB, not read",
+                mailbox,
+                MAX_MESSAGE >> 20
+            ));
+        } else if wanted.len() >= MAX_PER_RUN || total + size > MAX_BYTES_PER_RUN {
+            out.waiting += 1;
+        } else {
+            total += size;
+            wanted.push((uid, size));
+        }
+    }
+    wanted
+}
+
 /// Fetches every message not yet handled.
 pub fn fetch(t: &Target) -> Result<Fetched, ImapError> {
     runtime(t)?.block_on(async {
@@ -322,44 +346,8 @@ impl Session {
             keywords,
         };
         // sizes first: a message over the limit is never downloaded
-        let mut sizes: Vec<(u32, u32)> = Vec::new();
-        for chunk in uids.chunks(500) {
-            let set = uid_set(chunk);
-            sizes.extend(
-                timed(&host, timeout, async {
-                    let mut v = Vec::new();
-                    let mut s = self.inner.uid_fetch(&set, "(UID RFC822.SIZE)").await?;
-                    while let Some(f) = s.next().await {
-                        let f = f?;
-                        if let (Some(uid), Some(size)) = (f.uid, f.size) {
-                            v.push((uid, size));
-                        }
-                    }
-                    Ok(v)
-                })
-                .await?,
-            );
-        }
-        sizes.sort_unstable();
-        // what one run takes: the rest waits for the next, so a flood of mail cannot make
-        // every run run out of memory or time
-        let mut wanted: Vec<(u32, u64)> = Vec::new();
-        let mut total = 0u64;
-        for (uid, size) in sizes {
-            let size = u64::from(size);
-            if size > MAX_MESSAGE {
-                out.skipped.push(format!(
-                    "{} uid {uid}: larger than {} MB, not read",
-                    t.mailbox,
-                    MAX_MESSAGE >> 20
-                ));
-            } else if wanted.len() >= MAX_PER_RUN || total + size > MAX_BYTES_PER_RUN {
-                out.waiting += 1;
-            } else {
-                total += size;
-                wanted.push((uid, size));
-            }
-        }
+        let sizes = self.sizes(&uids, &host, timeout).await?;
+        let wanted = take(sizes, &t.mailbox, &mut out);
         // bodies in batches of at most 20 messages or 20 MB, each with its own deadline
         let mut batch: Vec<u32> = Vec::new();
         let mut bytes = 0u64;
@@ -404,6 +392,35 @@ impl Session {
             bytes = 0;
         }
         Ok(out)
+    }
+
+    /// Each message's size, sorted by UID.
+    async fn sizes(
+        &mut self,
+        uids: &[u32],
+        host: &str,
+        timeout: Duration,
+    ) -> Result<Vec<(u32, u32)>, ImapError> {
+        let mut sizes: Vec<(u32, u32)> = Vec::new();
+        for chunk in uids.chunks(500) {
+            let set = uid_set(chunk);
+            sizes.extend(
+                timed(host, timeout, async {
+                    let mut v = Vec::new();
+                    let mut s = self.inner.uid_fetch(&set, "(UID RFC822.SIZE)").await?;
+                    while let Some(f) = s.next().await {
+                        let f = f?;
+                        if let (Some(uid), Some(size)) = (f.uid, f.size) {
+                            v.push((uid, size));
+                        }
+                    }
+                    Ok(v)
+                })
+                .await?,
+            );
+        }
+        sizes.sort_unstable();
+        Ok(sizes)
     }
 
     async fn close(mut self) {
