@@ -260,35 +260,6 @@ fn the_library_returns_no_string_errors() {
     assert!(found.is_empty(), "{found:#?}");
 }
 
-/// Functions longer than the rule allows, with the length each may not pass while it
-/// waits to be split (ARCHITECTURE.md): the list can only shrink.
-const LONG_FUNCTIONS: &[(&str, usize)] = &[
-    ("crates/innopress-cms/src/config.rs::decap", 102),
-    ("crates/innopress-collect/src/templates.rs::xlsx", 132),
-    (
-        "crates/innopress-content/src/content/tables.rs::load_array",
-        107,
-    ),
-    ("crates/innopress-content/src/synth.rs::generate", 133),
-    (
-        "crates/innopress-content/src/validate/pictures.rs::identity",
-        105,
-    ),
-    (
-        "crates/innopress-core/src/markdown/shortcodes.rs::parse",
-        101,
-    ),
-    ("crates/innopress-import/src/map.rs::map_csv", 97),
-    ("crates/innopress-mail/src/inbox/listedit.rs::rewrite", 90),
-    ("crates/innopress-map/src/layout.rs::layout", 119),
-    (
-        "crates/innopress-render/src/site/documents.rs::doc_page",
-        120,
-    ),
-    ("crates/innopress-render/src/site/mod.rs::render_site", 101),
-    ("crates/innopress-render/src/site/share.rs::share", 98),
-];
-
 /// Every function outside tests as (file, name, lines from `fn` to its closing brace).
 fn functions() -> Vec<(String, String, usize)> {
     let mut out = Vec::new();
@@ -352,38 +323,20 @@ fn no_function_outside_tests_passes_80_lines_and_no_command_60() {
         "the test must see the functions: {}",
         all.len()
     );
-    let mut long = Vec::new();
-    for (file, name, n) in &all {
-        let limit = if file.starts_with("src/commands/") {
-            60
-        } else {
-            80
-        };
-        let key = format!("{file}::{name}");
-        let allowed = LONG_FUNCTIONS
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map_or(limit, |(_, n)| *n);
-        if *n > allowed {
-            long.push(format!("{key}: {n} lines (at most {allowed})"));
-        }
-    }
+    let long: Vec<String> = all
+        .iter()
+        .filter(|(file, _, n)| {
+            *n > if file.starts_with("src/commands/") {
+                60
+            } else {
+                80
+            }
+        })
+        .map(|(file, name, n)| format!("{file}::{name}: {n} lines"))
+        .collect();
     assert!(
         long.is_empty(),
         "split these functions:\n{}",
         long.join("\n")
-    );
-    // a function split below the rule leaves the list
-    let stale: Vec<&str> = LONG_FUNCTIONS
-        .iter()
-        .filter(|(k, _)| {
-            !all.iter()
-                .any(|(f, name, n)| format!("{f}::{name}") == *k && *n > 80)
-        })
-        .map(|(k, _)| *k)
-        .collect();
-    assert!(
-        stale.is_empty(),
-        "no longer long, take them off LONG_FUNCTIONS: {stale:?}"
     );
 }

@@ -217,6 +217,44 @@ fn rows_file(name: String, label: String, file: String, key: &str, list: &[Field
 
 /// The whole configuration, as the value Decap reads.
 pub fn decap(root: &Path, settings: &Settings, mode: Mode) -> Value {
+    let files = data_files_of(root);
+    let mut config = json!({
+        "media_folder": MEDIA_FOLDER,
+        "public_folder": PUBLIC_FOLDER,
+        "slug": {"encoding": "ascii", "clean_accents": true, "sanitize_replacement": "-"},
+        "collections": [
+            documents("articles", "News and stories", "Article", &schema::DOCUMENT),
+            documents("pages", "Pages", "Page", &schema::DOCUMENT),
+            documents("reports", "Reports", "Report", &schema::DOCUMENT),
+            documents("newsletters", "Newsletter issues", "Newsletter issue", &schema::ISSUE),
+            json!({
+                "name": "data",
+                "label": "Data",
+                "editor": {"preview": false},
+                "files": files,
+            }),
+        ],
+    });
+    if let Some(url) = &settings.base_url {
+        config["site_url"] = json!(url);
+        config["display_url"] = json!(url);
+    }
+    let cms = settings.cms.as_ref();
+    config["backend"] = backend(cms);
+    match mode {
+        Mode::Local => config["local_backend"] = json!(true),
+        Mode::Published => {
+            if cms.is_some_and(|c| c.editorial_workflow) {
+                config["publish_mode"] = json!("editorial_workflow");
+            }
+        }
+    }
+    config
+}
+
+/// The editor's data files: the site's settings, the cities, themes and indicators, and
+/// each file of projects and of figures.
+fn data_files_of(root: &Path) -> Vec<Value> {
     let mut files = vec![
         json!({
             "name": "site",
@@ -265,29 +303,12 @@ pub fn decap(root: &Path, settings: &Settings, mode: Mode) -> Value {
             &schema::OBSERVATION,
         ));
     }
-    let mut config = json!({
-        "media_folder": MEDIA_FOLDER,
-        "public_folder": PUBLIC_FOLDER,
-        "slug": {"encoding": "ascii", "clean_accents": true, "sanitize_replacement": "-"},
-        "collections": [
-            documents("articles", "News and stories", "Article", &schema::DOCUMENT),
-            documents("pages", "Pages", "Page", &schema::DOCUMENT),
-            documents("reports", "Reports", "Report", &schema::DOCUMENT),
-            documents("newsletters", "Newsletter issues", "Newsletter issue", &schema::ISSUE),
-            json!({
-                "name": "data",
-                "label": "Data",
-                "editor": {"preview": false},
-                "files": files,
-            }),
-        ],
-    });
-    if let Some(url) = &settings.base_url {
-        config["site_url"] = json!(url);
-        config["display_url"] = json!(url);
-    }
-    let cms = settings.cms.as_ref();
-    config["backend"] = match cms {
+    files
+}
+
+/// Where the editor saves: the site's repository, or serve's local backend.
+fn backend(cms: Option<&innopress_content::content::model::CmsConfig>) -> Value {
+    match cms {
         Some(c) => {
             let mut b = json!({
                 "name": c.backend.name(),
@@ -307,16 +328,7 @@ pub fn decap(root: &Path, settings: &Settings, mode: Mode) -> Value {
         }
         // the local backend's protocol, spoken by serve at this path
         None => json!({"name": "proxy", "proxy_url": "/admin/api/v1", "branch": "main"}),
-    };
-    match mode {
-        Mode::Local => config["local_backend"] = json!(true),
-        Mode::Published => {
-            if cms.is_some_and(|c| c.editorial_workflow) {
-                config["publish_mode"] = json!("editorial_workflow");
-            }
-        }
     }
-    config
 }
 
 /// `value` as YAML (block style; strings double-quoted as JSON writes them, which YAML

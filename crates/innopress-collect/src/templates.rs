@@ -130,26 +130,8 @@ fn xlsx(
         .set_background_color("#FFF7D6")
         .set_border(FormatBorder::Thin);
     let ws = wb.add_worksheet();
-    ws.set_name(year.to_string()).map_err(err)?;
-    ws.write_string_with_format(
-        0,
-        0,
-        format!("{title}: figures of {} for {year}", city.name),
-        &bold,
-    )
-    .map_err(err)?;
-    ws.write_string(CITY_CELL.0, 0, "city").map_err(err)?;
-    ws.write_string(CITY_CELL.0, CITY_CELL.1, id).map_err(err)?;
-    ws.write_string(
-        2,
-        0,
-        format!(
-            "Fill in the yellow cells: the column {year} (a number, or {NOT_APPLICABLE} where an indicator does not apply to your city), and your target and a comment where you have one. Earlier years are shown for reference."
-        ),
-    )
-    .map_err(err)?;
-    let cols = columns(year);
-    for (c, name) in cols.iter().enumerate() {
+    heading(ws, title, city, year, &bold).map_err(err)?;
+    for (c, name) in columns(year).iter().enumerate() {
         ws.write_string_with_format(HEADER_ROW, c as u16, name, &head)
             .map_err(err)?;
     }
@@ -180,41 +162,7 @@ fn xlsx(
         for c in asked..asked + 3 {
             ws.write_blank(row, c, &fill).map_err(err)?;
         }
-        // the year's cell takes a number or n/a; the target a number
-        let cell = format!("{}{}", super::sheet::column_name(asked.into()), row + 1);
-        let (number, range, message) = if is_percent(ind) {
-            (
-                format!("AND(ISNUMBER({cell}),{cell}>=0,{cell}<=100)"),
-                (0.0, 100.0),
-                "A percentage from 0 to 100, as a number (12.5)".to_string(),
-            )
-        } else {
-            (
-                format!("ISNUMBER({cell})"),
-                (-1e15, 1e15),
-                format!("A number, in {} (1234.5)", ind.unit),
-            )
-        };
-        let year_rule = DataValidation::new()
-            .allow_custom(
-                format!("=OR({number},LOWER(TRIM({cell}))=\"{NOT_APPLICABLE}\")")
-                    .as_str()
-                    .into(),
-            )
-            .set_error_message(format!(
-                "{message}, or {NOT_APPLICABLE} if it does not apply to your city."
-            ))
-            .map_err(err)?
-            .set_error_style(DataValidationErrorStyle::Stop);
-        ws.add_data_validation(row, asked, row, asked, &year_rule)
-            .map_err(err)?;
-        let target_rule = DataValidation::new()
-            .allow_decimal_number(DataValidationRule::Between(range.0, range.1))
-            .set_error_message(format!("{message}."))
-            .map_err(err)?
-            .set_error_style(DataValidationErrorStyle::Stop);
-        ws.add_data_validation(row, asked + 1, row, asked + 1, &target_rule)
-            .map_err(err)?;
+        validations(ws, ind, row, asked).map_err(err)?;
     }
     for (c, w) in [14.0, 28.0, 10.0, 48.0, 14.0]
         .into_iter()
@@ -227,6 +175,77 @@ fn xlsx(
     ws.set_freeze_panes(HEADER_ROW + 1, 2).map_err(err)?;
     ws.protect();
     wb.save_to_buffer().map_err(err)
+}
+
+/// The sheet's name and first rows: the title, the city's id (which the import checks)
+/// and what to fill in.
+fn heading(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    title: &str,
+    city: &City,
+    year: i32,
+    bold: &Format,
+) -> Result<(), XlsxError> {
+    let id = city.id.get_ref();
+    ws.set_name(year.to_string())?;
+    ws.write_string_with_format(
+        0,
+        0,
+        format!("{title}: figures of {} for {year}", city.name),
+        bold,
+    )?;
+    ws.write_string(CITY_CELL.0, 0, "city")?;
+    ws.write_string(CITY_CELL.0, CITY_CELL.1, id)?;
+    ws.write_string(
+        2,
+        0,
+        format!(
+            "Fill in the yellow cells: the column {year} (a number, or {NOT_APPLICABLE} where an indicator does not apply to your city), and your target and a comment where you have one. Earlier years are shown for reference."
+        ),
+    )
+    ?;
+    Ok(())
+}
+
+/// The rules of an indicator's row: the year's cell takes a number (a percentage within
+/// 0 to 100) or n/a, the target a number.
+fn validations(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    ind: &Indicator,
+    row: u32,
+    asked: u16,
+) -> Result<(), XlsxError> {
+    let cell = format!("{}{}", super::sheet::column_name(asked.into()), row + 1);
+    let (number, range, message) = if is_percent(ind) {
+        (
+            format!("AND(ISNUMBER({cell}),{cell}>=0,{cell}<=100)"),
+            (0.0, 100.0),
+            "A percentage from 0 to 100, as a number (12.5)".to_string(),
+        )
+    } else {
+        (
+            format!("ISNUMBER({cell})"),
+            (-1e15, 1e15),
+            format!("A number, in {} (1234.5)", ind.unit),
+        )
+    };
+    let year_rule = DataValidation::new()
+        .allow_custom(
+            format!("=OR({number},LOWER(TRIM({cell}))=\"{NOT_APPLICABLE}\")")
+                .as_str()
+                .into(),
+        )
+        .set_error_message(format!(
+            "{message}, or {NOT_APPLICABLE} if it does not apply to your city."
+        ))?
+        .set_error_style(DataValidationErrorStyle::Stop);
+    ws.add_data_validation(row, asked, row, asked, &year_rule)?;
+    let target_rule = DataValidation::new()
+        .allow_decimal_number(DataValidationRule::Between(range.0, range.1))
+        .set_error_message(format!("{message}."))?
+        .set_error_style(DataValidationErrorStyle::Stop);
+    ws.add_data_validation(row, asked + 1, row, asked + 1, &target_rule)?;
+    Ok(())
 }
 
 fn csv(site: &Site, values: &Values, city: &City, year: i32) -> String {

@@ -116,6 +116,15 @@ pub fn generate(dir: &Path, p: &Params) -> io::Result<()> {
         c.join("site.toml"),
         "title = \"Synthetic network\"\ndescription = \"Generated for benchmarks\"\nbase_url = \"https://bench.example/\"\norganisation = \"Bench\"\nas_of = 2025-04-10\n",
     )?;
+    tables(&c, p, &mut rng)?;
+    projects(&c, p, &mut rng)?;
+    observations(&c, p, &mut rng)?;
+    documents(&c, p, &mut rng)?;
+    Ok(())
+}
+
+/// The cities, themes and indicators.
+fn tables(c: &Path, p: &Params, rng: &mut Rng) -> io::Result<()> {
     let mut s = String::new();
     for i in 0..p.cities {
         let _ = write!(
@@ -150,8 +159,12 @@ pub fn generate(dir: &Path, p: &Params) -> io::Result<()> {
         );
     }
     std::fs::write(c.join("data/indicators.toml"), &s)?;
+    Ok(())
+}
 
-    // projects in files of 500, like exports split by programme period
+/// The projects, in files of 500 like exports split by programme period.
+fn projects(c: &Path, p: &Params, rng: &mut Rng) -> io::Result<()> {
+    let mut s = String::new();
     for (file, chunk) in (0..p.projects).collect::<Vec<_>>().chunks(500).enumerate() {
         s.clear();
         for &i in chunk {
@@ -182,7 +195,12 @@ pub fn generate(dir: &Path, p: &Params) -> io::Result<()> {
         }
         std::fs::write(c.join(format!("data/projects/part-{file:03}.toml")), &s)?;
     }
+    Ok(())
+}
 
+/// Every city's figures of every indicator, one file per indicator.
+fn observations(c: &Path, p: &Params, rng: &mut Rng) -> io::Result<()> {
+    let mut s = String::new();
     for i in 0..p.indicators {
         s.clear();
         for city in 0..p.cities {
@@ -203,11 +221,15 @@ pub fn generate(dir: &Path, p: &Params) -> io::Result<()> {
         }
         std::fs::write(c.join(format!("data/observations/indicator-{i}.toml")), &s)?;
     }
+    Ok(())
+}
 
+/// The articles and the newsletter issues that tease them.
+fn documents(c: &Path, p: &Params, rng: &mut Rng) -> io::Result<()> {
     for i in 0..p.articles {
         std::fs::write(
             c.join(format!("articles/article-{i:05}.md")),
-            article(&mut rng, i, p),
+            article(rng, i, p),
         )?;
     }
     for n in 1..=p.newsletters {

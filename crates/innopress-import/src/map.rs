@@ -70,20 +70,7 @@ pub fn map_csv(
                 }
             }
             Err(e) => {
-                let (at, line) = row_start(
-                    text.as_bytes(),
-                    bom + e.position().map_or(start.byte(), |p| p.byte()) as usize,
-                    e.position().map_or(start.line(), |p| p.line()),
-                );
-                mapped.rejects.push(Reject {
-                    line,
-                    cells: Vec::new(),
-                    problems: vec![Problem {
-                        span: at..at,
-                        message: format!("unreadable row: {e}"),
-                        hint: None,
-                    }],
-                });
+                mapped.rejects.push(unreadable(text, bom, &e, &start));
                 if e.is_io_error() {
                     break;
                 }
@@ -120,6 +107,24 @@ fn header(
         return None;
     }
     Some(header)
+}
+
+/// A row the CSV reader could not read, rejected at where it starts.
+fn unreadable(text: &str, bom: usize, e: &csv::Error, start: &csv::Position) -> Reject {
+    let (at, line) = row_start(
+        text.as_bytes(),
+        bom + e.position().map_or(start.byte(), |p| p.byte()) as usize,
+        e.position().map_or(start.line(), |p| p.line()),
+    );
+    Reject {
+        line,
+        cells: Vec::new(),
+        problems: vec![Problem {
+            span: at..at,
+            message: format!("unreadable row: {e}"),
+            hint: None,
+        }],
+    }
 }
 
 /// Later rows whose id an earlier row already has are rejected, naming the earlier line.

@@ -62,54 +62,28 @@ impl Frame {
 /// Lays out the map; places [`Outline::locate`] rejects are left out (the caller warns
 /// about them).
 pub fn layout<'a>(outline: &Outline, places: &[Place<'a>], opts: &Options) -> Layout<'a> {
-    let [min_x, min_y, max_x, max_y] = outline.bounds;
-    let (bw, bh) = (max_x - min_x, max_y - min_y);
-    let scale = ((WIDTH - 2.0 * MARGIN) / bw).min(MAX_MAP_HEIGHT / bh);
-    let mut frame = Frame {
-        scale,
-        min_x,
-        max_y,
-        left: (WIDTH - bw * scale) / 2.0,
-        top: MARGIN,
-    };
-    let map_height = bh * scale + 2.0 * MARGIN;
+    let (mut frame, map_height) = fitted(outline);
 
-    let projected: Vec<(usize, f64, f64)> = places
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| outline.locate(p.lat, p.lon).map(|(x, y)| (i, x, y)))
-        .collect();
-    let max_cents = projected
-        .iter()
-        .map(|&(i, _, _)| places[i].cents.max(0))
-        .max()
-        .unwrap_or(0);
-    let mut order = projected;
-    order.sort_by(|a, b| {
-        let (pa, pb) = (&places[a.0], &places[b.0]);
-        pb.cents
-            .max(0)
-            .cmp(&pa.cents.max(0))
-            .then(pa.id.cmp(pb.id))
-            .then(a.0.cmp(&b.0))
-    });
+    let (order, max_cents) = by_size(outline, places);
     let circles_at = |frame: &Frame, height: f64| -> Vec<Circle<'a>> {
         let mut circles: Vec<Circle<'a>> = order
             .iter()
             .map(|&(i, x, y)| {
                 let (cx, cy) = frame.px(x, y);
+                let r = if opts.classes.is_empty() {
+                    radius(places[i].cents, max_cents)
+                } else {
+                    CLASS_RADIUS
+                };
+                let (id, place, ax, ay) = (places[i].id, i, cx, cy);
                 Circle {
-                    id: places[i].id,
-                    place: i,
+                    id,
+                    place,
                     cx,
                     cy,
-                    r: if opts.classes.is_empty() {
-                        radius(places[i].cents, max_cents)
-                    } else {
-                        CLASS_RADIUS
-                    },
-                    ax: cx,
-                    ay: cy,
+                    r,
+                    ax,
+                    ay,
                 }
             })
             .collect();
@@ -121,16 +95,7 @@ pub fn layout<'a>(outline: &Outline, places: &[Place<'a>], opts: &Options) -> La
     let mut shapes = base_shapes.clone();
     let mut circles = circles_at(&frame, map_height);
     let mut height = map_height;
-    let mut legend = if opts.classes.is_empty() {
-        legend::build(max_cents, opts.legend_title, opts.legend_label)
-    } else {
-        let no_value = order.iter().any(|&(i, _, _)| places[i].class.is_none());
-        legend::swatches(
-            opts.legend_title,
-            opts.classes,
-            no_value.then_some(opts.no_value),
-        )
-    };
+    let mut legend = new_legend(&order, places, max_cents, opts);
     if let Some(l) = legend.as_mut() {
         let discs: Vec<(f64, f64, f64)> = circles.iter().map(|c| (c.cx, c.cy, c.r)).collect();
         if let Some((x, y)) = legend::find_spot(l.w, l.h, (WIDTH, height), &shapes, &discs) {
@@ -161,12 +126,7 @@ pub fn layout<'a>(outline: &Outline, places: &[Place<'a>], opts: &Options) -> La
 
     // only amounts formatted wider than the drawing get here: better no legend than one
     // cut off at the edge
-    if legend
-        .as_ref()
-        .is_some_and(|l| !l.rect().inside(WIDTH, height))
-    {
-        legend = None;
-    }
+    let legend = legend.filter(|l| l.rect().inside(WIDTH, height));
 
     let names: Vec<&str> = circles.iter().map(|c| places[c.place].name).collect();
     let legend_box: Option<Rect> = legend.as_ref().map(Legend::rect);
@@ -178,6 +138,66 @@ pub fn layout<'a>(outline: &Outline, places: &[Place<'a>], opts: &Options) -> La
         labels,
         legend,
         outline: shapes,
+    }
+}
+
+/// The outline scaled to the drawing's width (or its greatest height) and centred; the
+/// map's height.
+fn fitted(outline: &Outline) -> (Frame, f64) {
+    let [min_x, min_y, max_x, max_y] = outline.bounds;
+    let (bw, bh) = (max_x - min_x, max_y - min_y);
+    let scale = ((WIDTH - 2.0 * MARGIN) / bw).min(MAX_MAP_HEIGHT / bh);
+    let frame = Frame {
+        scale,
+        min_x,
+        max_y,
+        left: (WIDTH - bw * scale) / 2.0,
+        top: MARGIN,
+    };
+    (frame, bh * scale + 2.0 * MARGIN)
+}
+
+/// The located places, largest first (then by id), and the largest amount.
+fn by_size(outline: &Outline, places: &[Place]) -> (Vec<(usize, f64, f64)>, i64) {
+    let projected: Vec<(usize, f64, f64)> = places
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| outline.locate(p.lat, p.lon).map(|(x, y)| (i, x, y)))
+        .collect();
+    let max_cents = projected
+        .iter()
+        .map(|&(i, _, _)| places[i].cents.max(0))
+        .max()
+        .unwrap_or(0);
+    let mut order = projected;
+    order.sort_by(|a, b| {
+        let (pa, pb) = (&places[a.0], &places[b.0]);
+        pb.cents
+            .max(0)
+            .cmp(&pa.cents.max(0))
+            .then(pa.id.cmp(pb.id))
+            .then(a.0.cmp(&b.0))
+    });
+    (order, max_cents)
+}
+
+/// The legend: the circles' sizes, or the colour classes (with "no value" when a city has
+/// none).
+fn new_legend(
+    order: &[(usize, f64, f64)],
+    places: &[Place],
+    max_cents: i64,
+    opts: &Options,
+) -> Option<Legend> {
+    if opts.classes.is_empty() {
+        legend::build(max_cents, opts.legend_title, opts.legend_label)
+    } else {
+        let no_value = order.iter().any(|&(i, _, _)| places[i].class.is_none());
+        legend::swatches(
+            opts.legend_title,
+            opts.classes,
+            no_value.then_some(opts.no_value),
+        )
     }
 }
 

@@ -98,41 +98,55 @@ pub fn load_array<T: DeserializeOwned>(
                 continue;
             }
         };
-        // each table runs from its header to the next one's
-        let starts: Vec<usize> = array.iter().map(|i| i.span().start).collect();
-        for (n, item) in array.into_iter().enumerate() {
-            let item_span = item.span();
-            // the last table runs to the end, where an unclosed string's error is
-            let extent = starts[n]..starts.get(n + 1).copied().unwrap_or(text.len() + 1);
-            let DeValue::Table(table) = item.into_inner() else {
-                diags.error_in(
-                    Stage::Field,
-                    src,
-                    item_span,
-                    format!("expected a `[[{key}]]` table"),
-                    Some(format!("write each {key} as a `[[{key}]]` table")),
-                );
-                continue;
-            };
-            let id = string_id(&table);
-            if error_at.iter().any(|at| extent.contains(at)) {
+        read_tables(src, key, array, &error_at, &mut loaded, diags);
+    }
+    loaded
+}
+
+/// Each table of the `[[key]]` array: deserialised with every field error, or left out
+/// (with its id) when a syntax error falls inside it.
+fn read_tables<T: DeserializeOwned>(
+    src: &SourceFile,
+    key: &str,
+    array: toml::de::DeArray<'_>,
+    error_at: &[usize],
+    loaded: &mut Loaded<T>,
+    diags: &mut Diagnostics,
+) {
+    let text: &str = &src.text;
+    // each table runs from its header to the next one's
+    let starts: Vec<usize> = array.iter().map(|i| i.span().start).collect();
+    for (n, item) in array.into_iter().enumerate() {
+        let item_span = item.span();
+        // the last table runs to the end, where an unclosed string's error is
+        let extent = starts[n]..starts.get(n + 1).copied().unwrap_or(text.len() + 1);
+        let DeValue::Table(table) = item.into_inner() else {
+            diags.error_in(
+                Stage::Field,
+                src,
+                item_span,
+                format!("expected a `[[{key}]]` table"),
+                Some(format!("write each {key} as a `[[{key}]]` table")),
+            );
+            continue;
+        };
+        let id = string_id(&table);
+        if error_at.iter().any(|at| extent.contains(at)) {
+            loaded.failed_ids.extend(id);
+            loaded.failed += 1;
+            continue;
+        }
+        match deserialize_all::<T>(item_span.clone(), table) {
+            Ok(value) => loaded.items.push((value, item_span)),
+            Err(errs) => {
                 loaded.failed_ids.extend(id);
                 loaded.failed += 1;
-                continue;
-            }
-            match deserialize_all::<T>(item_span.clone(), table) {
-                Ok(value) => loaded.items.push((value, item_span)),
-                Err(errs) => {
-                    loaded.failed_ids.extend(id);
-                    loaded.failed += 1;
-                    for e in errs {
-                        field_error(src, &e, 0, item_span.start..item_span.start, diags);
-                    }
+                for e in errs {
+                    field_error(src, &e, 0, item_span.start..item_span.start, diags);
                 }
             }
         }
     }
-    loaded
 }
 
 /// A table's `id`, when it is text.

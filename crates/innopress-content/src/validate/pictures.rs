@@ -4,7 +4,8 @@
 
 use crate::content::Site;
 use crate::content::model::LeadImage;
-use innopress_core::diagnostics::{Diagnostics, FileId};
+use crate::content::model::SiteConfig;
+use innopress_core::diagnostics::{Diagnostics, FileId, SourceFile};
 use std::ops::Range;
 
 const ALT_HINT: &str = "describe what the picture shows in image_alt = \"…\" (for example \"Cyclists on the Tammerkoski bridge\"), or write image_alt = \"\" and decorative = true if it adds nothing a reader would miss";
@@ -177,29 +178,39 @@ fn identity(site: &Site, diags: &mut Diagnostics) {
         }
     }
     if let Some(colour) = &cfg.brand_colour {
-        match parse_colour(colour.get_ref()) {
-            None => diags.error(
-                src,
-                colour.span(),
-                format!("brand_colour = \"{}\" is not a colour", colour.get_ref()),
-                Some("write it as six hexadecimal digits, like brand_colour = \"#0b5394\"".into()),
-            ),
-            Some(rgb) => {
-                let ratio = contrast_with_white(rgb);
-                if ratio < 4.5 {
-                    diags.error(
-                        src,
-                        colour.span(),
-                        format!(
-                            "white text on brand_colour = \"{}\" has a contrast of {ratio:.2}:1, below the 4.5:1 that WCAG 2.1 AA asks",
-                            colour.get_ref()
-                        ),
-                        Some("choose a darker shade of the colour; a contrast checker such as WebAIM's shows how dark".into()),
-                    );
-                }
+        brand_colour(src, colour, diags);
+    }
+    licence(src, cfg, diags);
+}
+
+/// The brand colour: a colour white text can stand on (WCAG 2.1 AA).
+fn brand_colour(src: &SourceFile, colour: &toml::Spanned<String>, diags: &mut Diagnostics) {
+    match parse_colour(colour.get_ref()) {
+        None => diags.error(
+            src,
+            colour.span(),
+            format!("brand_colour = \"{}\" is not a colour", colour.get_ref()),
+            Some("write it as six hexadecimal digits, like brand_colour = \"#0b5394\"".into()),
+        ),
+        Some(rgb) => {
+            let ratio = contrast_with_white(rgb);
+            if ratio < 4.5 {
+                diags.error(
+                    src,
+                    colour.span(),
+                    format!(
+                        "white text on brand_colour = \"{}\" has a contrast of {ratio:.2}:1, below the 4.5:1 that WCAG 2.1 AA asks",
+                        colour.get_ref()
+                    ),
+                    Some("choose a darker shade of the colour; a contrast checker such as WebAIM's shows how dark".into()),
+                );
             }
         }
     }
+}
+
+/// The licence: one innopress knows, or one with the address of its text.
+fn licence(src: &SourceFile, cfg: &SiteConfig, diags: &mut Diagnostics) {
     if let Some(url) = &cfg.license_url
         && let Err(e) = innopress_core::urls::check_data_url(url.get_ref())
     {

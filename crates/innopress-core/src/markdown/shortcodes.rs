@@ -209,29 +209,7 @@ fn parse(inner: &str, span: Range<usize>) -> Result<Shortcode, ShortcodeError> {
             return Err(bad(format!("`{key}` is not an argument name")));
         }
         let after = rest[eq + 1..].trim_start();
-        let (value, remaining) = if let Some(q) = after.strip_prefix('"') {
-            let close = q
-                .find('"')
-                .ok_or_else(|| bad(format!("the value of `{key}` has no closing quote")))?;
-            (Arg::Str(q[..close].to_string()), &q[close + 1..])
-        } else {
-            let end = after.find(',').unwrap_or(after.len());
-            let raw = after[..end].trim();
-            let v = match raw {
-                "true" => Arg::Bool(true),
-                "false" => Arg::Bool(false),
-                _ => Arg::Int(raw.parse().map_err(|_| {
-                    bad(if raw.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
-                        format!(
-                            "the value of `{key}` must be a whole number, or text in double quotes"
-                        )
-                    } else {
-                        format!("the value of `{key}` must be in double quotes: {key}=\"{raw}\"")
-                    })
-                })?),
-            };
-            (v, &after[end..])
-        };
+        let (value, remaining) = value(key, after, &bad)?;
         if args.iter().any(|(k, _): &(String, Arg)| k == key) {
             return Err(bad(format!("argument `{key}` is given twice")));
         }
@@ -275,6 +253,40 @@ fn parse(inner: &str, span: Range<usize>) -> Result<Shortcode, ShortcodeError> {
         span,
         alone: false,
     })
+}
+
+/// An argument's value (text in double quotes, a whole number, true or false) and what
+/// follows it.
+fn value<'a>(
+    key: &str,
+    after: &'a str,
+    bad: &dyn Fn(String) -> ShortcodeError,
+) -> Result<(Arg, &'a str), ShortcodeError> {
+    if let Some(q) = after.strip_prefix('"') {
+        let close = q
+            .find('"')
+            .ok_or_else(|| bad(format!("the value of `{key}` has no closing quote")))?;
+        Ok((Arg::Str(q[..close].to_string()), &q[close + 1..]))
+    } else {
+        let end = after.find(',').unwrap_or(after.len());
+        let raw = after[..end].trim();
+        let v = match raw {
+            "true" => Arg::Bool(true),
+            "false" => Arg::Bool(false),
+            _ => Arg::Int(raw.parse().map_err(|_| {
+                bad(
+                    if raw.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
+                        format!(
+                            "the value of `{key}` must be a whole number, or text in double quotes"
+                        )
+                    } else {
+                        format!("the value of `{key}` must be in double quotes: {key}=\"{raw}\"")
+                    },
+                )
+            })?),
+        };
+        Ok((v, &after[end..]))
+    }
 }
 
 #[cfg(test)]

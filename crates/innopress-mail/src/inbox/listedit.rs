@@ -76,21 +76,18 @@ where
 {
     let io = |action: &'static str| io_error(list, action);
     let layout = Layout::of(list)?;
+    // the list is read twice at once: parsed into cells, and as it is, to copy rows unchanged
     let mut raw = BufReader::new(File::open(list).map_err(io("open"))?);
-    let parsed = BufReader::new(File::open(list).map_err(io("open"))?);
-    let dir = list
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(io("write next to"))?;
-    let mut out = BufWriter::with_capacity(1 << 16, tmp);
+    let mut reader = cells(
+        BufReader::new(File::open(list).map_err(io("open"))?),
+        layout.d,
+    );
+    let dir = folder_of(list);
+    let mut out = BufWriter::with_capacity(
+        1 << 16,
+        tempfile::NamedTempFile::new_in(dir).map_err(io("write next to"))?,
+    );
     copy_bom(&mut raw, &mut out).map_err(io("read"))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(false)
-        .delimiter(layout.d)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_reader(listfile::without_bom(parsed));
     let mut record = csv::ByteRecord::new();
     let mut chunk = Vec::new();
     let mut done: u64 = 0;
@@ -103,11 +100,7 @@ where
             .read_byte_record(&mut record)
             .map_err(|e| format_error(list, format!("unreadable row: {e}")))?;
         let end = reader.position().byte();
-        chunk.clear();
-        (&mut raw)
-            .take(end - done)
-            .read_to_end(&mut chunk)
-            .map_err(io("read"))?;
+        read_to(&mut raw, end - done, &mut chunk).map_err(io("read"))?;
         done = end;
         if !more {
             out.write_all(&chunk).map_err(io("write"))?;
@@ -123,9 +116,7 @@ where
         out.write_all(&chunk[..lead]).map_err(io("write"))?;
         if first {
             first = false;
-            if !term.is_empty() {
-                newline = if term == b"\r\n" { b"\r\n" } else { b"\n" };
-            }
+            newline = line_ending(term).unwrap_or(newline);
             layout.write_header(&mut out, body).map_err(io("write"))?;
         } else if record.iter().all(|c| c.trim_ascii().is_empty()) {
             // a blank line (a lone `\r` with Windows line endings): kept as it is
@@ -137,8 +128,7 @@ where
                 chunk: &chunk,
                 body,
             };
-            let changed = layout.row(list, &row, &mut decide, &mut out)?;
-            stats.changed += u64::from(changed);
+            stats.changed += u64::from(layout.row(list, &row, &mut decide, &mut out)?);
         }
         out.write_all(term).map_err(io("write"))?;
     }
@@ -153,6 +143,38 @@ where
     replace(list, dir, out)?;
     stats.written = true;
     Ok(stats)
+}
+
+/// The folder a file is in (`.` for a bare name), where its replacement is written.
+fn folder_of(list: &Path) -> &Path {
+    list.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// The list's rows as cells: every row, the header too, whatever its number of cells.
+fn cells(file: BufReader<File>, delimiter: u8) -> csv::Reader<BufReader<File>> {
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .delimiter(delimiter)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(listfile::without_bom(file))
+}
+
+/// The next `n` bytes of the list as it is, in place of what `chunk` held.
+fn read_to(raw: &mut BufReader<File>, n: u64, chunk: &mut Vec<u8>) -> std::io::Result<()> {
+    chunk.clear();
+    raw.take(n).read_to_end(chunk).map(drop)
+}
+
+/// The line ending a row ends with, when it ends with one.
+fn line_ending(term: &[u8]) -> Option<&'static [u8]> {
+    match term {
+        b"" => None,
+        b"\r\n" => Some(b"\r\n"),
+        _ => Some(b"\n"),
+    }
 }
 
 /// The byte-order mark, if the list starts with one, copied as it is.

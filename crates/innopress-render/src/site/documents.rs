@@ -47,22 +47,7 @@ impl Model<'_> {
             DocKind::Report => Kind::Report,
             DocKind::Page => Kind::Page,
         };
-        // without a picture of its own: an article shows its first city's, the others
-        // their card
-        let fallback = if self.has_card(&dir) {
-            Some(self.card_image(&dir, doc.title()))
-        } else {
-            doc.cities()
-                .iter()
-                .filter_map(|c| {
-                    self.site
-                        .cities
-                        .iter()
-                        .find(|sc| sc.id.get_ref() == c.get_ref())
-                })
-                .find_map(|c| c.lead_image().and_then(|l| self.share_picture(&l)))
-                .or_else(|| Some(self.card_image("news/", &self.theme.strings.titles.news)))
-        };
+        let fallback = self.fallback_picture(doc, &dir);
         self.share(
             &mut ctx,
             About {
@@ -95,6 +80,34 @@ impl Model<'_> {
                 },
             );
         }
+        self.doc_info(doc, &root, &mut ctx);
+        Ok((path.clone(), self.render_page(template, &path, ctx)?))
+    }
+
+    /// The picture a document without its own is shared with: its card, else (an article)
+    /// its first city's, else the news card.
+    fn fallback_picture(&self, doc: &Document, dir: &str) -> Option<super::share::ShareImage> {
+        // without a picture of its own: an article shows its first city's, the others
+        // their card
+        if self.has_card(dir) {
+            Some(self.card_image(dir, doc.title()))
+        } else {
+            doc.cities()
+                .iter()
+                .filter_map(|c| {
+                    self.site
+                        .cities
+                        .iter()
+                        .find(|sc| sc.id.get_ref() == c.get_ref())
+                })
+                .find_map(|c| c.lead_image().and_then(|l| self.share_picture(&l)))
+                .or_else(|| Some(self.card_image("news/", &self.theme.strings.titles.news)))
+        }
+    }
+
+    /// What the templates show of a document: its facts, and an issue's subject, preheader
+    /// and teased articles.
+    fn doc_info(&self, doc: &Document, root: &str, ctx: &mut tera::Context) {
         ctx.insert(
             "doc",
             &DocInfo {
@@ -130,11 +143,10 @@ impl Model<'_> {
                 .articles
                 .iter()
                 .filter_map(|slug| self.articles.iter().find(|a| a.slug == *slug.get_ref()))
-                .map(|a| self.doc_link(a, &root))
+                .map(|a| self.doc_link(a, root))
                 .collect();
             ctx.insert("teased", &teased);
         }
-        Ok((path.clone(), self.render_page(template, &path, ctx)?))
     }
 }
 

@@ -396,6 +396,47 @@ pub fn render_site(
     extra.push(("feed.xml".into(), feeds::feed(model).into_bytes()));
     extra.push(("sitemap.xml".into(), feeds::sitemap_of(model).into_bytes()));
     extra.push(("robots.txt".into(), feeds::robots(&model.base).into_bytes()));
+    open_data(model, &mut extra, &mut errors);
+    for chart in model.charts.values() {
+        extra.push((
+            format!("charts/{}.svg", chart.name),
+            chart.svg.clone().into_bytes(),
+        ));
+        extra.push((
+            format!("charts/{}.csv", chart.name),
+            chart.table.csv().into_bytes(),
+        ));
+    }
+    extra.extend(dated_chart_files(model).map(|(path, svg)| (path, svg.as_bytes().to_vec())));
+    for (name, data) in &model.theme.assets {
+        extra.push((format!("assets/{name}"), data.to_vec()));
+    }
+    extra.extend(innopress_cms::published(
+        &model.site.root,
+        model.cfg,
+        &model.base.path,
+    ));
+    for (path, data) in &extra {
+        bytes.fetch_add(data.len(), Ordering::Relaxed);
+        if let Err(e) = sink(path, data) {
+            errors.push(e);
+        }
+        files += 1;
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Report {
+        pages: pages.load(Ordering::Relaxed),
+        files,
+        bytes: bytes.load(Ordering::Relaxed),
+        ..Report::default()
+    })
+}
+
+/// The open data: the summary, the data package, the projects and the figures as CSV,
+/// Excel and JSON, and the dashboard's index.
+fn open_data(model: &Model, extra: &mut Vec<OutputFile>, errors: &mut Vec<RenderError>) {
     let summary_json = serde_json::to_string_pretty(model.summary).unwrap_or_default() + "\n";
     extra.push(("data/summary.json".into(), summary_json.into_bytes()));
     extra.push((
@@ -434,39 +475,4 @@ pub fn render_site(
         "data/projects-index.json".into(),
         open.index(model).into_bytes(),
     ));
-    for chart in model.charts.values() {
-        extra.push((
-            format!("charts/{}.svg", chart.name),
-            chart.svg.clone().into_bytes(),
-        ));
-        extra.push((
-            format!("charts/{}.csv", chart.name),
-            chart.table.csv().into_bytes(),
-        ));
-    }
-    extra.extend(dated_chart_files(model).map(|(path, svg)| (path, svg.as_bytes().to_vec())));
-    for (name, data) in &model.theme.assets {
-        extra.push((format!("assets/{name}"), data.to_vec()));
-    }
-    extra.extend(innopress_cms::published(
-        &model.site.root,
-        model.cfg,
-        &model.base.path,
-    ));
-    for (path, data) in &extra {
-        bytes.fetch_add(data.len(), Ordering::Relaxed);
-        if let Err(e) = sink(path, data) {
-            errors.push(e);
-        }
-        files += 1;
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Report {
-        pages: pages.load(Ordering::Relaxed),
-        files,
-        bytes: bytes.load(Ordering::Relaxed),
-        ..Report::default()
-    })
 }

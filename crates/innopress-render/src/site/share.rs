@@ -164,74 +164,21 @@ impl Model<'_> {
     }
 
     /// Puts `share` (tags and JSON-LD) and `lead` into the page's context.
-    pub fn share(&self, ctx: &mut Context, about: About) {
+    pub fn share(&self, ctx: &mut Context, mut about: About) {
         let dir = innopress_core::urls::page_dir(about.path);
         let url = self.base.abs(dir);
         let image = about
             .image
             .as_ref()
             .and_then(|l| self.share_picture(l))
-            .or(about.fallback)
+            .or(about.fallback.take())
             .unwrap_or_else(|| self.card_image("", &self.cfg.title));
         let description = if about.description.trim().is_empty() {
             self.cfg.description.clone()
         } else {
             innopress_core::text::truncate_words(&about.description, 300)
         };
-        // JSON-LD: written directly for the many articles and reports, built as values for
-        // the few other pages
-        let crumbs = self.breadcrumbs(dir, about.title);
-        let mut graph: Vec<Value> = Vec::new();
-        let mut item = String::new();
-        let date = about.date.map(|d| d.to_string());
-        match about.kind {
-            Kind::Home => {
-                let mut org = self.organisation();
-                org["url"] = Value::String(self.base.full.clone());
-                graph.push(org);
-                graph.push(json!({
-                    "@type": "WebSite",
-                    "name": self.cfg.title,
-                    "url": self.base.full,
-                    "description": self.cfg.description,
-                }));
-            }
-            Kind::Article | Kind::Report => {
-                let org = self
-                    .organisation_json
-                    .get_or_init(|| self.organisation().to_string());
-                item = format!(
-                    "{{\"@type\":\"{}\",\"headline\":{},\"description\":{},\"url\":{},\"datePublished\":{},\"image\":{},\"author\":{org},\"publisher\":{org}}}",
-                    if about.kind == Kind::Article {
-                        "NewsArticle"
-                    } else {
-                        "Report"
-                    },
-                    js(about.title),
-                    js(&description),
-                    js(&url),
-                    date.as_deref().map_or_else(|| "null".to_string(), js),
-                    js(&image.url),
-                );
-            }
-            Kind::Dataset => graph.push(self.dataset()),
-            Kind::Page => graph.push(json!({
-                "@type": "WebPage",
-                "name": about.title,
-                "description": description,
-                "url": url,
-            })),
-        }
-        let mut jsonld = format!("{{\"@context\":\"https://schema.org\",\"@graph\":[{crumbs}");
-        for v in graph {
-            jsonld.push(',');
-            jsonld.push_str(&v.to_string());
-        }
-        if !item.is_empty() {
-            jsonld.push(',');
-            jsonld.push_str(&item);
-        }
-        jsonld.push_str("]}");
+        let jsonld = self.json_ld(dir, &about, &description, &url, &image.url);
         let kind = if matches!(about.kind, Kind::Article | Kind::Report) {
             "article"
         } else {
@@ -261,6 +208,71 @@ impl Model<'_> {
                 tags,
             },
         );
+    }
+
+    /// The page's JSON-LD: its breadcrumbs and what it is. Written directly for the many
+    /// articles and reports, built as values for the few other pages.
+    fn json_ld(
+        &self,
+        dir: &str,
+        about: &About,
+        description: &str,
+        url: &str,
+        image_url: &str,
+    ) -> String {
+        let crumbs = self.breadcrumbs(dir, about.title);
+        let mut graph: Vec<Value> = Vec::new();
+        let mut item = String::new();
+        let date = about.date.map(|d| d.to_string());
+        match about.kind {
+            Kind::Home => {
+                let mut org = self.organisation();
+                org["url"] = Value::String(self.base.full.clone());
+                graph.push(org);
+                graph.push(json!({
+                    "@type": "WebSite",
+                    "name": self.cfg.title,
+                    "url": self.base.full,
+                    "description": self.cfg.description,
+                }));
+            }
+            Kind::Article | Kind::Report => {
+                let org = self
+                    .organisation_json
+                    .get_or_init(|| self.organisation().to_string());
+                item = format!(
+                    "{{\"@type\":\"{}\",\"headline\":{},\"description\":{},\"url\":{},\"datePublished\":{},\"image\":{},\"author\":{org},\"publisher\":{org}}}",
+                    if about.kind == Kind::Article {
+                        "NewsArticle"
+                    } else {
+                        "Report"
+                    },
+                    js(about.title),
+                    js(description),
+                    js(url),
+                    date.as_deref().map_or_else(|| "null".to_string(), js),
+                    js(image_url),
+                );
+            }
+            Kind::Dataset => graph.push(self.dataset()),
+            Kind::Page => graph.push(json!({
+                "@type": "WebPage",
+                "name": about.title,
+                "description": description,
+                "url": url,
+            })),
+        }
+        let mut jsonld = format!("{{\"@context\":\"https://schema.org\",\"@graph\":[{crumbs}");
+        for v in graph {
+            jsonld.push(',');
+            jsonld.push_str(&v.to_string());
+        }
+        if !item.is_empty() {
+            jsonld.push(',');
+            jsonld.push_str(&item);
+        }
+        jsonld.push_str("]}");
+        jsonld
     }
 
     fn organisation(&self) -> Value {
