@@ -10,7 +10,7 @@ pub enum PngError {
     #[error("chart has no size")]
     Empty,
     #[error("the PNG cannot be written: {0}")]
-    Encode(String),
+    Encode(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// Rasterises a chart's SVG to PNG at `scale` (2 for sharp email images) with the DejaVu Sans
@@ -44,5 +44,5 @@ pub fn to_png(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
     );
     pixmap
         .encode_png()
-        .map_err(|e| PngError::Encode(e.to_string()))
+        .map_err(|e| PngError::Encode(Box::new(e)))
 }

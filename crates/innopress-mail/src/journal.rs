@@ -41,12 +41,13 @@ pub fn now() -> u64 {
 /// The journal cannot be read or written; sending stops rather than risk a second mail.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum JournalError {
-    /// `action` says what failed ("read the journal", "create" …), `message` the system's why.
-    #[error("cannot {action} {}: {message}", path.display())]
+    /// `action` says what failed ("read the journal", "create" …), `source` the system's
+    /// why (shared: one failed write answers every entry of its batch).
+    #[error("cannot {action} {}: {source}", path.display())]
     Io {
         action: &'static str,
         path: PathBuf,
-        message: String,
+        source: std::sync::Arc<std::io::Error>,
     },
     #[error(
         "another innopress run is sending this issue (lock held on {}); wait for it to finish",
@@ -54,7 +55,7 @@ pub enum JournalError {
     )]
     Locked(PathBuf),
     #[error("cannot write the journal: {0}")]
-    Write(String),
+    Write(#[source] std::sync::Arc<std::io::Error>),
     #[error("the journal writer stopped")]
     Stopped,
 }
@@ -63,7 +64,7 @@ fn io(action: &'static str, path: &Path, e: std::io::Error) -> JournalError {
     JournalError::Io {
         action,
         path: path.to_path_buf(),
-        message: e.to_string(),
+        source: std::sync::Arc::new(e),
     }
 }
 
@@ -162,7 +163,7 @@ impl Journal {
                 let result = file
                     .write_all(&buf)
                     .and_then(|()| file.sync_data())
-                    .map_err(|e| JournalError::Write(e.to_string()));
+                    .map_err(|e| JournalError::Write(std::sync::Arc::new(e)));
                 for (_, done) in batch {
                     let _ = done.send(result.clone());
                 }

@@ -24,8 +24,10 @@ use std::time::Duration;
 pub enum SmtpError {
     #[error("{0}")]
     Url(String),
-    #[error("{0}")]
-    Tls(String),
+    #[error("[smtp] ca_file is not a PEM certificate: {0}")]
+    CaFile(#[source] lettre::transport::smtp::Error),
+    #[error("TLS setup failed: {0}")]
+    TlsSetup(#[source] lettre::transport::smtp::Error),
     #[error("cannot read [smtp] ca_file {}: {source}", path.display())]
     ReadCa {
         path: std::path::PathBuf,
@@ -158,12 +160,9 @@ pub fn parse_url(
 fn tls_parameters(t: &Target) -> Result<TlsParameters, SmtpError> {
     let mut b = TlsParameters::builder(t.host.clone());
     if let Some(pem) = &t.ca_pem {
-        b = b.add_root_certificate(Certificate::from_pem(pem).map_err(|e| {
-            SmtpError::Tls(format!("[smtp] ca_file is not a PEM certificate: {e}"))
-        })?);
+        b = b.add_root_certificate(Certificate::from_pem(pem).map_err(SmtpError::CaFile)?);
     }
-    b.build_rustls()
-        .map_err(|e| SmtpError::Tls(format!("TLS setup failed: {e}")))
+    b.build_rustls().map_err(SmtpError::TlsSetup)
 }
 
 /// Why a connection could not be used.

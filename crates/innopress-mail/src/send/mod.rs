@@ -60,6 +60,9 @@ pub enum SendError {
     InvalidRows(String),
     #[error(transparent)]
     List(#[from] subscribers::ListError),
+    /// The record of forgotten addresses cannot be read: nobody is mailed.
+    #[error(transparent)]
+    Forgotten(#[from] super::rights::RightsError),
     #[error(transparent)]
     Journal(#[from] journal::JournalError),
     #[error(transparent)]
@@ -113,8 +116,7 @@ pub fn run_with_start(
     if campaign.settings.unsubscribe.is_none() {
         return Err(SendError::NoUnsubscribe);
     }
-    let forgotten = super::rights::forgotten_set(&campaign.root)
-        .map_err(|e| SendError::InvalidRows(e.to_string()))?;
+    let forgotten = super::rights::forgotten_set(&campaign.root)?;
     let scan = super::listscan::scan(&opts.list, &opts.segment, forgotten.clone())?;
     if let Some(msg) = scan.refusal(&opts.list, opts.skip_invalid) {
         return Err(SendError::InvalidRows(msg));
