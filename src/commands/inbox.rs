@@ -9,16 +9,12 @@ use innopress::text::printable;
 use std::process::ExitCode;
 
 pub fn run(a: InboxArgs) -> ExitCode {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
     let options = inbox::session::Options {
         root: a.root,
         list: a.list.clone(),
         messages: a.messages,
         imap: a.imap,
         dry_run: a.dry_run,
-        now,
     };
     let inbox = match Inbox::open(options) {
         Ok(i) => i,
@@ -35,7 +31,10 @@ pub fn run(a: InboxArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match inbox.run() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+    match inbox.run(now) {
         Ok(done) => report(&done, &a.list, a.dry_run),
         Err(e) => {
             eprintln!("error: {e}");

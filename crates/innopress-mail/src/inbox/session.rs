@@ -25,8 +25,6 @@ pub struct Options {
     /// `[inbox] url`).
     pub imap: Option<String>,
     pub dry_run: bool,
-    /// The time of the run, in Unix seconds.
-    pub now: i64,
 }
 
 /// Why a run could not start: nothing was read or changed.
@@ -116,8 +114,9 @@ impl Inbox {
     }
 
     /// Applies the messages to the list, sends confirmations over the site's SMTP server
-    /// (connected at the first one) and marks what was handled.
-    pub fn run(self) -> Result<Finished, InboxError> {
+    /// (connected at the first one) and marks what was handled. `now` is the time of the run
+    /// in Unix seconds, taken once the messages are at hand (a fetch can take minutes).
+    pub fn run(self, now: i64) -> Result<Finished, InboxError> {
         let Inbox {
             options,
             config,
@@ -148,7 +147,7 @@ impl Inbox {
             messages,
             &settings,
             options.dry_run,
-            options.now,
+            now,
             |email, name, token| confirmations.send(email, name, token),
         );
         confirmations.finish();
