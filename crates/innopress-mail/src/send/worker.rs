@@ -286,14 +286,7 @@ pub(super) fn halt(shared: &Shared, reason: String) {
 /// Records a failure for this run's report and in the journal, so that every recipient
 /// handed to a connection ends there as sent, failed or (attempting) uncertain.
 async fn finish(shared: &Shared, rcpt: &Recipient, state: State, reason: String) {
-    let entry = Entry {
-        email: rcpt.email.clone(),
-        state,
-        reply: Some(reason.clone()),
-        message_id: None,
-        time: journal::now(),
-    };
-    record(shared, entry).await;
+    record(shared, entry(rcpt, state, Some(reason.clone()), None)).await;
     shared
         .results
         .lock()
