@@ -29,11 +29,9 @@ pub struct Session {
     /// Figures on the documents' own dates, and the dates and charts they were computed for:
     /// computed again only when an edit changes those.
     dated: Arc<BTreeMap<innopress_core::date::Date, innopress_render::model::Dated>>,
-    /// Every page's search record, made at the first edit and kept up to date after it.
-    search: Option<Vec<innopress_render::search::SearchRecord>>,
-    /// A hash of each index file as this session last wrote it: most of them (every page's
-    /// own file) stay the same after an edit and are not written again.
-    search_written: std::collections::HashMap<String, u64>,
+    /// The search index, from the first build (or made at the first edit when that build
+    /// was skipped), kept up to date: an edit rewrites only the shards of its words.
+    search: Option<innopress_render::search::Index>,
     dated_shape: Option<Vec<(innopress_core::date::Date, Vec<String>)>>,
 }
 
@@ -70,6 +68,7 @@ impl Session {
             checked,
             theme,
             charts,
+            search,
         } = match loaded {
             Some(l) => l,
             None => pipeline::Loaded::load(opts)?,
@@ -84,8 +83,7 @@ impl Session {
             charts,
             dated: Arc::new(BTreeMap::new()),
             dated_shape: None,
-            search: None,
-            search_written: std::collections::HashMap::new(),
+            search,
         })
     }
 
@@ -138,15 +136,12 @@ impl Session {
             self.charts.clone(),
             self.dated.clone(),
         );
-        let mut files =
+        let (mut files, records) =
             write_selected(&self.output, &model, &selection).map_err(BuildError::Render)?;
-        files += reindex(
-            &mut self.search,
-            &mut self.search_written,
-            &self.output,
-            &model,
-        )
-        .map_err(|e| BuildError::Render(vec![e]))?;
+        let index = self
+            .search
+            .get_or_insert_with(|| site::search_index(&model));
+        files += reindex(index, &records, &self.output).map_err(BuildError::Render)?;
         Ok(Outcome::Incremental {
             files,
             millis: started.elapsed().as_millis(),
@@ -319,59 +314,30 @@ fn select(site: &Site, old: &Document, new: &Document, listed: bool, sel: &mut S
     }
 }
 
-/// The search index again, with the records of the pages just rendered: it ranks with
-/// figures of the whole site, so it is made whole, as a full build makes it. Files of
-/// the previous index that the new one lacks are removed.
+/// The search index with the records of the pages just rendered: their own files, the
+/// shards of the words they had or have, and the summary are written; shards no longer
+/// in the index are removed. The same files as a full build's index.
 fn reindex(
-    kept: &mut Option<Vec<innopress_render::search::SearchRecord>>,
-    written: &mut std::collections::HashMap<String, u64>,
+    index: &mut innopress_render::search::Index,
+    records: &[innopress_render::search::SearchRecord],
     output: &Path,
-    model: &Model,
-) -> Result<usize, RenderError> {
-    let fresh = model
-        .search
-        .lock()
-        .map(|mut r| std::mem::take(&mut *r))
-        .unwrap_or_default();
-    let records = kept.get_or_insert_with(|| site::search_records(model));
-    for r in fresh {
-        match records.iter_mut().find(|x| x.url == r.url) {
-            Some(old) => *old = r,
-            None => records.push(r),
-        }
-    }
-    let files = innopress_render::search::index(records.clone());
-    let keep: std::collections::BTreeSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-    for dir in ["search/terms", "search/docs"] {
-        let Ok(entries) = std::fs::read_dir(output.join(dir)) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let rel = format!("{dir}/{}", e.file_name().to_string_lossy());
-            if !keep.contains(rel.as_str()) {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    }
-    use rayon::prelude::*;
-    let hash = |bytes: &[u8]| {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        bytes.hash(&mut h);
-        h.finish()
+) -> Result<usize, Vec<RenderError>> {
+    let sink = |path: &str, bytes: &[u8]| {
+        crate::output::write_into(output, path, bytes).map_err(|e| RenderError::Write(Box::new(e)))
     };
-    let changed: Vec<(&String, &Vec<u8>, u64)> = files
-        .iter()
-        .map(|(p, b)| (p, b, hash(b)))
-        .filter(|(p, _, h)| written.get(p.as_str()) != Some(h))
-        .collect();
-    changed
-        .par_iter()
-        .try_for_each(|(path, bytes, _)| crate::output::write_into(output, path, bytes))
-        .map_err(|e| RenderError::Write(Box::new(e)))?;
-    written.clear();
-    written.extend(files.iter().map(|(p, b)| (p.clone(), hash(b))));
-    Ok(changed.len())
+    let mut touched = std::collections::BTreeSet::new();
+    let mut files = 0;
+    for r in records {
+        if let Some((path, bytes)) = index.replace(r, &mut touched) {
+            sink(&path, &bytes).map_err(|e| vec![e])?;
+            files += 1;
+        }
+    }
+    let written = index.write(&sink, Some(&touched))?;
+    for gone in &written.removed {
+        let _ = std::fs::remove_file(output.join(gone));
+    }
+    Ok(files + written.files)
 }
 
 /// What undoes one document's edit: its kind, index, old document and old text.
@@ -383,14 +349,14 @@ fn write_selected(
     out: &Path,
     model: &Model,
     selection: &Selection,
-) -> Result<usize, Vec<RenderError>> {
+) -> Result<(usize, Vec<innopress_render::search::SearchRecord>), Vec<RenderError>> {
     let sink = |path: &str, bytes: &[u8]| {
         crate::output::write_into(out, path, bytes).map_err(|e| RenderError::Write(Box::new(e)))
     };
     let mut errors = Vec::new();
-    let files = site::render_selected(model, selection, &sink).unwrap_or_else(|e| {
+    let (files, records) = site::render_selected(model, selection, &sink).unwrap_or_else(|e| {
         errors.extend(e);
-        0
+        (0, Vec::new())
     });
     // the charts on documents' own dates are few and may have changed with the edit
     // (a new date, a new chart): written again each time, for the feed that links them
@@ -410,7 +376,7 @@ fn write_selected(
         emails = files.len();
     }
     if errors.is_empty() {
-        Ok(files + emails)
+        Ok((files + emails, records))
     } else {
         Err(errors)
     }

@@ -182,6 +182,9 @@ pub struct Loaded {
     pub checked: Checked,
     pub theme: render::theme::Theme,
     pub charts: std::sync::Arc<std::collections::BTreeMap<String, innopress_charts::Chart>>,
+    /// The search index the build wrote, kept for `serve` to update; `None` when loaded
+    /// without building.
+    pub search: Option<render::search::Index>,
 }
 
 impl Loaded {
@@ -195,6 +198,7 @@ impl Loaded {
             checked,
             theme,
             charts,
+            search: None,
         })
     }
 }
@@ -226,22 +230,23 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
     stage("load, validate and summarise", &mut stages);
     let theme = render::theme::load(root).map_err(BuildError::Content)?;
     let model = Model::new(&checked.site, &checked.config, &checked.summary, &theme);
-    let drift = render::record::drift(&model, innopress_mail::email::email_changed);
-    checked.warnings.extend(drift);
+    checked.warnings.extend(render::record::drift(
+        &model,
+        innopress_mail::email::email_changed,
+    ));
     checked.warnings.sort();
     stage("theme and charts", &mut stages);
     let staging = Staging::create(&target)?;
-    let (mut report, scanned) = render_into(&model, &staging)?;
+    let mut rendered = render_into(&model, &staging)?;
     stage("render and write", &mut stages);
     // a broken internal link fails the build, as in `check`; the staging folder is
     // dropped, so the previous output stays
-    check_links(&checked.site, scanned, &model)?;
+    check_links(&checked.site, std::mem::take(&mut rendered.scanned), &model)?;
     stage("check links", &mut stages);
-    write_search_index(&model, &staging, &mut report)?;
+    let (report, index) = write_search_index(rendered, &staging)?;
     stage("search index", &mut stages);
     let written = staging.commit()?;
     stage("swap into place", &mut stages);
-    let loaded = loaded_counts(&checked.site, model.charts.len());
     crate::cache::store(
         root,
         &fingerprint,
@@ -261,7 +266,7 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
         earlier_warnings: 0,
         charts: charts.len(),
         stages,
-        loaded,
+        loaded: loaded_counts(&checked.site, charts.len()),
         output: target,
         pages: report.pages,
         files: report.files,
@@ -277,6 +282,7 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
             checked,
             theme,
             charts,
+            search: Some(index),
         }),
     ))
 }
@@ -320,20 +326,26 @@ fn check_links(
     Ok(())
 }
 
-/// The search index's files, into `staging`.
+/// The search index's term shards and summary, into `staging` (each record's own file was
+/// written as its page rendered); the report with them counted, and the index.
 fn write_search_index(
-    model: &Model,
+    rendered: Rendered,
     staging: &Staging,
-    report: &mut Report,
-) -> Result<(), BuildError> {
-    for (path, bytes) in &site::search_files(model) {
+) -> Result<(Report, render::search::Index), BuildError> {
+    let Rendered {
+        mut report,
+        mut index,
+        ..
+    } = rendered;
+    let sink = |path: &str, bytes: &[u8]| {
         staging
             .write(path, bytes)
-            .map_err(|e| BuildError::Render(vec![RenderError::Write(Box::new(e))]))?;
-        report.files += 1;
-        report.bytes += bytes.len();
-    }
-    Ok(())
+            .map_err(|e| RenderError::Write(Box::new(e)))
+    };
+    let written = index.write(&sink, None).map_err(BuildError::Render)?;
+    report.files += written.files;
+    report.bytes += written.bytes;
+    Ok((report, index))
 }
 
 /// What a build loaded, for `build --verbose`.
@@ -349,13 +361,18 @@ fn loaded_counts(s: &Site, charts: usize) -> Vec<(&'static str, usize)> {
     ]
 }
 
-/// Renders the website and the email previews into `staging` and copies the static files;
-/// also returns each page's links and ids, scanned as it was rendered, for the link check.
+/// What [`render_into`] made: its report, each page's links and ids (scanned as it was
+/// rendered, for the link check) and the search index, its shards not yet written.
+struct Rendered {
+    report: Report,
+    scanned: Vec<(String, innopress_render::links::Scanned)>,
+    index: render::search::Index,
+}
+
+/// Renders the website and the email previews into `staging` and copies the static files.
 /// Every problem is collected, sorted, not just the first.
-fn render_into(
-    model: &Model,
-    staging: &Staging,
-) -> Result<(Report, Vec<(String, innopress_render::links::Scanned)>), BuildError> {
+fn render_into(model: &Model, staging: &Staging) -> Result<Rendered, BuildError> {
+    let index = render::search::Index::new(site::search_urls(model));
     let sink = |path: &str, bytes: &[u8]| {
         staging
             .write(path, bytes)
@@ -368,7 +385,7 @@ fn render_into(
             v.push((path.to_string(), found));
         }
     };
-    let (mut report, mut errors) = match site::render_site(model, &sink, &on_page) {
+    let (mut report, mut errors) = match site::render_site(model, &index, &sink, &on_page) {
         Ok(report) => (report, Vec::new()),
         Err(errors) => (Report::default(), errors),
     };
@@ -389,7 +406,11 @@ fn render_into(
         return Err(BuildError::Render(errors));
     }
     let scanned = scanned.into_inner().unwrap_or_default();
-    Ok((report, scanned))
+    Ok(Rendered {
+        report,
+        scanned,
+        index,
+    })
 }
 
 /// The photos, resized and without their metadata (from `.innopress/images/` when done

@@ -45,51 +45,66 @@ pub fn check(
         .map(|(p, _)| format!("/{}", p.strip_suffix("index.html").unwrap_or(p)))
         .collect();
     let hint_for = |p: &Problem| hint_for(p, &dirs, &titles);
-    let mut from_markdown: BTreeSet<(String, String)> = BTreeSet::new();
-
-    for kind in DocKind::ALL {
-        for doc in site.docs(kind) {
-            let page = format!("{}index.html", Model::doc_dir(doc));
-            let root = root_prefix(&page);
-            let body = site.body(doc);
-            let opts = innopress_core::markdown::options();
-            for (ev, range) in Parser::new_ext(body, opts).into_offset_iter() {
-                let (Event::Start(Tag::Link { dest_url, .. })
-                | Event::Start(Tag::Image { dest_url, .. })) = ev
-                else {
-                    continue;
-                };
-                let url = dest_url.to_string();
-                if is_external(&url) {
-                    continue;
-                }
-                // the form the link takes on the page, so the page scan below skips it
-                let rendered = match innopress_core::markdown::site_path(&url, base_path) {
-                    Some(rest) => format!("{root}{rest}"),
-                    None => url.clone(),
-                };
-                from_markdown.insert((page.clone(), rendered.clone()));
-                if let Some(problem) = resolve(&page, &rendered, &existing, &ids) {
-                    let span = doc.body.start + range.start..doc.body.start + range.end;
-                    let hint = hint_for(&problem);
-                    diags.error(
-                        site.source(doc.file),
-                        span,
-                        format!("broken link `{url}`: {}", problem.message),
-                        Some(hint),
-                    );
-                }
-            }
-        }
-    }
-
     let seen = Seen {
         existing: &existing,
         ids: &ids,
         hint_for: &hint_for,
     };
+    // each document's Markdown, in parallel, its problems kept in document order
+    let docs: Vec<&innopress_content::content::model::Document> =
+        DocKind::ALL.iter().flat_map(|k| site.docs(*k)).collect();
+    let checked: Vec<(String, BTreeSet<String>, Diagnostics)> = docs
+        .par_iter()
+        .map(|doc| markdown_links(site, doc, base_path, &seen))
+        .collect();
+    let mut from_markdown: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (page, links, d) in checked {
+        diags.extend(d);
+        from_markdown.entry(page).or_default().extend(links);
+    }
     template_links(&pages, &from_markdown, base_path, &seen, &mut diags);
     diags
+}
+
+/// A document's links as written in its Markdown, checked at their source: its page, the
+/// form each link takes there (so the page scan skips it), and the problems.
+fn markdown_links(
+    site: &Site,
+    doc: &innopress_content::content::model::Document,
+    base_path: &str,
+    seen: &Seen,
+) -> (String, BTreeSet<String>, Diagnostics) {
+    let page = format!("{}index.html", Model::doc_dir(doc));
+    let root = root_prefix(&page);
+    let mut links = BTreeSet::new();
+    let mut diags = Diagnostics::default();
+    let opts = innopress_core::markdown::options();
+    for (ev, range) in Parser::new_ext(site.body(doc), opts).into_offset_iter() {
+        let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
+            ev
+        else {
+            continue;
+        };
+        let url = dest_url.to_string();
+        if is_external(&url) {
+            continue;
+        }
+        let rendered = match innopress_core::markdown::site_path(&url, base_path) {
+            Some(rest) => format!("{root}{rest}"),
+            None => url.clone(),
+        };
+        if let Some(problem) = resolve(&page, &rendered, seen.existing, seen.ids) {
+            let span = doc.body.start + range.start..doc.body.start + range.end;
+            diags.error(
+                site.source(doc.file),
+                span,
+                format!("broken link `{url}`: {}", problem.message),
+                Some((seen.hint_for)(&problem)),
+            );
+        }
+        links.insert(rendered);
+    }
+    (page, links, diags)
 }
 
 /// What the link check knows of the site: the files there are, each page's ids, and how
@@ -97,42 +112,60 @@ pub fn check(
 struct Seen<'a> {
     existing: &'a BTreeSet<&'a str>,
     ids: &'a BTreeMap<&'a str, &'a BTreeSet<String>>,
-    hint_for: &'a dyn Fn(&Problem) -> String,
+    hint_for: &'a (dyn Fn(&Problem) -> String + Sync),
 }
 
-/// The links the templates made (those not written in a document's Markdown).
+/// The links the templates made (those not written in a document's Markdown), page by
+/// page in parallel, their problems kept in page order.
 fn template_links(
     pages: &[&(String, Scanned)],
-    from_markdown: &BTreeSet<(String, String)>,
+    from_markdown: &BTreeMap<String, BTreeSet<String>>,
     base_path: &str,
     seen: &Seen,
     diags: &mut Diagnostics,
 ) {
-    for (page, found) in pages.iter().map(|p| (&p.0, &p.1)) {
-        for url in found.links.iter().map(String::as_str) {
-            if is_external(url) || from_markdown.contains(&(page.clone(), url.to_string())) {
-                continue;
-            }
-            // absolute links (the 404 page's) start with the base path
-            let local = match url.strip_prefix(base_path) {
-                Some(rest) if url.starts_with('/') => format!("/{rest}"),
-                _ => url.to_string(),
-            };
-            if let Some(problem) = resolve(page, &local, seen.existing, seen.ids) {
-                let hint = (seen.hint_for)(&problem);
-                diags.push(
-                    Diagnostic::file_error(
-                        format!("output/{page}"),
-                        format!(
-                            "broken link `{url}` made by a template: {}",
-                            problem.message
-                        ),
-                    )
-                    .with_hint(format!("{hint}; look for it in the theme's templates")),
-                );
-            }
+    let found: Vec<Vec<Diagnostic>> = pages
+        .par_iter()
+        .map(|p| page_links(&p.0, &p.1, from_markdown.get(&p.0), base_path, seen))
+        .collect();
+    for d in found.into_iter().flatten() {
+        diags.push(d);
+    }
+}
+
+/// The problems of one page's template links.
+fn page_links(
+    page: &str,
+    found: &Scanned,
+    from_markdown: Option<&BTreeSet<String>>,
+    base_path: &str,
+    seen: &Seen,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for url in found.links.iter().map(String::as_str) {
+        if is_external(url) || from_markdown.is_some_and(|m| m.contains(url)) {
+            continue;
+        }
+        // absolute links (the 404 page's) start with the base path
+        let local: std::borrow::Cow<str> = match url.strip_prefix(base_path) {
+            Some(rest) if url.starts_with('/') => format!("/{rest}").into(),
+            _ => url.into(),
+        };
+        if let Some(problem) = resolve(page, &local, seen.existing, seen.ids) {
+            let hint = (seen.hint_for)(&problem);
+            out.push(
+                Diagnostic::file_error(
+                    format!("output/{page}"),
+                    format!(
+                        "broken link `{url}` made by a template: {}",
+                        problem.message
+                    ),
+                )
+                .with_hint(format!("{hint}; look for it in the theme's templates")),
+            );
         }
     }
+    out
 }
 
 /// Where an external link was found: a Markdown span, or a page the templates made.
@@ -457,21 +490,14 @@ pub struct Scanned {
     ids: BTreeSet<String>,
 }
 
-/// The links and ids of a page, read by [`innopress_core::html::tags`].
+/// The links and ids of a page, read by [`innopress_core::html::start_attrs`].
 pub fn scan(html: &str) -> Scanned {
     let mut found = Scanned::default();
-    innopress_core::html::tags(html, |tag| {
-        let innopress_core::html::Tag::Start { attrs, .. } = tag else {
-            return;
-        };
-        for attr in attrs {
-            match &*attr.name.local {
-                "href" | "src" => found.links.push(attr.value.to_string()),
-                "id" => {
-                    found.ids.insert(attr.value.to_string());
-                }
-                _ => {}
-            }
+    innopress_core::html::start_attrs(html, &["href", "src", "id"], |name, value| {
+        if name == "id" {
+            found.ids.insert(value.to_string());
+        } else {
+            found.links.push(value.to_string());
         }
     });
     found

@@ -69,8 +69,6 @@ pub struct Model<'a> {
     /// The header, navigation and footer, rendered once for each way back to the root,
     /// section and date of figures rather than on each of thousands of pages.
     pub chrome: std::sync::Mutex<BTreeMap<ChromeKey, std::sync::Arc<Chrome>>>,
-    /// Search records that document pages leave as they render (their body is HTML then).
-    pub search: std::sync::Mutex<Vec<super::search::SearchRecord>>,
     /// The grid of the year being collected, made once for its page and every city page.
     pub collection: std::sync::OnceLock<Option<innopress_impact::status::Grid>>,
 }
@@ -207,7 +205,6 @@ impl<'a> Model<'a> {
             organisation_json: std::sync::OnceLock::new(),
             site_context: std::sync::OnceLock::new(),
             chrome: std::sync::Mutex::new(BTreeMap::new()),
-            search: std::sync::Mutex::new(Vec::new()),
             collection: std::sync::OnceLock::new(),
         }
     }

@@ -16,7 +16,8 @@ struct Kept {
 }
 
 impl Model<'_> {
-    pub(super) fn doc_page(&self, doc: &Document) -> Result<(String, String), RenderError> {
+    /// The page and its search record (made here, where the body is HTML).
+    pub(super) fn doc_page(&self, doc: &Document) -> Result<super::Rendered, RenderError> {
         let dir = Self::doc_dir(doc);
         let path = format!("{dir}index.html");
         let (section, template) = match doc.kind {
@@ -28,9 +29,6 @@ impl Model<'_> {
         let root = root_prefix(&path);
         let body = self.body_html(doc, &root, &path, Target::Page)?;
         let record = crate::search::SearchRecord::of_document(doc, dir.clone(), &body.html);
-        if let Ok(mut records) = self.search.lock() {
-            records.push(record);
-        }
         // its summary, an issue's preheader, else the first paragraph that says something
         let preheader = doc
             .issue()
@@ -81,7 +79,11 @@ impl Model<'_> {
             );
         }
         self.doc_info(doc, &root, &mut ctx);
-        Ok((path.clone(), self.render_page(template, &path, ctx)?))
+        Ok(super::Rendered {
+            html: self.render_page(template, &path, ctx)?,
+            path,
+            record: Some(record),
+        })
     }
 
     /// The picture a document without its own is shared with: its card, else (an article)

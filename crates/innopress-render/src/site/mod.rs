@@ -94,14 +94,14 @@ impl<'a> Model<'a> {
         jobs
     }
 
-    /// Renders one job: returns the output path and the page text.
-    fn run(&self, job: &Job) -> Result<(String, String), RenderError> {
-        match job {
+    /// Renders one job: its output path, page text and (a document's) search record.
+    fn run(&self, job: &Job) -> Result<Rendered, RenderError> {
+        let page = match job {
+            Job::Doc(kind, i) => return self.doc_page(self.docs(*kind)[*i]),
             Job::Home => self.home(),
             Job::NewsList => self.news_list(),
             Job::ReportList => self.report_list(),
             Job::NewsletterList => self.newsletter_list(),
-            Job::Doc(kind, i) => self.doc_page(self.docs(*kind)[*i]),
             Job::Dashboard(n) => self.dashboard(*n),
             Job::Project(i) => self.project(*i),
             Job::CityList => self.city_list(),
@@ -113,7 +113,12 @@ impl<'a> Model<'a> {
             Job::Privacy => self.privacy(),
             Job::Search => self.search_page(),
             Job::DataCollection => self.data_collection(),
-        }
+        };
+        page.map(|(path, html)| Rendered {
+            path,
+            html,
+            record: None,
+        })
     }
 
     fn articles_about(&self, root: &str, pred: impl Fn(&Document) -> bool) -> Vec<DocLink<'a>> {
@@ -153,6 +158,14 @@ impl<'a> Model<'a> {
     }
 }
 
+/// One rendered page.
+pub(crate) struct Rendered {
+    path: String,
+    html: String,
+    /// A document's search record, made from its body as it rendered.
+    record: Option<crate::search::SearchRecord>,
+}
+
 /// A list cut short on a page, and where the whole list is.
 #[derive(Debug, Serialize)]
 struct More {
@@ -177,12 +190,13 @@ pub struct Selection {
     pub emails: std::collections::BTreeSet<u32>,
 }
 
-/// Renders only `sel` into `sink` (a serve rebuild). Returns the number of files written.
+/// Renders only `sel` into `sink` (a serve rebuild). Returns the number of files written
+/// and the search records of the documents rendered, for the index to take.
 pub fn render_selected(
     model: &Model,
     sel: &Selection,
     sink: &Sink,
-) -> Result<usize, Vec<RenderError>> {
+) -> Result<(usize, Vec<crate::search::SearchRecord>), Vec<RenderError>> {
     let mut jobs = Vec::new();
     for (kind, slug) in &sel.docs {
         if let Some(i) = model.docs(*kind).iter().position(|d| d.slug == *slug) {
@@ -208,12 +222,16 @@ pub fn render_selected(
         }
     }
     let written = AtomicUsize::new(0);
+    let records = std::sync::Mutex::new(Vec::new());
     let mut errors: Vec<RenderError> = jobs
         .par_iter()
         .filter_map(|job| {
-            let r = model
-                .run(job)
-                .and_then(|(path, html)| sink(&path, html.as_bytes()));
+            let r = model.run(job).and_then(|page| {
+                if let (Some(record), Ok(mut records)) = (page.record, records.lock()) {
+                    records.push(record);
+                }
+                sink(&page.path, page.html.as_bytes())
+            });
             written.fetch_add(1, Ordering::Relaxed);
             r.err()
         })
@@ -234,7 +252,9 @@ pub fn render_selected(
         }
     }
     if errors.is_empty() {
-        Ok(written.load(Ordering::Relaxed))
+        let mut records = records.into_inner().unwrap_or_default();
+        records.sort();
+        Ok((written.load(Ordering::Relaxed), records))
     } else {
         Err(errors)
     }
@@ -243,8 +263,11 @@ pub fn render_selected(
 /// Every HTML page as (path, html), in memory: for checks that look at the rendered site
 /// without writing it.
 pub fn render_pages(model: &Model) -> (Vec<(String, String)>, Vec<RenderError>) {
-    let results: Vec<Result<(String, String), RenderError>> =
-        model.jobs().par_iter().map(|job| model.run(job)).collect();
+    let results: Vec<Result<(String, String), RenderError>> = model
+        .jobs()
+        .par_iter()
+        .map(|job| model.run(job).map(|page| (page.path, page.html)))
+        .collect();
     let mut pages = Vec::new();
     let mut errors = Vec::new();
     for r in results {
@@ -313,47 +336,66 @@ pub fn dated_chart_files<'m>(model: &'m Model) -> impl Iterator<Item = (String, 
     })
 }
 
-/// The search index of the site's documents, cities and themes, as files under `search/`.
-/// Document records are left by their pages, so this runs after [`render_site`].
-pub fn search_files(model: &Model) -> Vec<OutputFile> {
-    let mut records = table_records(model);
-    if let Ok(mut left) = model.search.lock() {
-        records.append(&mut left);
-    }
-    crate::search::index(records)
+/// The address of every search record of the site: documents, cities, themes and projects.
+/// An [`crate::search::Index`] numbers its documents by them before the first page renders.
+pub fn search_urls(model: &Model) -> Vec<String> {
+    let mut urls: Vec<String> = DocKind::ALL
+        .iter()
+        .flat_map(|k| model.docs(*k).iter().map(|d| Model::doc_dir(d)))
+        .collect();
+    let site = model.site;
+    urls.extend(
+        site.cities
+            .iter()
+            .map(|c| format!("cities/{}/", c.id.get_ref())),
+    );
+    urls.extend(
+        site.themes
+            .iter()
+            .map(|t| format!("themes/{}/", t.id.get_ref())),
+    );
+    urls.extend(
+        model
+            .projects
+            .iter()
+            .map(|p| format!("projects/{}/", p.id.get_ref())),
+    );
+    urls
 }
 
-/// Every search record of the site, each document's body rendered for it: for a rebuild
-/// that renders only some pages (`serve`) and must still index them all.
-pub fn search_records(model: &Model) -> Vec<crate::search::SearchRecord> {
+/// The index of every search record of the site, each document's body rendered for it: for
+/// a `serve` session that has no index from its first build, which was skipped.
+pub fn search_index(model: &Model) -> crate::search::Index {
     use crate::search::SearchRecord;
+    let index = crate::search::Index::new(search_urls(model));
     let docs: Vec<&Document> = DocKind::ALL
         .iter()
         .flat_map(|k| model.docs(*k).iter().copied())
         .collect();
-    let mut records: Vec<SearchRecord> = docs
-        .par_iter()
-        .filter_map(|doc| {
-            let dir = Model::doc_dir(doc);
-            let path = format!("{dir}index.html");
-            let root = innopress_core::urls::root_prefix(&path);
-            let body = model
-                .body_html(doc, &root, &path, crate::Target::Page)
-                .ok()?;
-            Some(SearchRecord::of_document(doc, dir, &body.html))
-        })
-        .collect();
-    records.extend(table_records(model));
-    records
+    docs.par_iter().for_each(|doc| {
+        let dir = Model::doc_dir(doc);
+        let path = format!("{dir}index.html");
+        let root = innopress_core::urls::root_prefix(&path);
+        if let Ok(body) = model.body_html(doc, &root, &path, crate::Target::Page) {
+            index.add(&SearchRecord::of_document(doc, dir, &body.html));
+        }
+    });
+    table_records(model).for_each(|r| {
+        index.add(&r);
+    });
+    index
 }
 
-/// The search records of the data tables: every city, theme and project page.
-fn table_records(model: &Model) -> Vec<crate::search::SearchRecord> {
+/// The search records of the data tables: every city, theme and project page, made as they
+/// are taken (a register of a million projects is never held as records).
+fn table_records<'m>(
+    model: &'m Model,
+) -> impl ParallelIterator<Item = crate::search::SearchRecord> + 'm {
     use crate::search::SearchRecord;
     let site = model.site;
-    let mut records: Vec<SearchRecord> = site.cities.iter().map(SearchRecord::of_city).collect();
-    records.extend(site.themes.iter().map(SearchRecord::of_theme));
-    records.par_extend(model.projects.par_iter().map(|p| {
+    let cities = site.cities.par_iter().map(SearchRecord::of_city);
+    let themes = site.themes.par_iter().map(SearchRecord::of_theme);
+    let projects = model.projects.par_iter().map(move |p| {
         let city = p.city.as_ref().and_then(|c| {
             site.cities
                 .iter()
@@ -361,36 +403,51 @@ fn table_records(model: &Model) -> Vec<crate::search::SearchRecord> {
                 .map(|x| x.name.as_str())
         });
         SearchRecord::of_project(p, city)
-    }));
-    records
+    });
+    cities.chain(themes).chain(projects)
 }
 
-/// Renders every page, feed, data file, chart and theme asset into `sink`. All errors are
-/// collected, not just the first.
+/// Renders every page, feed, data file, chart and theme asset into `sink`, and every search
+/// record into `index` (each record's own file into `sink` at once; the term shards are
+/// left to [`crate::search::Index::write`]). All errors are collected, not just the first.
 /// `on_page` sees each HTML page (path, text) before it is written: the build scans it
 /// there for the link check, with no second copy of the site in memory.
 pub fn render_site(
     model: &Model,
+    index: &crate::search::Index,
     sink: &Sink,
     on_page: &PageHook,
 ) -> Result<Report, Vec<RenderError>> {
     let pages = AtomicUsize::new(0);
+    let indexed = AtomicUsize::new(0);
     let bytes = AtomicUsize::new(0);
+    let write = |path: &str, data: &[u8]| {
+        bytes.fetch_add(data.len(), Ordering::Relaxed);
+        sink(path, data)
+    };
+    let add = |record: &crate::search::SearchRecord| {
+        let (path, data) = index.add(record)?;
+        indexed.fetch_add(1, Ordering::Relaxed);
+        write(&path, &data).err()
+    };
     let jobs = model.jobs();
     let mut errors: Vec<RenderError> = jobs
         .par_iter()
         .filter_map(|job| {
-            let (path, html) = match model.run(job) {
+            let page = match model.run(job) {
                 Ok(r) => r,
                 Err(e) => return Some(e),
             };
             pages.fetch_add(1, Ordering::Relaxed);
-            bytes.fetch_add(html.len(), Ordering::Relaxed);
-            on_page(&path, &html);
-            sink(&path, html.as_bytes()).err()
+            on_page(&page.path, &page.html);
+            if let Err(e) = write(&page.path, page.html.as_bytes()) {
+                return Some(e);
+            }
+            page.record.as_ref().and_then(add)
         })
         .collect();
-    let mut files = pages.load(Ordering::Relaxed);
+    errors.par_extend(table_records(model).filter_map(|r| add(&r)));
+    let mut files = pages.load(Ordering::Relaxed) + indexed.load(Ordering::Relaxed);
 
     let mut extra: Vec<OutputFile> = Vec::new();
     extra.push(("feed.xml".into(), feeds::feed(model).into_bytes()));
@@ -417,8 +474,7 @@ pub fn render_site(
         &model.base.path,
     ));
     for (path, data) in &extra {
-        bytes.fetch_add(data.len(), Ordering::Relaxed);
-        if let Err(e) = sink(path, data) {
+        if let Err(e) = write(path, data) {
             errors.push(e);
         }
         files += 1;

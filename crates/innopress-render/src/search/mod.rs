@@ -13,27 +13,21 @@
 //! - `search/docs/N.json`: one document's address, title, kind, date and plain text (for the
 //!   excerpt), fetched only for the results shown.
 //!
-//! A query loads the shard of each of its words and then the documents it shows.
+//! A query loads the shard of each of its words and then the documents it shows. The index
+//! itself is built as the pages render ([`index::Index`]).
 
+mod index;
+
+pub use index::{Index, Written};
 use innopress_content::content::model::{City, DocKind, Document, Theme};
-use rayon::prelude::*;
-use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
 
 /// Where the index lives under `output/`.
 pub const DIR: &str = "search/";
 /// Postings kept per term: a word in more documents than this is nearly a stop word, and
 /// its best-scoring documents are the ones worth showing.
 const MAX_POSTINGS: usize = 300;
-/// The size a shard of terms stays under, so a word costs one small file to look up.
-const SHARD_BYTES: usize = 16_000;
 /// Characters of a document's text kept for excerpts.
 const MAX_TEXT: usize = 6_000;
-/// BM25's usual constants.
-const K1: f64 = 1.2;
-const B: f64 = 0.75;
-/// A word in the title counts as this many in the text.
-const TITLE_WEIGHT: u32 = 5;
 
 /// One searchable page.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -135,14 +129,43 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|w| w.chars().nth(1).is_some())
 }
 
+/// Calls `f` with each word of `text`, as [`words`] cuts and folds them, without a string
+/// for each: the index reads every word of the site this way.
+pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
+    use unicode_normalization::char::is_combining_mark;
+    let mut buf = String::new();
+    for w in text.split(|c: char| !(c.is_alphanumeric() || is_combining_mark(c))) {
+        if w.is_empty() {
+            continue;
+        }
+        buf.clear();
+        if w.is_ascii() {
+            // folding an ASCII word is lower-casing it
+            buf.push_str(w);
+            buf.make_ascii_lowercase();
+        } else {
+            fold_into(w, &mut buf);
+        }
+        if buf.chars().nth(1).is_some() {
+            f(&buf);
+        }
+    }
+}
+
 /// A word as the index keeps it and a query looks for it: lower case without accents
 /// (`Jyväskylä` → `jyvaskyla`, `Malmö` → `malmo`, `São` → `sao`), and the letters that
 /// are not an accented letter written as international readers type them (`ø` → `o`,
 /// `æ` → `ae`, `ß` → `ss`, `ł` → `l`). `search.js` folds the same way.
 pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    fold_into(word, &mut out);
+    out
+}
+
+/// [`fold`], onto the end of `out`.
+fn fold_into(word: &str, out: &mut String) {
     use unicode_normalization::UnicodeNormalization;
     use unicode_normalization::char::is_combining_mark;
-    let mut out = String::with_capacity(word.len());
     for c in word.to_lowercase().nfd().filter(|c| !is_combining_mark(*c)) {
         match c {
             'ø' => out.push('o'),
@@ -156,161 +179,12 @@ pub fn fold(word: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// A shard's name: its prefix's UTF-8 bytes in hex (safe in any file system, and a prefix
 /// of a word's hex is the hex of a prefix of the word).
 pub fn hex(prefix: &str) -> String {
     hex::encode(prefix)
-}
-
-/// The first `n` characters of `term` (all of it when shorter).
-fn head(term: &str, n: usize) -> &str {
-    &term[..term.char_indices().nth(n).map_or(term.len(), |(i, _)| i)]
-}
-
-/// Terms (sorted, with their size in bytes) grouped by prefix so that no group passes
-/// [`SHARD_BYTES`] unless one term alone does: groups of the first `n` characters, and a
-/// group too large split again one character deeper. A term belongs to the longest prefix
-/// listed that it starts with, which is how `search.js` finds it.
-fn split<'t>(terms: &[(&'t str, usize)], n: usize) -> Vec<(&'t str, Vec<&'t str>)> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < terms.len() {
-        let key = head(terms[i].0, n);
-        let mut j = i;
-        let mut bytes = 0;
-        while j < terms.len() && head(terms[j].0, n) == key {
-            bytes += terms[j].1;
-            j += 1;
-        }
-        let group = &terms[i..j];
-        if bytes > SHARD_BYTES && group.iter().any(|(t, _)| t.chars().count() > n) {
-            // the terms as long as the prefix stay in its shard; the longer ones go deeper
-            let (here, deeper): (Vec<_>, Vec<_>) =
-                group.iter().partition(|(t, _)| t.chars().count() <= n);
-            if !here.is_empty() {
-                out.push((key, here.iter().map(|(t, _)| *t).collect()));
-            }
-            out.extend(split(&deeper, n + 1));
-        } else {
-            out.push((key, group.iter().map(|(t, _)| *t).collect()));
-        }
-        i = j;
-    }
-    out
-}
-
-#[derive(Serialize)]
-struct DocFile<'a> {
-    url: &'a str,
-    title: &'a str,
-    kind: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    date: Option<&'a str>,
-    text: &'a str,
-}
-
-#[derive(Serialize)]
-struct Term {
-    /// In how many documents the term occurs (more than the postings kept, for a common one).
-    df: usize,
-    /// `[document, weight × 100]`, best first.
-    p: Vec<[u32; 2]>,
-}
-
-/// The index files for `records` as (path under `output/`, bytes), in a stable order.
-pub fn index(mut records: Vec<SearchRecord>) -> Vec<(String, Vec<u8>)> {
-    records.sort();
-    records.dedup_by(|a, b| a.url == b.url);
-    let counted = term_counts(&records);
-    let avg = (counted.iter().map(|(_, l)| f64::from(*l)).sum::<f64>()
-        / counted.len().max(1) as f64)
-        .max(1.0);
-    let mut postings: HashMap<&str, Vec<[u32; 2]>> = HashMap::new();
-    for (doc, (tf, len)) in counted.iter().enumerate() {
-        let norm = K1 * (1.0 - B + B * f64::from(*len) / avg);
-        for (term, &n) in tf {
-            let n = f64::from(n);
-            let weight = (n * (K1 + 1.0) / (n + norm) * 100.0).round() as u32;
-            postings
-                .entry(term.as_str())
-                .or_default()
-                .push([doc as u32, weight.max(1)]);
-        }
-    }
-    let mut terms: BTreeMap<&str, Term> = BTreeMap::new();
-    for (term, mut p) in postings {
-        let df = p.len();
-        p.sort_by(|a, b| b[1].cmp(&a[1]).then(a[0].cmp(&b[0])));
-        p.truncate(MAX_POSTINGS);
-        terms.insert(term, Term { df, p });
-    }
-    let sized: Vec<(&str, usize)> = terms
-        .iter()
-        .map(|(t, v)| (*t, t.len() + 8 + 10 * v.p.len()))
-        .collect();
-    let mut shards: BTreeMap<&str, BTreeMap<&str, Term>> = BTreeMap::new();
-    for (prefix, members) in split(&sized, 2) {
-        let shard = shards.entry(prefix).or_default();
-        for t in members {
-            if let Some(v) = terms.remove(t) {
-                shard.insert(t, v);
-            }
-        }
-    }
-    let mut out: Vec<(String, Vec<u8>)> = Vec::with_capacity(records.len() + shards.len() + 1);
-    let names: Vec<&str> = shards.keys().copied().collect();
-    let meta =
-        serde_json::json!({ "docs": records.len(), "postings": MAX_POSTINGS, "shards": names });
-    out.push((format!("{DIR}meta.json"), meta.to_string().into_bytes()));
-    out.par_extend(shards.par_iter().map(|(prefix, terms)| {
-        (
-            format!("{DIR}terms/{}.json", hex(prefix)),
-            serde_json::to_vec(terms).unwrap_or_default(),
-        )
-    }));
-    out.par_extend(records.par_iter().enumerate().map(|(i, r)| {
-        let cut = r
-            .text
-            .char_indices()
-            .nth(MAX_TEXT)
-            .map_or(r.text.len(), |(i, _)| i);
-        let file = DocFile {
-            url: &r.url,
-            title: &r.title,
-            kind: r.kind,
-            date: r.date.as_deref(),
-            text: &r.text[..cut],
-        };
-        (
-            format!("{DIR}docs/{i}.json"),
-            serde_json::to_vec(&file).unwrap_or_default(),
-        )
-    }));
-    out.sort();
-    out
-}
-
-/// Each document's term counts and length, in parallel; title words weigh more.
-fn term_counts(records: &[SearchRecord]) -> Vec<(HashMap<String, u32>, u32)> {
-    records
-        .par_iter()
-        .map(|r| {
-            let mut tf: HashMap<String, u32> = HashMap::new();
-            let mut len = 0;
-            for w in words(&r.text) {
-                *tf.entry(w).or_default() += 1;
-                len += 1;
-            }
-            for w in words(&r.title) {
-                *tf.entry(w).or_default() += TITLE_WEIGHT;
-                len += TITLE_WEIGHT;
-            }
-            (tf, len)
-        })
-        .collect()
 }
 
 /// The words of rendered HTML as plain text: tags dropped (each ends a word), drawings,
@@ -382,32 +256,18 @@ mod tests {
     fn words_and_shards_match_the_script() {
         let w: Vec<String> = words("Jyväskylä's 5G-pilot, a B").collect();
         assert_eq!(w, ["jyvaskyla", "5g", "pilot"]);
-        assert_eq!(hex(head("jyväskylä", 2)), "6a79");
-        assert_eq!(hex(head("äöå", 2)), "c3a4c3b6");
+        assert_eq!(hex("jy"), "6a79");
+        assert_eq!(hex("äö"), "c3a4c3b6");
         assert_eq!(hex("5g"), "3567");
     }
 
     #[test]
-    fn large_groups_split_one_character_deeper() {
-        let big = SHARD_BYTES / 2 + 1;
-        let terms = [
-            ("ba", 10),
-            ("bat", big),
-            ("batt", big),
-            ("be", 10),
-            ("bz", 10),
-        ];
-        let got = split(&terms, 2);
-        assert_eq!(
-            got,
-            vec![
-                ("ba", vec!["ba"]),
-                ("bat", vec!["bat"]),
-                ("batt", vec!["batt"]),
-                ("be", vec!["be"]),
-                ("bz", vec!["bz"])
-            ]
-        );
+    fn each_word_cuts_and_folds_as_words_does() {
+        let text =
+            "Jyväskylä's 5G-pilot, a B; São Paulo ÆRØ Straße Jyva\u{308}skyla\u{308} x ÉCOLE";
+        let mut got = Vec::new();
+        each_word(text, |w| got.push(w.to_string()));
+        assert_eq!(got, words(text).collect::<Vec<_>>());
     }
 
     fn record(url: &str, title: &str, text: &str) -> SearchRecord {
@@ -420,9 +280,26 @@ mod tests {
         }
     }
 
-    #[test]
-    fn index_ranks_the_page_that_says_it_most_and_is_deterministic() {
-        let records = vec![
+    type Files = std::collections::BTreeMap<String, Vec<u8>>;
+
+    /// The files of an index of `records`, added in the order given.
+    fn files(records: &[SearchRecord]) -> (Index, Files) {
+        let out = std::sync::Mutex::new(Files::new());
+        let mut index = Index::new(records.iter().map(|r| r.url.clone()).collect());
+        let sink = |path: &str, bytes: &[u8]| {
+            out.lock().unwrap().insert(path.to_string(), bytes.to_vec());
+            Ok(())
+        };
+        for r in records {
+            let (path, bytes) = index.add(r).unwrap();
+            sink(&path, &bytes).unwrap();
+        }
+        index.write(&sink, None).unwrap();
+        (index, out.into_inner().unwrap())
+    }
+
+    fn battery_records() -> Vec<SearchRecord> {
+        vec![
             record("news/b/", "Ports", "battery battery battery recycling"),
             record(
                 "news/a/",
@@ -430,20 +307,19 @@ mod tests {
                 "a word about a battery among many other words",
             ),
             record("news/c/", "Other", "nothing here"),
-        ];
-        let files = index(records.clone());
-        assert_eq!(files, index(records.into_iter().rev().collect()));
-        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-        assert!(names.contains(&"search/meta.json"));
-        assert!(names.contains(&"search/docs/0.json"));
-        let shard: serde_json::Value = serde_json::from_slice(
-            &files
-                .iter()
-                .find(|(n, _)| n == &format!("search/terms/{}.json", hex("ba")))
-                .unwrap()
-                .1,
-        )
-        .unwrap();
+        ]
+    }
+
+    #[test]
+    fn index_ranks_the_page_that_says_it_most_and_is_deterministic() {
+        let records = battery_records();
+        let (_, files) = files(&records);
+        let reversed: Vec<SearchRecord> = records.into_iter().rev().collect();
+        assert_eq!(files, self::files(&reversed).1);
+        assert!(files.contains_key("search/meta.json"));
+        assert!(files.contains_key("search/docs/0.json"));
+        let shard: serde_json::Value =
+            serde_json::from_slice(&files[&format!("search/terms/{}.json", hex("ba"))]).unwrap();
         // documents sorted by address: news/a/ is 0, news/b/ is 1
         assert_eq!(shard["battery"]["df"], 2);
         assert_eq!(shard["battery"]["p"][0][0], 1, "{shard}");
@@ -451,5 +327,34 @@ mod tests {
             shard["batteries"]["p"][0][0] == 0,
             "title words are indexed"
         );
+    }
+
+    #[test]
+    fn an_edit_rewrites_only_its_words_shards_and_equals_a_fresh_index() {
+        let records = battery_records();
+        let (mut index, mut served) = files(&records);
+        let edited = record("news/c/", "Other", "batteries and zebras here");
+        let mut touched = std::collections::BTreeSet::new();
+        let (path, bytes) = index.replace(&edited, &mut touched).unwrap();
+        let rewritten = std::sync::Mutex::new(Files::new());
+        let sink = |path: &str, bytes: &[u8]| {
+            rewritten
+                .lock()
+                .unwrap()
+                .insert(path.to_string(), bytes.to_vec());
+            Ok(())
+        };
+        let written = index.write(&sink, Some(&touched)).unwrap();
+        let rewritten = rewritten.into_inner().unwrap();
+        assert!(!rewritten.contains_key(&format!("search/terms/{}.json", hex("re"))));
+        assert!(rewritten.contains_key(&format!("search/terms/{}.json", hex("ze"))));
+        served.insert(path, bytes);
+        served.extend(rewritten);
+        for gone in written.removed {
+            served.remove(&gone);
+        }
+        let mut fresh = records;
+        fresh[2] = edited;
+        assert_eq!(served, files(&fresh).1);
     }
 }
