@@ -447,38 +447,17 @@ pub fn render_site(
         })
         .collect();
     errors.par_extend(table_records(model).filter_map(|r| add(&r)));
-    let mut files = pages.load(Ordering::Relaxed) + indexed.load(Ordering::Relaxed);
-
-    let mut extra: Vec<OutputFile> = Vec::new();
-    extra.push(("feed.xml".into(), feeds::feed(model).into_bytes()));
-    extra.push(("sitemap.xml".into(), feeds::sitemap_of(model).into_bytes()));
-    extra.push(("robots.txt".into(), feeds::robots(&model.base).into_bytes()));
-    open_data(model, &mut extra, &mut errors);
-    for chart in model.charts.values() {
-        extra.push((
-            format!("charts/{}.svg", chart.name),
-            chart.svg.clone().into_bytes(),
-        ));
-        extra.push((
-            format!("charts/{}.csv", chart.name),
-            chart.table.csv().into_bytes(),
-        ));
-    }
-    extra.extend(dated_chart_files(model).map(|(path, svg)| (path, svg.as_bytes().to_vec())));
-    for (name, data) in &model.theme.assets {
-        extra.push((format!("assets/{name}"), data.to_vec()));
-    }
-    extra.extend(innopress_cms::published(
-        &model.site.root,
-        model.cfg,
-        &model.base.path,
-    ));
-    for (path, data) in &extra {
-        if let Err(e) = write(path, data) {
-            errors.push(e);
-        }
-        files += 1;
-    }
+    // the other files, made in parallel and each written as soon as it is made, so the
+    // large ones (a big register's spreadsheets) are never all held at once
+    let others = AtomicUsize::new(0);
+    let put = |path: &str, data: &[u8]| {
+        others.fetch_add(1, Ordering::Relaxed);
+        write(path, data).err()
+    };
+    errors.par_extend(other_jobs(model).par_iter().flat_map_iter(|job| job(&put)));
+    let files = pages.load(Ordering::Relaxed)
+        + indexed.load(Ordering::Relaxed)
+        + others.load(Ordering::Relaxed);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -490,45 +469,79 @@ pub fn render_site(
     })
 }
 
-/// The open data: the summary, the data package, the projects and the figures as CSV,
-/// Excel and JSON, and the dashboard's index.
-fn open_data(model: &Model, extra: &mut Vec<OutputFile>, errors: &mut Vec<RenderError>) {
-    let summary_json = serde_json::to_string_pretty(model.summary).unwrap_or_default() + "\n";
-    extra.push(("data/summary.json".into(), summary_json.into_bytes()));
-    extra.push((
-        "data/datapackage.json".into(),
-        opendata::datapackage(model).into_bytes(),
-    ));
-    let open = opendata::Projects::new(model);
-    let projects = open.table();
-    extra.push(("data/projects.csv".into(), projects.csv().into_bytes()));
-    let observations = opendata::observations(model);
-    extra.push((
-        "data/observations.csv".into(),
-        observations.csv().into_bytes(),
-    ));
-    let title = &model.cfg.title;
-    let as_of = model.summary.as_of;
-    for (path, table, what, sheet) in [
-        ("data/projects.xlsx", &projects, "projects", "Projects"),
-        (
-            "data/observations.xlsx",
-            &observations,
-            "impact figures",
-            "Figures",
-        ),
-    ] {
-        match table.xlsx(&format!("{title}: {what}"), sheet, as_of) {
-            Ok(bytes) => extra.push((path.into(), bytes)),
-            Err(e) => errors.push(RenderError::Sheet {
-                path: path.into(),
-                message: e.to_string(),
-            }),
-        }
+/// Writes a file, returning the error of writing it.
+type Put<'p> = dyn Fn(&str, &[u8]) -> Option<RenderError> + Sync + 'p;
+/// A part of the site that is not a page: makes its files and puts them, returning errors.
+type OtherJob<'m> = Box<dyn Fn(&Put) -> Vec<RenderError> + Sync + Send + 'm>;
+
+/// The files that are not pages: feeds, open data, charts, theme assets and the editor's.
+fn other_jobs<'m>(model: &'m Model) -> Vec<OtherJob<'m>> {
+    let one = |path: &'static str, make: fn(&Model) -> String| -> OtherJob<'m> {
+        Box::new(move |put: &Put| put(path, make(model).as_bytes()).into_iter().collect())
+    };
+    vec![
+        one("feed.xml", feeds::feed),
+        one("sitemap.xml", feeds::sitemap_of),
+        one("robots.txt", |m| feeds::robots(&m.base)),
+        one("data/summary.json", |m| {
+            serde_json::to_string_pretty(m.summary).unwrap_or_default() + "\n"
+        }),
+        one("data/datapackage.json", opendata::datapackage),
+        Box::new(move |put: &Put| {
+            let open = opendata::Projects::new(model);
+            let mut errors: Vec<RenderError> = [
+                put("data/projects.json", open.json().as_bytes()),
+                put("data/projects-index.json", open.index(model).as_bytes()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            errors.extend(table_files(model, open.table(), "projects", put));
+            errors
+        }),
+        Box::new(move |put: &Put| {
+            table_files(model, opendata::observations(model), "observations", put)
+        }),
+        Box::new(move |put: &Put| {
+            let mut errors = Vec::new();
+            for chart in model.charts.values() {
+                let name = &chart.name;
+                errors.extend(put(&format!("charts/{name}.svg"), chart.svg.as_bytes()));
+                errors.extend(put(
+                    &format!("charts/{name}.csv"),
+                    chart.table.csv().as_bytes(),
+                ));
+            }
+            errors.extend(
+                dated_chart_files(model).filter_map(|(path, svg)| put(&path, svg.as_bytes())),
+            );
+            for (name, data) in &model.theme.assets {
+                errors.extend(put(&format!("assets/{name}"), data));
+            }
+            let published = innopress_cms::published(&model.site.root, model.cfg, &model.base.path);
+            errors.extend(published.iter().filter_map(|(path, data)| put(path, data)));
+            errors
+        }),
+    ]
+}
+
+/// An open data table as CSV and Excel (`data/NAME.csv`, `data/NAME.xlsx`).
+fn table_files(model: &Model, table: sheets::Table, name: &str, put: &Put) -> Vec<RenderError> {
+    let (what, sheet) = match name {
+        "projects" => ("projects", "Projects"),
+        _ => ("impact figures", "Figures"),
+    };
+    let mut errors: Vec<RenderError> = put(&format!("data/{name}.csv"), table.csv().as_bytes())
+        .into_iter()
+        .collect();
+    let path = format!("data/{name}.xlsx");
+    let title = format!("{}: {what}", model.cfg.title);
+    match table.xlsx(&title, sheet, model.summary.as_of) {
+        Ok(bytes) => errors.extend(put(&path, &bytes)),
+        Err(e) => errors.push(RenderError::Sheet {
+            path,
+            message: e.to_string(),
+        }),
     }
-    extra.push(("data/projects.json".into(), open.json().into_bytes()));
-    extra.push((
-        "data/projects-index.json".into(),
-        open.index(model).into_bytes(),
-    ));
+    errors
 }
