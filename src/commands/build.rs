@@ -59,6 +59,15 @@ fn print_stages(report: &Report) {
     for (stage, ms) in &report.stages {
         eprintln!("  {stage}: {ms} ms");
     }
+    if let Some(c) = report.search {
+        eprintln!(
+            "  search index beside the pages: {} ms of work over all threads; {} terms, {} postings, {} KiB held",
+            c.busy_ms,
+            c.terms,
+            c.postings,
+            c.held_bytes / 1024
+        );
+    }
 }
 
 /// The build's summary line, or that nothing changed.

@@ -65,6 +65,8 @@ pub struct BuildReport {
     /// Pictures encoded by this build, and pictures taken from the cache.
     pub images_encoded: usize,
     pub images_cached: usize,
+    /// What the search index cost (a full build only).
+    pub search: Option<render::search::Cost>,
 }
 
 /// A loaded, validated site with its summary, ready to render. Its settings are taken out of
@@ -273,6 +275,7 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
         bytes: report.bytes,
         images_encoded: report.images_encoded,
         images_cached: report.images_cached,
+        search: Some(index.cost()),
         millis: started.elapsed().as_millis(),
         warnings: std::mem::take(&mut checked.warnings),
     };
@@ -304,6 +307,7 @@ impl BuildReport {
             unchanged: true,
             images_encoded: 0,
             images_cached: 0,
+            search: None,
         }
     }
 }

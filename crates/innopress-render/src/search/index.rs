@@ -68,6 +68,19 @@ pub struct Index {
     /// The shards last written, each with a hash of its terms: what a later write of only
     /// the touched terms compares with.
     written: BTreeMap<String, u64>,
+    /// Nanoseconds the page jobs spent adding records, summed over threads.
+    busy: std::sync::atomic::AtomicU64,
+}
+
+/// What the index cost a build, for `build --verbose` and the benchmark.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Cost {
+    /// Milliseconds of work adding records, summed over the threads that rendered pages.
+    pub busy_ms: u64,
+    pub terms: usize,
+    pub postings: usize,
+    /// Bytes the index holds (terms and postings, as allocated).
+    pub held_bytes: usize,
 }
 
 /// What [`Index::write`] wrote, and the shard files that are no longer part of the index.
@@ -88,7 +101,31 @@ impl Index {
             urls,
             tables: (0..TABLES).map(|_| Mutex::new(Table::default())).collect(),
             written: BTreeMap::new(),
+            busy: std::sync::atomic::AtomicU64::new(0),
         }
+    }
+
+    /// What the index has cost so far.
+    pub fn cost(&self) -> Cost {
+        let mut cost = Cost {
+            busy_ms: self.busy.load(Ordering::Relaxed) / 1_000_000,
+            ..Cost::default()
+        };
+        for table in &self.tables {
+            let table = lock(table);
+            cost.terms += table.terms.len();
+            for (term, p) in table.terms.iter().zip(&table.postings) {
+                cost.postings += p.len();
+                // the term twice (the list and the map), the posting list and its header
+                cost.held_bytes += 2 * term.len() + 8 * p.capacity() + 24 + 16 + 8;
+            }
+        }
+        cost.held_bytes += self
+            .urls
+            .iter()
+            .map(|u| u.capacity() + 24 + 1)
+            .sum::<usize>();
+        cost
     }
 
     /// Adds a record and returns its own file (path under `output/`, bytes); `None` for an
@@ -98,51 +135,60 @@ impl Index {
         if self.claimed[doc].swap(true, Ordering::Relaxed) {
             return None;
         }
-        self.insert(doc as u32, record, None);
-        Some(doc_file(doc, record))
+        let started = std::time::Instant::now();
+        self.insert(doc as u32, record, &mut |_, _| {});
+        let file = doc_file(doc, record);
+        self.busy
+            .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        Some(file)
     }
 
     /// Puts `record` in place of the one at its address (an edit in `serve`); returns its
-    /// file, and adds the words whose postings changed to `touched`.
+    /// file, and adds the words whose postings changed (a word gone, new, or weighed
+    /// otherwise) to `touched`.
     pub fn replace(
         &mut self,
         record: &SearchRecord,
         touched: &mut BTreeSet<Box<str>>,
     ) -> Option<(String, Vec<u8>)> {
         let doc = self.urls.binary_search(&record.url).ok()?;
+        let mut before: FxHashMap<Box<str>, u32> = FxHashMap::default();
         for table in &mut self.tables {
             let table = table.get_mut().unwrap_or_else(|e| e.into_inner());
             for (id, postings) in table.postings.iter_mut().enumerate() {
-                let before = postings.len();
-                postings.retain(|p| p[0] != doc as u32);
-                if postings.len() != before {
-                    touched.insert(table.terms[id].clone());
+                // postings are put in order when written: this one's place does not matter
+                if let Some(at) = postings.iter().position(|p| p[0] == doc as u32) {
+                    before.insert(table.terms[id].clone(), postings.swap_remove(at)[1]);
                 }
             }
         }
         self.claimed[doc].store(true, Ordering::Relaxed);
-        self.insert(doc as u32, record, Some(touched));
+        self.insert(doc as u32, record, &mut |term, weight| {
+            if before.remove(term) != Some(weight) {
+                touched.insert(term.into());
+            }
+        });
+        touched.extend(before.into_keys());
         Some(doc_file(doc, record))
     }
 
-    fn insert(&self, doc: u32, record: &SearchRecord, touched: Option<&mut BTreeSet<Box<str>>>) {
+    /// Adds a record's postings as document `doc`, telling `added` each (term, weight).
+    fn insert(&self, doc: u32, record: &SearchRecord, added: &mut dyn FnMut(&str, u32)) {
         let (words, text_end) = folded(record);
         let (tf, len) = term_counts(&words, text_end);
         let norm = K1 * (1.0 - B + B * f64::from(len) / REFERENCE_WORDS);
         let mut by_table: Vec<Vec<(&str, u32)>> = vec![Vec::new(); TABLES];
         for (term, &n) in &tf {
             let n = f64::from(n);
-            let weight = (n * (K1 + 1.0) / (n + norm) * 100.0).round() as u32;
-            by_table[table_of(term)].push((term, weight.max(1)));
+            let weight = ((n * (K1 + 1.0) / (n + norm) * 100.0).round() as u32).max(1);
+            by_table[table_of(term)].push((term, weight));
+            added(term, weight);
         }
         for (t, entries) in by_table.iter().enumerate().filter(|(_, e)| !e.is_empty()) {
             let mut table = lock(&self.tables[t]);
             for (term, weight) in entries {
                 table.push(term, [doc, *weight]);
             }
-        }
-        if let Some(touched) = touched {
-            touched.extend(tf.keys().map(|t| Box::from(*t)));
         }
     }
 
