@@ -214,11 +214,7 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
     output::check_target(root, &target, opts.output.is_some(), opts.force)?;
     // nothing changed since the last build into this output: nothing to do
     let absolute_target = output::absolute(&target);
-    let fingerprint = crate::cache::inputs(
-        root,
-        &absolute_target,
-        &format!("{:?} {:?}", opts.drafts, opts.as_of),
-    );
+    let fingerprint = fingerprint(opts, &absolute_target);
     if let Some(rec) = crate::cache::lookup(root, &fingerprint, &absolute_target) {
         return Ok((BuildReport::unchanged(target, &rec, started), None));
     }
@@ -288,6 +284,12 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
             search: Some(index),
         }),
     ))
+}
+
+/// The fingerprint of a build's inputs: its files, the binary and the options.
+fn fingerprint(opts: &BuildOptions, absolute_target: &Path) -> String {
+    let options = format!("{:?} {:?}", opts.drafts, opts.as_of);
+    crate::cache::inputs(&opts.root, absolute_target, &options)
 }
 
 impl BuildReport {

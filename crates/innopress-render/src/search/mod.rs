@@ -203,9 +203,23 @@ pub fn hex(prefix: &str) -> String {
 /// scripts and styles left out, the common entities decoded, whitespace collapsed.
 pub fn text_of(html: &str) -> String {
     let mut text = String::with_capacity(html.len() / 2);
+    // each run of text between tags, decoded, its words added with one space between them
+    let mut add = |run: &str| {
+        let decoded = if run.contains('&') {
+            std::borrow::Cow::Owned(innopress_core::text::decode_entities(run))
+        } else {
+            std::borrow::Cow::Borrowed(run)
+        };
+        for word in decoded.split_whitespace() {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(word);
+        }
+    };
     let mut rest = html;
     while let Some(open) = rest.find('<') {
-        text.push_str(&rest[..open]);
+        add(&rest[..open]);
         let after = &rest[open..];
         let close = after.find('>').map_or(after.len(), |i| i + 1);
         let tag = &after[..close];
@@ -217,12 +231,10 @@ pub fn text_of(html: &str) -> String {
                 let end = format!("</{}>", &t[1..]);
                 after.find(&end).map(|i| i + end.len())
             });
-        text.push(' ');
         rest = &after[skip_to.unwrap_or(close)..];
     }
-    text.push_str(rest);
-    let text = innopress_core::text::decode_entities(&text);
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    add(rest);
+    text
 }
 
 #[cfg(test)]
