@@ -177,16 +177,20 @@ impl Index {
         let (words, text_end) = folded(record);
         let (tf, len) = term_counts(&words, text_end);
         let norm = K1 * (1.0 - B + B * f64::from(len) / REFERENCE_WORDS);
-        let mut by_table: Vec<Vec<(&str, u32)>> = vec![Vec::new(); TABLES];
-        for (term, &n) in &tf {
-            let n = f64::from(n);
-            let weight = ((n * (K1 + 1.0) / (n + norm) * 100.0).round() as u32).max(1);
-            by_table[table_of(term)].push((term, weight));
-            added(term, weight);
-        }
-        for (t, entries) in by_table.iter().enumerate().filter(|(_, e)| !e.is_empty()) {
-            let mut table = lock(&self.tables[t]);
-            for (term, weight) in entries {
+        let mut entries: Vec<(usize, &str, u32)> = tf
+            .iter()
+            .map(|(term, &n)| {
+                let n = f64::from(n);
+                let weight = ((n * (K1 + 1.0) / (n + norm) * 100.0).round() as u32).max(1);
+                added(term, weight);
+                (table_of(term), *term, weight)
+            })
+            .collect();
+        // one lock a table, taken once
+        entries.sort_unstable_by_key(|e| e.0);
+        for run in entries.chunk_by(|a, b| a.0 == b.0) {
+            let mut table = lock(&self.tables[run[0].0]);
+            for (_, term, weight) in run {
                 table.push(term, [doc, *weight]);
             }
         }
@@ -320,7 +324,9 @@ fn folded(record: &SearchRecord) -> (String, usize) {
 /// The term counts and length of a record's words (from [`folded`]); title words weigh
 /// more.
 fn term_counts(words: &str, text_end: usize) -> (FxHashMap<&str, u32>, u32) {
-    let mut tf: FxHashMap<&str, u32> = FxHashMap::default();
+    // about half the words of a page are distinct: room for them from the start
+    let mut tf: FxHashMap<&str, u32> =
+        FxHashMap::with_capacity_and_hasher(words.len() / 16, Default::default());
     let mut len = 0;
     for (part, weight) in [(&words[..text_end], 1), (&words[text_end..], TITLE_WEIGHT)] {
         for w in part.split_terminator(' ') {

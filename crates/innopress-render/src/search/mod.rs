@@ -146,7 +146,15 @@ pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
         }
         return;
     }
-    for w in text.split(|c: char| !(c.is_alphanumeric() || is_combining_mark(c))) {
+    // an ASCII character is a letter or digit or neither: no accent table to look it up in
+    let apart = |c: char| {
+        if c.is_ascii() {
+            !c.is_ascii_alphanumeric()
+        } else {
+            !(c.is_alphanumeric() || is_combining_mark(c))
+        }
+    };
+    for w in text.split(apart) {
         if w.is_empty() {
             continue;
         }
