@@ -157,6 +157,9 @@ pub struct Staging {
     /// What was written, for the build record: stamping files as they are written spares
     /// walking twelve thousand page folders afterwards.
     written: std::sync::Mutex<Vec<crate::cache::Stamp>>,
+    /// The folders made so far: thousands of files share a folder (`search/docs/`), and
+    /// asking the file system again for each cost two system calls a file.
+    folders: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -178,6 +181,7 @@ impl Staging {
             target,
             committed: false,
             written: Default::default(),
+            folders: Default::default(),
         })
     }
 
@@ -188,12 +192,24 @@ impl Staging {
     /// Writes one file. Safe to call from many threads at once.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let path = self.dir.join(safe_relative(rel)?);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
-        }
+        self.folder_of(&path)?;
         let mut file = fs::File::create(&path).map_err(|e| io_err(&path, e))?;
         file.write_all(bytes).map_err(|e| io_err(&path, e))?;
         self.stamp(rel, file.metadata());
+        Ok(())
+    }
+
+    /// Makes the folder `path` goes in, unless this staging folder made it before.
+    fn folder_of(&self, path: &Path) -> Result<(), OutputError> {
+        let Some(parent) = path.parent() else {
+            return Ok(());
+        };
+        let lock = || self.folders.lock().unwrap_or_else(|e| e.into_inner());
+        if lock().contains(parent) {
+            return Ok(());
+        }
+        fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
+        lock().insert(parent.to_path_buf());
         Ok(())
     }
 
@@ -210,9 +226,7 @@ impl Staging {
 
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
         let path = self.dir.join(safe_relative(rel)?);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
-        }
+        self.folder_of(&path)?;
         fs::copy(from, &path).map_err(|e| io_err(from, e))?;
         self.stamp(rel, fs::metadata(&path));
         Ok(())
