@@ -322,9 +322,7 @@ fn reindex(
     records: &[innopress_render::search::SearchRecord],
     output: &Path,
 ) -> Result<usize, Vec<RenderError>> {
-    let sink = |path: &str, bytes: &[u8]| {
-        crate::output::write_into(output, path, bytes).map_err(|e| RenderError::Write(Box::new(e)))
-    };
+    let sink = live_sink(output);
     let mut touched = std::collections::BTreeSet::new();
     let mut files = 0;
     for r in records {
@@ -340,6 +338,13 @@ fn reindex(
     Ok(files + written.files)
 }
 
+/// Writes into the live output folder (`serve` rewrites files in place).
+fn live_sink(out: &Path) -> impl Fn(&str, &[u8]) -> Result<(), RenderError> + Sync + '_ {
+    move |path, bytes| {
+        crate::output::write_into(out, path, bytes).map_err(|e| RenderError::Write(Box::new(e)))
+    }
+}
+
 /// What undoes one document's edit: its kind, index, old document and old text.
 type Undo = (DocKind, usize, Document, Arc<str>);
 
@@ -350,9 +355,7 @@ fn write_selected(
     model: &Model,
     selection: &Selection,
 ) -> Result<(usize, Vec<innopress_render::search::SearchRecord>), Vec<RenderError>> {
-    let sink = |path: &str, bytes: &[u8]| {
-        crate::output::write_into(out, path, bytes).map_err(|e| RenderError::Write(Box::new(e)))
-    };
+    let sink = live_sink(out);
     let mut errors = Vec::new();
     let (files, records) = site::render_selected(model, selection, &sink).unwrap_or_else(|e| {
         errors.extend(e);

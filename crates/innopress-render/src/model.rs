@@ -371,6 +371,21 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// Where a city's page lives, relative to the site root.
+    pub fn city_dir(id: &str) -> String {
+        format!("cities/{id}/")
+    }
+
+    /// Where a theme's page lives, relative to the site root.
+    pub fn theme_dir(id: &str) -> String {
+        format!("themes/{id}/")
+    }
+
+    /// Where a project's page lives, relative to the site root.
+    pub fn project_dir(id: &str) -> String {
+        format!("projects/{id}/")
+    }
+
     pub fn base_context(&self, path: &str, section: &str, title: &str) -> Context {
         let mut ctx = self
             .site_context

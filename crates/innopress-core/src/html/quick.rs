@@ -7,14 +7,25 @@
 //! reads the page with html5ever. The two agree on every page: a test compares them on
 //! generated markup.
 
-/// Elements whose content is text up to their end tag, as the tokenizer is told by
-/// [`super::tags`].
-const RAW: [&str; 8] = [
-    "script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title",
-];
-
 fn is_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | b'\x0c' | b' ')
+}
+
+/// Where the spaces from `i` end; `None` at the end of the page.
+fn skip_spaces(b: &[u8], mut i: usize) -> Option<usize> {
+    while is_space(*b.get(i)?) {
+        i += 1;
+    }
+    Some(i)
+}
+
+/// Where a tag or attribute name from `i` ends (a space, `/`, `>` or one of `also`); `None`
+/// at the end of the page.
+fn name_end(b: &[u8], mut i: usize, also: u8) -> Option<usize> {
+    while !is_space(*b.get(i)?) && !matches!(b[i], b'/' | b'>') && b[i] != also {
+        i += 1;
+    }
+    Some(i)
 }
 
 /// The (name, value) of the attributes named in `wanted` (ASCII lower case) of every start
@@ -32,8 +43,8 @@ pub fn attrs<'h>(html: &'h str, wanted: &[&'h str]) -> Option<Vec<(&'h str, &'h 
             c if c.is_ascii_alphabetic() => {
                 let (name, end) = tag(html, i, wanted, &mut out)?;
                 i = end;
-                if let Some(raw) = RAW.iter().find(|r| r.eq_ignore_ascii_case(name)) {
-                    i = raw_text(html, i, raw)?;
+                if let Some(kind) = super::raw_kind(name) {
+                    i = raw_text(html, i, name, kind)?;
                 }
             }
             b'/' => match b.get(i + 1) {
@@ -63,15 +74,11 @@ fn tag<'h>(
 ) -> Option<(&'h str, usize)> {
     let b = html.as_bytes();
     let start = i;
-    while !is_space(*b.get(i)?) && !matches!(b[i], b'/' | b'>') {
-        i += 1;
-    }
+    i = name_end(b, i, b'>')?;
     let name = &html[start..i];
     let mut seen: Vec<&str> = Vec::new();
     loop {
-        while is_space(*b.get(i)?) {
-            i += 1;
-        }
+        i = skip_spaces(b, i)?;
         match b[i] {
             b'>' => return Some((name, i + 1)),
             b'/' => {
@@ -81,26 +88,13 @@ fn tag<'h>(
             _ => {}
         }
         let at = i;
-        while !is_space(*b.get(i)?) && !matches!(b[i], b'/' | b'>' | b'=') {
-            i += 1;
-        }
         // a name may begin with `=`
-        if i == at {
-            i += 1;
-            while !is_space(*b.get(i)?) && !matches!(b[i], b'/' | b'>' | b'=') {
-                i += 1;
-            }
-        }
+        i = name_end(b, if b[i] == b'=' { i + 1 } else { i }, b'=')?;
         let attr = &html[at..i];
-        while is_space(*b.get(i)?) {
-            i += 1;
-        }
+        i = skip_spaces(b, i)?;
         let mut value = "";
         if b[i] == b'=' {
-            i += 1;
-            while is_space(*b.get(i)?) {
-                i += 1;
-            }
+            i = skip_spaces(b, i + 1)?;
             let (v, end) = attr_value(html, i)?;
             value = v;
             i = end;
@@ -140,7 +134,12 @@ fn attr_value(html: &str, i: usize) -> Option<(&str, usize)> {
 }
 
 /// The text of a raw-text element from `i` up to its end tag: where that end tag begins.
-fn raw_text(html: &str, i: usize, name: &str) -> Option<usize> {
+fn raw_text(
+    html: &str,
+    i: usize,
+    name: &str,
+    kind: html5ever::tokenizer::states::RawKind,
+) -> Option<usize> {
     let b = html.as_bytes();
     let mut at = i;
     loop {
@@ -151,7 +150,9 @@ fn raw_text(html: &str, i: usize, name: &str) -> Option<usize> {
             && (is_space(b[after]) || matches!(b[after], b'/' | b'>'))
         {
             // a script that opens a comment may hide its end tag (the escaped states)
-            if name == "script" && html[i..found].contains("<!--") {
+            if kind == html5ever::tokenizer::states::RawKind::ScriptData
+                && html[i..found].contains("<!--")
+            {
                 return None;
             }
             return Some(found);

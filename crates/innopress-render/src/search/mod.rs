@@ -76,7 +76,7 @@ impl SearchRecord {
             text.push_str(lead);
         }
         SearchRecord {
-            url: format!("cities/{}/", city.id.get_ref()),
+            url: crate::Model::city_dir(city.id.get_ref()),
             title: city.name.clone(),
             kind: "City",
             date: None,
@@ -99,7 +99,7 @@ impl SearchRecord {
         text.push_str(". ");
         text.push_str(project.summary.trim());
         SearchRecord {
-            url: format!("projects/{}/", project.id.get_ref()),
+            url: crate::Model::project_dir(project.id.get_ref()),
             title: project.title.clone(),
             kind: "Project",
             date: None,
@@ -110,7 +110,7 @@ impl SearchRecord {
     /// A theme's record: its name and description.
     pub fn of_theme(theme: &Theme) -> SearchRecord {
         SearchRecord {
-            url: format!("themes/{}/", theme.id.get_ref()),
+            url: crate::Model::theme_dir(theme.id.get_ref()),
             title: theme.name.clone(),
             kind: "Theme",
             date: None,
@@ -119,34 +119,14 @@ impl SearchRecord {
     }
 }
 
-/// The words of `text` as the index and `search.js` both cut them: runs of letters and
-/// digits, lower-cased and folded (see [`fold`]), at least two characters.
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    use unicode_normalization::char::is_combining_mark;
-    // a combining accent belongs to its word (text written decomposed)
-    text.split(|c: char| !(c.is_alphanumeric() || is_combining_mark(c)))
-        .map(fold)
-        .filter(|w| w.chars().nth(1).is_some())
-}
-
-/// Calls `f` with each word of `text`, as [`words`] cuts and folds them, without a string
-/// for each: the index reads every word of the site this way.
+/// Calls `f` with each word of `text` as the index and `search.js` both cut them: runs of
+/// letters and digits, lower-cased and folded (see [`fold`]), at least two characters.
+/// One buffer serves every word: the index reads every word of the site this way.
 pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
     use unicode_normalization::char::is_combining_mark;
     let mut buf = String::new();
-    if text.is_ascii() {
-        // most text is: its letters and digits are the ASCII ones, folding is lower-casing
-        for w in text.split(|c: char| !c.is_ascii_alphanumeric()) {
-            if w.len() > 1 {
-                buf.clear();
-                buf.push_str(w);
-                buf.make_ascii_lowercase();
-                f(&buf);
-            }
-        }
-        return;
-    }
-    // an ASCII character is a letter or digit or neither: no accent table to look it up in
+    // a combining accent belongs to its word (text written decomposed); an ASCII character
+    // is a letter or digit or neither, with no accent table to look it up in
     let apart = |c: char| {
         if c.is_ascii() {
             !c.is_ascii_alphanumeric()
@@ -248,6 +228,15 @@ pub fn text_of(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The words of `text` cut and folded the plain way, one string each: what
+    /// [`each_word`] must agree with.
+    fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+        use unicode_normalization::char::is_combining_mark;
+        text.split(|c: char| !(c.is_alphanumeric() || is_combining_mark(c)))
+            .map(fold)
+            .filter(|w| w.chars().nth(1).is_some())
+    }
 
     #[test]
     fn text_of_drops_tags_and_drawings_and_decodes() {

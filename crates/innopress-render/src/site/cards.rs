@@ -91,7 +91,7 @@ impl Model<'_> {
                 continue;
             }
             out.push(card(
-                &format!("cities/{}/", c.id),
+                &Model::city_dir(&c.id),
                 &c.name,
                 &c.funding.total.display(cur),
                 &format!(
@@ -103,7 +103,7 @@ impl Model<'_> {
         }
         for th in &self.summary.themes {
             out.push(card(
-                &format!("themes/{}/", th.id),
+                &Model::theme_dir(&th.id),
                 &th.name,
                 &th.funding.display(cur),
                 &format!("in {}", plural(th.projects, "project", "projects")),

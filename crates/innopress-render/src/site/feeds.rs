@@ -68,16 +68,13 @@ pub fn sitemap_of(model: &Model) -> String {
         }
     }
     for p in &model.projects {
-        urls.push((
-            model.base.abs(&format!("projects/{}/", p.id.get_ref())),
-            None,
-        ));
+        urls.push((model.base.abs(&Model::project_dir(p.id.get_ref())), None));
     }
     for c in &model.site.cities {
-        urls.push((model.base.abs(&format!("cities/{}/", c.id.get_ref())), None));
+        urls.push((model.base.abs(&Model::city_dir(c.id.get_ref())), None));
     }
     for t in &model.site.themes {
-        urls.push((model.base.abs(&format!("themes/{}/", t.id.get_ref())), None));
+        urls.push((model.base.abs(&Model::theme_dir(t.id.get_ref())), None));
     }
     urls.sort();
     sitemap(&urls)

@@ -344,21 +344,13 @@ pub fn search_urls(model: &Model) -> Vec<String> {
         .flat_map(|k| model.docs(*k).iter().map(|d| Model::doc_dir(d)))
         .collect();
     let site = model.site;
-    urls.extend(
-        site.cities
-            .iter()
-            .map(|c| format!("cities/{}/", c.id.get_ref())),
-    );
-    urls.extend(
-        site.themes
-            .iter()
-            .map(|t| format!("themes/{}/", t.id.get_ref())),
-    );
+    urls.extend(site.cities.iter().map(|c| Model::city_dir(c.id.get_ref())));
+    urls.extend(site.themes.iter().map(|t| Model::theme_dir(t.id.get_ref())));
     urls.extend(
         model
             .projects
             .iter()
-            .map(|p| format!("projects/{}/", p.id.get_ref())),
+            .map(|p| Model::project_dir(p.id.get_ref())),
     );
     urls
 }
@@ -496,11 +488,13 @@ fn other_jobs<'m>(model: &'m Model) -> Vec<OtherJob<'m>> {
             .into_iter()
             .flatten()
             .collect();
-            errors.extend(table_files(model, open.table(), "projects", put));
+            let names = ("projects", "projects", "Projects");
+            errors.extend(table_files(model, open.table(), names, put));
             errors
         }),
         Box::new(move |put: &Put| {
-            table_files(model, opendata::observations(model), "observations", put)
+            let names = ("observations", "impact figures", "Figures");
+            table_files(model, opendata::observations(model), names, put)
         }),
         Box::new(move |put: &Put| {
             let mut errors = Vec::new();
@@ -525,12 +519,14 @@ fn other_jobs<'m>(model: &'m Model) -> Vec<OtherJob<'m>> {
     ]
 }
 
-/// An open data table as CSV and Excel (`data/NAME.csv`, `data/NAME.xlsx`).
-fn table_files(model: &Model, table: sheets::Table, name: &str, put: &Put) -> Vec<RenderError> {
-    let (what, sheet) = match name {
-        "projects" => ("projects", "Projects"),
-        _ => ("impact figures", "Figures"),
-    };
+/// An open data table as CSV and Excel (`data/NAME.csv`, `data/NAME.xlsx`); `names` are
+/// NAME, what the workbook's title says it holds, and its sheet's name.
+fn table_files(
+    model: &Model,
+    table: sheets::Table,
+    (name, what, sheet): (&str, &str, &str),
+    put: &Put,
+) -> Vec<RenderError> {
     let mut errors: Vec<RenderError> = put(&format!("data/{name}.csv"), table.csv().as_bytes())
         .into_iter()
         .collect();
