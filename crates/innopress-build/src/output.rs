@@ -199,6 +199,26 @@ impl Staging {
         Ok(())
     }
 
+    /// Writes one file in pieces: `fill` is handed a buffered writer into it, so a large
+    /// file is never held whole. Returns its length.
+    pub fn write_with(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<usize, OutputError> {
+        let path = self.dir.join(safe_relative(rel)?);
+        self.folder_of(&path)?;
+        let file = fs::File::create(&path).map_err(|e| io_err(&path, e))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+        fill(&mut out)
+            .and_then(|()| out.flush())
+            .map_err(|e| io_err(&path, e))?;
+        let meta = out.get_ref().metadata();
+        let len = meta.as_ref().map_or(0, |m| m.len() as usize);
+        self.stamp(rel, meta);
+        Ok(len)
+    }
+
     /// Makes the folder `path` goes in, unless this staging folder made it before.
     fn folder_of(&self, path: &Path) -> Result<(), OutputError> {
         let Some(parent) = path.parent() else {

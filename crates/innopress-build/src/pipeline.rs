@@ -384,6 +384,12 @@ fn render_into(model: &Model, staging: &Staging) -> Result<Rendered, BuildError>
             .write(path, bytes)
             .map_err(|e| RenderError::Write(Box::new(e)))
     };
+    let stream =
+        |path: &str, fill: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>| {
+            staging
+                .write_with(path, fill)
+                .map_err(|e| RenderError::Write(Box::new(e)))
+        };
     let scanned = std::sync::Mutex::new(Vec::new());
     let on_page = |path: &str, html: &str| {
         let found = innopress_render::links::scan(html);
@@ -391,10 +397,11 @@ fn render_into(model: &Model, staging: &Staging) -> Result<Rendered, BuildError>
             v.push((path.to_string(), found));
         }
     };
-    let (mut report, mut errors) = match site::render_site(model, &index, &sink, &on_page) {
-        Ok(report) => (report, Vec::new()),
-        Err(errors) => (Report::default(), errors),
-    };
+    let (mut report, mut errors) =
+        match site::render_site(model, &index, (&sink, &stream), &on_page) {
+            Ok(report) => (report, Vec::new()),
+            Err(errors) => (Report::default(), errors),
+        };
     let (emails, email_errors) = innopress_mail::email::preview::email_files(model, |_| true);
     errors.extend(email_errors);
     for (path, bytes) in &emails {

@@ -29,6 +29,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// Where rendered files go: `write(relative path, bytes)`. The build passes the staging
 /// folder, a serve rebuild the live one; the renderer itself touches no file.
 pub type Sink<'s> = dyn Fn(&str, &[u8]) -> Result<(), RenderError> + Sync + 's;
+/// Where a large file goes in pieces: `stream(relative path, fill)` hands `fill` a writer
+/// into the file and returns the bytes written, so that a big register's open data is
+/// written as it is made and never held whole.
+pub type Stream<'s> = dyn Fn(
+        &str,
+        &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<usize, RenderError>
+    + Sync
+    + 's;
 /// What sees each rendered page of [`render_site`]: (path, HTML).
 pub type PageHook<'s> = dyn Fn(&str, &str) + Sync + 's;
 
@@ -407,7 +416,7 @@ fn table_records<'m>(
 pub fn render_site(
     model: &Model,
     index: &crate::search::Index,
-    sink: &Sink,
+    (sink, stream): (&Sink, &Stream),
     on_page: &PageHook,
 ) -> Result<Report, Vec<RenderError>> {
     let pages = AtomicUsize::new(0);
@@ -446,7 +455,17 @@ pub fn render_site(
         others.fetch_add(1, Ordering::Relaxed);
         write(path, data).err()
     };
-    errors.par_extend(other_jobs(model).par_iter().flat_map_iter(|job| job(&put)));
+    let streamed = |path: &str, fill: &mut Fill| {
+        others.fetch_add(1, Ordering::Relaxed);
+        stream(path, fill)
+            .map(|written| bytes.fetch_add(written, Ordering::Relaxed))
+            .err()
+    };
+    let out = Out {
+        put: &put,
+        stream: &streamed,
+    };
+    errors.par_extend(other_jobs(model).par_iter().flat_map_iter(|job| job(&out)));
     let files = pages.load(Ordering::Relaxed)
         + indexed.load(Ordering::Relaxed)
         + others.load(Ordering::Relaxed);
@@ -461,15 +480,27 @@ pub fn render_site(
     })
 }
 
-/// Writes a file, returning the error of writing it.
-type Put<'p> = dyn Fn(&str, &[u8]) -> Option<RenderError> + Sync + 'p;
+/// What fills a file given a writer into it.
+type Fill<'f> = dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()> + 'f;
+
+/// Where the files that are not pages go, each call returning the error of writing: `put`
+/// a file whole, or `stream` one in pieces as `fill` makes it.
+struct Out<'o> {
+    put: &'o (dyn Fn(&str, &[u8]) -> Option<RenderError> + Sync),
+    stream: &'o (dyn Fn(&str, &mut Fill) -> Option<RenderError> + Sync),
+}
+
 /// A part of the site that is not a page: makes its files and puts them, returning errors.
-type OtherJob<'m> = Box<dyn Fn(&Put) -> Vec<RenderError> + Sync + Send + 'm>;
+type OtherJob<'m> = Box<dyn Fn(&Out) -> Vec<RenderError> + Sync + Send + 'm>;
 
 /// The files that are not pages: feeds, open data, charts, theme assets and the editor's.
 fn other_jobs<'m>(model: &'m Model) -> Vec<OtherJob<'m>> {
     let one = |path: &'static str, make: fn(&Model) -> String| -> OtherJob<'m> {
-        Box::new(move |put: &Put| put(path, make(model).as_bytes()).into_iter().collect())
+        Box::new(move |out: &Out| {
+            (out.put)(path, make(model).as_bytes())
+                .into_iter()
+                .collect()
+        })
     };
     vec![
         one("feed.xml", feeds::feed),
@@ -479,24 +510,27 @@ fn other_jobs<'m>(model: &'m Model) -> Vec<OtherJob<'m>> {
             serde_json::to_string_pretty(m.summary).unwrap_or_default() + "\n"
         }),
         one("data/datapackage.json", opendata::datapackage),
-        Box::new(move |put: &Put| {
+        Box::new(move |out: &Out| {
             let open = opendata::Projects::new(model);
             let mut errors: Vec<RenderError> = [
-                put("data/projects.json", open.json().as_bytes()),
-                put("data/projects-index.json", open.index(model).as_bytes()),
+                (out.stream)("data/projects.json", &mut |w| open.write_json(w)),
+                (out.stream)("data/projects-index.json", &mut |w| {
+                    open.write_index(model, w)
+                }),
             ]
             .into_iter()
             .flatten()
             .collect();
             let names = ("projects", "projects", "Projects");
-            errors.extend(table_files(model, open.table(), names, put));
+            errors.extend(table_files(model, &open.table(), names, out));
             errors
         }),
-        Box::new(move |put: &Put| {
+        Box::new(move |out: &Out| {
             let names = ("observations", "impact figures", "Figures");
-            table_files(model, opendata::observations(model), names, put)
+            table_files(model, &opendata::observations(model), names, out)
         }),
-        Box::new(move |put: &Put| {
+        Box::new(move |out: &Out| {
+            let put = out.put;
             let mut errors = Vec::new();
             for chart in model.charts.values() {
                 let name = &chart.name;
@@ -523,17 +557,18 @@ fn other_jobs<'m>(model: &'m Model) -> Vec<OtherJob<'m>> {
 /// NAME, what the workbook's title says it holds, and its sheet's name.
 fn table_files(
     model: &Model,
-    table: sheets::Table,
+    table: &sheets::Table,
     (name, what, sheet): (&str, &str, &str),
-    put: &Put,
+    out: &Out,
 ) -> Vec<RenderError> {
-    let mut errors: Vec<RenderError> = put(&format!("data/{name}.csv"), table.csv().as_bytes())
+    let csv = format!("data/{name}.csv");
+    let mut errors: Vec<RenderError> = (out.stream)(&csv, &mut |w| table.write_csv(w))
         .into_iter()
         .collect();
     let path = format!("data/{name}.xlsx");
     let title = format!("{}: {what}", model.cfg.title);
     match table.xlsx(&title, sheet, model.summary.as_of) {
-        Ok(bytes) => errors.extend(put(&path, &bytes)),
+        Ok(bytes) => errors.extend((out.put)(&path, &bytes)),
         Err(e) => errors.push(RenderError::Sheet {
             path,
             message: e.to_string(),

@@ -35,59 +35,64 @@ pub struct FundingRecord {
     pub total: Money,
 }
 
+/// The projects in open data's order (by id), each made into a [`Record`] as it is written:
+/// a register of a million projects is never held as records, JSON or cells.
 pub struct Projects<'a> {
-    records: Vec<Record<'a>>,
+    sorted: Vec<&'a Project>,
+    as_of: Date,
 }
 
 impl<'a> Projects<'a> {
     pub fn new(model: &Model<'a>) -> Projects<'a> {
-        let mut projects: Vec<&'a Project> = model.site.projects.iter().collect();
-        projects.sort_by(|a, b| a.id.get_ref().cmp(b.id.get_ref()));
-        let as_of = model.summary.as_of;
+        let mut sorted: Vec<&'a Project> = model.site.projects.iter().collect();
+        sorted.sort_by(|a, b| a.id.get_ref().cmp(b.id.get_ref()));
         Projects {
-            records: projects
-                .into_iter()
-                .map(|p| Record {
-                    id: p.id.get_ref(),
-                    title: &p.title,
-                    city: p.city.as_ref().map(|c| c.get_ref().as_str()),
-                    partners: p.partners.iter().map(|c| c.get_ref().as_str()).collect(),
-                    themes: p
-                        .themes
-                        .get_ref()
-                        .iter()
-                        .map(|t| t.get_ref().as_str())
-                        .collect(),
-                    programme: &p.programme,
-                    start: p.start.get_ref().to_string(),
-                    end: p.end.get_ref().to_string(),
-                    status: p.status(as_of),
-                    international: p.international,
-                    funding: FundingRecord {
-                        eu: p.funding.eu,
-                        state: p.funding.state,
-                        city: p.funding.city,
-                        other: p.funding.other,
-                        total: p.funding.total(),
-                    },
-                    summary: &p.summary,
-                    url: p.url.as_ref().map(|u| u.get_ref().as_str()),
-                })
-                .collect(),
+            sorted,
+            as_of: model.summary.as_of,
         }
     }
 
-    pub fn json(&self) -> String {
-        serde_json::to_string_pretty(&self.records).unwrap_or_else(|_| "[]".into()) + "\n"
+    fn record(&self, p: &'a Project) -> Record<'a> {
+        Record {
+            id: p.id.get_ref(),
+            title: &p.title,
+            city: p.city.as_ref().map(|c| c.get_ref().as_str()),
+            partners: p.partners.iter().map(|c| c.get_ref().as_str()).collect(),
+            themes: p
+                .themes
+                .get_ref()
+                .iter()
+                .map(|t| t.get_ref().as_str())
+                .collect(),
+            programme: &p.programme,
+            start: p.start.get_ref().to_string(),
+            end: p.end.get_ref().to_string(),
+            status: p.status(self.as_of),
+            international: p.international,
+            funding: FundingRecord {
+                eu: p.funding.eu,
+                state: p.funding.state,
+                city: p.funding.city,
+                other: p.funding.other,
+                total: p.funding.total(),
+            },
+            summary: &p.summary,
+            url: p.url.as_ref().map(|u| u.get_ref().as_str()),
+        }
+    }
+
+    /// `projects.json`: the records as one pretty-printed array.
+    pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let records = Lazy(|| self.sorted.iter().map(|p| self.record(p)));
+        serde_json::to_writer_pretty(&mut *out, &records)?;
+        out.write_all(b"\n")
     }
 
     /// The compact index the dashboard's filter searches when the projects fill several
     /// pages: one array per project, in the dashboard's order (title, then id).
-    pub fn index(&self, model: &Model) -> String {
-        let rows: Vec<serde_json::Value> = model
-            .projects
-            .iter()
-            .map(|p| {
+    pub fn write_index(&self, model: &Model, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let rows = Lazy(|| {
+            model.projects.iter().map(|p| {
                 let r = model.names.project_row(p, model.summary.as_of);
                 serde_json::json!([
                     r.id,
@@ -116,49 +121,69 @@ impl<'a> Projects<'a> {
                     r.international,
                 ])
             })
-            .collect();
-        let doc = serde_json::json!({
-            "fields": ["id", "title", "city", "city_name", "partners", "themes", "theme_names", "programme", "start", "end", "status", "status_label", "total_cents", "total", "cents", "international"],
-            "rows": rows,
         });
-        serde_json::to_string(&doc).unwrap_or_default() + "\n"
+        #[derive(Serialize)]
+        struct Index<R> {
+            fields: [&'static str; 16],
+            rows: R,
+        }
+        let doc = Index {
+            fields: [
+                "id",
+                "title",
+                "city",
+                "city_name",
+                "partners",
+                "themes",
+                "theme_names",
+                "programme",
+                "start",
+                "end",
+                "status",
+                "status_label",
+                "total_cents",
+                "total",
+                "cents",
+                "international",
+            ],
+            rows,
+        };
+        serde_json::to_writer(&mut *out, &doc)?;
+        out.write_all(b"\n")
     }
 
     /// The projects as a table (lists joined with `;`): `projects.csv` and `projects.xlsx`.
-    pub fn table(&self) -> Table {
+    pub fn table(&self) -> Table<'_> {
         let date = |s: &str| Date::parse(s).map_or_else(|| Cell::Text(s.to_string()), Cell::Date);
-        let rows = self
-            .records
-            .iter()
-            .map(|r| {
-                let status = match r.status {
-                    Status::Planned => "planned",
-                    Status::Ongoing => "ongoing",
-                    Status::Closed => "closed",
-                };
-                vec![
-                    Cell::Text(r.id.to_string()),
-                    Cell::Text(r.title.to_string()),
-                    Cell::text(r.city),
-                    Cell::Text(r.partners.join(";")),
-                    Cell::Text(r.themes.join(";")),
-                    Cell::Text(r.programme.to_string()),
-                    date(&r.start),
-                    date(&r.end),
-                    Cell::Text(status.to_string()),
-                    Cell::Bool(r.international),
-                    Cell::Money(r.funding.eu),
-                    Cell::Money(r.funding.state),
-                    Cell::Money(r.funding.city),
-                    Cell::Money(r.funding.other),
-                    Cell::Money(r.funding.total),
-                    Cell::Text(r.summary.to_string()),
-                    Cell::text(r.url),
-                ]
-            })
-            .collect();
-        Table {
-            fields: vec![
+        let row = move |i: usize| {
+            let r = self.record(self.sorted[i]);
+            let status = match r.status {
+                Status::Planned => "planned",
+                Status::Ongoing => "ongoing",
+                Status::Closed => "closed",
+            };
+            vec![
+                Cell::Text(r.id.to_string()),
+                Cell::Text(r.title.to_string()),
+                Cell::text(r.city),
+                Cell::Text(r.partners.join(";")),
+                Cell::Text(r.themes.join(";")),
+                Cell::Text(r.programme.to_string()),
+                date(&r.start),
+                date(&r.end),
+                Cell::Text(status.to_string()),
+                Cell::Bool(r.international),
+                Cell::Money(r.funding.eu),
+                Cell::Money(r.funding.state),
+                Cell::Money(r.funding.city),
+                Cell::Money(r.funding.other),
+                Cell::Money(r.funding.total),
+                Cell::Text(r.summary.to_string()),
+                Cell::text(r.url),
+            ]
+        };
+        Table::made(
+            vec![
                 "id",
                 "title",
                 "city",
@@ -177,14 +202,15 @@ impl<'a> Projects<'a> {
                 "summary",
                 "url",
             ],
-            rows,
-        }
+            self.sorted.len(),
+            row,
+        )
     }
 }
 
 /// Every figure of the impact model, and every "does not apply", with the city's comment:
 /// `observations.csv` and `observations.xlsx`, sorted by indicator, city and year.
-pub fn observations(model: &Model) -> Table {
+pub fn observations<'m>(model: &Model) -> Table<'m> {
     let site = model.site;
     let city_name = |id: &str| {
         site.cities
@@ -241,8 +267,8 @@ pub fn observations(model: &Model) -> Table {
         );
     }
     rows.sort_by(|a, b| a.0.cmp(&b.0));
-    Table {
-        fields: vec![
+    Table::held(
+        vec![
             "city",
             "city_name",
             "indicator",
@@ -254,7 +280,22 @@ pub fn observations(model: &Model) -> Table {
             "not_applicable",
             "comment",
         ],
-        rows: rows.into_iter().map(|(_, r)| r).collect(),
+        rows.into_iter().map(|(_, r)| r).collect(),
+    )
+}
+
+/// A sequence serialised from an iterator made when it is written, so that its items are
+/// made one at a time and never held together.
+struct Lazy<F>(F);
+
+impl<F, I> Serialize for Lazy<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
     }
 }
 

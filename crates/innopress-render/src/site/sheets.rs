@@ -37,11 +37,20 @@ impl Cell {
     }
 }
 
-/// A table of the open data: a header row of field names, then rows.
-#[derive(Debug, Clone, Default)]
-pub struct Table {
+/// A table of the open data: a header row of field names, then rows, either held or made
+/// one at a time as they are written (a register of a million projects is never held as
+/// cells).
+pub struct Table<'a> {
     pub fields: Vec<&'static str>,
-    pub rows: Vec<Vec<Cell>>,
+    rows: Rows<'a>,
+}
+
+enum Rows<'a> {
+    Held(Vec<Vec<Cell>>),
+    Made {
+        len: usize,
+        row: Box<dyn Fn(usize) -> Vec<Cell> + Sync + 'a>,
+    },
 }
 
 /// The longest text a spreadsheet cell holds (Excel's limit).
@@ -52,43 +61,75 @@ const CELL_CHARS: usize = 32_767;
 /// register of 100,000 projects held its workbook whole at 190 MB.
 const STREAMED_ROWS: usize = 20_000;
 
-impl Table {
-    /// RFC 4180 CSV with a header row and CRLF line ends; a cell that a spreadsheet would
-    /// read as a formula is defused (see [`innopress_core::text::csv_field`]).
-    pub fn csv(&self) -> String {
-        let mut out = self.fields.join(",");
-        out.push_str("\r\n");
-        for row in &self.rows {
-            let line: Vec<String> = row
-                .iter()
-                .map(|c| innopress_core::text::csv_field(&c.plain()))
-                .collect();
-            out.push_str(&line.join(","));
-            out.push_str("\r\n");
+impl<'a> Table<'a> {
+    /// A table of rows already made.
+    pub fn held(fields: Vec<&'static str>, rows: Vec<Vec<Cell>>) -> Table<'a> {
+        Table {
+            fields,
+            rows: Rows::Held(rows),
         }
-        out
     }
 
-    /// Each column's widest text in characters (at most 60): its name, its text cells, a
-    /// number or amount as written, a date's ten characters.
-    fn widths(&self) -> Vec<usize> {
-        let mut widths: Vec<usize> = self.fields.iter().map(|f| f.chars().count()).collect();
-        for row in &self.rows {
-            for (c, cell) in row.iter().enumerate() {
-                let chars = match cell {
-                    Cell::Text(s) => s.chars().count(),
-                    Cell::Number(n) => n.to_string().len(),
-                    Cell::Money(m) => m.cents().to_string().len() + 4,
-                    Cell::Date(_) => 10,
-                    Cell::Bool(_) => 5,
-                    Cell::Empty => 0,
-                };
-                if let Some(w) = widths.get_mut(c) {
-                    *w = (*w).max(chars.min(60));
-                }
-            }
+    /// A table of `len` rows, row `i` made by `row(i)` each time it is written.
+    pub fn made(
+        fields: Vec<&'static str>,
+        len: usize,
+        row: impl Fn(usize) -> Vec<Cell> + Sync + 'a,
+    ) -> Table<'a> {
+        Table {
+            fields,
+            rows: Rows::Made {
+                len,
+                row: Box::new(row),
+            },
         }
-        widths
+    }
+
+    pub fn len(&self) -> usize {
+        match &self.rows {
+            Rows::Held(rows) => rows.len(),
+            Rows::Made { len, .. } => *len,
+        }
+    }
+
+    /// Calls `each` with every row in order, stopping at its first error.
+    fn each_row<E>(&self, mut each: impl FnMut(usize, &[Cell]) -> Result<(), E>) -> Result<(), E> {
+        match &self.rows {
+            Rows::Held(rows) => rows.iter().enumerate().try_for_each(|(i, r)| each(i, r)),
+            Rows::Made { len, row } => (0..*len).try_for_each(|i| each(i, &row(i))),
+        }
+    }
+
+    /// RFC 4180 CSV with a header row and CRLF line ends; a cell that a spreadsheet would
+    /// read as a formula is defused (see [`innopress_core::text::csv_field`]).
+    pub fn write_csv(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(self.fields.join(",").as_bytes())?;
+        out.write_all(b"\r\n")?;
+        self.each_row(|_, row| {
+            for (c, cell) in row.iter().enumerate() {
+                if c > 0 {
+                    out.write_all(b",")?;
+                }
+                out.write_all(innopress_core::text::csv_field(&cell.plain()).as_bytes())?;
+            }
+            out.write_all(b"\r\n")
+        })
+    }
+
+    /// Widens `widths` to each cell of `row` in characters (at most 60): a text cell's
+    /// characters, a number or amount as written, a date's ten characters.
+    fn widen(widths: &mut [usize], row: &[Cell]) {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            let chars = match cell {
+                Cell::Text(s) => s.chars().count(),
+                Cell::Number(n) => n.to_string().len(),
+                Cell::Money(m) => m.cents().to_string().len() + 4,
+                Cell::Date(_) => 10,
+                Cell::Bool(_) => 5,
+                Cell::Empty => 0,
+            };
+            *w = (*w).max(chars.min(60));
+        }
     }
 
     /// The same table as a workbook of one sheet named `sheet`: a bold, frozen header row
@@ -116,7 +157,7 @@ impl Table {
         let bold = Format::new().set_bold();
         let money = Format::new().set_num_format("#,##0.00");
         let date = Format::new().set_num_format("yyyy-mm-dd");
-        let streamed = self.rows.len() > STREAMED_ROWS;
+        let streamed = self.len() > STREAMED_ROWS;
         let ws = if streamed {
             wb.add_worksheet_with_low_memory()?
         } else {
@@ -126,7 +167,12 @@ impl Table {
         for (c, name) in self.fields.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, *name, &bold)?;
         }
-        for (r, row) in self.rows.iter().enumerate() {
+        // sized from the text as it is written: autofit needs every cell in memory
+        let mut widths: Vec<usize> = self.fields.iter().map(|f| f.chars().count()).collect();
+        self.each_row(|r, row| {
+            if streamed {
+                Self::widen(&mut widths, row);
+            }
             let r = r as u32 + 1;
             for (c, cell) in row.iter().enumerate() {
                 let c = c as u16;
@@ -158,13 +204,14 @@ impl Table {
                     }
                 }
             }
-        }
+            Ok::<(), rust_xlsxwriter::XlsxError>(())
+        })?;
         ws.set_freeze_panes(1, 0)?;
         if !self.fields.is_empty() {
-            ws.autofilter(0, 0, self.rows.len() as u32, self.fields.len() as u16 - 1)?;
+            ws.autofilter(0, 0, self.len() as u32, self.fields.len() as u16 - 1)?;
         }
         if streamed {
-            for (c, chars) in self.widths().into_iter().enumerate() {
+            for (c, chars) in widths.into_iter().enumerate() {
                 ws.set_column_width(c as u16, chars as f64 * 1.1 + 2.0)?;
             }
         } else {
@@ -218,22 +265,30 @@ fn same_on_every_system(zip: &mut [u8]) {
 mod tests {
     use super::*;
 
-    fn table() -> Table {
-        Table {
-            fields: vec!["name", "amount", "start", "note"],
-            rows: vec![vec![
+    const FIELDS: [&str; 4] = ["name", "amount", "start", "note"];
+
+    fn table() -> Table<'static> {
+        Table::held(
+            FIELDS.to_vec(),
+            vec![vec![
                 Cell::Text("=HYPERLINK(\"x\")".into()),
                 Cell::Money(Money(123_456)),
                 Cell::Date(Date::new(2025, 3, 1).unwrap()),
                 Cell::text(None),
             ]],
-        }
+        )
+    }
+
+    fn csv(table: &Table) -> String {
+        let mut out = Vec::new();
+        table.write_csv(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
     }
 
     #[test]
     fn csv_defuses_formulas_and_keeps_cents_exact() {
         assert_eq!(
-            table().csv(),
+            csv(&table()),
             "name,amount,start,note\r\n\"'=HYPERLINK(\"\"x\"\")\",1234.56,2025-03-01,\r\n"
         );
     }
@@ -241,21 +296,32 @@ mod tests {
     #[test]
     fn a_large_table_is_written_a_row_at_a_time_the_same_every_time() {
         let d = Date::new(2025, 6, 1).unwrap();
-        let mut big = table();
-        big.rows = (0..=STREAMED_ROWS)
-            .map(|i| {
-                vec![
-                    Cell::Text(format!("project {i}")),
-                    Cell::Money(Money(i as i64 * 100)),
-                    Cell::Date(Date::new(2025, 3, 1).unwrap()),
-                    Cell::Empty,
-                ]
-            })
-            .collect();
+        let row = |i: usize| {
+            vec![
+                Cell::Text(format!("project {i}")),
+                Cell::Money(Money(i as i64 * 100)),
+                Cell::Date(Date::new(2025, 3, 1).unwrap()),
+                Cell::Empty,
+            ]
+        };
+        let big = Table::made(FIELDS.to_vec(), STREAMED_ROWS + 1, row);
+        // made rows give the same files as the same rows held
+        let held = Table::held(FIELDS.to_vec(), (0..=STREAMED_ROWS).map(row).collect());
+        assert_eq!(csv(&big), csv(&held));
+        assert_eq!(
+            big.xlsx("t", "Sheet", d).unwrap(),
+            held.xlsx("t", "Sheet", d).unwrap()
+        );
         let a = big.xlsx("t", "Sheet", d).unwrap();
         assert_eq!(a, big.xlsx("t", "Sheet", d).unwrap());
         assert!(a.starts_with(b"PK"));
-        assert_eq!(big.widths(), [13, 11, 10, 4]);
+        let mut widths: Vec<usize> = FIELDS.iter().map(|f| f.len()).collect();
+        big.each_row(|_, r| {
+            Table::widen(&mut widths, r);
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        assert_eq!(widths, [13, 11, 10, 4]);
     }
 
     #[test]
