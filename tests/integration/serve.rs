@@ -320,13 +320,16 @@ fn a_rebuild_after_moving_a_documents_date_equals_a_full_build() {
     let (_, page) = get(server.port, "/news/on-a-date/");
     assert!(page.contains("Ongoing 2 as of 1 June 2024."), "{page}");
     drop(server);
+    same_as_a_full_build(dir.path());
+}
 
-    // what serve wrote equals a full build of the same content (serve may leave the chart
-    // of the date the document had before)
-    let served = tree(&dir.path().join("output"));
+/// What serve wrote into ROOT/output equals a full build of the same content (serve may
+/// leave files a full build has no more, such as the chart of a date a document had).
+fn same_as_a_full_build(root: &std::path::Path) {
+    let served = tree(&root.join("output"));
     let full_dir = tempfile::tempdir().unwrap();
     let o = run(
-        dir.path(),
+        root,
         &[
             "build",
             "--quiet",
@@ -342,6 +345,47 @@ fn a_rebuild_after_moving_a_documents_date_equals_a_full_build() {
             "{path} differs between serve's rebuild and a full build"
         );
     }
+}
+
+#[test]
+fn a_long_news_list_is_rebuilt_a_page_at_a_time_and_equals_a_full_build() {
+    let dir = site(None);
+    let articles = dir.path().join("content/articles");
+    let text = |title: &str, date: &str| {
+        format!(
+            "+++\ntitle = \"{title}\"\ndate = {date}\nsummary = \"About {title}.\"\n+++\nThe body of {title}.\n"
+        )
+    };
+    let date = |i: usize| format!("2022-{:02}-{:02}", 1 + i % 12, 1 + i / 12);
+    for i in 0..120 {
+        let name = articles.join(format!("many-{i:03}.md"));
+        std::fs::write(name, text(&format!("Many {i}"), &date(i))).unwrap();
+    }
+    let server = start(dir.path());
+    let rx = events(server.port);
+    wait_for(&rx, "event: hello");
+    assert_eq!(get(server.port, "/news/page/3/").0, 200);
+    // a new title: the article keeps its place, and its page of the list shows it
+    std::fs::write(articles.join("many-005.md"), text("Renamed five", &date(5))).unwrap();
+    wait_for(&rx, "event: reload");
+    let pages: Vec<String> = ["/news/", "/news/page/2/", "/news/page/3/"]
+        .iter()
+        .map(|p| get(server.port, p).1)
+        .collect();
+    assert_eq!(
+        pages.iter().filter(|p| p.contains("Renamed five")).count(),
+        1
+    );
+    // a new date moves it to the top of the first page, and every page after shifts
+    std::fs::write(
+        articles.join("many-007.md"),
+        text("Moved seven", "2026-01-01"),
+    )
+    .unwrap();
+    wait_for(&rx, "event: reload");
+    assert!(get(server.port, "/news/").1.contains("Moved seven"));
+    drop(server);
+    same_as_a_full_build(dir.path());
 }
 
 /// What a raw request with `host` as its `Host:` is answered.

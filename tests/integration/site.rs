@@ -617,3 +617,60 @@ fn a_dashboard_of_20000_projects_has_bounded_pages_and_a_compact_index() {
     assert!(!page.contains("class=\"pagination\""));
     assert!(page.contains("data-index=\"../data/projects-index.json\""));
 }
+
+#[test]
+fn a_long_news_list_has_pages_of_fifty_with_a_short_pager() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("news");
+    let args = ["synth", site.to_str().unwrap(), "--articles", "260"];
+    let o = run(tmp.path(), &[&args[..], &["--projects", "5"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&site, &["build", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = site.join("output");
+    let page = |n: usize| match n {
+        1 => read(&out.join("news/index.html")),
+        n => read(&out.join(format!("news/page/{n}/index.html"))),
+    };
+    let listed = |html: &str| html.matches("<h2><a href=").count();
+    assert_eq!(listed(&page(1)), 50);
+    assert_eq!(listed(&page(6)), 10);
+    assert!(!out.join("news/page/7").exists());
+    assert!(!out.join("news/page/1").exists());
+    let first = page(1);
+    assert!(first.contains("<h1>News</h1>"));
+    assert!(first.contains("Articles 1–50 of 260, newest first."));
+    assert!(!first.contains("rel=\"prev\""));
+    assert!(first.contains("<a href=\"../news/page/2/\" rel=\"next\">Older</a>"));
+    // the first and last pages and two either side of this one, the rest left out
+    let pager = |html: &str| -> Vec<String> {
+        let nav = html
+            .split("aria-label=\"Pages of the news\"")
+            .nth(1)
+            .unwrap();
+        let nav = nav.split("</nav>").next().unwrap();
+        nav.split("<li>")
+            .skip(1)
+            .map(|li| {
+                let li = li.split("</li>").next().unwrap();
+                let text = li.rsplit_once("\">").map_or(li, |(_, t)| t);
+                text.trim_end_matches("</a>")
+                    .trim_end_matches("</span>")
+                    .to_string()
+            })
+            .collect()
+    };
+    assert_eq!(pager(&first), ["1", "2", "3", "…", "6", "Older"]);
+    let fourth = page(4);
+    assert!(fourth.contains("<title>News, page 4"));
+    assert!(fourth.contains("<a href=\"../../../news/page/4/\" aria-current=\"page\">4</a>"));
+    assert_eq!(
+        pager(&fourth),
+        ["Newer", "1", "2", "3", "4", "5", "6", "Older"]
+    );
+    assert!(page(2).contains("<a href=\"../../../news/\" rel=\"prev\">Newer</a>"));
+    // every article is on exactly one page, in the order of the list
+    let all: String = (1..=6).map(page).collect();
+    assert_eq!(listed(&all), 260);
+    assert!(!read(&out.join("sitemap.xml")).contains("news/page/"));
+}

@@ -24,13 +24,42 @@ pub fn inputs(root: &Path, output: &Path, options: &str) -> String {
 
 /// Hash of what is in the output folder now (paths, sizes, modification times).
 fn outputs(output: &Path) -> String {
-    outputs_of(&walk(output))
+    let mut tally = Tally::default();
+    for stamp in walk(output) {
+        tally.add(&stamp);
+    }
+    tally.hex()
 }
 
-fn outputs_of(files: &[Stamp]) -> String {
-    let mut h = Sha256::new();
-    stamp_all(&mut h, files);
-    hex(h)
+/// What an output folder holds, as the sum of one hash per file (its path, size and
+/// modification time): the order files come in does not matter, and a file written again
+/// is taken out before it is added, so a build tallies its output as it writes it and
+/// holds no list of a million files for it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally([u128; 2]);
+
+impl Tally {
+    fn hash((path, len, mtime): &Stamp) -> [u128; 2] {
+        let mut h = Sha256::new();
+        stamp_all(&mut h, std::slice::from_ref(&(path.clone(), *len, *mtime)));
+        let d = h.finalize();
+        let half = |b: &[u8]| u128::from_le_bytes(b.try_into().unwrap_or([0; 16]));
+        [half(&d[..16]), half(&d[16..])]
+    }
+
+    pub fn add(&mut self, stamp: &Stamp) {
+        let [a, b] = Self::hash(stamp);
+        self.0 = [self.0[0].wrapping_add(a), self.0[1].wrapping_add(b)];
+    }
+
+    pub fn remove(&mut self, stamp: &Stamp) {
+        let [a, b] = Self::hash(stamp);
+        self.0 = [self.0[0].wrapping_sub(a), self.0[1].wrapping_sub(b)];
+    }
+
+    fn hex(&self) -> String {
+        format!("{:032x}{:032x}", self.0[0], self.0[1])
+    }
 }
 
 /// A file's path below the walked folder, size and modification time in nanoseconds.
@@ -135,9 +164,9 @@ pub fn lookup(root: &Path, inputs: &str, output: &Path) -> Option<Recorded> {
 }
 
 /// Records a finished build. Failing to record only costs the next build its shortcut.
-/// `written` are the stamps of the files in the output, as [`crate::output::Staging::commit`]
-/// returns them.
-pub fn store(root: &Path, inputs: &str, written: &[Stamp], build: Recorded) {
+/// `written` is the tally of the files in the output, as [`crate::output::Staging::commit`]
+/// returns it.
+pub fn store(root: &Path, inputs: &str, written: &Tally, build: Recorded) {
     let Recorded {
         pages,
         charts,
@@ -152,7 +181,7 @@ pub fn store(root: &Path, inputs: &str, written: &[Stamp], build: Recorded) {
             &path,
             format!(
                 "{inputs}\n{}\n{pages} {charts} {files} {warnings}\n",
-                outputs_of(written)
+                written.hex()
             ),
         );
     }

@@ -10,7 +10,7 @@ use innopress_content::content::model::{DocKind, Document, SiteConfig};
 use innopress_content::validate;
 use innopress_core::diagnostics::Diagnostics;
 use innopress_impact::Summary;
-use innopress_render::site::{self, Selection};
+use innopress_render::site::{self, NewsPages, Selection};
 use innopress_render::theme::Theme;
 use innopress_render::{Model, RenderError};
 use std::collections::BTreeMap;
@@ -276,8 +276,20 @@ fn select(site: &Site, old: &Document, new: &Document, listed: bool, sel: &mut S
         DocKind::Article => {
             sel.feed = true;
             if listed {
-                sel.lists = true;
-                sel.sitemap = true;
+                // the news list is ordered by date: an article of the same date keeps its
+                // place, and only its own page of the list changes
+                // (two articles edited at once: every page)
+                let mine = if old.date() == new.date() {
+                    NewsPages::Of(new.slug.clone())
+                } else {
+                    sel.sitemap = true;
+                    NewsPages::All
+                };
+                sel.news = match &sel.news {
+                    NewsPages::None => mine,
+                    before if *before == mine => mine,
+                    _ => NewsPages::All,
+                };
                 for d in [old, new] {
                     sel.cities
                         .extend(d.cities().iter().map(|c| c.get_ref().clone()));

@@ -156,7 +156,7 @@ pub struct Staging {
     committed: bool,
     /// What was written, for the build record: stamping files as they are written spares
     /// walking twelve thousand page folders afterwards.
-    written: std::sync::Mutex<Vec<crate::cache::Stamp>>,
+    written: std::sync::Mutex<crate::cache::Tally>,
     /// The folders made so far: thousands of files share a folder (`search/docs/`), and
     /// asking the file system again for each cost two system calls a file.
     folders: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
@@ -193,10 +193,27 @@ impl Staging {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let path = self.dir.join(safe_relative(rel)?);
         self.folder_of(&path)?;
-        let mut file = fs::File::create(&path).map_err(|e| io_err(&path, e))?;
+        let mut file = self.new_file(rel, &path)?;
         file.write_all(bytes).map_err(|e| io_err(&path, e))?;
         self.stamp(rel, file.metadata());
         Ok(())
+    }
+
+    /// Creates the file `rel` at `path`; one written before (a static file in place of a
+    /// made one) is taken out of the tally first, so that it counts once, as last written.
+    fn new_file(&self, rel: &str, path: &Path) -> Result<fs::File, OutputError> {
+        let new = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path);
+        match new {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                self.unstamp(rel, path);
+                fs::File::create(path)
+            }
+            file => file,
+        }
+        .map_err(|e| io_err(path, e))
     }
 
     /// Writes one file in pieces: `fill` is handed a buffered writer into it, so a large
@@ -208,7 +225,7 @@ impl Staging {
     ) -> Result<usize, OutputError> {
         let path = self.dir.join(safe_relative(rel)?);
         self.folder_of(&path)?;
-        let file = fs::File::create(&path).map_err(|e| io_err(&path, e))?;
+        let file = self.new_file(rel, &path)?;
         let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
         fill(&mut out)
             .and_then(|()| out.flush())
@@ -229,7 +246,11 @@ impl Staging {
             return Ok(());
         }
         fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
-        lock().insert(parent.to_path_buf());
+        // a page's folder holds its page and seldom more: remembering the folders of a
+        // million project pages would cost more memory than the calls it spares
+        if path.file_name().is_none_or(|n| n != "index.html") {
+            lock().insert(parent.to_path_buf());
+        }
         Ok(())
     }
 
@@ -237,7 +258,19 @@ impl Staging {
         if let Ok(meta) = meta
             && let Ok(mut written) = self.written.lock()
         {
-            written.push(crate::cache::stamp(
+            written.add(&crate::cache::stamp(
+                Path::new(rel).components().collect(),
+                &meta,
+            ));
+        }
+    }
+
+    /// Takes the file `rel` at `path`, about to be written again, out of the tally.
+    fn unstamp(&self, rel: &str, path: &Path) {
+        if let Ok(meta) = fs::metadata(path)
+            && let Ok(mut written) = self.written.lock()
+        {
+            written.remove(&crate::cache::stamp(
                 Path::new(rel).components().collect(),
                 &meta,
             ));
@@ -247,6 +280,9 @@ impl Staging {
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
         let path = self.dir.join(safe_relative(rel)?);
         self.folder_of(&path)?;
+        if path.exists() {
+            self.unstamp(rel, &path);
+        }
         fs::copy(from, &path).map_err(|e| io_err(from, e))?;
         self.stamp(rel, fs::metadata(&path));
         Ok(())
@@ -254,8 +290,8 @@ impl Staging {
 
     /// Swaps the staging folder into place: the old output is moved aside, the new one
     /// renamed in (a rename on the same file system), then the old one removed.
-    /// Returns the stamps of the files now in the output, in walking order.
-    pub fn commit(mut self) -> Result<Vec<crate::cache::Stamp>, OutputError> {
+    /// Returns the tally of the files now in the output.
+    pub fn commit(mut self) -> Result<crate::cache::Tally, OutputError> {
         let old = self.dir.with_extension("old");
         if old.exists() {
             fs::remove_dir_all(&old).map_err(|e| io_err(&old, e))?;
@@ -265,6 +301,9 @@ impl Staging {
         let keep = self.target.join(".gitkeep");
         if keep.is_file() {
             let copy = self.dir.join(".gitkeep");
+            if copy.exists() {
+                self.unstamp(".gitkeep", &copy);
+            }
             if fs::copy(&keep, &copy).is_ok() {
                 self.stamp(".gitkeep", fs::metadata(&copy));
             }
@@ -282,12 +321,7 @@ impl Staging {
         if had_old {
             let _ = fs::remove_dir_all(&old);
         }
-        let mut written = std::mem::take(self.written.get_mut().unwrap_or_else(|e| e.into_inner()));
-        // component-wise order is the order of a sorted walk; a file written twice (a
-        // static file replacing a generated one) counts once, as last written
-        written.reverse();
-        written.sort_by(|a, b| a.0.cmp(&b.0));
-        written.dedup_by(|later, first| later.0 == first.0);
+        let written = *self.written.get_mut().unwrap_or_else(|e| e.into_inner());
         Ok(written)
     }
 }

@@ -114,65 +114,7 @@ pub fn load_checked(
     })
 }
 
-/// Validates everything (content, drafts included, and theme) and builds nothing; the data
-/// warnings are added when the content itself is valid. Drafts are
-/// checked as a build without `--drafts` sees them: a newsletter may not tease one.
-pub fn check(root: &Path) -> Diagnostics {
-    check_with(root, None)
-}
-
-/// [`check`], and with `external` = (parallel requests, timeout) also the links to other
-/// sites.
-pub fn check_with(root: &Path, external: Option<(usize, std::time::Duration)>) -> Diagnostics {
-    match load_checked(root, false, None) {
-        Err(d) => d,
-        Ok(checked) => {
-            let mut d = checked.warnings;
-            d.extend(validate::data_warnings(
-                &checked.site,
-                &checked.config.policy,
-            ));
-            match render::theme::load(root) {
-                Err(theme) => d.extend(theme),
-                Ok(theme) => {
-                    {
-                        let cfg = &checked.config;
-                        // render in memory to check every link the pages will have
-                        let model = Model::new(&checked.site, cfg, &checked.summary, &theme);
-                        d.extend(render::record::drift(
-                            &model,
-                            innopress_mail::email::email_changed,
-                        ));
-                        let (pages, errors) = site::render_pages(&model);
-                        for e in errors {
-                            d.push(Diagnostic::file_error(
-                                "themes/default/templates",
-                                e.to_string(),
-                            ));
-                        }
-                        d.extend(innopress_render::links::check(
-                            &checked.site,
-                            &innopress_render::links::scan_all(&pages),
-                            &site::other_files(&model),
-                            &model.base.path,
-                        ));
-                        if let Some((parallel, timeout)) = external {
-                            d.extend(innopress_render::links::check_external(
-                                &checked.site,
-                                &pages,
-                                &model.base.full,
-                                parallel,
-                                timeout,
-                            ));
-                        }
-                    }
-                }
-            }
-            d.sort();
-            d
-        }
-    }
-}
+pub use crate::check::{check, check_with};
 
 /// Builds the site into the output folder, atomically.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {

@@ -63,6 +63,10 @@ pub struct Navigation {
 #[serde(deny_unknown_fields)]
 pub struct Titles {
     pub news: String,
+    /// `{n}`: the page number. Left out of a site's own `strings.toml` written before the
+    /// news list had pages.
+    #[serde(default = "news_page_title")]
+    pub news_page: String,
     pub reports: String,
     pub newsletter: String,
     pub dashboard: String,
@@ -76,6 +80,10 @@ pub struct Titles {
     /// Left out of a site's own `strings.toml` written before search existed.
     #[serde(default = "search_title")]
     pub search: String,
+}
+
+fn news_page_title() -> String {
+    "News, page {n}".into()
 }
 
 fn search_title() -> String {

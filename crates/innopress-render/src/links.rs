@@ -15,14 +15,6 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
-/// Scans rendered pages (path → HTML) for [`check`], in parallel.
-pub fn scan_all(pages: &[(String, String)]) -> Vec<(String, Scanned)> {
-    pages
-        .par_iter()
-        .map(|(p, html)| (p.clone(), scan(html)))
-        .collect()
-}
-
 /// Checks the links of the rendered pages (path and what [`scan`] found on it) against
 /// them and `files`; `base_path` is the path of `base_url` (`/innocities/`), which absolute
 /// links start with.
@@ -178,7 +170,7 @@ enum Place {
 /// site that is down today may be back tomorrow (`--deny-warnings` makes them errors).
 pub fn check_external(
     site: &Site,
-    pages: &[(String, String)],
+    pages: &[(String, Scanned)],
     base_url: &str,
     parallel: usize,
     timeout: std::time::Duration,
@@ -204,8 +196,8 @@ pub fn check_external(
             }
         }
     }
-    for (page, html) in pages {
-        for url in scan(html).links().map(str::to_string) {
+    for (page, scanned) in pages {
+        for url in scanned.links().map(str::to_string) {
             if is_web(&url, base_url) && !in_markdown.contains(&url) {
                 let list = places.entry(url).or_default();
                 if list.len() < 3 {

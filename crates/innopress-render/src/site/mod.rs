@@ -8,6 +8,7 @@ pub mod cards;
 mod chrome;
 mod documents;
 pub mod feeds;
+mod files;
 mod home;
 mod impact;
 mod lists;
@@ -19,6 +20,8 @@ mod sheets;
 
 use super::model::{Model, RenderError};
 use super::view::*;
+use files::{Fill, Out, other_jobs};
+pub use files::{dated_chart_files, other_files};
 use innopress_content::content::model::{DocKind, Document};
 use innopress_core::text::count;
 use projects::DASHBOARD_PAGE;
@@ -55,7 +58,8 @@ pub struct Report {
 #[derive(Debug, Clone)]
 enum Job {
     Home,
-    NewsList,
+    /// Page `n` (1-based) of the news list.
+    NewsList(usize),
     Doc(DocKind, usize),
     ReportList,
     /// Page `n` (1-based) of the project dashboard.
@@ -77,7 +81,7 @@ impl<'a> Model<'a> {
     fn jobs(&self) -> Vec<Job> {
         let mut jobs = vec![
             Job::Home,
-            Job::NewsList,
+            Job::NewsList(1),
             Job::ReportList,
             Job::Dashboard(1),
             Job::CityList,
@@ -96,6 +100,7 @@ impl<'a> Model<'a> {
         for kind in DocKind::ALL {
             jobs.extend((0..self.docs(kind).len()).map(|i| Job::Doc(kind, i)));
         }
+        jobs.extend((2..=self.news_pages()).map(Job::NewsList));
         jobs.extend((2..=self.dashboard_pages()).map(Job::Dashboard));
         jobs.extend((0..self.projects.len()).map(Job::Project));
         jobs.extend((0..self.site.cities.len()).map(Job::City));
@@ -108,7 +113,7 @@ impl<'a> Model<'a> {
         let page = match job {
             Job::Doc(kind, i) => return self.doc_page(self.docs(*kind)[*i]),
             Job::Home => self.home(),
-            Job::NewsList => self.news_list(),
+            Job::NewsList(n) => self.news_list(*n),
             Job::ReportList => self.report_list(),
             Job::NewsletterList => self.newsletter_list(),
             Job::Dashboard(n) => self.dashboard(*n),
@@ -175,6 +180,46 @@ pub(crate) struct Rendered {
     record: Option<crate::search::SearchRecord>,
 }
 
+/// A link to one page of a list that has several; a `gap` stands for the pages left out
+/// between two links.
+#[derive(Debug, Serialize)]
+struct PageLink {
+    number: usize,
+    href: String,
+    current: bool,
+    gap: bool,
+}
+
+impl PageLink {
+    /// The links a pager shows on page `current` of `total`: the first and last pages and
+    /// the two on either side of this one, with a gap where pages are left out, so that a
+    /// list of a hundred pages has a pager of nine links, not a hundred.
+    fn window(current: usize, total: usize, href: impl Fn(usize) -> String) -> Vec<PageLink> {
+        let mut links = Vec::new();
+        let mut shown = 0;
+        for k in 1..=total {
+            if k == 1 || k == total || k.abs_diff(current) <= 2 {
+                if k > shown + 1 {
+                    links.push(PageLink {
+                        number: 0,
+                        href: String::new(),
+                        current: false,
+                        gap: true,
+                    });
+                }
+                links.push(PageLink {
+                    number: k,
+                    href: href(k),
+                    current: k == current,
+                    gap: false,
+                });
+                shown = k;
+            }
+        }
+        links
+    }
+}
+
 /// A list cut short on a page, and where the whole list is.
 #[derive(Debug, Serialize)]
 struct More {
@@ -191,12 +236,25 @@ pub struct Selection {
     pub docs: Vec<(DocKind, String)>,
     /// The home page and the news, report and newsletter lists.
     pub lists: bool,
+    /// The home page and the pages of the news list that show an edited article.
+    pub news: NewsPages,
     pub feed: bool,
     pub sitemap: bool,
     pub cities: std::collections::BTreeSet<String>,
     pub themes: std::collections::BTreeSet<String>,
     /// Newsletter issues whose email files are written again.
     pub emails: std::collections::BTreeSet<u32>,
+}
+
+/// Which pages of the news list an edit shows on.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub enum NewsPages {
+    #[default]
+    None,
+    /// The page that lists this article (by slug): its place in the list is the same.
+    Of(String),
+    /// Every page: an article's date changed, and with it the order.
+    All,
 }
 
 /// Renders only `sel` into `sink` (a serve rebuild). Returns the number of files written
@@ -212,13 +270,19 @@ pub fn render_selected(
             jobs.push(Job::Doc(*kind, i));
         }
     }
+    let all_news = || (1..=model.news_pages()).map(Job::NewsList);
     if sel.lists {
-        jobs.extend([
-            Job::Home,
-            Job::NewsList,
-            Job::ReportList,
-            Job::NewsletterList,
-        ]);
+        jobs.extend([Job::Home, Job::ReportList, Job::NewsletterList]);
+        jobs.extend(all_news());
+    } else if let NewsPages::Of(slug) = &sel.news {
+        jobs.push(Job::Home);
+        match model.articles.iter().position(|d| d.slug == *slug) {
+            Some(i) => jobs.push(Job::NewsList(i / lists::NEWS_PAGE + 1)),
+            None => jobs.extend(all_news()),
+        }
+    } else if sel.news == NewsPages::All {
+        jobs.push(Job::Home);
+        jobs.extend(all_news());
     }
     for (i, c) in model.site.cities.iter().enumerate() {
         if sel.cities.contains(c.id.get_ref()) {
@@ -269,13 +333,17 @@ pub fn render_selected(
     }
 }
 
-/// Every HTML page as (path, html), in memory: for checks that look at the rendered site
-/// without writing it.
-pub fn render_pages(model: &Model) -> (Vec<(String, String)>, Vec<RenderError>) {
-    let results: Vec<Result<(String, String), RenderError>> = model
+/// What every HTML page links to and the ids it has, by path: each page is rendered,
+/// scanned and dropped, so a check of the rendered site holds its links, never its pages.
+pub fn scan_pages(model: &Model) -> (Vec<(String, crate::links::Scanned)>, Vec<RenderError>) {
+    let results: Vec<Result<(String, crate::links::Scanned), RenderError>> = model
         .jobs()
         .par_iter()
-        .map(|job| model.run(job).map(|page| (page.path, page.html)))
+        .map(|job| {
+            model
+                .run(job)
+                .map(|page| (page.path, crate::links::scan(&page.html)))
+        })
         .collect();
     let mut pages = Vec::new();
     let mut errors = Vec::new();
@@ -285,65 +353,11 @@ pub fn render_pages(model: &Model) -> (Vec<(String, String)>, Vec<RenderError>) 
             Err(e) => errors.push(e),
         }
     }
-    pages.sort();
+    pages.sort_by(|a, b| a.0.cmp(&b.0));
     (pages, errors)
 }
 
-/// The output paths that are not HTML pages: feeds, data, assets, charts, static files and
-/// the newsletter email files.
-pub fn other_files(model: &Model) -> Vec<String> {
-    let mut v: Vec<String> = [
-        "feed.xml",
-        "sitemap.xml",
-        "robots.txt",
-        "data/summary.json",
-        "data/datapackage.json",
-        "data/projects.csv",
-        "data/projects.xlsx",
-        "data/projects.json",
-        "data/observations.csv",
-        "data/observations.xlsx",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    v.extend(model.theme.assets.keys().map(|k| format!("assets/{k}")));
-    v.extend(model.charts.keys().map(|k| format!("charts/{k}.svg")));
-    v.extend(model.charts.keys().map(|k| format!("charts/{k}.csv")));
-    v.extend(dated_chart_files(model).map(|(path, _)| path));
-    v.extend(model.site.static_files.iter().cloned());
-    v.extend(innopress_cms::published_names(model.cfg));
-    v.extend(model.cards().iter().map(|c| cards::card_path(&c.dir)));
-    for info in model.site.images.values() {
-        for variant in info.variants() {
-            v.push(variant.webp);
-            v.push(variant.fallback);
-        }
-    }
-    for d in &model.newsletters {
-        let n = d.issue().map_or(0, |i| *i.number.get_ref());
-        for f in ["email.html", "email.txt", "email.eml"] {
-            v.push(format!("newsletter/{n}/{f}"));
-        }
-    }
-    v.sort();
-    v
-}
-
 pub use super::model::OutputFile;
-
-/// The charts drawn on documents' own dates, as the files the feed links
-/// (`charts/NAME-DATE.svg`; pages and email carry them inline), with their SVG.
-pub fn dated_chart_files<'m>(model: &'m Model) -> impl Iterator<Item = (String, &'m str)> + 'm {
-    model.dated.iter().flat_map(|(date, d)| {
-        d.charts.values().map(move |c| {
-            (
-                format!("charts/{}.svg", super::dated::chart_stem(&c.name, *date)),
-                c.svg.as_str(),
-            )
-        })
-    })
-}
 
 /// The address of every search record of the site: documents, cities, themes and projects.
 /// An [`crate::search::Index`] numbers its documents by them before the first page renders.
@@ -478,101 +492,4 @@ pub fn render_site(
         bytes: bytes.load(Ordering::Relaxed),
         ..Report::default()
     })
-}
-
-/// What fills a file given a writer into it.
-type Fill<'f> = dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()> + 'f;
-
-/// Where the files that are not pages go, each call returning the error of writing: `put`
-/// a file whole, or `stream` one in pieces as `fill` makes it.
-struct Out<'o> {
-    put: &'o (dyn Fn(&str, &[u8]) -> Option<RenderError> + Sync),
-    stream: &'o (dyn Fn(&str, &mut Fill) -> Option<RenderError> + Sync),
-}
-
-/// A part of the site that is not a page: makes its files and puts them, returning errors.
-type OtherJob<'m> = Box<dyn Fn(&Out) -> Vec<RenderError> + Sync + Send + 'm>;
-
-/// The files that are not pages: feeds, open data, charts, theme assets and the editor's.
-fn other_jobs<'m>(model: &'m Model) -> Vec<OtherJob<'m>> {
-    let one = |path: &'static str, make: fn(&Model) -> String| -> OtherJob<'m> {
-        Box::new(move |out: &Out| {
-            (out.put)(path, make(model).as_bytes())
-                .into_iter()
-                .collect()
-        })
-    };
-    vec![
-        one("feed.xml", feeds::feed),
-        one("sitemap.xml", feeds::sitemap_of),
-        one("robots.txt", |m| feeds::robots(&m.base)),
-        one("data/summary.json", |m| {
-            serde_json::to_string_pretty(m.summary).unwrap_or_default() + "\n"
-        }),
-        one("data/datapackage.json", opendata::datapackage),
-        Box::new(move |out: &Out| {
-            let open = opendata::Projects::new(model);
-            let mut errors: Vec<RenderError> = [
-                (out.stream)("data/projects.json", &mut |w| open.write_json(w)),
-                (out.stream)("data/projects-index.json", &mut |w| {
-                    open.write_index(model, w)
-                }),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            let names = ("projects", "projects", "Projects");
-            errors.extend(table_files(model, &open.table(), names, out));
-            errors
-        }),
-        Box::new(move |out: &Out| {
-            let names = ("observations", "impact figures", "Figures");
-            table_files(model, &opendata::observations(model), names, out)
-        }),
-        Box::new(move |out: &Out| {
-            let put = out.put;
-            let mut errors = Vec::new();
-            for chart in model.charts.values() {
-                let name = &chart.name;
-                errors.extend(put(&format!("charts/{name}.svg"), chart.svg.as_bytes()));
-                errors.extend(put(
-                    &format!("charts/{name}.csv"),
-                    chart.table.csv().as_bytes(),
-                ));
-            }
-            errors.extend(
-                dated_chart_files(model).filter_map(|(path, svg)| put(&path, svg.as_bytes())),
-            );
-            for (name, data) in &model.theme.assets {
-                errors.extend(put(&format!("assets/{name}"), data));
-            }
-            let published = innopress_cms::published(&model.site.root, model.cfg, &model.base.path);
-            errors.extend(published.iter().filter_map(|(path, data)| put(path, data)));
-            errors
-        }),
-    ]
-}
-
-/// An open data table as CSV and Excel (`data/NAME.csv`, `data/NAME.xlsx`); `names` are
-/// NAME, what the workbook's title says it holds, and its sheet's name.
-fn table_files(
-    model: &Model,
-    table: &sheets::Table,
-    (name, what, sheet): (&str, &str, &str),
-    out: &Out,
-) -> Vec<RenderError> {
-    let csv = format!("data/{name}.csv");
-    let mut errors: Vec<RenderError> = (out.stream)(&csv, &mut |w| table.write_csv(w))
-        .into_iter()
-        .collect();
-    let path = format!("data/{name}.xlsx");
-    let title = format!("{}: {what}", model.cfg.title);
-    match table.xlsx(&title, sheet, model.summary.as_of) {
-        Ok(bytes) => errors.extend((out.put)(&path, &bytes)),
-        Err(e) => errors.push(RenderError::Sheet {
-            path,
-            message: e.to_string(),
-        }),
-    }
-    errors
 }

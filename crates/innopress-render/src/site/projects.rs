@@ -1,6 +1,7 @@
 //! The project dashboard (in bounded pages) and one page per project.
 
 use super::super::model::{Model, RenderError};
+use super::PageLink;
 use innopress_content::content::model::Status;
 use innopress_core::strings::fill;
 use serde::Serialize;
@@ -49,6 +50,7 @@ impl Model<'_> {
                 number: k,
                 href: dashboard_path(k).trim_end_matches("index.html").to_string(),
                 current: k == n,
+                gap: false,
             })
             .collect();
         ctx.insert("pages", &pages);
@@ -183,11 +185,4 @@ pub(super) fn dashboard_path(n: usize) -> String {
     } else {
         format!("projects/page/{n}/index.html")
     }
-}
-
-#[derive(Serialize)]
-struct PageLink {
-    number: usize,
-    href: String,
-    current: bool,
 }

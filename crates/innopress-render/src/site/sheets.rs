@@ -55,10 +55,11 @@ enum Rows<'a> {
 
 /// The longest text a spreadsheet cell holds (Excel's limit).
 const CELL_CHARS: usize = 32_767;
-/// Past this many rows a workbook is written a row at a time (`rust_xlsxwriter`'s low-memory
-/// mode: finished rows go to a temporary file, only the distinct strings stay in memory), and
-/// its columns are sized from their text, since autofit needs every cell in memory. A
-/// register of 100,000 projects held its workbook whole at 190 MB.
+/// Past this many rows a workbook is written a row at a time (`rust_xlsxwriter`'s constant
+/// memory mode: finished rows go to a temporary file, their text written in the cells rather
+/// than in a table of distinct strings), and its columns are sized from their text, since
+/// autofit needs every cell in memory. A register of 100,000 projects held its workbook
+/// whole at 190 MB, and the table of distinct strings alone at 41 MB.
 const STREAMED_ROWS: usize = 20_000;
 
 impl<'a> Table<'a> {
@@ -159,7 +160,7 @@ impl<'a> Table<'a> {
         let date = Format::new().set_num_format("yyyy-mm-dd");
         let streamed = self.len() > STREAMED_ROWS;
         let ws = if streamed {
-            wb.add_worksheet_with_low_memory()?
+            wb.add_worksheet_with_constant_memory()?
         } else {
             wb.add_worksheet()
         };
@@ -175,34 +176,7 @@ impl<'a> Table<'a> {
             }
             let r = r as u32 + 1;
             for (c, cell) in row.iter().enumerate() {
-                let c = c as u16;
-                match cell {
-                    Cell::Text(s) if s.chars().count() > CELL_CHARS => {
-                        let cut: String = s.chars().take(CELL_CHARS).collect();
-                        ws.write_string(r, c, cut)?;
-                    }
-                    Cell::Text(s) => {
-                        ws.write_string(r, c, s)?;
-                    }
-                    Cell::Number(n) if n.is_finite() => {
-                        ws.write_number(r, c, *n)?;
-                    }
-                    Cell::Number(_) | Cell::Empty => {}
-                    Cell::Money(m) => {
-                        ws.write_number_with_format(r, c, m.cents() as f64 / 100.0, &money)?;
-                    }
-                    Cell::Bool(b) => {
-                        ws.write_boolean(r, c, *b)?;
-                    }
-                    Cell::Date(d) => {
-                        let when = ExcelDateTime::from_ymd(
-                            d.year.clamp(1900, 9999) as u16,
-                            d.month,
-                            d.day,
-                        )?;
-                        ws.write_datetime_with_format(r, c, &when, &date)?;
-                    }
-                }
+                write_cell(ws, (r, c as u16), cell, (&money, &date))?;
             }
             Ok::<(), rust_xlsxwriter::XlsxError>(())
         })?;
@@ -221,6 +195,43 @@ impl<'a> Table<'a> {
         same_on_every_system(&mut bytes);
         Ok(bytes)
     }
+}
+
+/// Writes one typed cell: text cut to Excel's limit, amounts and dates in their formats.
+fn write_cell(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    (r, c): (u32, u16),
+    cell: &Cell,
+    (money, date): (&rust_xlsxwriter::Format, &rust_xlsxwriter::Format),
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    match cell {
+        Cell::Text(s) if s.chars().count() > CELL_CHARS => {
+            let cut: String = s.chars().take(CELL_CHARS).collect();
+            ws.write_string(r, c, cut)?;
+        }
+        Cell::Text(s) => {
+            ws.write_string(r, c, s)?;
+        }
+        Cell::Number(n) if n.is_finite() => {
+            ws.write_number(r, c, *n)?;
+        }
+        Cell::Number(_) | Cell::Empty => {}
+        Cell::Money(m) => {
+            ws.write_number_with_format(r, c, m.cents() as f64 / 100.0, money)?;
+        }
+        Cell::Bool(b) => {
+            ws.write_boolean(r, c, *b)?;
+        }
+        Cell::Date(d) => {
+            let when = rust_xlsxwriter::ExcelDateTime::from_ymd(
+                d.year.clamp(1900, 9999) as u16,
+                d.month,
+                d.day,
+            )?;
+            ws.write_datetime_with_format(r, c, &when, date)?;
+        }
+    }
+    Ok(())
 }
 
 /// Makes a zip file the same bytes whichever system wrote it: the zip writer records the
