@@ -118,7 +118,7 @@ pub use crate::check::{check, check_with};
 
 /// Builds the site into the output folder, atomically.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
-    build_keeping(opts).map(|(report, _)| report)
+    build_then(opts, false).map(|(report, _)| report)
 }
 
 /// What a build loaded and computed, for `serve` to keep (not loading the site twice).
@@ -147,9 +147,17 @@ impl Loaded {
     }
 }
 
-/// [`build`], also returning what it loaded; `None` when nothing had changed and so
-/// nothing was loaded.
+/// [`build`], also returning what it loaded and the search index it wrote; `None` when
+/// nothing had changed and so nothing was loaded.
 pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>), BuildError> {
+    build_then(opts, true)
+}
+
+/// A build, returning what it loaded, and the search index it wrote when `keep_index`.
+fn build_then(
+    opts: &BuildOptions,
+    keep_index: bool,
+) -> Result<(BuildReport, Option<Loaded>), BuildError> {
     let started = Instant::now();
     let root = &opts.root;
     let target = opts.output.clone().unwrap_or_else(|| root.join("output"));
@@ -179,24 +187,23 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
     let staging = Staging::create(&target)?;
     let mut rendered = render_into(&model, &staging)?;
     stage("render and write", &mut stages);
+    let scanned = std::mem::take(&mut rendered.scanned);
+    let (report, index) = write_search_index(rendered, &staging)?;
+    let search = index.cost();
+    // only `serve` keeps the written index: a large register's link check needs the room
+    let index = keep_index.then_some(index);
+    stage("search index", &mut stages);
     // a broken internal link fails the build, as in `check`; the staging folder is
     // dropped, so the previous output stays
-    check_links(&checked.site, std::mem::take(&mut rendered.scanned), &model)?;
+    check_links(&checked.site, scanned, &model)?;
     stage("check links", &mut stages);
-    let (report, index) = write_search_index(rendered, &staging)?;
-    stage("search index", &mut stages);
     let written = staging.commit()?;
     stage("swap into place", &mut stages);
     crate::cache::store(
         root,
         &fingerprint,
         &written,
-        crate::cache::Recorded {
-            pages: report.pages,
-            charts: model.charts.len(),
-            files: report.files,
-            warnings: checked.warnings.warning_count(),
-        },
+        recorded(&report, &model, &checked),
     );
     stage("record the build", &mut stages);
     let charts = model.charts.clone();
@@ -213,7 +220,7 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
         bytes: report.bytes,
         images_encoded: report.images_encoded,
         images_cached: report.images_cached,
-        search: Some(index.cost()),
+        search: Some(search),
         millis: started.elapsed().as_millis(),
         warnings: std::mem::take(&mut checked.warnings),
     };
@@ -223,9 +230,19 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Option<Loaded>
             checked,
             theme,
             charts,
-            search: Some(index),
+            search: index,
         }),
     ))
+}
+
+/// What the build record keeps of a finished build.
+fn recorded(report: &Report, model: &Model, checked: &Checked) -> crate::cache::Recorded {
+    crate::cache::Recorded {
+        pages: report.pages,
+        charts: model.charts.len(),
+        files: report.files,
+        warnings: checked.warnings.warning_count(),
+    }
 }
 
 /// The fingerprint of a build's inputs: its files, the binary and the options.
@@ -259,7 +276,7 @@ impl BuildReport {
 /// The internal links of the rendered pages: a broken one is an error.
 fn check_links(
     checked: &Site,
-    scanned: Vec<(String, innopress_render::links::Scanned)>,
+    scanned: innopress_render::links::Scans,
     model: &Model,
 ) -> Result<(), BuildError> {
     let broken = innopress_render::links::check(
@@ -313,7 +330,7 @@ fn loaded_counts(s: &Site, charts: usize) -> Vec<(&'static str, usize)> {
 /// rendered, for the link check) and the search index, its shards not yet written.
 struct Rendered {
     report: Report,
-    scanned: Vec<(String, innopress_render::links::Scanned)>,
+    scanned: innopress_render::links::Scans,
     index: render::search::Index,
 }
 
@@ -332,13 +349,8 @@ fn render_into(model: &Model, staging: &Staging) -> Result<Rendered, BuildError>
                 .write_with(path, fill)
                 .map_err(|e| RenderError::Write(Box::new(e)))
         };
-    let scanned = std::sync::Mutex::new(Vec::new());
-    let on_page = |path: &str, html: &str| {
-        let found = innopress_render::links::scan(html);
-        if let Ok(mut v) = scanned.lock() {
-            v.push((path.to_string(), found));
-        }
-    };
+    let scanner = innopress_render::links::Scanner::new(&model.base.full);
+    let on_page = |path: &str, html: &str| scanner.add(path, html);
     let (mut report, mut errors) =
         match site::render_site(model, &index, (&sink, &stream), &on_page) {
             Ok(report) => (report, Vec::new()),
@@ -360,10 +372,9 @@ fn render_into(model: &Model, staging: &Staging) -> Result<Rendered, BuildError>
         errors.sort_by_key(|e| e.to_string());
         return Err(BuildError::Render(errors));
     }
-    let scanned = scanned.into_inner().unwrap_or_default();
     Ok(Rendered {
         report,
-        scanned,
+        scanned: scanner.finish(),
         index,
     })
 }

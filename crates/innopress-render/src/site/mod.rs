@@ -335,26 +335,21 @@ pub fn render_selected(
 
 /// What every HTML page links to and the ids it has, by path: each page is rendered,
 /// scanned and dropped, so a check of the rendered site holds its links, never its pages.
-pub fn scan_pages(model: &Model) -> (Vec<(String, crate::links::Scanned)>, Vec<RenderError>) {
-    let results: Vec<Result<(String, crate::links::Scanned), RenderError>> = model
+pub fn scan_pages(model: &Model) -> (crate::links::Scans, Vec<RenderError>) {
+    let scanner = crate::links::Scanner::new(&model.base.full);
+    let mut errors: Vec<RenderError> = model
         .jobs()
         .par_iter()
-        .map(|job| {
-            model
-                .run(job)
-                .map(|page| (page.path, crate::links::scan(&page.html)))
+        .filter_map(|job| match model.run(job) {
+            Ok(page) => {
+                scanner.add(&page.path, &page.html);
+                None
+            }
+            Err(e) => Some(e),
         })
         .collect();
-    let mut pages = Vec::new();
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(p) => pages.push(p),
-            Err(e) => errors.push(e),
-        }
-    }
-    pages.sort_by(|a, b| a.0.cmp(&b.0));
-    (pages, errors)
+    errors.sort_by_key(|e| e.to_string());
+    (scanner.finish(), errors)
 }
 
 pub use super::model::OutputFile;

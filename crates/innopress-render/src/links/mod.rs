@@ -15,30 +15,32 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
-/// Checks the links of the rendered pages (path and what [`scan`] found on it) against
+mod scan;
+pub use scan::{Scanned, Scanner, Scans};
+
+/// Checks the links of the rendered pages (what a [`Scanner`] found on each) against
 /// them and `files`; `base_path` is the path of `base_url` (`/innocities/`), which absolute
 /// links start with.
-pub fn check(
-    site: &Site,
-    pages: &[(String, Scanned)],
-    files: &[String],
-    base_path: &str,
-) -> Diagnostics {
+pub fn check(site: &Site, scans: &Scans, files: &[String], base_path: &str) -> Diagnostics {
     let mut diags = Diagnostics::default();
-    let mut pages: Vec<&(String, Scanned)> = pages.iter().collect();
-    pages.sort_by(|a, b| a.0.cmp(&b.0));
-    let ids: BTreeMap<&str, &Scanned> = pages.iter().map(|(p, s)| (p.as_str(), s)).collect();
+    let pages: Vec<&(String, Scanned)> = scans.pages.iter().collect();
     let titles = titles(site);
-    let mut existing: BTreeSet<&str> = pages.iter().map(|(p, _)| p.as_str()).collect();
-    existing.extend(files.iter().map(String::as_str));
-    let dirs: Vec<String> = pages
-        .iter()
-        .map(|(p, _)| format!("/{}", p.strip_suffix("index.html").unwrap_or(p)))
-        .collect();
-    let hint_for = |p: &Problem| hint_for(p, &dirs, &titles);
+    let known = Known::new(&scans.pages, files);
+    // the addresses a hint chooses from, made only when a link is broken: a register of a
+    // million pages needs the room while its links are checked
+    let dirs = std::sync::OnceLock::new();
+    let hint_for = |p: &Problem| {
+        let dirs: &Vec<String> = dirs.get_or_init(|| {
+            pages
+                .iter()
+                .map(|(p, _)| format!("/{}", p.strip_suffix("index.html").unwrap_or(p)))
+                .collect()
+        });
+        hint_for(p, dirs, &titles)
+    };
     let seen = Seen {
-        existing: &existing,
-        ids: &ids,
+        known: &known,
+        scans,
         hint_for: &hint_for,
     };
     // each document's Markdown, in parallel, its problems kept in document order
@@ -84,7 +86,7 @@ fn markdown_links(
             Some(rest) => format!("{root}{rest}"),
             None => url.clone(),
         };
-        if let Some(problem) = resolve(&page, &rendered, seen.existing, seen.ids) {
+        if let Some(problem) = resolve(&page, &rendered, seen.known) {
             let span = doc.body.start + range.start..doc.body.start + range.end;
             diags.error(
                 site.source(doc.file),
@@ -101,8 +103,8 @@ fn markdown_links(
 /// What the link check knows of the site: the files there are, each page's ids, and how
 /// to hint at the right address.
 struct Seen<'a> {
-    existing: &'a BTreeSet<&'a str>,
-    ids: &'a BTreeMap<&'a str, &'a Scanned>,
+    known: &'a Known<'a>,
+    scans: &'a Scans,
     hint_for: &'a (dyn Fn(&Problem) -> String + Sync),
 }
 
@@ -133,7 +135,7 @@ fn page_links(
     seen: &Seen,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for url in found.links() {
+    for url in seen.scans.links(found) {
         if is_external(url) || from_markdown.is_some_and(|m| m.contains(url)) {
             continue;
         }
@@ -142,7 +144,7 @@ fn page_links(
             Some(rest) if url.starts_with('/') => format!("/{rest}").into(),
             _ => url.into(),
         };
-        if let Some(problem) = resolve(page, &local, seen.existing, seen.ids) {
+        if let Some(problem) = resolve(page, &local, seen.known) {
             let hint = (seen.hint_for)(&problem);
             out.push(
                 Diagnostic::file_error(
@@ -170,7 +172,7 @@ enum Place {
 /// site that is down today may be back tomorrow (`--deny-warnings` makes them errors).
 pub fn check_external(
     site: &Site,
-    pages: &[(String, Scanned)],
+    scans: &Scans,
     base_url: &str,
     parallel: usize,
     timeout: std::time::Duration,
@@ -196,8 +198,8 @@ pub fn check_external(
             }
         }
     }
-    for (page, scanned) in pages {
-        for url in scanned.links().map(str::to_string) {
+    for (page, scanned) in &scans.pages {
+        for url in scans.links(scanned).map(str::to_string) {
             if is_web(&url, base_url) && !in_markdown.contains(&url) {
                 let list = places.entry(url).or_default();
                 if list.len() < 3 {
@@ -322,13 +324,37 @@ fn is_external(url: &str) -> bool {
             .any(|s| starts_with_ignore_case(url, s))
 }
 
+/// The files of the rendered site: its pages with their ids, sorted by path, and its other
+/// files, sorted; found by halving, not held again in a tree (which cost a million-page
+/// register 80 MB more).
+struct Known<'a> {
+    pages: &'a [(String, Scanned)],
+    files: Vec<&'a str>,
+}
+
+impl<'a> Known<'a> {
+    /// `pages` sorted by path, as [`Scanner::finish`] leaves them.
+    fn new(pages: &'a [(String, Scanned)], files: &'a [String]) -> Known<'a> {
+        let mut files: Vec<&str> = files.iter().map(String::as_str).collect();
+        files.sort_unstable();
+        Known { pages, files }
+    }
+
+    fn page(&self, path: &str) -> Option<&'a Scanned> {
+        let i = self
+            .pages
+            .binary_search_by(|(p, _)| p.as_str().cmp(path))
+            .ok()?;
+        Some(&self.pages[i].1)
+    }
+
+    fn contains(&self, path: &str) -> bool {
+        self.page(path).is_some() || self.files.binary_search(&path).is_ok()
+    }
+}
+
 /// `None` when `url`, as found on `page`, leads to an existing file (and heading).
-fn resolve(
-    page: &str,
-    url: &str,
-    existing: &BTreeSet<&str>,
-    ids: &BTreeMap<&str, &Scanned>,
-) -> Option<Problem> {
+fn resolve(page: &str, url: &str, known: &Known) -> Option<Problem> {
     let (path, anchor) = match url.split_once('#') {
         Some((p, a)) => (p, Some(a)),
         None => (url, None),
@@ -367,14 +393,14 @@ fn resolve(
             } else {
                 format!("{joined}/index.html")
             }
-        } else if existing.contains(joined.as_str()) {
+        } else if known.contains(&joined) {
             joined
         } else {
             // `news/a` without the slash is served as the folder's page
             format!("{joined}/index.html")
         }
     };
-    if !existing.contains(target.as_str()) {
+    if !known.contains(&target) {
         let shown = target
             .strip_suffix("index.html")
             .unwrap_or(&target)
@@ -384,20 +410,19 @@ fn resolve(
             target: shown,
         });
     }
-    if let Some(a) = anchor.filter(|a| !a.is_empty()) {
-        let known = ids.get(target.as_str());
-        if known.is_some_and(|page| !page.has_id(a)) {
-            return Some(Problem {
-                message: format!(
-                    "the page `/{}` has no heading or element with id `{a}`",
-                    target.strip_suffix("index.html").unwrap_or(&target)
-                ),
-                target: format!(
-                    "{}#{a}",
-                    target.strip_suffix("index.html").unwrap_or(&target)
-                ),
-            });
-        }
+    if let Some(a) = anchor.filter(|a| !a.is_empty())
+        && known.page(&target).is_some_and(|page| !page.has_id(a))
+    {
+        return Some(Problem {
+            message: format!(
+                "the page `/{}` has no heading or element with id `{a}`",
+                target.strip_suffix("index.html").unwrap_or(&target)
+            ),
+            target: format!(
+                "{}#{a}",
+                target.strip_suffix("index.html").unwrap_or(&target)
+            ),
+        });
     }
     None
 }
@@ -474,94 +499,65 @@ fn hint_for(p: &Problem, dirs: &[String], titles: &[(String, String)]) -> String
     }
 }
 
-/// What the link checker needs of a page: the `href` and `src` values and the `id`s. Each
-/// list is one string, its values ended by NUL (which no value read holds: the tokenizer
-/// replaces it, the quick scan leaves such a page to the tokenizer): two allocations a page
-/// rather than one a link, which a site of a million pages feels.
-#[derive(Default)]
-pub struct Scanned {
-    links: String,
-    ids: String,
-}
-
-impl Scanned {
-    /// The `href` and `src` values, in order.
-    pub fn links(&self) -> impl Iterator<Item = &str> {
-        self.links.split_terminator('\0')
-    }
-
-    pub fn has_id(&self, id: &str) -> bool {
-        self.ids.split_terminator('\0').any(|i| i == id)
-    }
-}
-
-/// The links and ids of a page, read by [`innopress_core::html::start_attrs`].
-pub fn scan(html: &str) -> Scanned {
-    let mut found = Scanned::default();
-    innopress_core::html::start_attrs(html, &["href", "src", "id"], |name, value| {
-        let list = if name == "id" {
-            &mut found.ids
-        } else {
-            &mut found.links
-        };
-        list.push_str(value);
-        list.push('\0');
-    });
-    found.links.shrink_to_fit();
-    found.ids.shrink_to_fit();
-    found
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn resolves_relative_and_root_links() {
-        let existing: BTreeSet<&str> = ["index.html", "news/a/index.html", "img/x.png"]
-            .into_iter()
-            .collect();
-        let top = scan("<h2 id=top>");
-        let mut ids = BTreeMap::new();
-        ids.insert("news/a/index.html", &top);
+        let scanner = Scanner::new("");
+        scanner.add("news/a/index.html", "<h2 id=top>");
+        scanner.add("index.html", "");
+        let scans = scanner.finish();
+        let files = vec!["img/x.png".to_string()];
+        let known = Known::new(&scans.pages, &files);
         let page = "news/b/index.html";
-        assert!(resolve(page, "../a/", &existing, &ids).is_none());
-        assert!(resolve(page, "../a/#top", &existing, &ids).is_none());
+        assert!(resolve(page, "../a/", &known).is_none());
+        assert!(resolve(page, "../a/#top", &known).is_none());
         assert!(
-            resolve(page, "../a/#nope", &existing, &ids)
+            resolve(page, "../a/#nope", &known)
                 .unwrap()
                 .message
                 .contains("no heading")
         );
-        assert!(resolve(page, "../../img/x.png", &existing, &ids).is_none());
+        assert!(resolve(page, "../../img/x.png", &known).is_none());
         assert!(
-            resolve(page, "../c/", &existing, &ids)
+            resolve(page, "../c/", &known)
                 .unwrap()
                 .message
                 .contains("no page")
         );
         assert!(
-            resolve(page, "../../../x/", &existing, &ids)
+            resolve(page, "../../../x/", &known)
                 .unwrap()
                 .message
                 .contains("outside")
         );
-        assert!(resolve("index.html", "./", &existing, &ids).is_none());
+        assert!(resolve("index.html", "./", &known).is_none());
     }
 
     #[test]
     fn scans_links_as_a_browser_reads_them() {
-        let found = scan(
+        let scans = scan_one(
             "<a href='single.html'>x</a><a href=bare/>y</a><img src=\"a.png?x=1&amp;y=2\">\
              <h2 id=top>t</h2><script>var s = '<a href=\"not-a-link\">';</script>\
-             <style>a[href=\"nor-this\"]{}</style>",
+             <style>a[href=\"nor-this\"]{}</style><a href=bare/>again</a>\
+             <link rel=canonical href=https://site.example/here/>",
         );
+        let found = &scans.pages[0].1;
         assert_eq!(
-            found.links().collect::<Vec<_>>(),
-            ["single.html", "bare/", "a.png?x=1&y=2"]
+            scans.links(found).collect::<Vec<_>>(),
+            ["single.html", "bare/", "a.png?x=1&y=2", "bare/"]
         );
+        assert_eq!(scans.texts.len(), 3, "each text is kept once");
         assert!(found.has_id("top"));
         assert!(!found.has_id("to"));
+    }
+
+    fn scan_one(html: &str) -> Scans {
+        let scanner = Scanner::new("https://site.example/");
+        scanner.add("page/index.html", html);
+        scanner.finish()
     }
 
     #[test]
