@@ -13,6 +13,7 @@ pub fn serve(args: ServeArgs) -> ExitCode {
         drafts,
         open,
     } = args;
+    crate::keep_freed_memory();
     match innopress::serve::serve(&innopress::serve::Options {
         root,
         bind,

@@ -505,6 +505,42 @@ test('serve reloads an open page after an edit and shows an overlay for a broken
   }
 });
 
+test('a long news list comes in pages a phone reads and a keyboard turns, as do a theme\'s news', async () => {
+  const site = path.join(work, 'many-articles');
+  fs.rmSync(site, { recursive: true, force: true });
+  execFileSync(bin, ['synth', site, '--articles', '130', '--projects', '5']);
+  const out = path.join(site, 'output');
+  build(site, out);
+  const s = serve([{ prefix: '/', dir: out }]);
+  await new Promise((r) => s.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${s.address().port}`;
+  const context = await browser.newContext({ viewport: { width: 375, height: 800 } });
+  try {
+    const { page, errors } = await open(context, `${base}/news/`);
+    assert.equal(await page.$$eval('ul.doc-list > li', (l) => l.length), 50);
+    assert.deepEqual((await axe(page)).violations.map((v) => v.id), []);
+    // the pager is reached and followed with the keyboard
+    await page.focus('nav.pagination a[rel=next]');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/news\/page\/2\/$/);
+    assert.equal(await page.textContent('nav.pagination a[aria-current=page]'), '2');
+    assert.match(await page.textContent('p.lead'), /^Articles 51–100 of 130/);
+    const sideways = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    assert.equal(sideways, false, 'no sideways scrolling at 375 px');
+    assert.deepEqual((await axe(page)).violations.map((v) => v.id), []);
+    // a theme with more articles than its page shows links to a news list of its own
+    const theme = await open(context, `${base}/themes/wellbeing/`);
+    await theme.page.click('a[href$="themes/wellbeing/news/"]');
+    await theme.page.waitForURL(/\/themes\/wellbeing\/news\/$/);
+    assert.equal(await theme.page.textContent('h1'), 'News about wellbeing');
+    assert.deepEqual((await axe(theme.page)).violations.map((v) => v.id), []);
+    assert.deepEqual([...errors, ...theme.errors], []);
+  } finally {
+    await context.close();
+    s.close();
+  }
+});
+
 test('with more projects than one page holds, the filter searches the index of all projects', async () => {
   const site = path.join(work, 'many-projects');
   fs.rmSync(site, { recursive: true, force: true });

@@ -353,7 +353,8 @@ fn a_long_news_list_is_rebuilt_a_page_at_a_time_and_equals_a_full_build() {
     let articles = dir.path().join("content/articles");
     let text = |title: &str, date: &str| {
         format!(
-            "+++\ntitle = \"{title}\"\ndate = {date}\nsummary = \"About {title}.\"\n+++\nThe body of {title}.\n"
+            "+++\ntitle = \"{title}\"\ndate = {date}\nsummary = \"About {title}.\"\n\
+             themes = [\"digitalisation\"]\n+++\nThe body of {title}.\n"
         )
     };
     let date = |i: usize| format!("2022-{:02}-{:02}", 1 + i % 12, 1 + i / 12);
@@ -376,6 +377,12 @@ fn a_long_news_list_is_rebuilt_a_page_at_a_time_and_equals_a_full_build() {
         pages.iter().filter(|p| p.contains("Renamed five")).count(),
         1
     );
+    // and so does the theme's own news list
+    let theme: String = ["", "page/2/", "page/3/"]
+        .iter()
+        .map(|p| get(server.port, &format!("/themes/digitalisation/news/{p}")).1)
+        .collect();
+    assert!(theme.contains("Renamed five"));
     // a new date moves it to the top of the first page, and every page after shifts
     std::fs::write(
         articles.join("many-007.md"),

@@ -673,4 +673,36 @@ fn a_long_news_list_has_pages_of_fifty_with_a_short_pager() {
     let all: String = (1..=6).map(page).collect();
     assert_eq!(listed(&all), 260);
     assert!(!read(&out.join("sitemap.xml")).contains("news/page/"));
+    // a theme with more articles than its page shows has a news list of its own
+    let theme = read(&out.join("themes/wellbeing/index.html"));
+    let shown = theme.split("id=\"news-heading\"").nth(1).unwrap();
+    assert_eq!(shown.matches("<h3><a href=").count(), 20);
+    assert!(
+        theme.contains("<a href=\"../../themes/wellbeing/news/\">All news about wellbeing</a>")
+    );
+    let list = read(&out.join("themes/wellbeing/news/index.html"));
+    assert!(list.contains("<h1>News about wellbeing</h1>"));
+    assert!(list.contains("<a href=\"../../../themes/wellbeing/\">Back to wellbeing</a>"));
+    let topic_pages =
+        std::fs::read_dir(out.join("themes/wellbeing/news/page")).map_or(0, |d| d.count()) + 1;
+    let listed_in_theme: usize = (1..=topic_pages)
+        .map(|n| match n {
+            1 => list.clone(),
+            n => read(&out.join(format!("themes/wellbeing/news/page/{n}/index.html"))),
+        })
+        .map(|html| listed(&html))
+        .sum();
+    let total: usize = theme
+        .split("These are the newest 20 of ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert_eq!(listed_in_theme, total);
+    // a city with no more than its page shows has none
+    let city = std::fs::read_dir(out.join("cities"))
+        .unwrap()
+        .flatten()
+        .find(|e| e.path().join("index.html").is_file() && !e.path().join("news").exists());
+    assert!(city.is_some());
 }

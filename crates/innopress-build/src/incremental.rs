@@ -249,20 +249,16 @@ impl Session {
     }
 }
 
+/// A document's cities and themes.
+fn tags(d: &Document) -> (Vec<&String>, Vec<&String>) {
+    (
+        d.cities().iter().map(|c| c.get_ref()).collect(),
+        d.themes().iter().map(|t| t.get_ref()).collect(),
+    )
+}
+
 /// Whether what lists show of a document (title, date, summary, tags) changed.
 fn listing_changed(old: &Document, new: &Document) -> bool {
-    let tags = |d: &Document| {
-        (
-            d.cities()
-                .iter()
-                .map(|c| c.get_ref().clone())
-                .collect::<Vec<_>>(),
-            d.themes()
-                .iter()
-                .map(|t| t.get_ref().clone())
-                .collect::<Vec<_>>(),
-        )
-    };
     old.title() != new.title()
         || old.summary() != new.summary()
         || old.date() != new.date()
@@ -276,13 +272,15 @@ fn select(site: &Site, old: &Document, new: &Document, listed: bool, sel: &mut S
         DocKind::Article => {
             sel.feed = true;
             if listed {
-                // the news list is ordered by date: an article of the same date keeps its
-                // place, and only its own page of the list changes
+                // the news lists are ordered by date: an article of the same date, cities
+                // and themes keeps its place, and only its own page of each list changes
                 // (two articles edited at once: every page)
-                let mine = if old.date() == new.date() {
+                if old.date() != new.date() {
+                    sel.sitemap = true;
+                }
+                let mine = if old.date() == new.date() && tags(old) == tags(new) {
                     NewsPages::Of(new.slug.clone())
                 } else {
-                    sel.sitemap = true;
                     NewsPages::All
                 };
                 sel.news = match &sel.news {

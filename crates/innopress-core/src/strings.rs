@@ -63,10 +63,16 @@ pub struct Navigation {
 #[serde(deny_unknown_fields)]
 pub struct Titles {
     pub news: String,
-    /// `{n}`: the page number. Left out of a site's own `strings.toml` written before the
-    /// news list had pages.
+    /// `{title}`: the list's title, `{n}`: the page number. Left out of a site's own
+    /// `strings.toml` written before the news lists had pages, as are the two below.
     #[serde(default = "news_page_title")]
     pub news_page: String,
+    /// `{name}`: the city's name.
+    #[serde(default = "city_news_title")]
+    pub city_news: String,
+    /// `{name}`: the theme's name.
+    #[serde(default = "theme_news_title")]
+    pub theme_news: String,
     pub reports: String,
     pub newsletter: String,
     pub dashboard: String,
@@ -83,7 +89,15 @@ pub struct Titles {
 }
 
 fn news_page_title() -> String {
-    "News, page {n}".into()
+    "{title}, page {n}".into()
+}
+
+fn city_news_title() -> String {
+    "News from {name}".into()
+}
+
+fn theme_news_title() -> String {
+    "News about {name}".into()
 }
 
 fn search_title() -> String {

@@ -1,62 +1,11 @@
-//! The list pages (news, reports, newsletter archive) and the 404 page.
+//! The list pages (reports, newsletter archive), the search page, the privacy notice and
+//! the 404 page.
 
 use super::super::model::{Model, RenderError};
 use super::super::view::*;
-use super::PageLink;
 use serde::Serialize;
 
-/// Articles per page of the news list: a network's years of news stay a list a phone
-/// loads at once, and an edited title renders one page of it again, not all.
-pub const NEWS_PAGE: usize = 50;
-
-/// Where page `n` (1-based) of the news list is written.
-pub(super) fn news_path(n: usize) -> String {
-    if n == 1 {
-        "news/index.html".into()
-    } else {
-        format!("news/page/{n}/index.html")
-    }
-}
-
 impl Model<'_> {
-    /// How many pages the news list has.
-    pub(super) fn news_pages(&self) -> usize {
-        self.articles.len().div_ceil(NEWS_PAGE).max(1)
-    }
-
-    /// Page `n` (1-based) of the news list, newest first.
-    pub(super) fn news_list(&self, n: usize) -> Result<(String, String), RenderError> {
-        let path = news_path(n);
-        let all = innopress_core::text::count(self.articles.len());
-        let description = self.describe(&self.theme.strings.descriptions.news, &[("n", &all)]);
-        let titles = &self.theme.strings.titles;
-        let title = if n == 1 {
-            titles.news.clone()
-        } else {
-            innopress_core::strings::fill(&titles.news_page, &[("n", &n.to_string())])
-        };
-        let mut ctx = self.page_context(&path, "news", &title, description);
-        let root = innopress_core::urls::root_prefix(&path);
-        let first = (n - 1) * NEWS_PAGE;
-        let page: Vec<DocLink> = self
-            .articles
-            .iter()
-            .skip(first)
-            .take(NEWS_PAGE)
-            .map(|d| self.doc_link(d, &root))
-            .collect();
-        let pages = self.news_pages();
-        ctx.insert("first", &(first + 1));
-        ctx.insert("last", &(first + page.len()));
-        ctx.insert("article_count", &self.articles.len());
-        ctx.insert("articles", &page);
-        ctx.insert("page_count", &pages);
-        let href = |k: usize| news_path(k).trim_end_matches("index.html").to_string();
-        ctx.insert("pages", &PageLink::window(n, pages, href));
-        ctx.insert("newer", &(n > 1).then(|| href(n - 1)));
-        ctx.insert("older", &(n < pages).then(|| href(n + 1)));
-        Ok((path.clone(), self.render_page("news.html", &path, ctx)?))
-    }
     pub(super) fn report_list(&self) -> Result<(String, String), RenderError> {
         let path = "reports/index.html".to_string();
         let n = innopress_core::text::count(self.reports.len());

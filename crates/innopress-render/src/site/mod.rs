@@ -12,6 +12,7 @@ mod files;
 mod home;
 mod impact;
 mod lists;
+mod news;
 pub mod opendata;
 mod places;
 mod projects;
@@ -24,6 +25,7 @@ use files::{Fill, Out, other_jobs};
 pub use files::{dated_chart_files, other_files};
 use innopress_content::content::model::{DocKind, Document};
 use innopress_core::text::count;
+pub use news::NewsOf;
 use projects::DASHBOARD_PAGE;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -58,8 +60,8 @@ pub struct Report {
 #[derive(Debug, Clone)]
 enum Job {
     Home,
-    /// Page `n` (1-based) of the news list.
-    NewsList(usize),
+    /// Page `n` (1-based) of a news list.
+    News(NewsOf, usize),
     Doc(DocKind, usize),
     ReportList,
     /// Page `n` (1-based) of the project dashboard.
@@ -81,7 +83,7 @@ impl<'a> Model<'a> {
     fn jobs(&self) -> Vec<Job> {
         let mut jobs = vec![
             Job::Home,
-            Job::NewsList(1),
+            Job::News(NewsOf::All, 1),
             Job::ReportList,
             Job::Dashboard(1),
             Job::CityList,
@@ -100,7 +102,13 @@ impl<'a> Model<'a> {
         for kind in DocKind::ALL {
             jobs.extend((0..self.docs(kind).len()).map(|i| Job::Doc(kind, i)));
         }
-        jobs.extend((2..=self.news_pages()).map(Job::NewsList));
+        jobs.extend((2..=self.news_pages(NewsOf::All)).map(|n| Job::News(NewsOf::All, n)));
+        let topics = (0..self.site.cities.len())
+            .map(NewsOf::City)
+            .chain((0..self.site.themes.len()).map(NewsOf::Theme));
+        for of in topics {
+            jobs.extend((1..=self.news_pages(of)).map(|n| Job::News(of, n)));
+        }
         jobs.extend((2..=self.dashboard_pages()).map(Job::Dashboard));
         jobs.extend((0..self.projects.len()).map(Job::Project));
         jobs.extend((0..self.site.cities.len()).map(Job::City));
@@ -113,7 +121,7 @@ impl<'a> Model<'a> {
         let page = match job {
             Job::Doc(kind, i) => return self.doc_page(self.docs(*kind)[*i]),
             Job::Home => self.home(),
-            Job::NewsList(n) => self.news_list(*n),
+            Job::News(of, n) => self.news_list(*of, *n),
             Job::ReportList => self.report_list(),
             Job::NewsletterList => self.newsletter_list(),
             Job::Dashboard(n) => self.dashboard(*n),
@@ -133,14 +141,6 @@ impl<'a> Model<'a> {
             html,
             record: None,
         })
-    }
-
-    fn articles_about(&self, root: &str, pred: impl Fn(&Document) -> bool) -> Vec<DocLink<'a>> {
-        self.articles
-            .iter()
-            .filter(|d| pred(d))
-            .map(|d| self.doc_link(d, root))
-            .collect()
     }
 
     /// The project rows of a city or theme page, bounded like a dashboard page: past
@@ -251,10 +251,57 @@ pub struct Selection {
 pub enum NewsPages {
     #[default]
     None,
-    /// The page that lists this article (by slug): its place in the list is the same.
+    /// The page of each list that shows this article (by slug): its place in the lists is
+    /// the same.
     Of(String),
-    /// Every page: an article's date changed, and with it the order.
+    /// Every page: an article's date or its cities or themes changed, and with them the
+    /// lists.
     All,
+}
+
+/// The pages an edit touches, as jobs.
+fn selected_jobs(model: &Model, sel: &Selection) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for (kind, slug) in &sel.docs {
+        if let Some(i) = model.docs(*kind).iter().position(|d| d.slug == *slug) {
+            jobs.push(Job::Doc(*kind, i));
+        }
+    }
+    // the pages of a news list an edit shows on: the one with the article when it kept
+    // its place, every one when the order changed
+    let news_pages = |of: NewsOf| -> Vec<Job> {
+        let page = match &sel.news {
+            NewsPages::None => return Vec::new(),
+            NewsPages::Of(slug) => model.news_page_of(of, slug),
+            NewsPages::All => None,
+        };
+        match page.filter(|_| model.news_pages(of) > 0) {
+            Some(n) => vec![Job::News(of, n)],
+            None => (1..=model.news_pages(of))
+                .map(|n| Job::News(of, n))
+                .collect(),
+        }
+    };
+    if sel.lists {
+        jobs.extend([Job::Home, Job::ReportList, Job::NewsletterList]);
+        jobs.extend((1..=model.news_pages(NewsOf::All)).map(|n| Job::News(NewsOf::All, n)));
+    } else if sel.news != NewsPages::None {
+        jobs.push(Job::Home);
+        jobs.extend(news_pages(NewsOf::All));
+    }
+    for (i, c) in model.site.cities.iter().enumerate() {
+        if sel.cities.contains(c.id.get_ref()) {
+            jobs.push(Job::City(i));
+            jobs.extend(news_pages(NewsOf::City(i)));
+        }
+    }
+    for (i, t) in model.site.themes.iter().enumerate() {
+        if sel.themes.contains(t.id.get_ref()) {
+            jobs.push(Job::Theme(i));
+            jobs.extend(news_pages(NewsOf::Theme(i)));
+        }
+    }
+    jobs
 }
 
 /// Renders only `sel` into `sink` (a serve rebuild). Returns the number of files written
@@ -264,36 +311,7 @@ pub fn render_selected(
     sel: &Selection,
     sink: &Sink,
 ) -> Result<(usize, Vec<crate::search::SearchRecord>), Vec<RenderError>> {
-    let mut jobs = Vec::new();
-    for (kind, slug) in &sel.docs {
-        if let Some(i) = model.docs(*kind).iter().position(|d| d.slug == *slug) {
-            jobs.push(Job::Doc(*kind, i));
-        }
-    }
-    let all_news = || (1..=model.news_pages()).map(Job::NewsList);
-    if sel.lists {
-        jobs.extend([Job::Home, Job::ReportList, Job::NewsletterList]);
-        jobs.extend(all_news());
-    } else if let NewsPages::Of(slug) = &sel.news {
-        jobs.push(Job::Home);
-        match model.articles.iter().position(|d| d.slug == *slug) {
-            Some(i) => jobs.push(Job::NewsList(i / lists::NEWS_PAGE + 1)),
-            None => jobs.extend(all_news()),
-        }
-    } else if sel.news == NewsPages::All {
-        jobs.push(Job::Home);
-        jobs.extend(all_news());
-    }
-    for (i, c) in model.site.cities.iter().enumerate() {
-        if sel.cities.contains(c.id.get_ref()) {
-            jobs.push(Job::City(i));
-        }
-    }
-    for (i, t) in model.site.themes.iter().enumerate() {
-        if sel.themes.contains(t.id.get_ref()) {
-            jobs.push(Job::Theme(i));
-        }
-    }
+    let jobs = selected_jobs(model, sel);
     let written = AtomicUsize::new(0);
     let records = std::sync::Mutex::new(Vec::new());
     let mut errors: Vec<RenderError> = jobs

@@ -102,10 +102,9 @@ impl Model<'_> {
             .map(|c| CityView::new(c, &s.currency));
         ctx.insert("summary", &summary);
         self.city_projects(id, &mut ctx);
-        ctx.insert(
-            "articles",
-            &self.articles_about("../../", |d| d.cities().iter().any(|c| c.get_ref() == id)),
-        );
+        let (articles, more) = self.topic_news(super::NewsOf::City(i));
+        ctx.insert("articles", &articles);
+        ctx.insert("news_more", &more);
         let root = root_prefix(&path);
         ctx.insert(
             "funding_chart",
@@ -276,10 +275,9 @@ impl Model<'_> {
         });
         ctx.insert("projects", &rows);
         ctx.insert("projects_more", &more);
-        ctx.insert(
-            "articles",
-            &self.articles_about("../../", |d| d.themes().iter().any(|t| t.get_ref() == id)),
-        );
+        let (articles, more) = self.topic_news(super::NewsOf::Theme(i));
+        ctx.insert("articles", &articles);
+        ctx.insert("news_more", &more);
         Ok((path.clone(), self.render_page("theme.html", &path, ctx)?))
     }
 }
