@@ -458,25 +458,9 @@ pub fn render_site(
         indexed.fetch_add(1, Ordering::Relaxed);
         write(&path, &data).err()
     };
-    let jobs = model.jobs();
-    let mut errors: Vec<RenderError> = jobs
-        .par_iter()
-        .filter_map(|job| {
-            let page = match model.run(job) {
-                Ok(r) => r,
-                Err(e) => return Some(e),
-            };
-            pages.fetch_add(1, Ordering::Relaxed);
-            on_page(&page.path, &page.html);
-            if let Err(e) = write(&page.path, page.html.as_bytes()) {
-                return Some(e);
-            }
-            page.record.as_ref().and_then(add)
-        })
-        .collect();
-    errors.par_extend(table_records(model).filter_map(|r| add(&r)));
-    // the other files, made in parallel and each written as soon as it is made, so the
-    // large ones (a big register's spreadsheets) are never all held at once
+    // the other files first, made in parallel and each written as soon as it is made, so
+    // the large ones (a big register's spreadsheets) are never all held at once, nor beside
+    // the pages' links and the search index, which grow as the pages are rendered
     let others = AtomicUsize::new(0);
     let put = |path: &str, data: &[u8]| {
         others.fetch_add(1, Ordering::Relaxed);
@@ -492,7 +476,24 @@ pub fn render_site(
         put: &put,
         stream: &streamed,
     };
-    errors.par_extend(other_jobs(model).par_iter().flat_map_iter(|job| job(&out)));
+    let mut errors: Vec<RenderError> = other_jobs(model)
+        .par_iter()
+        .flat_map_iter(|job| job(&out))
+        .collect();
+    let jobs = model.jobs();
+    errors.par_extend(jobs.par_iter().filter_map(|job| {
+        let page = match model.run(job) {
+            Ok(r) => r,
+            Err(e) => return Some(e),
+        };
+        pages.fetch_add(1, Ordering::Relaxed);
+        on_page(&page.path, &page.html);
+        if let Err(e) = write(&page.path, page.html.as_bytes()) {
+            return Some(e);
+        }
+        page.record.as_ref().and_then(add)
+    }));
+    errors.par_extend(table_records(model).filter_map(|r| add(&r)));
     let files = pages.load(Ordering::Relaxed)
         + indexed.load(Ordering::Relaxed)
         + others.load(Ordering::Relaxed);
